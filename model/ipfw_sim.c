@@ -1,0 +1,222 @@
+/*
+ * The hook between the IPv4 stack and ipfw, shaped like FreeBSD's
+ * ip_fw_pfil.c: ipfw_check_packet() runs the engine at the IN and OUT
+ * points and carries out its verdict; ipfw_divert() hands packets to
+ * divert(4).
+ *
+ * What it reproduces (spec/semantics.md §3-5):
+ * - A re-entry reference on the packet (a divert write-back's tag) is
+ *   consumed by the first pass that sees it: the pass starts after the tag
+ *   and the reference is gone for any later pass.
+ * - divert consumes the packet.  An incoming fragment is first reassembled
+ *   (ip_reass); the fragment that completes the datagram decides the port
+ *   and the tag, the whole datagram is diverted once with a fresh header
+ *   checksum.  tee never reassembles: the copy goes as it is.
+ * - After tee the original is accepted on release 6 (FreeBSD 6's
+ *   ipfw_check_in "goto pass") and continues with the next rule on release
+ *   14 (the next slot, as ipfw_check_packet's "goto again").
+ * - On a kernel without IPDIVERT both divert and tee drop the packet.
+ * - deny and reject drop it; on the OUT pass the error goes back to the
+ *   caller of ip_output: EACCES on release 6, EPERM on release 14.
+ * - reass reassembles a fragment inside the pass and continues after the
+ *   rule with the whole datagram.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "divert_queue.h"
+#include "ipfw/ipfw.h"
+#include "ipfw_sim.h"
+#include "net/host.h"
+#include "netinet/ip_drop.h"
+#include "netinet/ip_var.h"
+#include "pkt/pkt.h"
+#include "sim/sim_sched.h"
+#include "wire/wire_icmp.h"
+#include "wire/wire_ip.h"
+#include "wire/wire_print.h"
+
+struct pfil_ctx {
+	struct host	*h;
+	struct pkt	*m;
+	const char	*ifname;
+	int		 dir;
+};
+
+static bool
+ipfw_is_me(const void *ctx, uint32_t addr)
+{
+	return (in_localaddr(ctx, addr));
+}
+
+/* The `ipfw` event for every rule that matches, and `log` output. */
+static void
+ipfw_on_match(void *arg, const struct ipfw_rule *rule,
+    const struct ipfw_args *args)
+{
+	struct pfil_ctx *c = arg;
+	struct host *h = c->h;
+	struct ev *e;
+	GString *act;
+
+	(void)args;
+	if (ipfw_rule_has_log(rule) && h->sysctl.fw_verbose) {
+		/* ipfw_log(): "ipfw: RULE ACTION PROTO SRC DST DIR via IF". */
+		char s[160];
+
+		act = g_string_new(NULL);
+		ipfw_rule_action_str(rule, act);
+		wire_print_ip(s, sizeof(s), c->m->data, c->m->len);
+		ev_log_printf(h->sim->log, "ipfw: %s: %u %s %s %s via %s\n",
+		    h->name, ipfw_rule_number(rule), act->str, s,
+		    c->dir == PFIL_IN ? "in" : "out",
+		    c->ifname != NULL ? c->ifname : "-");
+		g_string_free(act, TRUE);
+	}
+	e = ev_begin(h->sim->log, h->name, "ipfw");
+	if (e == NULL)
+		return;
+	act = g_string_new(NULL);
+	ipfw_rule_action_str(rule, act);
+	ev_str(e, "dir", c->dir == PFIL_IN ? "in" : "out");
+	ev_str(e, "if", c->ifname);
+	ev_int(e, "rule", ipfw_rule_number(rule));
+	ev_str(e, "action", act->str);
+	ev_int(e, "lineage", (int64_t)c->m->lineage);
+	ev_textf(e, "%s %s ipfw rule %05u %s", c->ifname != NULL ?
+	    c->ifname : "-", c->dir == PFIL_IN ? "in" : "out",
+	    ipfw_rule_number(rule), act->str);
+	ev_end(e);
+	g_string_free(act, TRUE);
+}
+
+/*
+ * ipfw_divert(): divert consumes the packet (reassembling an incoming
+ * fragment first); tee sends a copy.  Returns the packet that goes on
+ * (tee), or NULL.
+ */
+static struct pkt *
+ipfw_divert(struct host *h, struct pkt *m, const struct ipfw_verdict *v,
+    bool incoming, bool tee, uint32_t entry)
+{
+	struct pkt *clone;
+
+	if (tee) {
+		/* The copy is delivered as-is: no reassembly for tee. */
+		clone = pkt_copy(m);
+		clone->fw_ref = (struct pkt_fw_ref){ 0 };
+		divert_packet(h, clone, incoming, v->port, v->rulenum, entry);
+		return (m);
+	}
+	if (incoming && ip_is_fragment(m->data)) {
+		m = ip_reass(h, m);
+		if (m == NULL)
+			return (NULL);	/* waiting for the other fragments */
+		m->flags |= PKT_F_DIVERT_REASS;
+	}
+	divert_packet(h, m, incoming, v->port, v->rulenum, entry);
+	return (NULL);
+}
+
+int
+ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
+    int dir)
+{
+	struct pkt *m = *mp;
+	struct ipfw_args args;
+	struct ipfw_verdict v;
+	struct pfil_ctx ctx;
+	bool incoming = (dir == PFIL_IN);
+	uint32_t entry = 0;
+	int deny_errno = (h->release >= RELEASE_14) ? EPERM : EACCES;
+
+	if (!h->sysctl.fw_enable)
+		return (0);
+
+	memset(&args, 0, sizeof(args));
+	args.dir = incoming ? IPFW_DIR_IN : IPFW_DIR_OUT;
+	args.rcvif = incoming ? ifp->if_xname :
+	    (m->rcvif != NULL ? m->rcvif->if_xname : NULL);
+	args.oif = incoming ? NULL : ifp->if_xname;
+	args.release = h->release;
+	args.now_ns = sim_now();
+	args.is_me = ipfw_is_me;
+	args.me_ctx = h;
+	ctx = (struct pfil_ctx){ .h = h, .m = m, .ifname = ifp->if_xname,
+	    .dir = dir };
+	args.on_match = ipfw_on_match;
+	args.match_ctx = &ctx;
+
+	/* The reference is consumed here, whatever the verdict. */
+	if ((m->fw_ref.info & IPFW_REF_VALID) != 0) {
+		if ((m->fw_ref.info & IPFW_REF_SLOT) != 0) {
+			args.has_slot = true;
+			args.slot = m->fw_ref.slot;
+		} else {
+			args.has_tag = true;
+			args.tag = m->fw_ref.rulenum;
+			entry = m->fw_ref.rulenum;
+		}
+		args.tag_is_divert = (m->fw_ref.info & IPFW_REF_DIVERT) != 0;
+		args.tag_divert_out = (m->fw_ref.info & IPFW_REF_OUT) != 0;
+		m->fw_ref = (struct pkt_fw_ref){ 0 };
+	}
+
+again:
+	args.pkt = m->data;
+	args.pkt_len = m->len;
+	ipfw_args_dissect(&args);
+	ipfw_chk(h->fw, &args, &v);
+
+	switch (v.kind) {
+	case IPFW_V_PASS:
+		*mp = m;
+		return (0);
+
+	case IPFW_V_REJECT:
+		/* send_reject(): ICMP unreach, never about an ICMP error. */
+		if (v.send_icmp)
+			icmp_error(h, m, ICMP_UNREACH, v.icmp_code, 0);
+		/* FALLTHROUGH */
+	case IPFW_V_DENY:
+		ip_drop(h, m, DROP_DENIED, ifp, 0);
+		*mp = NULL;
+		return (deny_errno);
+
+	case IPFW_V_DIVERT:
+	case IPFW_V_TEE:
+		*mp = NULL;
+		if (!h->ipdivert) {
+			/* ip_divert_ptr == NULL: divert and tee both drop. */
+			ip_drop(h, m, DROP_DIVERT_DISABLED, ifp, v.port);
+			return (0);
+		}
+		m = ipfw_divert(h, m, &v, incoming, v.kind == IPFW_V_TEE,
+		    entry);
+		if (m == NULL)
+			return (0);
+		if (h->release < RELEASE_14) {
+			*mp = m;	/* 6.x: the original is accepted */
+			return (0);
+		}
+		args.has_tag = false;
+		args.has_slot = true;
+		args.slot = v.next_slot;
+		goto again;
+
+	case IPFW_V_REASS:
+		m = ip_reass(h, m);
+		if (m == NULL) {
+			*mp = NULL;
+			return (0);
+		}
+		ctx.m = m;
+		args.has_tag = false;
+		args.has_slot = true;
+		args.slot = v.next_slot;
+		goto again;
+	}
+	g_assert_not_reached();
+	return (0);
+}

@@ -1,0 +1,65 @@
+/*
+ * Network interfaces (FreeBSD's struct ifnet with its address list).
+ * Addresses keep the order they were configured in: the first one is what
+ * divert(4) reports in sin_addr for incoming packets.
+ */
+#ifndef DIVERTSIM_IF_H
+#define DIVERTSIM_IF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define	IFNAMSIZ	16
+#define	IF_MAXADDRS	8
+
+struct host;
+struct pkt;
+typedef struct ns3_dev ns3_dev;
+
+struct in_ifaddr {
+	uint32_t	 ia_addr;	/* host order */
+	uint8_t		 ia_plen;	/* prefix length */
+};
+
+struct ifnet {
+	char		 if_xname[IFNAMSIZ];
+	struct host	*if_host;
+	unsigned	 if_index;	/* position in host->ifnets */
+	uint32_t	 if_mtu;	/* bytes; <= link MTU */
+	uint32_t	 if_link_mtu;	/* the link's MTU (0 for lo0) */
+	bool		 if_loopback;
+	ns3_dev		*if_dev;	/* NULL for lo0 and unlinked ifs */
+	struct in_ifaddr if_addrs[IF_MAXADDRS];
+	unsigned	 if_naddrs;
+	uint64_t	 if_opackets, if_ipackets, if_oqdrops;
+};
+
+/* First IPv4 address of ifp (host order), or 0 (INADDR_ANY) if none. */
+uint32_t	 if_first_addr(const struct ifnet *ifp);
+/* Whether ifp owns addr. */
+bool		 if_has_addr(const struct ifnet *ifp, uint32_t addr);
+/* Add addr/plen; alias=false replaces the first address as ifconfig does
+ * without "alias" (keeps the others). Returns false when the list is full. */
+bool		 if_add_addr(struct ifnet *ifp, uint32_t addr, uint8_t plen,
+		    bool alias);
+
+/*
+ * Transmit m on ifp (consumes m): the interface's output routine.  On lo0 the
+ * packet comes back through ip_input() with rcvif lo0 as a separate event,
+ * as FreeBSD's if_simloop() queues it.  A full link queue drops the packet
+ * (counted as HOST.if.IF.qdrops).
+ */
+void		 if_output(struct ifnet *ifp, struct pkt *m);
+/* Link receive callback (ns3_rx_fn) with ctx = the struct ifnet. */
+void		 if_input(void *ctx, const uint8_t *bytes, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_IF_H */

@@ -1,0 +1,57 @@
+/*
+ * The routing table: connected routes (one per interface prefix), static
+ * host, network and default routes, and host routes for the host's own
+ * addresses through lo0.  Lookup is longest-prefix match; among equal
+ * prefixes the earliest entry wins.
+ */
+#ifndef DIVERTSIM_ROUTE_H
+#define DIVERTSIM_ROUTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ifnet;
+struct host;
+
+#define	RTF_GATEWAY	0x1	/* next hop is rt_gateway */
+#define	RTF_HOST	0x2	/* /32 host route */
+#define	RTF_LOCAL	0x4	/* one of the host's own addresses (via lo0) */
+#define	RTF_STATIC	0x8	/* added by `route add` */
+
+struct rtentry {
+	uint32_t	 rt_dst;	/* host order, masked */
+	uint8_t		 rt_plen;
+	uint32_t	 rt_gateway;	/* host order; 0 when directly connected */
+	struct ifnet	*rt_ifp;	/* outgoing interface */
+	unsigned	 rt_flags;
+};
+
+struct rtable {
+	struct rtentry	*rt;		/* sorted by prefix length, longest first */
+	unsigned	 n, cap;
+};
+
+void		 rt_init(struct rtable *t);
+void		 rt_destroy(struct rtable *t);
+/* Rebuild connected and local routes after an address change. */
+void		 rt_connected_update(struct host *h);
+/*
+ * route add: gateway must be reachable over a connected route.  Returns 0,
+ * or an errno (ENETUNREACH: gateway not on a connected network; EEXIST).
+ */
+int		 rt_add_static(struct host *h, uint32_t dst, uint8_t plen,
+		    uint32_t gw);
+/* Longest-prefix match for dst, NULL if none. */
+const struct rtentry *rt_lookup(const struct host *h, uint32_t dst);
+
+uint32_t	 in_plen_mask(uint8_t plen);	/* host-order netmask */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_ROUTE_H */

@@ -1,0 +1,60 @@
+/*
+ * ip_drop(): the only way a packet dies.  Each reason names the counter it
+ * increments and appears in the `drop` event; nothing disappears silently.
+ */
+#ifndef DIVERTSIM_IP_DROP_H
+#define DIVERTSIM_IP_DROP_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct host;
+struct ifnet;
+struct pkt;
+
+enum drop_reason {
+	DROP_TOOSHORT,		/* ip.tooshort: shorter than a header */
+	DROP_BADVERS,		/* ip.badvers */
+	DROP_BADHLEN,		/* ip.badhlen */
+	DROP_BADLEN,		/* ip.badlen: ip_len > bytes received */
+	DROP_BADSUM,		/* ip.badsum (+ divert.badsum if reinjected) */
+	DROP_NOROUTE,		/* ip.noroute */
+	DROP_CANTFORWARD,	/* ip.cantforward: not for us, not a router */
+	DROP_TTL,		/* ip.ttl_exceeded */
+	DROP_CANTFRAG,		/* ip.cantfrag: DF and too big */
+	DROP_FRAG_TIMEOUT,	/* ip.fragtimeout */
+	DROP_FRAG_OVERFLOW,	/* ip.fragdropped: reassembly limits */
+	DROP_FRAG_BAD,		/* ip.fragdropped: overlapping, bad offset */
+	DROP_NOPROTO,		/* ip.noproto: no such protocol */
+	DROP_UDP_NOPORT,	/* udp.noport */
+	DROP_UDP_BADSUM,	/* udp.badsum */
+	DROP_ICMP_BADSUM,	/* icmp.badsum */
+	DROP_ICMP_CONSUMED,	/* ICMP message with nobody to read it: not an
+				   error; counted only by icmp.* */
+	DROP_DENIED,		/* ipfw.denied */
+	DROP_DIVERT_NOPORT,	/* divert.noport */
+	DROP_DIVERT_DISABLED,	/* divert.disabled */
+	DROP_DIVERT_FULL,	/* divert.PORT.dropped_full */
+	DROP_DIVERT_BADSUM,	/* divert.badsum: written incoming, bad sum */
+	DROP_LOOP,		/* sim.loops, divert.PORT.loops */
+	DROP_QUEUE_FULL,	/* if.IF.qdrops: link transmit queue full */
+	DROP_WRITE_ERROR,	/* divert write refused (errno counted) */
+	DROP_PROC_EXIT,		/* divert program dropped it (drop, natd) */
+	DROP_REASON_COUNT
+};
+
+/* The reason's name in events ("badsum", "no-divert-socket", "loop", ...). */
+const char	*drop_reason_name(enum drop_reason r);
+/*
+ * Count and log the drop of m, then free it. ifp may be NULL. port is the
+ * divert port for the divert reasons (ignored otherwise).
+ */
+void		 ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
+		    const struct ifnet *ifp, unsigned port);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_IP_DROP_H */

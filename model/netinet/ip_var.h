@@ -1,0 +1,84 @@
+/*
+ * The IPv4 stack's entry points, laid out like FreeBSD's sys/netinet.
+ * Every function that takes a struct pkt consumes it unless it says
+ * otherwise.
+ */
+#ifndef DIVERTSIM_IP_VAR_H
+#define DIVERTSIM_IP_VAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct host;
+struct ifnet;
+struct pkt;
+
+/* ip_output() flags (FreeBSD's names). */
+#define	IP_FORWARDING	0x1	/* from ip_forward(): TTL already handled */
+#define	IP_RAWOUTPUT	0x2	/* header as given (divert write-back) */
+
+/* Default TTL of originated packets (net.inet.ip.ttl). */
+#define	IPDEFTTL	64
+/* FreeBSD's reassembly timeout: ipfragttl 60 slow-timer ticks of 500 ms. */
+#define	IPFRAGTTL_NS	(30ull * 1000000000ull)
+/* Bound on fragments queued for reassembly per host (net.inet.ip.maxfragpackets
+ * counts datagrams; this counts fragments). */
+#define	IP_MAXFRAGS	1024
+
+/*
+ * ip_input(): a datagram arrived on m->rcvif (or is reinjected by divert with
+ * m->fw_ref set). Header checks, ipfw IN pass, local delivery with
+ * reassembly, or ip_forward().
+ */
+void		 ip_input(struct host *h, struct pkt *m);
+/* ip_forward(): TTL check and decrement, route, ip_output(IP_FORWARDING). */
+void		 ip_forward(struct host *h, struct pkt *m);
+/*
+ * ip_output(): route lookup, ipfw OUT pass (resuming after m->fw_ref when
+ * set), header checksum, fragmentation or EMSGSIZE, if_output().
+ * Returns 0 or the errno FreeBSD's ip_output returns: EHOSTUNREACH (no
+ * route), EMSGSIZE (DF and too big), EACCES (release 6) / EPERM (release 14)
+ * when ipfw denies, EADDRNOTAVAIL (loopback address on a non-loopback
+ * interface).
+ */
+int		 ip_output(struct host *h, struct pkt *m, int flags);
+/*
+ * Originate a datagram: fills version, header length, total length, id,
+ * TTL, protocol, addresses (src 0 = the outgoing interface's first address)
+ * and sends it with ip_output. payload is copied. Returns ip_output's errno.
+ */
+int		 ip_send(struct host *h, uint32_t src, uint32_t dst,
+		    uint8_t proto, uint8_t ttl, uint8_t tos, bool df,
+		    const uint8_t *payload, uint32_t payload_len);
+
+/*
+ * ip_reass(): consume-or-complete. Queues the fragment m and returns NULL,
+ * or returns the whole datagram (header checksum recomputed, lineage of the
+ * first fragment) when m completes it. Drops are counted and logged.
+ */
+struct pkt	*ip_reass(struct host *h, struct pkt *m);
+struct ip_reass_state *ip_reass_state_new(void);
+/* Frees every queued fragment (counted as fragdropped, not logged). */
+void		 ip_reass_state_free(struct ip_reass_state *s);
+/* Fragments currently queued. */
+unsigned	 ip_reass_queued(const struct ip_reass_state *s);
+
+/* icmp_error(): send an ICMP error about orig (borrowed, not consumed);
+ * mtu is used for needfrag. Never answers an ICMP error, a non-first
+ * fragment, or a broadcast, as FreeBSD's icmp_error() refuses to. */
+void		 icmp_error(struct host *h, const struct pkt *orig, int type,
+		    int code, uint32_t mtu);
+/* icmp_input(): a datagram for this host with protocol ICMP. */
+void		 icmp_input(struct host *h, struct pkt *m);
+/* udp_input(): a datagram for this host with protocol UDP. */
+void		 udp_input(struct host *h, struct pkt *m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_IP_VAR_H */

@@ -1,0 +1,97 @@
+/*
+ * Packet buffers: the simulator's mbuf.
+ *
+ * Buffer contract
+ * - `data` points at the first byte of the IPv4 header and `len` counts the
+ *   valid bytes from there. There is no link-layer headroom: ns-3's
+ *   point-to-point device adds its own PPP header on transmission.
+ * - The bytes are in network order, exactly as on the wire.
+ * - A packet has exactly one owner. A function documented "consumes m" takes
+ *   ownership: the caller must not touch m afterwards. Everything else
+ *   borrows.
+ * - The metadata beside the bytes is what FreeBSD keeps in the mbuf packet
+ *   header and its tags: the receiving interface (m_pkthdr.rcvif), the ipfw
+ *   re-entry reference (MTAG_IPFW_RULE / PACKET_TAG_DIVERT) and flags.
+ * - `lineage` is the simulator's own identity of a packet, which the kernel
+ *   cannot have: it survives copies, fragmentation, reassembly and divert
+ *   round trips, and is what the event log and loop detection follow.
+ */
+#ifndef DIVERTSIM_PKT_H
+#define DIVERTSIM_PKT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ifnet;
+
+/*
+ * The re-entry reference a packet carries after a divert write-back or
+ * across an in-hook continuation (FreeBSD's struct ipfw_rule_ref).
+ * `rulenum` is the tag: the ipfw pass that consumes the reference starts at
+ * the first rule numbered strictly above it.  `slot` is used instead when
+ * IPFW_REF_SLOT is set (continuation at an exact rule index, as after tee on
+ * release 14 or reass).
+ */
+struct pkt_fw_ref {
+	uint32_t	 rulenum;	/* tag from sin_port (host order) */
+	uint32_t	 slot;		/* rule index, with IPFW_REF_SLOT */
+	uint32_t	 info;		/* IPFW_REF_* bits below */
+};
+
+#define	IPFW_REF_VALID		0x0001u	/* a reference is present */
+#define	IPFW_REF_SLOT		0x0002u	/* resume at `slot`, not after tag */
+#define	IPFW_REF_DIVERT		0x0004u	/* came from a divert socket write */
+#define	IPFW_REF_IN		0x0008u	/* ...written as incoming */
+#define	IPFW_REF_OUT		0x0010u	/* ...written as outgoing */
+
+/* Lineage history hook: a refcounted blob owned by the loop detector. */
+struct pkt_hist {
+	unsigned	 refs;
+	void		(*free_fn)(struct pkt_hist *);
+};
+
+struct pkt {
+	uint8_t		*data;		/* IPv4 header */
+	uint32_t	 len;		/* valid bytes at data */
+	uint32_t	 cap;		/* bytes available from buf */
+	struct ifnet	*rcvif;		/* received on; NULL if originated */
+	uint64_t	 lineage;	/* simulator identity, see above */
+	struct pkt_hist	*hist;		/* divert history of the lineage */
+	struct pkt_fw_ref fw_ref;	/* ipfw re-entry reference */
+	uint32_t	 flags;		/* PKT_F_* */
+	uint8_t		 buf[];
+};
+
+#define	PKT_F_DIVERT_REASS	0x0001u	/* reassembled for a divert rule */
+
+/* Allocate a packet of len bytes (contents undefined) with a new lineage. */
+struct pkt	*pkt_alloc(uint32_t len);
+/* A new packet holding a copy of bytes, with a new lineage. */
+struct pkt	*pkt_from_bytes(const void *bytes, uint32_t len);
+/* A full copy (bytes and metadata, same lineage, history shared). */
+struct pkt	*pkt_copy(const struct pkt *m);
+/* Free m and drop its history reference. NULL is allowed. */
+void		 pkt_free(struct pkt *m);
+/* Shorten m to len bytes (len <= m->len). */
+void		 pkt_trim(struct pkt *m, uint32_t len);
+/* Make m->hist point at h (taking a reference), dropping the old one. */
+void		 pkt_set_hist(struct pkt *m, struct pkt_hist *h);
+void		 pkt_hist_ref(struct pkt_hist *h);
+void		 pkt_hist_unref(struct pkt_hist *h);
+
+/* Lineage numbering; reset at the start of each simulated world. */
+uint64_t	 pkt_new_lineage(void);
+void		 pkt_reset_lineages(void);
+/* Number of packets allocated and not yet freed (leak checks). */
+uint64_t	 pkt_live_count(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_PKT_H */

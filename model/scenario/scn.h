@@ -1,0 +1,145 @@
+/*
+ * A parsed scenario: the records scn_parse() produces from a file and
+ * scn_build() turns into a world.  Parsing touches no simulation state.
+ * Every record keeps its source position for diagnostics.
+ */
+#ifndef DIVERTSIM_SCN_H
+#define DIVERTSIM_SCN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ipfw_cmd;
+
+/* Where a word came from: 1-based line and column. */
+struct scn_pos {
+	unsigned	 line;
+	unsigned	 col;
+};
+
+/* One logical line split into words as a POSIX shell splits them. */
+struct scn_words {
+	unsigned	 argc;
+	char		**argv;		/* NULL-terminated */
+	struct scn_pos	*pos;		/* pos[i] for argv[i]; pos[argc] = end */
+	char		*text;		/* the physical line(s), for carets */
+	unsigned	 line;		/* first physical line */
+};
+
+enum scn_host_cmd_kind {
+	SCN_IFCONFIG_ADDR,	/* ifconfig IF inet A/P [alias] */
+	SCN_IFCONFIG_MTU,	/* ifconfig IF mtu N */
+	SCN_ROUTE_ADD,		/* route add default|NET/PLEN|-host A GW */
+	SCN_SYSCTL,		/* sysctl NAME=VALUE */
+	SCN_IPFW,		/* ipfw ... */
+	SCN_DIVERT,		/* divert PORT PROGRAM [ARGS] [-u] [-t] [-b] */
+	SCN_LISTEN_UDP,		/* listen udp PORT [echo] */
+	SCN_PING,		/* ping ... DEST */
+	SCN_SEND_UDP,		/* send udp DEST:PORT ... */
+};
+
+enum scn_sysctl {
+	SYSCTL_FORWARDING,
+	SYSCTL_FW_ENABLE,
+	SYSCTL_FW_ONE_PASS,
+	SYSCTL_FW_VERBOSE,
+	SYSCTL_FW_DEFAULT_TO_ACCEPT,
+};
+
+struct scn_host_cmd {
+	enum scn_host_cmd_kind kind;
+	struct scn_words *w;		/* the words (borrowed from the file) */
+	unsigned	 w0;		/* index of the command's first word */
+	union {
+		struct { char *ifname; uint32_t addr; uint8_t plen;
+			 bool alias; } ifaddr;
+		struct { char *ifname; uint32_t mtu; } ifmtu;
+		struct { uint32_t dst; uint8_t plen; uint32_t gw; } route;
+		struct { enum scn_sysctl name; int64_t value; } sysctl;
+		struct { struct ipfw_cmd *cmd; } ipfw;
+		struct { uint16_t port; char *program;
+			 int argc; char **argv;	/* program args */
+			 unsigned argv_w0;	/* word index of argv[0] */
+			 uint32_t uid; uint64_t service_ns;
+			 uint32_t rcvbuf; } divert;
+		struct { uint16_t port; bool echo; } listen;
+		struct { uint32_t dst; uint16_t dport; uint32_t count;
+			 uint64_t interval_ns; uint32_t size; bool df;
+			 uint8_t ttl; uint16_t sport; /* 0: ephemeral */
+		       } traffic;	/* ping and send udp */
+	} u;
+};
+
+enum scn_op { SCN_EQ, SCN_NE, SCN_LT, SCN_LE, SCN_GT, SCN_GE };
+
+struct scn_expect {
+	char		*counter;
+	enum scn_op	 op;
+	uint64_t	 value;
+	char		*text;		/* "gw.divert.8668.read == 6" as written */
+	struct scn_pos	 pos;		/* of the counter word */
+};
+
+struct scn_link {
+	char		*a, *ifa, *b, *ifb;
+	uint64_t	 rate_bps, delay_ns;
+	uint32_t	 mtu, queue;
+	struct scn_pos	 pos;
+};
+
+struct scn_host {
+	char		*name;
+	bool		 no_ipdivert;
+	int		 release;	/* 6 or 14 */
+	GPtrArray	*cmds;		/* struct scn_host_cmd *, time 0, in order */
+	GPtrArray	*ifnames;	/* char *, in order of first mention */
+	struct scn_pos	 pos;
+};
+
+struct scn_at {
+	uint64_t	 t_ns;
+	char		*host;
+	struct scn_host_cmd *cmd;
+	unsigned	 seq;		/* file order, breaks ties */
+};
+
+struct scenario {
+	char		*path;		/* as given */
+	char		*name;		/* base name without .scn */
+	char		*title;
+	uint32_t	 seed;		/* default 1 */
+	unsigned	 loop_limit;	/* default 64 */
+	GPtrArray	*hosts;		/* struct scn_host *, declaration order */
+	GPtrArray	*links;		/* struct scn_link * */
+	GPtrArray	*ats;		/* struct scn_at *, file order */
+	GPtrArray	*expects;	/* struct scn_expect * */
+	bool		 has_run;
+	uint64_t	 run_until_ns;	/* 0: until no event is pending */
+	GPtrArray	*lines;		/* struct scn_words *, owned */
+};
+
+/*
+ * Parse the file at path. On failure returns NULL and prints every error to
+ * errout as FILE:LINE:COLUMN: error: MESSAGE, the line, and a caret under
+ * the word; *nerrors is set to the count.
+ */
+struct scenario	*scn_parse_file(const char *path, FILE *errout,
+		    unsigned *nerrors);
+/* The same from a string (tests); path names it in messages. */
+struct scenario	*scn_parse_string(const char *path, const char *text,
+		    FILE *errout, unsigned *nerrors);
+void		 scn_free(struct scenario *s);
+struct scn_host	*scn_find_host(const struct scenario *s, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_SCN_H */

@@ -1,0 +1,224 @@
+/*
+ * The event log: each event becomes one narrative line on the text stream
+ * and one JSON object on the events.jsonl stream.  One builder is reused for
+ * every event, so logging allocates nothing per packet once warmed up, and
+ * when both streams are off ev_begin() only counts.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "sim/events.h"
+#include "sim/sim_sched.h"
+
+struct ev {
+	struct ev_log	*log;
+	GString		*json;
+	GString		*text;
+	bool		 open;
+};
+
+struct ev_log {
+	FILE		*text_out;
+	FILE		*jsonl_out;
+	uint64_t	*events;
+	struct ev	 ev;
+};
+
+struct ev_log *
+ev_log_new(FILE *text, FILE *jsonl, uint64_t *events_counter)
+{
+	struct ev_log *log;
+
+	log = g_new0(struct ev_log, 1);
+	log->text_out = text;
+	log->jsonl_out = jsonl;
+	log->events = events_counter;
+	log->ev.log = log;
+	log->ev.json = g_string_sized_new(256);
+	log->ev.text = g_string_sized_new(256);
+	return (log);
+}
+
+void
+ev_log_free(struct ev_log *log)
+{
+	if (log == NULL)
+		return;
+	g_string_free(log->ev.json, TRUE);
+	g_string_free(log->ev.text, TRUE);
+	g_free(log);
+}
+
+bool
+ev_log_active(const struct ev_log *log)
+{
+	return (log != NULL &&
+	    (log->text_out != NULL || log->jsonl_out != NULL));
+}
+
+/* JSON string body: quotes, backslashes and control characters escaped. */
+static void
+json_escape(GString *s, const char *v)
+{
+	g_string_append_c(s, '"');
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		switch (*p) {
+		case '"':
+			g_string_append(s, "\\\"");
+			break;
+		case '\\':
+			g_string_append(s, "\\\\");
+			break;
+		case '\n':
+			g_string_append(s, "\\n");
+			break;
+		case '\t':
+			g_string_append(s, "\\t");
+			break;
+		default:
+			if (*p < 0x20)
+				g_string_append_printf(s, "\\u%04x", *p);
+			else
+				g_string_append_c(s, (char)*p);
+		}
+	}
+	g_string_append_c(s, '"');
+}
+
+static void
+json_key(struct ev *e, const char *key)
+{
+	g_string_append_c(e->json, ',');
+	json_escape(e->json, key);
+	g_string_append_c(e->json, ':');
+}
+
+struct ev *
+ev_begin(struct ev_log *log, const char *host, const char *kind)
+{
+	struct ev *e;
+	uint64_t t;
+
+	if (log == NULL)
+		return (NULL);
+	if (log->events != NULL)
+		(*log->events)++;
+	if (!ev_log_active(log))
+		return (NULL);
+	e = &log->ev;
+	g_assert(!e->open);
+	e->open = true;
+	t = sim_now();
+	g_string_truncate(e->json, 0);
+	g_string_truncate(e->text, 0);
+	g_string_append_printf(e->json, "{\"t\":%" PRIu64 ",\"host\":", t);
+	json_escape(e->json, host);
+	g_string_append(e->json, ",\"ev\":");
+	json_escape(e->json, kind);
+	g_string_append_printf(e->text, "%4" PRIu64 ".%09" PRIu64 " %-8s ",
+	    (uint64_t)(t / SIM_NS_PER_S), (uint64_t)(t % SIM_NS_PER_S), host);
+	return (e);
+}
+
+void
+ev_str(struct ev *e, const char *key, const char *val)
+{
+	if (e == NULL)
+		return;
+	json_key(e, key);
+	if (val == NULL)
+		g_string_append(e->json, "null");
+	else
+		json_escape(e->json, val);
+}
+
+void
+ev_int(struct ev *e, const char *key, int64_t val)
+{
+	if (e == NULL)
+		return;
+	json_key(e, key);
+	g_string_append_printf(e->json, "%" PRId64, val);
+}
+
+void
+ev_bool(struct ev *e, const char *key, bool val)
+{
+	if (e == NULL)
+		return;
+	json_key(e, key);
+	g_string_append(e->json, val ? "true" : "false");
+}
+
+void
+ev_addr(struct ev *e, const char *key, uint32_t a)
+{
+	char buf[16];
+
+	if (e == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+	    (a >> 8) & 0xff, a & 0xff);
+	ev_str(e, key, buf);
+}
+
+void
+ev_null(struct ev *e, const char *key)
+{
+	ev_str(e, key, NULL);
+}
+
+void
+ev_json(struct ev *e, const char *key, const char *json)
+{
+	if (e == NULL)
+		return;
+	json_key(e, key);
+	g_string_append(e->json, json);
+}
+
+void
+ev_textf(struct ev *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e == NULL)
+		return;
+	va_start(ap, fmt);
+	g_string_append_vprintf(e->text, fmt, ap);
+	va_end(ap);
+}
+
+void
+ev_end(struct ev *e)
+{
+	struct ev_log *log;
+
+	if (e == NULL)
+		return;
+	log = e->log;
+	if (log->jsonl_out != NULL) {
+		g_string_append(e->json, "}\n");
+		fwrite(e->json->str, 1, e->json->len, log->jsonl_out);
+	}
+	if (log->text_out != NULL) {
+		g_string_append_c(e->text, '\n');
+		fwrite(e->text->str, 1, e->text->len, log->text_out);
+	}
+	e->open = false;
+}
+
+void
+ev_log_printf(struct ev_log *log, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log == NULL || log->text_out == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(log->text_out, fmt, ap);
+	va_end(ap);
+}

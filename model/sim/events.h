@@ -1,0 +1,53 @@
+/*
+ * The event log: one human-readable line on standard output and one JSON
+ * object in events.jsonl per event (see docs/scenario-language.md).  Every
+ * event is counted in sim.events whether or not it is written anywhere.
+ *
+ * Use:
+ *	struct ev *e = ev_begin(log, "gw", "drop");
+ *	ev_str(e, "reason", "badsum"); ev_int(e, "len", 84);
+ *	ev_textf(e, "drop badsum len 84");
+ *	ev_end(e);
+ * Every function accepts e == NULL (logging off) and does nothing then.
+ */
+#ifndef DIVERTSIM_EVENTS_H
+#define DIVERTSIM_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ev_log;
+struct ev;
+
+/* text may be NULL (no stdout lines), jsonl may be NULL (no file). */
+struct ev_log	*ev_log_new(FILE *text, FILE *jsonl, uint64_t *events_counter);
+void		 ev_log_free(struct ev_log *log);
+/* Whether any event would be written: callers may skip building text. */
+bool		 ev_log_active(const struct ev_log *log);
+
+struct ev	*ev_begin(struct ev_log *log, const char *host, const char *kind);
+void		 ev_str(struct ev *e, const char *key, const char *val); /* NULL -> null */
+void		 ev_int(struct ev *e, const char *key, int64_t val);
+void		 ev_bool(struct ev *e, const char *key, bool val);
+void		 ev_addr(struct ev *e, const char *key, uint32_t addr); /* host order */
+void		 ev_null(struct ev *e, const char *key);
+/* A value that is already JSON text (a list, say). */
+void		 ev_json(struct ev *e, const char *key, const char *json);
+void		 ev_textf(struct ev *e, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 ev_end(struct ev *e);
+
+/* A free-form line of run output (ipfw show, log rules): stdout only. */
+void		 ev_log_printf(struct ev_log *log, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_EVENTS_H */

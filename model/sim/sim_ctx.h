@@ -1,0 +1,36 @@
+/*
+ * What every host of one simulated world shares that is not the network:
+ * the counter registry, the event log, the seed, trace settings and the
+ * world-wide loop figures.  Hosts share nothing else (DESIGN.md).
+ */
+#ifndef DIVERTSIM_SIM_CTX_H
+#define DIVERTSIM_SIM_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/counters.h"
+#include "sim/events.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sim_ctx {
+	struct counters	*counters;
+	struct ev_log	*log;
+	uint32_t	 seed;		/* scenario `seed` */
+	unsigned	 loop_limit;	/* scenario `loop-limit` (default 64) */
+	const char	*trace_dir;	/* NULL: no pcap files */
+	uint64_t	 loops;		/* sim.loops */
+	uint64_t	 rediverts;	/* sim.rediverts */
+	uint64_t	 packets;	/* sim.packets: datagrams originated */
+	uint64_t	 events;	/* sim.events */
+	uint64_t	 cmd_errors;	/* sim.command_errors: failed `at` commands */
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_SIM_CTX_H */

@@ -1,0 +1,261 @@
+/*
+ * divertsim(1): the command line.  Options, sub-commands and exit codes
+ * only; everything that simulates lives in the model library.
+ *
+ * Exit status: 0 every expectation held; 1 an expectation failed; 2 an
+ * error in a scenario or on the command line (nothing was simulated).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "apps/proc.h"
+#include "scenario/scn.h"
+#include "scenario/scn_build.h"
+#include "scenario/scn_gen.h"
+
+#ifndef DIVERTSIM_VERSION
+#define	DIVERTSIM_VERSION	"unknown"
+#endif
+#ifndef DIVERTSIM_DEFAULT_SCENARIO
+#define	DIVERTSIM_DEFAULT_SCENARIO	"scenarios/tour.scn"
+#endif
+
+#define	EXIT_EXPECT_FAILED	1
+#define	EXIT_SCENARIO_ERROR	2
+
+static const char usage_text[] =
+"usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [FILE]\n"
+"       divertsim check [-q] [--counters] [--trace-dir DIR | --no-traces] FILE...\n"
+"       divertsim lint FILE...\n"
+"       divertsim gen KIND [OPTIONS]      (divertsim gen --help)\n"
+"       divertsim --help | --version\n";
+
+static const char help_text[] =
+"\n"
+"Simulate FreeBSD's divert(4) sockets and ipfw(8) on a network of hosts\n"
+"described by a scenario file, and check what the scenario expects.\n"
+"\n"
+"Commands:\n"
+"  run FILE      simulate FILE, narrate every step of every packet, print\n"
+"                each host's `ipfw show` and the expectations (default\n"
+"                command; without FILE the bundled tour scenario runs)\n"
+"  check FILE... run each scenario quietly: one line per expectation and\n"
+"                per file, then \"N passed, N failed\" counting files\n"
+"  lint FILE...  parse only and report every error\n"
+"  gen KIND      write a generated scenario (chain, star, tree, ring, grid,\n"
+"                random) to standard output\n"
+"\n"
+"Options:\n"
+"  -q, --quiet        print only the expectation results\n"
+"  --counters         print every non-zero counter after the run\n"
+"  --trace-dir DIR    write pcaps and events.jsonl to DIR\n"
+"                     (default traces/NAME/, NAME the scenario's base name)\n"
+"  --no-traces        write no pcap and no events.jsonl\n"
+"  -h, --help         this text\n"
+"  --version          the version\n"
+"\n"
+"Exit status: 0 all expectations held, 1 one failed, 2 scenario error.\n"
+"See docs/tutorial.md to start, docs/scenario-language.md for the format.\n";
+
+struct cli {
+	bool		 quiet;
+	bool		 counters;
+	bool		 no_traces;
+	const char	*trace_dir;
+};
+
+static void
+usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+/* Run one scenario file; returns the exit status for it. */
+static int
+run_file(const char *path, const struct cli *cli, bool check_mode,
+    unsigned *npassed, unsigned *nfailed)
+{
+	struct scenario *s;
+	struct world *w;
+	struct run_opts o;
+	unsigned nerr = 0, failed;
+	char *dir = NULL;
+
+	*npassed = *nfailed = 0;
+	s = scn_parse_file(path, stderr, &nerr);
+	if (s == NULL) {
+		fprintf(stderr, "%s: %u error%s, nothing simulated\n", path,
+		    nerr, nerr == 1 ? "" : "s");
+		return (EXIT_SCENARIO_ERROR);
+	}
+	memset(&o, 0, sizeof(o));
+	o.out = stdout;
+	o.errout = stderr;
+	o.quiet = cli->quiet || check_mode;
+	o.counters = cli->counters;
+	o.traces = !cli->no_traces;
+	if (o.traces) {
+		dir = cli->trace_dir != NULL ? g_strdup(cli->trace_dir) :
+		    g_build_filename("traces", s->name, NULL);
+		o.trace_dir = dir;
+	}
+	w = scn_build(s, &o, &nerr);
+	if (w == NULL) {
+		fprintf(stderr, "%s: %u error%s, nothing simulated\n", path,
+		    nerr, nerr == 1 ? "" : "s");
+		scn_free(s);
+		g_free(dir);
+		return (EXIT_SCENARIO_ERROR);
+	}
+	failed = world_run(w, npassed);
+	*nfailed = failed;
+	world_free(w);
+	if (!o.quiet && o.traces)
+		printf("\ntraces: %s/\n", dir);
+	if (!check_mode && !o.quiet)
+		printf("%u of %u expectations held\n", *npassed,
+		    *npassed + failed);
+	scn_free(s);
+	g_free(dir);
+	return (failed > 0 ? EXIT_EXPECT_FAILED : EXIT_SUCCESS);
+}
+
+static int
+cmd_check(int argc, char **argv, const struct cli *cli)
+{
+	unsigned files_ok = 0, files_bad = 0;
+	int worst = EXIT_SUCCESS;
+
+	if (argc == 0) {
+		fprintf(stderr, "divertsim check: no scenario file given\n");
+		usage(stderr);
+		return (EXIT_SCENARIO_ERROR);
+	}
+	for (int i = 0; i < argc; i++) {
+		unsigned p, f;
+		int rc = run_file(argv[i], cli, true, &p, &f);
+
+		if (rc == EXIT_SUCCESS) {
+			printf("PASS %s (%u expectation%s)\n", argv[i], p,
+			    p == 1 ? "" : "s");
+			files_ok++;
+		} else {
+			if (rc == EXIT_SCENARIO_ERROR)
+				printf("FAIL %s (scenario error)\n", argv[i]);
+			else
+				printf("FAIL %s (%u of %u expectations "
+				    "failed)\n", argv[i], f, p + f);
+			files_bad++;
+			if (rc > worst)
+				worst = rc;
+		}
+	}
+	printf("%u passed, %u failed\n", files_ok, files_bad);
+	return (worst);
+}
+
+static int
+cmd_lint(int argc, char **argv)
+{
+	int rc = EXIT_SUCCESS;
+
+	if (argc == 0) {
+		fprintf(stderr, "divertsim lint: no scenario file given\n");
+		return (EXIT_SCENARIO_ERROR);
+	}
+	for (int i = 0; i < argc; i++) {
+		unsigned nerr = 0;
+		struct scenario *s = scn_parse_file(argv[i], stderr, &nerr);
+
+		if (s == NULL) {
+			fprintf(stderr, "%s: %u error%s\n", argv[i], nerr,
+			    nerr == 1 ? "" : "s");
+			rc = EXIT_SCENARIO_ERROR;
+			continue;
+		}
+		printf("%s: ok\n", argv[i]);
+		scn_free(s);
+	}
+	return (rc);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "counters", no_argument, NULL, 'c' },
+		{ "trace-dir", required_argument, NULL, 't' },
+		{ "no-traces", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { 0 };
+	const char *cmd = "run";
+	int ch;
+
+	if (argc > 1 && strcmp(argv[1], "gen") == 0)
+		return (scn_gen_main(argc - 1, argv + 1, stdout, stderr));
+	if (argc > 1 && argv[1][0] != '-' &&
+	    (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0 ||
+	    strcmp(argv[1], "lint") == 0)) {
+		cmd = argv[1];
+		argv++;
+		argc--;
+	}
+	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'q':
+			cli.quiet = true;
+			break;
+		case 'c':
+			cli.counters = true;
+			break;
+		case 't':
+			cli.trace_dir = optarg;
+			break;
+		case 'n':
+			cli.no_traces = true;
+			break;
+		case 'h':
+			usage(stdout);
+			fputs(help_text, stdout);
+			return (EXIT_SUCCESS);
+		case 'V':
+			printf("divertsim %s\n", DIVERTSIM_VERSION);
+			return (EXIT_SUCCESS);
+		default:
+			usage(stderr);
+			return (EXIT_SCENARIO_ERROR);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (cli.no_traces && cli.trace_dir != NULL) {
+		fprintf(stderr, "divertsim: --trace-dir and --no-traces "
+		    "exclude each other\n");
+		return (EXIT_SCENARIO_ERROR);
+	}
+	divert_programs_builtin();
+
+	if (strcmp(cmd, "check") == 0)
+		return (cmd_check(argc, argv, &cli));
+	if (strcmp(cmd, "lint") == 0)
+		return (cmd_lint(argc, argv));
+	if (argc > 1) {
+		fprintf(stderr, "divertsim run: one scenario at a time "
+		    "(use `divertsim check` for several)\n");
+		return (EXIT_SCENARIO_ERROR);
+	} else {
+		unsigned p, f;
+		const char *path = argc == 1 ? argv[0] :
+		    DIVERTSIM_DEFAULT_SCENARIO;
+
+		return (run_file(path, &cli, false, &p, &f));
+	}
+}
