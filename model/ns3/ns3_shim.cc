@@ -1,0 +1,410 @@
+/*
+ * The ns-3 side of the seam: the one file of divertsim that includes ns-3.
+ * It owns the simulation's lifetime, the C callback events scheduled on
+ * ns-3's event queue, point-to-point links built without ns-3's Internet
+ * stack, and ns-3's link-level pcap tracing.  The C model only ever sees the
+ * opaque handles of ns3_shim.h.
+ */
+#include "ns3/ns3_shim.h"
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ns3/core-module.h"
+#include "ns3/map-scheduler.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+
+/* The IPv4 EtherType; ns-3's PPP device maps it to PPP protocol 0x0021. */
+static const uint16_t SHIM_ETHERTYPE_IPV4 = 0x0800;
+/* Snapshot length of the link pcaps: large enough for any IPv4 datagram. */
+static const uint32_t SHIM_PCAP_SNAPLEN = 65535;
+
+struct ns3_node {
+	ns3::Ptr<ns3::Node>	 node;
+};
+
+struct ns3_dev {
+	ns3::Ptr<ns3::PointToPointNetDevice> dev;
+	ns3::Address		 dst;	/* broadcast: PPP has one peer */
+	ns3_rx_fn		 rx_fn;
+	void			*rx_ctx;
+};
+
+namespace {
+
+/*
+ * An event queue with a horizon.  ns-3's Run() loop processes events while
+ * the scheduler is not empty and Stop() was not called; reporting "empty"
+ * once the next event lies beyond the horizon makes Run() return exactly
+ * after the last event at or before it, with no stop event left behind and
+ * with events scheduled at the horizon itself (even with zero delay while
+ * running) still executed.  Outside ns3_run_until the horizon is infinite,
+ * so ns-3's own uses of IsEmpty() (disposal, scheduler swap) see the truth.
+ */
+class ShimScheduler : public ns3::MapScheduler
+{
+public:
+	static ns3::TypeId GetTypeId();
+	ShimScheduler();
+	~ShimScheduler() override;
+	bool IsEmpty() const override;
+	bool HasEvents() const;
+	uint64_t m_horizon_ts;
+};
+
+ShimScheduler *g_sched;
+
+ns3::TypeId
+ShimScheduler::GetTypeId()
+{
+	static ns3::TypeId tid = ns3::TypeId("divertsim::ShimScheduler")
+	    .SetParent<ns3::MapScheduler>()
+	    .AddConstructor<ShimScheduler>();
+
+	return (tid);
+}
+
+ShimScheduler::ShimScheduler()
+    : m_horizon_ts(std::numeric_limits<uint64_t>::max())
+{
+	g_sched = this;
+}
+
+ShimScheduler::~ShimScheduler()
+{
+	if (g_sched == this)
+		g_sched = nullptr;
+}
+
+bool
+ShimScheduler::IsEmpty() const
+{
+	if (MapScheduler::IsEmpty())
+		return (true);
+	return (MapScheduler::PeekNext().key.m_ts > m_horizon_ts);
+}
+
+bool
+ShimScheduler::HasEvents() const
+{
+	return (!MapScheduler::IsEmpty());
+}
+
+/*
+ * A scheduled C callback.  Slots are recycled through a free list so that
+ * scheduling costs no allocation of ours beyond ns-3's own EventImpl; the
+ * id given to C is (generation << 32 | index), so a stale id (already run
+ * or cancelled, slot reused) is recognised and ignored, and never 0
+ * because generations start at 1.
+ */
+struct ev_slot {
+	ns3::EventId	 eid;
+	ns3_event_fn	 fn;		/* NULL when the slot is free */
+	void		*arg;
+	uint32_t	 gen;
+	uint32_t	 next_free;
+};
+
+const uint32_t SLOT_NONE = std::numeric_limits<uint32_t>::max();
+
+struct shim_state {
+	std::vector<ev_slot>	 slots;
+	uint32_t		 free_head = SLOT_NONE;
+	uint64_t		 executed = 0;
+	std::vector<std::unique_ptr<ns3_node>> nodes;
+	std::vector<std::unique_ptr<ns3_dev>> devs;
+	std::vector<ns3::Ptr<ns3::PcapFileWrapper>> pcaps;
+	std::vector<uint8_t>	 rxbuf;	/* one receive buffer, reused */
+};
+
+shim_state *g_shim;
+
+shim_state &
+shim()
+{
+	if (g_shim == nullptr)
+		ns3_sim_init();
+	return (*g_shim);
+}
+
+void
+slot_free(shim_state &st, uint32_t idx)
+{
+	ev_slot &s = st.slots[idx];
+
+	s.eid = ns3::EventId();
+	s.fn = nullptr;
+	s.arg = nullptr;
+	s.next_free = st.free_head;
+	st.free_head = idx;
+}
+
+void
+slot_fire(uint32_t idx)
+{
+	shim_state &st = *g_shim;
+	ns3_event_fn fn = st.slots[idx].fn;
+	void *arg = st.slots[idx].arg;
+
+	/* Free first: fn may schedule, and may reuse this very slot. */
+	slot_free(st, idx);
+	st.executed++;
+	fn(arg);
+}
+
+void
+horizon_noop()
+{
+}
+
+bool
+dev_receive(ns3_dev *d, ns3::Ptr<ns3::NetDevice> nd,
+    ns3::Ptr<const ns3::Packet> p, uint16_t protocol, const ns3::Address &from)
+{
+	(void)nd;
+	(void)from;
+	if (protocol != SHIM_ETHERTYPE_IPV4 || d->rx_fn == nullptr)
+		return (false);
+
+	shim_state &st = *g_shim;
+	uint32_t len = p->GetSize();
+
+	if (st.rxbuf.size() < len)
+		st.rxbuf.resize(len);
+	p->CopyData(st.rxbuf.data(), len);
+	d->rx_fn(d->rx_ctx, st.rxbuf.data(), len);
+	return (true);
+}
+
+ns3::Ptr<ns3::PointToPointNetDevice>
+dev_make(ns3_node *n, uint64_t rate_bps, uint32_t mtu, uint32_t queue_pkts)
+{
+	ns3::Ptr<ns3::PointToPointNetDevice> dev =
+	    ns3::CreateObject<ns3::PointToPointNetDevice>();
+	ns3::Ptr<ns3::DropTailQueue<ns3::Packet>> q =
+	    ns3::CreateObject<ns3::DropTailQueue<ns3::Packet>>();
+
+	dev->SetAddress(ns3::Mac48Address::Allocate());
+	dev->SetDataRate(ns3::DataRate(rate_bps));
+	/* ns-3 keeps a 16-bit MTU; no IPv4 datagram is longer anyway. */
+	dev->SetMtu(static_cast<uint16_t>(mtu > 65535 ? 65535 : mtu));
+	q->SetMaxSize(ns3::QueueSize(ns3::QueueSizeUnit::PACKETS, queue_pkts));
+	dev->SetQueue(q);
+	n->node->AddDevice(dev);
+	return (dev);
+}
+
+} // namespace
+
+extern "C" {
+
+void
+ns3_sim_init(void)
+{
+	ns3_sim_destroy();
+	/*
+	 * Also drops an implementation ns-3 created on its own (a call such
+	 * as Simulator::Now() after ns3_sim_destroy() creates one).  The next
+	 * call then creates a fresh one (time 0, empty queue, new NodeList)
+	 * and we hand it our scheduler.
+	 */
+	ns3::Simulator::Destroy();
+	ns3::ObjectFactory f;
+	f.SetTypeId(ShimScheduler::GetTypeId());
+	ns3::Simulator::SetScheduler(f);
+	g_shim = new shim_state();
+}
+
+void
+ns3_sim_destroy(void)
+{
+	if (g_shim == nullptr)
+		return;
+	/*
+	 * Destroy disposes NodeList (nodes, devices, channels) and drops every
+	 * pending event; then our own references go, and the pcap files are
+	 * closed explicitly so they are complete even if ns-3 still held a
+	 * reference to a wrapper.
+	 */
+	ns3::Simulator::Destroy();
+	for (auto &p : g_shim->pcaps)
+		p->Close();
+	delete g_shim;
+	g_shim = nullptr;
+}
+
+uint64_t
+ns3_now_ns(void)
+{
+	/* No simulation: time 0, without letting ns-3 create one implicitly. */
+	if (g_shim == nullptr)
+		return (0);
+	return (static_cast<uint64_t>(ns3::Simulator::Now().GetNanoSeconds()));
+}
+
+uint64_t
+ns3_schedule(uint64_t delay_ns, ns3_event_fn fn, void *arg)
+{
+	shim_state &st = shim();
+	uint32_t idx;
+
+	if (st.free_head != SLOT_NONE) {
+		idx = st.free_head;
+		st.free_head = st.slots[idx].next_free;
+	} else {
+		idx = static_cast<uint32_t>(st.slots.size());
+		st.slots.push_back(ev_slot{ns3::EventId(), nullptr, nullptr, 0,
+		    SLOT_NONE});
+	}
+	ev_slot &s = st.slots[idx];
+	if (++s.gen == 0)
+		s.gen = 1;
+	s.fn = fn;
+	s.arg = arg;
+	s.next_free = SLOT_NONE;
+	s.eid = ns3::Simulator::Schedule(ns3::NanoSeconds(delay_ns),
+	    &slot_fire, idx);
+	return ((static_cast<uint64_t>(s.gen) << 32) | idx);
+}
+
+void
+ns3_cancel(uint64_t event_id)
+{
+	if (g_shim == nullptr || event_id == 0)
+		return;
+
+	shim_state &st = *g_shim;
+	uint32_t idx = static_cast<uint32_t>(event_id);
+	uint32_t gen = static_cast<uint32_t>(event_id >> 32);
+
+	if (idx >= st.slots.size() || st.slots[idx].fn == nullptr ||
+	    st.slots[idx].gen != gen)
+		return;
+	/* Remove, not Cancel: the event leaves the queue now, so cancelled
+	 * timers neither accumulate nor count as pending. */
+	ns3::Simulator::Remove(st.slots[idx].eid);
+	slot_free(st, idx);
+}
+
+bool
+ns3_run_until(uint64_t until_ns)
+{
+	shim();
+
+	uint64_t now_ns = ns3_now_ns();
+	uint64_t horizon_ts;
+
+	if (until_ns >= static_cast<uint64_t>(
+	    std::numeric_limits<int64_t>::max()))
+		horizon_ts = std::numeric_limits<uint64_t>::max();
+	else
+		horizon_ts = static_cast<uint64_t>(
+		    ns3::NanoSeconds(until_ns).GetTimeStep());
+
+	if (until_ns >= now_ns) {
+		g_sched->m_horizon_ts = horizon_ts;
+		ns3::Simulator::Run();
+		/*
+		 * Events remain beyond the horizon: time has reached until_ns,
+		 * as after ns-3's Stop(); move the clock there with an empty
+		 * event so that later delays count from until_ns.
+		 */
+		if (g_sched->HasEvents() && ns3_now_ns() < until_ns) {
+			ns3::Simulator::Schedule(
+			    ns3::NanoSeconds(until_ns - ns3_now_ns()),
+			    &horizon_noop);
+			ns3::Simulator::Run();
+		}
+		g_sched->m_horizon_ts = std::numeric_limits<uint64_t>::max();
+	}
+	return (g_sched->HasEvents());
+}
+
+uint64_t
+ns3_events_executed(void)
+{
+	return (g_shim == nullptr ? 0 : g_shim->executed);
+}
+
+ns3_node *
+ns3_node_create(void)
+{
+	shim_state &st = shim();
+
+	st.nodes.push_back(std::make_unique<ns3_node>());
+	st.nodes.back()->node = ns3::CreateObject<ns3::Node>();
+	return (st.nodes.back().get());
+}
+
+void
+ns3_link_create(ns3_node *a, ns3_node *b, uint64_t rate_bps,
+    uint64_t delay_ns, uint32_t mtu, uint32_t queue_pkts,
+    ns3_dev **dev_a, ns3_dev **dev_b)
+{
+	shim_state &st = shim();
+	ns3::Ptr<ns3::PointToPointChannel> ch =
+	    ns3::CreateObject<ns3::PointToPointChannel>();
+	ns3_node *ends[2] = { a, b };
+	ns3_dev **out[2] = { dev_a, dev_b };
+
+	ch->SetAttribute("Delay", ns3::TimeValue(ns3::NanoSeconds(delay_ns)));
+	for (int i = 0; i < 2; i++) {
+		st.devs.push_back(std::make_unique<ns3_dev>());
+		ns3_dev *d = st.devs.back().get();
+		d->dev = dev_make(ends[i], rate_bps, mtu, queue_pkts);
+		d->dst = d->dev->GetBroadcast();
+		d->rx_fn = nullptr;
+		d->rx_ctx = nullptr;
+		/*
+		 * Taken straight from the device, after Node::AddDevice()
+		 * installed the node's own callback: no protocol handler
+		 * list is walked per packet.
+		 */
+		d->dev->SetReceiveCallback(ns3::MakeBoundCallback(&dev_receive,
+		    d));
+		d->dev->Attach(ch);
+		if (out[i] != nullptr)
+			*out[i] = d;
+	}
+}
+
+bool
+ns3_dev_send(ns3_dev *dev, const uint8_t *bytes, size_t len)
+{
+	ns3::Ptr<ns3::Packet> p =
+	    ns3::Create<ns3::Packet>(bytes, static_cast<uint32_t>(len));
+
+	return (dev->dev->Send(p, dev->dst, SHIM_ETHERTYPE_IPV4));
+}
+
+void
+ns3_dev_set_rx(ns3_dev *dev, ns3_rx_fn fn, void *ctx)
+{
+	dev->rx_fn = fn;
+	dev->rx_ctx = ctx;
+}
+
+void
+ns3_dev_enable_pcap(ns3_dev *dev, const char *path)
+{
+	shim_state &st = shim();
+	ns3::PcapHelper helper;
+	/*
+	 * What PointToPointHelper::EnablePcap() does with an explicit file
+	 * name: a PPP pcap fed by the device's promiscuous sniffer, which sees
+	 * each frame (PPP header included) as it starts on the wire and as it
+	 * is received.
+	 */
+	ns3::Ptr<ns3::PcapFileWrapper> file = helper.CreateFile(path,
+	    std::ios::out, ns3::PcapHelper::DLT_PPP, SHIM_PCAP_SNAPLEN);
+
+	helper.HookDefaultSink<ns3::PointToPointNetDevice>(dev->dev,
+	    "PromiscSniffer", file);
+	st.pcaps.push_back(file);
+}
+
+} /* extern "C" */
