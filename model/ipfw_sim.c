@@ -131,7 +131,8 @@ ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
 	uint32_t entry = 0;
 	int deny_errno = (h->release >= RELEASE_14) ? EPERM : EACCES;
 
-	if (!h->sysctl.fw_enable)
+	/* No ipfw in this kernel, or net.inet.ip.fw.enable=0: no hook. */
+	if (!h->fw_loaded || !h->sysctl.fw_enable)
 		return (0);
 
 	memset(&args, 0, sizeof(args));

@@ -27,7 +27,8 @@ struct pkt;
  *                           reassembly); not an error;
  *   returns an errno, *mp == NULL: denied (EACCES on release 6, EPERM on
  *                           release 14), already counted and freed.
- * Does nothing when net.inet.ip.fw.enable=0.
+ * Does nothing when net.inet.ip.fw.enable=0 or the host has no ipfw
+ * (host->fw_loaded false).
  */
 int		 ipfw_check_packet(struct host *h, struct pkt **mp,
 		    struct ifnet *ifp, int dir);

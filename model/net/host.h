@@ -61,6 +61,9 @@ struct host {
 	struct sim_ctx	*sim;
 	int		 release;		/* RELEASE_6 or RELEASE_14 */
 	bool		 ipdivert;		/* false: kernel without IPDIVERT */
+	bool		 fw_loaded;		/* ipfw is in this kernel: the
+						   scenario gives the host an
+						   ipfw command somewhere */
 	GPtrArray	*ifnets;		/* struct ifnet *; [0] is lo0 */
 	struct rtable	 rt;
 	struct host_sysctl sysctl;

@@ -362,6 +362,27 @@ build_links(struct world *w)
 	}
 }
 
+/*
+ * A host runs ipfw when the scenario gives it an ipfw command, at time 0 or
+ * later, as a kernel with ipfw loaded; the others have no firewall at all
+ * (otherwise the default rule, deny, would cut every host off).
+ */
+static bool
+host_has_ipfw(const struct scenario *s, const struct scn_host *sh)
+{
+	for (guint i = 0; i < sh->cmds->len; i++)
+		if (((const struct scn_host_cmd *)
+		    g_ptr_array_index(sh->cmds, i))->kind == SCN_IPFW)
+			return (true);
+	for (guint i = 0; i < s->ats->len; i++) {
+		const struct scn_at *at = g_ptr_array_index(s->ats, i);
+
+		if (at->cmd->kind == SCN_IPFW && strcmp(at->host, sh->name) == 0)
+			return (true);
+	}
+	return (false);
+}
+
 /* Point at the counter word of an expect line. */
 static void
 report_unknown_counter(struct diag *d, const struct scenario *s,
@@ -412,11 +433,14 @@ scn_build(const struct scenario *s, const struct run_opts *o,
 	w->sim.log = ev_log_new(o->quiet ? NULL : o->out, w->jsonl,
 	    &w->sim.events);
 
+	if (!o->quiet && s->title != NULL)
+		fprintf(o->out, "# %s\n", s->title);
 	for (guint i = 0; i < s->hosts->len; i++) {
 		const struct scn_host *sh = g_ptr_array_index(s->hosts, i);
 		struct host *h = host_new(&w->sim, sh->name, sh->release);
 
 		h->ipdivert = !sh->no_ipdivert;
+		h->fw_loaded = host_has_ipfw(s, sh);
 		h->ns3_node = ns3_node_create();
 		for (guint j = 0; j < sh->ifnames->len; j++)
 			(void)host_if_get_or_create(h,
@@ -522,8 +546,6 @@ world_run(struct world *w, unsigned *npassed)
 	bool pending;
 	unsigned failed;
 
-	if (!w->o.quiet && s->title != NULL)
-		fprintf(out, "# %s\n", s->title);
 	until = (s->has_run && s->run_until_ns > 0) ? s->run_until_ns :
 	    RUN_SAFETY_LIMIT_NS;
 	pending = ns3_run_until(until);
