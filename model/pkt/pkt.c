@@ -1,0 +1,138 @@
+/*
+ * Packet buffers (pkt.h): one g_malloc'd block holding the metadata and the
+ * bytes, the lineage numbering, the live-packet count used by leak checks,
+ * and the reference counting of lineage histories.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "pkt/pkt.h"
+
+static uint64_t pkt_next_lineage;
+static uint64_t pkt_live;
+
+static struct pkt *
+pkt_new(uint32_t len)
+{
+	struct pkt *m;
+
+	m = g_malloc(sizeof(*m) + len);
+	memset(m, 0, sizeof(*m));
+	m->data = m->buf;
+	m->len = len;
+	m->cap = len;
+	pkt_live++;
+	return (m);
+}
+
+struct pkt *
+pkt_alloc(uint32_t len)
+{
+	struct pkt *m;
+
+	m = pkt_new(len);
+	m->lineage = pkt_new_lineage();
+	return (m);
+}
+
+struct pkt *
+pkt_from_bytes(const void *bytes, uint32_t len)
+{
+	struct pkt *m;
+
+	m = pkt_alloc(len);
+	if (len > 0)
+		memcpy(m->data, bytes, len);
+	return (m);
+}
+
+struct pkt *
+pkt_copy(const struct pkt *m)
+{
+	struct pkt *n;
+
+	/* Like m_dup(): same bytes, same packet header and tags. */
+	n = pkt_new(m->len);
+	if (m->len > 0)
+		memcpy(n->data, m->data, m->len);
+	n->rcvif = m->rcvif;
+	n->lineage = m->lineage;
+	n->fw_ref = m->fw_ref;
+	n->flags = m->flags;
+	if (m->hist != NULL) {
+		pkt_hist_ref(m->hist);
+		n->hist = m->hist;
+	}
+	return (n);
+}
+
+void
+pkt_free(struct pkt *m)
+{
+
+	if (m == NULL)
+		return;
+	g_assert(pkt_live > 0);
+	pkt_hist_unref(m->hist);
+	pkt_live--;
+	g_free(m);
+}
+
+void
+pkt_trim(struct pkt *m, uint32_t len)
+{
+
+	g_assert(len <= m->len);
+	m->len = len;
+}
+
+void
+pkt_set_hist(struct pkt *m, struct pkt_hist *h)
+{
+
+	/* Reference first: h may be the history m already holds. */
+	pkt_hist_ref(h);
+	pkt_hist_unref(m->hist);
+	m->hist = h;
+}
+
+void
+pkt_hist_ref(struct pkt_hist *h)
+{
+
+	if (h != NULL)
+		h->refs++;
+}
+
+void
+pkt_hist_unref(struct pkt_hist *h)
+{
+
+	if (h == NULL)
+		return;
+	g_assert(h->refs > 0);
+	if (--h->refs == 0 && h->free_fn != NULL)
+		h->free_fn(h);
+}
+
+uint64_t
+pkt_new_lineage(void)
+{
+
+	return (++pkt_next_lineage);
+}
+
+void
+pkt_reset_lineages(void)
+{
+
+	pkt_next_lineage = 0;
+}
+
+uint64_t
+pkt_live_count(void)
+{
+
+	return (pkt_live);
+}

@@ -1,0 +1,362 @@
+/*
+ * tcpdump-like one-line summaries of IPv4 datagrams (see wire_print.h for
+ * the format).  Written with a tiny appender instead of snprintf because
+ * the event log calls it for every packet event.
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include "wire/wire_icmp.h"
+#include "wire/wire_ip.h"
+#include "wire/wire_print.h"
+#include "wire/wire_udp.h"
+
+struct pr {
+	char	*buf;
+	size_t	 size;		/* > 0 */
+	size_t	 pos;		/* chars written, < size */
+};
+
+static void
+pr_str(struct pr *o, const char *s)
+{
+	size_t n;
+
+	n = strlen(s);
+	if (n > o->size - 1 - o->pos)
+		n = o->size - 1 - o->pos;
+	memcpy(o->buf + o->pos, s, n);
+	o->pos += n;
+	o->buf[o->pos] = '\0';
+}
+
+static void
+pr_uint(struct pr *o, uint64_t v, unsigned base)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	tmp[--i] = '\0';
+	do {
+		tmp[--i] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v != 0);
+	pr_str(o, tmp + i);
+}
+
+static void
+pr_addr(struct pr *o, uint32_t addr)
+{
+	char a[WIRE_ADDRSTRLEN];
+
+	pr_str(o, wire_addr_str(addr, a));
+}
+
+char *
+wire_addr_str(uint32_t addr, char buf[WIRE_ADDRSTRLEN])
+{
+	size_t pos = 0;
+
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		unsigned b = (addr >> shift) & 0xff;
+
+		if (b >= 100)
+			buf[pos++] = (char)('0' + b / 100);
+		if (b >= 10)
+			buf[pos++] = (char)('0' + b / 10 % 10);
+		buf[pos++] = (char)('0' + b % 10);
+		if (shift > 0)
+			buf[pos++] = '.';
+	}
+	buf[pos] = '\0';
+	return (buf);
+}
+
+static const char *
+proto_name(uint8_t proto)
+{
+
+	switch (proto) {
+	case IPPROTO_ICMP:
+		return ("icmp");
+	case IPPROTO_TCP:
+		return ("tcp");
+	case IPPROTO_UDP:
+		return ("udp");
+	default:
+		return (NULL);
+	}
+}
+
+static void
+pr_proto(struct pr *o, uint8_t proto)
+{
+	const char *name;
+
+	name = proto_name(proto);
+	if (name != NULL)
+		pr_str(o, name);
+	else {
+		pr_str(o, "ip-proto-");
+		pr_uint(o, proto, 10);
+	}
+}
+
+/* Words of print-icmp.c for each unreachable code; %a is the address. */
+static const char *const unreach_fmt[] = {
+	[ICMP_UNREACH_NET] = "net %a unreachable",
+	[ICMP_UNREACH_HOST] = "host %a unreachable",
+	[ICMP_UNREACH_PROTOCOL] = NULL,		/* built in pr_unreach */
+	[ICMP_UNREACH_PORT] = NULL,		/* built in pr_unreach */
+	[ICMP_UNREACH_NEEDFRAG] = NULL,		/* built in pr_unreach */
+	[ICMP_UNREACH_SRCFAIL] = "%a unreachable - source route failed",
+	[ICMP_UNREACH_NET_UNKNOWN] = "net %a unreachable - unknown",
+	[ICMP_UNREACH_HOST_UNKNOWN] = "host %a unreachable - unknown",
+	[ICMP_UNREACH_ISOLATED] = "%a unreachable - source host isolated",
+	[ICMP_UNREACH_NET_PROHIB] = "net %a unreachable - admin prohibited",
+	[ICMP_UNREACH_HOST_PROHIB] = "host %a unreachable - admin prohibited",
+	[ICMP_UNREACH_TOSNET] = "net %a unreachable - tos prohibited",
+	[ICMP_UNREACH_TOSHOST] = "host %a unreachable - tos prohibited",
+	[ICMP_UNREACH_FILTER_PROHIB] =
+	    "host %a unreachable - admin prohibited filter",
+	[ICMP_UNREACH_HOST_PRECEDENCE] =
+	    "host %a unreachable - host precedence violation",
+	[ICMP_UNREACH_PRECEDENCE_CUTOFF] =
+	    "host %a unreachable - precedence cutoff",
+};
+
+static void
+pr_fmt_addr(struct pr *o, const char *fmt, uint32_t addr)
+{
+	const char *a;
+
+	a = strstr(fmt, "%a");
+	if (a == NULL) {
+		pr_str(o, fmt);
+		return;
+	}
+	for (const char *c = fmt; c < a; c++) {
+		char one[2] = { *c, '\0' };
+
+		pr_str(o, one);
+	}
+	pr_addr(o, addr);
+	pr_str(o, a + 2);
+}
+
+/* "ICMP ... unreachable" from the quoted datagram q (qlen bytes). */
+static void
+pr_unreach(struct pr *o, uint8_t code, uint16_t mtu, const uint8_t *q,
+    size_t qlen)
+{
+	unsigned qhlen;
+	uint32_t qdst;
+
+	if (qlen < IP_HDR_MIN_BYTES || ip_get_version(q) != 4) {
+		pr_str(o, "unreachable code ");
+		pr_uint(o, code, 10);
+		return;
+	}
+	qdst = ip_get_dst(q);
+	qhlen = ip_get_hlen_bytes(q);
+	switch (code) {
+	case ICMP_UNREACH_PROTOCOL:
+		pr_addr(o, qdst);
+		pr_str(o, " protocol ");
+		pr_uint(o, ip_get_proto(q), 10);
+		pr_str(o, " unreachable");
+		break;
+	case ICMP_UNREACH_PORT:
+		pr_addr(o, qdst);
+		pr_str(o, " ");
+		pr_proto(o, ip_get_proto(q));
+		if (qhlen >= IP_HDR_MIN_BYTES && qlen >= qhlen + 4) {
+			pr_str(o, " port ");
+			pr_uint(o, wire_get16(q + qhlen + 2), 10);
+		}
+		pr_str(o, " unreachable");
+		break;
+	case ICMP_UNREACH_NEEDFRAG:
+		pr_addr(o, qdst);
+		pr_str(o, " unreachable - need to frag (mtu ");
+		pr_uint(o, mtu, 10);
+		pr_str(o, ")");
+		break;
+	default:
+		if (code < sizeof(unreach_fmt) / sizeof(unreach_fmt[0]) &&
+		    unreach_fmt[code] != NULL)
+			pr_fmt_addr(o, unreach_fmt[code], qdst);
+		else {
+			pr_addr(o, qdst);
+			pr_str(o, " unreachable code ");
+			pr_uint(o, code, 10);
+		}
+		break;
+	}
+}
+
+static void
+pr_icmp(struct pr *o, const uint8_t *p, size_t avail, size_t icmp_len)
+{
+	uint8_t type, code;
+
+	type = icmp_get_type(p);
+	code = icmp_get_code(p);
+	pr_str(o, "ICMP ");
+	switch (type) {
+	case ICMP_ECHO:
+	case ICMP_ECHOREPLY:
+		pr_str(o, type == ICMP_ECHO ? "echo request, id " :
+		    "echo reply, id ");
+		pr_uint(o, icmp_get_echo_id(p), 10);
+		pr_str(o, ", seq ");
+		pr_uint(o, icmp_get_echo_seq(p), 10);
+		break;
+	case ICMP_UNREACH:
+		pr_unreach(o, code, icmp_get_nextmtu_bytes(p),
+		    p + ICMP_F_DATA, avail - ICMP_F_DATA);
+		break;
+	case ICMP_TIMXCEED:
+		if (code == ICMP_TIMXCEED_INTRANS)
+			pr_str(o, "time exceeded in-transit");
+		else if (code == ICMP_TIMXCEED_REASS)
+			pr_str(o, "ip reassembly time exceeded");
+		else {
+			pr_str(o, "time exceeded code ");
+			pr_uint(o, code, 10);
+		}
+		break;
+	default:
+		pr_str(o, "type-#");
+		pr_uint(o, type, 10);
+		break;
+	}
+	pr_str(o, ", length ");
+	pr_uint(o, icmp_len, 10);
+}
+
+size_t
+wire_print_ip(char *buf, size_t size, const uint8_t *p, size_t len)
+{
+	struct pr o = { buf, size, 0 };
+	unsigned hlen;
+	uint16_t ip_len, off;
+	uint8_t proto;
+	size_t avail, plen;
+	const uint8_t *l4;
+
+	if (size == 0)
+		return (0);
+	buf[0] = '\0';
+	if (len < IP_HDR_MIN_BYTES) {
+		pr_str(&o, "[|ip] length ");
+		pr_uint(&o, len, 10);
+		return (o.pos);
+	}
+	if (ip_get_version(p) != 4) {
+		pr_str(&o, "[ip version ");
+		pr_uint(&o, ip_get_version(p), 10);
+		pr_str(&o, "] length ");
+		pr_uint(&o, len, 10);
+		return (o.pos);
+	}
+	hlen = ip_get_hlen_bytes(p);
+	ip_len = ip_get_len_bytes(p);
+	off = ip_get_off_field(p);
+	proto = ip_get_proto(p);
+	if (hlen < IP_HDR_MIN_BYTES || hlen > len) {
+		pr_addr(&o, ip_get_src(p));
+		pr_str(&o, " > ");
+		pr_addr(&o, ip_get_dst(p));
+		pr_str(&o, ": [bad hlen ");
+		pr_uint(&o, hlen, 10);
+		pr_str(&o, "]");
+		return (o.pos);
+	}
+	/* The transport bytes present: up to ip_len, never past len. */
+	avail = ip_len < len ? ip_len : len;
+	plen = avail > hlen ? avail - hlen : 0;
+	l4 = p + hlen;
+
+	if ((off & IP_OFFMASK) == 0 && proto == IPPROTO_UDP &&
+	    plen >= UDP_HDR_BYTES) {
+		pr_addr(&o, ip_get_src(p));
+		pr_str(&o, ".");
+		pr_uint(&o, udp_get_sport(l4), 10);
+		pr_str(&o, " > ");
+		pr_addr(&o, ip_get_dst(p));
+		pr_str(&o, ".");
+		pr_uint(&o, udp_get_dport(l4), 10);
+		if (udp_get_len_bytes(l4) < UDP_HDR_BYTES) {
+			pr_str(&o, ": UDP, bad length ");
+			pr_uint(&o, udp_get_len_bytes(l4), 10);
+		} else {
+			pr_str(&o, ": UDP, length ");
+			pr_uint(&o, udp_get_len_bytes(l4) - UDP_HDR_BYTES, 10);
+		}
+	} else if ((off & IP_OFFMASK) == 0 && proto == IPPROTO_TCP &&
+	    plen >= 4) {
+		pr_addr(&o, ip_get_src(p));
+		pr_str(&o, ".");
+		pr_uint(&o, wire_get16(l4), 10);
+		pr_str(&o, " > ");
+		pr_addr(&o, ip_get_dst(p));
+		pr_str(&o, ".");
+		pr_uint(&o, wire_get16(l4 + 2), 10);
+		pr_str(&o, ": tcp ");
+		pr_uint(&o, ip_len >= hlen ? ip_len - hlen : 0, 10);
+	} else {
+		pr_addr(&o, ip_get_src(p));
+		pr_str(&o, " > ");
+		pr_addr(&o, ip_get_dst(p));
+		pr_str(&o, ": ");
+		if ((off & IP_OFFMASK) == 0 && proto == IPPROTO_ICMP &&
+		    plen >= ICMP_MINLEN)
+			pr_icmp(&o, l4, plen, ip_len - hlen);
+		else if ((off & IP_OFFMASK) == 0 && proto_name(proto) != NULL &&
+		    ip_len >= hlen) {
+			/* First fragment too short for its header. */
+			pr_str(&o, "[|");
+			pr_proto(&o, proto);
+			pr_str(&o, "]");
+		} else
+			pr_proto(&o, proto);
+	}
+
+	if ((off & (IP_MF | IP_OFFMASK)) != 0) {
+		pr_str(&o, " (frag ");
+		pr_uint(&o, ip_get_id(p), 10);
+		pr_str(&o, ":");
+		pr_uint(&o, ip_len >= hlen ? ip_len - hlen : 0, 10);
+		pr_str(&o, "@");
+		pr_uint(&o, (uint32_t)(off & IP_OFFMASK) << 3, 10);
+		pr_str(&o, (off & IP_MF) != 0 ? "+)" : ")");
+	}
+	pr_str(&o, " ttl ");
+	pr_uint(&o, ip_get_ttl(p), 10);
+	if (!ip_sum_ok(p)) {
+		pr_str(&o, " [bad cksum ");
+		pr_uint(&o, ip_get_sum(p), 16);
+		pr_str(&o, "!]");
+	}
+	if (ip_len < hlen) {
+		pr_str(&o, " [bad ip_len ");
+		pr_uint(&o, ip_len, 10);
+		pr_str(&o, "]");
+	} else if (ip_len > len) {
+		pr_str(&o, " [truncated-ip - ");
+		pr_uint(&o, ip_len - len, 10);
+		pr_str(&o, " bytes missing!]");
+	}
+	return (o.pos);
+}
+
+void
+wire_print_ip_gstring(GString *s, const uint8_t *p, size_t len)
+{
+	char buf[WIRE_PRINT_MAX];
+	size_t n;
+
+	n = wire_print_ip(buf, sizeof(buf), p, len);
+	g_string_append_len(s, buf, (gssize)n);
+}
