@@ -7,6 +7,7 @@
  * registered through the public C API keeps what recvfrom returned.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -78,9 +79,9 @@ world_from(const char *text)
 	devnull = fopen("/dev/null", "w");
 	cur_scn = scn_parse_string("test.scn", text, stderr, &nerr);
 	ck_assert_msg(cur_scn != NULL, "scenario does not parse");
-	o.out = devnull;
+	o.out = getenv("DQ_VERBOSE") ? stdout : devnull;
 	o.errout = stderr;
-	o.quiet = true;
+	o.quiet = getenv("DQ_VERBOSE") == NULL;
 	cur_world = scn_build(cur_scn, &o, &nerr);
 	ck_assert_msg(cur_world != NULL, "scenario does not build");
 	return (cur_world);

@@ -11,6 +11,7 @@
 
 static uint64_t pkt_next_lineage;
 static uint64_t pkt_live;
+static struct pkt *pkt_live_head;
 
 static struct pkt *
 pkt_new(uint32_t len)
@@ -23,6 +24,10 @@ pkt_new(uint32_t len)
 	m->len = len;
 	m->cap = len;
 	pkt_live++;
+	m->live_next = pkt_live_head;
+	if (pkt_live_head != NULL)
+		pkt_live_head->live_prev = m;
+	pkt_live_head = m;
 	return (m);
 }
 
@@ -76,6 +81,12 @@ pkt_free(struct pkt *m)
 	g_assert(pkt_live > 0);
 	pkt_hist_unref(m->hist);
 	pkt_live--;
+	if (m->live_prev != NULL)
+		m->live_prev->live_next = m->live_next;
+	else
+		pkt_live_head = m->live_next;
+	if (m->live_next != NULL)
+		m->live_next->live_prev = m->live_prev;
 	g_free(m);
 }
 
@@ -135,4 +146,16 @@ pkt_live_count(void)
 {
 
 	return (pkt_live);
+}
+
+uint64_t
+pkt_free_all(void)
+{
+	uint64_t n = 0;
+
+	while (pkt_live_head != NULL) {
+		pkt_free(pkt_live_head);
+		n++;
+	}
+	return (n);
 }

@@ -64,6 +64,8 @@ struct pkt {
 	struct pkt_hist	*hist;		/* divert history of the lineage */
 	struct pkt_fw_ref fw_ref;	/* ipfw re-entry reference */
 	uint32_t	 flags;		/* PKT_F_* */
+	struct pkt	*live_prev;	/* list of every live packet, so the */
+	struct pkt	*live_next;	/* end of a run can account for them */
 	uint8_t		 buf[];
 };
 
@@ -89,6 +91,11 @@ uint64_t	 pkt_new_lineage(void);
 void		 pkt_reset_lineages(void);
 /* Number of packets allocated and not yet freed (leak checks). */
 uint64_t	 pkt_live_count(void);
+/*
+ * Free every packet still alive (held by events that will never run once a
+ * simulation is torn down) and return how many there were.
+ */
+uint64_t	 pkt_free_all(void);
 
 #ifdef __cplusplus
 }

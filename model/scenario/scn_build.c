@@ -327,6 +327,7 @@ register_sim_counters(struct world *w)
 	counters_register(c, "sim.events", &w->sim.events);
 	counters_register(c, "sim.packets", &w->sim.packets);
 	counters_register(c, "sim.command_errors", &w->sim.cmd_errors);
+	counters_register(c, "sim.in_flight", &w->sim.in_flight);
 }
 
 static void
@@ -554,6 +555,9 @@ world_run(struct world *w, unsigned *npassed)
 		    "simulated time with events still pending\n");
 	fflush(out);
 
+	/* Packets still held (in divert sockets, reassembly queues, events
+	 * that did not run before the end): counted, never lost silently. */
+	w->sim.in_flight = pkt_live_count();
 	ipfw_counters_sync(w);
 	if (!w->o.quiet) {
 		for (guint i = 0; i < w->hosts->len; i++) {
@@ -597,10 +601,15 @@ world_free(struct world *w)
 			proc_free(p);
 		}
 	}
-	/* ns-3 first: its pending events may point into the hosts. */
-	ns3_sim_destroy();
+	/*
+	 * Hosts before ns-3 (their timers are cancelled through it); ns-3's
+	 * pending events, which may point into the hosts, never run again.
+	 * Packets those events held are freed last.
+	 */
 	for (guint i = 0; i < w->hosts->len; i++)
 		host_free(g_ptr_array_index(w->hosts, i));
+	ns3_sim_destroy();
+	(void)pkt_free_all();
 	g_ptr_array_free(w->hosts, TRUE);
 	g_hash_table_destroy(w->byname);
 	g_ptr_array_free(w->ipfw_names, TRUE);

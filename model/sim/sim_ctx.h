@@ -27,6 +27,7 @@ struct sim_ctx {
 	uint64_t	 packets;	/* sim.packets: datagrams originated */
 	uint64_t	 events;	/* sim.events */
 	uint64_t	 cmd_errors;	/* sim.command_errors: failed `at` commands */
+	uint64_t	 in_flight;	/* sim.in_flight: packets held at the end */
 };
 
 #ifdef __cplusplus
