@@ -64,8 +64,8 @@ int		 proc_start_divert(struct host *h, const struct divert_program *prog,
 		    uint64_t service_ns, uint32_t rcvbuf, struct proc **out);
 void		 proc_free(struct proc *p);
 
-/* The system calls a program uses; both return -1 and set *err (if not
- * NULL) on failure, and count the error under divert.PORT.errno.NAME. */
+/* The system calls a program uses; both return -1 and set errno on
+ * failure, and count the error under divert.PORT.errno.NAME. */
 ssize_t		 proc_sendto(struct proc *p, const void *buf, size_t len,
 		    const struct sockaddr_in *to, size_t tolen);
 ssize_t		 proc_write(struct proc *p, const void *buf, size_t len);

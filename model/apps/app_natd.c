@@ -1,0 +1,547 @@
+/*
+ * natd -a ADDR [-deny_incoming]: natd(8) with one alias address, on one
+ * divert socket.  As natd's DoAliasing() does, the direction comes from
+ * the address read (sin_addr INADDR_ANY: outgoing, LibAliasOut(); else
+ * incoming, LibAliasIn()), an incoming packet libalias ignores is dropped
+ * with -deny_incoming, and everything else is written back with exactly
+ * the address it was read with.
+ *
+ * The translation is a small libalias (sys/netinet/libalias/alias.c,
+ * alias_db.c), documented in docs/divert-programs.md:
+ *  - a link per (protocol, original source address, original source port
+ *    or ICMP echo id), found again by (protocol, alias port or id); the
+ *    alias port is the original one when no other link of the protocol
+ *    holds it (libalias tries to keep ports), else the next free port from
+ *    a counter starting at ALIAS_PORT_BASE (0x8000).  Links do not record
+ *    the remote end and never expire;
+ *  - UDP, TCP, ICMP echo and timestamp outgoing; their replies and ICMP
+ *    errors quoting them incoming (IcmpAliasIn2); other protocols and
+ *    other ICMP types are left alone (ignored);
+ *  - non-first fragments: outgoing ones get the alias source address
+ *    (FragmentOut()); incoming ones are translated when the first fragment
+ *    of the same (protocol, source, IP id) was, and are otherwise passed
+ *    untouched (libalias would hold them as unresolved fragments);
+ *  - every checksum touched is updated incrementally (RFC 1624), as
+ *    libalias's DifferentialChecksum() does: the IP header checksum (an
+ *    incoming write with a bad one would be dropped by ip_input()), the
+ *    UDP/TCP checksum for the address and port (a UDP checksum of 0 stays
+ *    0), the ICMP checksum for the id and for a quoted header.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "apps/app_divert_priv.h"
+#include "apps/proc.h"
+#include "pkt/in_cksum.h"
+#include "wire/wire_icmp.h"
+#include "wire/wire_ip.h"
+#include "wire/wire_udp.h"
+
+/* ICMP query types libalias aliases by id, besides echo (RFC 792). */
+#define	NATD_ICMP_SOURCEQUENCH	4
+#define	NATD_ICMP_TSTAMP	13
+#define	NATD_ICMP_TSTAMPREPLY	14
+#define	NATD_ICMP_PARAMPROB	12
+
+#define	TCP_F_SUM		16
+#define	TCP_HDR_PORTS_SUM	18	/* bytes up to the end of th_sum */
+#define	NATD_NPORTS		0x8000u	/* ALIAS_PORT_BASE .. 0xffff */
+
+struct natd_link {
+	uint64_t	 out_key;	/* proto, original address and port */
+	uint64_t	 in_key;	/* proto, alias port */
+	uint8_t		 proto;
+	uint32_t	 orig_addr;	/* host order */
+	uint16_t	 orig_port;	/* or ICMP id */
+	uint16_t	 alias_port;	/* or ICMP id */
+};
+
+/* An incoming first fragment that was translated (FragmentIn()). */
+struct natd_frag {
+	uint64_t	 key;		/* proto, remote source, IP id */
+	uint32_t	 orig_addr;	/* host order */
+};
+
+struct natd_state {
+	uint32_t	 alias;		/* host order */
+	bool		 deny_incoming;
+	GHashTable	*out_links;	/* &out_key -> link (owns the links) */
+	GHashTable	*in_links;	/* &in_key -> link */
+	GHashTable	*frags;		/* &key -> frag (owns) */
+	uint32_t	 next_port[3];	/* per protocol class, next to try */
+};
+
+static uint64_t
+natd_out_key(uint8_t proto, uint32_t addr, uint16_t port)
+{
+
+	return ((uint64_t)proto << 48 | (uint64_t)addr << 16 | port);
+}
+
+static uint64_t
+natd_in_key(uint8_t proto, uint16_t alias_port)
+{
+
+	return ((uint64_t)proto << 16 | alias_port);
+}
+
+static unsigned
+natd_class(uint8_t proto)
+{
+
+	return (proto == IPPROTO_TCP ? 0 : proto == IPPROTO_UDP ? 1 : 2);
+}
+
+struct natd_state *
+natd_new(struct in_addr alias, bool deny_incoming)
+{
+	struct natd_state *ns;
+	unsigned i;
+
+	ns = g_new0(struct natd_state, 1);
+	ns->alias = ntohl(alias.s_addr);
+	ns->deny_incoming = deny_incoming;
+	ns->out_links = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+	    NULL, g_free);
+	ns->in_links = g_hash_table_new(g_int64_hash, g_int64_equal);
+	ns->frags = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+	    NULL, g_free);
+	for (i = 0; i < G_N_ELEMENTS(ns->next_port); i++)
+		ns->next_port[i] = NATD_PORT_BASE;
+	return (ns);
+}
+
+void
+natd_free(struct natd_state *ns)
+{
+
+	if (ns == NULL)
+		return;
+	g_hash_table_destroy(ns->in_links);
+	g_hash_table_destroy(ns->out_links);
+	g_hash_table_destroy(ns->frags);
+	g_free(ns);
+}
+
+bool
+natd_deny_incoming(const struct natd_state *ns)
+{
+
+	return (ns->deny_incoming);
+}
+
+unsigned
+natd_nlinks(const struct natd_state *ns)
+{
+
+	return (g_hash_table_size(ns->out_links));
+}
+
+static bool
+natd_port_free(const struct natd_state *ns, uint8_t proto, uint16_t port)
+{
+	uint64_t k;
+
+	k = natd_in_key(proto, port);
+	return (!g_hash_table_contains(ns->in_links, &k));
+}
+
+/*
+ * The link of an outgoing flow, made on first use.  NULL when every alias
+ * port of the protocol is taken.
+ */
+static struct natd_link *
+natd_link_out(struct natd_state *ns, uint8_t proto, uint32_t addr,
+    uint16_t port)
+{
+	struct natd_link *lnk;
+	uint32_t *next;
+	uint64_t k;
+	unsigned tries;
+	uint16_t aport;
+
+	k = natd_out_key(proto, addr, port);
+	lnk = g_hash_table_lookup(ns->out_links, &k);
+	if (lnk != NULL)
+		return (lnk);
+
+	/* Keep the original port if free, as GetNewPort() tries first. */
+	if (natd_port_free(ns, proto, port)) {
+		aport = port;
+	} else {
+		next = &ns->next_port[natd_class(proto)];
+		for (tries = 0; tries < NATD_NPORTS; tries++) {
+			aport = (uint16_t)*next;
+			*next = *next == 0xffffu ? NATD_PORT_BASE : *next + 1;
+			if (natd_port_free(ns, proto, aport))
+				break;
+		}
+		if (tries == NATD_NPORTS)
+			return (NULL);
+	}
+	lnk = g_new0(struct natd_link, 1);
+	lnk->out_key = k;
+	lnk->in_key = natd_in_key(proto, aport);
+	lnk->proto = proto;
+	lnk->orig_addr = addr;
+	lnk->orig_port = port;
+	lnk->alias_port = aport;
+	g_hash_table_insert(ns->out_links, &lnk->out_key, lnk);
+	g_hash_table_insert(ns->in_links, &lnk->in_key, lnk);
+	return (lnk);
+}
+
+static struct natd_link *
+natd_link_in(struct natd_state *ns, uint8_t proto, uint16_t aport)
+{
+	uint64_t k;
+
+	k = natd_in_key(proto, aport);
+	return (g_hash_table_lookup(ns->in_links, &k));
+}
+
+/*
+ * Store v in the 16-bit field at f and update the checksums at sum1 and
+ * sum2 (either may be NULL) for the change, RFC 1624 eqn. 3.
+ */
+static void
+natd_set16(uint8_t *f, uint16_t v, uint8_t *sum1, uint8_t *sum2)
+{
+	uint16_t old;
+
+	old = wire_get16(f);
+	if (sum1 != NULL)
+		wire_put16(sum1, in_cksum_update(wire_get16(sum1), old, v));
+	if (sum2 != NULL)
+		wire_put16(sum2, in_cksum_update(wire_get16(sum2), old, v));
+	wire_put16(f, v);
+}
+
+static void
+natd_set32(uint8_t *f, uint32_t v, uint8_t *sum1, uint8_t *sum2)
+{
+
+	natd_set16(f, (uint16_t)(v >> 16), sum1, sum2);
+	natd_set16(f + 2, (uint16_t)v, sum1, sum2);
+}
+
+/*
+ * A UDP checksum field, or NULL when the sender sent none (0), which
+ * stays 0 (RFC 768).
+ */
+static uint8_t *
+natd_udp_sum(uint8_t *udp)
+{
+
+	return (udp_get_sum(udp) == 0 ? NULL : udp + UDP_F_SUM);
+}
+
+/* A computed UDP checksum of 0 is sent as 0xffff (RFC 768). */
+static void
+natd_udp_sum_finish(uint8_t *sum)
+{
+
+	if (sum != NULL && wire_get16(sum) == 0)
+		wire_put16(sum, 0xffff);
+}
+
+/*
+ * The L4 header of buf, if whole enough to translate: the ports and the
+ * checksum for UDP and TCP, the first 8 bytes for ICMP.
+ */
+static uint8_t *
+natd_l4(uint8_t *buf, uint8_t proto, size_t *l4len)
+{
+	size_t hlen, need;
+
+	hlen = ip_get_hlen_bytes(buf);
+	*l4len = ip_get_len_bytes(buf) - hlen;
+	need = proto == IPPROTO_TCP ? TCP_HDR_PORTS_SUM :
+	    proto == IPPROTO_UDP ? UDP_HDR_BYTES : ICMP_MINLEN;
+	return (*l4len >= need ? buf + hlen : NULL);
+}
+
+static uint8_t *
+natd_l4_sum(uint8_t *l4, uint8_t proto)
+{
+
+	return (proto == IPPROTO_TCP ? l4 + TCP_F_SUM : natd_udp_sum(l4));
+}
+
+int
+natd_out(struct natd_state *ns, uint8_t *buf, size_t len)
+{
+	struct natd_link *lnk;
+	uint8_t *l4, *l4sum, *ipsum;
+	size_t l4len;
+	uint32_t src;
+	uint8_t proto, type;
+
+	if (ip_check_len(buf, len) != IP_CHECK_OK)
+		return (NATD_IGNORED);
+	ipsum = buf + IP_F_SUM;
+	src = ip_get_src(buf);
+	proto = ip_get_proto(buf);
+
+	/* FragmentOut(): no ports here, only the address. */
+	if (ip_get_off_frag_units(buf) != 0) {
+		natd_set32(buf + IP_F_SRC, ns->alias, ipsum, NULL);
+		return (NATD_ALIASED);
+	}
+
+	switch (proto) {
+	case IPPROTO_UDP:
+	case IPPROTO_TCP:
+		l4 = natd_l4(buf, proto, &l4len);
+		if (l4 == NULL)
+			return (NATD_IGNORED);
+		lnk = natd_link_out(ns, proto, src, wire_get16(l4));
+		if (lnk == NULL)
+			return (NATD_IGNORED);
+		/* The source address is also in the pseudo-header. */
+		l4sum = natd_l4_sum(l4, proto);
+		natd_set16(l4, lnk->alias_port, l4sum, NULL);
+		natd_set32(buf + IP_F_SRC, ns->alias, ipsum, l4sum);
+		if (proto == IPPROTO_UDP)
+			natd_udp_sum_finish(l4sum);
+		return (NATD_ALIASED);
+	case IPPROTO_ICMP:
+		l4 = natd_l4(buf, proto, &l4len);
+		if (l4 == NULL)
+			return (NATD_IGNORED);
+		type = icmp_get_type(l4);
+		if (type != ICMP_ECHO && type != NATD_ICMP_TSTAMP)
+			return (NATD_IGNORED);
+		lnk = natd_link_out(ns, proto, src, icmp_get_echo_id(l4));
+		if (lnk == NULL)
+			return (NATD_IGNORED);
+		/* IcmpAliasOut1(): the ICMP checksum has no pseudo-header. */
+		natd_set16(l4 + ICMP_F_ID, lnk->alias_port, l4 + ICMP_F_SUM,
+		    NULL);
+		natd_set32(buf + IP_F_SRC, ns->alias, ipsum, NULL);
+		return (NATD_ALIASED);
+	default:
+		return (NATD_IGNORED);
+	}
+}
+
+/*
+ * IcmpAliasIn2(): an ICMP error about a packet we aliased quotes that
+ * packet (source = alias address, source port or echo id = alias).  Put the
+ * original address and port back into the quoted header and the original
+ * address into the outer destination.  The quoted packet's own UDP/TCP/ICMP
+ * checksum is left alone (its payload is cut short anyway), as libalias
+ * does.
+ */
+static int
+natd_in_icmp_error(struct natd_state *ns, uint8_t *buf, uint8_t *icmp,
+    size_t icmp_len)
+{
+	struct natd_link *lnk;
+	uint8_t *ip2, *l42, *isum;
+	size_t hlen2;
+	uint16_t old_sum2;
+	uint8_t proto2;
+
+	if (icmp_len < ICMP_MINLEN + IP_HDR_MIN_BYTES)
+		return (NATD_IGNORED);
+	ip2 = icmp + ICMP_F_DATA;
+	hlen2 = ip_get_hlen_bytes(ip2);
+	if (hlen2 < IP_HDR_MIN_BYTES ||
+	    icmp_len < ICMP_MINLEN + hlen2 + 8 || ip_get_src(ip2) != ns->alias)
+		return (NATD_IGNORED);
+	proto2 = ip_get_proto(ip2);
+	l42 = ip2 + hlen2;
+	isum = icmp + ICMP_F_SUM;
+	switch (proto2) {
+	case IPPROTO_UDP:
+	case IPPROTO_TCP:
+		lnk = natd_link_in(ns, proto2, wire_get16(l42));
+		break;
+	case IPPROTO_ICMP:
+		if (icmp_get_type(l42) != ICMP_ECHO &&
+		    icmp_get_type(l42) != NATD_ICMP_TSTAMP)
+			return (NATD_IGNORED);
+		lnk = natd_link_in(ns, proto2, icmp_get_echo_id(l42));
+		break;
+	default:
+		return (NATD_IGNORED);
+	}
+	if (lnk == NULL)
+		return (NATD_IGNORED);
+
+	/*
+	 * The outer ICMP checksum covers the quoted bytes, including the
+	 * quoted header checksum, so every quoted change updates it too.
+	 */
+	old_sum2 = wire_get16(ip2 + IP_F_SUM);
+	natd_set32(ip2 + IP_F_SRC, lnk->orig_addr, ip2 + IP_F_SUM, isum);
+	wire_put16(isum, in_cksum_update(wire_get16(isum), old_sum2,
+	    wire_get16(ip2 + IP_F_SUM)));
+	if (proto2 == IPPROTO_ICMP)
+		natd_set16(l42 + ICMP_F_ID, lnk->orig_port, isum, NULL);
+	else
+		natd_set16(l42, lnk->orig_port, isum, NULL);
+	natd_set32(buf + IP_F_DST, lnk->orig_addr, buf + IP_F_SUM, NULL);
+	return (NATD_ALIASED);
+}
+
+int
+natd_in(struct natd_state *ns, uint8_t *buf, size_t len)
+{
+	struct natd_link *lnk;
+	struct natd_frag *fr;
+	uint8_t *l4, *l4sum, *ipsum;
+	size_t l4len;
+	uint64_t k;
+	uint8_t proto, type;
+
+	if (ip_check_len(buf, len) != IP_CHECK_OK)
+		return (NATD_IGNORED);
+	if (ip_get_dst(buf) != ns->alias)
+		return (NATD_IGNORED);
+	ipsum = buf + IP_F_SUM;
+	proto = ip_get_proto(buf);
+
+	/* FragmentIn(): by the first fragment's (proto, source, id). */
+	if (ip_get_off_frag_units(buf) != 0) {
+		k = natd_out_key(proto, ip_get_src(buf), ip_get_id(buf));
+		fr = g_hash_table_lookup(ns->frags, &k);
+		if (fr == NULL)
+			return (NATD_UNRESOLVED);
+		natd_set32(buf + IP_F_DST, fr->orig_addr, ipsum, NULL);
+		return (NATD_ALIASED);
+	}
+
+	l4 = natd_l4(buf, proto, &l4len);
+	lnk = NULL;
+	switch (proto) {
+	case IPPROTO_UDP:
+	case IPPROTO_TCP:
+		if (l4 == NULL)
+			return (NATD_IGNORED);
+		lnk = natd_link_in(ns, proto, wire_get16(l4 + UDP_F_DPORT));
+		if (lnk == NULL)
+			return (NATD_IGNORED);
+		l4sum = natd_l4_sum(l4, proto);
+		natd_set16(l4 + UDP_F_DPORT, lnk->orig_port, l4sum, NULL);
+		natd_set32(buf + IP_F_DST, lnk->orig_addr, ipsum, l4sum);
+		if (proto == IPPROTO_UDP)
+			natd_udp_sum_finish(l4sum);
+		break;
+	case IPPROTO_ICMP:
+		if (l4 == NULL)
+			return (NATD_IGNORED);
+		type = icmp_get_type(l4);
+		if (type == ICMP_ECHOREPLY || type == NATD_ICMP_TSTAMPREPLY) {
+			lnk = natd_link_in(ns, proto, icmp_get_echo_id(l4));
+			if (lnk == NULL)
+				return (NATD_IGNORED);
+			natd_set16(l4 + ICMP_F_ID, lnk->orig_port,
+			    l4 + ICMP_F_SUM, NULL);
+			natd_set32(buf + IP_F_DST, lnk->orig_addr, ipsum, NULL);
+			break;
+		}
+		if (type == ICMP_UNREACH || type == NATD_ICMP_SOURCEQUENCH ||
+		    type == ICMP_TIMXCEED || type == NATD_ICMP_PARAMPROB)
+			return (natd_in_icmp_error(ns, buf, l4, l4len));
+		return (NATD_IGNORED);
+	default:
+		return (NATD_IGNORED);
+	}
+
+	/* A first fragment: remember where its followers go. */
+	if (ip_get_mf(buf)) {
+		fr = g_new0(struct natd_frag, 1);
+		fr->key = natd_out_key(proto, ip_get_src(buf), ip_get_id(buf));
+		fr->orig_addr = lnk->orig_addr;
+		g_hash_table_replace(ns->frags, &fr->key, fr);
+	}
+	return (NATD_ALIASED);
+}
+
+static void *
+natd_init(int argc, char *const argv[], int *bad_arg, GError **err)
+{
+	struct in_addr alias;
+	bool have_alias, deny;
+	int i;
+
+	have_alias = false;
+	deny = false;
+	alias.s_addr = 0;
+	for (i = 0; i < argc; i++) {
+		*bad_arg = i;
+		if (strcmp(argv[i], "-a") == 0 ||
+		    strcmp(argv[i], "-alias_address") == 0) {
+			if (i + 1 >= argc) {
+				*bad_arg = i + 1;
+				g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
+				    "natd: %s needs an address", argv[i]);
+				return (NULL);
+			}
+			i++;
+			*bad_arg = i;
+			if (!app_parse_addr(argv[i], &alias)) {
+				g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
+				    "natd: '%s' is not an IPv4 address",
+				    argv[i]);
+				return (NULL);
+			}
+			have_alias = true;
+		} else if (strcmp(argv[i], "-deny_incoming") == 0 ||
+		    strcmp(argv[i], "-d") == 0) {
+			deny = true;
+		} else {
+			g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
+			    "natd: unknown option '%s'", argv[i]);
+			return (NULL);
+		}
+	}
+	if (!have_alias) {
+		*bad_arg = argc;
+		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
+		    "natd needs -a ADDR (the alias address)");
+		return (NULL);
+	}
+	return (natd_new(alias, deny));
+}
+
+static void
+natd_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
+    struct sockaddr_in *from)
+{
+	struct natd_state *ns = state;
+	size_t ip_len;
+	int status;
+
+	if (from->sin_addr.s_addr == htonl(INADDR_ANY)) {
+		(void)natd_out(ns, buf, len);
+	} else {
+		status = natd_in(ns, buf, len);
+		if (status == NATD_IGNORED && ns->deny_incoming)
+			return;
+	}
+	/* natd writes ntohs(ip_len) bytes: aliasing may change the size. */
+	ip_len = len >= IP_HDR_MIN_BYTES ? ip_get_len_bytes(buf) : len;
+	if (ip_len < IP_HDR_MIN_BYTES || ip_len > len)
+		ip_len = len;
+	(void)proc_sendto(p, buf, ip_len, from, sizeof(*from));
+}
+
+static void
+natd_fini(void *state)
+{
+
+	natd_free(state);
+}
+
+const struct divert_program divert_prog_natd = {
+	.name = "natd",
+	.usage = "natd -a ADDR [-deny_incoming]",
+	.init = natd_init,
+	.packet = natd_packet,
+	.fini = natd_fini,
+};

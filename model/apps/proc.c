@@ -1,0 +1,324 @@
+/*
+ * User processes that own a divert socket, and the registry of divert
+ * programs.  A process behaves like the read loop of natd(8) or of
+ * FreeBSD's tests/sys/netpfil/common/divapp.c: recvfrom() one packet, work
+ * on it for its service time, write it back with sendto(), then read the
+ * next.  It handles strictly one packet at a time, in order; while it
+ * works, the socket keeps queueing, and what does not fit in the receive
+ * buffer is dropped by divert_packet(), which is how a slow process
+ * overflows.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "apps/proc.h"
+#include "apps/app_divert_priv.h"
+#include "divert_queue.h"
+#include "net/host.h"
+#include "sim/counters.h"
+#include "sim/sim_sched.h"
+
+struct proc {
+	struct host	*h;
+	const struct divert_program *prog;
+	void		*state;		/* from prog->init() */
+	struct divert_sock *so;
+	uint16_t	 port;
+	uint64_t	 service_ns;	/* `-t`: time spent on each packet */
+	bool		 busy;		/* a packet is being worked on */
+	uint64_t	 service_ev;	/* pending end of service, 0 if none */
+	uint8_t		*buf;		/* PROC_MAXPACKET bytes */
+	size_t		 len;		/* bytes of the packet in buf */
+	struct sockaddr_in from;	/* what recvfrom() reported */
+	uint64_t	*c_read;	/* HOST.divert.PORT.read */
+	uint64_t	*c_written;	/* HOST.divert.PORT.written */
+	uint64_t	*c_write_errors; /* HOST.divert.PORT.write_errors */
+};
+
+static void	proc_wakeup(void *arg);
+static void	proc_read_next(struct proc *p);
+static void	proc_service_done(void *arg);
+static void	proc_count_error(struct proc *p, int err);
+
+/*
+ * Program registry.  A small table: a scenario names a handful of
+ * programs, and a later registration of a name replaces the earlier one so
+ * that a library user can override a built-in.
+ */
+#define	DIVERT_PROGRAMS_MAX	64
+
+static const struct divert_program *divert_programs[DIVERT_PROGRAMS_MAX];
+static unsigned divert_nprograms;
+
+GQuark
+divert_program_error_quark(void)
+{
+
+	return (g_quark_from_static_string("divert-program-error"));
+}
+
+void
+divert_program_register(const struct divert_program *prog)
+{
+	unsigned i;
+
+	g_assert(prog != NULL && prog->name != NULL && prog->init != NULL &&
+	    prog->packet != NULL);
+	for (i = 0; i < divert_nprograms; i++) {
+		if (strcmp(divert_programs[i]->name, prog->name) == 0) {
+			divert_programs[i] = prog;
+			return;
+		}
+	}
+	g_assert(divert_nprograms < DIVERT_PROGRAMS_MAX);
+	divert_programs[divert_nprograms++] = prog;
+}
+
+const struct divert_program *
+divert_program_find(const char *name)
+{
+	unsigned i;
+
+	if (name == NULL)
+		return (NULL);
+	for (i = 0; i < divert_nprograms; i++)
+		if (strcmp(divert_programs[i]->name, name) == 0)
+			return (divert_programs[i]);
+	return (NULL);
+}
+
+void
+divert_programs_builtin(void)
+{
+	static const struct divert_program *const builtin[] = {
+		&divert_prog_reinject, &divert_prog_drop, &divert_prog_retag,
+		&divert_prog_outgoing, &divert_prog_incoming,
+		&divert_prog_corrupt, &divert_prog_rewrite, &divert_prog_natd,
+	};
+	size_t i;
+
+	/* Idempotent, but a user's override of a built-in name stays. */
+	for (i = 0; i < G_N_ELEMENTS(builtin); i++)
+		if (divert_program_find(builtin[i]->name) == NULL)
+			divert_program_register(builtin[i]);
+}
+
+/*
+ * errno names for the counters and messages; strerror() text is neither
+ * stable nor what divert.PORT.errno.NAME wants.
+ */
+static const struct {
+	int		 err;
+	const char	*name;
+} proc_errnos[] = {
+	{ EPERM, "EPERM" },
+	{ EACCES, "EACCES" },
+	{ EINVAL, "EINVAL" },
+	{ EADDRINUSE, "EADDRINUSE" },
+	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" },
+	{ EAFNOSUPPORT, "EAFNOSUPPORT" },
+	{ EDESTADDRREQ, "EDESTADDRREQ" },
+	{ EHOSTUNREACH, "EHOSTUNREACH" },
+	{ ENETUNREACH, "ENETUNREACH" },
+	{ EHOSTDOWN, "EHOSTDOWN" },
+	{ EMSGSIZE, "EMSGSIZE" },
+	{ ENOBUFS, "ENOBUFS" },
+	{ ENOMEM, "ENOMEM" },
+	{ EAGAIN, "EAGAIN" },
+	{ ENOTCONN, "ENOTCONN" },
+	{ EFAULT, "EFAULT" },
+};
+
+const char *
+proc_errno_name(int err, char buf[16])
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(proc_errnos); i++)
+		if (proc_errnos[i].err == err)
+			return (proc_errnos[i].name);
+	snprintf(buf, 16, "E%d", err);
+	return (buf);
+}
+
+int
+proc_start_divert(struct host *h, const struct divert_program *prog,
+    int argc, char *const argv[], uint16_t port, uint32_t uid,
+    uint64_t service_ns, uint32_t rcvbuf, struct proc **out)
+{
+	struct divert_sock *so;
+	struct proc *p;
+	GError *err;
+	void *state;
+	int bad_arg, error;
+
+	g_assert(h != NULL && prog != NULL && out != NULL);
+	*out = NULL;
+
+	/*
+	 * Arguments were checked when the scenario was parsed; a failure here
+	 * means the caller skipped that check.
+	 */
+	err = NULL;
+	bad_arg = 0;
+	state = prog->init(argc, argv, &bad_arg, &err);
+	if (state == NULL) {
+		g_clear_error(&err);
+		return (EINVAL);
+	}
+
+	/* socket(2), then bind(2), as natd's main() does. */
+	so = NULL;
+	error = div_attach(h, uid, &so);
+	if (error == 0)
+		error = div_bind(so, port);
+	if (error != 0) {
+		if (so != NULL)
+			div_close(so);
+		if (prog->fini != NULL)
+			prog->fini(state);
+		return (error);
+	}
+	div_set_rcvbuf(so, rcvbuf);
+
+	p = g_new0(struct proc, 1);
+	p->h = h;
+	p->prog = prog;
+	p->state = state;
+	p->so = so;
+	p->port = port;
+	p->service_ns = service_ns;
+	p->buf = g_malloc(PROC_MAXPACKET);
+	/* Registered now so that they exist, at 0, from the start. */
+	p->c_read = counters_slotf(h->sim->counters, "%s.divert.%u.read",
+	    h->name, (unsigned)port);
+	p->c_written = counters_slotf(h->sim->counters, "%s.divert.%u.written",
+	    h->name, (unsigned)port);
+	p->c_write_errors = counters_slotf(h->sim->counters,
+	    "%s.divert.%u.write_errors", h->name, (unsigned)port);
+	div_set_wakeup(so, proc_wakeup, p);
+	/* The caller files p in h->procs (scn_build does). */
+	*out = p;
+	return (0);
+}
+
+void
+proc_free(struct proc *p)
+{
+
+	if (p == NULL)
+		return;
+	if (p->service_ev != 0)
+		sim_cancel(p->service_ev);
+	/* Safe whether or not the caller took p out of h->procs first. */
+	if (p->h->procs != NULL)
+		(void)g_ptr_array_remove(p->h->procs, p);
+	div_close(p->so);
+	if (p->prog->fini != NULL)
+		p->prog->fini(p->state);
+	g_free(p->buf);
+	g_free(p);
+}
+
+/* The socket went from empty to non-empty (a new event of its own). */
+static void
+proc_wakeup(void *arg)
+{
+	struct proc *p = arg;
+
+	if (!p->busy)
+		proc_read_next(p);
+}
+
+/*
+ * recvfrom(2) the next packet, if any.  The packet leaves the receive
+ * buffer now, at the start of the service time, as it does when a real
+ * process returns from recvfrom() and then works on the bytes.
+ */
+static void
+proc_read_next(struct proc *p)
+{
+	ssize_t n;
+	int err;
+
+	err = 0;
+	n = div_recvfrom(p->so, p->buf, PROC_MAXPACKET, &p->from, &err);
+	if (n < 0)
+		return;		/* EAGAIN: idle until the next wakeup */
+	p->len = (size_t)n < PROC_MAXPACKET ? (size_t)n : PROC_MAXPACKET;
+	(*p->c_read)++;
+	p->busy = true;
+	p->service_ev = sim_schedule(p->service_ns, proc_service_done, p);
+}
+
+static void
+proc_service_done(void *arg)
+{
+	struct proc *p = arg;
+
+	p->service_ev = 0;
+	/*
+	 * Writes from inside packet() carry the lineage of the packet just
+	 * read (div_sendto() takes it from the socket's last read).
+	 */
+	p->prog->packet(p, p->state, p->buf, p->len, &p->from);
+	p->busy = false;
+	proc_read_next(p);
+}
+
+static void
+proc_count_error(struct proc *p, int err)
+{
+	char nbuf[16];
+
+	(*p->c_write_errors)++;
+	(*counters_slotf(p->h->sim->counters, "%s.divert.%u.errno.%s",
+	    p->h->name, (unsigned)p->port, proc_errno_name(err, nbuf)))++;
+}
+
+/*
+ * sendto(2)/write(2).  A failure returns -1 and leaves the errno in errno,
+ * as the system call does; the divert-write event is logged by
+ * div_sendto() itself.
+ */
+ssize_t
+proc_sendto(struct proc *p, const void *buf, size_t len,
+    const struct sockaddr_in *to, size_t tolen)
+{
+	ssize_t n;
+	int err;
+
+	err = 0;
+	n = div_sendto(p->so, buf, len, to, to == NULL ? 0 : tolen, &err);
+	if (n < 0) {
+		proc_count_error(p, err);
+		errno = err;
+		return (-1);
+	}
+	(*p->c_written)++;
+	return (n);
+}
+
+ssize_t
+proc_write(struct proc *p, const void *buf, size_t len)
+{
+
+	return (proc_sendto(p, buf, len, NULL, 0));
+}
+
+struct host *
+proc_host(const struct proc *p)
+{
+
+	return (p->h);
+}
+
+uint16_t
+proc_port(const struct proc *p)
+{
+
+	return (p->port);
+}
