@@ -1,0 +1,374 @@
+/*
+ * The scenario lexer: text to logical lines of words, with positions.
+ *
+ * Words are split as sh(1) splits them (POSIX XCU 2.2 "Quoting"): outside
+ * quotes a backslash keeps the next character literally and a backslash at
+ * the end of a line joins the next line; inside single quotes every
+ * character is literal; inside double quotes a backslash is special only
+ * before $ ` " \ and the newline.  Nothing is expanded.  Unlike sh, `#`
+ * starts a comment wherever it appears outside quotes (the scenario
+ * contract says so), and a quote may not run past the end of its line.
+ */
+#include <string.h>
+
+#include "scenario/diag.h"
+#include "scenario/scn_lex.h"
+
+enum lex_quote { Q_NONE, Q_SINGLE, Q_DOUBLE };
+
+/* One logical line being assembled. */
+struct lex_line {
+	GString		*src;		/* physical lines joined by '\n' */
+	unsigned	 first_line;
+	GPtrArray	*argv;		/* char * */
+	GArray		*pos;		/* struct scn_pos */
+	GString		*cur;		/* word being built, or NULL */
+	struct scn_pos	 end;		/* just after the last word */
+	enum lex_quote	 quote;
+	struct scn_pos	 quote_pos;	/* where the open quote is */
+	struct scn_pos	 cont_pos;	/* the last continuation backslash */
+};
+
+static inline int
+is_cont_byte(unsigned char c)
+{
+
+	return ((c & 0xc0) == 0x80);
+}
+
+size_t
+scn_col_offset(const char *line, size_t len, unsigned col)
+{
+	size_t i;
+	unsigned c;
+
+	/* Column c starts at the c-th byte that is not a UTF-8 continuation. */
+	c = 1;
+	for (i = 0; i < len; i++) {
+		if (is_cont_byte((unsigned char)line[i]))
+			continue;
+		if (c == col)
+			return (i);
+		c++;
+	}
+	return (len);
+}
+
+static unsigned
+chars_between(const char *s, size_t from, size_t to)
+{
+	unsigned n;
+
+	n = 0;
+	for (; from < to; from++)
+		if (!is_cont_byte((unsigned char)s[from]))
+			n++;
+	return (n);
+}
+
+const char *
+scn_words_physline(const struct scn_words *w, unsigned line, size_t *len)
+{
+	const char *p, *nl;
+	unsigned l;
+
+	if (w == NULL || w->text == NULL || line < w->line)
+		return (NULL);
+	p = w->text;
+	for (l = w->line; l < line; l++) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			return (NULL);
+		p = nl + 1;
+	}
+	nl = strchr(p, '\n');
+	*len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+	return (p);
+}
+
+unsigned
+scn_word_width(const struct scn_words *w, unsigned i)
+{
+	const char *line;
+	size_t len, start, j;
+	enum lex_quote q;
+
+	if (i >= w->argc)
+		return (1);
+	line = scn_words_physline(w, w->pos[i].line, &len);
+	if (line == NULL)
+		return (1);
+	start = scn_col_offset(line, len, w->pos[i].col);
+	/* Re-run the word's quoting rules until the word ends. */
+	q = Q_NONE;
+	for (j = start; j < len; j++) {
+		char c = line[j];
+
+		if (q == Q_SINGLE) {
+			if (c == '\'')
+				q = Q_NONE;
+		} else if (q == Q_DOUBLE) {
+			if (c == '"')
+				q = Q_NONE;
+			else if (c == '\\' && j + 1 < len)
+				j++;
+		} else if (c == ' ' || c == '\t' || c == '#') {
+			break;
+		} else if (c == '\\') {
+			if (j + 1 < len)
+				j++;
+		} else if (c == '\'') {
+			q = Q_SINGLE;
+		} else if (c == '"') {
+			q = Q_DOUBLE;
+		}
+	}
+	if (j > len)
+		j = len;
+	if (j == start)
+		return (1);
+	return (chars_between(line, start, j));
+}
+
+void
+scn_words_free(struct scn_words *w)
+{
+
+	if (w == NULL)
+		return;
+	g_strfreev(w->argv);
+	g_free(w->pos);
+	g_free(w->text);
+	g_free(w);
+}
+
+static void
+word_start(struct lex_line *ll, unsigned line, unsigned col)
+{
+	struct scn_pos pos = { line, col };
+
+	if (ll->cur != NULL)
+		return;
+	ll->cur = g_string_new(NULL);
+	g_array_append_val(ll->pos, pos);
+}
+
+static void
+word_end(struct lex_line *ll, unsigned line, unsigned col)
+{
+
+	if (ll->cur == NULL)
+		return;
+	g_ptr_array_add(ll->argv, g_string_free(ll->cur, FALSE));
+	ll->cur = NULL;
+	ll->end.line = line;
+	ll->end.col = col;
+}
+
+/* Hand the assembled line over as a struct scn_words. */
+static struct scn_words *
+line_finish(struct lex_line *ll)
+{
+	struct scn_words *w;
+
+	w = g_new0(struct scn_words, 1);
+	w->argc = ll->argv->len;
+	g_ptr_array_add(ll->argv, NULL);
+	w->argv = (char **)g_ptr_array_free(ll->argv, FALSE);
+	g_array_append_val(ll->pos, ll->end);
+	w->pos = (struct scn_pos *)(void *)g_array_free(ll->pos, FALSE);
+	w->text = g_string_free(ll->src, FALSE);
+	w->line = ll->first_line;
+	return (w);
+}
+
+/* Copy one UTF-8 character at s[*i] into the word; advance *i past it. */
+static void
+append_char(GString *cur, const char *s, size_t len, size_t *i)
+{
+	size_t j;
+
+	j = *i + 1;
+	while (j < len && is_cont_byte((unsigned char)s[j]))
+		j++;
+	g_string_append_len(cur, s + *i, (gssize)(j - *i));
+	*i = j - 1;
+}
+
+static bool
+cont_at(struct lex_line *ll, unsigned lineno, unsigned col)
+{
+
+	ll->cont_pos.line = lineno;
+	ll->cont_pos.col = col;
+	return (true);
+}
+
+/*
+ * Lex one physical line s (len bytes, no newline) numbered lineno into ll.
+ * Returns true when it ends with a continuation (the logical line goes on).
+ */
+static bool
+lex_physline(struct lex_line *ll, const char *s, size_t len, unsigned lineno)
+{
+	size_t i;
+	unsigned col;
+
+	col = 0;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!is_cont_byte((unsigned char)c))
+			col++;
+		switch (ll->quote) {
+		case Q_SINGLE:
+			if (c == '\'')
+				ll->quote = Q_NONE;
+			else
+				append_char(ll->cur, s, len, &i);
+			continue;
+		case Q_DOUBLE:
+			if (c == '"') {
+				ll->quote = Q_NONE;
+			} else if (c == '\\') {
+				if (i + 1 == len)
+					return (cont_at(ll, lineno, col));
+				if (strchr("$`\"\\", s[i + 1]) != NULL) {
+					g_string_append_c(ll->cur, s[i + 1]);
+					i++;
+					col++;
+				} else {
+					g_string_append_c(ll->cur, '\\');
+				}
+			} else {
+				append_char(ll->cur, s, len, &i);
+			}
+			continue;
+		case Q_NONE:
+			break;
+		}
+		if (c == ' ' || c == '\t') {
+			word_end(ll, lineno, col);
+		} else if (c == '#') {
+			/* A comment also swallows a trailing backslash. */
+			word_end(ll, lineno, col);
+			return (false);
+		} else if (c == '\\') {
+			if (i + 1 == len)
+				return (cont_at(ll, lineno, col));
+			word_start(ll, lineno, col);
+			i++;
+			col++;
+			append_char(ll->cur, s, len, &i);
+		} else if (c == '\'' || c == '"') {
+			word_start(ll, lineno, col);
+			ll->quote = c == '\'' ? Q_SINGLE : Q_DOUBLE;
+			ll->quote_pos.line = lineno;
+			ll->quote_pos.col = col;
+		} else {
+			word_start(ll, lineno, col);
+			append_char(ll->cur, s, len, &i);
+		}
+	}
+	if (ll->quote == Q_NONE)
+		word_end(ll, lineno, col + 1);
+	return (false);
+}
+
+static void
+line_discard(struct lex_line *ll)
+{
+
+	if (ll->cur != NULL)
+		g_string_free(ll->cur, TRUE);
+	g_ptr_array_free(ll->argv, TRUE);
+	g_array_free(ll->pos, TRUE);
+	g_string_free(ll->src, TRUE);
+}
+
+/* Report bytes that are not UTF-8 at the first of them. */
+static void
+report_bad_utf8(struct diag *d, const char *p, size_t len, const char *bad,
+    unsigned lineno)
+{
+	struct scn_words *w;
+	struct scn_pos pos;
+
+	w = g_new0(struct scn_words, 1);
+	w->argv = g_new0(char *, 1);
+	w->pos = g_new0(struct scn_pos, 1);
+	w->text = g_strndup(p, len);
+	w->line = lineno;
+	pos.line = lineno;
+	pos.col = 1 + chars_between(p, 0, (size_t)(bad - p));
+	diag_error_at(d, w, pos, 1, "invalid UTF-8 byte 0x%02x",
+	    (unsigned char)*bad);
+	scn_words_free(w);
+}
+
+GPtrArray *
+scn_lex(const char *text, struct diag *d)
+{
+	GPtrArray *lines;
+	const char *p, *nl, *bad;
+	size_t len;
+	unsigned lineno;
+	struct lex_line ll;
+	struct scn_words *w;
+	bool cont, broken;
+
+	lines = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)scn_words_free);
+	p = text;
+	lineno = 1;
+	while (*p != '\0') {
+		memset(&ll, 0, sizeof(ll));
+		ll.src = g_string_new(NULL);
+		ll.first_line = lineno;
+		ll.argv = g_ptr_array_new_with_free_func(g_free);
+		ll.pos = g_array_new(FALSE, FALSE, sizeof(struct scn_pos));
+		ll.quote = Q_NONE;
+		broken = false;
+		do {
+			nl = strchr(p, '\n');
+			len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+			/* CRLF files: the CR is not part of the line. */
+			if (len > 0 && p[len - 1] == '\r')
+				len--;
+			if (lineno != ll.first_line)
+				g_string_append_c(ll.src, '\n');
+			g_string_append_len(ll.src, p, (gssize)len);
+			if (!g_utf8_validate(p, (gssize)len, &bad)) {
+				report_bad_utf8(d, p, len, bad, lineno);
+				broken = true;
+				cont = false;
+			} else {
+				cont = lex_physline(&ll, p, len, lineno);
+			}
+			p = nl != NULL ? nl + 1 : p + strlen(p);
+			lineno++;
+		} while (cont && *p != '\0');
+		if (broken) {
+			line_discard(&ll);
+			continue;
+		}
+		if (ll.quote != Q_NONE) {
+			word_end(&ll, ll.quote_pos.line, ll.quote_pos.col);
+			w = line_finish(&ll);
+			diag_error_at(d, w, ll.quote_pos, 1,
+			    "unterminated %s quote",
+			    ll.quote == Q_SINGLE ? "single" : "double");
+			scn_words_free(w);
+			continue;
+		}
+		/* A continuation on the file's last line just ends it. */
+		if (cont)
+			word_end(&ll, ll.cont_pos.line, ll.cont_pos.col);
+		if (ll.argv->len == 0) {
+			line_discard(&ll);
+			continue;
+		}
+		g_ptr_array_add(lines, line_finish(&ll));
+	}
+	return (lines);
+}

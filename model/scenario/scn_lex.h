@@ -1,0 +1,50 @@
+/*
+ * The scenario lexer: splits a file's text into logical lines and each line
+ * into words as a POSIX shell would (single and double quotes, backslash
+ * escapes, `\` continuations), with `#` comments and no expansions.  Every
+ * word keeps the 1-based line and column (in characters) where it starts.
+ */
+#ifndef DIVERTSIM_SCN_LEX_H
+#define DIVERTSIM_SCN_LEX_H
+
+#include <stddef.h>
+
+#include <glib.h>
+
+#include "scenario/scn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct diag;
+
+/*
+ * Split text (NUL-terminated UTF-8) into logical lines: a GPtrArray of
+ * struct scn_words *, in file order, that frees them with scn_words_free().
+ * Blank and comment-only lines are left out.  A line with a lexical error
+ * (an unterminated quote, bytes that are not UTF-8) is reported through d
+ * and left out too, so the parser never sees half a line.
+ */
+GPtrArray	*scn_lex(const char *text, struct diag *d);
+void		 scn_words_free(struct scn_words *w);
+
+/*
+ * Physical line `line` (an absolute line number inside w) of w->text; its
+ * length without the newline goes to *len.  NULL if w does not hold it.
+ */
+const char	*scn_words_physline(const struct scn_words *w, unsigned line,
+		    size_t *len);
+/*
+ * How many characters word i takes in the source, quotes and escapes
+ * included, up to the end of its physical line; 1 for i == w->argc.
+ */
+unsigned	 scn_word_width(const struct scn_words *w, unsigned i);
+/* Byte offset in line (len bytes) of 1-based character column col. */
+size_t		 scn_col_offset(const char *line, size_t len, unsigned col);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_SCN_LEX_H */

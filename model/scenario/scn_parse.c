@@ -1,0 +1,1675 @@
+/*
+ * The scenario parser: logical lines of words (scn_lex.c) to the records of
+ * struct scenario (scn.h).  It touches no simulation state; scn_build.c
+ * turns the records into a world.
+ *
+ * Like pfctl's parse.y it reports every error of a file: each line is parsed
+ * on its own and an error abandons only that line (one error per line), so
+ * nothing is half-recorded and the next line starts clean.  The file is read
+ * in two passes so that errors still come out in line order although a line
+ * may refer to what a later line declares: pass 1 silently notes the host
+ * names and the interfaces that links join; pass 2 parses every line in
+ * order against those notes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipfw/ipfw.h"
+#include "scenario/diag.h"
+#include "scenario/scn.h"
+#include "scenario/scn_lex.h"
+
+/* Defaults of the contract (spec/scenario-language.md). */
+#define	LINK_DEFAULT_RATE_BPS		100000000ull	/* 100Mbps */
+#define	LINK_DEFAULT_DELAY_NS		1000000ull	/* 1ms */
+#define	LINK_DEFAULT_MTU		1500u
+#define	LINK_DEFAULT_QUEUE		100u
+#define	DIVERT_DEFAULT_SERVICE_NS	10000ull	/* 10us */
+#define	DIVERT_DEFAULT_RCVBUF		65636u
+#define	TRAFFIC_DEFAULT_INTERVAL_NS	1000000000ull	/* 1s */
+#define	PING_DEFAULT_SIZE		56u
+#define	SEND_DEFAULT_SIZE		64u
+#define	TRAFFIC_DEFAULT_TTL		64u
+#define	SCN_DEFAULT_LOOP_LIMIT		64u
+#define	SCN_DEFAULT_RELEASE		6
+
+#define	NATD_PORT			8668u	/* /etc/services "natd" */
+#define	IF_MINMTU			68u	/* RFC 791: every host takes 68 */
+#define	IF_MAXMTU			65535u
+/* The largest payload of one IPv4 datagram: IP_MAXPACKET less the IP and
+ * ICMP/UDP headers, as ping(8) computes its -s limit. */
+#define	MAX_PAYLOAD			(65535u - 20u - 8u)
+#define	IFNAMSIZ_CHARS			15u	/* IFNAMSIZ less the NUL */
+
+/* What pass 1 knows of one interface a link joins. */
+struct prelink {
+	unsigned	 line;
+	uint32_t	 mtu;		/* 0: not readable, do not check */
+};
+
+/* An interface mentioned by ifconfig or link, in file order. */
+struct mention {
+	char		*host;
+	char		*ifname;
+};
+
+struct parser {
+	struct diag	*d;
+	struct scenario	*s;
+	int		 release;	/* for hosts declared from now on */
+	struct scn_host	*cur;		/* the current host block */
+	bool		 skip_block;	/* its host line was unusable */
+	GHashTable	*declared;	/* pass 1: host names */
+	GHashTable	*ends;		/* pass 1: "HOST:IF" -> prelink */
+	GHashTable	*joined;	/* pass 2: "HOST:IF" -> link line */
+	GHashTable	*seen_if;	/* pass 2: "HOST:IF" mentioned */
+	GPtrArray	*mentions;	/* struct mention *, file order */
+	unsigned	 title_line, seed_line, loop_line, run_line;
+};
+
+/* ---- words to values ------------------------------------------------- */
+
+/* Decimal digits only (no sign, no base prefix), without overflow. */
+static bool
+str_u64(const char *s, uint64_t *v)
+{
+	uint64_t n;
+
+	if (*s == '\0')
+		return (false);
+	n = 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return (false);
+		if (n > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return (false);
+		n = n * 10 + (uint64_t)(*s - '0');
+	}
+	*v = n;
+	return (true);
+}
+
+/*
+ * A dotted quad, strictly: four decimal parts 0..255 without leading zeros
+ * (inet_aton(3) would read "010" as octal, a surprise nobody wants in a
+ * test scenario).  Host byte order.
+ */
+static bool
+str_addr(const char *s, size_t len, uint32_t *addr)
+{
+	uint32_t a, part;
+	unsigned nparts, ndig;
+	size_t i;
+
+	a = 0;
+	nparts = 0;
+	i = 0;
+	for (;;) {
+		part = 0;
+		ndig = 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			if (ndig > 0 && part == 0)
+				return (false);
+			part = part * 10 + (uint32_t)(s[i] - '0');
+			if (++ndig > 3 || part > 255)
+				return (false);
+			i++;
+		}
+		if (ndig == 0)
+			return (false);
+		a = a << 8 | part;
+		if (++nparts == 4)
+			break;
+		if (i >= len || s[i] != '.')
+			return (false);
+		i++;
+	}
+	if (i != len)
+		return (false);
+	*addr = a;
+	return (true);
+}
+
+static uint32_t
+plen_mask(unsigned plen)
+{
+
+	return (plen == 0 ? 0 : UINT32_MAX << (32 - plen));
+}
+
+static bool
+valid_name(const char *s, const char *extra, size_t maxlen)
+{
+	size_t i;
+
+	if (!g_ascii_isalpha(s[0]))
+		return (false);
+	for (i = 1; s[i] != '\0'; i++)
+		if (!g_ascii_isalnum(s[i]) && strchr(extra, s[i]) == NULL)
+			return (false);
+	return (i <= maxlen);
+}
+
+/* Host names become the first part of counter names: no dots. */
+static bool
+valid_host_name(const char *s)
+{
+
+	return (valid_name(s, "-_", 64));
+}
+
+static bool
+valid_ifname(const char *s)
+{
+
+	return (valid_name(s, "_.", IFNAMSIZ_CHARS));
+}
+
+/* ---- diagnostics helpers --------------------------------------------- */
+
+/* Word i must exist: else "missing WHAT after 'PREVIOUS'" at end of line. */
+static bool
+need(struct parser *p, const struct scn_words *w, unsigned i,
+    const char *what)
+{
+
+	if (i < w->argc)
+		return (true);
+	diag_error(p->d, w, w->argc, "missing %s after '%s'", what,
+	    w->argv[w->argc - 1]);
+	return (false);
+}
+
+/* Nothing may follow word i - 1. */
+static bool
+at_end(struct parser *p, const struct scn_words *w, unsigned i)
+{
+
+	if (i >= w->argc)
+		return (true);
+	diag_error(p->d, w, i, "unexpected word '%s'", w->argv[i]);
+	return (false);
+}
+
+static bool
+parse_num(struct parser *p, const struct scn_words *w, unsigned i,
+    const char *what, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v;
+
+	if (!need(p, w, i, what))
+		return (false);
+	if (!str_u64(w->argv[i], &v)) {
+		diag_error(p->d, w, i, "bad %s '%s'", what, w->argv[i]);
+		return (false);
+	}
+	if (v < min || v > max) {
+		diag_error(p->d, w, i, "%s '%s' out of range (%" PRIu64 "..%"
+		    PRIu64 ")", what, w->argv[i], min, max);
+		return (false);
+	}
+	*out = v;
+	return (true);
+}
+
+struct unit {
+	const char	*name;
+	uint64_t	 scale;
+};
+
+static const struct unit duration_units[] = {
+	{ "s", 1000000000ull }, { "ms", 1000000ull }, { "us", 1000ull },
+	{ "ns", 1ull }, { NULL, 0 }
+};
+static const struct unit rate_units[] = {
+	{ "bps", 1ull }, { "Kbps", 1000ull }, { "Mbps", 1000000ull },
+	{ "Gbps", 1000000000ull }, { NULL, 0 }
+};
+
+/*
+ * A decimal number with a unit, to an exact integer of the base unit:
+ * "1.5ms" is 1500000 ns, computed on the digits (never through a double,
+ * which cannot hold 0.1 exactly).
+ */
+static bool
+parse_scaled(struct parser *p, const struct scn_words *w, unsigned i,
+    const char *what, const char *unitlist, const char *base,
+    const struct unit *units, uint64_t *out)
+{
+	const char *s, *u;
+	uint64_t ip, fp, scale, pow10, v;
+	unsigned fdig, k;
+
+	if (!need(p, w, i, what))
+		return (false);
+	s = w->argv[i];
+	ip = 0;
+	u = s;
+	if (*u < '0' || *u > '9')
+		goto bad;
+	for (; *u >= '0' && *u <= '9'; u++) {
+		if (ip > (UINT64_MAX - (uint64_t)(*u - '0')) / 10)
+			goto range;
+		ip = ip * 10 + (uint64_t)(*u - '0');
+	}
+	fp = 0;
+	fdig = 0;
+	if (*u == '.') {
+		u++;
+		if (*u < '0' || *u > '9')
+			goto bad;
+		for (; *u >= '0' && *u <= '9'; u++) {
+			/* Digits beyond the 18th must be zeros to be exact. */
+			if (fdig >= 18) {
+				if (*u != '0')
+					goto notwhole;
+				continue;
+			}
+			fp = fp * 10 + (uint64_t)(*u - '0');
+			fdig++;
+		}
+		while (fdig > 0 && fp % 10 == 0) {
+			fp /= 10;
+			fdig--;
+		}
+	}
+	if (*u == '\0') {
+		diag_error(p->d, w, i, "%s '%s' needs a unit (%s)", what, s,
+		    unitlist);
+		return (false);
+	}
+	scale = 0;
+	for (k = 0; units[k].name != NULL; k++)
+		if (strcmp(u, units[k].name) == 0)
+			scale = units[k].scale;
+	if (scale == 0) {
+		diag_error(p->d, w, i, "unknown unit '%s' in %s '%s' (%s)", u,
+		    what, s, unitlist);
+		return (false);
+	}
+	/* Every scale is at most 10^9: more fraction digits cannot be whole,
+	 * and fp < 10^9 keeps fp * scale below 2^64. */
+	if (fdig > 9)
+		goto notwhole;
+	pow10 = 1;
+	for (k = 0; k < fdig; k++)
+		pow10 *= 10;
+	if (fp * scale % pow10 != 0)
+		goto notwhole;
+	if (ip > UINT64_MAX / scale)
+		goto range;
+	v = ip * scale;
+	if (v > UINT64_MAX - fp * scale / pow10)
+		goto range;
+	*out = v + fp * scale / pow10;
+	return (true);
+bad:
+	diag_error(p->d, w, i, "bad %s '%s'", what, s);
+	return (false);
+range:
+	diag_error(p->d, w, i, "%s '%s' is too large", what, s);
+	return (false);
+notwhole:
+	diag_error(p->d, w, i, "%s '%s' is not a whole number of %s", what, s,
+	    base);
+	return (false);
+}
+
+static bool
+parse_duration(struct parser *p, const struct scn_words *w, unsigned i,
+    uint64_t *ns)
+{
+
+	return (parse_scaled(p, w, i, "duration", "s, ms, us, ns",
+	    "nanoseconds", duration_units, ns));
+}
+
+static bool
+parse_rate(struct parser *p, const struct scn_words *w, unsigned i,
+    uint64_t *bps)
+{
+
+	if (!parse_scaled(p, w, i, "rate", "bps, Kbps, Mbps, Gbps",
+	    "bits per second", rate_units, bps))
+		return (false);
+	if (*bps == 0) {
+		diag_error(p->d, w, i, "rate '%s' must be greater than zero",
+		    w->argv[i]);
+		return (false);
+	}
+	return (true);
+}
+
+static bool
+parse_addr(struct parser *p, const struct scn_words *w, unsigned i,
+    const char *what, uint32_t *addr)
+{
+
+	if (!need(p, w, i, what))
+		return (false);
+	if (!str_addr(w->argv[i], strlen(w->argv[i]), addr)) {
+		diag_error(p->d, w, i, "bad %s '%s'", what, w->argv[i]);
+		return (false);
+	}
+	return (true);
+}
+
+/* ADDR/PLEN. */
+static bool
+parse_prefix(struct parser *p, const struct scn_words *w, unsigned i,
+    const char *what, uint32_t *addr, uint8_t *plen)
+{
+	const char *s, *slash;
+	uint64_t v;
+
+	if (!need(p, w, i, what))
+		return (false);
+	s = w->argv[i];
+	slash = strchr(s, '/');
+	if (!str_addr(s, slash != NULL ? (size_t)(slash - s) : strlen(s),
+	    addr)) {
+		diag_error(p->d, w, i, "bad %s '%s'", what, s);
+		return (false);
+	}
+	if (slash == NULL) {
+		diag_error(p->d, w, i, "%s '%s' needs a prefix length "
+		    "(ADDR/PLEN)", what, s);
+		return (false);
+	}
+	if (!str_u64(slash + 1, &v) || v > 32) {
+		diag_error(p->d, w, i, "bad prefix length '%s' in '%s' "
+		    "(0..32)", slash + 1, s);
+		return (false);
+	}
+	*plen = (uint8_t)v;
+	return (true);
+}
+
+/* A divert or UDP port: 1..65535, or the service name natd when allowed. */
+static bool
+parse_port(struct parser *p, const struct scn_words *w, unsigned i,
+    bool natd, uint16_t *port)
+{
+	uint64_t v;
+
+	if (natd && i < w->argc && strcmp(w->argv[i], "natd") == 0) {
+		*port = NATD_PORT;
+		return (true);
+	}
+	if (!parse_num(p, w, i, "port", 1, 65535, &v))
+		return (false);
+	*port = (uint16_t)v;
+	return (true);
+}
+
+/* ---- interfaces ------------------------------------------------------ */
+
+static char *
+if_key(const char *host, const char *ifname)
+{
+
+	return (g_strdup_printf("%s:%s", host, ifname));
+}
+
+/* Note a mention of host:ifname in file order; true if it is the first. */
+static bool
+mention(struct parser *p, const char *host, const char *ifname)
+{
+	struct mention *m;
+	char *key;
+
+	if (strcmp(ifname, "lo0") == 0)
+		return (false);
+	key = if_key(host, ifname);
+	if (g_hash_table_contains(p->seen_if, key)) {
+		g_free(key);
+		return (false);
+	}
+	g_hash_table_add(p->seen_if, key);
+	m = g_new(struct mention, 1);
+	m->host = g_strdup(host);
+	m->ifname = g_strdup(ifname);
+	g_ptr_array_add(p->mentions, m);
+	return (true);
+}
+
+static void
+mention_free(void *arg)
+{
+	struct mention *m = arg;
+
+	g_free(m->host);
+	g_free(m->ifname);
+	g_free(m);
+}
+
+/*
+ * ifconfig names interface i of host: the interface must be one that a link
+ * joins (the contract), checked where it is first mentioned.
+ */
+static bool
+ifconfig_mention(struct parser *p, const struct scn_words *w, unsigned i,
+    const char *host)
+{
+	const char *ifname = w->argv[i];
+	char *key;
+	bool joined;
+
+	if (!mention(p, host, ifname))
+		return (true);
+	key = if_key(host, ifname);
+	joined = g_hash_table_contains(p->ends, key);
+	g_free(key);
+	if (!joined) {
+		diag_error(p->d, w, i, "interface '%s' of host '%s' is joined "
+		    "by no link", ifname, host);
+		return (false);
+	}
+	return (true);
+}
+
+/* ---- host commands --------------------------------------------------- */
+
+typedef bool (*host_cmd_fn)(struct parser *, struct scn_words *, unsigned,
+    const char *, struct scn_host_cmd *);
+
+/* ifconfig IF inet ADDR/PLEN [alias] | ifconfig IF mtu N */
+static bool
+cmd_ifconfig(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+	const char *ifname, *param;
+	struct prelink *pl;
+	uint64_t mtu;
+	char *key;
+
+	if (!need(p, w, i, "interface name"))
+		return (false);
+	ifname = w->argv[i];
+	if (!valid_ifname(ifname)) {
+		diag_error(p->d, w, i, "bad interface name '%s'", ifname);
+		return (false);
+	}
+	if (!need(p, w, i + 1, "'inet' or 'mtu'"))
+		return (false);
+	param = w->argv[i + 1];
+	if (strcmp(param, "inet") == 0) {
+		c->kind = SCN_IFCONFIG_ADDR;
+		if (!parse_prefix(p, w, i + 2, "address", &c->u.ifaddr.addr,
+		    &c->u.ifaddr.plen))
+			return (false);
+		if (i + 3 < w->argc && strcmp(w->argv[i + 3], "alias") == 0) {
+			c->u.ifaddr.alias = true;
+			if (!at_end(p, w, i + 4))
+				return (false);
+		} else if (!at_end(p, w, i + 3)) {
+			return (false);
+		}
+		if (!ifconfig_mention(p, w, i, host))
+			return (false);
+		c->u.ifaddr.ifname = g_strdup(ifname);
+		return (true);
+	}
+	if (strcmp(param, "mtu") == 0) {
+		c->kind = SCN_IFCONFIG_MTU;
+		if (!parse_num(p, w, i + 2, "mtu", IF_MINMTU, IF_MAXMTU, &mtu) ||
+		    !at_end(p, w, i + 3))
+			return (false);
+		if (!ifconfig_mention(p, w, i, host))
+			return (false);
+		key = if_key(host, ifname);
+		pl = g_hash_table_lookup(p->ends, key);
+		g_free(key);
+		if (pl != NULL && pl->mtu != 0 && mtu > pl->mtu) {
+			diag_error(p->d, w, i + 2, "mtu %" PRIu64 " of '%s:%s' "
+			    "exceeds the mtu %" PRIu32 " of its link (line %u)",
+			    mtu, host, ifname, pl->mtu, pl->line);
+			return (false);
+		}
+		c->u.ifmtu.ifname = g_strdup(ifname);
+		c->u.ifmtu.mtu = (uint32_t)mtu;
+		return (true);
+	}
+	diag_error(p->d, w, i + 1, "unknown ifconfig parameter '%s' (inet, "
+	    "mtu)", param);
+	return (false);
+}
+
+/* route add default GW | NET/PLEN GW | -net NET/PLEN GW | -host ADDR GW */
+static bool
+cmd_route(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+	const char *dst;
+	unsigned g;
+
+	(void)host;
+	if (!need(p, w, i, "'add'"))
+		return (false);
+	if (strcmp(w->argv[i], "add") != 0) {
+		diag_error(p->d, w, i, "unknown route command '%s' (only "
+		    "'add')", w->argv[i]);
+		return (false);
+	}
+	if (!need(p, w, i + 1, "destination"))
+		return (false);
+	dst = w->argv[i + 1];
+	g = i + 3;
+	if (strcmp(dst, "default") == 0) {
+		c->u.route.dst = 0;
+		c->u.route.plen = 0;
+		g = i + 2;
+	} else if (strcmp(dst, "-host") == 0) {
+		if (!parse_addr(p, w, i + 2, "host address", &c->u.route.dst))
+			return (false);
+		c->u.route.plen = 32;
+	} else if (strcmp(dst, "-net") == 0) {
+		if (!parse_prefix(p, w, i + 2, "network", &c->u.route.dst,
+		    &c->u.route.plen))
+			return (false);
+	} else {
+		if (!parse_prefix(p, w, i + 1, "network", &c->u.route.dst,
+		    &c->u.route.plen))
+			return (false);
+		g = i + 2;
+	}
+	if (!parse_addr(p, w, g, "gateway", &c->u.route.gw) ||
+	    !at_end(p, w, g + 1))
+		return (false);
+	/* route(8) installs the network part only (rt_maskedcopy()). */
+	c->u.route.dst &= plen_mask(c->u.route.plen);
+	return (true);
+}
+
+struct sysctl_name {
+	const char	*name;
+	enum scn_sysctl	 id;
+};
+
+/* Sorted by name for bsearch(); keep it sorted. */
+static const struct sysctl_name sysctls[] = {
+	{ "net.inet.ip.forwarding", SYSCTL_FORWARDING },
+	{ "net.inet.ip.fw.default_to_accept", SYSCTL_FW_DEFAULT_TO_ACCEPT },
+	{ "net.inet.ip.fw.enable", SYSCTL_FW_ENABLE },
+	{ "net.inet.ip.fw.one_pass", SYSCTL_FW_ONE_PASS },
+	{ "net.inet.ip.fw.verbose", SYSCTL_FW_VERBOSE },
+};
+
+static int
+name_cmp(const void *key, const void *elt)
+{
+
+	/* Every table entry starts with its name. */
+	return (strcmp(key, *(const char *const *)elt));
+}
+
+/* sysctl NAME=VALUE */
+static bool
+cmd_sysctl(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+	const struct sysctl_name *sn;
+	const char *eq;
+	char *name;
+
+	(void)host;
+	if (!need(p, w, i, "NAME=VALUE"))
+		return (false);
+	eq = strchr(w->argv[i], '=');
+	name = g_strndup(w->argv[i], eq != NULL ?
+	    (gsize)(eq - w->argv[i]) : strlen(w->argv[i]));
+	sn = bsearch(name, sysctls, G_N_ELEMENTS(sysctls), sizeof(sysctls[0]),
+	    name_cmp);
+	if (sn == NULL) {
+		diag_error(p->d, w, i, "unknown sysctl '%s'", name);
+		g_free(name);
+		return (false);
+	}
+	g_free(name);
+	if (eq == NULL) {
+		diag_error(p->d, w, i, "missing '=VALUE' in '%s'", w->argv[i]);
+		return (false);
+	}
+	if (strcmp(eq + 1, "0") != 0 && strcmp(eq + 1, "1") != 0) {
+		diag_error(p->d, w, i, "sysctl '%s' takes 0 or 1, not '%s'",
+		    sn->name, eq + 1);
+		return (false);
+	}
+	if (!at_end(p, w, i + 1))
+		return (false);
+	c->u.sysctl.name = sn->id;
+	c->u.sysctl.value = eq[1] - '0';
+	return (true);
+}
+
+/* ipfw ...: the ipfw area parses the words after "ipfw". */
+static bool
+cmd_ipfw(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+	GError *err = NULL;
+	int bad_word = 0;
+
+	(void)host;
+	c->u.ipfw.cmd = ipfw_cmd_parse((int)(w->argc - i), &w->argv[i],
+	    &bad_word, &err);
+	if (c->u.ipfw.cmd != NULL)
+		return (true);
+	if (bad_word < 0)
+		bad_word = 0;
+	if (err != NULL) {
+		diag_gerror(p->d, w, i + (unsigned)bad_word, err);
+		g_error_free(err);
+	} else {
+		diag_error(p->d, w, i + (unsigned)bad_word, "bad ipfw command");
+	}
+	return (false);
+}
+
+/*
+ * Move words [from, w->argc) of w so that those with keep[] set come
+ * first, the others after them, each group in its original order.  The
+ * positions move with their words, so diagnostics still point right.
+ */
+static void
+words_partition(struct scn_words *w, unsigned from, const bool *keep)
+{
+	char **argv;
+	struct scn_pos *pos;
+	unsigned n, k, j, pass;
+
+	n = w->argc - from;
+	argv = g_new(char *, n);
+	pos = g_new(struct scn_pos, n);
+	k = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (j = 0; j < n; j++)
+			if (keep[j] == (pass == 0)) {
+				argv[k] = w->argv[from + j];
+				pos[k++] = w->pos[from + j];
+			}
+	memcpy(&w->argv[from], argv, n * sizeof(*argv));
+	memcpy(&w->pos[from], pos, n * sizeof(*pos));
+	g_free(argv);
+	g_free(pos);
+}
+
+/*
+ * divert PORT PROGRAM [ARGS ...] [-u UID] [-t SERVICE] [-b RCVBUF]
+ *
+ * The options may stand anywhere after PORT.  They are taken out of the
+ * program's arguments by moving their words to the end of the line, so
+ * that argv[k] of the program is word argv_w0 + k of the line and the
+ * program's own errors can be pointed at (scn_build.c).
+ */
+static bool
+cmd_divert(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+	bool *keep;
+	bool seen_u, seen_t, seen_b, ok;
+	unsigned j, nkeep;
+	uint64_t v;
+
+	(void)host;
+	if (!parse_port(p, w, i, true, &c->u.divert.port))
+		return (false);
+	c->u.divert.uid = 0;
+	c->u.divert.service_ns = DIVERT_DEFAULT_SERVICE_NS;
+	c->u.divert.rcvbuf = DIVERT_DEFAULT_RCVBUF;
+	keep = g_new0(bool, w->argc - i);
+	seen_u = seen_t = seen_b = false;
+	nkeep = 0;
+	ok = true;
+	for (j = i + 1; ok && j < w->argc; j++) {
+		const char *o = w->argv[j];
+		bool *seen;
+
+		if (strcmp(o, "-u") == 0)
+			seen = &seen_u;
+		else if (strcmp(o, "-t") == 0)
+			seen = &seen_t;
+		else if (strcmp(o, "-b") == 0)
+			seen = &seen_b;
+		else {
+			keep[j - i - 1] = true;
+			nkeep++;
+			continue;
+		}
+		if (*seen) {
+			diag_error(p->d, w, j, "option '%s' given twice", o);
+			ok = false;
+			break;
+		}
+		*seen = true;
+		if (o[1] == 'u') {
+			ok = parse_num(p, w, j + 1, "user id", 0, UINT32_MAX,
+			    &v);
+			c->u.divert.uid = (uint32_t)v;
+		} else if (o[1] == 't') {
+			ok = parse_duration(p, w, j + 1,
+			    &c->u.divert.service_ns);
+		} else {
+			ok = parse_num(p, w, j + 1, "receive buffer size", 1,
+			    UINT32_MAX, &v);
+			c->u.divert.rcvbuf = (uint32_t)v;
+		}
+		j++;
+	}
+	if (ok && nkeep == 0) {
+		diag_error(p->d, w, w->argc, "missing program after '%s'",
+		    w->argv[i]);
+		ok = false;
+	}
+	if (ok) {
+		words_partition(w, i + 1, keep);
+		c->u.divert.program = g_strdup(w->argv[i + 1]);
+		c->u.divert.argc = (int)(nkeep - 1);
+		c->u.divert.argv = g_new0(char *, nkeep);
+		for (j = 0; j + 1 < nkeep; j++)
+			c->u.divert.argv[j] = g_strdup(w->argv[i + 2 + j]);
+		c->u.divert.argv_w0 = i + 2;
+	}
+	g_free(keep);
+	return (ok);
+}
+
+/* listen udp PORT [echo] */
+static bool
+cmd_listen(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+
+	(void)host;
+	if (!need(p, w, i, "'udp'"))
+		return (false);
+	if (strcmp(w->argv[i], "udp") != 0) {
+		diag_error(p->d, w, i, "unknown protocol '%s' (only 'udp')",
+		    w->argv[i]);
+		return (false);
+	}
+	if (!parse_port(p, w, i + 1, false, &c->u.listen.port))
+		return (false);
+	if (i + 2 < w->argc && strcmp(w->argv[i + 2], "echo") == 0) {
+		c->u.listen.echo = true;
+		return (at_end(p, w, i + 3));
+	}
+	return (at_end(p, w, i + 2));
+}
+
+/*
+ * The options of ping and send udp, anywhere after the command, around one
+ * destination word (ADDR for ping, ADDR:PORT for send udp).
+ */
+static bool
+traffic_opts(struct parser *p, struct scn_words *w, unsigned i,
+    struct scn_host_cmd *c, bool is_send)
+{
+	bool seen[128];
+	unsigned j, dest;
+	uint64_t v;
+	const char *o;
+
+	memset(seen, 0, sizeof(seen));
+	c->u.traffic.count = 1;
+	c->u.traffic.interval_ns = TRAFFIC_DEFAULT_INTERVAL_NS;
+	c->u.traffic.size = is_send ? SEND_DEFAULT_SIZE : PING_DEFAULT_SIZE;
+	c->u.traffic.ttl = TRAFFIC_DEFAULT_TTL;
+	c->u.traffic.sport = 0;
+	dest = 0;
+	for (j = i; j < w->argc; j++) {
+		o = w->argv[j];
+		if (o[0] != '-') {
+			if (dest != 0) {
+				diag_error(p->d, w, j, "unexpected word '%s'",
+				    o);
+				return (false);
+			}
+			dest = j;
+			continue;
+		}
+		if (o[1] == '\0' || o[2] != '\0' ||
+		    strchr(is_send ? "cisDmp" : "cisDm", o[1]) == NULL) {
+			diag_error(p->d, w, j, "unknown option '%s'", o);
+			return (false);
+		}
+		if (seen[(unsigned char)o[1]]) {
+			diag_error(p->d, w, j, "option '%s' given twice", o);
+			return (false);
+		}
+		seen[(unsigned char)o[1]] = true;
+		switch (o[1]) {
+		case 'c':
+			if (!parse_num(p, w, j + 1, "count", 1, UINT32_MAX,
+			    &v))
+				return (false);
+			c->u.traffic.count = (uint32_t)v;
+			break;
+		case 'i':
+			if (!parse_duration(p, w, j + 1,
+			    &c->u.traffic.interval_ns))
+				return (false);
+			break;
+		case 's':
+			if (!parse_num(p, w, j + 1, "size", 0, MAX_PAYLOAD,
+			    &v))
+				return (false);
+			c->u.traffic.size = (uint32_t)v;
+			break;
+		case 'D':
+			c->u.traffic.df = true;
+			continue;
+		case 'm':
+			if (!parse_num(p, w, j + 1, "ttl", 0, 255, &v))
+				return (false);
+			c->u.traffic.ttl = (uint8_t)v;
+			break;
+		case 'p':
+			if (!parse_num(p, w, j + 1, "source port", 0, 65535,
+			    &v))
+				return (false);
+			c->u.traffic.sport = (uint16_t)v;
+			break;
+		}
+		j++;
+	}
+	if (dest == 0) {
+		diag_error(p->d, w, w->argc, "missing destination %s",
+		    is_send ? "ADDR:PORT" : "address");
+		return (false);
+	}
+	if (!is_send)
+		return (parse_addr(p, w, dest, "destination address",
+		    &c->u.traffic.dst));
+	o = strrchr(w->argv[dest], ':');
+	if (o == NULL || !str_addr(w->argv[dest], (size_t)(o -
+	    w->argv[dest]), &c->u.traffic.dst) || !str_u64(o + 1, &v) ||
+	    v < 1 || v > 65535) {
+		diag_error(p->d, w, dest, "bad destination '%s' (ADDR:PORT, "
+		    "port 1..65535)", w->argv[dest]);
+		return (false);
+	}
+	c->u.traffic.dport = (uint16_t)v;
+	return (true);
+}
+
+/* ping [-c N] [-i T] [-s SIZE] [-D] [-m TTL] DEST */
+static bool
+cmd_ping(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+
+	(void)host;
+	return (traffic_opts(p, w, i, c, false));
+}
+
+/* send udp DEST:PORT [-c N] [-i T] [-s SIZE] [-D] [-m TTL] [-p SPORT] */
+static bool
+cmd_send(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+
+	(void)host;
+	if (!need(p, w, i, "'udp'"))
+		return (false);
+	if (strcmp(w->argv[i], "udp") != 0) {
+		diag_error(p->d, w, i, "unknown protocol '%s' (only 'udp')",
+		    w->argv[i]);
+		return (false);
+	}
+	return (traffic_opts(p, w, i + 1, c, true));
+}
+
+struct host_cmd_kw {
+	const char	*name;
+	enum scn_host_cmd_kind kind;
+	host_cmd_fn	 fn;
+};
+
+/* Sorted by name for bsearch(); keep it sorted. */
+static const struct host_cmd_kw host_cmds[] = {
+	{ "divert", SCN_DIVERT, cmd_divert },
+	{ "ifconfig", SCN_IFCONFIG_ADDR, cmd_ifconfig },
+	{ "ipfw", SCN_IPFW, cmd_ipfw },
+	{ "listen", SCN_LISTEN_UDP, cmd_listen },
+	{ "ping", SCN_PING, cmd_ping },
+	{ "route", SCN_ROUTE_ADD, cmd_route },
+	{ "send", SCN_SEND_UDP, cmd_send },
+	{ "sysctl", SCN_SYSCTL, cmd_sysctl },
+};
+
+static const struct host_cmd_kw *
+host_cmd_lookup(const char *name)
+{
+
+	return (bsearch(name, host_cmds, G_N_ELEMENTS(host_cmds),
+	    sizeof(host_cmds[0]), name_cmp));
+}
+
+static void
+host_cmd_free(struct scn_host_cmd *c)
+{
+
+	if (c == NULL)
+		return;
+	switch (c->kind) {
+	case SCN_IFCONFIG_ADDR:
+		g_free(c->u.ifaddr.ifname);
+		break;
+	case SCN_IFCONFIG_MTU:
+		g_free(c->u.ifmtu.ifname);
+		break;
+	case SCN_IPFW:
+		if (c->u.ipfw.cmd != NULL)
+			ipfw_cmd_free(c->u.ipfw.cmd);
+		break;
+	case SCN_DIVERT:
+		g_free(c->u.divert.program);
+		g_strfreev(c->u.divert.argv);
+		break;
+	case SCN_ROUTE_ADD:
+	case SCN_SYSCTL:
+	case SCN_LISTEN_UDP:
+	case SCN_PING:
+	case SCN_SEND_UDP:
+		break;
+	}
+	g_free(c);
+}
+
+/* The host command starting at word w0 of w, run on host; NULL on error. */
+static struct scn_host_cmd *
+parse_host_cmd(struct parser *p, struct scn_words *w, unsigned w0,
+    const char *host)
+{
+	const struct host_cmd_kw *kw;
+	struct scn_host_cmd *c;
+
+	kw = host_cmd_lookup(w->argv[w0]);
+	if (kw == NULL) {
+		diag_error(p->d, w, w0, "unknown host command '%s'",
+		    w->argv[w0]);
+		return (NULL);
+	}
+	c = g_new0(struct scn_host_cmd, 1);
+	c->kind = kw->kind;
+	c->w = w;
+	c->w0 = w0;
+	if (!kw->fn(p, w, w0 + 1, host, c)) {
+		host_cmd_free(c);
+		return (NULL);
+	}
+	return (c);
+}
+
+/* ---- top-level commands ---------------------------------------------- */
+
+/* A command that may appear once; false (reported) on the second. */
+static bool
+once(struct parser *p, struct scn_words *w, unsigned *line)
+{
+
+	if (*line != 0) {
+		diag_error(p->d, w, 0, "'%s' given twice (first at line %u)",
+		    w->argv[0], *line);
+		return (false);
+	}
+	*line = w->pos[0].line;
+	return (true);
+}
+
+static bool
+declared(struct parser *p, const struct scn_words *w, unsigned i,
+    const char *name)
+{
+
+	if (g_hash_table_contains(p->declared, name))
+		return (true);
+	diag_error(p->d, w, i, "host '%s' not declared", name);
+	return (false);
+}
+
+static void
+top_title(struct parser *p, struct scn_words *w)
+{
+
+	if (!need(p, w, 1, "text") || !once(p, w, &p->title_line))
+		return;
+	g_free(p->s->title);
+	p->s->title = g_strjoinv(" ", &w->argv[1]);
+}
+
+static void
+top_seed(struct parser *p, struct scn_words *w)
+{
+	uint64_t v;
+
+	if (!parse_num(p, w, 1, "seed", 0, UINT32_MAX, &v) ||
+	    !at_end(p, w, 2) || !once(p, w, &p->seed_line))
+		return;
+	p->s->seed = (uint32_t)v;
+}
+
+static void
+top_loop_limit(struct parser *p, struct scn_words *w)
+{
+	uint64_t v;
+
+	if (!parse_num(p, w, 1, "loop limit", 1, UINT_MAX, &v) ||
+	    !at_end(p, w, 2) || !once(p, w, &p->loop_line))
+		return;
+	p->s->loop_limit = (unsigned)v;
+}
+
+static bool
+parse_release(struct parser *p, struct scn_words *w, unsigned i, int *rel)
+{
+
+	if (!need(p, w, i, "release"))
+		return (false);
+	if (strcmp(w->argv[i], "6") == 0)
+		*rel = 6;
+	else if (strcmp(w->argv[i], "14") == 0)
+		*rel = 14;
+	else {
+		diag_error(p->d, w, i, "unknown release '%s' (6, 14)",
+		    w->argv[i]);
+		return (false);
+	}
+	return (true);
+}
+
+static void
+top_release(struct parser *p, struct scn_words *w)
+{
+	int rel;
+
+	if (!parse_release(p, w, 1, &rel) || !at_end(p, w, 2))
+		return;
+	p->release = rel;
+}
+
+/* host NAME [no-ipdivert] [release 6|14] */
+static void
+top_host(struct parser *p, struct scn_words *w)
+{
+	struct scn_host *h;
+	const char *name;
+	bool no_ipdivert;
+	int rel;
+	unsigned j;
+
+	/*
+	 * A host line whose name is unusable makes the commands under it
+	 * unparseable against a host; they are skipped rather than reported
+	 * one by one as being outside a host block.
+	 */
+	p->cur = NULL;
+	p->skip_block = true;
+	if (!need(p, w, 1, "host name"))
+		return;
+	name = w->argv[1];
+	if (!valid_host_name(name)) {
+		diag_error(p->d, w, 1, "bad host name '%s' (a letter, then "
+		    "letters, digits, '-' or '_')", name);
+		return;
+	}
+	if (strcmp(name, "sim") == 0) {
+		diag_error(p->d, w, 1, "host name 'sim' is reserved for the "
+		    "sim.* counters");
+		return;
+	}
+	p->skip_block = false;
+	no_ipdivert = false;
+	rel = 0;
+	for (j = 2; j < w->argc; j++) {
+		if (strcmp(w->argv[j], "no-ipdivert") == 0) {
+			no_ipdivert = true;
+		} else if (strcmp(w->argv[j], "release") == 0) {
+			if (!parse_release(p, w, j + 1, &rel))
+				break;
+			j++;
+		} else {
+			diag_error(p->d, w, j, "unknown host option '%s' "
+			    "(no-ipdivert, release)", w->argv[j]);
+			break;
+		}
+	}
+	h = scn_find_host(p->s, name);
+	if (h == NULL) {
+		h = g_new0(struct scn_host, 1);
+		h->name = g_strdup(name);
+		h->release = p->release;
+		h->cmds = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)host_cmd_free);
+		h->ifnames = g_ptr_array_new_with_free_func(g_free);
+		h->pos = w->pos[1];
+		g_ptr_array_add(p->s->hosts, h);
+	}
+	/* Reopening keeps the settings; flags given again update them. */
+	if (no_ipdivert)
+		h->no_ipdivert = true;
+	if (rel != 0)
+		h->release = rel;
+	p->cur = h;
+}
+
+/* One end of a link, HOST:IF; fills host and ifname (allocated). */
+static bool
+link_end(struct parser *p, struct scn_words *w, unsigned i, char **host,
+    char **ifname)
+{
+	const char *s, *colon;
+	char *h;
+
+	if (!need(p, w, i, "HOST:IF"))
+		return (false);
+	s = w->argv[i];
+	colon = strchr(s, ':');
+	if (colon == NULL || colon == s || !valid_ifname(colon + 1)) {
+		diag_error(p->d, w, i, "bad link end '%s' (HOST:IF)", s);
+		return (false);
+	}
+	h = g_strndup(s, (gsize)(colon - s));
+	if (!declared(p, w, i, h)) {
+		g_free(h);
+		return (false);
+	}
+	if (strcmp(colon + 1, "lo0") == 0) {
+		diag_error(p->d, w, i, "'lo0' cannot be joined by a link");
+		g_free(h);
+		return (false);
+	}
+	*host = h;
+	*ifname = g_strdup(colon + 1);
+	return (true);
+}
+
+static void
+link_free(struct scn_link *l)
+{
+
+	if (l == NULL)
+		return;
+	g_free(l->a);
+	g_free(l->ifa);
+	g_free(l->b);
+	g_free(l->ifb);
+	g_free(l);
+}
+
+/* link A:IFA B:IFB [rate R] [delay T] [mtu N] [queue N] */
+static void
+top_link(struct parser *p, struct scn_words *w)
+{
+	struct scn_link *l;
+	unsigned j, k, line;
+	bool seen[4], ok;
+	static const char *const opts[4] = { "rate", "delay", "mtu",
+	    "queue" };
+	uint64_t v;
+	char *key[2];
+
+	l = g_new0(struct scn_link, 1);
+	l->rate_bps = LINK_DEFAULT_RATE_BPS;
+	l->delay_ns = LINK_DEFAULT_DELAY_NS;
+	l->mtu = LINK_DEFAULT_MTU;
+	l->queue = LINK_DEFAULT_QUEUE;
+	l->pos = w->pos[0];
+	key[0] = key[1] = NULL;
+	ok = link_end(p, w, 1, &l->a, &l->ifa) &&
+	    link_end(p, w, 2, &l->b, &l->ifb);
+	if (ok) {
+		key[0] = if_key(l->a, l->ifa);
+		key[1] = if_key(l->b, l->ifb);
+		if (strcmp(key[0], key[1]) == 0) {
+			diag_error(p->d, w, 2, "a link cannot join '%s' to "
+			    "itself", key[0]);
+			ok = false;
+		}
+	}
+	for (k = 0; ok && k < 2; k++) {
+		line = GPOINTER_TO_UINT(g_hash_table_lookup(p->joined,
+		    key[k]));
+		if (line != 0) {
+			diag_error(p->d, w, 1 + k, "interface '%s' is already "
+			    "joined by the link at line %u", key[k], line);
+			ok = false;
+		}
+	}
+	memset(seen, 0, sizeof(seen));
+	for (j = 3; ok && j < w->argc; j += 2) {
+		for (k = 0; k < 4; k++)
+			if (strcmp(w->argv[j], opts[k]) == 0)
+				break;
+		if (k == 4) {
+			diag_error(p->d, w, j, "unknown link option '%s' "
+			    "(rate, delay, mtu, queue)", w->argv[j]);
+			ok = false;
+			break;
+		}
+		if (seen[k]) {
+			diag_error(p->d, w, j, "link option '%s' given twice",
+			    opts[k]);
+			ok = false;
+			break;
+		}
+		seen[k] = true;
+		switch (k) {
+		case 0:
+			ok = parse_rate(p, w, j + 1, &l->rate_bps);
+			break;
+		case 1:
+			ok = parse_duration(p, w, j + 1, &l->delay_ns);
+			break;
+		case 2:
+			ok = parse_num(p, w, j + 1, "mtu", IF_MINMTU,
+			    IF_MAXMTU, &v);
+			l->mtu = (uint32_t)v;
+			break;
+		default:
+			ok = parse_num(p, w, j + 1, "queue length", 1,
+			    UINT32_MAX, &v);
+			l->queue = (uint32_t)v;
+			break;
+		}
+	}
+	if (ok) {
+		for (k = 0; k < 2; k++)
+			g_hash_table_insert(p->joined, g_strdup(key[k]),
+			    GUINT_TO_POINTER(w->pos[0].line));
+		mention(p, l->a, l->ifa);
+		mention(p, l->b, l->ifb);
+		g_ptr_array_add(p->s->links, l);
+	} else {
+		link_free(l);
+	}
+	g_free(key[0]);
+	g_free(key[1]);
+}
+
+/* at TIME HOST COMMAND ... */
+static void
+top_at(struct parser *p, struct scn_words *w)
+{
+	struct scn_host_cmd *c;
+	struct scn_at *at;
+	uint64_t t;
+
+	if (!parse_duration(p, w, 1, &t) || !need(p, w, 2, "host name") ||
+	    !declared(p, w, 2, w->argv[2]) || !need(p, w, 3, "command"))
+		return;
+	c = parse_host_cmd(p, w, 3, w->argv[2]);
+	if (c == NULL)
+		return;
+	at = g_new0(struct scn_at, 1);
+	at->t_ns = t;
+	at->host = g_strdup(w->argv[2]);
+	at->cmd = c;
+	at->seq = p->s->ats->len;
+	g_ptr_array_add(p->s->ats, at);
+}
+
+static void
+at_free(struct scn_at *at)
+{
+
+	g_free(at->host);
+	host_cmd_free(at->cmd);
+	g_free(at);
+}
+
+/* Dotted words of letters, digits, '-' and '_': "gw.divert.8668.read". */
+static bool
+valid_counter(const char *s)
+{
+	const char *c;
+	bool empty;
+	unsigned dots;
+
+	empty = true;
+	dots = 0;
+	for (c = s; *c != '\0'; c++) {
+		if (*c == '.') {
+			if (empty)
+				return (false);
+			empty = true;
+			dots++;
+		} else if (g_ascii_isalnum(*c) || *c == '-' || *c == '_') {
+			empty = false;
+		} else {
+			return (false);
+		}
+	}
+	return (!empty && dots > 0);
+}
+
+/* expect COUNTER OP VALUE */
+static void
+top_expect(struct parser *p, struct scn_words *w)
+{
+	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
+	static const enum scn_op opv[] = { SCN_EQ, SCN_NE, SCN_LT, SCN_LE,
+	    SCN_GT, SCN_GE };
+	struct scn_expect *e;
+	unsigned k;
+	uint64_t v;
+	char *first;
+	bool known;
+
+	if (!need(p, w, 1, "counter name"))
+		return;
+	if (!valid_counter(w->argv[1])) {
+		diag_error(p->d, w, 1, "bad counter name '%s'", w->argv[1]);
+		return;
+	}
+	first = g_strndup(w->argv[1], strcspn(w->argv[1], "."));
+	known = strcmp(first, "sim") == 0 || declared(p, w, 1, first);
+	g_free(first);
+	if (!known || !need(p, w, 2, "operator"))
+		return;
+	for (k = 0; k < G_N_ELEMENTS(ops); k++)
+		if (strcmp(w->argv[2], ops[k]) == 0)
+			break;
+	if (k == G_N_ELEMENTS(ops)) {
+		diag_error(p->d, w, 2, "unknown operator '%s' (==, !=, <, <=, "
+		    ">, >=)", w->argv[2]);
+		return;
+	}
+	if (!parse_num(p, w, 3, "value", 0, UINT64_MAX, &v) ||
+	    !at_end(p, w, 4))
+		return;
+	e = g_new0(struct scn_expect, 1);
+	e->counter = g_strdup(w->argv[1]);
+	e->op = opv[k];
+	e->value = v;
+	e->text = g_strdup_printf("%s %s %s", w->argv[1], w->argv[2],
+	    w->argv[3]);
+	e->pos = w->pos[1];
+	g_ptr_array_add(p->s->expects, e);
+}
+
+static void
+expect_free(struct scn_expect *e)
+{
+
+	g_free(e->counter);
+	g_free(e->text);
+	g_free(e);
+}
+
+/* run [TIME] */
+static void
+top_run(struct parser *p, struct scn_words *w)
+{
+	uint64_t t;
+
+	t = 0;
+	if (w->argc > 1) {
+		if (!parse_duration(p, w, 1, &t))
+			return;
+		/* 0 would read as "until no event is pending". */
+		if (t == 0) {
+			diag_error(p->d, w, 1, "run time '%s' must be greater "
+			    "than zero", w->argv[1]);
+			return;
+		}
+	}
+	if (!at_end(p, w, 2) || !once(p, w, &p->run_line))
+		return;
+	p->s->has_run = true;
+	p->s->run_until_ns = t;
+}
+
+struct top_kw {
+	const char	*name;
+	void		(*fn)(struct parser *, struct scn_words *);
+};
+
+/* Sorted by name for bsearch(); keep it sorted. */
+static const struct top_kw top_cmds[] = {
+	{ "at", top_at },
+	{ "expect", top_expect },
+	{ "host", top_host },
+	{ "link", top_link },
+	{ "loop-limit", top_loop_limit },
+	{ "release", top_release },
+	{ "run", top_run },
+	{ "seed", top_seed },
+	{ "title", top_title },
+};
+
+static void
+parse_line(struct parser *p, struct scn_words *w)
+{
+	const struct top_kw *kw;
+	struct scn_host_cmd *c;
+
+	kw = bsearch(w->argv[0], top_cmds, G_N_ELEMENTS(top_cmds),
+	    sizeof(top_cmds[0]), name_cmp);
+	if (kw != NULL) {
+		kw->fn(p, w);
+		return;
+	}
+	if (host_cmd_lookup(w->argv[0]) == NULL) {
+		diag_error(p->d, w, 0, "unknown command '%s'", w->argv[0]);
+		return;
+	}
+	if (p->cur == NULL && p->skip_block)
+		return;
+	if (p->cur == NULL) {
+		diag_error(p->d, w, 0, "'%s' outside a host block",
+		    w->argv[0]);
+		return;
+	}
+	c = parse_host_cmd(p, w, 0, p->cur->name);
+	if (c != NULL)
+		g_ptr_array_add(p->cur->cmds, c);
+}
+
+/*
+ * Pass 1, silent: the names of hosts (declared anywhere in the file) and
+ * the interfaces links join, with the link's mtu when it can be read.
+ */
+static void
+prescan(struct parser *p)
+{
+	struct scn_words *w;
+	struct prelink *pl;
+	unsigned i, j, k;
+	uint64_t v;
+
+	for (i = 0; i < p->s->lines->len; i++) {
+		w = g_ptr_array_index(p->s->lines, i);
+		if (strcmp(w->argv[0], "host") == 0 && w->argc >= 2 &&
+		    valid_host_name(w->argv[1]))
+			g_hash_table_add(p->declared, g_strdup(w->argv[1]));
+		if (strcmp(w->argv[0], "link") != 0 || w->argc < 3)
+			continue;
+		for (k = 1; k <= 2; k++) {
+			if (g_hash_table_contains(p->ends, w->argv[k]))
+				continue;
+			pl = g_new0(struct prelink, 1);
+			pl->line = w->pos[0].line;
+			pl->mtu = LINK_DEFAULT_MTU;
+			for (j = 3; j + 1 < w->argc; j += 2)
+				if (strcmp(w->argv[j], "mtu") == 0)
+					pl->mtu = str_u64(w->argv[j + 1], &v) &&
+					    v <= IF_MAXMTU ? (uint32_t)v : 0;
+			g_hash_table_insert(p->ends, g_strdup(w->argv[k]), pl);
+		}
+	}
+}
+
+/* Each host's interfaces, in the order of their first mention. */
+static void
+collect_ifnames(struct parser *p)
+{
+	struct mention *m;
+	struct scn_host *h;
+	unsigned i;
+
+	for (i = 0; i < p->mentions->len; i++) {
+		m = g_ptr_array_index(p->mentions, i);
+		h = scn_find_host(p->s, m->host);
+		if (h != NULL)
+			g_ptr_array_add(h->ifnames, g_strdup(m->ifname));
+	}
+}
+
+static struct scenario *
+scenario_new(const char *path)
+{
+	struct scenario *s;
+	char *base;
+
+	s = g_new0(struct scenario, 1);
+	s->path = g_strdup(path);
+	base = g_path_get_basename(path);
+	if (g_str_has_suffix(base, ".scn") && strlen(base) > 4)
+		base[strlen(base) - 4] = '\0';
+	s->name = base;
+	s->seed = 1;
+	s->loop_limit = SCN_DEFAULT_LOOP_LIMIT;
+	s->hosts = g_ptr_array_new();
+	s->links = g_ptr_array_new_with_free_func((GDestroyNotify)link_free);
+	s->ats = g_ptr_array_new_with_free_func((GDestroyNotify)at_free);
+	s->expects = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)expect_free);
+	return (s);
+}
+
+struct scenario *
+scn_parse_string(const char *path, const char *text, FILE *errout,
+    unsigned *nerrors)
+{
+	struct diag d;
+	struct parser p;
+	struct scenario *s;
+	unsigned i;
+
+	diag_init(&d, path, errout);
+	s = scenario_new(path);
+	s->lines = scn_lex(text, &d);
+	memset(&p, 0, sizeof(p));
+	p.d = &d;
+	p.s = s;
+	p.release = SCN_DEFAULT_RELEASE;
+	p.declared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	p.ends = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
+	p.joined = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	p.seen_if = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	p.mentions = g_ptr_array_new_with_free_func(mention_free);
+	prescan(&p);
+	for (i = 0; i < s->lines->len; i++)
+		parse_line(&p, g_ptr_array_index(s->lines, i));
+	collect_ifnames(&p);
+	g_hash_table_destroy(p.declared);
+	g_hash_table_destroy(p.ends);
+	g_hash_table_destroy(p.joined);
+	g_hash_table_destroy(p.seen_if);
+	g_ptr_array_free(p.mentions, TRUE);
+	if (nerrors != NULL)
+		*nerrors = d.errors;
+	if (d.errors > 0) {
+		scn_free(s);
+		return (NULL);
+	}
+	return (s);
+}
+
+struct scenario *
+scn_parse_file(const char *path, FILE *errout, unsigned *nerrors)
+{
+	struct scenario *s;
+	struct diag d;
+	GString *text;
+	FILE *f;
+	char buf[8192];
+	size_t n;
+	int error;
+
+	diag_init(&d, path, errout);
+	f = fopen(path, "r");
+	if (f == NULL) {
+		diag_error_file(&d, "cannot open: %s", strerror(errno));
+		goto fail;
+	}
+	text = g_string_new(NULL);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		g_string_append_len(text, buf, (gssize)n);
+	error = ferror(f) ? errno : 0;
+	fclose(f);
+	if (error != 0) {
+		diag_error_file(&d, "cannot read: %s", strerror(error));
+		g_string_free(text, TRUE);
+		goto fail;
+	}
+	if (strlen(text->str) != text->len) {
+		const char *c;
+		unsigned line = 1;
+
+		for (c = text->str; *c != '\0'; c++)
+			if (*c == '\n')
+				line++;
+		diag_error_file(&d, "NUL byte on line %u", line);
+		g_string_free(text, TRUE);
+		goto fail;
+	}
+	s = scn_parse_string(path, text->str, errout, nerrors);
+	g_string_free(text, TRUE);
+	return (s);
+fail:
+	if (nerrors != NULL)
+		*nerrors = d.errors;
+	return (NULL);
+}
+
+void
+scn_free(struct scenario *s)
+{
+	struct scn_host *h;
+	unsigned i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->hosts->len; i++) {
+		h = g_ptr_array_index(s->hosts, i);
+		g_free(h->name);
+		g_ptr_array_free(h->cmds, TRUE);
+		g_ptr_array_free(h->ifnames, TRUE);
+		g_free(h);
+	}
+	g_ptr_array_free(s->hosts, TRUE);
+	g_ptr_array_free(s->links, TRUE);
+	g_ptr_array_free(s->ats, TRUE);
+	g_ptr_array_free(s->expects, TRUE);
+	/* The records borrow the words: free the lines last. */
+	if (s->lines != NULL)
+		g_ptr_array_free(s->lines, TRUE);
+	g_free(s->path);
+	g_free(s->name);
+	g_free(s->title);
+	g_free(s);
+}
+
+struct scn_host *
+scn_find_host(const struct scenario *s, const char *name)
+{
+	struct scn_host *h;
+	unsigned i;
+
+	for (i = 0; i < s->hosts->len; i++) {
+		h = g_ptr_array_index(s->hosts, i);
+		if (strcmp(h->name, name) == 0)
+			return (h);
+	}
+	return (NULL);
+}
