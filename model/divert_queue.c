@@ -57,9 +57,10 @@
  * process by its lineage (the socket hands the lineage of the packet last
  * read to what is written next).  Each diversion of a lineage is recorded;
  * a diversion at the same host and port, in the same direction, with the
- * same bytes and entering the ruleset at the same point as an earlier one
- * can only repeat forever, so it is dropped as a loop and the cycle is
- * reported.  A lineage diverted at one host and port more than loop-limit
+ * same bytes and entering the ruleset with the same tag as an earlier one
+ * can only repeat forever (the rule walk is deterministic; `prob` rules and
+ * dynamic states are the exceptions, documented), so it is dropped as a
+ * loop and the cycle is reported.  A lineage diverted at one host and port more than loop-limit
  * times is dropped as a loop too.
  */
 #include <errno.h>
@@ -113,7 +114,9 @@ struct divert_tab {
 /*
  * One diversion of a lineage, for loop detection.  `entry` is where the
  * ipfw pass that diverted the packet started: the tag it re-entered with,
- * 0 for a fresh packet (both mean "from the first rule").
+ * or DIVERT_ENTRY_FRESH.  A fresh packet and one written back with tag 0
+ * both start at the first rule, but only the second matches `diverted`,
+ * so they are different states.
  */
 struct div_step {
 	const struct host	*h;
@@ -346,9 +349,13 @@ loop_report(struct host *h, struct pkt *m, const struct divert_hist *dh,
 		    &g_array_index(dh->steps, struct div_step, i);
 		g_string_append_printf(cycle,
 		    "%s{\"host\":\"%s\",\"port\":%u,\"dir\":\"%s\","
-		    "\"rule\":%u,\"entry_tag\":%u}",
+		    "\"rule\":%u,\"entry_tag\":",
 		    i == first ? "" : ",", s->h->name, s->port,
-		    s->incoming ? "in" : "out", s->rulenum, s->entry);
+		    s->incoming ? "in" : "out", s->rulenum);
+		if (s->entry == DIVERT_ENTRY_FRESH)
+			g_string_append(cycle, "null}");
+		else
+			g_string_append_printf(cycle, "%u}", s->entry);
 	}
 	g_string_append(cycle, "]");
 	ev_int(e, "port", now->port);

@@ -24,6 +24,10 @@ struct divert_sock;
 /* DIVRCVQ: 65536 + 100 bytes, FreeBSD's receive space for divert sockets. */
 #define	DIVRCVQ		(65536u + 100u)
 
+/* `entry` of a packet that met ipfw without a re-entry tag.  Tag 0 is not
+ * the same: a written-back packet matches `diverted` rules. */
+#define	DIVERT_ENTRY_FRESH	UINT32_MAX
+
 /* The per-host table, created by host_new() via divert_tab_new(). */
 struct divert_tab *divert_tab_new(void);
 void		 divert_tab_free(struct divert_tab *t);
@@ -47,8 +51,9 @@ struct host	*div_host(const struct divert_sock *so);
 /*
  * divert_packet(): ipfw hands m (consumed) to the socket bound to port.
  * incoming: caught on the IN pass. rulenum: the tag (matching rule number).
- * entry: the tag the packet entered that ipfw pass with (0 for a packet
- * that started at the first rule), used to recognise loops.
+ * entry: the tag the packet entered that ipfw pass with, or
+ * DIVERT_ENTRY_FRESH for a packet that carried none; used to recognise
+ * loops.
  * Drops: no socket bound (divert.noport), kernel without IPDIVERT
  * (divert.disabled), receive buffer full (divert.PORT.dropped_full).
  */

@@ -128,7 +128,7 @@ ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
 	struct ipfw_verdict v;
 	struct pfil_ctx ctx;
 	bool incoming = (dir == PFIL_IN);
-	uint32_t entry = 0;
+	uint32_t entry = DIVERT_ENTRY_FRESH;
 	int deny_errno = (h->release >= RELEASE_14) ? EPERM : EACCES;
 
 	/* No ipfw in this kernel, or net.inet.ip.fw.enable=0: no hook. */
