@@ -1,0 +1,67 @@
+/*
+ * Traffic applications for the scenario builder: ping(8), `listen udp`
+ * and `send udp`.  Each opens its socket at once (so a taken port is
+ * reported to the caller) and sends its first packet as a new event at the
+ * current simulated time, the rest every interval_ns.  The sockets belong
+ * to the host and are freed by host_free().
+ *
+ * Counters: HOST.ping.sent, HOST.ping.received (distinct replies, as
+ * ping(8) counts them), HOST.ping.duplicates, shared by every ping of the
+ * host; HOST.udp.received counts datagrams read by any UDP socket of the
+ * host (listeners and senders alike).
+ */
+#ifndef DIVERTSIM_APP_TRAFFIC_H
+#define DIVERTSIM_APP_TRAFFIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct host;
+
+/* ping(8)'s defaults. */
+#define	APP_PING_DEFAULT_SIZE		56u
+#define	APP_UDP_DEFAULT_SIZE		64u
+/* The largest payload of one datagram: 65535 - 20 - 8. */
+#define	APP_MAX_PAYLOAD			65507u
+
+/*
+ * ping [-c count] [-i interval] [-s size] [-D] [-m ttl] dst.
+ * count 0 pings until the run ends, as ping(8) without -c.  The ICMP id is
+ * derived from the host's name and the number of pings started on it
+ * (deterministic); sequence numbers start at 0.  The first 8 payload bytes
+ * carry the send time (seconds, nanoseconds, big-endian) when size >= 8,
+ * the rest byte i = i & 0xff, as ping(8) fills them.
+ * Returns 0, or EMSGSIZE (size too big), EINVAL (interval 0 with count
+ * other than 1).
+ */
+int	app_ping_start(struct host *h, uint32_t dst, uint32_t count,
+	    uint64_t interval_ns, uint32_t size, bool df, uint8_t ttl);
+
+/*
+ * listen udp PORT [echo]: a socket bound to port on INADDR_ANY; with echo
+ * every datagram goes back to its sender from port (TTL 64, no DF).
+ * Returns 0 or EADDRINUSE.
+ */
+int	app_udp_listen(struct host *h, uint16_t port, bool echo);
+
+/*
+ * send udp DST:DPORT [-c count] [-i interval] [-s size] [-D] [-m ttl]
+ * [-p sport]: count datagrams of size payload bytes (byte i = i & 0xff)
+ * from sport, or from the lowest free port from 49152 when sport is 0.
+ * The socket stays open and counts the datagrams it receives (echoes).
+ * count 0 sends until the run ends.  Returns 0, or EADDRINUSE (sport
+ * taken or no ephemeral port left), EMSGSIZE, EINVAL (as ping).
+ */
+int	app_udp_send_start(struct host *h, uint32_t dst, uint16_t dport,
+	    uint16_t sport, uint32_t count, uint64_t interval_ns,
+	    uint32_t size, bool df, uint8_t ttl);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIVERTSIM_APP_TRAFFIC_H */

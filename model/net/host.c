@@ -1,0 +1,214 @@
+/*
+ * A simulated host: creation with lo0 and the stack's counters registered
+ * under their contract names, interface lookup, the `me` test, and the
+ * teardown of everything the host owns (interfaces, routes, firewall,
+ * reassembly queues, divert table, UDP and ping sockets).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "divert_queue.h"
+#include "ipfw/ipfw.h"
+#include "net/host.h"
+#include "net/if.h"
+#include "net/route.h"
+#include "netinet/ip_output_priv.h"
+#include "netinet/ip_var.h"
+#include "sim/counters.h"
+
+#define	LOOPBACK_ADDR	0x7f000001u	/* 127.0.0.1 */
+#define	LOOPBACK_MTU	16384u		/* FreeBSD's LOMTU */
+#define	ETHER_MTU	1500u
+
+static void
+host_register(struct host *h, const char *name, uint64_t *slot)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s.%s", h->name, name);
+	counters_register(h->sim->counters, buf, slot);
+}
+
+/* The counters of the contract (scenario-language.md "Counters"). */
+static void
+host_register_counters(struct host *h)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} ipc[] = {
+#define	IPC(f)	{ "ip." #f, offsetof(struct ipstat, f) }
+		IPC(received), IPC(delivered), IPC(forwarded), IPC(sent),
+		IPC(fragments), IPC(reassembled), IPC(fragmented),
+		IPC(ofragments), IPC(badsum), IPC(noroute),
+		IPC(ttl_exceeded), IPC(cantfrag), IPC(tooshort), IPC(badhlen),
+		IPC(badlen), IPC(badvers), IPC(cantforward), IPC(fragdropped),
+		IPC(fragtimeout), IPC(noproto),
+#undef IPC
+	}, icc[] = {
+#define	ICC(f)	{ "icmp." #f, offsetof(struct icmpstat, f) }
+		ICC(echo_requests), ICC(echo_replies), ICC(unreach),
+		ICC(needfrag), ICC(timxceed), ICC(errors_sent), ICC(badsum),
+#undef ICC
+	}, udc[] = {
+#define	UDC(f)	{ "udp." #f, offsetof(struct udpstat, f) }
+		UDC(received), UDC(noport), UDC(badsum),
+#undef UDC
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(ipc); i++)
+		host_register(h, ipc[i].name,
+		    (uint64_t *)((char *)&h->ipstat + ipc[i].off));
+	for (i = 0; i < G_N_ELEMENTS(icc); i++)
+		host_register(h, icc[i].name,
+		    (uint64_t *)((char *)&h->icmpstat + icc[i].off));
+	for (i = 0; i < G_N_ELEMENTS(udc); i++)
+		host_register(h, udc[i].name,
+		    (uint64_t *)((char *)&h->udpstat + udc[i].off));
+	host_register(h, "ipfw.denied", &h->fw_denied);
+}
+
+static struct ifnet *
+host_if_new(struct host *h, const char *name, uint32_t mtu, bool loopback)
+{
+	struct ifnet *ifp;
+	char buf[256];
+
+	ifp = g_new0(struct ifnet, 1);
+	g_strlcpy(ifp->if_xname, name, sizeof(ifp->if_xname));
+	ifp->if_host = h;
+	ifp->if_index = h->ifnets->len;
+	ifp->if_mtu = mtu;
+	ifp->if_loopback = loopback;
+	g_ptr_array_add(h->ifnets, ifp);
+	snprintf(buf, sizeof(buf), "%s.if.%s.qdrops", h->name,
+	    ifp->if_xname);
+	counters_register(h->sim->counters, buf, &ifp->if_oqdrops);
+	return (ifp);
+}
+
+struct host *
+host_new(struct sim_ctx *sim, const char *name, int release)
+{
+	struct host *h;
+	struct ifnet *lo0;
+
+	h = g_new0(struct host, 1);
+	h->name = g_strdup(name);
+	h->sim = sim;
+	h->release = release;
+	h->ipdivert = true;
+	h->ifnets = g_ptr_array_new();
+	rt_init(&h->rt);
+	/* FreeBSD's defaults: not a router, ipfw loaded and enabled. */
+	h->sysctl.forwarding = false;
+	h->sysctl.fw_enable = true;
+	h->sysctl.fw_one_pass = true;
+	h->sysctl.fw_verbose = false;
+	h->sysctl.fw_default_to_accept = false;
+	/* A fixed start keeps runs deterministic; ip_id counts from here. */
+	h->ip_id = 1;
+	h->fw = ipfw_chain_new(sim->seed ^ g_str_hash(name));
+	h->reass = ip_reass_state_new();
+	h->divert = divert_tab_new();
+	h->udp_pcbs = g_ptr_array_new();
+	h->ping_pcbs = g_ptr_array_new();
+	h->procs = g_ptr_array_new();
+	host_register_counters(h);
+
+	lo0 = host_if_new(h, "lo0", LOOPBACK_MTU, true);
+	if_add_addr(lo0, LOOPBACK_ADDR, 8, false);
+	return (h);
+}
+
+void
+host_free(struct host *h)
+{
+	guint i;
+
+	if (h == NULL)
+		return;
+	/* Sockets first: their timers and state refer to the host. */
+	while (h->udp_pcbs->len > 0)
+		udp_pcb_free(g_ptr_array_index(h->udp_pcbs,
+		    h->udp_pcbs->len - 1));
+	while (h->ping_pcbs->len > 0) {
+		struct ping_pcb *pp = g_ptr_array_index(h->ping_pcbs,
+		    h->ping_pcbs->len - 1);
+
+		g_ptr_array_remove_index(h->ping_pcbs, h->ping_pcbs->len - 1);
+		if (pp->detach != NULL)
+			pp->detach(pp->ctx);
+		g_free(pp);
+	}
+	g_ptr_array_free(h->udp_pcbs, TRUE);
+	g_ptr_array_free(h->ping_pcbs, TRUE);
+	g_ptr_array_free(h->procs, TRUE);
+	divert_tab_free(h->divert);
+	ip_reass_state_free(h->reass);
+	ipfw_chain_free(h->fw);
+	rt_destroy(&h->rt);
+	for (i = 0; i < h->ifnets->len; i++)
+		g_free(g_ptr_array_index(h->ifnets, i));
+	g_ptr_array_free(h->ifnets, TRUE);
+	g_free(h->name);
+	g_free(h);
+}
+
+struct ifnet *
+host_ifunit(const struct host *h, const char *name)
+{
+	guint i;
+
+	for (i = 0; i < h->ifnets->len; i++) {
+		struct ifnet *ifp = g_ptr_array_index(h->ifnets, i);
+
+		if (strcmp(ifp->if_xname, name) == 0)
+			return (ifp);
+	}
+	return (NULL);
+}
+
+struct ifnet *
+host_if_get_or_create(struct host *h, const char *name)
+{
+	struct ifnet *ifp;
+
+	ifp = host_ifunit(h, name);
+	if (ifp == NULL)
+		ifp = host_if_new(h, name, ETHER_MTU, false);
+	return (ifp);
+}
+
+struct ifnet *
+host_lo0(const struct host *h)
+{
+
+	return (g_ptr_array_index(h->ifnets, 0));
+}
+
+struct ifnet *
+ifa_ifwithaddr(const struct host *h, uint32_t addr)
+{
+	guint i;
+
+	for (i = 0; i < h->ifnets->len; i++) {
+		struct ifnet *ifp = g_ptr_array_index(h->ifnets, i);
+
+		if (if_has_addr(ifp, addr))
+			return (ifp);
+	}
+	return (NULL);
+}
+
+bool
+in_localaddr(const struct host *h, uint32_t addr)
+{
+
+	return (ifa_ifwithaddr(h, addr) != NULL);
+}

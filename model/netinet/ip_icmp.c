@@ -1,0 +1,238 @@
+/*
+ * ICMP, as FreeBSD's sys/netinet/ip_icmp.c: icmp_input() (checksum, echo
+ * answered by reflection, replies handed to ping sockets, errors counted)
+ * and icmp_error() with its refusal rules (RFC 1122 3.2.2) and the
+ * RFC 792 quote of the offending header plus 8 bytes (RFC 1191 next-hop
+ * MTU for needfrag).
+ *
+ * Not modelled: the ICMP rate limit (net.inet.icmp.icmplim), timestamp
+ * and mask requests, redirects; ICMP errors are counted but not passed to
+ * the sockets they concern.
+ */
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include "net/host.h"
+#include "net/if.h"
+#include "netinet/ip_drop.h"
+#include "netinet/ip_output_priv.h"
+#include "netinet/ip_var.h"
+#include "pkt/pkt.h"
+#include "sim/counters.h"
+#include "wire/wire_icmp.h"
+#include "wire/wire_ip.h"
+
+#define	ICMP_ROUTERADVERT	9
+#define	ICMP_ROUTERSOLICIT	10
+#define	ICMP_TSTAMP		13
+#define	ICMP_TSTAMPREPLY	14
+#define	ICMP_IREQ		15
+#define	ICMP_IREQREPLY		16
+#define	ICMP_MASKREQ		17
+#define	ICMP_MASKREPLY		18
+#define	ICMP_REDIRECT		5
+
+/* RFC 792 quotes the header and the first 64 bits of data. */
+#define	ICMP_QUOTE_DATA_BYTES	8
+
+#define	IN_MULTICAST_H(a)	(((a) & 0xf0000000u) == 0xe0000000u)
+#define	IN_EXPERIMENTAL_H(a)	(((a) & 0xf0000000u) == 0xf0000000u)
+#define	IN_ZERONET_H(a)		(((a) >> 24) == 0)
+
+/* FreeBSD's ICMP_INFOTYPE(): the queries and replies; an ICMP message of
+ * any other type gets no error about it. */
+static bool
+icmp_infotype(uint8_t type)
+{
+
+	switch (type) {
+	case ICMP_ECHOREPLY:
+	case ICMP_ECHO:
+	case ICMP_ROUTERADVERT:
+	case ICMP_ROUTERSOLICIT:
+	case ICMP_TSTAMP:
+	case ICMP_TSTAMPREPLY:
+	case ICMP_IREQ:
+	case ICMP_IREQREPLY:
+	case ICMP_MASKREQ:
+	case ICMP_MASKREPLY:
+		return (true);
+	default:
+		return (false);
+	}
+}
+
+/* icmp_reflect()'s refusal of return addresses nobody can answer to. */
+static bool
+icmp_bad_return(uint32_t src)
+{
+
+	return (IN_MULTICAST_H(src) || IN_EXPERIMENTAL_H(src) ||
+	    IN_ZERONET_H(src));
+}
+
+/*
+ * icmp_reflect()'s source address: the address the offending datagram was
+ * sent to when it is ours, else the address of the interface on the route
+ * back to its source (icmp_rfi=0, FreeBSD's default).  Returns false when
+ * there is no route back (icps_noroute).
+ */
+static bool
+icmp_reflect_src(struct host *h, uint32_t odst, uint32_t osrc, uint32_t *src)
+{
+
+	if (in_localaddr(h, odst)) {
+		*src = odst;
+		return (true);
+	}
+	if (ip_select_src(h, osrc, src) != 0) {
+		(*counters_slotf(h->sim->counters, "%s.icmp.noroute",
+		    h->name))++;
+		return (false);
+	}
+	return (true);
+}
+
+void
+icmp_error_bytes(struct host *h, const uint8_t *op, uint32_t olen,
+    const struct ifnet *rcvif, int type, int code, uint32_t mtu)
+{
+	uint8_t msg[ICMP_MINLEN + IP_HDR_MAX_BYTES + ICMP_QUOTE_DATA_BYTES];
+	unsigned ohlen;
+	uint32_t osrc, odst, oip_len, quote, src;
+
+	(void)rcvif;
+	if (olen < IP_HDR_MIN_BYTES)
+		return;
+	ohlen = ip_get_hlen_bytes(op);
+	if (ohlen < IP_HDR_MIN_BYTES || ohlen > olen)
+		return;
+	/* Only about the first fragment. */
+	if (ip_get_off_frag_units(op) != 0)
+		return;
+	/* Never about an ICMP error (RFC 1122 3.2.2). */
+	if (ip_get_proto(op) == IPPROTO_ICMP && type != ICMP_REDIRECT) {
+		if (olen < ohlen + ICMP_MINLEN ||
+		    !icmp_infotype(icmp_get_type(op + ohlen)))
+			return;
+	}
+	osrc = ip_get_src(op);
+	odst = ip_get_dst(op);
+	/* Never about a broadcast or multicast (M_BCAST|M_MCAST). */
+	if (in_broadcast(h, odst) || IN_MULTICAST_H(odst))
+		return;
+	if (icmp_bad_return(osrc))
+		return;
+	if (!icmp_reflect_src(h, odst, osrc, &src))
+		return;
+
+	oip_len = ip_get_len_bytes(op);
+	quote = ohlen + ICMP_QUOTE_DATA_BYTES;
+	if (quote > oip_len)
+		quote = oip_len;
+	if (quote > olen)
+		quote = olen;
+	if (quote < IP_HDR_MIN_BYTES)
+		return;
+
+	memset(msg, 0, ICMP_MINLEN);
+	icmp_set_type(msg, (uint8_t)type);
+	icmp_set_code(msg, (uint8_t)code);
+	if (type == ICMP_UNREACH && code == ICMP_UNREACH_NEEDFRAG)
+		icmp_set_nextmtu_bytes(msg, (uint16_t)mtu);
+	memcpy(msg + ICMP_MINLEN, op, quote);
+	icmp_sum_fill(msg, ICMP_MINLEN + quote);
+	h->icmpstat.errors_sent++;
+	(void)ip_send(h, src, osrc, IPPROTO_ICMP, IPDEFTTL, 0, false, msg,
+	    ICMP_MINLEN + quote);
+}
+
+void
+icmp_error(struct host *h, const struct pkt *orig, int type, int code,
+    uint32_t mtu)
+{
+
+	icmp_error_bytes(h, orig->data, orig->len, orig->rcvif, type, code,
+	    mtu);
+}
+
+/* An echo request answered in place of its sender (icmp_reflect()). */
+static void
+icmp_echo_reflect(struct host *h, const uint8_t *p, unsigned hlen,
+    uint8_t *icmp, uint32_t icmplen)
+{
+	uint32_t osrc = ip_get_src(p), odst = ip_get_dst(p), src;
+
+	if (icmp_bad_return(osrc))
+		return;
+	if (!icmp_reflect_src(h, odst, osrc, &src))
+		return;
+	(void)hlen;
+	icmp_set_type(icmp, ICMP_ECHOREPLY);
+	icmp_sum_fill(icmp, icmplen);
+	/* A new datagram: fresh id, default TTL, TOS and DF as received. */
+	(void)ip_send(h, src, osrc, IPPROTO_ICMP, IPDEFTTL, ip_get_tos(p),
+	    ip_get_df(p), icmp, icmplen);
+}
+
+static void
+icmp_to_ping(struct host *h, uint32_t src, const uint8_t *icmp,
+    uint32_t icmplen)
+{
+	uint16_t id = icmp_get_echo_id(icmp), seq = icmp_get_echo_seq(icmp);
+	guint i;
+
+	for (i = 0; i < h->ping_pcbs->len; i++) {
+		struct ping_pcb *pp = g_ptr_array_index(h->ping_pcbs, i);
+
+		if (pp->id == id && pp->reply != NULL)
+			pp->reply(pp->ctx, src, seq, icmp, icmplen);
+	}
+}
+
+void
+icmp_input(struct host *h, struct pkt *m)
+{
+	uint8_t *p = m->data;
+	unsigned hlen = ip_get_hlen_bytes(p);
+	uint32_t icmplen = m->len - hlen;
+	uint8_t *icmp = p + hlen;
+
+	if (icmp_check_len(icmp, icmplen) != ICMP_CHECK_OK) {
+		ip_drop_named(h, m, "icmp-tooshort",
+		    counters_slotf(h->sim->counters, "%s.icmp.tooshort",
+		    h->name), m->rcvif);
+		return;
+	}
+	if (!icmp_sum_ok(icmp, icmplen)) {
+		ip_drop(h, m, DROP_ICMP_BADSUM, m->rcvif, 0);
+		return;
+	}
+	switch (icmp_get_type(icmp)) {
+	case ICMP_ECHO:
+		h->icmpstat.echo_requests++;
+		/* net.inet.icmp.bmcastecho=0: broadcast pings go unanswered. */
+		if (in_broadcast(h, ip_get_dst(p)) ||
+		    IN_MULTICAST_H(ip_get_dst(p)))
+			break;
+		icmp_echo_reflect(h, p, hlen, icmp, icmplen);
+		break;
+	case ICMP_ECHOREPLY:
+		h->icmpstat.echo_replies++;
+		icmp_to_ping(h, ip_get_src(p), icmp, icmplen);
+		break;
+	case ICMP_UNREACH:
+		h->icmpstat.unreach++;
+		if (icmp_get_code(icmp) == ICMP_UNREACH_NEEDFRAG)
+			h->icmpstat.needfrag++;
+		break;
+	case ICMP_TIMXCEED:
+		h->icmpstat.timxceed++;
+		break;
+	default:
+		break;
+	}
+	/* Read by the stack or a ping socket: done with, not dropped. */
+	ip_consumed(m);
+}

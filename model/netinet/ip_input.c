@@ -1,0 +1,329 @@
+/*
+ * The IPv4 receive path, as FreeBSD's sys/netinet/ip_input.c: ip_input()
+ * (header checks in FreeBSD's order, the ipfw IN hook, "ours" with
+ * reassembly and protocol demultiplexing) and ip_forward().
+ *
+ * Not modelled: IP options processing (options are carried, not acted
+ * on), ip_tryforward()'s fast path (every forwarded packet takes the slow
+ * path, whose outcome is the same here), ICMP redirects, multicast.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include "ipfw_sim.h"
+#include "net/host.h"
+#include "net/if.h"
+#include "net/route.h"
+#include "netinet/ip_drop.h"
+#include "netinet/ip_output_priv.h"
+#include "netinet/ip_var.h"
+#include "pkt/in_cksum.h"
+#include "pkt/pkt.h"
+#include "sim/counters.h"
+#include "sim/events.h"
+#include "wire/wire_icmp.h"
+#include "wire/wire_ip.h"
+#include "wire/wire_print.h"
+
+#define	IN_LOOPBACK_H(a)	(((a) >> 24) == 127)
+#define	IN_MULTICAST_H(a)	(((a) & 0xf0000000u) == 0xe0000000u)
+#define	IN_EXPERIMENTAL_H(a)	(((a) & 0xf0000000u) == 0xf0000000u)
+#define	IN_ZERONET_H(a)		(((a) >> 24) == 0)
+#define	INADDR_BROADCAST_H	0xffffffffu
+
+/* Bytes of the offending datagram ip_forward() keeps for icmp_error(). */
+#define	MCOPY_BYTES	(IP_HDR_MAX_BYTES + 8)
+
+bool
+in_broadcast(const struct host *h, uint32_t dst)
+{
+	guint i;
+	unsigned j;
+
+	if (dst == INADDR_BROADCAST_H)
+		return (true);
+	for (i = 0; i < h->ifnets->len; i++) {
+		const struct ifnet *ifp = g_ptr_array_index(h->ifnets, i);
+
+		for (j = 0; j < ifp->if_naddrs; j++) {
+			const struct in_ifaddr *ia = &ifp->if_addrs[j];
+			uint32_t mask = in_plen_mask(ia->ia_plen);
+
+			if (ia->ia_plen >= 31)
+				continue;
+			if ((dst & mask) == (ia->ia_addr & mask) &&
+			    (dst | mask) == INADDR_BROADCAST_H)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+static uint64_t *
+ipstat_named(struct host *h, const char *name)
+{
+
+	return (counters_slotf(h->sim->counters, "%s.ip.%s", h->name, name));
+}
+
+/* Whether the datagram is addressed to this host (ip_input's "ours"). */
+static bool
+ip_is_ours(const struct host *h, const struct pkt *m, uint32_t dst)
+{
+
+	if (in_localaddr(h, dst))
+		return (true);
+	/* Anything for 127/8 that came in on lo0 is ours. */
+	if (IN_LOOPBACK_H(dst) && m->rcvif != NULL && m->rcvif->if_loopback)
+		return (true);
+	/* FreeBSD accepts INADDR_ANY and broadcasts as ours. */
+	return (dst == 0 || in_broadcast(h, dst));
+}
+
+static const char *
+ip_proto_name(uint8_t p)
+{
+
+	switch (p) {
+	case IPPROTO_ICMP:
+		return ("ICMP");
+	case IPPROTO_UDP:
+		return ("UDP");
+	case IPPROTO_TCP:
+		return ("TCP");
+	default:
+		return ("IP");
+	}
+}
+
+static void
+ip_deliver_event(struct host *h, const struct pkt *m)
+{
+	char s[WIRE_ADDRSTRLEN], d[WIRE_ADDRSTRLEN];
+	const uint8_t *p = m->data;
+	struct ev *e;
+
+	e = ev_begin(h->sim->log, h->name, "deliver");
+	if (e == NULL)
+		return;
+	ev_int(e, "proto", ip_get_proto(p));
+	ev_addr(e, "src", ip_get_src(p));
+	ev_addr(e, "dst", ip_get_dst(p));
+	ev_int(e, "len", m->len);
+	ev_int(e, "lineage", (int64_t)m->lineage);
+	ev_textf(e, "deliver %s %s > %s len %u", ip_proto_name(ip_get_proto(p)),
+	    wire_addr_str(ip_get_src(p), s), wire_addr_str(ip_get_dst(p), d),
+	    m->len);
+	ev_end(e);
+}
+
+static void
+ip_forward_event(struct host *h, const struct pkt *m,
+    const struct ifnet *out)
+{
+	char sum[WIRE_PRINT_MAX];
+	struct ev *e;
+
+	e = ev_begin(h->sim->log, h->name, "forward");
+	if (e == NULL)
+		return;
+	ip_summary(m, sum, sizeof(sum));
+	if (m->rcvif != NULL)
+		ev_str(e, "in", m->rcvif->if_xname);
+	else
+		ev_null(e, "in");
+	ev_str(e, "out", out->if_xname);
+	ev_int(e, "len", m->len);
+	ev_int(e, "lineage", (int64_t)m->lineage);
+	ev_textf(e, "forward %s -> %s: %s",
+	    m->rcvif != NULL ? m->rcvif->if_xname : "-", out->if_xname, sum);
+	ev_end(e);
+}
+
+/* Local delivery of a whole datagram: the protocol switch (ip_input's
+ * "ours" tail and rip_input()'s no-protocol case). */
+static void
+ip_deliver(struct host *h, struct pkt *m)
+{
+	uint8_t proto = ip_get_proto(m->data);
+
+	switch (proto) {
+	case IPPROTO_ICMP:
+		h->ipstat.delivered++;
+		ip_deliver_event(h, m);
+		icmp_input(h, m);
+		return;
+	case IPPROTO_UDP:
+		h->ipstat.delivered++;
+		ip_deliver_event(h, m);
+		udp_input(h, m);
+		return;
+	default:
+		/*
+		 * No protocol and no raw socket: rip_input() answers with
+		 * protocol unreachable and takes back ips_delivered.
+		 */
+		icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL, 0);
+		ip_drop(h, m, DROP_NOPROTO, m->rcvif, 0);
+		return;
+	}
+}
+
+void
+ip_input(struct host *h, struct pkt *m)
+{
+	const uint8_t *p;
+	unsigned hlen;
+	uint32_t ip_len, src, dst;
+	int error;
+
+	h->ipstat.received++;
+	p = m->data;
+	/* The checks of FreeBSD's ip_input(), in its order. */
+	if (m->len < IP_HDR_MIN_BYTES) {
+		ip_drop(h, m, DROP_TOOSHORT, m->rcvif, 0);
+		return;
+	}
+	if (ip_get_version(p) != 4) {
+		ip_drop(h, m, DROP_BADVERS, m->rcvif, 0);
+		return;
+	}
+	hlen = ip_get_hlen_bytes(p);
+	if (hlen < IP_HDR_MIN_BYTES || hlen > m->len) {
+		ip_drop(h, m, DROP_BADHLEN, m->rcvif, 0);
+		return;
+	}
+	src = ip_get_src(p);
+	dst = ip_get_dst(p);
+	/* 127/8 must not appear on the wire (RFC 1122). */
+	if ((IN_LOOPBACK_H(src) || IN_LOOPBACK_H(dst)) &&
+	    (m->rcvif == NULL || !m->rcvif->if_loopback)) {
+		ip_drop_named(h, m, "bad-addr", ipstat_named(h, "badaddr"),
+		    m->rcvif);
+		return;
+	}
+	if (!ip_sum_ok(p)) {
+		ip_drop(h, m, DROP_BADSUM, m->rcvif, 0);
+		return;
+	}
+	ip_len = ip_get_len_bytes(p);
+	if (ip_len < hlen) {
+		ip_drop(h, m, DROP_BADLEN, m->rcvif, 0);
+		return;
+	}
+	if (ip_len > m->len) {
+		ip_drop(h, m, DROP_BADLEN, m->rcvif, 0);
+		return;
+	}
+	if (m->len > ip_len)
+		pkt_trim(m, ip_len);
+
+	/* The pfil IN hook: ipfw sees fragments one by one, before "ours". */
+	if (h->sysctl.fw_enable) {
+		error = ipfw_check_packet(h, &m, m->rcvif, PFIL_IN);
+		if (m == NULL)
+			return;
+		(void)error;
+	}
+	p = m->data;
+	dst = ip_get_dst(p);
+
+	if (!ip_is_ours(h, m, dst)) {
+		if (IN_MULTICAST_H(dst)) {
+			/* No group memberships: ips_notmember. */
+			ip_drop_named(h, m, "not-member",
+			    ipstat_named(h, "notmember"), m->rcvif);
+			return;
+		}
+		if (!h->sysctl.forwarding) {
+			ip_drop(h, m, DROP_CANTFORWARD, m->rcvif, 0);
+			return;
+		}
+		ip_forward(h, m);
+		return;
+	}
+
+	/*
+	 * Reassembly happens at "ours", after the firewall; ip_reass() counts
+	 * and logs the completion.
+	 */
+	if (ip_is_fragment(p)) {
+		m = ip_reass(h, m);
+		if (m == NULL)
+			return;
+	}
+	ip_deliver(h, m);
+}
+
+/*
+ * ip_forward(): TTL, a copy of the header for ICMP, decrement, then
+ * ip_output(IP_FORWARDING); errors become ICMP messages to the source as
+ * FreeBSD's ip_forward() sends them.
+ */
+void
+ip_forward(struct host *h, struct pkt *m)
+{
+	uint8_t mcopy[MCOPY_BYTES];
+	const struct ifnet *rcvif = m->rcvif;
+	const struct rtentry *rt;
+	uint8_t *p = m->data;
+	uint32_t dst = ip_get_dst(p), mlen, mtu;
+	uint16_t oldw, neww;
+	uint8_t ttl;
+	int error;
+
+	/* in_canforward(): never for 0/8, 127/8, multicast, class E. */
+	if (IN_ZERONET_H(dst) || IN_LOOPBACK_H(dst) ||
+	    IN_MULTICAST_H(dst) || IN_EXPERIMENTAL_H(dst)) {
+		ip_drop(h, m, DROP_CANTFORWARD, rcvif, 0);
+		return;
+	}
+	ttl = ip_get_ttl(p);
+	if (ttl <= 1) {
+		icmp_error(h, m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0);
+		ip_drop(h, m, DROP_TTL, rcvif, 0);
+		return;
+	}
+	/*
+	 * Keep the header and 8 bytes of data before the TTL changes, as
+	 * FreeBSD keeps mcopy: ip_output() consumes the packet, and an error
+	 * quotes the datagram as it arrived.
+	 */
+	mlen = m->len < MCOPY_BYTES ? m->len : MCOPY_BYTES;
+	memcpy(mcopy, p, mlen);
+
+	/* Decrement the TTL, patching the checksum (RFC 1624). */
+	oldw = wire_get16(p + IP_F_TTL);
+	ip_set_ttl(p, (uint8_t)(ttl - 1));
+	neww = wire_get16(p + IP_F_TTL);
+	ip_set_sum(p, in_cksum_update(ip_get_sum(p), oldw, neww));
+
+	rt = rt_lookup(h, dst);
+	mtu = rt != NULL ? rt->rt_ifp->if_mtu : 0;
+	if (rt != NULL)
+		ip_forward_event(h, m, rt->rt_ifp);
+
+	error = ip_output(h, m, IP_FORWARDING);
+	if (error == 0) {
+		h->ipstat.forwarded++;
+		return;
+	}
+	h->ipstat.cantforward++;
+	switch (error) {
+	case EMSGSIZE:
+		/* RFC 1191: tell the source the next-hop MTU. */
+		icmp_error_bytes(h, mcopy, mlen, rcvif, ICMP_UNREACH,
+		    ICMP_UNREACH_NEEDFRAG, mtu);
+		break;
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		icmp_error_bytes(h, mcopy, mlen, rcvif, ICMP_UNREACH,
+		    ICMP_UNREACH_HOST, 0);
+		break;
+	default:
+		/* EACCES/EPERM: the firewall denied it; no message. */
+		break;
+	}
+}

@@ -1,0 +1,933 @@
+/*
+ * The IPv4 send and receive paths, called directly with forged packets
+ * (STYLE.md lesson 2): ip_fragment() sizes and offsets, ip_output()'s
+ * route / DF / checksum rules, ip_forward()'s ICMP errors, ICMP echo, UDP
+ * delivery and port unreachable, ping and UDP applications, loopback.
+ * What an interface transmits is caught by the if_output tap.  Expected
+ * values are worked out by hand in the comments; checksums are verified
+ * with a reference RFC 1071 sum written for this file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include <glib.h>
+
+#include "check_util.h"
+
+#include "apps/app_traffic.h"
+#include "net/host.h"
+#include "net/if.h"
+#include "net/route.h"
+#include "netinet/ip_drop.h"
+#include "netinet/ip_output_priv.h"
+#include "netinet/ip_var.h"
+#include "ns3/ns3_shim.h"
+#include "pkt/pkt.h"
+#include "sim/counters.h"
+#include "sim/events.h"
+#include "sim/sim_ctx.h"
+
+#define	A(a, b, c, d)	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+#define	SELF		A(10, 0, 0, 1)		/* em0 */
+#define	PEER		A(10, 0, 0, 2)		/* on em0's link */
+#define	SELF1		A(192, 0, 2, 1)		/* em1, MTU 576 */
+#define	FAR		A(192, 0, 2, 10)	/* on em1's link */
+
+static struct sim_ctx sim;
+static struct host *h;
+static struct ifnet *em0, *em1;
+static GPtrArray *sent;		/* struct pkt * caught by the tap */
+static GPtrArray *sent_if;	/* struct ifnet * of each */
+static uint64_t live0;
+static char *logbuf;
+static size_t logsize;
+static FILE *logfp;
+
+static void
+tap(void *ctx, struct ifnet *ifp, struct pkt *m)
+{
+
+	(void)ctx;
+	g_ptr_array_add(sent, m);
+	g_ptr_array_add(sent_if, ifp);
+}
+
+static void
+setup(void)
+{
+
+	live0 = pkt_live_count();
+	ns3_sim_init();
+	memset(&sim, 0, sizeof(sim));
+	sim.counters = counters_new();
+	/* A live text log exercises every event builder. */
+	logfp = open_memstream(&logbuf, &logsize);
+	sim.log = ev_log_new(logfp, NULL, &sim.events);
+	sim.loop_limit = 64;
+	h = host_new(&sim, "h", RELEASE_6);
+	/* No firewall: the default rule would deny everything. */
+	h->sysctl.fw_enable = false;
+	em0 = host_if_get_or_create(h, "em0");
+	em1 = host_if_get_or_create(h, "em1");
+	em1->if_mtu = 576;
+	ck_assert(if_add_addr(em0, SELF, 24, false));
+	ck_assert(if_add_addr(em1, SELF1, 24, false));
+	sent = g_ptr_array_new_with_free_func((GDestroyNotify)pkt_free);
+	sent_if = g_ptr_array_new();
+	if_set_output_tap(tap, NULL);
+}
+
+static void
+teardown(void)
+{
+
+	if_set_output_tap(NULL, NULL);
+	g_ptr_array_free(sent, TRUE);
+	g_ptr_array_free(sent_if, TRUE);
+	host_free(h);
+	ev_log_free(sim.log);
+	fclose(logfp);
+	free(logbuf);
+	counters_free(sim.counters);
+	ns3_sim_destroy();
+	/* No packet may outlive a test. */
+	ck_assert_uint_eq(pkt_live_count(), live0);
+}
+
+/* ---- reference helpers, independent of the model ------------------- */
+
+static uint16_t
+get16(const uint8_t *p)
+{
+
+	return ((uint16_t)(p[0] << 8 | p[1]));
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3]);
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint32_t
+ref_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n % 2 != 0)
+		sum += (uint32_t)p[n - 1] << 8;
+	return (sum);
+}
+
+static uint16_t
+ref_cksum(uint32_t sum)
+{
+
+	while (sum >> 16 != 0)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ((uint16_t)~sum);
+}
+
+/* A block holding a correct checksum sums to zero. */
+static bool
+ref_ok(const uint8_t *p, size_t n)
+{
+
+	return (ref_cksum(ref_add(0, p, n)) == 0);
+}
+
+static bool
+ref_udp_ok(const uint8_t *ip)
+{
+	const uint8_t *uh = ip + 20;
+	uint32_t s = 0;
+	uint16_t ulen = get16(uh + 4);
+
+	s = ref_add(s, ip + 12, 8);
+	s += IPPROTO_UDP + ulen;
+	s = ref_add(s, uh, ulen);
+	return (ref_cksum(s) == 0);
+}
+
+/*
+ * A datagram as it would arrive on ifp: 20-byte header, checksum right
+ * (unless told otherwise), payload copied.
+ */
+static struct pkt *
+forge(struct ifnet *ifp, uint32_t src, uint32_t dst, uint8_t proto,
+    uint8_t ttl, uint16_t off, const uint8_t *pl, uint32_t plen)
+{
+	struct pkt *m = pkt_alloc(20 + plen);
+	uint8_t *p = m->data;
+
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	put16(p + 2, (uint16_t)(20 + plen));
+	put16(p + 4, 0x1234);
+	put16(p + 6, off);
+	p[8] = ttl;
+	p[9] = proto;
+	put32(p + 12, src);
+	put32(p + 16, dst);
+	put16(p + 10, ref_cksum(ref_add(0, p, 20)));
+	memcpy(p + 20, pl, plen);
+	m->rcvif = ifp;
+	return (m);
+}
+
+/* An ICMP echo request/reply message with a right checksum. */
+static uint32_t
+forge_echo(uint8_t *buf, uint8_t type, uint16_t id, uint16_t seq,
+    uint32_t datalen)
+{
+	uint32_t i;
+
+	memset(buf, 0, 8);
+	buf[0] = type;
+	put16(buf + 4, id);
+	put16(buf + 6, seq);
+	for (i = 0; i < datalen; i++)
+		buf[8 + i] = (uint8_t)(i * 7);
+	put16(buf + 2, ref_cksum(ref_add(0, buf, 8 + datalen)));
+	return (8 + datalen);
+}
+
+/* A UDP datagram (header + payload) with the pseudo-header checksum. */
+static uint32_t
+forge_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport,
+    uint16_t dport, uint32_t datalen)
+{
+	uint32_t i, s;
+	uint8_t ph[8];
+
+	put16(buf, sport);
+	put16(buf + 2, dport);
+	put16(buf + 4, (uint16_t)(8 + datalen));
+	put16(buf + 6, 0);
+	for (i = 0; i < datalen; i++)
+		buf[8 + i] = (uint8_t)(0xa0 + i);
+	put32(ph, src);
+	put32(ph + 4, dst);
+	s = ref_add(0, ph, 8) + IPPROTO_UDP + 8 + datalen;
+	s = ref_add(s, buf, 8 + datalen);
+	put16(buf + 6, ref_cksum(s));
+	return (8 + datalen);
+}
+
+static const uint8_t *
+sent_data(guint i)
+{
+
+	return (((struct pkt *)g_ptr_array_index(sent, i))->data);
+}
+
+static uint32_t
+sent_len(guint i)
+{
+
+	return (((struct pkt *)g_ptr_array_index(sent, i))->len);
+}
+
+/* ---- fragmentation --------------------------------------------------- */
+
+/*
+ * A 4000-byte UDP payload is a 4028-byte datagram (20 + 8 + 4000): 4008
+ * data bytes over em1's MTU of 576.  Each fragment carries
+ * floor((576 - 20) / 8) * 8 = 552 data bytes: 7 full ones (3864 bytes)
+ * and a last of 4008 - 3864 = 144.  Offsets in 8-byte units are
+ * 552 / 8 = 69 apart: 0, 69, 138, 207, 276, 345, 414, 483.
+ */
+START_TEST(test_fragment_udp_4000_over_576)
+{
+	static uint8_t pl[4008];
+	uint8_t whole[4008];
+	guint i;
+
+	for (i = 0; i < sizeof(pl); i++)
+		pl[i] = (uint8_t)(i * 13 + 1);
+	ck_assert_int_eq(ip_send(h, 0, FAR, IPPROTO_UDP, 64, 0, false, pl,
+	    sizeof(pl)), 0);
+	ck_assert_uint_eq(sent->len, 8);
+	for (i = 0; i < 8; i++) {
+		const uint8_t *p = sent_data(i);
+		uint16_t off = get16(p + 6);
+		uint32_t dlen = i < 7 ? 552 : 144;
+
+		ck_assert_ptr_eq(g_ptr_array_index(sent_if, i), em1);
+		ck_assert_uint_eq(sent_len(i), 20 + dlen);
+		ck_assert_uint_eq(get16(p + 2), 20 + dlen);
+		ck_assert_uint_eq(off & 0x1fff, 69 * i);
+		/* MF (0x2000) on all but the last; DF never. */
+		ck_assert_uint_eq(off & 0x2000, i < 7 ? 0x2000 : 0);
+		ck_assert_uint_eq(off & 0x4000, 0);
+		/* Same id (the first one of the host, 1), source em1's. */
+		ck_assert_uint_eq(get16(p + 4), 1);
+		ck_assert_uint_eq(get32(p + 12), SELF1);
+		ck_assert_uint_eq(get32(p + 16), FAR);
+		ck_assert(ref_ok(p, 20));
+		ck_assert_uint_eq(((struct pkt *)g_ptr_array_index(sent,
+		    i))->lineage, ((struct pkt *)g_ptr_array_index(sent,
+		    0))->lineage);
+		memcpy(whole + 552 * i, p + 20, dlen);
+	}
+	EXPECT_BYTES(whole, pl, sizeof(pl));
+	ck_assert_uint_eq(h->ipstat.sent, 1);
+	ck_assert_uint_eq(h->ipstat.fragmented, 1);
+	ck_assert_uint_eq(h->ipstat.ofragments, 8);
+	ck_assert_uint_eq(sim.packets, 1);
+}
+END_TEST
+
+/* The same datagram with DF: EMSGSIZE, cantfrag, nothing sent, no ICMP. */
+START_TEST(test_df_too_big)
+{
+	static uint8_t pl[4008];
+
+	ck_assert_int_eq(ip_send(h, 0, FAR, IPPROTO_UDP, 64, 0, true, pl,
+	    sizeof(pl)), EMSGSIZE);
+	ck_assert_uint_eq(sent->len, 0);
+	ck_assert_uint_eq(h->ipstat.cantfrag, 1);
+	ck_assert_uint_eq(h->ipstat.fragmented, 0);
+	ck_assert_uint_eq(h->icmpstat.errors_sent, 0);
+	/* 556 bytes (20 + 536) fit exactly: sent whole even with DF. */
+	ck_assert_int_eq(ip_send(h, 0, FAR, IPPROTO_UDP, 64, 0, true, pl,
+	    556), 0);
+	ck_assert_uint_eq(sent->len, 1);
+	ck_assert_uint_eq(sent_len(0), 576);
+	ck_assert_uint_eq(get16(sent_data(0) + 6), 0x4000);
+}
+END_TEST
+
+/*
+ * Refragmenting a fragment (ip_fragment() called directly): a non-last
+ * fragment at offset 100 units (800 bytes) carrying 1000 data bytes over
+ * MTU 300 gives chunks of floor(280 / 8) * 8 = 280: 280, 280, 280, 160,
+ * at 100, 135, 170, 205 units; every one keeps MF, the last because the
+ * original had it.
+ */
+START_TEST(test_ip_fragment_keeps_mf)
+{
+	static uint8_t pl[1000];
+	GPtrArray *out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)pkt_free);
+	struct pkt *m = forge(em0, PEER, FAR, IPPROTO_UDP, 64,
+	    0x2000 | 100, pl, sizeof(pl));
+	static const uint16_t units[] = { 100, 135, 170, 205 };
+	static const uint32_t dlen[] = { 280, 280, 280, 160 };
+	uint64_t lineage = m->lineage;
+	guint i;
+
+	ck_assert_int_eq(ip_fragment(m, 300, out), 0);
+	ck_assert_uint_eq(out->len, 4);
+	for (i = 0; i < 4; i++) {
+		struct pkt *f = g_ptr_array_index(out, i);
+
+		ck_assert_uint_eq(f->len, 20 + dlen[i]);
+		ck_assert_uint_eq(get16(f->data + 6), 0x2000 | units[i]);
+		ck_assert(ref_ok(f->data, 20));
+		ck_assert_uint_eq(f->lineage, lineage);
+		ck_assert_ptr_eq(f->rcvif, em0);
+	}
+	g_ptr_array_free(out, TRUE);
+	/* An MTU without room for 8 data bytes: EMSGSIZE, m kept. */
+	out = g_ptr_array_new();
+	m = forge(em0, PEER, FAR, IPPROTO_UDP, 64, 0, pl, 100);
+	ck_assert_int_eq(ip_fragment(m, 27, out), EMSGSIZE);
+	ck_assert_uint_eq(out->len, 0);
+	pkt_free(m);
+	g_ptr_array_free(out, TRUE);
+}
+END_TEST
+
+/* ---- output rules ---------------------------------------------------- */
+
+START_TEST(test_output_header_and_noroute)
+{
+	uint8_t pl[12] = { 0 };
+	const uint8_t *p;
+
+	/* No route to 8.8.8.8: EHOSTUNREACH before anything is sent. */
+	ck_assert_int_eq(ip_send(h, 0, A(8, 8, 8, 8), IPPROTO_UDP, 64, 0,
+	    false, pl, sizeof(pl)), EHOSTUNREACH);
+	ck_assert_uint_eq(h->ipstat.noroute, 1);
+	ck_assert_uint_eq(sent->len, 0);
+	/* Originated: version 4, hlen 20, ip_len 32, TTL, proto, DF, and a
+	 * header checksum filled in by ip_output. */
+	ck_assert_int_eq(ip_send(h, 0, PEER, 200, 17, 0x10, true, pl,
+	    sizeof(pl)), 0);
+	ck_assert_uint_eq(sent->len, 1);
+	p = sent_data(0);
+	ck_assert_uint_eq(p[0], 0x45);
+	ck_assert_uint_eq(p[1], 0x10);
+	ck_assert_uint_eq(get16(p + 2), 32);
+	ck_assert_uint_eq(get16(p + 6), 0x4000);
+	ck_assert_uint_eq(p[8], 17);
+	ck_assert_uint_eq(p[9], 200);
+	ck_assert_uint_eq(get32(p + 12), SELF);
+	ck_assert_uint_eq(get32(p + 16), PEER);
+	ck_assert(ref_ok(p, 20));
+	ck_assert_ptr_eq(g_ptr_array_index(sent_if, 0), em0);
+	/* ip_id counts up per originated datagram. */
+	ck_assert_int_eq(ip_send(h, 0, PEER, 200, 17, 0, false, pl, 1), 0);
+	ck_assert_uint_eq(get16(sent_data(1) + 4),
+	    (uint16_t)(get16(sent_data(0) + 4) + 1));
+}
+END_TEST
+
+/* A raw output (divert write-back) with a loopback source on em0:
+ * "127/8 must not appear on the wire" -> EADDRNOTAVAIL. */
+START_TEST(test_output_loopback_source_refused)
+{
+	uint8_t pl[8] = { 0 };
+	struct pkt *m = forge(NULL, A(127, 0, 0, 1), PEER, IPPROTO_UDP, 64,
+	    0, pl, sizeof(pl));
+
+	ck_assert_int_eq(ip_output(h, m, IP_RAWOUTPUT), EADDRNOTAVAIL);
+	ck_assert_uint_eq(sent->len, 0);
+	ck_assert_uint_eq(counters_get(sim.counters, "h.ip.badaddr", NULL),
+	    1);
+}
+END_TEST
+
+/* ---- input and forwarding -------------------------------------------- */
+
+/* Header checks in FreeBSD's order, each with its own counter. */
+START_TEST(test_input_checks)
+{
+	uint8_t pl[8] = { 0 };
+	struct pkt *m;
+
+	m = pkt_from_bytes(pl, 8);
+	m->rcvif = em0;
+	ip_input(h, m);
+	ck_assert_uint_eq(h->ipstat.tooshort, 1);
+	m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
+	m->data[0] = 0x65;
+	ip_input(h, m);
+	ck_assert_uint_eq(h->ipstat.badvers, 1);
+	m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
+	m->data[0] = 0x44;		/* hlen 16 */
+	ip_input(h, m);
+	ck_assert_uint_eq(h->ipstat.badhlen, 1);
+	m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
+	m->data[10] ^= 0x01;
+	ip_input(h, m);
+	ck_assert_uint_eq(h->ipstat.badsum, 1);
+	/* ip_len 40 but 28 bytes: dropped as bad length. */
+	m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
+	put16(m->data + 2, 40);
+	put16(m->data + 10, 0);
+	put16(m->data + 10, ref_cksum(ref_add(0, m->data, 20)));
+	ip_input(h, m);
+	ck_assert_uint_eq(h->ipstat.badlen, 1);
+	ck_assert_uint_eq(h->ipstat.received, 5);
+	ck_assert_uint_eq(h->ipstat.delivered, 0);
+	/* Not for us and not a router: cantforward. */
+	m = forge(em0, PEER, FAR, IPPROTO_UDP, 64, 0, pl, 8);
+	ip_input(h, m);
+	ck_assert_uint_eq(h->ipstat.cantforward, 1);
+	ck_assert_uint_eq(sent->len, 0);
+}
+END_TEST
+
+/*
+ * Forwarding with TTL 1: ICMP time exceeded (11/0) back to the source
+ * from the address on the route back (em0: 10.0.0.1), quoting the
+ * 20-byte header as received (TTL still 1) plus 8 data bytes: an ICMP
+ * message of 8 + 28 = 36 bytes, a datagram of 56.
+ */
+START_TEST(test_forward_ttl_exceeded)
+{
+	uint8_t pl[100];
+	const uint8_t *p;
+	struct pkt *m;
+	uint8_t orig[28];
+
+	memset(pl, 0x5a, sizeof(pl));
+	h->sysctl.forwarding = true;
+	m = forge(em0, PEER, FAR, IPPROTO_UDP, 1, 0, pl, sizeof(pl));
+	memcpy(orig, m->data, 28);
+	ip_input(h, m);
+	ck_assert_uint_eq(h->ipstat.ttl_exceeded, 1);
+	ck_assert_uint_eq(h->ipstat.forwarded, 0);
+	ck_assert_uint_eq(h->icmpstat.errors_sent, 1);
+	ck_assert_uint_eq(sent->len, 1);
+	p = sent_data(0);
+	ck_assert_uint_eq(sent_len(0), 56);
+	ck_assert_uint_eq(p[9], IPPROTO_ICMP);
+	ck_assert_uint_eq(get32(p + 12), SELF);
+	ck_assert_uint_eq(get32(p + 16), PEER);
+	ck_assert_uint_eq(p[8], 64);
+	ck_assert_uint_eq(p[20], 11);
+	ck_assert_uint_eq(p[21], 0);
+	ck_assert(ref_ok(p + 20, 36));
+	EXPECT_BYTES(p + 28, orig, 28);
+}
+END_TEST
+
+/*
+ * Forwarding a 1000-byte datagram with DF from em0 to em1 (MTU 576):
+ * ip_output says EMSGSIZE, ip_forward answers ICMP unreach needfrag (3/4)
+ * with next-hop MTU 576 in bytes 6-7 (RFC 1191), quoting the header as
+ * it arrived (TTL 64, before the decrement).
+ */
+START_TEST(test_forward_needfrag)
+{
+	uint8_t pl[980] = { 0 };
+	const uint8_t *p;
+	struct pkt *m;
+
+	h->sysctl.forwarding = true;
+	m = forge(em0, PEER, FAR, IPPROTO_UDP, 64, 0x4000, pl, sizeof(pl));
+	ip_input(h, m);
+	ck_assert_uint_eq(h->ipstat.cantfrag, 1);
+	ck_assert_uint_eq(h->ipstat.forwarded, 0);
+	ck_assert_uint_eq(sent->len, 1);
+	p = sent_data(0);
+	ck_assert_uint_eq(get32(p + 16), PEER);
+	ck_assert_uint_eq(p[20], 3);
+	ck_assert_uint_eq(p[21], 4);
+	ck_assert_uint_eq(get16(p + 26), 576);
+	ck_assert(ref_ok(p + 20, sent_len(0) - 20));
+	/* Quoted header: ip_len 1000, TTL 64 as received. */
+	ck_assert_uint_eq(get16(p + 28 + 2), 1000);
+	ck_assert_uint_eq(p[28 + 8], 64);
+	ck_assert_uint_eq(h->icmpstat.errors_sent, 1);
+}
+END_TEST
+
+/* A forwarded datagram leaves with TTL - 1 and a right checksum. */
+START_TEST(test_forward_ok)
+{
+	uint8_t pl[100] = { 0 };
+	const uint8_t *p;
+
+	h->sysctl.forwarding = true;
+	ip_input(h, forge(em1, FAR, PEER, IPPROTO_UDP, 9, 0, pl,
+	    sizeof(pl)));
+	ck_assert_uint_eq(h->ipstat.forwarded, 1);
+	ck_assert_uint_eq(sent->len, 1);
+	ck_assert_ptr_eq(g_ptr_array_index(sent_if, 0), em0);
+	p = sent_data(0);
+	ck_assert_uint_eq(p[8], 8);
+	ck_assert(ref_ok(p, 20));
+	ck_assert_uint_eq(h->ipstat.sent, 0);
+	/* No route for 8.8.8.8: ICMP unreach host (3/1) to the source. */
+	ip_input(h, forge(em1, FAR, A(8, 8, 8, 8), IPPROTO_UDP, 9, 0, pl,
+	    sizeof(pl)));
+	ck_assert_uint_eq(h->ipstat.noroute, 1);
+	ck_assert_uint_eq(sent->len, 2);
+	p = sent_data(1);
+	ck_assert_uint_eq(get32(p + 12), SELF1);
+	ck_assert_uint_eq(get32(p + 16), FAR);
+	ck_assert_uint_eq(p[20], 3);
+	ck_assert_uint_eq(p[21], 1);
+}
+END_TEST
+
+/* ---- ICMP ------------------------------------------------------------ */
+
+/*
+ * An echo request to 192.0.2.1 arriving on em0 is answered from the
+ * address it was sent to (icmp_reflect), type 0, same id/seq/data, TTL
+ * 64, over em0 (the route back to 10.0.0.2).
+ */
+START_TEST(test_echo_reply)
+{
+	uint8_t icmp[64];
+	uint32_t n = forge_echo(icmp, 8, 0x4242, 7, 56);
+	const uint8_t *p;
+
+	ip_input(h, forge(em0, PEER, SELF1, IPPROTO_ICMP, 3, 0, icmp, n));
+	ck_assert_uint_eq(h->ipstat.delivered, 1);
+	ck_assert_uint_eq(h->icmpstat.echo_requests, 1);
+	ck_assert_uint_eq(sent->len, 1);
+	ck_assert_ptr_eq(g_ptr_array_index(sent_if, 0), em0);
+	p = sent_data(0);
+	ck_assert_uint_eq(sent_len(0), 20 + 64);
+	ck_assert_uint_eq(get32(p + 12), SELF1);
+	ck_assert_uint_eq(get32(p + 16), PEER);
+	ck_assert_uint_eq(p[8], 64);
+	ck_assert_uint_eq(p[20], 0);
+	ck_assert_uint_eq(get16(p + 24), 0x4242);
+	ck_assert_uint_eq(get16(p + 26), 7);
+	EXPECT_BYTES(p + 28, icmp + 8, 56);
+	ck_assert(ref_ok(p + 20, 64));
+	/* A corrupted ICMP checksum: dropped, counted, no reply. */
+	icmp[2] ^= 0xff;
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 3, 0, icmp, n));
+	ck_assert_uint_eq(h->icmpstat.badsum, 1);
+	ck_assert_uint_eq(sent->len, 1);
+	/* A broadcast ping goes unanswered (bmcastecho=0). */
+	icmp[2] ^= 0xff;
+	ip_input(h, forge(em0, PEER, A(10, 0, 0, 255), IPPROTO_ICMP, 3, 0,
+	    icmp, n));
+	ck_assert_uint_eq(h->icmpstat.echo_requests, 2);
+	ck_assert_uint_eq(sent->len, 1);
+}
+END_TEST
+
+/* No error about an ICMP error, a non-first fragment, or a broadcast. */
+START_TEST(test_icmp_error_refusals)
+{
+	uint8_t msg[36] = { 3, 3 };
+	uint8_t pl[16] = { 0 };
+	struct pkt *m;
+
+	m = forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, msg, sizeof(msg));
+	icmp_error(h, m, 3, 3, 0);
+	pkt_free(m);
+	m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 3, pl, sizeof(pl));
+	icmp_error(h, m, 3, 3, 0);
+	pkt_free(m);
+	m = forge(em0, PEER, 0xffffffffu, IPPROTO_UDP, 64, 0, pl,
+	    sizeof(pl));
+	icmp_error(h, m, 3, 3, 0);
+	pkt_free(m);
+	m = forge(em0, 0, SELF, IPPROTO_UDP, 64, 0, pl, sizeof(pl));
+	icmp_error(h, m, 3, 3, 0);
+	pkt_free(m);
+	ck_assert_uint_eq(sent->len, 0);
+	ck_assert_uint_eq(h->icmpstat.errors_sent, 0);
+	/* An echo request is a query: errors about it are allowed. */
+	msg[0] = 8;
+	m = forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, msg, sizeof(msg));
+	icmp_error(h, m, 3, 3, 0);
+	pkt_free(m);
+	ck_assert_uint_eq(sent->len, 1);
+	/* Unreach and time exceeded received are counted by type. */
+	msg[0] = 3;
+	msg[1] = 4;
+	put16(msg + 2, 0);
+	put16(msg + 2, ref_cksum(ref_add(0, msg, sizeof(msg))));
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, msg,
+	    sizeof(msg)));
+	msg[0] = 11;
+	msg[1] = 0;
+	put16(msg + 2, 0);
+	put16(msg + 2, ref_cksum(ref_add(0, msg, sizeof(msg))));
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, msg,
+	    sizeof(msg)));
+	ck_assert_uint_eq(h->icmpstat.unreach, 1);
+	ck_assert_uint_eq(h->icmpstat.needfrag, 1);
+	ck_assert_uint_eq(h->icmpstat.timxceed, 1);
+}
+END_TEST
+
+/* An unknown protocol: ICMP protocol unreachable (3/2), noproto. */
+START_TEST(test_noproto)
+{
+	uint8_t pl[16] = { 0 };
+	const uint8_t *p;
+
+	ip_input(h, forge(em0, PEER, SELF, 6, 64, 0, pl, sizeof(pl)));
+	ck_assert_uint_eq(h->ipstat.noproto, 1);
+	ck_assert_uint_eq(h->ipstat.delivered, 0);
+	ck_assert_uint_eq(sent->len, 1);
+	p = sent_data(0);
+	ck_assert_uint_eq(p[20], 3);
+	ck_assert_uint_eq(p[21], 2);
+}
+END_TEST
+
+/* ---- UDP ------------------------------------------------------------- */
+
+/*
+ * A datagram to a port nobody listens on: udp.noport and ICMP port
+ * unreachable (3/3) from the address it was sent to, quoting 28 bytes.
+ */
+START_TEST(test_udp_noport)
+{
+	uint8_t dg[40];
+	uint32_t n = forge_udp(dg, PEER, SELF, 5000, 9, 32);
+	const uint8_t *p;
+
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, dg, n));
+	ck_assert_uint_eq(h->udpstat.noport, 1);
+	ck_assert_uint_eq(h->udpstat.received, 0);
+	ck_assert_uint_eq(sent->len, 1);
+	p = sent_data(0);
+	ck_assert_uint_eq(sent_len(0), 20 + 8 + 28);
+	ck_assert_uint_eq(get32(p + 12), SELF);
+	ck_assert_uint_eq(p[20], 3);
+	ck_assert_uint_eq(p[21], 3);
+	ck_assert_uint_eq(get16(p + 48), 5000);
+	/* A bad UDP checksum: udp.badsum, no ICMP. */
+	dg[7] ^= 0x40;
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, dg, n));
+	ck_assert_uint_eq(h->udpstat.badsum, 1);
+	ck_assert_uint_eq(sent->len, 1);
+}
+END_TEST
+
+/* listen udp 7 echo: the datagram goes back from port 7 to 5000, same
+ * payload, right UDP checksum; a second listener on 7 is refused. */
+START_TEST(test_udp_echo)
+{
+	uint8_t dg[40];
+	uint32_t n = forge_udp(dg, PEER, SELF, 5000, 7, 32);
+	const uint8_t *p;
+
+	ck_assert_int_eq(app_udp_listen(h, 7, true), 0);
+	ck_assert_int_eq(app_udp_listen(h, 7, false), EADDRINUSE);
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, dg, n));
+	ck_assert_uint_eq(h->udpstat.received, 1);
+	ck_assert_uint_eq(sent->len, 1);
+	p = sent_data(0);
+	ck_assert_uint_eq(get32(p + 12), SELF);
+	ck_assert_uint_eq(get32(p + 16), PEER);
+	ck_assert_uint_eq(get16(p + 20), 7);
+	ck_assert_uint_eq(get16(p + 22), 5000);
+	ck_assert_uint_eq(get16(p + 24), 40);
+	EXPECT_BYTES(p + 28, dg + 8, 32);
+	ck_assert(ref_udp_ok(p));
+}
+END_TEST
+
+/*
+ * send udp 10.0.0.2:53 -c 3 -i 10ms -s 100: three datagrams at 0, 10 and
+ * 20 ms from the first ephemeral port, 49152, payload byte i = i.
+ */
+START_TEST(test_udp_send)
+{
+	guint i, k;
+
+	ck_assert_int_eq(app_udp_send_start(h, PEER, 53, 0, 3,
+	    10 * 1000000ull, 100, false, 64), 0);
+	/* -p 49152 is now taken. */
+	ck_assert_int_eq(app_udp_send_start(h, PEER, 53, 49152, 1, 0, 1,
+	    false, 64), EADDRINUSE);
+	ns3_run_until(1000000000ull);
+	ck_assert_uint_eq(sent->len, 3);
+	for (i = 0; i < 3; i++) {
+		const uint8_t *p = sent_data(i);
+
+		ck_assert_uint_eq(sent_len(i), 20 + 8 + 100);
+		ck_assert_uint_eq(get16(p + 20), 49152);
+		ck_assert_uint_eq(get16(p + 22), 53);
+		ck_assert(ref_udp_ok(p));
+		for (k = 0; k < 100; k++)
+			ck_assert_uint_eq(p[28 + k], k);
+	}
+	/* An echo back to 49152 is counted by the sending socket. */
+	{
+		uint8_t dg[40];
+		uint32_t n = forge_udp(dg, PEER, SELF, 53, 49152, 32);
+
+		ip_input(h, forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, dg,
+		    n));
+		ck_assert_uint_eq(h->udpstat.received, 1);
+	}
+}
+END_TEST
+
+/* ---- ping ------------------------------------------------------------ */
+
+/*
+ * ping -c 3 -i 1s -s 56 10.0.0.2: echo requests seq 0, 1, 2 with one id,
+ * 64-byte messages, the data after the 8-byte time stamp byte i = i.
+ * Replies to seq 0 (twice) and 2 give received 2, duplicates 1.
+ */
+START_TEST(test_ping)
+{
+	uint16_t id;
+	guint i, k;
+	uint8_t rep[64];
+
+	ck_assert_int_eq(app_ping_start(h, PEER, 3, 1000000000ull, 56, false,
+	    64), 0);
+	ns3_run_until(10 * 1000000000ull);
+	ck_assert_uint_eq(sent->len, 3);
+	ck_assert_uint_eq(counters_get(sim.counters, "h.ping.sent", NULL),
+	    3);
+	id = get16(sent_data(0) + 24);
+	for (i = 0; i < 3; i++) {
+		const uint8_t *p = sent_data(i);
+
+		ck_assert_uint_eq(sent_len(i), 84);
+		ck_assert_uint_eq(p[20], 8);
+		ck_assert_uint_eq(get16(p + 24), id);
+		ck_assert_uint_eq(get16(p + 26), i);
+		ck_assert(ref_ok(p + 20, 64));
+		/* Time stamp: seconds of the send time (0, 1, 2). */
+		ck_assert_uint_eq(get32(p + 28), i);
+		for (k = 8; k < 56; k++)
+			ck_assert_uint_eq(p[28 + k], k);
+	}
+	forge_echo(rep, 0, id, 0, 56);
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, rep, 64));
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, rep, 64));
+	forge_echo(rep, 0, id, 2, 56);
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, rep, 64));
+	/* Another id: not ours. */
+	forge_echo(rep, 0, (uint16_t)(id + 1), 1, 56);
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, rep, 64));
+	ck_assert_uint_eq(h->icmpstat.echo_replies, 4);
+	ck_assert_uint_eq(counters_get(sim.counters, "h.ping.received",
+	    NULL), 2);
+	ck_assert_uint_eq(counters_get(sim.counters, "h.ping.duplicates",
+	    NULL), 1);
+}
+END_TEST
+
+/* ping 10.0.0.1 (ourselves): through lo0 and back, answered locally. */
+START_TEST(test_ping_self_via_lo0)
+{
+
+	ck_assert_int_eq(app_ping_start(h, SELF, 2, 1000000000ull, 56, false,
+	    64), 0);
+	ns3_run_until(10 * 1000000000ull);
+	ck_assert_uint_eq(sent->len, 0);
+	ck_assert_uint_eq(host_lo0(h)->if_opackets, 4);
+	ck_assert_uint_eq(h->icmpstat.echo_requests, 2);
+	ck_assert_uint_eq(h->icmpstat.echo_replies, 2);
+	ck_assert_uint_eq(counters_get(sim.counters, "h.ping.received",
+	    NULL), 2);
+	/* Requests and replies: originated 4, received 4, delivered 4. */
+	ck_assert_uint_eq(h->ipstat.sent, 4);
+	ck_assert_uint_eq(h->ipstat.received, 4);
+	ck_assert_uint_eq(h->ipstat.delivered, 4);
+	fflush(logfp);
+	ck_assert_ptr_nonnull(strstr(logbuf, "lo0 >"));
+}
+END_TEST
+
+/* Events: a drop line carries its reason and the summary. */
+START_TEST(test_drop_event_text)
+{
+	uint8_t pl[8] = { 0 };
+	struct pkt *m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
+
+	m->data[10] ^= 1;
+	ip_input(h, m);
+	fflush(logfp);
+	ck_assert_ptr_nonnull(strstr(logbuf, "drop badsum em0"));
+	ck_assert_str_eq(drop_reason_name(DROP_LOOP), "loop");
+	ck_assert_str_eq(drop_reason_name(DROP_DIVERT_NOPORT),
+	    "no-divert-socket");
+}
+END_TEST
+
+/* ---- with the firewall and a real link ------------------------------ */
+
+/*
+ * ipfw on, no rule but the default (deny): an originated datagram is
+ * refused at the OUT hook with EACCES on release 6 and counted in
+ * ipfw.denied; nothing reaches the interface.
+ */
+START_TEST(test_output_denied_by_default_rule)
+{
+	uint8_t pl[8] = { 0 };
+
+	h->fw_loaded = true;
+	h->sysctl.fw_enable = true;
+	ck_assert_int_eq(ip_send(h, 0, PEER, IPPROTO_UDP, 64, 0, false, pl,
+	    sizeof(pl)), EACCES);
+	ck_assert_uint_eq(h->fw_denied, 1);
+	ck_assert_uint_eq(sent->len, 0);
+	/* Incoming: denied at the IN hook, never delivered. */
+	ip_input(h, forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8));
+	ck_assert_uint_eq(h->fw_denied, 2);
+	ck_assert_uint_eq(h->ipstat.delivered, 0);
+}
+END_TEST
+
+/*
+ * Host h (em2) and host b joined by an ns-3 link whose queue holds one
+ * packet.  Ten datagrams handed over at once: the first goes straight
+ * to the idle transmitter, the second waits in the queue, the other
+ * eight find it full (h.if.em2.qdrops == 8).  The two that cross reach b,
+ * where no socket listens: two ICMP port unreachables come back.
+ */
+START_TEST(test_link_queue_and_input)
+{
+	struct host *b = host_new(&sim, "b", RELEASE_6);
+	struct ifnet *em2 = host_if_get_or_create(h, "em2");
+	struct ifnet *bem0 = host_if_get_or_create(b, "em0");
+	ns3_node *na = ns3_node_create(), *nb = ns3_node_create();
+	ns3_dev *da, *db;
+	uint8_t pl[100];
+	uint32_t n;
+	bool exists;
+	int i;
+
+	b->sysctl.fw_enable = false;
+	n = forge_udp(pl, A(172, 16, 0, 1), A(172, 16, 0, 2), 5000, 9, 92);
+	ns3_link_create(na, nb, 10000000, 1000000, 1500, 1, &da, &db);
+	em2->if_dev = da;
+	bem0->if_dev = db;
+	ns3_dev_set_rx(da, if_input, em2);
+	ns3_dev_set_rx(db, if_input, bem0);
+	ck_assert(if_add_addr(em2, A(172, 16, 0, 1), 30, false));
+	ck_assert(if_add_addr(bem0, A(172, 16, 0, 2), 30, false));
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(ip_send(h, 0, A(172, 16, 0, 2), IPPROTO_UDP,
+		    64, 0, false, pl, n), 0);
+	ck_assert_uint_eq(counters_get(sim.counters, "h.if.em2.qdrops",
+	    &exists), 8);
+	ck_assert(exists);
+	ns3_run_until(5 * 1000000000ull);
+	ck_assert_uint_eq(b->ipstat.received, 2);
+	ck_assert_uint_eq(bem0->if_ipackets, 2);
+	ck_assert_uint_eq(b->icmpstat.errors_sent, 2);
+	ck_assert_uint_eq(b->udpstat.noport, 2);
+	ck_assert_uint_eq(h->icmpstat.unreach, 2);
+	ck_assert_uint_eq(sent->len, 0);
+	host_free(b);
+}
+END_TEST
+
+static Suite *
+ip_output_suite(void)
+{
+	const TTest *const tests[] = {
+		test_fragment_udp_4000_over_576,
+		test_df_too_big,
+		test_ip_fragment_keeps_mf,
+		test_output_header_and_noroute,
+		test_output_loopback_source_refused,
+		test_input_checks,
+		test_forward_ttl_exceeded,
+		test_forward_needfrag,
+		test_forward_ok,
+		test_echo_reply,
+		test_icmp_error_refusals,
+		test_noproto,
+		test_udp_noport,
+		test_udp_echo,
+		test_udp_send,
+		test_ping,
+		test_ping_self_via_lo0,
+		test_drop_event_text,
+		test_output_denied_by_default_rule,
+		test_link_queue_and_input,
+		NULL
+	};
+
+	return (check_suite("ip_output", tests, setup, teardown));
+}
+
+CHECK_MAIN(ip_output_suite())
