@@ -684,11 +684,9 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 		}
 	}
 
-	m = pkt_from_bytes(buf, (uint32_t)len);
-	if (so->last_lineage != 0) {
-		m->lineage = so->last_lineage;
+	m = pkt_from_bytes_lineage(buf, (uint32_t)len, so->last_lineage);
+	if (so->last_lineage != 0)
 		pkt_set_hist(m, so->last_hist);
-	}
 	if (to != NULL) {
 		m->fw_ref.rulenum = tag;
 		m->fw_ref.info = IPFW_REF_VALID | IPFW_REF_DIVERT |

@@ -153,8 +153,10 @@ host_free(struct host *h)
 	ip_reass_state_free(h->reass);
 	ipfw_chain_free(h->fw);
 	rt_destroy(&h->rt);
-	for (i = 0; i < h->ifnets->len; i++)
+	for (i = 0; i < h->ifnets->len; i++) {
+		if_fly_flush(g_ptr_array_index(h->ifnets, i));
 		g_free(g_ptr_array_index(h->ifnets, i));
+	}
 	g_ptr_array_free(h->ifnets, TRUE);
 	g_free(h->name);
 	g_free(h);

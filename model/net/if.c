@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "net/host.h"
 #include "net/if.h"
 #include "net/route.h"
@@ -110,6 +112,40 @@ if_simloop_input(void *arg)
 	ip_input(h, m);
 }
 
+/* Queue a packet's identity at the receiving end of the link. */
+static void
+if_fly_push(struct ifnet *to, uint64_t lineage, struct pkt_hist *hist)
+{
+	if (to->if_fly_len == to->if_fly_cap) {
+		unsigned ncap = to->if_fly_cap == 0 ? 16 : to->if_fly_cap * 2;
+		struct if_inflight *n = g_new(struct if_inflight, ncap);
+
+		for (unsigned i = 0; i < to->if_fly_len; i++)
+			n[i] = to->if_fly[(to->if_fly_head + i) %
+			    to->if_fly_cap];
+		g_free(to->if_fly);
+		to->if_fly = n;
+		to->if_fly_head = 0;
+		to->if_fly_cap = ncap;
+	}
+	to->if_fly[(to->if_fly_head + to->if_fly_len) % to->if_fly_cap] =
+	    (struct if_inflight){ lineage, hist };
+	to->if_fly_len++;
+}
+
+void
+if_fly_flush(struct ifnet *ifp)
+{
+	while (ifp->if_fly_len > 0) {
+		pkt_hist_unref(ifp->if_fly[ifp->if_fly_head].hist);
+		ifp->if_fly_head = (ifp->if_fly_head + 1) % ifp->if_fly_cap;
+		ifp->if_fly_len--;
+	}
+	g_free(ifp->if_fly);
+	ifp->if_fly = NULL;
+	ifp->if_fly_cap = 0;
+}
+
 void
 if_output(struct ifnet *ifp, struct pkt *m)
 {
@@ -145,6 +181,10 @@ if_output(struct ifnet *ifp, struct pkt *m)
 	}
 	if_event(h, ifp, m, "link-out", '>');
 	ifp->if_opackets++;
+	if (ifp->if_peer != NULL) {
+		if_fly_push(ifp->if_peer, m->lineage, m->hist);
+		m->hist = NULL;		/* the reference travels */
+	}
 	/* ns-3 copied the bytes. */
 	pkt_free(m);
 }
@@ -154,9 +194,16 @@ if_input(void *ctx, const uint8_t *bytes, size_t len)
 {
 	struct ifnet *ifp = ctx;
 	struct host *h = ifp->if_host;
+	struct if_inflight f = { 0, NULL };
 	struct pkt *m;
 
-	m = pkt_from_bytes(bytes, (uint32_t)len);
+	if (ifp->if_fly_len > 0) {
+		f = ifp->if_fly[ifp->if_fly_head];
+		ifp->if_fly_head = (ifp->if_fly_head + 1) % ifp->if_fly_cap;
+		ifp->if_fly_len--;
+	}
+	m = pkt_from_bytes_lineage(bytes, (uint32_t)len, f.lineage);
+	m->hist = f.hist;		/* the reference arrives with it */
 	m->rcvif = ifp;
 	ifp->if_ipackets++;
 	if_event(h, ifp, m, "link-in", '<');

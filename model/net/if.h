@@ -21,6 +21,19 @@ struct host;
 struct pkt;
 typedef struct ns3_dev ns3_dev;
 
+struct pkt_hist;
+
+/*
+ * What the simulator knows of a packet that the wire does not carry (its
+ * lineage and divert history), queued at the receiving end of a link in
+ * transmission order: a point-to-point link neither loses (queue drops
+ * happen at the sender) nor reorders what it accepted.
+ */
+struct if_inflight {
+	uint64_t	 lineage;
+	struct pkt_hist	*hist;
+};
+
 struct in_ifaddr {
 	uint32_t	 ia_addr;	/* host order */
 	uint8_t		 ia_plen;	/* prefix length */
@@ -34,6 +47,9 @@ struct ifnet {
 	uint32_t	 if_link_mtu;	/* the link's MTU (0 for lo0) */
 	bool		 if_loopback;
 	ns3_dev		*if_dev;	/* NULL for lo0 and unlinked ifs */
+	struct ifnet	*if_peer;	/* the other end of the link */
+	struct if_inflight *if_fly;	/* ring of what is on the way here */
+	unsigned	 if_fly_head, if_fly_len, if_fly_cap;
 	struct in_ifaddr if_addrs[IF_MAXADDRS];
 	unsigned	 if_naddrs;
 	uint64_t	 if_opackets, if_ipackets, if_oqdrops;
@@ -55,6 +71,8 @@ bool		 if_add_addr(struct ifnet *ifp, uint32_t addr, uint8_t plen,
  * (counted as HOST.if.IF.qdrops).
  */
 void		 if_output(struct ifnet *ifp, struct pkt *m);
+/* Free what if_fly still holds (packets that never arrived). */
+void		 if_fly_flush(struct ifnet *ifp);
 /* Link receive callback (ns3_rx_fn) with ctx = the struct ifnet. */
 void		 if_input(void *ctx, const uint8_t *bytes, size_t len);
 

@@ -53,6 +53,20 @@ pkt_from_bytes(const void *bytes, uint32_t len)
 }
 
 struct pkt *
+pkt_from_bytes_lineage(const void *bytes, uint32_t len, uint64_t lineage)
+{
+	struct pkt *m;
+
+	if (lineage == 0)
+		return (pkt_from_bytes(bytes, len));
+	m = pkt_new(len);
+	m->lineage = lineage;
+	if (len > 0)
+		memcpy(m->data, bytes, len);
+	return (m);
+}
+
+struct pkt *
 pkt_copy(const struct pkt *m)
 {
 	struct pkt *n;

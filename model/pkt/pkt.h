@@ -75,6 +75,9 @@ struct pkt {
 struct pkt	*pkt_alloc(uint32_t len);
 /* A new packet holding a copy of bytes, with a new lineage. */
 struct pkt	*pkt_from_bytes(const void *bytes, uint32_t len);
+/* A copy of bytes continuing lineage (0: a new one). */
+struct pkt	*pkt_from_bytes_lineage(const void *bytes, uint32_t len,
+		    uint64_t lineage);
 /* A full copy (bytes and metadata, same lineage, history shared). */
 struct pkt	*pkt_copy(const struct pkt *m);
 /* Free m and drop its history reference. NULL is allowed. */

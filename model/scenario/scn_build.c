@@ -345,6 +345,8 @@ build_links(struct world *w)
 		    l->delay_ns, l->mtu, l->queue, &da, &db);
 		ia->if_dev = da;
 		ib->if_dev = db;
+		ia->if_peer = ib;
+		ib->if_peer = ia;
 		ia->if_link_mtu = ia->if_mtu = l->mtu;
 		ib->if_link_mtu = ib->if_mtu = l->mtu;
 		ns3_dev_set_rx(da, if_input, ia);
