@@ -1,0 +1,452 @@
+/*
+ * The chain: rules sorted by number (equal numbers in insertion order)
+ * with the default rule 65535 always last, as FreeBSD's add_rule(),
+ * del_entry(), zero_entry() and free_chain() keep it; rule storage; and
+ * ipfw_cmd_exec(), which carries an ipfw(8) command out on a chain
+ * without ever leaving it half-changed.  Lookups by number are binary
+ * searches over the array (ipfw_find_rule() does the same in modern
+ * FreeBSD).
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "ipfw/ipfw.h"
+#include "ipfw/ipfw_chain.h"
+#include "ipfw/ipfw_check.h"
+#include "ipfw/ipfw_print.h"
+#include "ipfw/ipfw_rule.h"
+#include "ipfw/ipfw_state.h"
+
+/* ---- rules ---------------------------------------------------------------- */
+
+struct ipfw_rule *
+ipfw_rule_new(void)
+{
+	struct ipfw_rule *r = g_new0(struct ipfw_rule, 1);
+
+	r->prob = 1.0;
+	r->prob_x = IPFW_PROB_SCALE;
+	return (r);
+}
+
+struct ipfw_rule *
+ipfw_rule_clone(const struct ipfw_rule *rule)
+{
+	struct ipfw_rule *r = g_new(struct ipfw_rule, 1);
+
+	*r = *rule;
+	r->opts = g_memdup2(rule->opts, rule->n_opts * sizeof(*r->opts));
+	r->addrs = g_memdup2(rule->addrs, rule->n_addrs * sizeof(*r->addrs));
+	r->ranges = g_memdup2(rule->ranges,
+	    rule->n_ranges * sizeof(*r->ranges));
+	return (r);
+}
+
+void
+ipfw_rule_free(struct ipfw_rule *rule)
+{
+	if (rule == NULL)
+		return;
+	g_free(rule->opts);
+	g_free(rule->addrs);
+	g_free(rule->ranges);
+	g_free(rule);
+}
+
+static bool
+opt_equal(const struct ipfw_rule *a, const struct ipfw_opt *x,
+    const struct ipfw_rule *b, const struct ipfw_opt *y)
+{
+	if (x->op != y->op || x->negate != y->negate || x->n != y->n)
+		return (false);
+	switch (x->op) {
+	case IPFW_O_SRC_ADDR:
+	case IPFW_O_DST_ADDR:
+		for (unsigned k = 0; k < x->n; k++) {
+			const struct ipfw_addr *p = &a->addrs[x->first + k];
+			const struct ipfw_addr *q = &b->addrs[y->first + k];
+
+			if (p->addr != q->addr || p->mask != q->mask)
+				return (false);
+		}
+		return (true);
+	case IPFW_O_SRC_PORT:
+	case IPFW_O_DST_PORT:
+	case IPFW_O_IPLEN:
+	case IPFW_O_IPID:
+	case IPFW_O_IPTTL:
+		for (unsigned k = 0; k < x->n; k++) {
+			const struct ipfw_range *p = &a->ranges[x->first + k];
+			const struct ipfw_range *q = &b->ranges[y->first + k];
+
+			if (p->lo != q->lo || p->hi != q->hi)
+				return (false);
+		}
+		return (true);
+	case IPFW_O_RECV:
+	case IPFW_O_XMIT:
+	case IPFW_O_VIA:
+		return (strcmp(x->u.ifname, y->u.ifname) == 0);
+	case IPFW_O_IPOPT:
+	case IPFW_O_IPTOS:
+		return (x->u.flags.set == y->u.flags.set &&
+		    x->u.flags.clear == y->u.flags.clear);
+	case IPFW_O_PROTO:
+	case IPFW_O_ICMPTYPE:
+	case IPFW_O_DIVERTED:
+		return (x->u.val == y->u.val);
+	default:
+		return (true);
+	}
+}
+
+bool
+ipfw_rule_equal(const struct ipfw_rule *a, const struct ipfw_rule *b)
+{
+	if (a->rulenum != b->rulenum || a->prob_x != b->prob_x ||
+	    a->action != b->action || a->arg != b->arg || a->log != b->log ||
+	    a->keep_state != b->keep_state || a->n_opts != b->n_opts)
+		return (false);
+	for (unsigned i = 0; i < a->n_opts; i++)
+		if (!opt_equal(a, &a->opts[i], b, &b->opts[i]))
+			return (false);
+	return (true);
+}
+
+const struct ipfw_opt *
+ipfw_rule_find_opt(const struct ipfw_rule *rule, enum ipfw_op op)
+{
+	for (unsigned i = 0; i < rule->n_opts; i++)
+		if (rule->opts[i].op == op)
+			return (&rule->opts[i]);
+	return (NULL);
+}
+
+/* ---- the chain ---------------------------------------------------------- */
+
+static bool G_GNUC_PRINTF(2, 3)
+chain_error(GError **err, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error_literal(err, IPFW_ERROR, 0, msg);
+	g_free(msg);
+	return (false);
+}
+
+static void
+reindex(struct ipfw_chain *chain, unsigned from)
+{
+	for (unsigned i = from; i < chain->n_rules; i++)
+		chain->rules[i]->index = i;
+}
+
+struct ipfw_chain *
+ipfw_chain_new(uint32_t seed)
+{
+	struct ipfw_chain *chain = g_new0(struct ipfw_chain, 1);
+	struct ipfw_rule *def = ipfw_rule_new();
+
+	/* vnet_ipfw_init(): rule 65535 in set 31, deny unless told. */
+	def->rulenum = IPFW_DEFAULT_RULE;
+	def->set = IPFW_RESVD_SET;
+	def->action = IPFW_ACT_DENY;
+	chain->cap = 16;
+	chain->rules = g_new0(struct ipfw_rule *, chain->cap);
+	chain->rules[0] = def;
+	chain->n_rules = 1;
+	chain->rand = g_rand_new_with_seed(seed);
+	return (chain);
+}
+
+void
+ipfw_chain_free(struct ipfw_chain *chain)
+{
+	if (chain == NULL)
+		return;
+	for (unsigned i = 0; i < chain->n_rules; i++)
+		ipfw_rule_free(chain->rules[i]);
+	g_free(chain->rules);
+	g_rand_free(chain->rand);
+	ipfw_states_free(chain->states);
+	g_free(chain);
+}
+
+void
+ipfw_chain_set_default_accept(struct ipfw_chain *chain, bool on)
+{
+	chain->rules[chain->n_rules - 1]->action =
+	    on ? IPFW_ACT_ALLOW : IPFW_ACT_DENY;
+}
+
+unsigned
+ipfw_chain_count(const struct ipfw_chain *chain)
+{
+	return (chain->n_rules);
+}
+
+bool
+ipfw_chain_has_rules(const struct ipfw_chain *chain)
+{
+	return (chain->n_rules > 1);
+}
+
+unsigned
+ipfw_chain_first_above(const struct ipfw_chain *chain, uint32_t num)
+{
+	unsigned lo = 0, hi = chain->n_rules;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (chain->rules[mid]->rulenum <= num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Past the default rule: apply the default rule. */
+	return (lo < chain->n_rules ? lo : chain->n_rules - 1);
+}
+
+unsigned
+ipfw_chain_first_at_least(const struct ipfw_chain *chain, uint32_t num)
+{
+	unsigned lo = 0, hi = chain->n_rules;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (chain->rules[mid]->rulenum < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < chain->n_rules ? lo : chain->n_rules - 1);
+}
+
+/* [first, end) of the rules numbered num (empty when none). */
+static void
+number_span(const struct ipfw_chain *chain, uint32_t num, unsigned *first,
+    unsigned *end)
+{
+	unsigned lo = 0, hi = chain->n_rules;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (chain->rules[mid]->rulenum < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	while (lo < chain->n_rules && chain->rules[lo]->rulenum == num)
+		lo++;
+	*end = lo;
+}
+
+void
+ipfw_chain_counters(const struct ipfw_chain *chain, uint32_t num,
+    uint64_t *packets, uint64_t *bytes)
+{
+	unsigned first, end;
+	uint64_t p = 0, b = 0;
+
+	number_span(chain, num, &first, &end);
+	for (unsigned i = first; i < end; i++) {
+		p += chain->rules[i]->packets;
+		b += chain->rules[i]->bytes;
+	}
+	if (packets != NULL)
+		*packets = p;
+	if (bytes != NULL)
+		*bytes = b;
+}
+
+void
+ipfw_chain_foreach_number(const struct ipfw_chain *chain,
+    void (*fn)(void *ctx, uint32_t num), void *ctx)
+{
+	for (unsigned i = 0; i < chain->n_rules; i++)
+		if (i == 0 ||
+		    chain->rules[i]->rulenum != chain->rules[i - 1]->rulenum)
+			fn(ctx, chain->rules[i]->rulenum);
+}
+
+bool
+ipfw_chain_add(struct ipfw_chain *chain, const struct ipfw_rule *rule,
+    struct ipfw_rule **installed, GError **err)
+{
+	struct ipfw_rule *r;
+	uint32_t num = rule->rulenum;
+	unsigned pos;
+
+	if (!ipfw_rule_check(rule, NULL, err))
+		return (false);
+	if (num == 0) {
+		/*
+		 * add_rule(): the last rule before the default one plus
+		 * autoinc_step (100); the first rule gets 100.  FreeBSD
+		 * keeps the last number when the sum would pass 65534; the
+		 * simulator reports it instead (docs/ipfw-subset.md).
+		 */
+		uint32_t last = chain->n_rules > 1 ?
+		    chain->rules[chain->n_rules - 2]->rulenum : 0;
+
+		num = last + IPFW_AUTOINC_STEP;
+		if (num > IPFW_MAX_RULENUM)
+			return (chain_error(err, "rule number %u (%u + %u) "
+			    "out of range 1..%u", num, last,
+			    IPFW_AUTOINC_STEP, IPFW_MAX_RULENUM));
+	}
+	if ((rule->keep_state || rule->action == IPFW_ACT_CHECK_STATE) &&
+	    chain->states == NULL)
+		chain->states = ipfw_states_new(IPFW_DYN_MAX);
+	r = ipfw_rule_clone(rule);
+	r->rulenum = num;
+	r->packets = r->bytes = 0;
+	if (chain->n_rules == chain->cap) {
+		chain->cap *= 2;
+		chain->rules = g_renew(struct ipfw_rule *, chain->rules,
+		    chain->cap);
+	}
+	/* After every rule of the same number: insertion order. */
+	pos = ipfw_chain_first_above(chain, num);
+	memmove(&chain->rules[pos + 1], &chain->rules[pos],
+	    (chain->n_rules - pos) * sizeof(chain->rules[0]));
+	chain->rules[pos] = r;
+	chain->n_rules++;
+	reindex(chain, pos);
+	if (installed != NULL)
+		*installed = r;
+	return (true);
+}
+
+static void
+remove_span(struct ipfw_chain *chain, unsigned first, unsigned end)
+{
+	for (unsigned i = first; i < end; i++) {
+		if (chain->states != NULL)
+			ipfw_states_remove_rule(chain->states,
+			    chain->rules[i]);
+		ipfw_rule_free(chain->rules[i]);
+	}
+	memmove(&chain->rules[first], &chain->rules[end],
+	    (chain->n_rules - end) * sizeof(chain->rules[0]));
+	chain->n_rules -= end - first;
+	reindex(chain, first);
+}
+
+bool
+ipfw_chain_delete(struct ipfw_chain *chain, const uint32_t *nums,
+    unsigned n, GError **err)
+{
+	unsigned first, end;
+
+	/* Check every number first: nothing is half-deleted. */
+	for (unsigned k = 0; k < n; k++) {
+		if (nums[k] >= IPFW_DEFAULT_RULE)
+			return (chain_error(err, "rule %u: the default rule "
+			    "cannot be deleted (setsockopt(IP_FW_DEL): "
+			    "Invalid argument)", nums[k]));
+		number_span(chain, nums[k], &first, &end);
+		if (first == end)
+			return (chain_error(err, "rule %u: no such rule "
+			    "(setsockopt(IP_FW_DEL): Invalid argument)",
+			    nums[k]));
+	}
+	for (unsigned k = 0; k < n; k++) {
+		number_span(chain, nums[k], &first, &end);
+		remove_span(chain, first, end);
+	}
+	return (true);
+}
+
+void
+ipfw_chain_flush(struct ipfw_chain *chain)
+{
+	/* free_chain(): everything but the default rule (set 31). */
+	if (chain->states != NULL)
+		ipfw_states_flush(chain->states);
+	remove_span(chain, 0, chain->n_rules - 1);
+}
+
+bool
+ipfw_chain_zero(struct ipfw_chain *chain, const uint32_t *nums, unsigned n,
+    GError **err)
+{
+	unsigned first, end;
+
+	if (n == 0) {
+		for (unsigned i = 0; i < chain->n_rules; i++)
+			chain->rules[i]->packets = chain->rules[i]->bytes = 0;
+		return (true);
+	}
+	for (unsigned k = 0; k < n; k++) {
+		/* zero_entry(): rule 0 means every rule. */
+		if (nums[k] == 0)
+			return (ipfw_chain_zero(chain, NULL, 0, err));
+	}
+	for (unsigned k = 0; k < n; k++) {
+		number_span(chain, nums[k], &first, &end);
+		if (first == end)
+			return (chain_error(err, "rule %u: no such rule "
+			    "(setsockopt(IP_FW_ZERO): Invalid argument)",
+			    nums[k]));
+	}
+	for (unsigned k = 0; k < n; k++) {
+		number_span(chain, nums[k], &first, &end);
+		for (unsigned i = first; i < end; i++)
+			chain->rules[i]->packets = chain->rules[i]->bytes = 0;
+	}
+	return (true);
+}
+
+bool
+ipfw_cmd_exec(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
+    GString *out, GError **err)
+{
+	struct ipfw_rule *r;
+
+	switch (cmd->kind) {
+	case IPFW_CMD_ADD:
+		if (!ipfw_chain_add(chain, cmd->rule, &r, err))
+			return (false);
+		/* ipfw_add() echoes the rule as `ipfw list` shows it. */
+		if (!cmd->quiet && out != NULL)
+			ipfw_rule_print(r, 0, 0, out);
+		return (true);
+	case IPFW_CMD_DELETE:
+		return (ipfw_chain_delete(chain, cmd->nums, cmd->n_nums, err));
+	case IPFW_CMD_FLUSH:
+		ipfw_chain_flush(chain);
+		if (!cmd->quiet && out != NULL)
+			g_string_append(out, "Flushed all rules.\n");
+		return (true);
+	case IPFW_CMD_ZERO:
+		if (!ipfw_chain_zero(chain, cmd->nums, cmd->n_nums, err))
+			return (false);
+		/* ipfw_zero()'s messages. */
+		if (!cmd->quiet && out != NULL) {
+			if (cmd->n_nums == 0)
+				g_string_append(out, "Accounting cleared.\n");
+			for (unsigned k = 0; k < cmd->n_nums; k++)
+				g_string_append_printf(out,
+				    "Entry %u cleared.\n", cmd->nums[k]);
+		}
+		return (true);
+	case IPFW_CMD_SHOW:
+	case IPFW_CMD_LIST:
+		if (out != NULL)
+			ipfw_chain_print(chain, cmd->kind == IPFW_CMD_SHOW,
+			    out);
+		return (true);
+	}
+	return (chain_error(err, "unknown command"));
+}

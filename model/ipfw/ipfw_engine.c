@@ -1,0 +1,280 @@
+/*
+ * ipfw_chk(): one walk of the chain for one packet, after FreeBSD's
+ * ipfw_chk() in sys/netinet/ip_fw2.c (6.x) and sys/netpfil/ipfw/ip_fw2.c
+ * (modern).  The packet is dissected once (ipfw_args_dissect(), the
+ * "pullup" block at the top of ipfw_chk()); the loop then only tests
+ * rules (ipfw_match.c), counts the matching ones and carries out their
+ * action.  Nothing is allocated here: the call stack is on the C stack
+ * and dynamic states come from a pool made when the rules were added.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "ipfw/ipfw.h"
+#include "ipfw/ipfw_chain.h"
+#include "ipfw/ipfw_engine.h"
+#include "ipfw/ipfw_rule.h"
+#include "ipfw/ipfw_state.h"
+
+#define	IPPROTO_ICMP_	1
+#define	IPPROTO_TCP_	6
+#define	IPPROTO_UDP_	17
+
+static uint16_t
+be16(const uint8_t *p)
+{
+	return ((uint16_t)(p[0] << 8 | p[1]));
+}
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3]);
+}
+
+void
+ipfw_args_dissect(struct ipfw_args *a)
+{
+	const uint8_t *p = a->pkt;
+	uint32_t len = a->pkt_len;
+	unsigned hl;
+	uint16_t off;
+
+	a->proto = 0;
+	a->src = a->dst = 0;
+	a->sport = a->dport = 0;
+	a->has_ports = false;
+	a->icmp_type = 0;
+	a->has_icmp_type = false;
+	a->frag_off = 0;
+	a->more_frags = false;
+	a->ip_len = a->ip_id = 0;
+	a->ip_ttl = a->ip_tos = 0;
+	a->has_ipoptions = false;
+	if (p == NULL || len < 20)
+		return;
+	hl = (p[0] & 0x0fu) * 4u;
+	a->ip_tos = p[1];
+	a->ip_len = be16(p + 2);
+	a->ip_id = be16(p + 4);
+	off = be16(p + 6);
+	a->frag_off = off & 0x1fff;		/* IP_OFFMASK */
+	a->more_frags = (off & 0x2000) != 0;	/* IP_MF */
+	a->ip_ttl = p[8];
+	a->proto = p[9];
+	a->src = be32(p + 12);
+	a->dst = be32(p + 16);
+	a->has_ipoptions = hl > 20;
+	/* Upper-layer fields exist only in the first fragment, and only
+	 * when the header ipfw_chk() pulls up is all there. */
+	if (hl < 20 || a->frag_off != 0)
+		return;
+	switch (a->proto) {
+	case IPPROTO_TCP_:
+		if (len >= hl + 20) {		/* struct tcphdr */
+			a->sport = be16(p + hl);
+			a->dport = be16(p + hl + 2);
+			a->has_ports = true;
+		}
+		break;
+	case IPPROTO_UDP_:
+		if (len >= hl + 8) {		/* struct udphdr */
+			a->sport = be16(p + hl);
+			a->dport = be16(p + hl + 2);
+			a->has_ports = true;
+		}
+		break;
+	case IPPROTO_ICMP_:
+		if (len >= hl + 4) {		/* struct icmphdr */
+			a->icmp_type = p[hl];
+			a->has_icmp_type = true;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Whether reject/unreach sends an ICMP error (send_reject() and
+ * icmp_error()): only for a first fragment, and for ICMP only in answer
+ * to a query (echo, router solicitation, timestamp, information and mask
+ * requests), never to another error.
+ */
+static bool
+reject_sends_icmp(const struct ipfw_args *a)
+{
+	if (a->frag_off != 0)
+		return (false);
+	if (a->proto != IPPROTO_ICMP_)
+		return (true);
+	if (!a->has_icmp_type)
+		return (false);
+	switch (a->icmp_type) {
+	case 8:		/* ICMP_ECHO */
+	case 10:	/* ICMP_ROUTERSOLICIT */
+	case 13:	/* ICMP_TSTAMP */
+	case 15:	/* ICMP_IREQ */
+	case 17:	/* ICMP_MASKREQ */
+		return (true);
+	default:
+		return (false);
+	}
+}
+
+/* O_PROB: random() < prob * 0x7fffffff, from the chain's seeded GRand. */
+static bool
+prob_fails(struct ipfw_chain *chain, const struct ipfw_rule *r)
+{
+	if (r->prob_x >= IPFW_PROB_SCALE)
+		return (false);
+	return ((g_rand_int(chain->rand) >> 1) >= r->prob_x);
+}
+
+/* Where the walk starts: slot, after the tag, or the first rule. */
+static bool
+start_index(const struct ipfw_chain *chain, const struct ipfw_args *args,
+    unsigned *idx)
+{
+	if (args->has_slot) {
+		*idx = args->slot < chain->n_rules ? args->slot :
+		    chain->n_rules - 1;
+		return (true);
+	}
+	if (!args->has_tag || args->tag == 0) {
+		/* Tag 0: ipfw has no rule 0, so the whole ruleset. */
+		*idx = 0;
+		return (true);
+	}
+	/* FreeBSD 6 ipfw_chk(): a divert cookie >= 65535 is invalid. */
+	if (args->release == 6 && args->tag >= IPFW_DEFAULT_RULE)
+		return (false);
+	/* ipfw_find_rule(tag + 1, 0): 65534 and 65535 give the default. */
+	*idx = ipfw_chain_first_above(chain, args->tag);
+	return (true);
+}
+
+static void
+verdict(struct ipfw_verdict *v, enum ipfw_verdict_kind kind,
+    const struct ipfw_rule *f)
+{
+	v->kind = kind;
+	v->rule = f;
+	v->rulenum = f->rulenum;
+	v->next_slot = f->index + 1;
+}
+
+void
+ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
+    struct ipfw_verdict *v)
+{
+	uint32_t stack[IPFW_CALLSTACK_SIZE];	/* rule numbers of `call`s */
+	unsigned sp = 0, idx;
+	bool state_found = false;
+	uint64_t pktlen = args->ip_len != 0 ? args->ip_len : args->pkt_len;
+
+	memset(v, 0, sizeof(*v));
+	if (!start_index(chain, args, &idx)) {
+		v->kind = IPFW_V_DENY;
+		return;
+	}
+	for (;;) {
+		struct ipfw_rule *r = chain->rules[idx];
+		struct ipfw_rule *f = r;	/* whose action applies */
+		struct ipfw_rule *parent;
+
+		if (prob_fails(chain, r)) {
+			idx++;
+			continue;
+		}
+		/* O_PROBE_STATE: a keep-state rule looks states up first. */
+		if (r->keep_state && !state_found &&
+		    (parent = ipfw_state_lookup(chain->states, args)) != NULL) {
+			state_found = true;
+			f = parent;
+		} else {
+			if (!ipfw_rule_match(r, args)) {
+				idx++;
+				continue;
+			}
+			if (r->action == IPFW_ACT_CHECK_STATE) {
+				/* O_CHECK_STATE: a hit runs the parent's
+				 * action, a miss goes on. */
+				parent = state_found ? NULL :
+				    ipfw_state_lookup(chain->states, args);
+				if (parent == NULL) {
+					idx++;
+					continue;
+				}
+				state_found = true;
+				f = parent;
+			} else if (r->keep_state &&
+			    !ipfw_state_install(chain->states, r, args)) {
+				/* install_state() failed: deny. */
+				r->packets++;
+				r->bytes += pktlen;
+				verdict(v, IPFW_V_DENY, r);
+				return;
+			}
+		}
+		f->packets++;
+		f->bytes += pktlen;
+		if (args->on_match != NULL)
+			args->on_match(args->match_ctx, f, args);
+		switch (f->action) {
+		case IPFW_ACT_ALLOW:
+			verdict(v, IPFW_V_PASS, f);
+			return;
+		case IPFW_ACT_DENY:
+			verdict(v, IPFW_V_DENY, f);
+			return;
+		case IPFW_ACT_UNREACH:
+			verdict(v, IPFW_V_REJECT, f);
+			v->icmp_code = (uint8_t)f->arg;
+			v->send_icmp = reject_sends_icmp(args);
+			return;
+		case IPFW_ACT_DIVERT:
+		case IPFW_ACT_TEE:
+			verdict(v, f->action == IPFW_ACT_DIVERT ?
+			    IPFW_V_DIVERT : IPFW_V_TEE, f);
+			v->port = (uint16_t)f->arg;
+			return;
+		case IPFW_ACT_REASS:
+			/* O_REASS: a whole datagram just goes on. */
+			if (args->frag_off != 0 || args->more_frags) {
+				verdict(v, IPFW_V_REASS, f);
+				return;
+			}
+			idx = f->index + 1;
+			break;
+		case IPFW_ACT_SKIPTO:
+			/* jump_fast(): never backwards, past equal numbers. */
+			idx = ipfw_chain_first_at_least(chain,
+			    MAX(f->arg, f->rulenum + 1));
+			break;
+		case IPFW_ACT_CALL:
+			/* Pre-15: a full stack just goes on to the next rule. */
+			if (sp == IPFW_CALLSTACK_SIZE) {
+				idx = f->index + 1;
+				break;
+			}
+			stack[sp++] = f->rulenum;
+			idx = ipfw_chain_first_at_least(chain, f->arg);
+			break;
+		case IPFW_ACT_RETURN:
+			if (sp == 0)
+				idx = f->index + 1;
+			else
+				idx = ipfw_chain_first_above(chain,
+				    stack[--sp]);
+			break;
+		case IPFW_ACT_COUNT:
+		case IPFW_ACT_CHECK_STATE:
+		default:
+			idx = f->index + 1;
+			break;
+		}
+	}
+}

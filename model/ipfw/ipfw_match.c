@@ -1,0 +1,305 @@
+/*
+ * One small test per match option, as the opcode cases of FreeBSD's
+ * ipfw_chk() do, over the fields ipfw_args_dissect() filled once per
+ * packet.  A test that cannot apply (ports of a non-first fragment, an
+ * interface that is not there) does not match; `not` in front of it then
+ * does, as ipfw(8) documents.
+ */
+#include <fnmatch.h>
+#include <string.h>
+
+#include "ipfw/ipfw.h"
+#include "ipfw/ipfw_engine.h"
+#include "ipfw/ipfw_rule.h"
+
+#define	IPPROTO_ICMP_	1
+
+typedef bool (*ipfw_match_fn)(const struct ipfw_rule *r,
+    const struct ipfw_opt *o, const struct ipfw_args *a);
+
+static bool
+in_ranges(const struct ipfw_rule *r, const struct ipfw_opt *o, uint32_t v)
+{
+	for (unsigned k = 0; k < o->n; k++) {
+		const struct ipfw_range *x = &r->ranges[o->first + k];
+
+		if (v >= x->lo && v <= x->hi)
+			return (true);
+	}
+	return (false);
+}
+
+static bool
+in_addrs(const struct ipfw_rule *r, const struct ipfw_opt *o, uint32_t v)
+{
+	for (unsigned k = 0; k < o->n; k++) {
+		const struct ipfw_addr *x = &r->addrs[o->first + k];
+
+		if ((v & x->mask) == x->addr)
+			return (true);
+	}
+	return (false);
+}
+
+/* flags_match(): every `set` bit present, every `clear` bit absent. */
+static bool
+flags_match(const struct ipfw_opt *o, uint8_t bits)
+{
+	return ((bits & o->u.flags.set) == o->u.flags.set &&
+	    (bits & o->u.flags.clear) == 0);
+}
+
+/* iface_match(): by name, or by shell pattern (fnmatch) for globs. */
+static bool
+iface_match(const struct ipfw_opt *o, const char *name)
+{
+	if (name == NULL)
+		return (false);
+	if (strpbrk(o->u.ifname, "*?[") != NULL)
+		return (fnmatch(o->u.ifname, name, 0) == 0);
+	return (strcmp(o->u.ifname, name) == 0);
+}
+
+static bool
+match_proto(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	return (a->proto == o->u.val);
+}
+
+static bool
+match_src_me(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	(void)o;
+	return (a->is_me != NULL && a->is_me(a->me_ctx, a->src));
+}
+
+static bool
+match_dst_me(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	(void)o;
+	return (a->is_me != NULL && a->is_me(a->me_ctx, a->dst));
+}
+
+static bool
+match_src_addr(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	return (in_addrs(r, o, a->src));
+}
+
+static bool
+match_dst_addr(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	return (in_addrs(r, o, a->dst));
+}
+
+/* O_IP_SRCPORT/O_IP_DSTPORT: TCP or UDP, offset 0 (has_ports says both). */
+static bool
+match_src_port(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	return (a->has_ports && in_ranges(r, o, a->sport));
+}
+
+static bool
+match_dst_port(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	return (a->has_ports && in_ranges(r, o, a->dport));
+}
+
+/* O_IN: the inbound pass (oif == NULL in FreeBSD). */
+static bool
+match_in(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	(void)o;
+	return (a->dir == IPFW_DIR_IN);
+}
+
+/* O_RECV: the receive interface, on either pass (m->m_pkthdr.rcvif). */
+static bool
+match_recv(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	return (iface_match(o, a->rcvif));
+}
+
+/* O_XMIT: only the outbound pass has a transmit interface. */
+static bool
+match_xmit(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	return (a->dir == IPFW_DIR_OUT && iface_match(o, a->oif));
+}
+
+/* O_VIA: the transmit interface if there is one, else the receive one. */
+static bool
+match_via(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	if (a->dir == IPFW_DIR_OUT && a->oif != NULL)
+		return (iface_match(o, a->oif));
+	return (iface_match(o, a->rcvif));
+}
+
+/* O_FRAG: a fragment other than the first. */
+static bool
+match_frag(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	(void)o;
+	return (a->frag_off != 0);
+}
+
+/* ipopts_match(): the IP_FW_IPOPT_* bits of the options present. */
+static uint8_t
+ipopt_bits(const struct ipfw_args *a)
+{
+	unsigned hl, i;
+	uint8_t bits = 0;
+
+	if (a->pkt == NULL || a->pkt_len < 20)
+		return (0);
+	hl = (a->pkt[0] & 0x0fu) * 4u;
+	if (hl > a->pkt_len)
+		hl = a->pkt_len;
+	for (i = 20; i < hl;) {
+		uint8_t type = a->pkt[i];
+		unsigned len;
+
+		if (type == 0)		/* IPOPT_EOL */
+			break;
+		if (type == 1) {	/* IPOPT_NOP */
+			i++;
+			continue;
+		}
+		if (i + 1 >= hl || (len = a->pkt[i + 1]) < 2)
+			break;
+		switch (type) {
+		case 137:		/* IPOPT_SSRR */
+			bits |= 0x01;
+			break;
+		case 131:		/* IPOPT_LSRR */
+			bits |= 0x02;
+			break;
+		case 7:			/* IPOPT_RR */
+			bits |= 0x04;
+			break;
+		case 68:		/* IPOPT_TS */
+			bits |= 0x08;
+			break;
+		default:
+			break;
+		}
+		i += len;
+	}
+	return (bits);
+}
+
+static bool
+match_ipopt(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	/* Bare `ipoptions`: the header carries options at all. */
+	if (o->u.flags.set == 0 && o->u.flags.clear == 0)
+		return (a->has_ipoptions);
+	return (flags_match(o, ipopt_bits(a)));
+}
+
+static bool
+match_iplen(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	return (in_ranges(r, o, a->ip_len));
+}
+
+static bool
+match_ipid(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	return (in_ranges(r, o, a->ip_id));
+}
+
+static bool
+match_ipttl(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	return (in_ranges(r, o, a->ip_ttl));
+}
+
+static bool
+match_iptos(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	return (flags_match(o, a->ip_tos));
+}
+
+/* O_ICMPTYPE: ICMP, offset 0, type in the 32-bit map. */
+static bool
+match_icmptype(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	return (a->proto == IPPROTO_ICMP_ && a->has_icmp_type &&
+	    a->icmp_type < 32 && (o->u.val & (1u << a->icmp_type)) != 0);
+}
+
+/* O_DIVERTED: reinjected by a divert socket; 1 = in, 2 = out. */
+static bool
+match_diverted(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	if (!a->tag_is_divert)
+		return (false);
+	return ((o->u.val & (a->tag_divert_out ? 2u : 1u)) != 0);
+}
+
+static const ipfw_match_fn match_fns[IPFW_O_NOPS] = {
+	[IPFW_O_PROTO] = match_proto,
+	[IPFW_O_SRC_ME] = match_src_me,
+	[IPFW_O_SRC_ADDR] = match_src_addr,
+	[IPFW_O_SRC_PORT] = match_src_port,
+	[IPFW_O_DST_ME] = match_dst_me,
+	[IPFW_O_DST_ADDR] = match_dst_addr,
+	[IPFW_O_DST_PORT] = match_dst_port,
+	[IPFW_O_IN] = match_in,
+	[IPFW_O_RECV] = match_recv,
+	[IPFW_O_XMIT] = match_xmit,
+	[IPFW_O_VIA] = match_via,
+	[IPFW_O_FRAG] = match_frag,
+	[IPFW_O_IPOPT] = match_ipopt,
+	[IPFW_O_IPLEN] = match_iplen,
+	[IPFW_O_IPID] = match_ipid,
+	[IPFW_O_IPTTL] = match_ipttl,
+	[IPFW_O_IPTOS] = match_iptos,
+	[IPFW_O_ICMPTYPE] = match_icmptype,
+	[IPFW_O_DIVERTED] = match_diverted,
+};
+
+bool
+ipfw_rule_match(const struct ipfw_rule *rule, const struct ipfw_args *args)
+{
+	for (unsigned i = 0; i < rule->n_opts; i++) {
+		const struct ipfw_opt *o = &rule->opts[i];
+
+		if (match_fns[o->op](rule, o, args) == o->negate)
+			return (false);
+	}
+	return (true);
+}

@@ -1,0 +1,1189 @@
+/*
+ * ipfw(8) command lines into struct ipfw_cmd / struct ipfw_rule, as
+ * sbin/ipfw/ipfw2.c's ipfw_add()/compile_rule() reads them.  The parser
+ * knows nothing of packets; every error names the word at fault and its
+ * index, and nothing is returned half-built.  Parse state lives in a
+ * context struct, never in globals.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "ipfw/ipfw.h"
+#include "ipfw/ipfw_check.h"
+#include "ipfw/ipfw_parse.h"
+#include "ipfw/ipfw_rule.h"
+
+#define	NATD_PORT	8668	/* /etc/services: natd 8668/divert */
+
+/* Body parts, laid out in printing order once the whole rule is read. */
+enum body_slot { B_PROTO, B_SRC, B_SPORT, B_DST, B_DPORT, B_NSLOTS };
+
+struct ipfw_pctx {
+	int		 argc;
+	char *const	*argv;
+	int		 i;		/* next word */
+	int		*bad_word;
+	GError		**err;
+	struct ipfw_rule *rule;
+	GArray		*addrs;		/* struct ipfw_addr */
+	GArray		*ranges;	/* struct ipfw_range */
+	GArray		*opts;		/* options after the body */
+	GArray		*opt_words;	/* int, word of each entry of opts */
+	struct ipfw_opt	 body[B_NSLOTS];
+	bool		 has_body[B_NSLOTS];
+	int		 body_word[B_NSLOTS];
+	int		 w_rulenum, w_set, w_prob, w_action, w_arg;
+	int		 w_keep_state;
+};
+
+/* ---- name tables ------------------------------------------------------ */
+
+/* Keywords found by bsearch(): each table MUST stay sorted (strcmp). */
+enum kw_option {
+	KW_DIVERTED, KW_DIVERTED_LOOPBACK, KW_DIVERTED_OUTPUT, KW_DST_PORT,
+	KW_FRAG, KW_ICMPTYPES, KW_IN, KW_IPID, KW_IPLEN, KW_IPOPTIONS,
+	KW_IPTOS, KW_IPTTL, KW_KEEP_STATE, KW_NOT, KW_OUT, KW_PROTO, KW_RECV,
+	KW_SRC_PORT, KW_VIA, KW_XMIT,
+};
+
+struct keyword {
+	const char	*name;
+	int		 value;
+};
+
+/* Sorted by name: searched with bsearch(). */
+static const struct keyword option_kw[] = {
+	{ "diverted",		KW_DIVERTED },
+	{ "diverted-loopback",	KW_DIVERTED_LOOPBACK },
+	{ "diverted-output",	KW_DIVERTED_OUTPUT },
+	{ "dst-port",		KW_DST_PORT },
+	{ "frag",		KW_FRAG },
+	{ "fragment",		KW_FRAG },
+	{ "icmptype",		KW_ICMPTYPES },
+	{ "icmptypes",		KW_ICMPTYPES },
+	{ "in",			KW_IN },
+	{ "ipid",		KW_IPID },
+	{ "iplen",		KW_IPLEN },
+	{ "ipoptions",		KW_IPOPTIONS },
+	{ "ipopts",		KW_IPOPTIONS },
+	{ "iptos",		KW_IPTOS },
+	{ "ipttl",		KW_IPTTL },
+	{ "keep-state",		KW_KEEP_STATE },
+	{ "not",		KW_NOT },
+	{ "out",		KW_OUT },
+	{ "proto",		KW_PROTO },
+	{ "recv",		KW_RECV },
+	{ "src-port",		KW_SRC_PORT },
+	{ "via",		KW_VIA },
+	{ "xmit",		KW_XMIT },
+};
+
+/* Sorted by name: searched with bsearch(). */
+static const struct keyword action_kw[] = {
+	{ "accept",		IPFW_ACT_ALLOW },
+	{ "allow",		IPFW_ACT_ALLOW },
+	{ "call",		IPFW_ACT_CALL },
+	{ "check-state",	IPFW_ACT_CHECK_STATE },
+	{ "count",		IPFW_ACT_COUNT },
+	{ "deny",		IPFW_ACT_DENY },
+	{ "divert",		IPFW_ACT_DIVERT },
+	{ "drop",		IPFW_ACT_DENY },
+	{ "pass",		IPFW_ACT_ALLOW },
+	{ "permit",		IPFW_ACT_ALLOW },
+	{ "reass",		IPFW_ACT_REASS },
+	{ "reject",		IPFW_ACT_UNREACH },
+	{ "return",		IPFW_ACT_RETURN },
+	{ "skipto",		IPFW_ACT_SKIPTO },
+	{ "tee",		IPFW_ACT_TEE },
+	{ "unreach",		IPFW_ACT_UNREACH },
+};
+
+/* Sorted by name: searched with bsearch(). */
+static const struct keyword proto_kw[] = {
+	{ "ah",			51 },
+	{ "all",		0 },
+	{ "esp",		50 },
+	{ "gre",		47 },
+	{ "icmp",		1 },
+	{ "igmp",		2 },
+	{ "ip",			0 },
+	{ "ip4",		0 },
+	{ "ipv4",		0 },
+	{ "ipv6",		41 },
+	{ "ipv6-icmp",		58 },
+	{ "ospf",		89 },
+	{ "pim",		103 },
+	{ "sctp",		132 },
+	{ "tcp",		6 },
+	{ "udp",		17 },
+};
+
+/* Indexed by code: ICMP_UNREACH_* names as ipfw2.c's icmpcodes[]. */
+static const char *const unreach_names[] = {
+	"net", "host", "protocol", "port", "needfrag", "srcfail",
+	"net-unknown", "host-unknown", "isolated", "net-prohib",
+	"host-prohib", "tosnet", "toshost", "filter-prohib",
+	"host-precedence", "precedence-cutoff",
+};
+
+/* ipfw2.c's f_iptos[] order; congestion is the 6.x IPTOS_CE bit. */
+const struct ipfw_flag_name ipfw_iptos_names[] = {
+	{ "lowdelay",		0x10 },
+	{ "throughput",		0x08 },
+	{ "reliability",	0x04 },
+	{ "mincost",		0x02 },
+	{ "congestion",		0x01 },
+	{ NULL,			0 },
+};
+
+/* ipfw2.c's f_ipopts[] order, with the IP_FW_IPOPT_* bits. */
+const struct ipfw_flag_name ipfw_ipopt_names[] = {
+	{ "ssrr",		0x01 },
+	{ "lsrr",		0x02 },
+	{ "rr",			0x04 },
+	{ "ts",			0x08 },
+	{ NULL,			0 },
+};
+
+static int
+kw_cmp(const void *key, const void *elem)
+{
+	const struct keyword *kw = elem;
+
+	return (strcmp(key, kw->name));
+}
+
+static const struct keyword *
+kw_find(const struct keyword *table, size_t n, const char *word)
+{
+	return (bsearch(word, table, n, sizeof(table[0]), kw_cmp));
+}
+
+#define	KW_FIND(table, word)	kw_find((table), G_N_ELEMENTS(table), (word))
+
+static bool
+kw_sorted(const struct keyword *table, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(table[i - 1].name, table[i].name) >= 0)
+			return (false);
+	return (true);
+}
+
+bool
+ipfw_parse_tables_sorted(void)
+{
+	return (kw_sorted(option_kw, G_N_ELEMENTS(option_kw)) &&
+	    kw_sorted(action_kw, G_N_ELEMENTS(action_kw)) &&
+	    kw_sorted(proto_kw, G_N_ELEMENTS(proto_kw)));
+}
+
+const char *
+ipfw_proto_name(uint8_t proto)
+{
+	/* Canonical names only (the printer's side of the table). */
+	switch (proto) {
+	case 0:
+		return ("ip");
+	case 41:
+		return ("ipv6");
+	default:
+		break;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(proto_kw); i++)
+		if (proto_kw[i].value == proto && proto != 0)
+			return (proto_kw[i].name);
+	return (NULL);
+}
+
+const char *
+ipfw_unreach_name(uint32_t code)
+{
+	if (code < G_N_ELEMENTS(unreach_names))
+		return (unreach_names[code]);
+	return (NULL);
+}
+
+GQuark
+ipfw_error_quark(void)
+{
+	return (g_quark_from_static_string("ipfw-error-quark"));
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static bool G_GNUC_PRINTF(3, 4)
+fail(struct ipfw_pctx *ctx, int word, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	*ctx->bad_word = word;
+	g_set_error_literal(ctx->err, IPFW_ERROR, 0, msg);
+	g_free(msg);
+	return (false);
+}
+
+static const char *
+peek(const struct ipfw_pctx *ctx)
+{
+	return (ctx->i < ctx->argc ? ctx->argv[ctx->i] : NULL);
+}
+
+/* A decimal number of digits only; false if not one.  Values above
+ * UINT32_MAX saturate so that range errors can still name them. */
+static bool
+parse_number(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s == NULL || *s == '\0')
+		return (false);
+	for (; *s != '\0'; s++) {
+		if (!isdigit((unsigned char)*s))
+			return (false);
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > UINT32_MAX)
+			v = (uint64_t)UINT32_MAX + 1;
+	}
+	*out = v;
+	return (true);
+}
+
+/*
+ * N, N-M and comma lists of them, each within 0..max, as fill_newports()
+ * reads port lists (iplen, ipid and ipttl reuse it, as ipfw2.c does).
+ */
+static bool
+parse_ranges(struct ipfw_pctx *ctx, const char *word, uint32_t max,
+    uint16_t *first, uint16_t *n)
+{
+	gchar **items;
+	bool ok = true;
+	unsigned count = 0;
+
+	*first = (uint16_t)ctx->ranges->len;
+	items = g_strsplit(word, ",", -1);
+	for (size_t k = 0; ok && items[k] != NULL; k++) {
+		struct ipfw_range r;
+		uint64_t lo, hi;
+		char *dash = strchr(items[k], '-');
+
+		if (dash != NULL)
+			*dash = '\0';
+		ok = parse_number(items[k], &lo);
+		hi = lo;
+		if (ok && dash != NULL)
+			ok = parse_number(dash + 1, &hi);
+		if (!ok || lo > max || hi > max || lo > hi) {
+			ok = false;
+			break;
+		}
+		if (++count > IPFW_MAX_LIST) {
+			ok = false;
+			break;
+		}
+		r.lo = (uint16_t)lo;
+		r.hi = (uint16_t)hi;
+		g_array_append_val(ctx->ranges, r);
+	}
+	g_strfreev(items);
+	if (!ok || count == 0) {
+		g_array_set_size(ctx->ranges, *first);
+		return (false);
+	}
+	*n = (uint16_t)count;
+	return (true);
+}
+
+/* A word that can only be a port list (numbers, '-' and ','). */
+static bool
+looks_like_ports(const char *w)
+{
+	if (w == NULL || !isdigit((unsigned char)w[0]))
+		return (false);
+	return (strspn(w, "0123456789-,") == strlen(w));
+}
+
+/* ---- addresses ---------------------------------------------------------- */
+
+static bool
+parse_one_addr(const char *s, struct ipfw_addr *a, bool *is_any)
+{
+	char buf[64];
+	char *sep;
+	struct in_addr in;
+	uint32_t mask = 0xffffffffu;
+
+	if (strlen(s) >= sizeof(buf) || *s == '\0')
+		return (false);
+	strcpy(buf, s);
+	sep = strpbrk(buf, "/:");
+	if (sep != NULL) {
+		char kind = *sep;
+
+		*sep++ = '\0';
+		if (kind == '/') {
+			uint64_t plen;
+
+			if (!parse_number(sep, &plen) || plen > 32)
+				return (false);
+			mask = plen == 0 ? 0 :
+			    (uint32_t)(0xffffffffu << (32 - plen));
+		} else {
+			if (inet_pton(AF_INET, sep, &in) != 1)
+				return (false);
+			mask = ntohl(in.s_addr);
+		}
+	}
+	if (inet_pton(AF_INET, buf, &in) != 1)
+		return (false);
+	/* fill_ip() masks the base address with the mask. */
+	a->mask = mask;
+	a->addr = ntohl(in.s_addr) & mask;
+	*is_any = mask == 0;
+	return (true);
+}
+
+/*
+ * any | me | A | A/PLEN | A:MASK | A,B,... | { A, B/24 } (the braces may be
+ * separate words or glued to the addresses).  Fills slot with the option,
+ * or leaves it absent for `any`.
+ */
+static bool
+parse_addr(struct ipfw_pctx *ctx, enum body_slot slot, bool negate,
+    int not_word)
+{
+	const char *w = peek(ctx);
+	int start = ctx->i;
+	GString *list;
+	gchar **items;
+	struct ipfw_opt o;
+	unsigned count = 0;
+	bool is_src = slot == B_SRC;
+	bool ok = true;
+
+	if (w == NULL)
+		return (fail(ctx, ctx->argc, "missing %s address",
+		    is_src ? "source" : "destination"));
+	memset(&o, 0, sizeof(o));
+	o.negate = negate;
+	if (strcmp(w, "any") == 0) {
+		ctx->i++;
+		if (negate)
+			return (fail(ctx, not_word, "not any never matches"));
+		return (true);
+	}
+	if (strcmp(w, "me") == 0) {
+		ctx->i++;
+		o.op = is_src ? IPFW_O_SRC_ME : IPFW_O_DST_ME;
+		ctx->body[slot] = o;
+		ctx->has_body[slot] = true;
+		ctx->body_word[slot] = start;
+		return (true);
+	}
+	if (strpbrk(w, "{,") == NULL) {
+		/* A lone A/0 is `any`: fill_ip() turns it into no test. */
+		struct ipfw_addr a;
+		bool is_any = false;
+
+		if (parse_one_addr(w, &a, &is_any) && is_any) {
+			ctx->i++;
+			if (negate)
+				return (fail(ctx, not_word,
+				    "not any never matches"));
+			return (true);
+		}
+	}
+	list = g_string_new(NULL);
+	if (w[0] == '{') {
+		/* Gather words up to the one that closes the brace. */
+		bool closed = false;
+
+		while (ctx->i < ctx->argc) {
+			const char *x = ctx->argv[ctx->i++];
+			size_t len = strlen(x);
+
+			g_string_append(list, x);
+			g_string_append_c(list, ',');
+			if (len > 0 && x[len - 1] == '}') {
+				closed = true;
+				break;
+			}
+		}
+		if (!closed) {
+			g_string_free(list, TRUE);
+			return (fail(ctx, ctx->argc,
+			    "missing '}' closing the address list at '%s'", w));
+		}
+		g_strdelimit(list->str, "{}", ',');
+	} else {
+		g_string_append(list, w);
+		ctx->i++;
+	}
+	o.op = is_src ? IPFW_O_SRC_ADDR : IPFW_O_DST_ADDR;
+	o.first = (uint16_t)ctx->addrs->len;
+	items = g_strsplit(list->str, ",", -1);
+	for (size_t k = 0; ok && items[k] != NULL; k++) {
+		struct ipfw_addr a;
+		bool is_any;
+		char *item = g_strstrip(items[k]);
+
+		if (*item == '\0')
+			continue;
+		if (!parse_one_addr(item, &a, &is_any)) {
+			ok = fail(ctx, start, "bad %s address '%s'",
+			    is_src ? "source" : "destination", item);
+			break;
+		}
+		if (is_any) {
+			ok = fail(ctx, start, "'%s' (any) inside an address "
+			    "list", item);
+			break;
+		}
+		if (++count > IPFW_MAX_LIST) {
+			ok = fail(ctx, start, "address list too long "
+			    "(at most %d entries)", IPFW_MAX_LIST);
+			break;
+		}
+		g_array_append_val(ctx->addrs, a);
+	}
+	g_strfreev(items);
+	g_string_free(list, TRUE);
+	if (!ok)
+		return (false);
+	if (count == 0)
+		return (fail(ctx, start, "empty address list"));
+	o.n = (uint16_t)count;
+	ctx->body[slot] = o;
+	ctx->has_body[slot] = true;
+	ctx->body_word[slot] = start;
+	return (true);
+}
+
+/* ---- the rule body ------------------------------------------------------ */
+
+static bool
+parse_proto_word(const char *w, uint32_t *proto)
+{
+	const struct keyword *kw;
+	uint64_t v;
+
+	if ((kw = KW_FIND(proto_kw, w)) != NULL) {
+		*proto = (uint32_t)kw->value;
+		return (true);
+	}
+	if (parse_number(w, &v) && v >= 1 && v <= 255) {
+		*proto = (uint32_t)v;
+		return (true);
+	}
+	return (false);
+}
+
+static void
+set_proto(struct ipfw_pctx *ctx, uint32_t proto, bool negate, int word)
+{
+	struct ipfw_opt o;
+
+	/* `ip` (protocol 0) matches everything: no option, as add_proto(). */
+	if (proto == 0 && !negate)
+		return;
+	memset(&o, 0, sizeof(o));
+	o.op = IPFW_O_PROTO;
+	o.negate = negate;
+	o.u.val = proto;
+	ctx->body[B_PROTO] = o;
+	ctx->has_body[B_PROTO] = true;
+	ctx->body_word[B_PROTO] = word;
+}
+
+static bool
+parse_ports(struct ipfw_pctx *ctx, enum body_slot slot, bool negate,
+    const char *what)
+{
+	const char *w = peek(ctx);
+	struct ipfw_opt o;
+
+	if (w == NULL)
+		return (fail(ctx, ctx->argc, "missing %s", what));
+	if (ctx->has_body[slot])
+		return (fail(ctx, ctx->i, "%s given twice at '%s'", what, w));
+	memset(&o, 0, sizeof(o));
+	if (strcmp(w, "any") == 0) {
+		ctx->i++;
+		return (true);
+	}
+	o.op = slot == B_SPORT ? IPFW_O_SRC_PORT : IPFW_O_DST_PORT;
+	o.negate = negate;
+	if (!parse_ranges(ctx, w, 65535, &o.first, &o.n))
+		return (fail(ctx, ctx->i, "invalid %s '%s'", what, w));
+	ctx->body[slot] = o;
+	ctx->has_body[slot] = true;
+	ctx->body_word[slot] = ctx->i;
+	ctx->i++;
+	return (true);
+}
+
+/* Optional `[not] PORTS` after an address. */
+static bool
+parse_opt_ports(struct ipfw_pctx *ctx, enum body_slot slot)
+{
+	const char *w = peek(ctx);
+	bool negate = false;
+
+	if (w != NULL && strcmp(w, "not") == 0 && ctx->i + 1 < ctx->argc &&
+	    looks_like_ports(ctx->argv[ctx->i + 1])) {
+		negate = true;
+		ctx->i++;
+		w = peek(ctx);
+	}
+	if (!negate && w != NULL && strcmp(w, "any") == 0) {
+		/* compile_rule(): `any` as ports is no test. */
+		ctx->i++;
+		return (true);
+	}
+	if (!looks_like_ports(w))
+		return (true);
+	return (parse_ports(ctx, slot, negate,
+	    slot == B_SPORT ? "source ports" : "destination ports"));
+}
+
+static bool
+parse_flags(const char *word, const struct ipfw_flag_name *names,
+    bool numbers, uint8_t *set, uint8_t *clear)
+{
+	gchar **items = g_strsplit(word, ",", -1);
+	bool ok = items[0] != NULL;
+
+	*set = *clear = 0;
+	for (size_t k = 0; ok && items[k] != NULL; k++) {
+		const char *p = items[k];
+		uint8_t *which = set;
+		uint64_t v;
+		bool found = false;
+
+		if (*p == '!') {
+			which = clear;
+			p++;
+		}
+		for (size_t j = 0; names[j].name != NULL; j++) {
+			if (strcmp(p, names[j].name) == 0) {
+				*which |= names[j].bit;
+				found = true;
+			}
+		}
+		if (!found && numbers && parse_number(p, &v) && v <= 255) {
+			*which |= (uint8_t)v;
+			found = true;
+		}
+		ok = found;
+	}
+	g_strfreev(items);
+	return (ok);
+}
+
+static bool
+parse_icmptypes(const char *word, uint32_t *bits, const char **why)
+{
+	gchar **items = g_strsplit(word, ",", -1);
+	bool ok = items[0] != NULL;
+
+	*why = "invalid ICMP type";
+	*bits = 0;
+	for (size_t k = 0; ok && items[k] != NULL; k++) {
+		uint64_t v;
+
+		if (!parse_number(items[k], &v)) {
+			ok = false;
+		} else if (v > 31) {
+			/* fill_icmptypes(): a 32-bit map of types. */
+			*why = "ICMP type out of range";
+			ok = false;
+		} else {
+			*bits |= 1u << v;
+		}
+	}
+	g_strfreev(items);
+	return (ok);
+}
+
+static void
+add_opt(struct ipfw_pctx *ctx, const struct ipfw_opt *o, int word)
+{
+	g_array_append_val(ctx->opts, *o);
+	g_array_append_val(ctx->opt_words, word);
+}
+
+static bool
+parse_iface(struct ipfw_pctx *ctx, enum ipfw_op op, bool negate, int kw_word)
+{
+	const char *w = peek(ctx);
+	struct ipfw_opt o;
+
+	if (w == NULL)
+		return (fail(ctx, ctx->argc, "recv, xmit, via require "
+		    "interface name after '%s'", ctx->argv[kw_word]));
+	ctx->i++;
+	if (strcmp(w, "any") == 0)
+		return (true);	/* fill_iface(): `any` is no test at all */
+	if (isdigit((unsigned char)w[0]))
+		return (fail(ctx, ctx->i - 1, "interface addresses are not "
+		    "supported: '%s'", w));
+	if (strlen(w) >= IPFW_IFNAMSIZ)
+		return (fail(ctx, ctx->i - 1, "interface name '%s' too long",
+		    w));
+	memset(&o, 0, sizeof(o));
+	o.op = (uint8_t)op;
+	o.negate = negate;
+	strcpy(o.u.ifname, w);
+	add_opt(ctx, &o, kw_word);
+	return (true);
+}
+
+static bool
+parse_values(struct ipfw_pctx *ctx, enum ipfw_op op, bool negate,
+    int kw_word, uint32_t max)
+{
+	const char *w = peek(ctx);
+	const char *name = ctx->argv[kw_word];
+	struct ipfw_opt o;
+
+	if (w == NULL)
+		return (fail(ctx, ctx->argc, "missing value after '%s'",
+		    name));
+	memset(&o, 0, sizeof(o));
+	o.op = (uint8_t)op;
+	o.negate = negate;
+	if (!parse_ranges(ctx, w, max, &o.first, &o.n))
+		return (fail(ctx, ctx->i, "invalid %s '%s'", name, w));
+	ctx->i++;
+	add_opt(ctx, &o, kw_word);
+	return (true);
+}
+
+static bool
+parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
+{
+	const char *w = peek(ctx);
+	const struct keyword *kw = KW_FIND(option_kw, w);
+	int word = ctx->i;
+	struct ipfw_opt o;
+	const char *v;
+	uint32_t proto;
+
+	if (kw == NULL)
+		return (fail(ctx, word, "unknown option '%s'", w));
+	ctx->i++;
+	memset(&o, 0, sizeof(o));
+	o.negate = negate;
+	switch ((enum kw_option)kw->value) {
+	case KW_NOT:
+		if (negate)
+			return (fail(ctx, word, "double \"not\" not allowed"));
+		if (peek(ctx) == NULL)
+			return (fail(ctx, ctx->argc, "missing option after "
+			    "'not'"));
+		return (parse_option(ctx, true, word));
+	case KW_IN:
+	case KW_OUT:
+		/* `out` is `not in` (compile_rule() toggles F_NOT). */
+		o.op = IPFW_O_IN;
+		o.negate = negate != (kw->value == KW_OUT);
+		add_opt(ctx, &o, word);
+		return (true);
+	case KW_VIA:
+		return (parse_iface(ctx, IPFW_O_VIA, negate, word));
+	case KW_RECV:
+		return (parse_iface(ctx, IPFW_O_RECV, negate, word));
+	case KW_XMIT:
+		return (parse_iface(ctx, IPFW_O_XMIT, negate, word));
+	case KW_FRAG:
+		o.op = IPFW_O_FRAG;
+		add_opt(ctx, &o, word);
+		return (true);
+	case KW_IPOPTIONS:
+		/* A flag spec is optional here: bare means "has options". */
+		o.op = IPFW_O_IPOPT;
+		v = peek(ctx);
+		if (v != NULL && parse_flags(v, ipfw_ipopt_names, false,
+		    &o.u.flags.set, &o.u.flags.clear))
+			ctx->i++;
+		else
+			o.u.flags.set = o.u.flags.clear = 0;
+		add_opt(ctx, &o, word);
+		return (true);
+	case KW_IPTOS:
+		o.op = IPFW_O_IPTOS;
+		v = peek(ctx);
+		if (v == NULL)
+			return (fail(ctx, ctx->argc, "missing argument for "
+			    "iptos"));
+		if (!parse_flags(v, ipfw_iptos_names, true, &o.u.flags.set,
+		    &o.u.flags.clear))
+			return (fail(ctx, ctx->i, "invalid iptos '%s'", v));
+		ctx->i++;
+		add_opt(ctx, &o, word);
+		return (true);
+	case KW_IPLEN:
+		return (parse_values(ctx, IPFW_O_IPLEN, negate, word, 65535));
+	case KW_IPID:
+		return (parse_values(ctx, IPFW_O_IPID, negate, word, 65535));
+	case KW_IPTTL:
+		return (parse_values(ctx, IPFW_O_IPTTL, negate, word, 255));
+	case KW_ICMPTYPES: {
+		const char *why;
+
+		o.op = IPFW_O_ICMPTYPE;
+		v = peek(ctx);
+		if (v == NULL)
+			return (fail(ctx, ctx->argc, "icmptypes requires list "
+			    "of types"));
+		if (!parse_icmptypes(v, &o.u.val, &why))
+			return (fail(ctx, ctx->i, "%s '%s'", why, v));
+		ctx->i++;
+		add_opt(ctx, &o, word);
+		return (true);
+	}
+	case KW_KEEP_STATE:
+		if (negate)
+			return (fail(ctx, not_word, "'not' cannot apply to "
+			    "keep-state"));
+		if (ctx->rule->keep_state)
+			return (fail(ctx, word, "keep-state given twice"));
+		ctx->rule->keep_state = true;
+		ctx->w_keep_state = word;
+		return (true);
+	case KW_DIVERTED:
+	case KW_DIVERTED_LOOPBACK:
+	case KW_DIVERTED_OUTPUT:
+		/* The O_DIVERTED argument of compile_rule(). */
+		o.op = IPFW_O_DIVERTED;
+		o.u.val = kw->value == KW_DIVERTED ? 3 :
+		    kw->value == KW_DIVERTED_LOOPBACK ? 1 : 2;
+		add_opt(ctx, &o, word);
+		return (true);
+	case KW_SRC_PORT:
+		return (parse_ports(ctx, B_SPORT, negate, "source ports"));
+	case KW_DST_PORT:
+		return (parse_ports(ctx, B_DPORT, negate, "destination ports"));
+	case KW_PROTO:
+		v = peek(ctx);
+		if (v == NULL)
+			return (fail(ctx, ctx->argc, "missing protocol"));
+		if (!parse_proto_word(v, &proto))
+			return (fail(ctx, ctx->i, "invalid protocol '%s'", v));
+		if (ctx->has_body[B_PROTO])
+			return (fail(ctx, word, "protocol already given"));
+		set_proto(ctx, proto, negate, ctx->i);
+		ctx->i++;
+		return (true);
+	}
+	return (fail(ctx, word, "unknown option '%s'", w));
+}
+
+/* [not] PROTO from [not] SRC [[not] PORTS] to [not] DST [[not] PORTS] ... */
+static bool
+parse_body(struct ipfw_pctx *ctx)
+{
+	const char *w;
+	bool negate;
+	int not_word = -1;
+	uint32_t proto;
+
+	negate = false;
+	if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
+		negate = true;
+		not_word = ctx->i++;
+	}
+	if ((w = peek(ctx)) == NULL)
+		return (fail(ctx, ctx->argc, "missing protocol"));
+	if (!parse_proto_word(w, &proto))
+		return (fail(ctx, ctx->i, "invalid protocol '%s'", w));
+	set_proto(ctx, proto, negate, ctx->i);
+	ctx->i++;
+
+	if ((w = peek(ctx)) == NULL || strcmp(w, "from") != 0)
+		return (fail(ctx, ctx->i, "missing 'from'%s%s%s",
+		    w != NULL ? " at '" : "", w != NULL ? w : "",
+		    w != NULL ? "'" : ""));
+	ctx->i++;
+	negate = false;
+	if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
+		negate = true;
+		not_word = ctx->i++;
+	}
+	if (!parse_addr(ctx, B_SRC, negate, not_word))
+		return (false);
+	if (!parse_opt_ports(ctx, B_SPORT))
+		return (false);
+
+	if ((w = peek(ctx)) == NULL || strcmp(w, "to") != 0)
+		return (fail(ctx, ctx->i, "missing 'to'%s%s%s",
+		    w != NULL ? " at '" : "", w != NULL ? w : "",
+		    w != NULL ? "'" : ""));
+	ctx->i++;
+	negate = false;
+	if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
+		negate = true;
+		not_word = ctx->i++;
+	}
+	if (!parse_addr(ctx, B_DST, negate, not_word))
+		return (false);
+	if (!parse_opt_ports(ctx, B_DPORT))
+		return (false);
+
+	while (peek(ctx) != NULL)
+		if (!parse_option(ctx, false, -1))
+			return (false);
+	return (true);
+}
+
+/* ---- the action ----------------------------------------------------------- */
+
+static bool
+parse_action(struct ipfw_pctx *ctx)
+{
+	const char *w = peek(ctx);
+	const struct keyword *kw;
+	const char *a;
+	uint64_t v;
+
+	if (w == NULL)
+		return (fail(ctx, ctx->argc, "missing action"));
+	if ((kw = KW_FIND(action_kw, w)) == NULL)
+		return (fail(ctx, ctx->i, "unknown action '%s'", w));
+	ctx->w_action = ctx->i++;
+	ctx->rule->action = (enum ipfw_act)kw->value;
+	switch (ctx->rule->action) {
+	case IPFW_ACT_UNREACH:
+		if (strcmp(w, "reject") == 0) {
+			ctx->rule->arg = 1;	/* ICMP_UNREACH_HOST */
+			return (true);
+		}
+		if ((a = peek(ctx)) == NULL)
+			return (fail(ctx, ctx->argc, "missing code after "
+			    "'unreach'"));
+		ctx->w_arg = ctx->i++;
+		if (parse_number(a, &v) && v <= 255) {
+			ctx->rule->arg = (uint32_t)v;
+			return (true);
+		}
+		for (uint32_t c = 0; c < G_N_ELEMENTS(unreach_names); c++) {
+			if (strcmp(a, unreach_names[c]) == 0) {
+				ctx->rule->arg = c;
+				return (true);
+			}
+		}
+		return (fail(ctx, ctx->w_arg, "unknown ICMP unreachable code "
+		    "'%s'", a));
+	case IPFW_ACT_DIVERT:
+	case IPFW_ACT_TEE:
+		if ((a = peek(ctx)) == NULL)
+			return (fail(ctx, ctx->argc, "missing port after "
+			    "'%s'", w));
+		ctx->w_arg = ctx->i++;
+		if (strcmp(a, "natd") == 0) {
+			ctx->rule->arg = NATD_PORT;
+			return (true);
+		}
+		if (!parse_number(a, &v))
+			return (fail(ctx, ctx->w_arg, "illegal %s port '%s'",
+			    w, a));
+		ctx->rule->arg = (uint32_t)v;
+		return (true);
+	case IPFW_ACT_SKIPTO:
+	case IPFW_ACT_CALL:
+		if ((a = peek(ctx)) == NULL)
+			return (fail(ctx, ctx->argc, "missing rule number "
+			    "after '%s'", w));
+		ctx->w_arg = ctx->i++;
+		if (!parse_number(a, &v))
+			return (fail(ctx, ctx->w_arg, "illegal argument for "
+			    "%s '%s'", w, a));
+		ctx->rule->arg = (uint32_t)v;
+		return (true);
+	default:
+		return (true);
+	}
+}
+
+/* Lay the body and the options out in one array, body first. */
+static void
+finish_rule(struct ipfw_pctx *ctx, GArray *words)
+{
+	struct ipfw_rule *r = ctx->rule;
+	GArray *all = g_array_new(FALSE, TRUE, sizeof(struct ipfw_opt));
+
+	for (int s = 0; s < B_NSLOTS; s++) {
+		if (!ctx->has_body[s])
+			continue;
+		g_array_append_val(all, ctx->body[s]);
+		g_array_append_val(words, ctx->body_word[s]);
+	}
+	g_array_append_vals(all, ctx->opts->data, ctx->opts->len);
+	g_array_append_vals(words, ctx->opt_words->data, ctx->opt_words->len);
+	r->n_opts = all->len;
+	r->opts = (struct ipfw_opt *)(void *)g_array_free(all, FALSE);
+	r->n_addrs = ctx->addrs->len;
+	r->addrs = (struct ipfw_addr *)(void *)g_array_free(ctx->addrs, FALSE);
+	r->n_ranges = ctx->ranges->len;
+	r->ranges = (struct ipfw_range *)(void *)g_array_free(ctx->ranges,
+	    FALSE);
+	ctx->addrs = ctx->ranges = NULL;
+}
+
+static int
+check_field_word(const struct ipfw_pctx *ctx, GArray *words, int field)
+{
+	int w = -1;
+
+	switch (field) {
+	case IPFW_CK_RULENUM:
+		w = ctx->w_rulenum;
+		break;
+	case IPFW_CK_SET:
+		w = ctx->w_set;
+		break;
+	case IPFW_CK_PROB:
+		w = ctx->w_prob;
+		break;
+	case IPFW_CK_ACTION:
+		w = ctx->w_action;
+		break;
+	case IPFW_CK_ARG:
+		w = ctx->w_arg >= 0 ? ctx->w_arg : ctx->w_action;
+		break;
+	case IPFW_CK_KEEP_STATE:
+		w = ctx->w_keep_state;
+		break;
+	default:
+		if (field >= IPFW_CK_OPT &&
+		    (unsigned)(field - IPFW_CK_OPT) < words->len)
+			w = g_array_index(words, int, field - IPFW_CK_OPT);
+		break;
+	}
+	return (w >= 0 ? w : ctx->w_action);
+}
+
+/* add [NUM] [set N] [prob P] ACTION [log] BODY; ctx->i is after "add". */
+static struct ipfw_rule *
+parse_add(struct ipfw_pctx *ctx)
+{
+	struct ipfw_rule *r = ipfw_rule_new();
+	const char *w;
+	uint64_t v;
+	bool ok = false;
+	GArray *words = g_array_new(FALSE, FALSE, sizeof(int));
+	int field;
+
+	ctx->rule = r;
+	ctx->addrs = g_array_new(FALSE, TRUE, sizeof(struct ipfw_addr));
+	ctx->ranges = g_array_new(FALSE, TRUE, sizeof(struct ipfw_range));
+	ctx->opts = g_array_new(FALSE, TRUE, sizeof(struct ipfw_opt));
+	ctx->opt_words = g_array_new(FALSE, FALSE, sizeof(int));
+	ctx->w_rulenum = ctx->w_set = ctx->w_prob = ctx->w_action = -1;
+	ctx->w_arg = ctx->w_keep_state = -1;
+
+	if ((w = peek(ctx)) != NULL && isdigit((unsigned char)w[0])) {
+		if (!parse_number(w, &v)) {
+			fail(ctx, ctx->i, "invalid rule number '%s'", w);
+			goto out;
+		}
+		if (v > UINT32_MAX) {
+			fail(ctx, ctx->i, "rule number %s out of range "
+			    "1..%u", w, IPFW_MAX_RULENUM);
+			goto out;
+		}
+		r->rulenum = (uint32_t)v;
+		ctx->w_rulenum = ctx->i++;
+	}
+	if ((w = peek(ctx)) != NULL && strcmp(w, "set") == 0) {
+		ctx->w_set = ++ctx->i;
+		if ((w = peek(ctx)) == NULL) {
+			fail(ctx, ctx->argc, "missing set number after 'set'");
+			goto out;
+		}
+		if (!parse_number(w, &v)) {
+			fail(ctx, ctx->i, "illegal set '%s'", w);
+			goto out;
+		}
+		r->set = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		ctx->i++;
+	}
+	if ((w = peek(ctx)) != NULL && strcmp(w, "prob") == 0) {
+		char *end;
+
+		ctx->w_prob = ++ctx->i;
+		if ((w = peek(ctx)) == NULL) {
+			fail(ctx, ctx->argc, "missing probability after "
+			    "'prob'");
+			goto out;
+		}
+		errno = 0;
+		r->prob = g_ascii_strtod(w, &end);
+		if (end == w || *end != '\0' || errno != 0) {
+			fail(ctx, ctx->i, "illegal match prob. '%s'", w);
+			goto out;
+		}
+		if (r->prob > 0 && r->prob <= 1)
+			r->prob_x = (uint32_t)(r->prob * IPFW_PROB_SCALE);
+		ctx->i++;
+	}
+	if (!parse_action(ctx))
+		goto out;
+	if ((w = peek(ctx)) != NULL && strcmp(w, "log") == 0) {
+		r->log = true;
+		ctx->i++;
+	}
+	/* check-state has no body in ipfw(8); one given here is matched. */
+	if (r->action != IPFW_ACT_CHECK_STATE || peek(ctx) != NULL)
+		if (!parse_body(ctx))
+			goto out;
+	finish_rule(ctx, words);
+	if (!ipfw_rule_check(r, &field, ctx->err)) {
+		*ctx->bad_word = check_field_word(ctx, words, field);
+		goto out;
+	}
+	ok = true;
+out:
+	if (ctx->addrs != NULL)
+		g_array_free(ctx->addrs, TRUE);
+	if (ctx->ranges != NULL)
+		g_array_free(ctx->ranges, TRUE);
+	g_array_free(ctx->opts, TRUE);
+	g_array_free(ctx->opt_words, TRUE);
+	g_array_free(words, TRUE);
+	if (!ok) {
+		ipfw_rule_free(r);
+		return (NULL);
+	}
+	return (r);
+}
+
+/* NUM... for delete (at least one) and zero. */
+static bool
+parse_nums(struct ipfw_pctx *ctx, struct ipfw_cmd *cmd, bool need_one)
+{
+	const char *cmdword = ctx->argv[ctx->i - 1];
+	GArray *nums = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	if (need_one && peek(ctx) == NULL) {
+		g_array_free(nums, TRUE);
+		return (fail(ctx, ctx->argc, "missing rule number after "
+		    "'%s'", cmdword));
+	}
+	for (const char *w; (w = peek(ctx)) != NULL; ctx->i++) {
+		uint64_t v;
+		uint32_t n;
+
+		if (!parse_number(w, &v)) {
+			g_array_free(nums, TRUE);
+			return (fail(ctx, ctx->i, "invalid rule number '%s'",
+			    w));
+		}
+		if (v > IPFW_DEFAULT_RULE) {
+			g_array_free(nums, TRUE);
+			return (fail(ctx, ctx->i, "rule number %s out of "
+			    "range 0..%u", w, IPFW_DEFAULT_RULE));
+		}
+		n = (uint32_t)v;
+		g_array_append_val(nums, n);
+	}
+	cmd->n_nums = nums->len;
+	cmd->nums = (uint32_t *)(void *)g_array_free(nums, FALSE);
+	return (true);
+}
+
+struct ipfw_cmd *
+ipfw_cmd_parse(int argc, char *const argv[], int *bad_word, GError **err)
+{
+	struct ipfw_pctx ctx;
+	struct ipfw_cmd *cmd;
+	const char *w;
+	int dummy;
+	bool ok = true;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.argc = argc;
+	ctx.argv = argv;
+	ctx.bad_word = bad_word != NULL ? bad_word : &dummy;
+	ctx.err = err;
+	cmd = g_new0(struct ipfw_cmd, 1);
+
+	/* Flags before the command: -q (quiet), -f (force: no question). */
+	while ((w = peek(&ctx)) != NULL && w[0] == '-' && w[1] != '\0') {
+		for (const char *p = w + 1; ok && *p != '\0'; p++) {
+			if (*p == 'q')
+				cmd->quiet = true;
+			else if (*p != 'f')
+				ok = fail(&ctx, ctx.i, "unknown flag '-%c' in "
+				    "'%s'", *p, w);
+		}
+		if (!ok)
+			goto bad;
+		ctx.i++;
+	}
+	if ((w = peek(&ctx)) == NULL) {
+		fail(&ctx, argc, "missing command");
+		goto bad;
+	}
+	ctx.i++;
+	if (strcmp(w, "add") == 0) {
+		cmd->kind = IPFW_CMD_ADD;
+		if ((cmd->rule = parse_add(&ctx)) == NULL)
+			goto bad;
+		return (cmd);
+	} else if (strcmp(w, "delete") == 0) {
+		cmd->kind = IPFW_CMD_DELETE;
+		ok = parse_nums(&ctx, cmd, true);
+	} else if (strcmp(w, "zero") == 0) {
+		cmd->kind = IPFW_CMD_ZERO;
+		ok = parse_nums(&ctx, cmd, false);
+	} else if (strcmp(w, "flush") == 0) {
+		cmd->kind = IPFW_CMD_FLUSH;
+	} else if (strcmp(w, "show") == 0) {
+		cmd->kind = IPFW_CMD_SHOW;
+	} else if (strcmp(w, "list") == 0) {
+		cmd->kind = IPFW_CMD_LIST;
+	} else {
+		fail(&ctx, ctx.i - 1, "unknown command '%s'", w);
+		goto bad;
+	}
+	if (!ok)
+		goto bad;
+	if ((w = peek(&ctx)) != NULL) {
+		fail(&ctx, ctx.i, "unexpected word '%s'", w);
+		goto bad;
+	}
+	return (cmd);
+bad:
+	ipfw_cmd_free(cmd);
+	return (NULL);
+}
+
+void
+ipfw_cmd_free(struct ipfw_cmd *cmd)
+{
+	if (cmd == NULL)
+		return;
+	ipfw_rule_free(cmd->rule);
+	g_free(cmd->nums);
+	g_free(cmd);
+}
+
+bool
+ipfw_cmd_uses_divert(const struct ipfw_cmd *cmd)
+{
+	return (cmd != NULL && cmd->kind == IPFW_CMD_ADD &&
+	    cmd->rule != NULL && (cmd->rule->action == IPFW_ACT_DIVERT ||
+	    cmd->rule->action == IPFW_ACT_TEE));
+}

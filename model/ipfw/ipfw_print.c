@@ -1,0 +1,349 @@
+/*
+ * Rules back into text, in the format of sbin/ipfw/ipfw2.c's
+ * show_ipfw() (6.x) / show_static_rule(): "%05u " rule number, counter
+ * columns as pr_u64() pads them to widths measured over the whole
+ * listing (ipfw_list()), then `prob`, the action, `log`, and the body
+ * with ports after their address and keep-state last.
+ */
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "ipfw/ipfw.h"
+#include "ipfw/ipfw_chain.h"
+#include "ipfw/ipfw_parse.h"
+#include "ipfw/ipfw_print.h"
+#include "ipfw/ipfw_rule.h"
+
+int
+ipfw_u64_width(uint64_t v)
+{
+	return (snprintf(NULL, 0, "%llu", (unsigned long long)v));
+}
+
+/* contigmask(): leading one bits of a contiguous mask, or -1. */
+static int
+contigmask(uint32_t mask)
+{
+	int n = 0;
+
+	while (n < 32 && (mask & (0x80000000u >> n)) != 0)
+		n++;
+	if (n < 32 && (mask & (0xffffffffu >> n)) != 0)
+		return (-1);
+	return (n);
+}
+
+static void
+print_dotted(GString *out, uint32_t a)
+{
+	g_string_append_printf(out, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+	    (a >> 8) & 0xff, a & 0xff);
+}
+
+/* print_ip(): " [not ]" then me, or the list A[/len|:mask],... */
+static void
+print_addr(const struct ipfw_rule *r, const struct ipfw_opt *o, GString *out)
+{
+	g_string_append(out, o != NULL && o->negate ? " not " : " ");
+	if (o == NULL) {
+		g_string_append(out, "any");
+		return;
+	}
+	if (o->op == IPFW_O_SRC_ME || o->op == IPFW_O_DST_ME) {
+		g_string_append(out, "me");
+		return;
+	}
+	for (unsigned k = 0; k < o->n; k++) {
+		const struct ipfw_addr *a = &r->addrs[o->first + k];
+		int mb = contigmask(a->mask);
+
+		if (k > 0)
+			g_string_append_c(out, ',');
+		print_dotted(out, a->addr);
+		if (mb < 0) {
+			g_string_append_c(out, ':');
+			print_dotted(out, a->mask);
+		} else if (mb < 32) {
+			g_string_append_printf(out, "/%d", mb);
+		}
+	}
+}
+
+/* print_newports(): lo or lo-hi, comma separated. */
+static void
+print_ranges(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    GString *out)
+{
+	for (unsigned k = 0; k < o->n; k++) {
+		const struct ipfw_range *x = &r->ranges[o->first + k];
+
+		g_string_append_printf(out, "%s%u", k > 0 ? "," : "", x->lo);
+		if (x->hi != x->lo)
+			g_string_append_printf(out, "-%u", x->hi);
+	}
+}
+
+/* print_flags(): names in table order, "!" for cleared ones; bits with no
+ * name follow as numbers. */
+static void
+print_flags(const char *name, const struct ipfw_opt *o,
+    const struct ipfw_flag_name *names, GString *out)
+{
+	uint8_t set = o->u.flags.set, clear = o->u.flags.clear;
+	const char *comma = "";
+
+	g_string_append_printf(out, " %s", name);
+	if (set == 0 && clear == 0)
+		return;
+	g_string_append_c(out, ' ');
+	for (size_t i = 0; names[i].name != NULL; i++) {
+		if ((set & names[i].bit) != 0) {
+			set &= (uint8_t)~names[i].bit;
+			g_string_append_printf(out, "%s%s", comma,
+			    names[i].name);
+			comma = ",";
+		}
+		if ((clear & names[i].bit) != 0) {
+			clear &= (uint8_t)~names[i].bit;
+			g_string_append_printf(out, "%s!%s", comma,
+			    names[i].name);
+			comma = ",";
+		}
+	}
+	if (set != 0) {
+		g_string_append_printf(out, "%s%u", comma, set);
+		comma = ",";
+	}
+	if (clear != 0)
+		g_string_append_printf(out, "%s!%u", comma, clear);
+}
+
+static void
+print_option(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    GString *out)
+{
+	static const char *const ifkw[] = {
+		[IPFW_O_RECV] = "recv", [IPFW_O_XMIT] = "xmit",
+		[IPFW_O_VIA] = "via",
+	};
+	static const char *const valkw[] = {
+		[IPFW_O_IPLEN] = "iplen", [IPFW_O_IPID] = "ipid",
+		[IPFW_O_IPTTL] = "ipttl",
+	};
+
+	if (o->op == IPFW_O_IN) {
+		/* O_IN with F_NOT prints as `out`. */
+		g_string_append(out, o->negate ? " out" : " in");
+		return;
+	}
+	if (o->negate)
+		g_string_append(out, " not");
+	switch (o->op) {
+	case IPFW_O_RECV:
+	case IPFW_O_XMIT:
+	case IPFW_O_VIA:
+		g_string_append_printf(out, " %s %s", ifkw[o->op],
+		    o->u.ifname);
+		break;
+	case IPFW_O_FRAG:
+		g_string_append(out, " frag");
+		break;
+	case IPFW_O_IPOPT:
+		print_flags("ipoptions", o, ipfw_ipopt_names, out);
+		break;
+	case IPFW_O_IPTOS:
+		print_flags("iptos", o, ipfw_iptos_names, out);
+		break;
+	case IPFW_O_IPLEN:
+	case IPFW_O_IPID:
+	case IPFW_O_IPTTL:
+		g_string_append_printf(out, " %s ", valkw[o->op]);
+		print_ranges(r, o, out);
+		break;
+	case IPFW_O_ICMPTYPE: {
+		char sep = ' ';
+
+		/* print_icmptypes() */
+		g_string_append(out, " icmptypes");
+		for (unsigned t = 0; t < 32; t++) {
+			if ((o->u.val & (1u << t)) == 0)
+				continue;
+			g_string_append_printf(out, "%c%u", sep, t);
+			sep = ',';
+		}
+		break;
+	}
+	case IPFW_O_DIVERTED:
+		g_string_append(out, o->u.val == 1 ? " diverted-loopback" :
+		    o->u.val == 2 ? " diverted-output" : " diverted");
+		break;
+	default:
+		break;
+	}
+}
+
+void
+ipfw_rule_action_str(const struct ipfw_rule *r, GString *out)
+{
+	const char *name;
+
+	switch (r->action) {
+	case IPFW_ACT_ALLOW:
+		g_string_append(out, "allow");
+		break;
+	case IPFW_ACT_DENY:
+		g_string_append(out, "deny");
+		break;
+	case IPFW_ACT_UNREACH:
+		/* ICMP_UNREACH_HOST is what `reject` compiles to. */
+		if (r->arg == 1)
+			g_string_append(out, "reject");
+		else if ((name = ipfw_unreach_name(r->arg)) != NULL)
+			g_string_append_printf(out, "unreach %s", name);
+		else
+			g_string_append_printf(out, "unreach %u", r->arg);
+		break;
+	case IPFW_ACT_COUNT:
+		g_string_append(out, "count");
+		break;
+	case IPFW_ACT_DIVERT:
+		g_string_append_printf(out, "divert %u", r->arg);
+		break;
+	case IPFW_ACT_TEE:
+		g_string_append_printf(out, "tee %u", r->arg);
+		break;
+	case IPFW_ACT_SKIPTO:
+		g_string_append_printf(out, "skipto %u", r->arg);
+		break;
+	case IPFW_ACT_CALL:
+		g_string_append_printf(out, "call %u", r->arg);
+		break;
+	case IPFW_ACT_RETURN:
+		g_string_append(out, "return");
+		break;
+	case IPFW_ACT_CHECK_STATE:
+		g_string_append(out, "check-state");
+		break;
+	case IPFW_ACT_REASS:
+		g_string_append(out, "reass");
+		break;
+	}
+}
+
+void
+ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
+{
+	const struct ipfw_opt *proto = NULL, *src = NULL, *dst = NULL;
+	const struct ipfw_opt *sport = NULL, *dport = NULL;
+	const char *name;
+
+	if (r->prob_x < IPFW_PROB_SCALE)
+		g_string_append_printf(out, "prob %f ",
+		    (double)r->prob_x / IPFW_PROB_SCALE);
+	ipfw_rule_action_str(r, out);
+	if (r->log)
+		g_string_append(out, " log");
+	/* check-state prints no body (show_ipfw() marks it all present). */
+	if (r->action == IPFW_ACT_CHECK_STATE && r->n_opts == 0)
+		return;
+	for (unsigned i = 0; i < r->n_opts; i++) {
+		const struct ipfw_opt *o = &r->opts[i];
+
+		switch (o->op) {
+		case IPFW_O_PROTO:
+			proto = o;
+			break;
+		case IPFW_O_SRC_ME:
+		case IPFW_O_SRC_ADDR:
+			src = o;
+			break;
+		case IPFW_O_DST_ME:
+		case IPFW_O_DST_ADDR:
+			dst = o;
+			break;
+		case IPFW_O_SRC_PORT:
+			sport = o;
+			break;
+		case IPFW_O_DST_PORT:
+			dport = o;
+			break;
+		default:
+			break;
+		}
+	}
+	if (proto == NULL) {
+		g_string_append(out, " ip");
+	} else {
+		if (proto->negate)
+			g_string_append(out, " not");
+		if ((name = ipfw_proto_name((uint8_t)proto->u.val)) != NULL)
+			g_string_append_printf(out, " %s", name);
+		else
+			g_string_append_printf(out, " %u", proto->u.val);
+	}
+	g_string_append(out, " from");
+	print_addr(r, src, out);
+	if (sport != NULL) {
+		g_string_append(out, sport->negate ? " not " : " ");
+		print_ranges(r, sport, out);
+	}
+	g_string_append(out, " to");
+	print_addr(r, dst, out);
+	if (dport != NULL) {
+		g_string_append(out, dport->negate ? " not " : " ");
+		print_ranges(r, dport, out);
+	}
+	for (unsigned i = 0; i < r->n_opts; i++)
+		if (r->opts[i].op >= IPFW_O_IN)
+			print_option(r, &r->opts[i], out);
+	/* compile_rule() moves keep-state to the end of the body. */
+	if (r->keep_state)
+		g_string_append(out, " keep-state");
+}
+
+void
+ipfw_rule_print(const struct ipfw_rule *r, int pcwidth, int bcwidth,
+    GString *out)
+{
+	g_string_append_printf(out, "%05u ", r->rulenum);
+	if (pcwidth > 0 || bcwidth > 0)
+		g_string_append_printf(out, "%*llu %*llu ", pcwidth,
+		    (unsigned long long)r->packets, bcwidth,
+		    (unsigned long long)r->bytes);
+	ipfw_rule_body_str(r, out);
+	g_string_append_c(out, '\n');
+}
+
+void
+ipfw_chain_print(const struct ipfw_chain *chain, bool counters, GString *out)
+{
+	int pcwidth = 0, bcwidth = 0;
+
+	/* ipfw_list(): the widest counter of each column decides. */
+	if (counters) {
+		for (unsigned i = 0; i < chain->n_rules; i++) {
+			int w = ipfw_u64_width(chain->rules[i]->packets);
+
+			if (w > pcwidth)
+				pcwidth = w;
+			w = ipfw_u64_width(chain->rules[i]->bytes);
+			if (w > bcwidth)
+				bcwidth = w;
+		}
+	}
+	for (unsigned i = 0; i < chain->n_rules; i++)
+		ipfw_rule_print(chain->rules[i], pcwidth, bcwidth, out);
+}
+
+uint32_t
+ipfw_rule_number(const struct ipfw_rule *rule)
+{
+	return (rule->rulenum);
+}
+
+bool
+ipfw_rule_has_log(const struct ipfw_rule *rule)
+{
+	return (rule->log);
+}

@@ -1,0 +1,139 @@
+/*
+ * struct ipfw_rule: the contract between the parser (ipfw_parse.c), the
+ * checker (ipfw_check.c), the chain (ipfw_chain.c), the engine
+ * (ipfw_engine.c, ipfw_match.c, ipfw_state.c) and the printer
+ * (ipfw_print.c).  Private to the ipfw area (and its unit tests).
+ *
+ * A rule is compiled, as ipfw(8)'s compile_rule() does, into an array of
+ * small match options ("opcodes") that must all hold; the body (protocol,
+ * addresses, ports) is compiled into the same array, first, in the order
+ * ipfw(8) prints it.  Lists (addresses, port ranges) live in per-rule
+ * arrays that options refer to by index, so a rule copies with memcpy.
+ */
+#ifndef DIVERTSIM_IPFW_RULE_H
+#define DIVERTSIM_IPFW_RULE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ipfw/ipfw.h"
+
+#define	IPFW_IFNAMSIZ		16	/* IFNAMSIZ, with the NUL */
+#define	IPFW_MAX_LIST		15	/* addresses or ranges in one list */
+#define	IPFW_RESVD_SET		31	/* set of the default rule */
+#define	IPFW_PROB_SCALE		0x7fffffffu	/* as compile_rule() scales */
+
+enum ipfw_act {
+	IPFW_ACT_ALLOW,
+	IPFW_ACT_DENY,
+	IPFW_ACT_UNREACH,	/* reject == unreach host (code 1) */
+	IPFW_ACT_COUNT,
+	IPFW_ACT_DIVERT,
+	IPFW_ACT_TEE,
+	IPFW_ACT_SKIPTO,
+	IPFW_ACT_CALL,
+	IPFW_ACT_RETURN,
+	IPFW_ACT_CHECK_STATE,
+	IPFW_ACT_REASS,
+};
+
+/* Match options; the order of the body ones is the printing order. */
+enum ipfw_op {
+	IPFW_O_PROTO,		/* u.val: protocol number */
+	IPFW_O_SRC_ME,
+	IPFW_O_SRC_ADDR,	/* list of struct ipfw_addr */
+	IPFW_O_SRC_PORT,	/* list of struct ipfw_range */
+	IPFW_O_DST_ME,
+	IPFW_O_DST_ADDR,
+	IPFW_O_DST_PORT,
+	IPFW_O_IN,		/* negated: `out` */
+	IPFW_O_RECV,		/* u.ifname */
+	IPFW_O_XMIT,
+	IPFW_O_VIA,
+	IPFW_O_FRAG,
+	IPFW_O_IPOPT,		/* u.flags; set == clear == 0: any option */
+	IPFW_O_IPLEN,		/* list of struct ipfw_range */
+	IPFW_O_IPID,
+	IPFW_O_IPTTL,
+	IPFW_O_IPTOS,		/* u.flags */
+	IPFW_O_ICMPTYPE,	/* u.val: bit i set = type i */
+	IPFW_O_DIVERTED,	/* u.val: 1 loopback, 2 output, 3 both */
+	IPFW_O_NOPS		/* number of opcodes */
+};
+
+struct ipfw_addr {
+	uint32_t	addr;		/* host order, already masked */
+	uint32_t	mask;		/* host order */
+};
+
+struct ipfw_range {
+	uint16_t	lo, hi;		/* inclusive */
+};
+
+struct ipfw_opt {
+	uint8_t		op;		/* enum ipfw_op */
+	bool		negate;		/* `not` in front */
+	uint16_t	first;		/* index in addrs[] or ranges[] */
+	uint16_t	n;		/* number of list entries */
+	union {
+		uint32_t val;
+		struct {
+			uint8_t set, clear;
+		} flags;
+		char	 ifname[IPFW_IFNAMSIZ];
+	} u;
+};
+
+struct ipfw_rule {
+	uint32_t	 rulenum;	/* 0 in a parsed rule: auto-number */
+	uint32_t	 set;
+	double		 prob;		/* as given; 1 = always */
+	uint32_t	 prob_x;	/* prob * IPFW_PROB_SCALE, as ipfw does */
+	enum ipfw_act	 action;
+	uint32_t	 arg;		/* port, target rule or ICMP code */
+	bool		 log;
+	bool		 keep_state;
+
+	struct ipfw_opt	*opts;
+	unsigned	 n_opts;
+	struct ipfw_addr *addrs;
+	unsigned	 n_addrs;
+	struct ipfw_range *ranges;
+	unsigned	 n_ranges;
+
+	/* Owned by the chain. */
+	uint64_t	 packets;
+	uint64_t	 bytes;
+	unsigned	 index;		/* position in the chain */
+};
+
+/* What ipfw_cmd_parse() returns; private so that tests can see the rule. */
+enum ipfw_cmd_kind {
+	IPFW_CMD_ADD,
+	IPFW_CMD_DELETE,
+	IPFW_CMD_FLUSH,
+	IPFW_CMD_ZERO,
+	IPFW_CMD_SHOW,
+	IPFW_CMD_LIST,
+};
+
+struct ipfw_cmd {
+	enum ipfw_cmd_kind kind;
+	bool		 quiet;		/* -q */
+	struct ipfw_rule *rule;		/* add */
+	uint32_t	*nums;		/* delete, zero */
+	unsigned	 n_nums;
+};
+
+/* Rule storage (ipfw_chain.c). */
+struct ipfw_rule *ipfw_rule_new(void);
+struct ipfw_rule *ipfw_rule_clone(const struct ipfw_rule *rule);
+void		 ipfw_rule_free(struct ipfw_rule *rule);
+/* Same rule text-wise: everything but counters, index and set. */
+bool		 ipfw_rule_equal(const struct ipfw_rule *a,
+		    const struct ipfw_rule *b);
+/* The option of a given opcode, or NULL. */
+const struct ipfw_opt *ipfw_rule_find_opt(const struct ipfw_rule *rule,
+		    enum ipfw_op op);
+
+#endif /* DIVERTSIM_IPFW_RULE_H */

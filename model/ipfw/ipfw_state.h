@@ -1,0 +1,40 @@
+/*
+ * Dynamic rules (keep-state / check-state): a fixed-size table of flows,
+ * allocated before any packet is seen, so the packet path never allocates.
+ */
+#ifndef DIVERTSIM_IPFW_STATE_H
+#define DIVERTSIM_IPFW_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ipfw/ipfw.h"
+
+struct ipfw_rule;
+struct ipfw_states;
+
+/* net.inet.ip.fw.dyn_max, dyn_udp_lifetime, dyn_ack_lifetime. */
+#define	IPFW_DYN_MAX			4096u
+#define	IPFW_DYN_UDP_LIFETIME_NS	(10ull * 1000000000ull)
+#define	IPFW_DYN_ACK_LIFETIME_NS	(300ull * 1000000000ull)
+
+struct ipfw_states *ipfw_states_new(unsigned max);
+void		 ipfw_states_free(struct ipfw_states *st);
+/* The parent rule of a live state for this packet's flow (either
+ * direction), refreshing it; NULL when there is none. */
+struct ipfw_rule *ipfw_state_lookup(struct ipfw_states *st,
+		    const struct ipfw_args *args);
+/* Install (or refresh) a state for the flow; false when the table is
+ * full of live states. */
+bool		 ipfw_state_install(struct ipfw_states *st,
+		    struct ipfw_rule *rule, const struct ipfw_args *args);
+/* Forget the states of a rule being deleted (remove_dyn_rule()). */
+void		 ipfw_states_remove_rule(struct ipfw_states *st,
+		    const struct ipfw_rule *rule);
+/* Forget every state (flush). */
+void		 ipfw_states_flush(struct ipfw_states *st);
+/* Live states at time now_ns. */
+unsigned	 ipfw_states_count(const struct ipfw_states *st,
+		    uint64_t now_ns);
+
+#endif /* DIVERTSIM_IPFW_STATE_H */

@@ -1,0 +1,200 @@
+/*
+ * Parser and printer pinned together (model/ipfw/ipfw_parse.c and
+ * ipfw_print.c): for every accepted rule form, parse -> print -> parse ->
+ * print gives the same text twice and rules equal to the first one.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "check_util.h"
+#include "ipfw/ipfw.h"
+#include "ipfw/ipfw_print.h"
+#include "ipfw/ipfw_rule.h"
+
+static const char *const forms[] = {
+	"add 100 divert 8668 ip from any to any via em1",
+	"add divert natd all from any to any",
+	"add 200 tee 9000 ip from any to any in recv em0",
+	"add 1 allow ip from any to any",
+	"add 65534 accept ip4 from any to any",
+	"add pass ipv4 from any to any out xmit em1",
+	"add permit tcp from any to any",
+	"add deny udp from any to any",
+	"add drop icmp from any to any",
+	"add reject ip from any to any",
+	"add unreach net ip from any to any",
+	"add unreach host ip from any to any",
+	"add unreach protocol ip from any to any",
+	"add unreach port udp from any to any",
+	"add unreach needfrag ip from any to any",
+	"add unreach srcfail ip from any to any",
+	"add unreach net-unknown ip from any to any",
+	"add unreach host-unknown ip from any to any",
+	"add unreach isolated ip from any to any",
+	"add unreach net-prohib ip from any to any",
+	"add unreach host-prohib ip from any to any",
+	"add unreach tosnet ip from any to any",
+	"add unreach toshost ip from any to any",
+	"add unreach filter-prohib ip from any to any",
+	"add unreach host-precedence ip from any to any",
+	"add unreach precedence-cutoff ip from any to any",
+	"add unreach 99 ip from any to any",
+	"add count ip from any to any",
+	"add count log ip from any to any",
+	"add skipto 65535 ip from any to any",
+	"add call 500 ip from any to any",
+	"add return ip from any to any",
+	"add check-state",
+	"add check-state log",
+	"add check-state udp from any to any in",
+	"add reass ip from any to any",
+	"add set 5 allow ip from any to any",
+	"add prob 0.5 allow ip from any to any",
+	"add prob 0.3 deny log ip from any to any",
+	"add prob 1 allow ip from any to any",
+	"add 100 set 2 prob 0.125 count log ip from any to any",
+	"add allow 47 from any to any",
+	"add allow 200 from any to any",
+	"add allow gre from any to any",
+	"add allow not udp from any to any",
+	"add allow ip from 10.0.0.1 to 10.0.0.2",
+	"add allow ip from 10.0.0.0/8 to 192.168.1.0/24",
+	"add allow ip from 10.1.2.3/8 to any",
+	"add allow ip from 1.2.3.4:255.255.0.255 to any",
+	"add allow ip from 1.2.3.4/32 to 0.0.0.0/0",
+	"add allow ip from not 10.0.0.1 to not me",
+	"add allow ip from me to any",
+	"add allow ip from { 10.0.0.1, 10.0.0.2 } to any",
+	"add allow ip from any to {10.0.0.1,10.0.1.0/24}",
+	"add allow ip from 10.0.0.1,10.0.0.2,10.0.0.8/29 to any",
+	"add allow tcp from any 80 to any",
+	"add allow tcp from any to any 80",
+	"add allow udp from any 1024-65535 to any 53,5353",
+	"add allow udp from any not 53 to any not 1-10,20",
+	"add allow udp from any any to any any",
+	"add allow ip from any to any dst-port 53 proto udp",
+	"add allow ip from any to any proto tcp src-port 1-2",
+	"add allow ip from any to any in",
+	"add allow ip from any to any out",
+	"add allow ip from any to any not in",
+	"add allow ip from any to any not out",
+	"add allow ip from any to any via em*",
+	"add allow ip from any to any recv ng0 xmit em1",
+	"add allow ip from any to any not via lo0",
+	"add allow ip from any to any via any",
+	"add allow ip from any to any frag",
+	"add allow ip from any to any fragment",
+	"add allow ip from any to any not frag",
+	"add allow ip from any to any ipoptions",
+	"add allow ip from any to any ipopts ssrr,lsrr,!rr,ts",
+	"add allow ip from any to any iplen 20",
+	"add allow ip from any to any iplen 20-40,1500",
+	"add allow ip from any to any ipid 0",
+	"add allow ip from any to any ipttl 1-3",
+	"add allow ip from any to any not ipttl 64",
+	"add allow ip from any to any iptos lowdelay",
+	"add allow ip from any to any iptos throughput,reliability,"
+	    "!mincost,congestion",
+	"add allow ip from any to any iptos 224",
+	"add allow ip from any to any iptos 16,!160",
+	"add allow icmp from any to any icmptypes 0,3,8,11",
+	"add allow icmp from any to any icmptype 31",
+	"add allow icmp from any to any not icmptypes 5",
+	"add allow udp from any to any keep-state",
+	"add count udp from any to any keep-state in",
+	"add allow ip from any to any diverted",
+	"add allow ip from any to any diverted-loopback",
+	"add allow ip from any to any not diverted-output",
+	"add 300 skipto 400 log tcp from not 10.0.0.0/8 1-1023 to me "
+	    "not 22 in recv em0 ipttl 2-255 iptos lowdelay keep-state",
+	"-q add allow ip from any to any",
+};
+
+static struct ipfw_rule *
+parse_rule(const char *line)
+{
+	gchar **argv = NULL;
+	int argc = 0, bad = -1;
+	GError *err = NULL;
+	struct ipfw_cmd *cmd;
+	struct ipfw_rule *r;
+
+	ck_assert(g_shell_parse_argv(line, &argc, &argv, NULL));
+	cmd = ipfw_cmd_parse(argc, argv, &bad, &err);
+	g_strfreev(argv);
+	ck_assert_msg(cmd != NULL, "'%s': %s (word %d)", line,
+	    err != NULL ? err->message : "?", bad);
+	ck_assert_int_eq(cmd->kind, IPFW_CMD_ADD);
+	r = cmd->rule;
+	cmd->rule = NULL;
+	ipfw_cmd_free(cmd);
+	return (r);
+}
+
+/* The `ipfw list` line of r turned back into an add command. */
+static char *
+print_as_add(const struct ipfw_rule *r)
+{
+	GString *s = g_string_new("add ");
+
+	ipfw_rule_print(r, 0, 0, s);
+	ck_assert(s->str[s->len - 1] == '\n');
+	g_string_truncate(s, s->len - 1);
+	return (g_string_free(s, FALSE));
+}
+
+START_TEST(test_roundtrip)
+{
+	const char *form = forms[_i];
+	struct ipfw_rule *r1, *r2, *r3;
+	char *t1, *t2;
+
+	r1 = parse_rule(form);
+	t1 = print_as_add(r1);
+	r2 = parse_rule(t1);
+	t2 = print_as_add(r2);
+	ck_assert_msg(strcmp(t1, t2) == 0, "'%s': '%s' then '%s'", form, t1,
+	    t2);
+	r3 = parse_rule(t2);
+	ck_assert_msg(ipfw_rule_equal(r2, r3), "'%s': rules differ", form);
+	/* Printing loses nothing that matters (set is not printed). */
+	ck_assert_msg(ipfw_rule_equal(r1, r2), "'%s': '%s' lost something",
+	    form, t1);
+	ipfw_rule_free(r1);
+	ipfw_rule_free(r2);
+	ipfw_rule_free(r3);
+	g_free(t1);
+	g_free(t2);
+}
+END_TEST
+
+START_TEST(test_equal_detects_differences)
+{
+	struct ipfw_rule *a = parse_rule("add allow udp from any to any 53");
+	struct ipfw_rule *b = parse_rule("add allow udp from any to any 54");
+	struct ipfw_rule *c = parse_rule("add allow udp from any 53 to any");
+
+	/* The comparison the round trip relies on is not vacuous. */
+	ck_assert(!ipfw_rule_equal(a, b));
+	ck_assert(!ipfw_rule_equal(a, c));
+	ck_assert(ipfw_rule_equal(a, a));
+	ipfw_rule_free(a);
+	ipfw_rule_free(b);
+	ipfw_rule_free(c);
+}
+END_TEST
+
+static Suite *
+ipfw_roundtrip_suite(void)
+{
+	Suite *s = suite_create("ipfw_roundtrip");
+	TCase *tc = tcase_create("ipfw_roundtrip");
+
+	tcase_add_loop_test(tc, test_roundtrip, 0, (int)G_N_ELEMENTS(forms));
+	tcase_add_test(tc, test_equal_detects_differences);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+CHECK_MAIN(ipfw_roundtrip_suite())
