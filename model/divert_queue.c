@@ -253,6 +253,12 @@ div_port(const struct divert_sock *so)
 	return (so->port);
 }
 
+uint64_t
+div_last_lineage(const struct divert_sock *so)
+{
+	return (so->last_lineage);
+}
+
 struct host *
 div_host(const struct divert_sock *so)
 {

@@ -46,6 +46,8 @@ void		 div_set_rcvbuf(struct divert_sock *so, uint32_t bytes);
 void		 div_set_wakeup(struct divert_sock *so, void (*fn)(void *ctx),
 		    void *ctx);
 uint16_t	 div_port(const struct divert_sock *so);
+/* Lineage of the packet last read (0 before the first read). */
+uint64_t	 div_last_lineage(const struct divert_sock *so);
 struct host	*div_host(const struct divert_sock *so);
 
 /*

@@ -19,6 +19,7 @@
 #include "divert_queue.h"
 #include "net/host.h"
 #include "sim/counters.h"
+#include "sim/events.h"
 #include "sim/sim_sched.h"
 
 struct proc {
@@ -36,6 +37,8 @@ struct proc {
 	uint64_t	*c_read;	/* HOST.divert.PORT.read */
 	uint64_t	*c_written;	/* HOST.divert.PORT.written */
 	uint64_t	*c_write_errors; /* HOST.divert.PORT.write_errors */
+	uint64_t	*c_discarded;	/* HOST.divert.PORT.discarded */
+	unsigned	 writes;	/* write attempts for the current packet */
 };
 
 static void	proc_wakeup(void *arg);
@@ -199,6 +202,8 @@ proc_start_divert(struct host *h, const struct divert_program *prog,
 	    h->name, (unsigned)port);
 	p->c_write_errors = counters_slotf(h->sim->counters,
 	    "%s.divert.%u.write_errors", h->name, (unsigned)port);
+	p->c_discarded = counters_slotf(h->sim->counters,
+	    "%s.divert.%u.discarded", h->name, (unsigned)port);
 	div_set_wakeup(so, proc_wakeup, p);
 	/* The caller files p in h->procs (scn_build does). */
 	*out = p;
@@ -254,6 +259,29 @@ proc_read_next(struct proc *p)
 	p->service_ev = sim_schedule(p->service_ns, proc_service_done, p);
 }
 
+/*
+ * The program read a packet and wrote nothing back: the packet ends in user
+ * space.  Not a kernel drop, but a reader of the log must see where the
+ * packet went, and a figure must count it.
+ */
+static void
+proc_discarded(struct proc *p)
+{
+	struct ev *e;
+
+	(*p->c_discarded)++;
+	e = ev_begin(p->h->sim->log, p->h->name, "drop");
+	if (e == NULL)
+		return;
+	ev_str(e, "reason", "program-drop");
+	ev_int(e, "len", (int64_t)p->len);
+	ev_int(e, "lineage", (int64_t)div_last_lineage(p->so));
+	ev_int(e, "port", p->port);
+	ev_textf(e, "drop program-drop: %s on port %u read the packet and "
+	    "wrote nothing back", p->prog->name, p->port);
+	ev_end(e);
+}
+
 static void
 proc_service_done(void *arg)
 {
@@ -264,7 +292,10 @@ proc_service_done(void *arg)
 	 * Writes from inside packet() carry the lineage of the packet just
 	 * read (div_sendto() takes it from the socket's last read).
 	 */
+	p->writes = 0;
 	p->prog->packet(p, p->state, p->buf, p->len, &p->from);
+	if (p->writes == 0)
+		proc_discarded(p);
 	p->busy = false;
 	proc_read_next(p);
 }
@@ -292,6 +323,7 @@ proc_sendto(struct proc *p, const void *buf, size_t len,
 	int err;
 
 	err = 0;
+	p->writes++;
 	n = div_sendto(p->so, buf, len, to, to == NULL ? 0 : tolen, &err);
 	if (n < 0) {
 		proc_count_error(p, err);

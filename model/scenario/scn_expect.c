@@ -17,11 +17,13 @@
  */
 static const char *const dynamic_counter_re =
     "^(ipfw\\.[0-9]+\\.(packets|bytes)"
-    "|divert\\.[0-9]+\\.(read|written|dropped_full|write_errors|loops"
+    "|divert\\.[0-9]+\\.(read|written|dropped_full|write_errors|loops|discarded"
     "|errno\\.E[A-Z]+)"
     "|divert\\.(noport|disabled|badsum)"
     "|if\\.[A-Za-z0-9_.]+\\.qdrops"
-    "|ping\\.(sent|received|duplicates))$";
+    "|ping\\.(sent|received|duplicates)"
+    "|ip\\.badaddr|icmp\\.(noroute|tooshort)"
+    "|udp\\.(hdrops|badlen|noportbcast))$";
 
 bool
 scn_counter_name_valid(const struct world *w, const char *name)
