@@ -1,0 +1,20 @@
+#!/bin/sh
+# The same scenario gives byte-identical output, events.jsonl and pcaps
+# (DESIGN.md, Deterministic): run one twice into two trace directories and
+# compare everything.
+set -eu
+exe=$1
+scn=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$exe" run --counters --trace-dir "$tmp/a" "$scn" >"$tmp/a.out" 2>&1 || true
+"$exe" run --counters --trace-dir "$tmp/b" "$scn" >"$tmp/b.out" 2>&1 || true
+sed -i "s|$tmp/[ab]|TRACES|" "$tmp/a.out" "$tmp/b.out"
+cmp "$tmp/a.out" "$tmp/b.out"
+n=0
+for f in "$tmp"/a/*; do
+	cmp "$f" "$tmp/b/$(basename "$f")"
+	n=$((n + 1))
+done
+[ "$n" -ge 3 ] || { echo "only $n trace files"; exit 1; }
+echo "ok: output and $n trace files identical"
