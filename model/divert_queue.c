@@ -56,8 +56,9 @@
  * Loops.  The simulator, unlike the kernel, follows a packet across the
  * process by its lineage (the socket hands the lineage of the packet last
  * read to what is written next).  Each diversion of a lineage is recorded;
- * a diversion at the same host and port, in the same direction, with the
- * same bytes and entering the ruleset with the same tag as an earlier one
+ * a diversion at the same host and port, in the same direction, from the
+ * same receiving interface (what recvfrom reports), with the same bytes and
+ * entering the ruleset with the same tag as an earlier one
  * can only repeat forever (the rule walk is deterministic; `prob` rules and
  * dynamic states are the exceptions, documented), so it is dropped as a
  * loop and the cycle is reported.  A lineage diverted at one host and port more than loop-limit
@@ -120,6 +121,7 @@ struct divert_tab {
  */
 struct div_step {
 	const struct host	*h;
+	const struct ifnet	*rcvif;	/* decides sin_addr and the name */
 	uint16_t		 port;
 	bool			 incoming;
 	uint32_t		 entry;
@@ -391,7 +393,8 @@ loop_check(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 	int repeat = -1;
 
 	dh = divert_hist_of(m);
-	now = (struct div_step){ .h = h, .port = port, .incoming = incoming,
+	now = (struct div_step){ .h = h, .rcvif = m->rcvif, .port = port,
+	    .incoming = incoming,
 	    .entry = entry, .rulenum = rulenum,
 	    .hash = bytes_hash(m->data, m->len), .len = m->len };
 	for (unsigned i = 0; i < dh->steps->len; i++) {
@@ -401,6 +404,7 @@ loop_check(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 			continue;
 		same_port++;
 		if (repeat < 0 && s->incoming == incoming &&
+		    s->rcvif == now.rcvif &&
 		    s->entry == entry && s->hash == now.hash &&
 		    s->len == now.len)
 			repeat = (int)i;
