@@ -790,19 +790,40 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 	return (fail(ctx, word, "unknown option '%s'", w));
 }
 
+/* KEYWORD [not] ADDR [PORTS]: one side of "from ... to ...". */
+static bool
+parse_endpoint(struct ipfw_pctx *ctx, const char *keyword,
+    enum body_slot addr_slot, enum body_slot port_slot)
+{
+	const char *w;
+	bool negate = false;
+	int not_word = -1;
+
+	if ((w = peek(ctx)) == NULL || strcmp(w, keyword) != 0)
+		return (fail(ctx, ctx->i, "missing '%s'%s%s%s", keyword,
+		    w != NULL ? " at '" : "", w != NULL ? w : "",
+		    w != NULL ? "'" : ""));
+	ctx->i++;
+	if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
+		negate = true;
+		not_word = ctx->i++;
+	}
+	return (parse_addr(ctx, addr_slot, negate, not_word) &&
+	    parse_opt_ports(ctx, port_slot));
+}
+
 /* [not] PROTO from [not] SRC [[not] PORTS] to [not] DST [[not] PORTS] ... */
 static bool
 parse_body(struct ipfw_pctx *ctx)
 {
 	const char *w;
 	bool negate;
-	int not_word = -1;
 	uint32_t proto;
 
 	negate = false;
 	if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
 		negate = true;
-		not_word = ctx->i++;
+		ctx->i++;
 	}
 	if ((w = peek(ctx)) == NULL)
 		return (fail(ctx, ctx->argc, "missing protocol"));
@@ -811,34 +832,8 @@ parse_body(struct ipfw_pctx *ctx)
 	set_proto(ctx, proto, negate, ctx->i);
 	ctx->i++;
 
-	if ((w = peek(ctx)) == NULL || strcmp(w, "from") != 0)
-		return (fail(ctx, ctx->i, "missing 'from'%s%s%s",
-		    w != NULL ? " at '" : "", w != NULL ? w : "",
-		    w != NULL ? "'" : ""));
-	ctx->i++;
-	negate = false;
-	if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
-		negate = true;
-		not_word = ctx->i++;
-	}
-	if (!parse_addr(ctx, B_SRC, negate, not_word))
-		return (false);
-	if (!parse_opt_ports(ctx, B_SPORT))
-		return (false);
-
-	if ((w = peek(ctx)) == NULL || strcmp(w, "to") != 0)
-		return (fail(ctx, ctx->i, "missing 'to'%s%s%s",
-		    w != NULL ? " at '" : "", w != NULL ? w : "",
-		    w != NULL ? "'" : ""));
-	ctx->i++;
-	negate = false;
-	if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
-		negate = true;
-		not_word = ctx->i++;
-	}
-	if (!parse_addr(ctx, B_DST, negate, not_word))
-		return (false);
-	if (!parse_opt_ports(ctx, B_DPORT))
+	if (!parse_endpoint(ctx, "from", B_SRC, B_SPORT) ||
+	    !parse_endpoint(ctx, "to", B_DST, B_DPORT))
 		return (false);
 
 	while (peek(ctx) != NULL)
