@@ -3,34 +3,65 @@
  * incremental update of RFC 1624.  See in_cksum.h for the byte-order
  * convention: values are the big-endian reading of the 16-bit field.
  */
+#include <stdbool.h>
+#include <string.h>
+
 #include "pkt/in_cksum.h"
+
+/* Folded to a constant by the compiler. */
+static inline bool
+host_is_little_endian(void)
+{
+	const uint16_t one = 1;
+
+	return (*(const uint8_t *)&one == 1);
+}
 
 uint32_t
 in_cksum_add(uint32_t sum, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
-	uint64_t acc = sum;
-	size_t i = 0;
+	uint64_t acc = 0;
+	uint16_t tail;
+	uint32_t native;
 
 	/*
-	 * Sum 32-bit big-endian words into a 64-bit accumulator: one's
-	 * complement addition is associative, so the 16-bit halves can be
-	 * folded at the end (RFC 1071 section 2, "deferred carries").
+	 * RFC 1071 section 2: the one's complement sum does not depend on
+	 * byte order ("byte order independence") and carries can be
+	 * deferred.  So sum the buffer in the machine's own order, 64 bits
+	 * at a time (two 32-bit halves into a 64-bit accumulator, which
+	 * cannot overflow for any IP datagram), fold, and swap the two bytes
+	 * of the result on a little-endian machine to get the big-endian
+	 * reading the rest of the code uses.
 	 */
-	for (; i + 4 <= len; i += 4)
-		acc += ((uint32_t)p[i] << 24) | ((uint32_t)p[i + 1] << 16) |
-		    ((uint32_t)p[i + 2] << 8) | p[i + 3];
-	for (; i + 2 <= len; i += 2)
-		acc += ((uint32_t)p[i] << 8) | p[i + 1];
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, sizeof(w));
+		acc += (w & 0xffffffffu) + (w >> 32);
+	}
+	for (; len >= 2; p += 2, len -= 2) {
+		uint16_t w;
+
+		memcpy(&w, p, sizeof(w));
+		acc += w;
+	}
 	/* An odd last byte is padded with a zero byte on the right. */
-	if (i < len)
-		acc += (uint32_t)p[i] << 8;
-	while (acc >> 32 != 0)
-		acc = (acc & 0xffffffffu) + (acc >> 32);
+	if (len == 1) {
+		uint8_t pad[2] = { p[0], 0 };
+
+		memcpy(&tail, pad, sizeof(tail));
+		acc += tail;
+	}
+	while (acc >> 16 != 0)
+		acc = (acc & 0xffff) + (acc >> 16);
+	native = (uint32_t)acc;
+	if (host_is_little_endian())
+		native = ((native & 0xff) << 8) | (native >> 8);
 	/* Keep the result below 2^17 so later additions cannot overflow. */
-	acc = (acc & 0xffff) + (acc >> 16);
-	acc = (acc & 0xffff) + (acc >> 16);
-	return ((uint32_t)acc);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum += native;
+	return ((sum & 0xffff) + (sum >> 16));
 }
 
 uint16_t
