@@ -18,6 +18,38 @@
 		    "byte %zu: 0x%02x != 0x%02x", ei_, ea_[ei_], eb_[ei_]);\
 } while (0)
 
+/*
+ * Big-endian loads and stores written independently of model/wire, so
+ * that tests forging or reading packets do not check the model with
+ * itself.
+ */
+static inline uint16_t
+ck_get16(const uint8_t *p)
+{
+	return ((uint16_t)(p[0] << 8 | p[1]));
+}
+
+static inline uint32_t
+ck_get32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3]);
+}
+
+static inline void
+ck_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+ck_put32(uint8_t *p, uint32_t v)
+{
+	ck_put16(p, (uint16_t)(v >> 16));
+	ck_put16(p + 2, (uint16_t)v);
+}
+
 typedef void (*check_test_fn)(int);
 
 struct check_test {

@@ -114,12 +114,6 @@ addr_is(const uint8_t *p, const char *a)
 	return (memcmp(p, &in, 4) == 0);
 }
 
-static uint16_t
-get16(const uint8_t *p)
-{
-
-	return ((uint16_t)(p[0] << 8 | p[1]));
-}
 
 /*
  * A UDP datagram src:sport -> dst:dport with 4 payload bytes "abcd",
@@ -454,7 +448,7 @@ START_TEST(test_rewrite_src_fixsum)
 	/* Without fixsum the old (now wrong) checksum stays. */
 	memcpy(b, hdr_example, 20);
 	apply_words("ip_src=192.168.0.2", b, &len, &to, &w);
-	ck_assert_uint_eq(get16(b + 10), 0xb861);
+	ck_assert_uint_eq(ck_get16(b + 10), 0xb861);
 	ck_assert(!ref_ok(b, 20));
 }
 END_TEST
@@ -474,18 +468,18 @@ START_TEST(test_rewrite_ttl_sum)
 	from_init(&to);
 	apply_words("ip_ttl=1 fixsum", b, &len, &to, &w);
 	ck_assert_uint_eq(b[8], 1);
-	ck_assert_uint_eq(get16(b + 10), 0xf761);
+	ck_assert_uint_eq(ck_get16(b + 10), 0xf761);
 
 	/* ip_sum=bad: the right sum (0xb861, nothing else changed) ^ 1. */
 	memcpy(b, hdr_example, 20);
 	apply_words("ip_sum=bad", b, &len, &to, &w);
-	ck_assert_uint_eq(get16(b + 10), 0xb860);
+	ck_assert_uint_eq(ck_get16(b + 10), 0xb860);
 	ck_assert(!ref_ok(b, 20));
 
 	/* ip_sum=4660 stores 0x1234 whatever the header says. */
 	memcpy(b, hdr_example, 20);
 	apply_words("ip_sum=4660 ip_tos=16", b, &len, &to, &w);
-	ck_assert_uint_eq(get16(b + 10), 0x1234);
+	ck_assert_uint_eq(ck_get16(b + 10), 0x1234);
 	ck_assert_uint_eq(b[1], 16);
 }
 END_TEST
@@ -507,8 +501,8 @@ START_TEST(test_rewrite_fields_order)
 	apply_words("truncate=12 df=0 ip_len=20 ip_dst=10.0.0.1 fixsum", b,
 	    &len, &to, &w);
 	ck_assert_uint_eq(len, 12);
-	ck_assert_uint_eq(get16(b + 6), 0x0000);
-	ck_assert_uint_eq(get16(b + 2), 20);
+	ck_assert_uint_eq(ck_get16(b + 6), 0x0000);
+	ck_assert_uint_eq(ck_get16(b + 2), 20);
 	ck_assert(addr_is(b + 16, "10.0.0.1"));
 	ck_assert(ref_ok(b, 20));
 
@@ -516,7 +510,7 @@ START_TEST(test_rewrite_fields_order)
 	b[6] = 0x20;		/* MF only */
 	len = 20;
 	apply_words("df=1", b, &len, &to, &w);
-	ck_assert_uint_eq(get16(b + 6), 0x6000);
+	ck_assert_uint_eq(ck_get16(b + 6), 0x6000);
 
 	/* truncate beyond the length keeps the packet as it is. */
 	len = 20;
@@ -589,8 +583,8 @@ START_TEST(test_natd_out_udp_bytes)
 	 * 0x1a4b8, folded 0xa4b9, checksum 0x5b46.
 	 */
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
-	ck_assert_uint_eq(get16(b + 10), 0xaec0);
-	ck_assert_uint_eq(get16(b + 26), 0x5b46);
+	ck_assert_uint_eq(ck_get16(b + 10), 0xaec0);
+	ck_assert_uint_eq(ck_get16(b + 26), 0x5b46);
 
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	/*
@@ -601,15 +595,15 @@ START_TEST(test_natd_out_udp_bytes)
 	 * 0xa346.
 	 */
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
-	ck_assert_uint_eq(get16(b + 20), 5000);
-	ck_assert_uint_eq(get16(b + 10), 0xf6c0);
-	ck_assert_uint_eq(get16(b + 26), 0xa346);
+	ck_assert_uint_eq(ck_get16(b + 20), 5000);
+	ck_assert_uint_eq(ck_get16(b + 10), 0xf6c0);
+	ck_assert_uint_eq(ck_get16(b + 26), 0xa346);
 	ck_assert_uint_eq(natd_nlinks(ns), 1);
 
 	/* The same flow again reuses its link. */
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 2);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
-	ck_assert_uint_eq(get16(b + 20), 5000);
+	ck_assert_uint_eq(ck_get16(b + 20), 5000);
 	ck_assert_uint_eq(natd_nlinks(ns), 1);
 	natd_free(ns);
 }
@@ -626,7 +620,7 @@ START_TEST(test_natd_udp_round_trip)
 	forge_udp(b, "10.0.0.3", 5000, "192.0.2.10", 53, 2);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
-	ck_assert_uint_eq(get16(b + 20), NATD_PORT_BASE);
+	ck_assert_uint_eq(ck_get16(b + 20), NATD_PORT_BASE);
 	/* Incremental updates agree with a full recomputation. */
 	ck_assert(ref_ok(b, 20));
 	ck_assert(ref_udp_ok(b));
@@ -635,14 +629,14 @@ START_TEST(test_natd_udp_round_trip)
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", 5000, 9);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
-	ck_assert_uint_eq(get16(b + 22), 5000);
+	ck_assert_uint_eq(ck_get16(b + 22), 5000);
 	ck_assert(ref_ok(b, 20));
 	ck_assert(ref_udp_ok(b));
 
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", NATD_PORT_BASE, 10);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));
-	ck_assert_uint_eq(get16(b + 22), 5000);
+	ck_assert_uint_eq(ck_get16(b + 22), 5000);
 	ck_assert(ref_ok(b, 20));
 	ck_assert(ref_udp_ok(b));
 
@@ -668,7 +662,7 @@ START_TEST(test_natd_udp_nosum)
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
 	b[26] = b[27] = 0;
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
-	ck_assert_uint_eq(get16(b + 26), 0);
+	ck_assert_uint_eq(ck_get16(b + 26), 0);
 	ck_assert(ref_ok(b, 20));
 	natd_free(ns);
 }
@@ -684,18 +678,18 @@ START_TEST(test_natd_icmp_echo)
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	forge_icmp_echo(b, "10.0.0.2", "192.0.2.10", 8, 0x1234, 1);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
-	ck_assert_uint_eq(get16(b + 24), 0x1234);
+	ck_assert_uint_eq(ck_get16(b + 24), 0x1234);
 	forge_icmp_echo(b, "10.0.0.3", "192.0.2.10", 8, 0x1234, 1);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
-	ck_assert_uint_eq(get16(b + 24), NATD_PORT_BASE);
+	ck_assert_uint_eq(ck_get16(b + 24), NATD_PORT_BASE);
 	ck_assert(ref_ok(b, 20));
 	ck_assert(ref_ok(b + 20, 12));
 
 	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 0, NATD_PORT_BASE, 1);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));
-	ck_assert_uint_eq(get16(b + 24), 0x1234);
+	ck_assert_uint_eq(ck_get16(b + 24), 0x1234);
 	ck_assert(ref_ok(b, 20));
 	ck_assert(ref_ok(b + 20, 12));
 
@@ -737,7 +731,7 @@ START_TEST(test_natd_icmp_error_in)
 	ck_assert_int_eq(natd_in(ns, b, 56), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));		/* outer dst */
 	ck_assert(addr_is(b + 28 + 12, "10.0.0.3"));	/* quoted src */
-	ck_assert_uint_eq(get16(b + 48), 5000);		/* quoted sport */
+	ck_assert_uint_eq(ck_get16(b + 48), 5000);		/* quoted sport */
 	ck_assert(ref_ok(b, 20));
 	ck_assert(ref_ok(b + 28, 20));
 	ck_assert(ref_ok(b + 20, 36));
@@ -757,7 +751,7 @@ START_TEST(test_natd_fragments)
 	ref_fill(b, 20, 10);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
-	ck_assert_uint_eq(get16(b + 20), 5000);	/* payload, not a port */
+	ck_assert_uint_eq(ck_get16(b + 20), 5000);	/* payload, not a port */
 	ck_assert(ref_ok(b, 20));
 
 	/* Incoming first fragment (MF) of a known flow, then a follower. */
@@ -775,7 +769,7 @@ START_TEST(test_natd_fragments)
 	ref_fill(b, 20, 10);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
-	ck_assert_uint_eq(get16(b + 22), 7777);	/* payload untouched */
+	ck_assert_uint_eq(ck_get16(b + 22), 7777);	/* payload untouched */
 	ck_assert(ref_ok(b, 20));
 
 	/* A follower of a datagram never seen: unresolved, untouched. */

@@ -99,36 +99,9 @@ teardown(void)
 
 /* ---- reference helpers, independent of the model ------------------- */
 
-static uint16_t
-get16(const uint8_t *p)
-{
 
-	return ((uint16_t)(p[0] << 8 | p[1]));
-}
 
-static uint32_t
-get32(const uint8_t *p)
-{
 
-	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 static uint32_t
 ref_add(uint32_t sum, const uint8_t *p, size_t n)
@@ -164,7 +137,7 @@ ref_udp_ok(const uint8_t *ip)
 {
 	const uint8_t *uh = ip + 20;
 	uint32_t s = 0;
-	uint16_t ulen = get16(uh + 4);
+	uint16_t ulen = ck_get16(uh + 4);
 
 	s = ref_add(s, ip + 12, 8);
 	s += IPPROTO_UDP + ulen;
@@ -185,14 +158,14 @@ forge(struct ifnet *ifp, uint32_t src, uint32_t dst, uint8_t proto,
 
 	memset(p, 0, 20);
 	p[0] = 0x45;
-	put16(p + 2, (uint16_t)(20 + plen));
-	put16(p + 4, 0x1234);
-	put16(p + 6, off);
+	ck_put16(p + 2, (uint16_t)(20 + plen));
+	ck_put16(p + 4, 0x1234);
+	ck_put16(p + 6, off);
 	p[8] = ttl;
 	p[9] = proto;
-	put32(p + 12, src);
-	put32(p + 16, dst);
-	put16(p + 10, ref_cksum(ref_add(0, p, 20)));
+	ck_put32(p + 12, src);
+	ck_put32(p + 16, dst);
+	ck_put16(p + 10, ref_cksum(ref_add(0, p, 20)));
 	memcpy(p + 20, pl, plen);
 	m->rcvif = ifp;
 	return (m);
@@ -207,11 +180,11 @@ forge_echo(uint8_t *buf, uint8_t type, uint16_t id, uint16_t seq,
 
 	memset(buf, 0, 8);
 	buf[0] = type;
-	put16(buf + 4, id);
-	put16(buf + 6, seq);
+	ck_put16(buf + 4, id);
+	ck_put16(buf + 6, seq);
 	for (i = 0; i < datalen; i++)
 		buf[8 + i] = (uint8_t)(i * 7);
-	put16(buf + 2, ref_cksum(ref_add(0, buf, 8 + datalen)));
+	ck_put16(buf + 2, ref_cksum(ref_add(0, buf, 8 + datalen)));
 	return (8 + datalen);
 }
 
@@ -223,17 +196,17 @@ forge_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport,
 	uint32_t i, s;
 	uint8_t ph[8];
 
-	put16(buf, sport);
-	put16(buf + 2, dport);
-	put16(buf + 4, (uint16_t)(8 + datalen));
-	put16(buf + 6, 0);
+	ck_put16(buf, sport);
+	ck_put16(buf + 2, dport);
+	ck_put16(buf + 4, (uint16_t)(8 + datalen));
+	ck_put16(buf + 6, 0);
 	for (i = 0; i < datalen; i++)
 		buf[8 + i] = (uint8_t)(0xa0 + i);
-	put32(ph, src);
-	put32(ph + 4, dst);
+	ck_put32(ph, src);
+	ck_put32(ph + 4, dst);
 	s = ref_add(0, ph, 8) + IPPROTO_UDP + 8 + datalen;
 	s = ref_add(s, buf, 8 + datalen);
-	put16(buf + 6, ref_cksum(s));
+	ck_put16(buf + 6, ref_cksum(s));
 	return (8 + datalen);
 }
 
@@ -273,20 +246,20 @@ START_TEST(test_fragment_udp_4000_over_576)
 	ck_assert_uint_eq(sent->len, 8);
 	for (i = 0; i < 8; i++) {
 		const uint8_t *p = sent_data(i);
-		uint16_t off = get16(p + 6);
+		uint16_t off = ck_get16(p + 6);
 		uint32_t dlen = i < 7 ? 552 : 144;
 
 		ck_assert_ptr_eq(g_ptr_array_index(sent_if, i), em1);
 		ck_assert_uint_eq(sent_len(i), 20 + dlen);
-		ck_assert_uint_eq(get16(p + 2), 20 + dlen);
+		ck_assert_uint_eq(ck_get16(p + 2), 20 + dlen);
 		ck_assert_uint_eq(off & 0x1fff, 69 * i);
 		/* MF (0x2000) on all but the last; DF never. */
 		ck_assert_uint_eq(off & 0x2000, i < 7 ? 0x2000 : 0);
 		ck_assert_uint_eq(off & 0x4000, 0);
 		/* Same id (the first one of the host, 1), source em1's. */
-		ck_assert_uint_eq(get16(p + 4), 1);
-		ck_assert_uint_eq(get32(p + 12), SELF1);
-		ck_assert_uint_eq(get32(p + 16), FAR);
+		ck_assert_uint_eq(ck_get16(p + 4), 1);
+		ck_assert_uint_eq(ck_get32(p + 12), SELF1);
+		ck_assert_uint_eq(ck_get32(p + 16), FAR);
 		ck_assert(ref_ok(p, 20));
 		ck_assert_uint_eq(((struct pkt *)g_ptr_array_index(sent,
 		    i))->lineage, ((struct pkt *)g_ptr_array_index(sent,
@@ -317,7 +290,7 @@ START_TEST(test_df_too_big)
 	    556), 0);
 	ck_assert_uint_eq(sent->len, 1);
 	ck_assert_uint_eq(sent_len(0), 576);
-	ck_assert_uint_eq(get16(sent_data(0) + 6), 0x4000);
+	ck_assert_uint_eq(ck_get16(sent_data(0) + 6), 0x4000);
 }
 END_TEST
 
@@ -346,7 +319,7 @@ START_TEST(test_ip_fragment_keeps_mf)
 		struct pkt *f = g_ptr_array_index(out, i);
 
 		ck_assert_uint_eq(f->len, 20 + dlen[i]);
-		ck_assert_uint_eq(get16(f->data + 6), 0x2000 | units[i]);
+		ck_assert_uint_eq(ck_get16(f->data + 6), 0x2000 | units[i]);
 		ck_assert(ref_ok(f->data, 20));
 		ck_assert_uint_eq(f->lineage, lineage);
 		ck_assert_ptr_eq(f->rcvif, em0);
@@ -382,18 +355,18 @@ START_TEST(test_output_header_and_noroute)
 	p = sent_data(0);
 	ck_assert_uint_eq(p[0], 0x45);
 	ck_assert_uint_eq(p[1], 0x10);
-	ck_assert_uint_eq(get16(p + 2), 32);
-	ck_assert_uint_eq(get16(p + 6), 0x4000);
+	ck_assert_uint_eq(ck_get16(p + 2), 32);
+	ck_assert_uint_eq(ck_get16(p + 6), 0x4000);
 	ck_assert_uint_eq(p[8], 17);
 	ck_assert_uint_eq(p[9], 200);
-	ck_assert_uint_eq(get32(p + 12), SELF);
-	ck_assert_uint_eq(get32(p + 16), PEER);
+	ck_assert_uint_eq(ck_get32(p + 12), SELF);
+	ck_assert_uint_eq(ck_get32(p + 16), PEER);
 	ck_assert(ref_ok(p, 20));
 	ck_assert_ptr_eq(g_ptr_array_index(sent_if, 0), em0);
 	/* ip_id counts up per originated datagram. */
 	ck_assert_int_eq(ip_send(h, 0, PEER, 200, 17, 0, false, pl, 1), 0);
-	ck_assert_uint_eq(get16(sent_data(1) + 4),
-	    (uint16_t)(get16(sent_data(0) + 4) + 1));
+	ck_assert_uint_eq(ck_get16(sent_data(1) + 4),
+	    (uint16_t)(ck_get16(sent_data(0) + 4) + 1));
 }
 END_TEST
 
@@ -438,9 +411,9 @@ START_TEST(test_input_checks)
 	ck_assert_uint_eq(h->ipstat.badsum, 1);
 	/* ip_len 40 but 28 bytes: dropped as bad length. */
 	m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
-	put16(m->data + 2, 40);
-	put16(m->data + 10, 0);
-	put16(m->data + 10, ref_cksum(ref_add(0, m->data, 20)));
+	ck_put16(m->data + 2, 40);
+	ck_put16(m->data + 10, 0);
+	ck_put16(m->data + 10, ref_cksum(ref_add(0, m->data, 20)));
 	ip_input(h, m);
 	ck_assert_uint_eq(h->ipstat.badlen, 1);
 	ck_assert_uint_eq(h->ipstat.received, 5);
@@ -478,8 +451,8 @@ START_TEST(test_forward_ttl_exceeded)
 	p = sent_data(0);
 	ck_assert_uint_eq(sent_len(0), 56);
 	ck_assert_uint_eq(p[9], IPPROTO_ICMP);
-	ck_assert_uint_eq(get32(p + 12), SELF);
-	ck_assert_uint_eq(get32(p + 16), PEER);
+	ck_assert_uint_eq(ck_get32(p + 12), SELF);
+	ck_assert_uint_eq(ck_get32(p + 16), PEER);
 	ck_assert_uint_eq(p[8], 64);
 	ck_assert_uint_eq(p[20], 11);
 	ck_assert_uint_eq(p[21], 0);
@@ -507,13 +480,13 @@ START_TEST(test_forward_needfrag)
 	ck_assert_uint_eq(h->ipstat.forwarded, 0);
 	ck_assert_uint_eq(sent->len, 1);
 	p = sent_data(0);
-	ck_assert_uint_eq(get32(p + 16), PEER);
+	ck_assert_uint_eq(ck_get32(p + 16), PEER);
 	ck_assert_uint_eq(p[20], 3);
 	ck_assert_uint_eq(p[21], 4);
-	ck_assert_uint_eq(get16(p + 26), 576);
+	ck_assert_uint_eq(ck_get16(p + 26), 576);
 	ck_assert(ref_ok(p + 20, sent_len(0) - 20));
 	/* Quoted header: ip_len 1000, TTL 64 as received. */
-	ck_assert_uint_eq(get16(p + 28 + 2), 1000);
+	ck_assert_uint_eq(ck_get16(p + 28 + 2), 1000);
 	ck_assert_uint_eq(p[28 + 8], 64);
 	ck_assert_uint_eq(h->icmpstat.errors_sent, 1);
 }
@@ -541,8 +514,8 @@ START_TEST(test_forward_ok)
 	ck_assert_uint_eq(h->ipstat.noroute, 1);
 	ck_assert_uint_eq(sent->len, 2);
 	p = sent_data(1);
-	ck_assert_uint_eq(get32(p + 12), SELF1);
-	ck_assert_uint_eq(get32(p + 16), FAR);
+	ck_assert_uint_eq(ck_get32(p + 12), SELF1);
+	ck_assert_uint_eq(ck_get32(p + 16), FAR);
 	ck_assert_uint_eq(p[20], 3);
 	ck_assert_uint_eq(p[21], 1);
 }
@@ -568,12 +541,12 @@ START_TEST(test_echo_reply)
 	ck_assert_ptr_eq(g_ptr_array_index(sent_if, 0), em0);
 	p = sent_data(0);
 	ck_assert_uint_eq(sent_len(0), 20 + 64);
-	ck_assert_uint_eq(get32(p + 12), SELF1);
-	ck_assert_uint_eq(get32(p + 16), PEER);
+	ck_assert_uint_eq(ck_get32(p + 12), SELF1);
+	ck_assert_uint_eq(ck_get32(p + 16), PEER);
 	ck_assert_uint_eq(p[8], 64);
 	ck_assert_uint_eq(p[20], 0);
-	ck_assert_uint_eq(get16(p + 24), 0x4242);
-	ck_assert_uint_eq(get16(p + 26), 7);
+	ck_assert_uint_eq(ck_get16(p + 24), 0x4242);
+	ck_assert_uint_eq(ck_get16(p + 26), 7);
 	EXPECT_BYTES(p + 28, icmp + 8, 56);
 	ck_assert(ref_ok(p + 20, 64));
 	/* A corrupted ICMP checksum: dropped, counted, no reply. */
@@ -621,14 +594,14 @@ START_TEST(test_icmp_error_refusals)
 	/* Unreach and time exceeded received are counted by type. */
 	msg[0] = 3;
 	msg[1] = 4;
-	put16(msg + 2, 0);
-	put16(msg + 2, ref_cksum(ref_add(0, msg, sizeof(msg))));
+	ck_put16(msg + 2, 0);
+	ck_put16(msg + 2, ref_cksum(ref_add(0, msg, sizeof(msg))));
 	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, msg,
 	    sizeof(msg)));
 	msg[0] = 11;
 	msg[1] = 0;
-	put16(msg + 2, 0);
-	put16(msg + 2, ref_cksum(ref_add(0, msg, sizeof(msg))));
+	ck_put16(msg + 2, 0);
+	ck_put16(msg + 2, ref_cksum(ref_add(0, msg, sizeof(msg))));
 	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, msg,
 	    sizeof(msg)));
 	ck_assert_uint_eq(h->icmpstat.unreach, 1);
@@ -671,10 +644,10 @@ START_TEST(test_udp_noport)
 	ck_assert_uint_eq(sent->len, 1);
 	p = sent_data(0);
 	ck_assert_uint_eq(sent_len(0), 20 + 8 + 28);
-	ck_assert_uint_eq(get32(p + 12), SELF);
+	ck_assert_uint_eq(ck_get32(p + 12), SELF);
 	ck_assert_uint_eq(p[20], 3);
 	ck_assert_uint_eq(p[21], 3);
-	ck_assert_uint_eq(get16(p + 48), 5000);
+	ck_assert_uint_eq(ck_get16(p + 48), 5000);
 	/* A bad UDP checksum: udp.badsum, no ICMP. */
 	dg[7] ^= 0x40;
 	ip_input(h, forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, dg, n));
@@ -697,11 +670,11 @@ START_TEST(test_udp_echo)
 	ck_assert_uint_eq(h->udpstat.received, 1);
 	ck_assert_uint_eq(sent->len, 1);
 	p = sent_data(0);
-	ck_assert_uint_eq(get32(p + 12), SELF);
-	ck_assert_uint_eq(get32(p + 16), PEER);
-	ck_assert_uint_eq(get16(p + 20), 7);
-	ck_assert_uint_eq(get16(p + 22), 5000);
-	ck_assert_uint_eq(get16(p + 24), 40);
+	ck_assert_uint_eq(ck_get32(p + 12), SELF);
+	ck_assert_uint_eq(ck_get32(p + 16), PEER);
+	ck_assert_uint_eq(ck_get16(p + 20), 7);
+	ck_assert_uint_eq(ck_get16(p + 22), 5000);
+	ck_assert_uint_eq(ck_get16(p + 24), 40);
 	EXPECT_BYTES(p + 28, dg + 8, 32);
 	ck_assert(ref_udp_ok(p));
 }
@@ -726,8 +699,8 @@ START_TEST(test_udp_send)
 		const uint8_t *p = sent_data(i);
 
 		ck_assert_uint_eq(sent_len(i), 20 + 8 + 100);
-		ck_assert_uint_eq(get16(p + 20), 49152);
-		ck_assert_uint_eq(get16(p + 22), 53);
+		ck_assert_uint_eq(ck_get16(p + 20), 49152);
+		ck_assert_uint_eq(ck_get16(p + 22), 53);
 		ck_assert(ref_udp_ok(p));
 		for (k = 0; k < 100; k++)
 			ck_assert_uint_eq(p[28 + k], k);
@@ -763,17 +736,17 @@ START_TEST(test_ping)
 	ck_assert_uint_eq(sent->len, 3);
 	ck_assert_uint_eq(counters_get(sim.counters, "h.ping.sent", NULL),
 	    3);
-	id = get16(sent_data(0) + 24);
+	id = ck_get16(sent_data(0) + 24);
 	for (i = 0; i < 3; i++) {
 		const uint8_t *p = sent_data(i);
 
 		ck_assert_uint_eq(sent_len(i), 84);
 		ck_assert_uint_eq(p[20], 8);
-		ck_assert_uint_eq(get16(p + 24), id);
-		ck_assert_uint_eq(get16(p + 26), i);
+		ck_assert_uint_eq(ck_get16(p + 24), id);
+		ck_assert_uint_eq(ck_get16(p + 26), i);
 		ck_assert(ref_ok(p + 20, 64));
 		/* Time stamp: seconds of the send time (0, 1, 2). */
-		ck_assert_uint_eq(get32(p + 28), i);
+		ck_assert_uint_eq(ck_get32(p + 28), i);
 		for (k = 8; k < 56; k++)
 			ck_assert_uint_eq(p[28 + k], k);
 	}

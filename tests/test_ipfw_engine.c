@@ -53,19 +53,7 @@ add(const char *line)
 	g_free(full);
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 /*
  * An IPv4 header (checksum left 0: ipfw does not look at it) with optlen
@@ -81,13 +69,13 @@ ip_hdr(uint8_t proto, uint32_t src, uint32_t dst, uint16_t off_field,
 	memset(pkt, 0, sizeof(pkt));
 	pkt[0] = (uint8_t)(0x40 | (hl / 4));
 	pkt[1] = 0;			/* tos */
-	put16(pkt + 2, (uint16_t)(hl + payload_len));
-	put16(pkt + 4, 0x1234);		/* id */
-	put16(pkt + 6, off_field);
+	ck_put16(pkt + 2, (uint16_t)(hl + payload_len));
+	ck_put16(pkt + 4, 0x1234);		/* id */
+	ck_put16(pkt + 6, off_field);
 	pkt[8] = 64;			/* ttl */
 	pkt[9] = proto;
-	put32(pkt + 12, src);
-	put32(pkt + 16, dst);
+	ck_put32(pkt + 12, src);
+	ck_put32(pkt + 16, dst);
 	pkt_len = hl + payload_len;
 	return (pkt + hl);
 }
@@ -100,9 +88,9 @@ udp_pkt(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
 	uint8_t *u = ip_hdr(17, src, dst, off_field, 0, 16);
 
 	if ((off_field & 0x1fff) == 0) {
-		put16(u, sport);
-		put16(u + 2, dport);
-		put16(u + 4, 16);
+		ck_put16(u, sport);
+		ck_put16(u + 2, dport);
+		ck_put16(u + 4, 16);
 	}
 }
 
@@ -401,7 +389,7 @@ START_TEST(test_ip_fields)
 	EXPECT_V(v, IPFW_V_DENY, 400);
 	/* id 2: 200. */
 	pkt[1] = 0;
-	put16(pkt + 4, 2);
+	ck_put16(pkt + 4, 2);
 	v = chk(IPFW_DIR_IN, "em0", NULL);
 	EXPECT_V(v, IPFW_V_DENY, 200);
 	/* A NOP option (type 1) + EOL: "has options" (600) but not rr;
