@@ -1,0 +1,272 @@
+#!/bin/sh
+# Runs divertsim, ns-3's own IPv4 stack (bench/ns3_ipv4_baseline.cc) and
+# the raw ns-3 floor (bench/ns3_raw_floor.cc) on one matrix of chain
+# topologies and prints, per pair, packet-hops per second, the ratio,
+# peak memory and instructions per packet-hop.  See bench/README.md.
+#
+# usage: bench/run.sh [--quick] [--build DIR] [--out DIR] [--no-scaling]
+#                     [--no-callgrind]
+#        bench/run.sh --report DIR    (tables again from DIR's CSV files)
+#
+# A packet-hop is one UDP datagram crossing one link (a datagram sent as
+# three fragments is one packet-hop per link).  Wall time is the whole
+# process (parse, set-up, run, tear-down) for every program, measured the
+# same way (the ns-3 programs also print their Simulator::Run time).
+# Instructions per packet-hop come from two callgrind runs of N and 2N
+# packets: (I(2N) - I(N)) / (hops(2N) - hops(N)), so set-up cost cancels.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+quick=0
+build="$top/build-bench"
+out=""
+scaling=1
+callgrind=1
+report_only=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--build) build=$2; shift ;;
+	--out) out=$2; shift ;;
+	--no-scaling) scaling=0 ;;
+	--no-callgrind) callgrind=0 ;;
+	--report) report_only=$2; shift ;;
+	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+# --- tables -----------------------------------------------------------------
+# report DIR: the tables, from DIR/results.csv and DIR/scaling.csv.
+report() {
+	csv="$1/results.csv"
+	scsv="$1/scaling.csv"
+	awk -F, '
+	NR == 1 { next }
+	{
+		key = $3 "," $4 "," $5
+		if (!(key in seen)) { seen[key] = 1; keys[++nk] = key }
+		id = $1 "/" $2
+		hps[id, key] = $9; rss[id, key] = $10; ipc[id, key] = $11
+	}
+	# The goal is checked on both measures: wall-clock hops/s (noisy on a
+	# shared machine) and instructions per hop (repeatable), B over A.
+	function row(a, b, goal, key,   kk, r, ri, ok, oki) {
+		split(key, kk, ",")
+		r = hps[a, key] / hps[b, key]
+		ok = (goal > 0) ? (r >= goal ? "yes" : "NO") : "-"
+		ri = ""; oki = ""
+		if (ipc[a, key] != "" && ipc[b, key] != "") {
+			ri = sprintf("%.2fx", ipc[b, key] / ipc[a, key])
+			oki = (goal > 0) ? (ipc[b, key] / ipc[a, key] >= goal ? "yes" : "NO") : "-"
+		}
+		printf "%3d %4d %4d| %9d %9d %6.2fx %4s | %6d %6d | %7s %7s %6s %4s\n", kk[1], kk[2], kk[3],
+		    hps[a, key], hps[b, key], r, ok, rss[a, key], rss[b, key], ipc[a, key], ipc[b, key], ri, oki
+	}
+	function table(a, b, goal, title,   i) {
+		printf "\n%s (goal: %s)\n", title, (goal > 0 ? sprintf("A at least %.1fx B", goal) : "none")
+		printf "             |       hops/s (wall clock)      | RSS KiB       | instructions/hop\n"
+		printf "  K size pcap| %9s %9s %7s %4s | %6s %6s | %7s %7s %6s %4s\n", "A", "B", "A/B", "goal", "A", "B", "A", "B", "B/A", "goal"
+		for (i = 1; i <= nk; i++) row(a, b, goal, keys[i])
+	}
+	END {
+		table("ds/plain", "ns3/plain", 2.5, "A = divertsim plain forwarding, B = ns-3 InternetStack")
+		table("ds/rules", "ns3/plain", 2.0, "A = divertsim, 100 ipfw rules per router, B = ns-3 InternetStack")
+		table("ds/divert", "ns3/plain", 1.0, "A = divertsim, one divert round trip per router, B = ns-3 InternetStack")
+		table("floor/plain", "ns3/plain", 0, "A = raw ns-3 floor (no IP), B = ns-3 InternetStack")
+		table("floor/plain", "ds/plain", 0, "A = raw ns-3 floor (no IP), B = divertsim plain")
+	}' "$csv"
+
+	if [ -s "$scsv" ] && [ "$(wc -l < "$scsv")" -gt 1 ]; then
+		printf "\nscaling (wall s, peak RSS KiB)\n"
+		awk -F, 'NR > 1 { printf "  %-6s %-8s hosts=%-6s packets=%-8s rules=%-5s %9.3fs %9d KiB\n", $1, $2, $3, $4, $5, $6, $7 }' "$scsv"
+		awk -F, '
+		$2 == "hosts" && $4 == 0 { r[$1, $3] = $7; h[$3] = 1 }
+		END {
+			for (p in r) ;
+			n = split("ds ns3 floor", progs, " ")
+			for (i = 1; i <= n; i++)
+				if ((progs[i], 1000) in r && (progs[i], 10000) in r)
+					printf "  idle memory per host, %-5s: %.2f KiB (RSS(10000) - RSS(1000)) / 9000\n",
+					    progs[i], (r[progs[i], 10000] - r[progs[i], 1000]) / 9000
+		}' "$scsv"
+	fi
+}
+
+if [ -n "$report_only" ]; then
+	report "$report_only"
+	exit 0
+fi
+[ -n "$out" ] || out=$(mktemp -d /tmp/divertsim-bench.XXXXXX)
+mkdir -p "$out/scn" "$out/traces"
+
+# --- programs -------------------------------------------------------------
+ds="${DIVERTSIM:-$build/tools/divertsim}"
+[ -x "$ds" ] || { echo "run.sh: no divertsim at $ds (build it, or set DIVERTSIM)" >&2; exit 2; }
+ns3="$build/bench/ns3_ipv4_baseline"
+floor="$build/bench/ns3_raw_floor"
+if [ ! -x "$ns3" ] || [ ! -x "$floor" ]; then
+	# bench/ is not (yet) a subdir of the build: compile the two directly.
+	ns3="$out/ns3_ipv4_baseline"
+	floor="$out/ns3_raw_floor"
+	libs=$(pkg-config --libs ns3-core ns3-network ns3-point-to-point \
+	    ns3-internet ns3-applications)
+	echo "building the ns-3 programs into $out ..." >&2
+	# shellcheck disable=SC2086
+	c++ -std=c++17 -O2 -DNDEBUG -o "$ns3" "$here/ns3_ipv4_baseline.cc" $libs
+	# shellcheck disable=SC2086
+	c++ -std=c++17 -O2 -DNDEBUG -o "$floor" "$here/ns3_raw_floor.cc" $libs
+fi
+for t in /usr/bin/time valgrind awk; do
+	command -v $t >/dev/null || { echo "run.sh: $t is needed" >&2; exit 2; }
+done
+
+# --- matrix -----------------------------------------------------------------
+if [ $quick = 1 ]; then
+	KS="1 4 16"; SIZES="512 3000"; PCAPS="0 1"
+	N512=10000; N3000=4000; CGN=50; CGKS="4"
+else
+	KS="1 4 16"; SIZES="512 3000"; PCAPS="0 1"
+	N512=50000; N3000=20000; CGN=100; CGKS="1 4 16"
+fi
+# Intervals that a 100Mbps link keeps up with (542 bytes take 43us on the
+# wire, three fragments of a 3000-byte datagram 246us): no queue drops, so
+# every program forwards every datagram.
+interval() { [ "$1" = 512 ] && echo 50us || echo 300us; }
+npkts() { [ "$1" = 512 ] && echo $N512 || echo $N3000; }
+
+csv="$out/results.csv"
+echo "program,variant,k,s,pcap,n,hops,wall_s,hops_per_s,maxrss_kib,instr_per_hop,cpu_s,hops_per_cpu_s" > "$csv"
+
+now_ns() { date +%s%N; }
+in_list() { il_x=$1; shift; for il_y; do [ "$il_x" = "$il_y" ] && return 0; done; return 1; }
+
+# measure CMD...: runs CMD under /usr/bin/time -v; sets WALL (s), CPU
+# (user + system s) and RSS (KiB).  Fails the script when CMD fails (a wrong count is a bug).
+measure() {
+	_t0=$(now_ns)
+	if ! /usr/bin/time -v -o "$out/time.txt" "$@" > "$out/stdout.txt" 2>&1; then
+		echo "run.sh: failed: $*" >&2
+		tail -5 "$out/stdout.txt" >&2
+		exit 1
+	fi
+	_t1=$(now_ns)
+	WALL=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.6f", (b - a) / 1e9 }')
+	RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out/time.txt")
+	CPU=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$out/time.txt")
+}
+
+# instructions CMD...: total instructions callgrind counts for CMD.
+instructions() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" \
+	    > /dev/null 2> "$out/cg.txt" || { echo "run.sh: callgrind failed: $*" >&2; tail -5 "$out/cg.txt" >&2; exit 1; }
+	awk '/Collected :/ { print $NF }' "$out/cg.txt"
+}
+
+# scn VARIANT K S N: the scenario's path (generated once).
+scn() {
+	sc_f="$out/scn/chain-$1-k$2-s$3-n$4.scn"
+	[ -f "$sc_f" ] || "$here/gen_chain.sh" -v "$1" -k "$2" -s "$3" -n "$4" \
+	    -i "$(interval "$3")" > "$sc_f"
+	echo "$sc_f"
+}
+# run_cmd PROGRAM VARIANT K S N PCAP: prints the command line.
+run_cmd() {
+	case $1 in
+	ns3)	echo "$ns3 --k=$3 --n=$5 --s=$4 --i=$(interval "$4") --pcap=$6 --pcapdir=$out/traces" ;;
+	floor)	echo "$floor --k=$3 --n=$5 --s=$4 --i=$(interval "$4") --pcap=$6 --pcapdir=$out/traces" ;;
+	ds)	rc_f=$(scn "$2" "$3" "$4" "$5")
+		if [ "$6" = 1 ]; then
+			echo "$ds run -q --trace-dir $out/traces $rc_f"
+		else
+			echo "$ds run -q --no-traces $rc_f"
+		fi ;;
+	esac
+}
+
+# one PROGRAM VARIANT K S PCAP: time, memory, instructions; appends to CSV.
+# Instructions are counted with pcap off only (pcap adds the same writes
+# per frame in every program and callgrind time is the budget).
+one() {
+	on_n=$(npkts "$4")
+	on_cmd=$(run_cmd "$1" "$2" "$3" "$4" "$on_n" "$5")
+	# shellcheck disable=SC2086
+	measure $on_cmd
+	rm -rf "${out:?}/traces"/*
+	on_hops=$((on_n * ($3 + 1)))
+	on_ipc=""
+	if [ $callgrind = 1 ] && [ "$5" = 0 ] && in_list "$3" $CGKS; then
+		on_c1=$(run_cmd "$1" "$2" "$3" "$4" "$CGN" "$5")
+		on_c2=$(run_cmd "$1" "$2" "$3" "$4" $((CGN * 2)) "$5")
+		# shellcheck disable=SC2086
+		on_i1=$(instructions $on_c1)
+		# shellcheck disable=SC2086
+		on_i2=$(instructions $on_c2)
+		on_ipc=$(awk -v a="$on_i1" -v b="$on_i2" -v h=$((CGN * ($3 + 1))) \
+		    'BEGIN { printf "%.0f", (b - a) / h }')
+	fi
+	on_hps=$(awk -v h=$on_hops -v w="$WALL" 'BEGIN { printf "%.0f", h / w }')
+	on_hpc=$(awk -v h=$on_hops -v c="$CPU" 'BEGIN { printf "%.0f", (c > 0 ? h / c : 0) }')
+	echo "$1,$2,$3,$4,$5,$on_n,$on_hops,$WALL,$on_hps,$RSS,$on_ipc,$CPU,$on_hpc" >> "$csv"
+	echo "  $1 $2 k=$3 s=$4 pcap=$5: ${WALL}s (cpu ${CPU}s) $on_hps hops/s ${RSS}KiB ${on_ipc:--} instr/hop" >&2
+}
+
+echo "matrix: K in {$KS}, payload in {$SIZES}, pcap in {$PCAPS}; N=$N512 (512B), $N3000 (3000B); callgrind N=$CGN,$((CGN * 2)) for K in {$CGKS}, pcap off" >&2
+for k in $KS; do
+	for s in $SIZES; do
+		for pc in $PCAPS; do
+			one ns3 plain "$k" "$s" "$pc"
+			one floor plain "$k" "$s" "$pc"
+			for v in plain rules divert; do
+				one ds "$v" "$k" "$s" "$pc"
+			done
+		done
+	done
+done
+
+# --- scaling ----------------------------------------------------------------
+scsv="$out/scaling.csv"
+echo "program,what,hosts,packets,rules,wall_s,maxrss_kib" > "$scsv"
+if [ $scaling = 1 ]; then
+	echo "scaling: hosts, packets, rules" >&2
+	if [ $quick = 1 ]; then HOSTS="1000 10000"; HOSTPKTS="0"; PKTS="10000 100000"; RULES="1 100 1000"
+	else HOSTS="1000 10000"; HOSTPKTS="0 10000"; PKTS="10000 100000 1000000"; RULES="1 10 100 1000"; fi
+	# Hosts: a chain of H hosts, idle, and with 10^4 datagrams crossing its
+	# first 50 routers (a TTL cannot cross 10^4 hops).
+	for h in $HOSTS; do
+		k=$((h - 2))
+		for n in $HOSTPKTS; do
+			f="$out/scn/hosts-$h-n$n.scn"
+			"$here/gen_chain.sh" -k $k -n $n -d 50 > "$f"
+			measure "$ds" run -q --no-traces "$f"
+			echo "ds,hosts,$h,$n,0,$WALL,$RSS" >> "$scsv"
+			measure "$ns3" --k=$k --n=$n --dst=50
+			echo "ns3,hosts,$h,$n,0,$WALL,$RSS" >> "$scsv"
+			measure "$floor" --k=$k --n=$n --dst=50
+			echo "floor,hosts,$h,$n,0,$WALL,$RSS" >> "$scsv"
+			echo "  hosts=$h n=$n done" >&2
+		done
+	done
+	# Packets: K=1, 512 bytes, 10^4 .. 10^6 datagrams.
+	for n in $PKTS; do
+		f=$(scn plain 1 512 $n)
+		measure "$ds" run -q --no-traces "$f"
+		echo "ds,packets,3,$n,0,$WALL,$RSS" >> "$scsv"
+		measure "$ns3" --k=1 --n=$n --s=512 --i=50us
+		echo "ns3,packets,3,$n,0,$WALL,$RSS" >> "$scsv"
+		echo "  packets=$n done" >&2
+	done
+	# Rules: K=4, 512 bytes, 10^4 datagrams, R rules on every router.
+	for r in $RULES; do
+		f="$out/scn/rules-$r.scn"
+		"$here/gen_chain.sh" -v rules -r $r -k 4 -n 10000 > "$f"
+		measure "$ds" run -q --no-traces "$f"
+		echo "ds,rules,6,10000,$r,$WALL,$RSS" >> "$scsv"
+		echo "  rules=$r done" >&2
+	done
+fi
+
+report "$out"
+echo
+echo "raw results: $csv $scsv"
