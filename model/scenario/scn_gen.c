@@ -429,7 +429,7 @@ static int
 apply_opt(FILE *err, const struct gen_optdef *d, const char *optname,
     const char *v, struct gen_opts *o)
 {
-	unsigned e;
+	unsigned e = 0;
 	int rc;
 
 	switch (d->id) {
