@@ -59,12 +59,28 @@ ev_log_active(const struct ev_log *log)
 	    (log->text_out != NULL || log->jsonl_out != NULL));
 }
 
-/* JSON string body: quotes, backslashes and control characters escaped. */
+/* Characters that JSON strings cannot hold as they are. */
+static bool
+json_needs_escape(unsigned char c)
+{
+	return (c < 0x20 || c == '"' || c == '\\');
+}
+
+/* A JSON string: runs of plain bytes are copied in one go. */
 static void
 json_escape(GString *s, const char *v)
 {
+	const unsigned char *p = (const unsigned char *)v;
+
 	g_string_append_c(s, '"');
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+	while (*p != '\0') {
+		const unsigned char *run = p;
+
+		while (*p != '\0' && !json_needs_escape(*p))
+			p++;
+		g_string_append_len(s, (const char *)run, p - run);
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"':
 			g_string_append(s, "\\\"");
@@ -79,21 +95,34 @@ json_escape(GString *s, const char *v)
 			g_string_append(s, "\\t");
 			break;
 		default:
-			if (*p < 0x20)
-				g_string_append_printf(s, "\\u%04x", *p);
-			else
-				g_string_append_c(s, (char)*p);
+			g_string_append_printf(s, "\\u%04x", *p);
 		}
+		p++;
 	}
 	g_string_append_c(s, '"');
 }
 
+/* Decimal digits of v, without printf (this runs for every event). */
+static void
+append_u64(GString *s, uint64_t v)
+{
+	char buf[20];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	g_string_append_len(s, buf + i, (gssize)(sizeof(buf) - i));
+}
+
+/* Keys are the program's own identifiers: no escaping needed. */
 static void
 json_key(struct ev *e, const char *key)
 {
-	g_string_append_c(e->json, ',');
-	json_escape(e->json, key);
-	g_string_append_c(e->json, ':');
+	g_string_append_len(e->json, ",\"", 2);
+	g_string_append(e->json, key);
+	g_string_append_len(e->json, "\":", 2);
 }
 
 struct ev *
@@ -101,6 +130,7 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 {
 	struct ev *e;
 	uint64_t t;
+	char frac[10];
 
 	if (log == NULL)
 		return (NULL);
@@ -112,21 +142,43 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 	g_assert(!e->open);
 	e->open = true;
 	t = sim_now();
-	g_string_truncate(e->json, 0);
-	g_string_truncate(e->text, 0);
-	g_string_append_printf(e->json, "{\"t\":%" PRIu64 ",\"host\":", t);
-	json_escape(e->json, host);
-	g_string_append(e->json, ",\"ev\":");
-	json_escape(e->json, kind);
-	g_string_append_printf(e->text, "%4" PRIu64 ".%09" PRIu64 " %-8s ",
-	    (uint64_t)(t / SIM_NS_PER_S), (uint64_t)(t % SIM_NS_PER_S), host);
+	if (log->jsonl_out != NULL) {
+		g_string_truncate(e->json, 0);
+		g_string_append_len(e->json, "{\"t\":", 5);
+		append_u64(e->json, t);
+		g_string_append_len(e->json, ",\"host\":", 8);
+		json_escape(e->json, host);
+		g_string_append_len(e->json, ",\"ev\":", 6);
+		json_escape(e->json, kind);
+	}
+	if (log->text_out != NULL) {
+		/* "   1.002000000 gw       " */
+		g_string_truncate(e->text, 0);
+		g_string_append_printf(e->text, "%4" PRIu64, (uint64_t)(t / SIM_NS_PER_S));
+		snprintf(frac, sizeof(frac), "%09" PRIu64, (uint64_t)(t % SIM_NS_PER_S));
+		g_string_append_c(e->text, '.');
+		g_string_append_len(e->text, frac, 9);
+		g_string_append_printf(e->text, " %-8s ", host);
+	}
 	return (e);
+}
+
+bool
+ev_wants_json(const struct ev *e)
+{
+	return (e != NULL && e->log->jsonl_out != NULL);
+}
+
+bool
+ev_wants_text(const struct ev *e)
+{
+	return (e != NULL && e->log->text_out != NULL);
 }
 
 void
 ev_str(struct ev *e, const char *key, const char *val)
 {
-	if (e == NULL)
+	if (!ev_wants_json(e))
 		return;
 	json_key(e, key);
 	if (val == NULL)
@@ -138,16 +190,20 @@ ev_str(struct ev *e, const char *key, const char *val)
 void
 ev_int(struct ev *e, const char *key, int64_t val)
 {
-	if (e == NULL)
+	if (!ev_wants_json(e))
 		return;
 	json_key(e, key);
-	g_string_append_printf(e->json, "%" PRId64, val);
+	if (val < 0) {
+		g_string_append_c(e->json, '-');
+		append_u64(e->json, (uint64_t)0 - (uint64_t)val);
+	} else
+		append_u64(e->json, (uint64_t)val);
 }
 
 void
 ev_bool(struct ev *e, const char *key, bool val)
 {
-	if (e == NULL)
+	if (!ev_wants_json(e))
 		return;
 	json_key(e, key);
 	g_string_append(e->json, val ? "true" : "false");
@@ -158,7 +214,7 @@ ev_addr(struct ev *e, const char *key, uint32_t a)
 {
 	char buf[16];
 
-	if (e == NULL)
+	if (!ev_wants_json(e))
 		return;
 	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
 	    (a >> 8) & 0xff, a & 0xff);
@@ -174,7 +230,7 @@ ev_null(struct ev *e, const char *key)
 void
 ev_json(struct ev *e, const char *key, const char *json)
 {
-	if (e == NULL)
+	if (!ev_wants_json(e))
 		return;
 	json_key(e, key);
 	g_string_append(e->json, json);
@@ -185,7 +241,7 @@ ev_textf(struct ev *e, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (e == NULL)
+	if (!ev_wants_text(e))
 		return;
 	va_start(ap, fmt);
 	g_string_append_vprintf(e->text, fmt, ap);

@@ -31,6 +31,11 @@ void		 ev_log_free(struct ev_log *log);
 bool		 ev_log_active(const struct ev_log *log);
 
 struct ev	*ev_begin(struct ev_log *log, const char *host, const char *kind);
+/* Whether the JSON object / the text line of e will be written: callers
+ * skip formatting what nobody reads. */
+bool		 ev_wants_json(const struct ev *e);
+bool		 ev_wants_text(const struct ev *e);
+/* Fields; keys are plain identifiers (written unescaped). */
 void		 ev_str(struct ev *e, const char *key, const char *val); /* NULL -> null */
 void		 ev_int(struct ev *e, const char *key, int64_t val);
 void		 ev_bool(struct ev *e, const char *key, bool val);
