@@ -55,6 +55,7 @@ static const char help_text[] =
 "  --trace-dir DIR    write pcaps and events.jsonl to DIR\n"
 "                     (default traces/NAME/, NAME the scenario's base name)\n"
 "  --no-traces        write no pcap and no events.jsonl\n"
+"  --no-events        write the pcaps but no events.jsonl\n"
 "  -h, --help         this text\n"
 "  --version          the version\n"
 "\n"
@@ -65,6 +66,7 @@ struct cli {
 	bool		 quiet;
 	bool		 counters;
 	bool		 no_traces;
+	bool		 no_events;
 	const char	*trace_dir;
 };
 
@@ -98,6 +100,7 @@ run_file(const char *path, const struct cli *cli, bool check_mode,
 	o.quiet = cli->quiet || check_mode;
 	o.counters = cli->counters;
 	o.traces = !cli->no_traces;
+	o.events_jsonl = !cli->no_events;
 	if (o.traces) {
 		dir = cli->trace_dir != NULL ? g_strdup(cli->trace_dir) :
 		    g_build_filename("traces", s->name, NULL);
@@ -191,6 +194,7 @@ main(int argc, char **argv)
 		{ "counters", no_argument, NULL, 'c' },
 		{ "trace-dir", required_argument, NULL, 't' },
 		{ "no-traces", no_argument, NULL, 'n' },
+		{ "no-events", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -221,6 +225,9 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			cli.no_traces = true;
+			break;
+		case 'e':
+			cli.no_events = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -307,13 +307,15 @@ open_traces(struct world *w, struct diag *d)
 		    w->trace_dir, g_strerror(errno));
 		return (false);
 	}
+	w->sim.trace_dir = w->trace_dir;
+	if (!w->o.events_jsonl)
+		return (true);
 	path = g_build_filename(w->trace_dir, "events.jsonl", NULL);
 	w->jsonl = fopen(path, "w");
 	if (w->jsonl == NULL)
 		diag_error_file(d, "cannot write %s: %s", path,
 		    g_strerror(errno));
 	g_free(path);
-	w->sim.trace_dir = w->trace_dir;
 	return (w->jsonl != NULL);
 }
 
