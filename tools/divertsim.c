@@ -28,7 +28,7 @@
 #define	EXIT_SCENARIO_ERROR	2
 
 static const char usage_text[] =
-"usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [FILE]\n"
+"usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events] [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR | --no-traces] FILE...\n"
 "       divertsim lint FILE...\n"
 "       divertsim gen KIND [OPTIONS]      (divertsim gen --help)\n"

@@ -27,7 +27,8 @@ struct run_opts {
 	FILE		*errout;	/* diagnostics */
 	bool		 quiet;		/* -q: expectation results only */
 	bool		 counters;	/* --counters */
-	bool		 traces;	/* pcaps and events.jsonl */
+	bool		 traces;	/* pcaps (and events.jsonl) */
+	bool		 events_jsonl;	/* events.jsonl beside the pcaps */
 	const char	*trace_dir;	/* where they go (created) */
 	const char	*expect_prefix;	/* "PATH: " before result lines */
 };
