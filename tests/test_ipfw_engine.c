@@ -765,6 +765,61 @@ START_TEST(test_prob_deterministic)
 }
 END_TEST
 
+/*
+ * compile_rule() puts O_PROB first, so a prob rule draws for every packet
+ * that reaches it, even one its body would not match: the draw sequence of
+ * a later prob rule depends on it.  Reference: FreeBSD's order, replayed
+ * with a generator of the same seed (random() >> 1 < prob * 0x7fffffff).
+ */
+START_TEST(test_prob_draws_before_body)
+{
+	GRand *ref = g_rand_new_with_seed(42);	/* the chain's seed */
+	unsigned want = 0;
+
+	add("100 prob 0.5 count tcp from any to any");
+	add("200 prob 0.5 count udp from any to any");
+	add("300 allow ip from any to any");
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	for (unsigned i = 0; i < 1000; i++) {
+		uint32_t half = (uint32_t)(0.5 * 0x7fffffff);
+
+		(void)g_rand_int(ref);		/* rule 100's draw */
+		if ((g_rand_int(ref) >> 1) < half)
+			want++;			/* rule 200 matches */
+		ck_assert_int_eq(chk(IPFW_DIR_IN, "em0", NULL).kind,
+		    IPFW_V_PASS);
+	}
+	ck_assert_uint_eq(pkts(100), 0);
+	ck_assert_uint_eq(pkts(200), want);
+	ck_assert_uint_eq(pkts(300), 1000);
+	g_rand_free(ref);
+}
+END_TEST
+
+/* The inline quick rejection never changes a verdict: negated and listed
+ * addresses, protocol numbers and masks behave as the full match. */
+START_TEST(test_prefilter_agrees)
+{
+	add("100 count udp from 10.0.0.0/8 to any");
+	add("110 count tcp from any to any");
+	add("120 count ip from not 10.0.0.1 to any");
+	add("130 count ip from any to { 10.0.0.2, 10.0.0.3 }");
+	add("140 count 17 from any to 10.0.0.0:255.255.255.0");
+	add("150 count icmp from any to any");
+	add("160 count ip from 10.0.0.1 to 10.0.0.2");
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	/* UDP 10.0.0.1 -> 10.0.0.2: */
+	ck_assert_uint_eq(pkts(100), 1);	/* in 10/8 */
+	ck_assert_uint_eq(pkts(110), 0);	/* not tcp */
+	ck_assert_uint_eq(pkts(120), 0);	/* src is 10.0.0.1 */
+	ck_assert_uint_eq(pkts(130), 1);	/* in the list */
+	ck_assert_uint_eq(pkts(140), 1);	/* proto 17, dst in /24 */
+	ck_assert_uint_eq(pkts(150), 0);	/* not icmp */
+	ck_assert_uint_eq(pkts(160), 1);
+}
+END_TEST
+
 static void
 record(void *ctx, const struct ipfw_rule *rule, const struct ipfw_args *args)
 {
@@ -842,7 +897,8 @@ ipfw_engine_suite(void)
 		test_call_overflow, test_return_empty_stack, test_tag_reentry,
 		test_divert_tee_slots, test_reass, test_reject,
 		test_keep_state, test_keep_state_probe,
-		test_prob_deterministic, test_on_match_and_counters,
+		test_prob_deterministic, test_prob_draws_before_body,
+		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, NULL
 	};
 

@@ -126,6 +126,40 @@ ipfw_rule_find_opt(const struct ipfw_rule *rule, enum ipfw_op op)
 
 /* ---- the chain ---------------------------------------------------------- */
 
+/*
+ * Most rules of a long ruleset fail on the protocol or on one address;
+ * ipfw_chk() tests those inline before walking the options (FreeBSD's
+ * ipfw_chk() gets the same effect from the opcode order compile_rule()
+ * produces).  Only un-negated single tests are hoisted, and none from a
+ * rule whose evaluation has side effects before its body (prob draws,
+ * keep-state lookups).
+ */
+void
+ipfw_rule_prefilter(struct ipfw_rule *r)
+{
+	r->pf_proto = 0;
+	r->pf_src_mask = r->pf_src_addr = 0;
+	r->pf_dst_mask = r->pf_dst_addr = 0;
+	if (r->prob_x < IPFW_PROB_SCALE || r->keep_state)
+		return;
+	for (unsigned i = 0; i < r->n_opts; i++) {
+		const struct ipfw_opt *o = &r->opts[i];
+
+		if (o->negate)
+			continue;
+		if (o->op == IPFW_O_PROTO && o->u.val != 0 &&
+		    o->u.val <= UINT8_MAX)
+			r->pf_proto = (uint8_t)o->u.val;
+		else if (o->op == IPFW_O_SRC_ADDR && o->n == 1) {
+			r->pf_src_mask = r->addrs[o->first].mask;
+			r->pf_src_addr = r->addrs[o->first].addr;
+		} else if (o->op == IPFW_O_DST_ADDR && o->n == 1) {
+			r->pf_dst_mask = r->addrs[o->first].mask;
+			r->pf_dst_addr = r->addrs[o->first].addr;
+		}
+	}
+}
+
 static bool G_GNUC_PRINTF(2, 3)
 chain_error(GError **err, const char *fmt, ...)
 {
@@ -311,6 +345,7 @@ ipfw_chain_add(struct ipfw_chain *chain, const struct ipfw_rule *rule,
 	r = ipfw_rule_clone(rule);
 	r->rulenum = num;
 	r->packets = r->bytes = 0;
+	ipfw_rule_prefilter(r);
 	if (chain->n_rules == chain->cap) {
 		chain->cap *= 2;
 		chain->rules = g_renew(struct ipfw_rule *, chain->rules,

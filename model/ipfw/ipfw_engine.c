@@ -185,6 +185,13 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 		struct ipfw_rule *f = r;	/* whose action applies */
 		struct ipfw_rule *parent;
 
+		/* The inline quick rejection (ipfw_rule_prefilter()). */
+		if ((r->pf_proto != 0 && r->pf_proto != args->proto) ||
+		    (args->src & r->pf_src_mask) != r->pf_src_addr ||
+		    (args->dst & r->pf_dst_mask) != r->pf_dst_addr) {
+			idx++;
+			continue;
+		}
 		if (prob_fails(chain, r)) {
 			idx++;
 			continue;

@@ -645,6 +645,8 @@ parse_iface(struct ipfw_pctx *ctx, enum ipfw_op op, bool negate, int kw_word)
 	o.op = (uint8_t)op;
 	o.negate = negate;
 	strcpy(o.u.ifname, w);
+	/* Decided once here, not for every packet. */
+	o.glob = strpbrk(w, "*?[") != NULL;
 	add_opt(ctx, &o, kw_word);
 	return (true);
 }

@@ -75,6 +75,7 @@ struct ipfw_opt {
 	bool		negate;		/* `not` in front */
 	uint16_t	first;		/* index in addrs[] or ranges[] */
 	uint16_t	n;		/* number of list entries */
+	bool		glob;		/* recv/xmit/via: name has * ? [ */
 	union {
 		uint32_t val;
 		struct {
@@ -100,6 +101,17 @@ struct ipfw_rule {
 	unsigned	 n_addrs;
 	struct ipfw_range *ranges;
 	unsigned	 n_ranges;
+
+	/*
+	 * Owned by the chain: a quick rejection test derived from the body
+	 * when the rule is installed (ipfw_rule_prefilter()).  A packet
+	 * fails it only if the full match would fail too.  It is left open
+	 * (all zero) on rules with prob or keep-state, whose draw and state
+	 * lookup must happen whatever the body says.
+	 */
+	uint8_t		 pf_proto;	/* 0: any protocol */
+	uint32_t	 pf_src_mask, pf_src_addr;	/* mask 0: any */
+	uint32_t	 pf_dst_mask, pf_dst_addr;
 
 	/* Owned by the chain. */
 	uint64_t	 packets;
@@ -132,6 +144,8 @@ void		 ipfw_rule_free(struct ipfw_rule *rule);
 /* Same rule text-wise: everything but counters, index and set. */
 bool		 ipfw_rule_equal(const struct ipfw_rule *a,
 		    const struct ipfw_rule *b);
+/* Fill the rule's pf_* quick-rejection fields from its options. */
+void		 ipfw_rule_prefilter(struct ipfw_rule *rule);
 /* The option of a given opcode, or NULL. */
 const struct ipfw_opt *ipfw_rule_find_opt(const struct ipfw_rule *rule,
 		    enum ipfw_op op);
