@@ -117,6 +117,7 @@ struct scenario {
 	uint32_t	 seed;		/* default 1 */
 	unsigned	 loop_limit;	/* default 64 */
 	GPtrArray	*hosts;		/* struct scn_host *, declaration order */
+	GHashTable	*host_index;	/* name -> struct scn_host * */
 	GPtrArray	*links;		/* struct scn_link * */
 	GPtrArray	*ats;		/* struct scn_at *, file order */
 	GPtrArray	*expects;	/* struct scn_expect * */
