@@ -195,7 +195,7 @@ ipfw_chain_new(uint32_t seed)
 	chain->rules = g_new0(struct ipfw_rule *, chain->cap);
 	chain->rules[0] = def;
 	chain->n_rules = 1;
-	chain->rand = g_rand_new_with_seed(seed);
+	chain->seed = seed;	/* the generator is made when first needed */
 	return (chain);
 }
 
@@ -207,7 +207,8 @@ ipfw_chain_free(struct ipfw_chain *chain)
 	for (unsigned i = 0; i < chain->n_rules; i++)
 		ipfw_rule_free(chain->rules[i]);
 	g_free(chain->rules);
-	g_rand_free(chain->rand);
+	if (chain->rand != NULL)
+		g_rand_free(chain->rand);
 	ipfw_states_free(chain->states);
 	g_free(chain);
 }

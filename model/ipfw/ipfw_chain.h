@@ -20,7 +20,8 @@ struct ipfw_chain {
 	struct ipfw_rule **rules;
 	unsigned	 n_rules;
 	unsigned	 cap;
-	GRand		*rand;		/* for `prob`, seeded at creation */
+	GRand		*rand;		/* for `prob`: made at the first draw */
+	uint32_t	 seed;		/* ...from this seed */
 	struct ipfw_states *states;	/* allocated with the first
 					 * keep-state or check-state rule */
 };

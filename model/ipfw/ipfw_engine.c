@@ -130,6 +130,9 @@ prob_fails(struct ipfw_chain *chain, const struct ipfw_rule *r)
 {
 	if (r->prob_x >= IPFW_PROB_SCALE)
 		return (false);
+	/* Made here, not per chain: most hosts never draw (2.5 KiB each). */
+	if (chain->rand == NULL)
+		chain->rand = g_rand_new_with_seed(chain->seed);
 	return ((g_rand_int(chain->rand) >> 1) >= r->prob_x);
 }
 

@@ -159,7 +159,9 @@ word_end(struct lex_line *ll, unsigned line, unsigned col)
 
 	if (ll->cur == NULL)
 		return;
-	g_ptr_array_add(ll->argv, g_string_free(ll->cur, FALSE));
+	/* A copy of the exact size: the words live as long as the world. */
+	g_ptr_array_add(ll->argv, g_strndup(ll->cur->str, ll->cur->len));
+	g_string_free(ll->cur, TRUE);
 	ll->cur = NULL;
 	ll->end.line = line;
 	ll->end.col = col;
@@ -177,7 +179,8 @@ line_finish(struct lex_line *ll)
 	w->argv = (char **)g_ptr_array_free(ll->argv, FALSE);
 	g_array_append_val(ll->pos, ll->end);
 	w->pos = (struct scn_pos *)(void *)g_array_free(ll->pos, FALSE);
-	w->text = g_string_free(ll->src, FALSE);
+	w->text = g_strndup(ll->src->str, ll->src->len);
+	g_string_free(ll->src, TRUE);
 	w->line = ll->first_line;
 	return (w);
 }
