@@ -3,6 +3,7 @@
  * and any header may end up included from it, so each must be valid C++
  * (extern "C" guards, no C-only constructs).  Build-only; main does nothing.
  */
+#include "apps/app_traffic.h"
 #include "apps/proc.h"
 #include "divert_queue.h"
 #include "ipfw/ipfw.h"

@@ -18,6 +18,10 @@
 
 #include "apps/proc.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* GError domain of program argument errors (code: always 0). */
 #define	DIVERT_PROGRAM_ERROR	(divert_program_error_quark())
 GQuark		 divert_program_error_quark(void);
@@ -117,5 +121,9 @@ int		 natd_out(struct natd_state *ns, uint8_t *buf, size_t len);
 int		 natd_in(struct natd_state *ns, uint8_t *buf, size_t len);
 /* Number of translation links (tests). */
 unsigned	 natd_nlinks(const struct natd_state *ns);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DIVERTSIM_APP_DIVERT_PRIV_H */

@@ -12,6 +12,10 @@
 
 #include "ipfw/ipfw_rule.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct ipfw_states;
 
 struct ipfw_chain {
@@ -44,5 +48,9 @@ void		 ipfw_chain_flush(struct ipfw_chain *chain);
 /* n == 0: all counters. */
 bool		 ipfw_chain_zero(struct ipfw_chain *chain,
 		    const uint32_t *nums, unsigned n, GError **err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DIVERTSIM_IPFW_CHAIN_H */

@@ -11,6 +11,10 @@
 
 #include "ipfw/ipfw_rule.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Which part of the rule is at fault; IPFW_CK_OPT + i is option i. */
 enum ipfw_check_field {
 	IPFW_CK_RULENUM,
@@ -28,5 +32,9 @@ enum ipfw_check_field {
  */
 bool	ipfw_rule_check(const struct ipfw_rule *rule, int *field,
 	    GError **err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DIVERTSIM_IPFW_CHECK_H */

@@ -10,9 +10,17 @@
 #include "ipfw/ipfw.h"
 #include "ipfw/ipfw_rule.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Whether every match option of the rule holds for the packet (prob and
  * states are the engine's business). */
 bool	ipfw_rule_match(const struct ipfw_rule *rule,
 	    const struct ipfw_args *args);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DIVERTSIM_IPFW_ENGINE_H */

@@ -8,6 +8,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Protocol name as /etc/protocols gives it, or NULL. */
 const char	*ipfw_proto_name(uint8_t proto);
 /* ICMP unreachable code name as ipfw(8) prints it, or NULL. */
@@ -22,5 +26,9 @@ struct ipfw_flag_name {
 };
 extern const struct ipfw_flag_name ipfw_iptos_names[];
 extern const struct ipfw_flag_name ipfw_ipopt_names[];
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DIVERTSIM_IPFW_PARSE_H */

@@ -10,6 +10,10 @@
 
 #include "ipfw/ipfw_rule.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Digits of v, as pr_u64(..., 0) measures a counter column. */
 int	ipfw_u64_width(uint64_t v);
 /*
@@ -18,5 +22,9 @@ int	ipfw_u64_width(uint64_t v);
  */
 void	ipfw_rule_print(const struct ipfw_rule *rule, int pcwidth,
 	    int bcwidth, GString *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DIVERTSIM_IPFW_PRINT_H */

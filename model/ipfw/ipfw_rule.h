@@ -18,6 +18,10 @@
 
 #include "ipfw/ipfw.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define	IPFW_IFNAMSIZ		16	/* IFNAMSIZ, with the NUL */
 #define	IPFW_MAX_LIST		15	/* addresses or ranges in one list */
 #define	IPFW_RESVD_SET		31	/* set of the default rule */
@@ -149,5 +153,9 @@ void		 ipfw_rule_prefilter(struct ipfw_rule *rule);
 /* The option of a given opcode, or NULL. */
 const struct ipfw_opt *ipfw_rule_find_opt(const struct ipfw_rule *rule,
 		    enum ipfw_op op);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DIVERTSIM_IPFW_RULE_H */

@@ -10,6 +10,10 @@
 
 #include "ipfw/ipfw.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct ipfw_rule;
 struct ipfw_states;
 
@@ -36,5 +40,9 @@ void		 ipfw_states_flush(struct ipfw_states *st);
 /* Live states at time now_ns. */
 unsigned	 ipfw_states_count(const struct ipfw_states *st,
 		    uint64_t now_ns);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DIVERTSIM_IPFW_STATE_H */
