@@ -80,7 +80,7 @@ report() {
 
 	if [ -s "$scsv" ] && [ "$(wc -l < "$scsv")" -gt 1 ]; then
 		printf "\nscaling (wall s, peak RSS KiB)\n"
-		awk -F, 'NR > 1 { printf "  %-6s %-8s hosts=%-6s packets=%-8s rules=%-5s %9.3fs %9d KiB\n", $1, $2, $3, $4, $5, $6, $7 }' "$scsv"
+		awk -F, 'NR > 1 { printf "  %-6s %-17s hosts=%-6s packets=%-8s rules=%-5s %9.3fs %9d KiB\n", $1, $2, $3, $4, $5, $6, $7 }' "$scsv"
 		awk -F, '
 		$2 == "hosts" && $4 == 0 { r[$1, $3] = $7; h[$3] = 1 }
 		END {
@@ -178,7 +178,9 @@ run_cmd() {
 	floor)	echo "$floor --k=$3 --n=$5 --s=$4 --i=$(interval "$4") --pcap=$6 --pcapdir=$out/traces" ;;
 	ds)	rc_f=$(scn "$2" "$3" "$4" "$5")
 		if [ "$6" = 1 ]; then
-			echo "$ds run -q --trace-dir $out/traces $rc_f"
+			# pcaps only, as ns-3 writes (events.jsonl is divertsim's
+			# extra and is measured in the scaling part).
+			echo "$ds run -q --no-events --trace-dir $out/traces $rc_f"
 		else
 			echo "$ds run -q --no-traces $rc_f"
 		fi ;;
@@ -265,6 +267,16 @@ if [ $scaling = 1 ]; then
 		echo "ds,rules,6,10000,$r,$WALL,$RSS" >> "$scsv"
 		echo "  rules=$r done" >&2
 	done
+	# Traces: K=4, 512 bytes, 10^5 datagrams with none, pcaps only, and
+	# pcaps plus events.jsonl (the what column names the mode).
+	f=$(scn plain 4 512 100000)
+	measure "$ds" run -q --no-traces "$f"
+	echo "ds,traces-none,6,100000,0,$WALL,$RSS" >> "$scsv"
+	measure "$ds" run -q --no-events --trace-dir "$out/traces" "$f"
+	echo "ds,traces-pcap,6,100000,0,$WALL,$RSS" >> "$scsv"
+	measure "$ds" run -q --trace-dir "$out/traces" "$f"
+	echo "ds,traces-pcap+jsonl,6,100000,0,$WALL,$RSS" >> "$scsv"
+	echo "  traces done" >&2
 fi
 
 report "$out"
