@@ -22,6 +22,7 @@
  *   rule with the whole datagram.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,58 @@ ipfw_is_me(const void *ctx, uint32_t addr)
 	return (in_localaddr(ctx, addr));
 }
 
+/*
+ * ipfw_log(): a `log` rule's line as FreeBSD's ipfw_log() writes it to
+ * syslog, "ipfw: 100 Divert 8668 UDP 10.0.0.2:49152 192.0.2.10:53 out via
+ * em1", prefixed here with the time and the host.
+ */
+static void
+ipfw_log(struct host *h, const struct ipfw_rule *rule,
+    const struct ipfw_args *a, const struct pfil_ctx *c)
+{
+	GString *act = g_string_new(NULL), *line = g_string_new(NULL);
+	char src[16], dst[16];
+	uint64_t t = sim_now();
+
+	ipfw_rule_action_str(rule, act);
+	/* ipfw_log()'s action words: Accept, Deny, Count, Divert N, ... */
+	if (g_str_has_prefix(act->str, "allow"))
+		g_string_assign(act, "Accept");
+	else if (g_str_has_prefix(act->str, "skipto"))
+		g_string_overwrite(act, 0, "SkipTo");
+	else if (g_str_has_prefix(act->str, "unreach") ||
+	    g_str_has_prefix(act->str, "reject"))
+		g_string_assign(act, "Reject");
+	else
+		act->str[0] = g_ascii_toupper(act->str[0]);
+	wire_addr_str(a->src, src);
+	wire_addr_str(a->dst, dst);
+	if (a->proto == IPPROTO_UDP || a->proto == IPPROTO_TCP) {
+		const char *p = a->proto == IPPROTO_UDP ? "UDP" : "TCP";
+
+		if (a->has_ports)
+			g_string_printf(line, "%s %s:%u %s:%u", p, src,
+			    a->sport, dst, a->dport);
+		else
+			g_string_printf(line, "%s %s %s", p, src, dst);
+	} else if (a->proto == IPPROTO_ICMP && a->has_icmp_type) {
+		unsigned hlen = ip_get_hlen_bytes(a->pkt);
+		unsigned code = a->pkt_len >= hlen + 2 ? a->pkt[hlen + 1] : 0;
+
+		g_string_printf(line, "ICMP:%u.%u %s %s", a->icmp_type, code,
+		    src, dst);
+	} else
+		g_string_printf(line, "P:%u %s %s", a->proto, src, dst);
+	ev_log_printf(h->sim->log, "%4" PRIu64 ".%09" PRIu64 " %-8s "
+	    "ipfw: %u %s %s %s via %s%s\n", (uint64_t)(t / SIM_NS_PER_S),
+	    (uint64_t)(t % SIM_NS_PER_S), h->name, ipfw_rule_number(rule),
+	    act->str, line->str, c->dir == PFIL_IN ? "in" : "out",
+	    c->ifname != NULL ? c->ifname : "-",
+	    a->frag_off != 0 || a->more_frags ? " (frag)" : "");
+	g_string_free(act, TRUE);
+	g_string_free(line, TRUE);
+}
+
 /* The `ipfw` event for every rule that matches, and `log` output. */
 static void
 ipfw_on_match(void *arg, const struct ipfw_rule *rule,
@@ -60,20 +113,8 @@ ipfw_on_match(void *arg, const struct ipfw_rule *rule,
 	struct ev *e;
 	GString *act;
 
-	(void)args;
-	if (ipfw_rule_has_log(rule) && h->sysctl.fw_verbose) {
-		/* ipfw_log(): "ipfw: RULE ACTION PROTO SRC DST DIR via IF". */
-		char s[160];
-
-		act = g_string_new(NULL);
-		ipfw_rule_action_str(rule, act);
-		wire_print_ip(s, sizeof(s), c->m->data, c->m->len);
-		ev_log_printf(h->sim->log, "ipfw: %s: %u %s %s %s via %s\n",
-		    h->name, ipfw_rule_number(rule), act->str, s,
-		    c->dir == PFIL_IN ? "in" : "out",
-		    c->ifname != NULL ? c->ifname : "-");
-		g_string_free(act, TRUE);
-	}
+	if (ipfw_rule_has_log(rule) && h->sysctl.fw_verbose)
+		ipfw_log(h, rule, args, c);
 	e = ev_begin(h->sim->log, h->name, "ipfw");
 	if (e == NULL)
 		return;
