@@ -62,6 +62,32 @@ static const struct divert_program record_prog = {
 	.fini = record_fini,
 };
 
+/*
+ * "probe": writes back with the address read, and notes how many
+ * datagrams ip_input had taken before and after its sendto returned.
+ */
+static uint64_t probe_before, probe_after;
+
+static void
+probe_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
+    struct sockaddr_in *from)
+{
+	struct host *h = proc_host(p);
+
+	(void)state;
+	probe_before = h->ipstat.received;
+	(void)proc_sendto(p, buf, len, from, sizeof(*from));
+	probe_after = h->ipstat.received;
+}
+
+static const struct divert_program probe_prog = {
+	.name = "probe",
+	.usage = "probe",
+	.init = record_init,
+	.packet = probe_packet,
+	.fini = record_fini,
+};
+
 static struct scenario *cur_scn;
 static struct world *cur_world;
 static FILE *devnull;
@@ -74,6 +100,7 @@ world_from(const char *text)
 
 	divert_programs_builtin();
 	divert_program_register(&record_prog);
+	divert_program_register(&probe_prog);
 	memset(&rec_from, 0, sizeof(rec_from));
 	rec_len = rec_count = 0;
 	devnull = fopen("/dev/null", "w");
@@ -429,6 +456,44 @@ START_TEST(sendto_garbage)
 }
 END_TEST
 
+/*
+ * Releases table: an inbound write-back runs ip_input() before sendto
+ * returns on release 6 (div_output() called ip_input() directly) and is
+ * queued to the IP netisr, sendto returning first, on release 14.
+ */
+static void
+check_inbound_timing(int release, uint64_t expect_during)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "release %d\n"
+	    "host P\n  ifconfig em0 inet 192.0.2.1/24\n"
+	    "host H\n  ifconfig em0 inet 192.0.2.2/24\n"
+	    "  ipfw add 100 divert 8000 icmp from any to any in\n"
+	    "  ipfw add 65534 allow ip from any to any\n"
+	    "  divert 8000 probe\n"
+	    "link P:em0 H:em0\n"
+	    "at 1s P ping -c 1 192.0.2.2\n", release);
+	world_from(text);
+	run_world();
+	ck_assert_uint_eq(probe_after - probe_before, expect_during);
+	/* either way the request is answered */
+	ck_assert_uint_eq(counter("P.ping.received"), 1);
+	world_done();
+}
+
+START_TEST(inbound_writeback_sync_release6)
+{
+	check_inbound_timing(6, 1);
+}
+END_TEST
+
+START_TEST(inbound_writeback_queued_release14)
+{
+	check_inbound_timing(14, 0);
+}
+END_TEST
+
 static Suite *
 divert_queue_suite(void)
 {
@@ -441,6 +506,8 @@ divert_queue_suite(void)
 		sendto_errnos_release14,
 		rcvbuf_full_drops,
 		sendto_garbage,
+		inbound_writeback_sync_release6,
+		inbound_writeback_queued_release14,
 		NULL,
 	};
 
