@@ -631,15 +631,16 @@ write_event(struct divert_sock *so, const uint8_t *buf, size_t len,
 	ev_int(e, "lineage", (int64_t)lineage);
 	if (ifp != NULL)
 		ev_str(e, "if", ifp->if_xname);
-	if (err != 0)
+	if (err != 0 && dir != NULL)
+		ev_textf(e, "sendto port %u returned %s", so->port,
+		    errno_name(err));
+	else if (err != 0)
 		ev_textf(e, "sendto port %u refused: %s (%s)", so->port,
 		    errno_name(err), s);
 	else if (strcmp(dir, "in") == 0)
 		ev_textf(e, "sendto port %u: incoming on %s, ipfw resumes "
 		    "after rule %u: %s", so->port, ifp->if_xname, tag, s);
-	else
-		ev_textf(e, "sendto port %u: outgoing, ipfw resumes after "
-		    "rule %u: %s", so->port, tag, s);
+	/* An outgoing write-back told its story before ip_output() ran. */
 	ev_end(e);
 }
 
@@ -723,6 +724,14 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 
 		/* Release 6 clears rcvif on the way out; 14 keeps the name. */
 		m->rcvif = r14 ? ifp : NULL;
+		if (ev_log_active(h->sim->log)) {
+			char s[WIRE_PRINT_MAX];
+
+			wire_print_ip(s, sizeof(s), buf, (uint32_t)len);
+			ev_log_linef(h->sim->log, h->name, "sendto port %u: "
+			    "outgoing, ipfw resumes after rule %u: %s",
+			    so->port, tag, s);
+		}
 		error = ip_output(h, m, IP_RAWOUTPUT);
 		write_event(so, buf, len, to, "out", NULL, error, lineage, tag);
 		if (error != 0) {

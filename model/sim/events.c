@@ -17,6 +17,7 @@ struct ev {
 	struct ev_log	*log;
 	GString		*json;
 	GString		*text;
+	size_t		 text_prefix_len;	/* "TIME HOST " */
 	bool		 open;
 };
 
@@ -159,6 +160,7 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 		g_string_append_c(e->text, '.');
 		g_string_append_len(e->text, frac, 9);
 		g_string_append_printf(e->text, " %-8s ", host);
+		e->text_prefix_len = e->text->len;
 	}
 	return (e);
 }
@@ -260,11 +262,28 @@ ev_end(struct ev *e)
 		g_string_append(e->json, "}\n");
 		fwrite(e->json->str, 1, e->json->len, log->jsonl_out);
 	}
-	if (log->text_out != NULL) {
+	/* An event whose text was left empty has no narrative line. */
+	if (log->text_out != NULL && e->text->len > e->text_prefix_len) {
 		g_string_append_c(e->text, '\n');
 		fwrite(e->text->str, 1, e->text->len, log->text_out);
 	}
 	e->open = false;
+}
+
+void
+ev_log_linef(struct ev_log *log, const char *host, const char *fmt, ...)
+{
+	uint64_t t = sim_now();
+	va_list ap;
+
+	if (log == NULL || log->text_out == NULL)
+		return;
+	fprintf(log->text_out, "%4" PRIu64 ".%09" PRIu64 " %-8s ",
+	    (uint64_t)(t / SIM_NS_PER_S), (uint64_t)(t % SIM_NS_PER_S), host);
+	va_start(ap, fmt);
+	vfprintf(log->text_out, fmt, ap);
+	va_end(ap);
+	fputc('\n', log->text_out);
 }
 
 void

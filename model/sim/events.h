@@ -9,6 +9,7 @@
  *	ev_textf(e, "drop badsum len 84");
  *	ev_end(e);
  * Every function accepts e == NULL (logging off) and does nothing then.
+ * An event given no text (no ev_textf) writes its JSON object only.
  */
 #ifndef DIVERTSIM_EVENTS_H
 #define DIVERTSIM_EVENTS_H
@@ -47,6 +48,13 @@ void		 ev_textf(struct ev *e, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 ev_end(struct ev *e);
 
+/*
+ * A narrative line with the event prefix (time, host) but no JSON object
+ * and not counted: for steps that precede their event, e.g. a write-back
+ * whose result is only known once ip_output() has run.
+ */
+void		 ev_log_linef(struct ev_log *log, const char *host,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A free-form line of run output (ipfw show, log rules): stdout only. */
 void		 ev_log_printf(struct ev_log *log, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
