@@ -25,33 +25,11 @@
 
 /* ---- reference checksum (RFC 1071), independent of the model -------- */
 
-static uint32_t
-ref_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n % 2 != 0)
-		sum += (uint32_t)p[n - 1] << 8;
-	return (sum);
-}
-
-/* Folded ones-complement sum; a correct checksummed block gives 0xffff. */
-static uint16_t
-ref_fold(uint32_t sum)
-{
-
-	while (sum >> 16 != 0)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ((uint16_t)sum);
-}
-
 static bool
 ref_ok(const uint8_t *p, size_t n)
 {
 
-	return (ref_fold(ref_add(0, p, n)) == 0xffff);
+	return (ck_cksum_fold(ck_cksum_add(0, p, n)) == 0xffff);
 }
 
 /* UDP with its pseudo-header; a stored 0 ("no checksum") is not checked. */
@@ -62,10 +40,10 @@ ref_udp_ok(const uint8_t *ip)
 	size_t ulen = (size_t)(udp[4] << 8 | udp[5]);
 	uint32_t sum;
 
-	sum = ref_add(0, ip + 12, 8);		/* src, dst */
+	sum = ck_cksum_add(0, ip + 12, 8);		/* src, dst */
 	sum += 17 + (uint32_t)ulen;		/* zero, proto, length */
-	sum = ref_add(sum, udp, ulen);
-	return (ref_fold(sum) == 0xffff);
+	sum = ck_cksum_add(sum, udp, ulen);
+	return (ck_cksum_fold(sum) == 0xffff);
 }
 
 static void
@@ -74,7 +52,7 @@ ref_fill(uint8_t *p, size_t n, size_t sum_off)
 	uint16_t s;
 
 	p[sum_off] = p[sum_off + 1] = 0;
-	s = (uint16_t)~ref_fold(ref_add(0, p, n));
+	s = (uint16_t)~ck_cksum_fold(ck_cksum_add(0, p, n));
 	p[sum_off] = (uint8_t)(s >> 8);
 	p[sum_off + 1] = (uint8_t)s;
 }
@@ -88,8 +66,8 @@ ref_udp_fill(uint8_t *ip)
 	uint16_t s;
 
 	udp[6] = udp[7] = 0;
-	sum = ref_add(0, ip + 12, 8) + 17 + (uint32_t)ulen;
-	s = (uint16_t)~ref_fold(ref_add(sum, udp, ulen));
+	sum = ck_cksum_add(0, ip + 12, 8) + 17 + (uint32_t)ulen;
+	s = (uint16_t)~ck_cksum_fold(ck_cksum_add(sum, udp, ulen));
 	if (s == 0)
 		s = 0xffff;
 	udp[6] = (uint8_t)(s >> 8);

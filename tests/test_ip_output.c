@@ -99,29 +99,12 @@ teardown(void)
 
 /* ---- reference helpers, independent of the model ------------------- */
 
-
-
-
-
-static uint32_t
-ref_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n % 2 != 0)
-		sum += (uint32_t)p[n - 1] << 8;
-	return (sum);
-}
-
+/* The field's value for a block with a zero checksum field. */
 static uint16_t
 ref_cksum(uint32_t sum)
 {
 
-	while (sum >> 16 != 0)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ((uint16_t)~sum);
+	return ((uint16_t)~ck_cksum_fold(sum));
 }
 
 /* A block holding a correct checksum sums to zero. */
@@ -129,7 +112,7 @@ static bool
 ref_ok(const uint8_t *p, size_t n)
 {
 
-	return (ref_cksum(ref_add(0, p, n)) == 0);
+	return (ref_cksum(ck_cksum_add(0, p, n)) == 0);
 }
 
 static bool
@@ -139,9 +122,9 @@ ref_udp_ok(const uint8_t *ip)
 	uint32_t s = 0;
 	uint16_t ulen = ck_get16(uh + 4);
 
-	s = ref_add(s, ip + 12, 8);
+	s = ck_cksum_add(s, ip + 12, 8);
 	s += IPPROTO_UDP + ulen;
-	s = ref_add(s, uh, ulen);
+	s = ck_cksum_add(s, uh, ulen);
 	return (ref_cksum(s) == 0);
 }
 
@@ -165,7 +148,7 @@ forge(struct ifnet *ifp, uint32_t src, uint32_t dst, uint8_t proto,
 	p[9] = proto;
 	ck_put32(p + 12, src);
 	ck_put32(p + 16, dst);
-	ck_put16(p + 10, ref_cksum(ref_add(0, p, 20)));
+	ck_put16(p + 10, ref_cksum(ck_cksum_add(0, p, 20)));
 	memcpy(p + 20, pl, plen);
 	m->rcvif = ifp;
 	return (m);
@@ -184,7 +167,7 @@ forge_echo(uint8_t *buf, uint8_t type, uint16_t id, uint16_t seq,
 	ck_put16(buf + 6, seq);
 	for (i = 0; i < datalen; i++)
 		buf[8 + i] = (uint8_t)(i * 7);
-	ck_put16(buf + 2, ref_cksum(ref_add(0, buf, 8 + datalen)));
+	ck_put16(buf + 2, ref_cksum(ck_cksum_add(0, buf, 8 + datalen)));
 	return (8 + datalen);
 }
 
@@ -204,8 +187,8 @@ forge_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport,
 		buf[8 + i] = (uint8_t)(0xa0 + i);
 	ck_put32(ph, src);
 	ck_put32(ph + 4, dst);
-	s = ref_add(0, ph, 8) + IPPROTO_UDP + 8 + datalen;
-	s = ref_add(s, buf, 8 + datalen);
+	s = ck_cksum_add(0, ph, 8) + IPPROTO_UDP + 8 + datalen;
+	s = ck_cksum_add(s, buf, 8 + datalen);
 	ck_put16(buf + 6, ref_cksum(s));
 	return (8 + datalen);
 }
@@ -413,7 +396,7 @@ START_TEST(test_input_checks)
 	m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
 	ck_put16(m->data + 2, 40);
 	ck_put16(m->data + 10, 0);
-	ck_put16(m->data + 10, ref_cksum(ref_add(0, m->data, 20)));
+	ck_put16(m->data + 10, ref_cksum(ck_cksum_add(0, m->data, 20)));
 	ip_input(h, m);
 	ck_assert_uint_eq(h->ipstat.badlen, 1);
 	ck_assert_uint_eq(h->ipstat.received, 5);
@@ -595,13 +578,13 @@ START_TEST(test_icmp_error_refusals)
 	msg[0] = 3;
 	msg[1] = 4;
 	ck_put16(msg + 2, 0);
-	ck_put16(msg + 2, ref_cksum(ref_add(0, msg, sizeof(msg))));
+	ck_put16(msg + 2, ref_cksum(ck_cksum_add(0, msg, sizeof(msg))));
 	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, msg,
 	    sizeof(msg)));
 	msg[0] = 11;
 	msg[1] = 0;
 	ck_put16(msg + 2, 0);
-	ck_put16(msg + 2, ref_cksum(ref_add(0, msg, sizeof(msg))));
+	ck_put16(msg + 2, ref_cksum(ck_cksum_add(0, msg, sizeof(msg))));
 	ip_input(h, forge(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, msg,
 	    sizeof(msg)));
 	ck_assert_uint_eq(h->icmpstat.unreach, 1);
