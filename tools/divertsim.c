@@ -23,6 +23,9 @@
 #ifndef DIVERTSIM_DEFAULT_SCENARIO
 #define	DIVERTSIM_DEFAULT_SCENARIO	"scenarios/tour.scn"
 #endif
+#ifndef DIVERTSIM_INSTALLED_SCENARIO
+#define	DIVERTSIM_INSTALLED_SCENARIO	DIVERTSIM_DEFAULT_SCENARIO
+#endif
 
 #define	EXIT_EXPECT_FAILED	1
 #define	EXIT_SCENARIO_ERROR	2
@@ -261,7 +264,8 @@ main(int argc, char **argv)
 	} else {
 		unsigned p, f;
 		const char *path = argc == 1 ? argv[0] :
-		    DIVERTSIM_DEFAULT_SCENARIO;
+		    g_file_test(DIVERTSIM_DEFAULT_SCENARIO, G_FILE_TEST_EXISTS) ?
+		    DIVERTSIM_DEFAULT_SCENARIO : DIVERTSIM_INSTALLED_SCENARIO;
 
 		return (run_file(path, &cli, false, &p, &f));
 	}
