@@ -722,8 +722,13 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 	if (outgoing) {
 		uint64_t lineage = m->lineage;
 
-		/* Release 6 clears rcvif on the way out; 14 keeps the name. */
-		m->rcvif = r14 ? ifp : NULL;
+		/*
+		 * div_output() sets rcvif from a name in sin_zero before it
+		 * looks at the direction (6.x and 14 alike), so an outgoing
+		 * write-back keeps the interface it names: `recv` can match
+		 * it and a later diversion reports the name again.
+		 */
+		m->rcvif = ifp;
 		if (ev_log_active(h->sim->log)) {
 			char s[WIRE_PRINT_MAX];
 
