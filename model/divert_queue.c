@@ -359,24 +359,31 @@ loop_report(struct host *h, struct pkt *m, const struct divert_hist *dh,
     unsigned first, const struct div_step *now, const char *why)
 {
 	struct ev *e;
-	GString *cycle;
+	GString *cycle, *text;
 
 	e = ev_begin(h->sim->log, h->name, "loop");
 	if (e == NULL)
 		return;
 	cycle = g_string_new("[");
+	text = g_string_new(NULL);
 	for (unsigned i = first; i < dh->steps->len; i++) {
 		const struct div_step *s =
 		    &g_array_index(dh->steps, struct div_step, i);
+		char entry[24];
+
+		if (s->entry == DIVERT_ENTRY_FRESH)
+			g_strlcpy(entry, "null", sizeof(entry));
+		else
+			snprintf(entry, sizeof(entry), "%u", s->entry);
 		g_string_append_printf(cycle,
 		    "%s{\"host\":\"%s\",\"port\":%u,\"dir\":\"%s\","
-		    "\"rule\":%u,\"entry_tag\":",
+		    "\"rule\":%u,\"entry_tag\":%s}",
 		    i == first ? "" : ",", s->h->name, s->port,
-		    s->incoming ? "in" : "out", s->rulenum);
-		if (s->entry == DIVERT_ENTRY_FRESH)
-			g_string_append(cycle, "null}");
-		else
-			g_string_append_printf(cycle, "%u}", s->entry);
+		    s->incoming ? "in" : "out", s->rulenum, entry);
+		g_string_append_printf(text, "%s:%u %s rule %u (entered %s%s) "
+		    "-> ", s->h->name, s->port, s->incoming ? "in" : "out",
+		    s->rulenum, s->entry == DIVERT_ENTRY_FRESH ? "fresh" :
+		    "after tag ", s->entry == DIVERT_ENTRY_FRESH ? "" : entry);
 	}
 	g_string_append(cycle, "]");
 	ev_int(e, "port", now->port);
@@ -384,12 +391,12 @@ loop_report(struct host *h, struct pkt *m, const struct divert_hist *dh,
 	ev_int(e, "lineage", (int64_t)m->lineage);
 	ev_str(e, "why", why);
 	ev_json(e, "cycle", cycle->str);
-	ev_textf(e, "LOOP lineage %" G_GUINT64_FORMAT
-	    " diverted again to port %u by rule %u (%s): %s",
-	    m->lineage, now->port, now->rulenum,
-	    now->incoming ? "in" : "out", why);
+	ev_textf(e, "LOOP lineage %" G_GUINT64_FORMAT " at port %u, rule %u "
+	    "(%s): %s; cycle: %sagain", m->lineage, now->port, now->rulenum,
+	    now->incoming ? "in" : "out", why, text->str);
 	ev_end(e);
 	g_string_free(cycle, TRUE);
+	g_string_free(text, TRUE);
 }
 
 /*
@@ -426,7 +433,8 @@ loop_check(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 		h->sim->rediverts++;
 	if (repeat >= 0) {
 		loop_report(h, m, dh, (unsigned)repeat, &now,
-		    "same bytes, direction and re-entry point as before");
+		    "same bytes, direction, interface and entry tag as "
+		    "an earlier diversion: it can only repeat");
 		return (false);
 	}
 	if (same_port >= h->sim->loop_limit) {
