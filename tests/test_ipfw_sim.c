@@ -1,0 +1,346 @@
+/*
+ * ipfw_check_packet(), the hook between IPv4 and ipfw (ip_fw_pfil.c's
+ * role), called directly with forged packets on a host of its own:
+ * divert consumes, tee copies (and the original is accepted on release 6,
+ * goes on on release 14), incoming fragments are reassembled before a
+ * divert but never before a tee, a re-entry tag is consumed by the first
+ * pass, deny answers EACCES or EPERM, and nothing runs with
+ * net.inet.ip.fw.enable=0.  Expected outcomes follow spec/semantics.md
+ * §3-5; a divert socket bound on the host shows what was delivered.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "check_util.h"
+#include "divert_queue.h"
+#include "ipfw/ipfw.h"
+#include "ipfw_sim.h"
+#include "net/host.h"
+#include "net/if.h"
+#include "netinet/ip_output_priv.h"
+#include "ns3/ns3_shim.h"
+#include "pkt/pkt.h"
+#include "sim/counters.h"
+#include "sim/events.h"
+#include "sim/sim_ctx.h"
+#include "wire/wire_ip.h"
+
+#define	PEER	0x0a000002u	/* 10.0.0.2 */
+#define	SELF	0x0a000001u	/* 10.0.0.1 */
+
+static struct sim_ctx sim;
+static struct host *h;
+static struct ifnet *em0;
+static struct divert_sock *so;
+static uint64_t live0;
+
+static void
+world(int release, const char *const rules[])
+{
+	live0 = pkt_live_count();
+	ns3_sim_init();
+	memset(&sim, 0, sizeof(sim));
+	sim.counters = counters_new();
+	sim.log = ev_log_new(NULL, NULL, &sim.events);
+	sim.loop_limit = 64;
+	h = host_new(&sim, "h", release);
+	h->fw_loaded = true;
+	em0 = host_if_get_or_create(h, "em0");
+	ck_assert(if_add_addr(em0, SELF, 24, false));
+	for (unsigned i = 0; rules[i] != NULL; i++) {
+		gchar **argv = NULL;
+		gchar *line = g_strdup_printf("-q add %s", rules[i]);
+		int argc = 0;
+		GError *err = NULL;
+		struct ipfw_cmd *cmd;
+
+		ck_assert(g_shell_parse_argv(line, &argc, &argv, NULL));
+		cmd = ipfw_cmd_parse(argc, argv, NULL, &err);
+		ck_assert_msg(cmd != NULL, "%s", rules[i]);
+		ck_assert(ipfw_cmd_exec(h->fw, cmd, NULL, &err));
+		ipfw_cmd_free(cmd);
+		g_strfreev(argv);
+		g_free(line);
+	}
+	ck_assert_int_eq(div_attach(h, 0, &so), 0);
+	ck_assert_int_eq(div_bind(so, 8000), 0);
+}
+
+static void
+world_end(void)
+{
+	div_close(so);
+	host_free(h);
+	ns3_sim_destroy();
+	ev_log_free(sim.log);
+	counters_free(sim.counters);
+	/* Every packet of the test was freed. */
+	ck_assert_uint_eq(pkt_live_count(), live0);
+}
+
+/* A UDP datagram (or fragment) PEER -> SELF:9, received on em0. */
+static struct pkt *
+udp(uint16_t id, uint32_t off_bytes, uint32_t len, bool mf)
+{
+	struct ip_repr r;
+	struct pkt *m;
+
+	memset(&r, 0, sizeof(r));
+	r.src = PEER;
+	r.dst = SELF;
+	r.proto = IPPROTO_UDP;
+	r.ttl = 64;
+	r.id = id;
+	r.mf = mf;
+	r.off_bytes = off_bytes;
+	r.payload_len_bytes = (uint16_t)len;
+	m = pkt_alloc(20 + len);
+	ip_repr_emit(&r, m->data);
+	memset(m->data + 20, 0, len);
+	if (off_bytes == 0) {
+		ck_put16(m->data + 20, 5000);	/* source port */
+		ck_put16(m->data + 22, 9);	/* destination port */
+	}
+	m->rcvif = em0;
+	return (m);
+}
+
+/* How many packets the socket holds, and the tag of the first. */
+static unsigned
+queued(uint16_t *tag, size_t *len)
+{
+	uint8_t buf[70000];
+	struct sockaddr_in from;
+	unsigned n = 0;
+	int err;
+	ssize_t r;
+
+	while ((r = div_recvfrom(so, buf, sizeof(buf), &from, &err)) >= 0) {
+		if (n == 0 && tag != NULL)
+			*tag = from.sin_port;
+		if (n == 0 && len != NULL)
+			*len = (size_t)r;
+		n++;
+	}
+	ck_assert_int_eq(err, EAGAIN);
+	return (n);
+}
+
+START_TEST(divert_consumes)
+{
+	static const char *const rules[] = {
+		"100 divert 8000 udp from any to any in",
+		"65534 allow ip from any to any", NULL };
+	struct pkt *m;
+	uint16_t tag = 0;
+
+	world(14, rules);
+	m = udp(1, 0, 100, false);
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+	ck_assert_ptr_null(m);
+	ck_assert_uint_eq(queued(&tag, NULL), 1);
+	ck_assert_uint_eq(tag, 100);
+	world_end();
+}
+END_TEST
+
+/* tee: the copy goes to the socket; the original is accepted at the tee
+ * rule on release 6 (65534 never sees it), continues on release 14. */
+static void
+tee_release(int release, uint64_t after_tee)
+{
+	static const char *const rules[] = {
+		"100 tee 8000 udp from any to any in",
+		"65534 allow ip from any to any", NULL };
+	struct pkt *m;
+	uint64_t pk, by;
+
+	world(release, rules);
+	m = udp(1, 0, 100, false);
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+	ck_assert_ptr_nonnull(m);
+	pkt_free(m);
+	ck_assert_uint_eq(queued(NULL, NULL), 1);
+	ipfw_chain_counters(h->fw, 65534, &pk, &by);
+	ck_assert_uint_eq(pk, after_tee);
+	world_end();
+}
+
+START_TEST(tee_release6)
+{
+	tee_release(6, 0);
+}
+END_TEST
+
+START_TEST(tee_release14)
+{
+	tee_release(14, 1);
+}
+END_TEST
+
+/* Three fragments (0+1480, 1480+1480, 2960+1048 payload bytes of a 4008
+ * byte UDP datagram) hitting a divert rule: the first two are held, the
+ * third delivers one whole datagram of 20 + 4008 bytes with a valid
+ * header checksum.  The same fragments hitting tee: three copies as they
+ * are, and each original goes on. */
+START_TEST(divert_reassembles_tee_does_not)
+{
+	static const char *const rules[] = {
+		"100 divert 8000 udp from any to any in",
+		"65534 allow ip from any to any", NULL };
+	static const char *const tee_rules[] = {
+		"100 tee 8000 udp from any to any in",
+		"65534 allow ip from any to any", NULL };
+	struct pkt *m;
+	size_t len = 0;
+	uint8_t buf[4100];
+	struct sockaddr_in from;
+	int err;
+
+	world(14, rules);
+	m = udp(7, 0, 1480, true);
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+	ck_assert_ptr_null(m);
+	m = udp(7, 1480, 1480, true);
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+	ck_assert_ptr_null(m);
+	ck_assert_uint_eq(queued(NULL, NULL), 0);
+	m = udp(7, 2960, 1048, false);
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+	ck_assert_ptr_null(m);
+	ck_assert_int_eq(div_recvfrom(so, buf, sizeof(buf), &from, &err),
+	    4028);
+	ck_assert_uint_eq(ck_get16(buf + 2), 4028);	/* ip_len */
+	ck_assert_uint_eq(ck_get16(buf + 6), 0);	/* no MF, offset 0 */
+	ck_assert_uint_eq(ck_cksum_fold(ck_cksum_add(0, buf, 20)), 0xffff);
+	ck_assert_uint_eq(h->ipstat.reassembled, 1);
+	world_end();
+
+	world(14, tee_rules);
+	for (unsigned k = 0; k < 3; k++) {
+		m = udp(8, k * 1480, k < 2 ? 1480 : 1048, k < 2);
+		ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+		ck_assert_ptr_nonnull(m);	/* the original goes on */
+		pkt_free(m);
+	}
+	ck_assert_uint_eq(queued(NULL, &len), 3);
+	ck_assert_uint_eq(len, 20 + 1480);	/* the first, as it came */
+	ck_assert_uint_eq(h->ipstat.reassembled, 0);
+	world_end();
+}
+END_TEST
+
+/* A divert write-back's tag starts the pass after it and is consumed: the
+ * next pass of the same packet starts at rule 1 again. */
+START_TEST(tag_consumed)
+{
+	static const char *const rules[] = {
+		"100 divert 8000 udp from any to any",
+		"200 count udp from any to any",
+		"65534 allow ip from any to any", NULL };
+	struct pkt *m;
+	uint64_t pk, by;
+
+	world(14, rules);
+	m = udp(1, 0, 100, false);
+	m->fw_ref.rulenum = 100;
+	m->fw_ref.info = IPFW_REF_VALID | IPFW_REF_DIVERT | IPFW_REF_IN;
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->fw_ref.info, 0);
+	ipfw_chain_counters(h->fw, 200, &pk, &by);
+	ck_assert_uint_eq(pk, 1);
+	/* second pass: rule 100 again */
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_OUT), 0);
+	ck_assert_ptr_null(m);
+	ck_assert_uint_eq(queued(NULL, NULL), 1);
+	world_end();
+}
+END_TEST
+
+/* deny on the OUT pass: the error ip_output() hands back. */
+static void
+deny_release(int release, int want)
+{
+	static const char *const rules[] = {
+		"100 deny udp from any to any out", NULL };
+	struct pkt *m;
+
+	world(release, rules);
+	m = udp(1, 0, 100, false);
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_OUT), want);
+	ck_assert_ptr_null(m);
+	ck_assert_uint_eq(h->fw_denied, 1);
+	world_end();
+}
+
+START_TEST(deny_errno)
+{
+	deny_release(6, EACCES);
+	deny_release(14, EPERM);
+}
+END_TEST
+
+/* net.inet.ip.fw.enable=0: no pass at all, a tag stays untouched. */
+START_TEST(fw_disabled)
+{
+	static const char *const rules[] = {
+		"100 deny ip from any to any", NULL };
+	struct pkt *m;
+
+	world(14, rules);
+	h->sysctl.fw_enable = false;
+	m = udp(1, 0, 100, false);
+	m->fw_ref.rulenum = 5;
+	m->fw_ref.info = IPFW_REF_VALID;
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->fw_ref.rulenum, 5);
+	pkt_free(m);
+	ck_assert_uint_eq(h->fw_denied, 0);
+	world_end();
+}
+END_TEST
+
+/* A kernel without IPDIVERT: divert and tee both drop the packet. */
+START_TEST(no_ipdivert)
+{
+	static const char *const rules[] = {
+		"100 tee 8000 udp from any to any in",
+		"65534 allow ip from any to any", NULL };
+	struct pkt *m;
+
+	world(14, rules);
+	h->ipdivert = false;
+	m = udp(1, 0, 100, false);
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+	ck_assert_ptr_null(m);
+	ck_assert_uint_eq(queued(NULL, NULL), 0);
+	ck_assert_uint_eq(counters_get(sim.counters, "h.divert.disabled",
+	    NULL), 1);
+	world_end();
+}
+END_TEST
+
+static Suite *
+ipfw_sim_suite(void)
+{
+	const TTest *tests[] = {
+		divert_consumes,
+		tee_release6,
+		tee_release14,
+		divert_reassembles_tee_does_not,
+		tag_consumed,
+		deny_errno,
+		fw_disabled,
+		no_ipdivert,
+		NULL,
+	};
+
+	return (check_suite("ipfw_sim", tests, NULL, NULL));
+}
+
+CHECK_MAIN(ipfw_sim_suite())
