@@ -104,7 +104,6 @@ struct divert_sock {
 	uint64_t		 last_lineage;
 	struct pkt_hist		*last_hist;
 	struct pcap_writer	*pcap;
-	uint64_t		*dropped_full;	/* HOST.divert.PORT.dropped_full */
 };
 
 struct divert_tab {
@@ -193,7 +192,8 @@ div_bind(struct divert_sock *so, uint16_t port)
 	so->port = port;
 	so->bound = true;
 	g_hash_table_insert(t->byport, GUINT_TO_POINTER(port), so);
-	so->dropped_full = counters_slotf(so->h->sim->counters,
+	/* Counted by ip_drop(); made here so that they read 0 until then. */
+	(void)counters_slotf(so->h->sim->counters,
 	    "%s.divert.%u.dropped_full", so->h->name, port);
 	(void)counters_slotf(so->h->sim->counters, "%s.divert.%u.loops",
 	    so->h->name, port);
