@@ -134,29 +134,38 @@ struct divert_hist {
 	GArray			*steps;		/* struct div_step */
 };
 
-struct divert_tab *
-divert_tab_new(void)
-{
-	struct divert_tab *t;
-
-	t = g_new0(struct divert_tab, 1);
-	t->byport = g_hash_table_new(g_direct_hash, g_direct_equal);
-	t->socks = g_ptr_array_new();
-	return (t);
-}
-
 static void div_free(struct divert_sock *so);
+static ip_divert_packet_t divert_packet;
 
-void
-divert_tab_free(struct divert_tab *t)
+/* The module's unload for one host: every socket, then the table. */
+static void
+divert_detach(void *arg)
 {
-	if (t == NULL)
-		return;
+	struct host *h = arg;
+	struct divert_tab *t = h->divert;
+
 	while (t->socks->len > 0)
 		div_free(g_ptr_array_index(t->socks, t->socks->len - 1));
 	g_hash_table_destroy(t->byport);
 	g_ptr_array_free(t->socks, TRUE);
 	g_free(t);
+	h->divert = NULL;
+	h->ip_divert_ptr = NULL;
+}
+
+void
+divert_attach(struct host *h)
+{
+	struct divert_tab *t;
+
+	g_assert(h->divert == NULL);
+	t = g_new0(struct divert_tab, 1);
+	t->byport = g_hash_table_new(g_direct_hash, g_direct_equal);
+	t->socks = g_ptr_array_new();
+	h->divert = t;
+	/* div_modevent(MOD_LOAD): ip_divert_ptr = divert_packet. */
+	h->ip_divert_ptr = h->ipdivert ? divert_packet : NULL;
+	host_sysuninit_add(h, divert_detach, h);
 }
 
 /* ---- creating and binding -------------------------------------------- */
@@ -167,6 +176,9 @@ div_attach(struct host *h, uint32_t uid, struct divert_sock **sop)
 	struct divert_sock *so;
 
 	*sop = NULL;
+	/* No divert module in this kernel: no such protocol for socket(2). */
+	if (h->divert == NULL)
+		return (EPROTONOSUPPORT);
 	/* div_attach(): priv_check(PRIV_NETINET_DIVERT); suser() on 6.x. */
 	if (uid != 0)
 		return (EPERM);
@@ -481,7 +493,11 @@ div_enqueue(struct divert_sock *so, struct pkt *m,
 		so->wakeup_ev = sim_schedule(0, div_wakeup, so);
 }
 
-void
+/*
+ * divert_packet(): ip_divert_ptr.  The kernel without IPDIVERT never gets
+ * here (ipfw drops when the pointer is NULL).
+ */
+static void
 divert_packet(struct host *h, struct pkt *m, bool incoming, uint16_t port,
     uint32_t rulenum, uint32_t entry)
 {
@@ -489,10 +505,6 @@ divert_packet(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 	struct sockaddr_in from;
 	struct ev *e;
 
-	if (!h->ipdivert) {
-		ip_drop(h, m, DROP_DIVERT_DISABLED, m->rcvif, port);
-		return;
-	}
 	so = g_hash_table_lookup(h->divert->byport, GUINT_TO_POINTER(port));
 	if (so == NULL) {
 		ip_drop(h, m, DROP_DIVERT_NOPORT, m->rcvif, port);

@@ -13,6 +13,8 @@
 #include <sys/types.h>
 #include <netinet/in.h>
 
+#include "netinet/ip_var.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -24,16 +26,21 @@ struct divert_sock;
 /* DIVRCVQ: 65536 + 100 bytes, FreeBSD's receive space for divert sockets. */
 #define	DIVRCVQ		(65536u + 100u)
 
-/* `entry` of a packet that met ipfw without a re-entry tag.  Tag 0 is not
- * the same: a written-back packet matches `diverted` rules. */
-#define	DIVERT_ENTRY_FRESH	UINT32_MAX
-
-/* The per-host table, created by host_new() via divert_tab_new(). */
-struct divert_tab *divert_tab_new(void);
-void		 divert_tab_free(struct divert_tab *t);
+/*
+ * divert_attach(): load divert(4) into h's kernel (div_modevent(MOD_LOAD)):
+ * creates the port table, freed with the host, and, when the kernel has
+ * IPDIVERT (h->ipdivert), sets h->ip_divert_ptr to divert_packet() so that
+ * ipfw's divert and tee reach the sockets (drops there: no socket bound,
+ * divert.noport; a loop, divert.PORT.loops; receive buffer full,
+ * divert.PORT.dropped_full).  Without IPDIVERT sockets can still be made
+ * and bound, but ipfw drops what it would divert.  Call once, after
+ * h->ipdivert is settled.
+ */
+void		 divert_attach(struct host *h);
 
 /*
- * socket(PF_INET, SOCK_RAW, IPPROTO_DIVERT): EPERM unless uid is 0.
+ * socket(PF_INET, SOCK_RAW, IPPROTO_DIVERT): EPROTONOSUPPORT before
+ * divert_attach(), EPERM unless uid is 0.
  * Returns 0 and *so, or the errno.
  */
 int		 div_attach(struct host *h, uint32_t uid, struct divert_sock **so);
@@ -49,18 +56,6 @@ uint16_t	 div_port(const struct divert_sock *so);
 /* Lineage of the packet last read (0 before the first read). */
 uint64_t	 div_last_lineage(const struct divert_sock *so);
 struct host	*div_host(const struct divert_sock *so);
-
-/*
- * divert_packet(): ipfw hands m (consumed) to the socket bound to port.
- * incoming: caught on the IN pass. rulenum: the tag (matching rule number).
- * entry: the tag the packet entered that ipfw pass with, or
- * DIVERT_ENTRY_FRESH for a packet that carried none; used to recognise
- * loops.
- * Drops: no socket bound (divert.noport), kernel without IPDIVERT
- * (divert.disabled), receive buffer full (divert.PORT.dropped_full).
- */
-void		 divert_packet(struct host *h, struct pkt *m, bool incoming,
-		    uint16_t port, uint32_t rulenum, uint32_t entry);
 
 /*
  * recvfrom(): copy the next queued packet into buf (truncated to len, as a

@@ -1,8 +1,9 @@
 /*
  * The hook between the IPv4 stack and ipfw, shaped like FreeBSD's
- * ip_fw_pfil.c: ipfw_check_packet() runs the engine at the IN and OUT
- * points and carries out its verdict; ipfw_divert() hands packets to
- * divert(4).
+ * ip_fw_pfil.c: ipfw_attach() loads ipfw into a host and hooks it into the
+ * host's pfil head; ipfw_check_packet(), run by pfil_run_hooks() at the IN
+ * and OUT points, runs the engine and carries out its verdict;
+ * ipfw_divert() hands packets to divert(4) through h->ip_divert_ptr.
  *
  * What it reproduces (spec/semantics.md §3-5):
  * - A re-entry reference on the packet (a divert write-back's tag) is
@@ -26,10 +27,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "divert_queue.h"
+#include <netinet/in.h>
+
 #include "ipfw/ipfw.h"
 #include "ipfw_sim.h"
 #include "net/host.h"
+#include "net/pfil.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_var.h"
 #include "pkt/pkt.h"
@@ -48,7 +51,7 @@ struct pfil_ctx {
 static bool
 ipfw_is_me(const void *ctx, uint32_t addr)
 {
-	return (in_localaddr(ctx, addr));
+	return (in_localip(ctx, addr));
 }
 
 /*
@@ -147,7 +150,8 @@ ipfw_divert(struct host *h, struct pkt *m, const struct ipfw_verdict *v,
 		/* The copy is delivered as-is: no reassembly for tee. */
 		clone = pkt_copy(m);
 		clone->fw_ref = (struct pkt_fw_ref){ 0 };
-		divert_packet(h, clone, incoming, v->port, v->rulenum, entry);
+		h->ip_divert_ptr(h, clone, incoming, v->port, v->rulenum,
+		    entry);
 		return (m);
 	}
 	if (incoming && ip_is_fragment(m->data)) {
@@ -156,7 +160,7 @@ ipfw_divert(struct host *h, struct pkt *m, const struct ipfw_verdict *v,
 			return (NULL);	/* waiting for the other fragments */
 		m->flags |= PKT_F_DIVERT_REASS;
 	}
-	divert_packet(h, m, incoming, v->port, v->rulenum, entry);
+	h->ip_divert_ptr(h, m, incoming, v->port, v->rulenum, entry);
 	return (NULL);
 }
 
@@ -173,7 +177,7 @@ ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
 	int deny_errno = (h->release >= RELEASE_14) ? EPERM : EACCES;
 
 	/* No ipfw in this kernel, or net.inet.ip.fw.enable=0: no hook. */
-	if (!h->fw_loaded || !h->sysctl.fw_enable)
+	if (h->fw == NULL || !h->sysctl.fw_enable)
 		return (0);
 
 	memset(&args, 0, sizeof(args));
@@ -229,8 +233,8 @@ again:
 	case IPFW_V_DIVERT:
 	case IPFW_V_TEE:
 		*mp = NULL;
-		if (!h->ipdivert) {
-			/* ip_divert_ptr == NULL: divert and tee both drop. */
+		if (h->ip_divert_ptr == NULL) {
+			/* No IPDIVERT: divert and tee both drop. */
 			ip_drop(h, m, DROP_DIVERT_DISABLED, ifp, v.port);
 			return (0);
 		}
@@ -260,5 +264,39 @@ again:
 		goto again;
 	}
 	g_assert_not_reached();
+	return (0);
+}
+
+/* pfil_func_t over ipfw_check_packet(); arg is the host's chain. */
+static int
+ipfw_check_hook(void *arg, struct host *h, struct pkt **mp,
+    struct ifnet *ifp, int dir)
+{
+
+	g_assert(arg == h->fw);
+	return (ipfw_check_packet(h, mp, ifp, dir));
+}
+
+static void
+ipfw_detach(void *arg)
+{
+
+	ipfw_chain_free(arg);
+}
+
+int
+ipfw_attach(struct host *h)
+{
+	int error;
+
+	if (h->fw != NULL)
+		return (EEXIST);
+	/* `prob` rules draw from a generator seeded per world and host. */
+	h->fw = ipfw_chain_new(h->sim->seed ^ g_str_hash(h->name));
+	/* net.inet.ip.fw.default_to_accept is read when ipfw loads. */
+	ipfw_chain_set_default_accept(h->fw, h->sysctl.fw_default_to_accept);
+	error = pfil_add_hook(h, ipfw_check_hook, h->fw, PFIL_IN | PFIL_OUT,
+	    ipfw_detach);
+	g_assert(error == 0);
 	return (0);
 }

@@ -6,6 +6,8 @@
 #ifndef DIVERTSIM_IPFW_SIM_H
 #define DIVERTSIM_IPFW_SIM_H
 
+#include "net/pfil.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -14,21 +16,21 @@ struct host;
 struct ifnet;
 struct pkt;
 
-#define	PFIL_IN		1
-#define	PFIL_OUT	2
+/*
+ * ipfw_attach(): load ipfw into h's kernel (ipfw_modevent(MOD_LOAD) with
+ * ipfw_hook()): creates the host's chain (h->fw, freed with the host) and
+ * adds ipfw_check_packet() to the host's pfil hooks in both directions.
+ * Returns 0, or EEXIST when ipfw is already attached.
+ */
+int		 ipfw_attach(struct host *h);
 
 /*
- * ipfw_check_packet(): the pfil hook (ipfw_check_hook / ipfw_check_packet).
- * ifp is the receive interface on PFIL_IN, the transmit interface on
- * PFIL_OUT.  Outcomes:
- *   returns 0, *mp != NULL: go on with *mp (it may be a different packet,
- *                           e.g. the datagram completed by `reass`);
- *   returns 0, *mp == NULL: the packet was taken (diverted, queued for
- *                           reassembly); not an error;
- *   returns an errno, *mp == NULL: denied (EACCES on release 6, EPERM on
- *                           release 14), already counted and freed.
- * Does nothing when net.inet.ip.fw.enable=0 or the host has no ipfw
- * (host->fw_loaded false).
+ * ipfw_check_packet(): the pfil hook (ipfw_check_hook / ipfw_check_packet),
+ * with pfil's outcome contract (net/pfil.h); ifp is never NULL.  On a deny
+ * the errno is EACCES on release 6 and EPERM on release 14.  divert and tee
+ * go through h->ip_divert_ptr; without it (a kernel without IPDIVERT) both
+ * drop the packet (divert.disabled).  Does nothing when
+ * net.inet.ip.fw.enable=0 or the host has no ipfw (h->fw NULL).
  */
 int		 ipfw_check_packet(struct host *h, struct pkt **mp,
 		    struct ifnet *ifp, int dir);

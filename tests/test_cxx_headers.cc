@@ -17,6 +17,7 @@
 #include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/if.h"
+#include "net/pfil.h"
 #include "net/route.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_var.h"

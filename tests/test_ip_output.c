@@ -18,6 +18,7 @@
 #include "check_util.h"
 
 #include "apps/app_traffic.h"
+#include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/if.h"
 #include "net/route.h"
@@ -798,7 +799,7 @@ START_TEST(test_output_denied_by_default_rule)
 {
 	uint8_t pl[8] = { 0 };
 
-	h->fw_loaded = true;
+	ck_assert_int_eq(ipfw_attach(h), 0);
 	h->sysctl.fw_enable = true;
 	ck_assert_int_eq(ip_send(h, 0, PEER, IPPROTO_UDP, 64, 0, false, pl,
 	    sizeof(pl)), EACCES);

@@ -47,7 +47,8 @@ world(int release, const char *const rules[])
 	sim.log = ev_log_new(NULL, NULL, &sim.events);
 	sim.loop_limit = 64;
 	h = host_new(&sim, "h", release);
-	h->fw_loaded = true;
+	ck_assert_int_eq(ipfw_attach(h), 0);
+	divert_attach(h);
 	em0 = host_if_get_or_create(h, "em0");
 	ck_assert(if_add_addr(em0, SELF, 24, false));
 	for (unsigned i = 0; rules[i] != NULL; i++) {
@@ -314,7 +315,7 @@ START_TEST(no_ipdivert)
 	struct pkt *m;
 
 	world(14, rules);
-	h->ipdivert = false;
+	h->ip_divert_ptr = NULL;	/* a kernel without IPDIVERT */
 	m = udp(1, 0, 100, false);
 	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
 	ck_assert_ptr_null(m);

@@ -115,8 +115,8 @@ START_TEST(test_ifconfig_replace_and_alias)
 	ck_assert_ptr_eq(ifa_ifwithaddr(h, A(10, 0, 1, 1)), em0);
 	ck_assert_ptr_eq(ifa_ifwithaddr(h, A(127, 0, 0, 1)), host_lo0(h));
 	ck_assert_ptr_null(ifa_ifwithaddr(h, A(10, 0, 0, 1)));
-	ck_assert(in_localaddr(h, A(10, 0, 2, 1)));
-	ck_assert(!in_localaddr(h, A(10, 0, 2, 2)));
+	ck_assert(in_localip(h, A(10, 0, 2, 1)));
+	ck_assert(!in_localip(h, A(10, 0, 2, 2)));
 }
 END_TEST
 

@@ -1,8 +1,10 @@
 /*
- * A simulated host: creation with lo0 and the stack's counters registered
- * under their contract names, interface lookup, the `me` test, and the
- * teardown of everything the host owns (interfaces, routes, firewall,
- * reassembly queues, divert table, UDP and ping sockets).
+ * A simulated host: creation with lo0, the stack's counters registered
+ * under their contract names and its protocols in ip_protox[], interface
+ * lookup, the `me` test, and the teardown of everything the host owns
+ * (sockets, what attached modules registered, reassembly queues, routes,
+ * interfaces).  Firewall and divert attach themselves (ipfw_attach(),
+ * divert_attach()); this file does not know them.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -11,10 +13,9 @@
 
 #include <glib.h>
 
-#include "divert_queue.h"
-#include "ipfw/ipfw.h"
 #include "net/host.h"
 #include "net/if.h"
+#include "net/pfil.h"
 #include "net/route.h"
 #include "netinet/ip_output_priv.h"
 #include "netinet/ip_var.h"
@@ -23,6 +24,11 @@
 #define	LOOPBACK_ADDR	0x7f000001u	/* 127.0.0.1 */
 #define	LOOPBACK_MTU	16384u		/* FreeBSD's LOMTU */
 #define	ETHER_MTU	1500u
+
+struct host_sysuninit {
+	void		(*fn)(void *arg);
+	void		*arg;
+};
 
 static void
 host_register(struct host *h, const char *name, uint64_t *slot)
@@ -113,9 +119,10 @@ host_new(struct sim_ctx *sim, const char *name, int release)
 	h->sysctl.fw_default_to_accept = false;
 	/* A fixed start keeps runs deterministic; ip_id counts from here. */
 	h->ip_id = 1;
-	h->fw = ipfw_chain_new(sim->seed ^ g_str_hash(name));
 	h->reass = ip_reass_state_new();
-	h->divert = divert_tab_new();
+	in_proto_init(h);
+	h->sysuninit = g_array_new(FALSE, FALSE,
+	    sizeof(struct host_sysuninit));
 	h->udp_pcbs = g_ptr_array_new();
 	h->ping_pcbs = g_ptr_array_new();
 	h->procs = g_ptr_array_new();
@@ -124,6 +131,14 @@ host_new(struct sim_ctx *sim, const char *name, int release)
 	lo0 = host_if_new(h, "lo0", LOOPBACK_MTU, true);
 	if_add_addr(lo0, LOOPBACK_ADDR, 8, false);
 	return (h);
+}
+
+void
+host_sysuninit_add(struct host *h, void (*fn)(void *arg), void *arg)
+{
+	struct host_sysuninit u = { .fn = fn, .arg = arg };
+
+	g_array_append_val(h->sysuninit, u);
 }
 
 void
@@ -149,9 +164,16 @@ host_free(struct host *h)
 	g_ptr_array_free(h->udp_pcbs, TRUE);
 	g_ptr_array_free(h->ping_pcbs, TRUE);
 	g_ptr_array_free(h->procs, TRUE);
-	divert_tab_free(h->divert);
+	/* Modules unload: pfil hooks first (ipfw), then the others. */
+	pfil_head_free(h);
+	for (i = h->sysuninit->len; i > 0; i--) {
+		const struct host_sysuninit *u = &g_array_index(h->sysuninit,
+		    struct host_sysuninit, i - 1);
+
+		u->fn(u->arg);
+	}
+	g_array_free(h->sysuninit, TRUE);
 	ip_reass_state_free(h->reass);
-	ipfw_chain_free(h->fw);
 	rt_destroy(&h->rt);
 	for (i = 0; i < h->ifnets->len; i++) {
 		if_fly_flush(g_ptr_array_index(h->ifnets, i));
@@ -209,7 +231,7 @@ ifa_ifwithaddr(const struct host *h, uint32_t addr)
 }
 
 bool
-in_localaddr(const struct host *h, uint32_t addr)
+in_localip(const struct host *h, uint32_t addr)
 {
 
 	return (ifa_ifwithaddr(h, addr) != NULL);

@@ -1,8 +1,11 @@
 /*
  * A simulated FreeBSD host: interfaces, routes, sysctls, the IPv4 stack's
- * statistics, the ipfw chain, the reassembly queues, the divert port table,
- * UDP and ping sockets, and processes.  Hosts share nothing; they meet only
- * through links.
+ * statistics, the reassembly queues, the protocol switch, the pfil hooks,
+ * UDP and ping sockets, and processes.  Modules above the stack (ipfw,
+ * divert) attach themselves to a host and keep their per-host state in the
+ * slots below that they own (FreeBSD keeps such state in VNET variables);
+ * the host never calls them.  Hosts share nothing; they meet only through
+ * links.
  */
 #ifndef DIVERTSIM_HOST_H
 #define DIVERTSIM_HOST_H
@@ -13,7 +16,9 @@
 #include <glib.h>
 
 #include "net/if.h"
+#include "net/pfil.h"
 #include "net/route.h"
+#include "netinet/ip_var.h"
 #include "sim/sim_ctx.h"
 
 #ifdef __cplusplus
@@ -61,9 +66,6 @@ struct host {
 	struct sim_ctx	*sim;
 	int		 release;		/* RELEASE_6 or RELEASE_14 */
 	bool		 ipdivert;		/* false: kernel without IPDIVERT */
-	bool		 fw_loaded;		/* ipfw is in this kernel: the
-						   scenario gives the host an
-						   ipfw command somewhere */
 	GPtrArray	*ifnets;		/* struct ifnet *; [0] is lo0 */
 	struct rtable	 rt;
 	struct host_sysctl sysctl;
@@ -72,18 +74,40 @@ struct host {
 	struct icmpstat	 icmpstat;
 	struct udpstat	 udpstat;
 	uint64_t	 fw_denied;		/* HOST.ipfw.denied */
-	struct ipfw_chain *fw;
 	struct ip_reass_state *reass;
+	/* Local delivery by protocol (ip_protox[]); NULL: rip_input(). */
+	ipproto_input_t	*ip_protox[IP_NPROTO];
+	struct pfil_head pfil;			/* the firewall hooks */
+	/* ipfw's slot: set by ipfw_attach() (NULL: no ipfw in the kernel). */
+	struct ipfw_chain *fw;
+	/* divert(4)'s slots, set by divert_attach(): the port table, and
+	 * ip_divert_ptr, NULL on a kernel without IPDIVERT. */
 	struct divert_tab *divert;
+	ip_divert_packet_t *ip_divert_ptr;
+	GArray		*sysuninit;		/* struct host_sysuninit */
 	GPtrArray	*udp_pcbs;		/* struct udp_pcb * */
 	GPtrArray	*ping_pcbs;		/* struct ping_pcb * */
 	GPtrArray	*procs;			/* struct proc * */
 	void		*ns3_node;		/* ns3_node * */
 };
 
-/* A host with lo0 (127.0.0.1/8) and its counters registered. */
+/*
+ * A host with lo0 (127.0.0.1/8), its counters registered and the stack's
+ * own protocols (ICMP, UDP) in ip_protox[]; no firewall, no divert.
+ */
 struct host	*host_new(struct sim_ctx *sim, const char *name, int release);
+/*
+ * Frees the host: sockets, then the pfil hooks' destructors and the
+ * teardowns registered with host_sysuninit_add() (newest first), then the
+ * stack's own state.
+ */
 void		 host_free(struct host *h);
+/*
+ * A module's per-host teardown (VNET_SYSUNINIT's role), run by host_free()
+ * in reverse order of registration.
+ */
+void		 host_sysuninit_add(struct host *h, void (*fn)(void *arg),
+		    void *arg);
 /* The interface named name, or NULL. */
 struct ifnet	*host_ifunit(const struct host *h, const char *name);
 /* The interface named name, created (unlinked, MTU 1500) if missing. */
@@ -91,8 +115,8 @@ struct ifnet	*host_if_get_or_create(struct host *h, const char *name);
 struct ifnet	*host_lo0(const struct host *h);
 /* ifa_ifwithaddr(): the interface owning addr, or NULL. */
 struct ifnet	*ifa_ifwithaddr(const struct host *h, uint32_t addr);
-/* Whether addr is one of this host's addresses (`me`). */
-bool		 in_localaddr(const struct host *h, uint32_t addr);
+/* in_localip(): whether addr is one of this host's addresses (`me`). */
+bool		 in_localip(const struct host *h, uint32_t addr);
 
 #ifdef __cplusplus
 }

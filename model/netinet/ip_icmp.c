@@ -82,7 +82,7 @@ static bool
 icmp_reflect_src(struct host *h, uint32_t odst, uint32_t osrc, uint32_t *src)
 {
 
-	if (in_localaddr(h, odst)) {
+	if (in_localip(h, odst)) {
 		*src = odst;
 		return (true);
 	}

@@ -1,7 +1,7 @@
 /*
  * The IPv4 receive path, as FreeBSD's sys/netinet/ip_input.c: ip_input()
- * (header checks in FreeBSD's order, the ipfw IN hook, "ours" with
- * reassembly and protocol demultiplexing) and ip_forward().
+ * (header checks in FreeBSD's order, the pfil IN hooks, "ours" with
+ * reassembly and delivery through ip_protox[]) and ip_forward().
  *
  * Not modelled: IP options processing (options are carried, not acted
  * on), ip_tryforward()'s fast path (every forwarded packet takes the slow
@@ -12,9 +12,9 @@
 
 #include <netinet/in.h>
 
-#include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/if.h"
+#include "net/pfil.h"
 #include "net/route.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_output_priv.h"
@@ -73,7 +73,7 @@ static bool
 ip_is_ours(const struct host *h, const struct pkt *m, uint32_t dst)
 {
 
-	if (in_localaddr(h, dst))
+	if (in_localip(h, dst))
 		return (true);
 	/* Anything for 127/8 that came in on lo0 is ours. */
 	if (IN_LOOPBACK_H(dst) && m->rcvif != NULL && m->rcvif->if_loopback)
@@ -142,33 +142,22 @@ ip_forward_event(struct host *h, const struct pkt *m,
 	ev_end(e);
 }
 
-/* Local delivery of a whole datagram: the protocol switch (ip_input's
- * "ours" tail and rip_input()'s no-protocol case). */
+/*
+ * Local delivery of a whole datagram (ip_input()'s "ours" tail): the
+ * protocol's registered input, or rip_input() when there is none.
+ */
 static void
 ip_deliver(struct host *h, struct pkt *m)
 {
-	uint8_t proto = ip_get_proto(m->data);
+	ipproto_input_t *pr_input = h->ip_protox[ip_get_proto(m->data)];
 
-	switch (proto) {
-	case IPPROTO_ICMP:
-		h->ipstat.delivered++;
-		ip_deliver_event(h, m);
-		icmp_input(h, m);
-		return;
-	case IPPROTO_UDP:
-		h->ipstat.delivered++;
-		ip_deliver_event(h, m);
-		udp_input(h, m);
-		return;
-	default:
-		/*
-		 * No protocol and no raw socket: rip_input() answers with
-		 * protocol unreachable and takes back ips_delivered.
-		 */
-		icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL, 0);
-		ip_drop(h, m, DROP_NOPROTO, m->rcvif, 0);
+	if (pr_input == NULL) {
+		rip_input(h, m);
 		return;
 	}
+	h->ipstat.delivered++;
+	ip_deliver_event(h, m);
+	pr_input(h, m);
 }
 
 void
@@ -220,13 +209,12 @@ ip_input(struct host *h, struct pkt *m)
 	if (m->len > ip_len)
 		pkt_trim(m, ip_len);
 
-	/* The pfil IN hook: ipfw sees fragments one by one, before "ours". */
-	if (h->sysctl.fw_enable) {
-		error = ipfw_check_packet(h, &m, m->rcvif, PFIL_IN);
-		if (m == NULL)
-			return;
-		(void)error;
-	}
+	/* The pfil IN hooks: a firewall sees fragments one by one, before
+	 * "ours"; an error has no one to go back to here. */
+	error = pfil_run_hooks(h, &m, m->rcvif, PFIL_IN);
+	if (m == NULL)
+		return;
+	g_assert(error == 0);
 	p = m->data;
 	dst = ip_get_dst(p);
 

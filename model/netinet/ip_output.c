@@ -1,15 +1,15 @@
 /*
  * The IPv4 send path, as FreeBSD's sys/netinet/ip_output.c: ip_output()
- * (route, ipfw OUT hook, header checksum, fragmentation or EMSGSIZE,
+ * (route, pfil OUT hooks, header checksum, fragmentation or EMSGSIZE,
  * transmission), ip_fragment(), and ip_send() for datagrams this host
  * originates.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/if.h"
+#include "net/pfil.h"
 #include "net/route.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_output_priv.h"
@@ -149,12 +149,10 @@ ip_output(struct host *h, struct pkt *m, int flags)
 	}
 	ifp = rt->rt_ifp;
 
-	/* The pfil OUT hook: ipfw may divert, deny or pass the packet. */
-	if (h->sysctl.fw_enable) {
-		error = ipfw_check_packet(h, &m, ifp, PFIL_OUT);
-		if (m == NULL)
-			return (error);
-	}
+	/* The pfil OUT hooks: a firewall may divert, deny or pass it. */
+	error = pfil_run_hooks(h, &m, ifp, PFIL_OUT);
+	if (m == NULL)
+		return (error);
 	p = m->data;
 	hlen = ip_get_hlen_bytes(p);
 	src = ip_get_src(p);

@@ -30,16 +30,18 @@ struct pkt;
 #define	IP_MAXFRAGS	1024
 
 /*
- * ip_input(): a datagram arrived on m->rcvif (or is reinjected by divert with
- * m->fw_ref set). Header checks, ipfw IN pass, local delivery with
- * reassembly, or ip_forward().
+ * ip_input(): a datagram arrived on m->rcvif (never NULL: the interface it
+ * came in on, or the one a divert write-back names), possibly with m->fw_ref
+ * set by divert.  Header checks, the pfil IN hooks, local delivery through
+ * ip_protox[] with reassembly, or ip_forward().
  */
 void		 ip_input(struct host *h, struct pkt *m);
 /* ip_forward(): TTL check and decrement, route, ip_output(IP_FORWARDING). */
 void		 ip_forward(struct host *h, struct pkt *m);
 /*
- * ip_output(): route lookup, ipfw OUT pass (resuming after m->fw_ref when
- * set), header checksum, fragmentation or EMSGSIZE, if_output().
+ * ip_output(): route lookup, the pfil OUT hooks (ipfw resumes after
+ * m->fw_ref when set), header checksum, fragmentation or EMSGSIZE,
+ * if_output().
  * Returns 0 or the errno FreeBSD's ip_output returns: EHOSTUNREACH (no
  * route), EMSGSIZE (DF and too big), EACCES (release 6) / EPERM (release 14)
  * when ipfw denies, EADDRNOTAVAIL (loopback address on a non-loopback
@@ -66,6 +68,39 @@ struct ip_reass_state *ip_reass_state_new(void);
 void		 ip_reass_state_free(struct ip_reass_state *s);
 /* Fragments currently queued. */
 unsigned	 ip_reass_queued(const struct ip_reass_state *s);
+
+/*
+ * The protocol switch (FreeBSD's ip_protox[] and ipproto_register()).  A
+ * protocol's input routine gets a whole datagram addressed to this host,
+ * counted in ip.delivered, and consumes it.  A protocol nobody registered
+ * goes to rip_input(): no raw socket, so ICMP protocol unreachable and
+ * ip.noproto.
+ */
+#define	IP_NPROTO	256
+typedef void	ipproto_input_t(struct host *h, struct pkt *m);
+/* Registers input for proto on h: 0, or EEXIST when proto is taken. */
+int		 ipproto_register(struct host *h, uint8_t proto,
+		    ipproto_input_t *input);
+/* Takes proto back to rip_input(): 0, or ENOENT when it had no input. */
+int		 ipproto_unregister(struct host *h, uint8_t proto);
+/* The stack's own protocols (in_proto.c's inetsw[]), for host_new(). */
+void		 in_proto_init(struct host *h);
+/* rip_input(): the no-protocol case (consumes m). */
+void		 rip_input(struct host *h, struct pkt *m);
+
+/*
+ * The divert hook ipfw calls (FreeBSD's ip_divert_ptr, set when the divert
+ * module loads): hands m (consumed) to the divert socket bound to port.
+ * incoming: caught on the IN pass.  rulenum: the tag.  entry: the tag the
+ * packet entered the ipfw pass with, or DIVERT_ENTRY_FRESH; used to
+ * recognise loops.
+ */
+typedef void	ip_divert_packet_t(struct host *h, struct pkt *m,
+		    bool incoming, uint16_t port, uint32_t rulenum,
+		    uint32_t entry);
+/* `entry` of a packet that met ipfw without a re-entry tag.  Tag 0 is not
+ * the same: a written-back packet matches `diverted` rules. */
+#define	DIVERT_ENTRY_FRESH	UINT32_MAX
 
 /* icmp_error(): send an ICMP error about orig (borrowed, not consumed);
  * mtu is used for needfrag. Never answers an ICMP error, a non-first

@@ -16,6 +16,7 @@
 #include "apps/proc.h"
 #include "divert_queue.h"
 #include "ipfw/ipfw.h"
+#include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/route.h"
 #include "ns3/ns3_shim.h"
@@ -147,8 +148,9 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 		case SYSCTL_FW_DEFAULT_TO_ACCEPT:
 			h->sysctl.fw_default_to_accept =
 			    c->u.sysctl.value != 0;
-			ipfw_chain_set_default_accept(h->fw,
-			    h->sysctl.fw_default_to_accept);
+			if (h->fw != NULL)
+				ipfw_chain_set_default_accept(h->fw,
+				    h->sysctl.fw_default_to_accept);
 			break;
 		}
 		return (0);
@@ -445,7 +447,11 @@ scn_build(const struct scenario *s, const struct run_opts *o,
 		struct host *h = host_new(&w->sim, sh->name, sh->release);
 
 		h->ipdivert = !sh->no_ipdivert;
-		h->fw_loaded = host_has_ipfw(s, sh);
+		/* The kernel's modules: ipfw when the host ever runs an ipfw
+		 * command, divert(4) always (IPDIVERT or not). */
+		if (host_has_ipfw(s, sh))
+			(void)ipfw_attach(h);
+		divert_attach(h);
 		h->ns3_node = ns3_node_create();
 		for (guint j = 0; j < sh->ifnames->len; j++)
 			(void)host_if_get_or_create(h,
@@ -538,7 +544,8 @@ ipfw_counters_sync(struct world *w)
 	for (guint i = 0; i < w->hosts->len; i++) {
 		struct ipfw_sync s = { w, g_ptr_array_index(w->hosts, i) };
 
-		ipfw_chain_foreach_number(s.h->fw, ipfw_sync_one, &s);
+		if (s.h->fw != NULL)
+			ipfw_chain_foreach_number(s.h->fw, ipfw_sync_one, &s);
 	}
 }
 
@@ -568,7 +575,7 @@ world_run(struct world *w, unsigned *npassed)
 			struct host *h = g_ptr_array_index(w->hosts, i);
 			GString *g;
 
-			if (!ipfw_chain_has_rules(h->fw))
+			if (h->fw == NULL || !ipfw_chain_has_rules(h->fw))
 				continue;
 			g = g_string_new(NULL);
 			ipfw_chain_print(h->fw, true, g);
