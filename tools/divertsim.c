@@ -12,20 +12,16 @@
 
 #include <glib.h>
 
+#include "config.h"
 #include "apps/proc.h"
 #include "scenario/scn.h"
 #include "scenario/scn_build.h"
 #include "scenario/scn_gen.h"
 
-#ifndef DIVERTSIM_VERSION
-#define	DIVERTSIM_VERSION	"unknown"
-#endif
-#ifndef DIVERTSIM_DEFAULT_SCENARIO
-#define	DIVERTSIM_DEFAULT_SCENARIO	"scenarios/tour.scn"
-#endif
-#ifndef DIVERTSIM_INSTALLED_SCENARIO
-#define	DIVERTSIM_INSTALLED_SCENARIO	DIVERTSIM_DEFAULT_SCENARIO
-#endif
+/* The tour: from the source tree while it exists, else as installed. */
+#define	DIVERTSIM_DEFAULT_SCENARIO \
+	DIVERTSIM_SOURCE_DATADIR "/scenarios/tour.scn"
+#define	DIVERTSIM_INSTALLED_SCENARIO	DIVERTSIM_DATADIR "/scenarios/tour.scn"
 
 #define	EXIT_EXPECT_FAILED	1
 #define	EXIT_SCENARIO_ERROR	2
