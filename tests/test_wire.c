@@ -307,6 +307,63 @@ START_TEST(test_ip_repr)
 }
 END_TEST
 
+/* Store a right header checksum over the 20 bytes at p (by RFC 1071). */
+static void
+ref_sum20(uint8_t *p)
+{
+
+	ck_put16(p + 10, 0);
+	ck_put16(p + 10, (uint16_t)~ck_cksum_fold(ck_cksum_add(0, p, 20)));
+}
+
+/*
+ * ip_input_check() follows FreeBSD's ip_input(): tooshort, badvers,
+ * badhlen, then 127/8 (badaddr) and the checksum before ip_len (badlen,
+ * and tooshort again for fewer bytes than ip_len).
+ */
+START_TEST(test_ip_input_check)
+{
+	uint8_t h[115];
+	struct ip_repr r;
+
+	memset(h, 0, sizeof(h));
+	memcpy(h, ip_hdr, 20);
+	ck_assert_int_eq(ip_input_check(h, sizeof(h), false, &r), IP_CHECK_OK);
+	ck_assert_uint_eq(r.payload_len_bytes, 95);
+	ck_assert_int_eq(ip_input_check(h, 19, false, &r), IP_CHECK_TOOSHORT);
+	/* ip_len 115 in 60 bytes. */
+	ck_assert_int_eq(ip_input_check(h, 60, false, &r), IP_CHECK_TRUNCATED);
+	/* A bad checksum wins over the short buffer: it is tested first. */
+	h[11] ^= 1;
+	ck_assert_int_eq(ip_input_check(h, 60, false, &r), IP_CHECK_BADSUM);
+	ck_assert_int_eq(ip_input_check(h, 115, false, &r), IP_CHECK_BADSUM);
+	/* ip_len 16 < hlen 20. */
+	ck_put16(h + 2, 16);
+	ref_sum20(h);
+	ck_assert_int_eq(ip_input_check(h, 60, false, &r), IP_CHECK_BADLEN);
+	h[11] ^= 1;
+	ck_assert_int_eq(ip_input_check(h, 60, false, &r), IP_CHECK_BADSUM);
+	/* 127.0.0.1 as source: only a loopback interface may carry it, and
+	 * the address is tested before the checksum. */
+	memcpy(h, ip_hdr, 20);
+	h[12] = 127; h[13] = 0; h[14] = 0; h[15] = 1;
+	ref_sum20(h);
+	ck_assert_int_eq(ip_input_check(h, 115, false, &r), IP_CHECK_BADADDR);
+	ck_assert_int_eq(ip_input_check(h, 115, true, &r), IP_CHECK_OK);
+	h[11] ^= 1;
+	ck_assert_int_eq(ip_input_check(h, 115, false, &r), IP_CHECK_BADADDR);
+	ck_assert_int_eq(ip_input_check(h, 115, true, &r), IP_CHECK_BADSUM);
+	/* Version 6, and a 24-byte header in 22 bytes. */
+	memcpy(h, ip_hdr, 20);
+	h[0] = 0x65;
+	ck_assert_int_eq(ip_input_check(h, 115, false, &r), IP_CHECK_BADVERS);
+	h[0] = 0x46;
+	ck_assert_int_eq(ip_input_check(h, 22, false, &r), IP_CHECK_BADHLEN);
+	ck_assert_str_eq(ip_check_name(IP_CHECK_BADADDR), "badaddr");
+	ck_assert_str_eq(ip_check_name(IP_CHECK_BADSUM), "badsum");
+}
+END_TEST
+
 START_TEST(test_udp_view)
 {
 	uint8_t u[12];
@@ -570,7 +627,8 @@ wire_suite(void)
 	const TTest *const tests[] = {
 		test_cksum_rfc1071, test_cksum_ip_header, test_cksum_update,
 		test_be_helpers, test_ip_getters, test_ip_setters,
-		test_ip_check_len, test_ip_repr, test_udp_view,
+		test_ip_check_len, test_ip_repr, test_ip_input_check,
+		test_udp_view,
 		test_udp_zero_sum, test_icmp_echo, test_icmp_needfrag,
 		test_print, NULL
 	};

@@ -14,10 +14,10 @@ struct ifnet;
 struct pkt;
 
 enum drop_reason {
-	DROP_TOOSHORT,		/* ip.tooshort: shorter than a header */
+	DROP_TOOSHORT,		/* ip.tooshort: shorter than a header or ip_len */
 	DROP_BADVERS,		/* ip.badvers */
 	DROP_BADHLEN,		/* ip.badhlen */
-	DROP_BADLEN,		/* ip.badlen: ip_len > bytes received */
+	DROP_BADLEN,		/* ip.badlen: ip_len < header length */
 	DROP_BADSUM,		/* ip.badsum (+ divert.badsum if reinjected) */
 	DROP_NOROUTE,		/* ip.noroute */
 	DROP_CANTFORWARD,	/* ip.cantforward: not for us, not a router */

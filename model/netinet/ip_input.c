@@ -160,54 +160,47 @@ ip_deliver(struct host *h, struct pkt *m)
 	pr_input(h, m);
 }
 
+/*
+ * What each failed header check counts, as FreeBSD's ip_input() does; a
+ * datagram shorter than its ip_len is ips_tooshort there, not ips_badlen.
+ */
+static const enum drop_reason ip_check_drop[] = {
+	[IP_CHECK_TOOSHORT]	= DROP_TOOSHORT,
+	[IP_CHECK_BADVERS]	= DROP_BADVERS,
+	[IP_CHECK_BADHLEN]	= DROP_BADHLEN,
+	[IP_CHECK_BADSUM]	= DROP_BADSUM,
+	[IP_CHECK_BADLEN]	= DROP_BADLEN,
+	[IP_CHECK_TRUNCATED]	= DROP_TOOSHORT,
+};
+
 void
 ip_input(struct host *h, struct pkt *m)
 {
+	struct ip_repr ip;
+	enum ip_check c;
 	const uint8_t *p;
-	unsigned hlen;
-	uint32_t ip_len, src, dst;
+	uint32_t dst;
 	int error;
 
 	h->ipstat.received++;
-	p = m->data;
-	/* The checks of FreeBSD's ip_input(), in its order. */
-	if (m->len < IP_HDR_MIN_BYTES) {
-		ip_drop(h, m, DROP_TOOSHORT, m->rcvif, 0);
-		return;
-	}
-	if (ip_get_version(p) != 4) {
-		ip_drop(h, m, DROP_BADVERS, m->rcvif, 0);
-		return;
-	}
-	hlen = ip_get_hlen_bytes(p);
-	if (hlen < IP_HDR_MIN_BYTES || hlen > m->len) {
-		ip_drop(h, m, DROP_BADHLEN, m->rcvif, 0);
-		return;
-	}
-	src = ip_get_src(p);
-	dst = ip_get_dst(p);
-	/* 127/8 must not appear on the wire (RFC 1122). */
-	if ((IN_LOOPBACK_H(src) || IN_LOOPBACK_H(dst)) &&
-	    (m->rcvif == NULL || !m->rcvif->if_loopback)) {
+	/* The checks of FreeBSD's ip_input(), in its order, at the wire. */
+	c = ip_input_check(m->data, m->len,
+	    m->rcvif != NULL && m->rcvif->if_loopback, &ip);
+	switch (c) {
+	case IP_CHECK_OK:
+		break;
+	case IP_CHECK_BADADDR:
 		ip_drop_named(h, m, "bad-addr", ipstat_named(h, "badaddr"),
 		    m->rcvif);
 		return;
-	}
-	if (!ip_sum_ok(p)) {
-		ip_drop(h, m, DROP_BADSUM, m->rcvif, 0);
+	default:
+		g_assert((size_t)c < G_N_ELEMENTS(ip_check_drop));
+		ip_drop(h, m, ip_check_drop[c], m->rcvif, 0);
 		return;
 	}
-	ip_len = ip_get_len_bytes(p);
-	if (ip_len < hlen) {
-		ip_drop(h, m, DROP_BADLEN, m->rcvif, 0);
-		return;
-	}
-	if (ip_len > m->len) {
-		ip_drop(h, m, DROP_BADLEN, m->rcvif, 0);
-		return;
-	}
-	if (m->len > ip_len)
-		pkt_trim(m, ip_len);
+	/* Bytes beyond ip_len (link padding) are not the datagram's. */
+	if (m->len > (uint32_t)ip.hlen_bytes + ip.payload_len_bytes)
+		pkt_trim(m, (uint32_t)ip.hlen_bytes + ip.payload_len_bytes);
 
 	/* The pfil IN hooks: a firewall sees fragments one by one, before
 	 * "ours"; an error has no one to go back to here. */

@@ -47,6 +47,10 @@ ip_check_name(enum ip_check c)
 		return ("badlen");
 	case IP_CHECK_TRUNCATED:
 		return ("truncated");
+	case IP_CHECK_BADADDR:
+		return ("badaddr");
+	case IP_CHECK_BADSUM:
+		return ("badsum");
 	}
 	return ("unknown");
 }
@@ -100,6 +104,30 @@ ip_repr_parse(const uint8_t *p, size_t len, struct ip_repr *r)
 	r->payload_len_bytes = (uint16_t)(ip_get_len_bytes(p) - r->hlen_bytes);
 	r->sum_ok = ip_sum_ok(p);
 	return (IP_CHECK_OK);
+}
+
+enum ip_check
+ip_input_check(const uint8_t *p, size_t len, bool on_loopback,
+    struct ip_repr *r)
+{
+	enum ip_check c;
+
+	/* One parse: the structural verdict, and the sum when it is OK. */
+	c = ip_repr_parse(p, len, r);
+	if (c == IP_CHECK_TOOSHORT || c == IP_CHECK_BADVERS ||
+	    c == IP_CHECK_BADHLEN)
+		return (c);
+	/*
+	 * The header is within len.  FreeBSD's ip_input() tests the addresses
+	 * and the checksum before it looks at ip_len, so those come first
+	 * even when ip_len is wrong too.
+	 */
+	if (!on_loopback && ((ip_get_src(p) >> 24) == 127 ||
+	    (ip_get_dst(p) >> 24) == 127))
+		return (IP_CHECK_BADADDR);
+	if (c == IP_CHECK_OK ? !r->sum_ok : !ip_sum_ok(p))
+		return (IP_CHECK_BADSUM);
+	return (c);
 }
 
 size_t

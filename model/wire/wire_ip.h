@@ -293,6 +293,8 @@ enum ip_check {
 	IP_CHECK_BADHLEN,	/* hlen < 20 or hlen > len: ips_badhlen */
 	IP_CHECK_BADLEN,	/* ip_len < hlen: ips_badlen */
 	IP_CHECK_TRUNCATED,	/* ip_len > len: ips_tooshort in FreeBSD */
+	IP_CHECK_BADADDR,	/* 127/8 off a loopback: ips_badaddr */
+	IP_CHECK_BADSUM,	/* header checksum wrong: ips_badsum */
 };
 
 enum ip_check	 ip_check_len(const uint8_t *p, size_t len);
@@ -329,6 +331,19 @@ struct ip_repr {
  */
 enum ip_check	 ip_repr_parse(const uint8_t *p, size_t len,
 		    struct ip_repr *r);
+
+/*
+ * ip_input()'s header checks on the len bytes received at p, in FreeBSD's
+ * order: fewer bytes than a header (TOOSHORT), version (BADVERS), header
+ * length (BADHLEN), 127/8 source or destination unless it came in on a
+ * loopback interface (BADADDR, RFC 1122), header checksum (BADSUM),
+ * ip_len below the header length (BADLEN), fewer bytes than ip_len
+ * (TRUNCATED, counted as ips_tooshort).  On IP_CHECK_OK r holds the parsed
+ * header (ip_repr_parse()); bytes beyond ip_len are the caller's to trim.
+ */
+enum ip_check	 ip_input_check(const uint8_t *p, size_t len,
+		    bool on_loopback, struct ip_repr *r);
+
 /*
  * Write a 20-byte header without options from r at p (which must have 20
  * bytes): version 4, ip_len = 20 + r->payload_len_bytes, checksum filled.
