@@ -33,6 +33,7 @@
 #include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/pfil.h"
+#include "netinet/icmp_var.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_var.h"
 #include "pkt/pkt.h"

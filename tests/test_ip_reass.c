@@ -14,7 +14,6 @@
 #include "check_util.h"
 #include "net/host.h"
 #include "net/if.h"
-#include "netinet/ip_output_priv.h"
 #include "netinet/ip_var.h"
 #include "ns3/ns3_shim.h"
 #include "pkt/pkt.h"

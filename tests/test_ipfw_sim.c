@@ -20,7 +20,6 @@
 #include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/if.h"
-#include "netinet/ip_output_priv.h"
 #include "ns3/ns3_shim.h"
 #include "pkt/pkt.h"
 #include "sim/counters.h"

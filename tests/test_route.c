@@ -12,7 +12,7 @@
 #include "net/host.h"
 #include "net/if.h"
 #include "net/route.h"
-#include "netinet/ip_output_priv.h"
+#include "netinet/ip_var.h"
 #include "sim/counters.h"
 #include "sim/sim_ctx.h"
 

@@ -12,7 +12,7 @@
 
 #include "apps/app_traffic.h"
 #include "net/host.h"
-#include "netinet/ip_output_priv.h"
+#include "netinet/in_pcb.h"
 #include "netinet/ip_var.h"
 #include "sim/counters.h"
 #include "sim/events.h"

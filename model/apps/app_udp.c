@@ -10,8 +10,8 @@
 
 #include "apps/app_traffic.h"
 #include "net/host.h"
-#include "netinet/ip_output_priv.h"
 #include "netinet/ip_var.h"
+#include "netinet/udp_var.h"
 #include "sim/sim_sched.h"
 
 struct udp_listen_app {

@@ -17,8 +17,9 @@
 #include "net/if.h"
 #include "net/pfil.h"
 #include "net/route.h"
-#include "netinet/ip_output_priv.h"
+#include "netinet/in_pcb.h"
 #include "netinet/ip_var.h"
+#include "netinet/udp_var.h"
 #include "sim/counters.h"
 
 #define	LOOPBACK_ADDR	0x7f000001u	/* 127.0.0.1 */

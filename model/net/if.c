@@ -12,7 +12,6 @@
 #include "net/if.h"
 #include "net/route.h"
 #include "netinet/ip_drop.h"
-#include "netinet/ip_output_priv.h"
 #include "netinet/ip_var.h"
 #include "ns3/ns3_shim.h"
 #include "pkt/pkt.h"

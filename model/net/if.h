@@ -76,6 +76,15 @@ void		 if_fly_flush(struct ifnet *ifp);
 /* Link receive callback (ns3_rx_fn) with ctx = the struct ifnet. */
 void		 if_input(void *ctx, const uint8_t *bytes, size_t len);
 
+/*
+ * Transmit tap for tests: when set, every if_output() on an interface
+ * without a link device hands the packet to fn (which owns it) instead of
+ * dropping it.  NULL restores the default.  Process-wide.
+ */
+typedef void	(*if_output_tap_fn)(void *ctx, struct ifnet *ifp,
+		    struct pkt *m);
+void		 if_set_output_tap(if_output_tap_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,8 +13,10 @@
 #include <glib.h>
 
 #include "net/host.h"
+#include "netinet/icmp_var.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_var.h"
+#include "netinet/udp_var.h"
 #include "pkt/pkt.h"
 #include "wire/wire_icmp.h"
 

@@ -9,7 +9,6 @@
 #include "net/host.h"
 #include "net/if.h"
 #include "netinet/ip_drop.h"
-#include "netinet/ip_output_priv.h"
 #include "pkt/pkt.h"
 #include "sim/counters.h"
 #include "sim/events.h"

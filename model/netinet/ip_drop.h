@@ -5,6 +5,9 @@
 #ifndef DIVERTSIM_IP_DROP_H
 #define DIVERTSIM_IP_DROP_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -52,6 +55,20 @@ const char	*drop_reason_name(enum drop_reason r);
  */
 void		 ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
 		    const struct ifnet *ifp, unsigned port);
+
+/*
+ * ip_drop() for a reason outside enum drop_reason (bad-addr, udp-badlen):
+ * counts *slot (may be NULL), logs the drop event named reason, frees m.
+ */
+void		 ip_drop_named(struct host *h, struct pkt *m, const char *reason,
+		    uint64_t *slot, const struct ifnet *ifp);
+/*
+ * A consumed message (an ICMP reply read by ping, an ICMP error read by the
+ * stack): not a drop, no event, the packet is simply done with.
+ */
+void		 ip_consumed(struct pkt *m);
+/* The tcpdump-like summary of m into buf (WIRE_PRINT_MAX bytes). */
+void		 ip_summary(const struct pkt *m, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

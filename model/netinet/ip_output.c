@@ -12,7 +12,6 @@
 #include "net/pfil.h"
 #include "net/route.h"
 #include "netinet/ip_drop.h"
-#include "netinet/ip_output_priv.h"
 #include "netinet/ip_var.h"
 #include "pkt/pkt.h"
 #include "sim/counters.h"

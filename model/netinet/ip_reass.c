@@ -48,6 +48,7 @@
 #include <glib.h>
 
 #include "net/host.h"
+#include "netinet/icmp_var.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_var.h"
 #include "pkt/pkt.h"

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -102,15 +104,31 @@ typedef void	ip_divert_packet_t(struct host *h, struct pkt *m,
  * the same: a written-back packet matches `diverted` rules. */
 #define	DIVERT_ENTRY_FRESH	UINT32_MAX
 
-/* icmp_error(): send an ICMP error about orig (borrowed, not consumed);
- * mtu is used for needfrag. Never answers an ICMP error, a non-first
- * fragment, or a broadcast, as FreeBSD's icmp_error() refuses to. */
-void		 icmp_error(struct host *h, const struct pkt *orig, int type,
-		    int code, uint32_t mtu);
-/* icmp_input(): a datagram for this host with protocol ICMP. */
-void		 icmp_input(struct host *h, struct pkt *m);
-/* udp_input(): a datagram for this host with protocol UDP. */
-void		 udp_input(struct host *h, struct pkt *m);
+/*
+ * ip_fragment(), as FreeBSD's: split m (a datagram whose ip_len exceeds mtu,
+ * header checksum not yet needed) into fragments that fit mtu, appended to
+ * out in order (struct pkt *, each owned by out's caller).  Each fragment
+ * carries the original header, a multiple of 8 data bytes except the last,
+ * its offset, MF on all but the last (and on the last too when m was itself
+ * a non-last fragment), and a fresh header checksum.  Options are copied
+ * whole into every fragment (FreeBSD copies only the options with the copy
+ * bit: a documented simplification).  Fragments keep m's lineage and
+ * metadata.  Consumes m on success.  Returns 0, or EMSGSIZE when mtu leaves
+ * no room for 8 data bytes (m not consumed then).
+ */
+int		 ip_fragment(struct pkt *m, uint32_t mtu, GPtrArray *out);
+
+/*
+ * The source address ip_send() would choose for dst: the local address
+ * itself for a route to one of ours (RTF_LOCAL), else the first address of
+ * the route's interface, as in_pcbladdr() does.  Returns 0 and *src, or
+ * EHOSTUNREACH (no route) or EADDRNOTAVAIL (interface without address).
+ */
+int		 ip_select_src(const struct host *h, uint32_t dst,
+		    uint32_t *src);
+
+/* in_broadcast(): whether dst is all-ones or a subnet broadcast of h. */
+bool		 in_broadcast(const struct host *h, uint32_t dst);
 
 #ifdef __cplusplus
 }

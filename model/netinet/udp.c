@@ -10,9 +10,10 @@
 
 #include "net/host.h"
 #include "net/if.h"
+#include "netinet/icmp_var.h"
 #include "netinet/ip_drop.h"
-#include "netinet/ip_output_priv.h"
 #include "netinet/ip_var.h"
+#include "netinet/udp_var.h"
 #include "pkt/pkt.h"
 #include "sim/counters.h"
 #include "wire/wire_icmp.h"
