@@ -5,7 +5,7 @@
  * and OUT points, runs the engine and carries out its verdict;
  * ipfw_divert() hands packets to divert(4) through h->ip_divert_ptr.
  *
- * What it reproduces (spec/semantics.md §3-5):
+ * What it reproduces (divert(4), ipfw(8) and FreeBSD's ip_fw_pfil.c):
  * - A re-entry reference on the packet (a divert write-back's tag) is
  *   consumed by the first pass that sees it: the pass starts after the tag
  *   and the reference is gone for any later pass.

@@ -168,7 +168,7 @@ ip_output(struct host *h, struct pkt *m, int flags)
 	/*
 	 * The header checksum is computed here, after the hook, always: this
 	 * is why divert reads outgoing packets with whatever sum the upper
-	 * layer left (semantics.md 1.4).
+	 * layer left, as in FreeBSD's ip_output().
 	 */
 	ip_set_sum(p, 0);
 	ip_sum_fill(p);
