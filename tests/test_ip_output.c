@@ -395,22 +395,19 @@ START_TEST(test_input_checks)
 	ck_assert_uint_eq(h->ipstat.badsum, 1);
 	/*
 	 * ip_len 40 but 28 bytes: FreeBSD's ip_input() counts ips_tooshort
-	 * (m_pkthdr.len < ip_len), not ips_badlen.
+	 * (m_pkthdr.len < ip_len), not ips_badlen; ip_len 16, below the
+	 * 20-byte header, is ips_badlen.
 	 */
-	m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
-	ck_put16(m->data + 2, 40);
-	ck_put16(m->data + 10, 0);
-	ck_put16(m->data + 10, ref_cksum(ck_cksum_add(0, m->data, 20)));
-	ip_input(h, m);
-	ck_assert_uint_eq(h->ipstat.tooshort, 2);
-	ck_assert_uint_eq(h->ipstat.badlen, 0);
-	/* ip_len 16, below the 20-byte header: ips_badlen. */
-	m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
-	ck_put16(m->data + 2, 16);
-	ck_put16(m->data + 10, 0);
-	ck_put16(m->data + 10, ref_cksum(ck_cksum_add(0, m->data, 20)));
-	ip_input(h, m);
-	ck_assert_uint_eq(h->ipstat.badlen, 1);
+	for (unsigned i = 0; i < 2; i++) {
+		m = forge(em0, PEER, SELF, IPPROTO_UDP, 64, 0, pl, 8);
+		ck_put16(m->data + 2, i == 0 ? 40 : 16);
+		ck_put16(m->data + 10, 0);
+		ck_put16(m->data + 10,
+		    ref_cksum(ck_cksum_add(0, m->data, 20)));
+		ip_input(h, m);
+		ck_assert_uint_eq(h->ipstat.tooshort, 2);
+		ck_assert_uint_eq(h->ipstat.badlen, i);
+	}
 	ck_assert_uint_eq(h->ipstat.tooshort, 2);
 	ck_assert_uint_eq(h->ipstat.received, 6);
 	ck_assert_uint_eq(h->ipstat.delivered, 0);

@@ -109,7 +109,18 @@ hook_pass(void *arg, struct host *hh, struct pkt **mp, struct ifnet *ifp,
 	return (0);
 }
 
-/* Takes the packet (as divert does): frees it, returns 0. */
+/* Logs, frees the packet and leaves *mp NULL. */
+static void
+take(void *arg, struct pkt **mp, int dir)
+{
+
+	g_string_append_printf(trace, "%s-%s ", (const char *)arg,
+	    dir == PFIL_IN ? "in" : "out");
+	pkt_free(*mp);
+	*mp = NULL;
+}
+
+/* Takes the packet (as divert does): 0 with *mp NULL. */
 static int
 hook_take(void *arg, struct host *hh, struct pkt **mp, struct ifnet *ifp,
     int dir)
@@ -117,10 +128,7 @@ hook_take(void *arg, struct host *hh, struct pkt **mp, struct ifnet *ifp,
 
 	(void)hh;
 	(void)ifp;
-	g_string_append_printf(trace, "%s-%s ", (const char *)arg,
-	    dir == PFIL_IN ? "in" : "out");
-	pkt_free(*mp);
-	*mp = NULL;
+	take(arg, mp, dir);
 	return (0);
 }
 
@@ -132,10 +140,7 @@ hook_deny(void *arg, struct host *hh, struct pkt **mp, struct ifnet *ifp,
 
 	(void)hh;
 	(void)ifp;
-	g_string_append_printf(trace, "%s-%s ", (const char *)arg,
-	    dir == PFIL_IN ? "in" : "out");
-	pkt_free(*mp);
-	*mp = NULL;
+	take(arg, mp, dir);
 	return (EPERM);
 }
 
