@@ -170,16 +170,17 @@ START_TEST(test_builtin_registry)
 }
 END_TEST
 
-static void *
-user_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+user_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
-	static int state;
 
 	(void)argc;
 	(void)argv;
 	(void)bad_arg;
 	(void)err;
-	return (&state);
+	*state = NULL;
+	return (true);
 }
 
 static void
@@ -197,12 +198,27 @@ user_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 START_TEST(test_user_registry)
 {
 	static const struct divert_program mine = {
+		.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 		.name = "ttl-dec-test", .usage = "ttl-dec-test",
 		.init = user_init, .packet = user_packet, .fini = NULL,
 	};
+	/* Built for another version of the API, or without packet(). */
+	static const struct divert_program other_api = {
+		.api_version = DIVERTSIM_PROGRAM_API_VERSION + 1,
+		.name = "other-api", .usage = "other-api",
+		.init = user_init, .packet = user_packet,
+	};
+	static const struct divert_program no_packet = {
+		.api_version = DIVERTSIM_PROGRAM_API_VERSION,
+		.name = "no-packet", .usage = "no-packet", .init = user_init,
+	};
 
-	divert_program_register(&mine);
+	ck_assert(divert_program_register(&mine));
 	ck_assert_ptr_eq(divert_program_find("ttl-dec-test"), &mine);
+	ck_assert(!divert_program_register(&other_api));
+	ck_assert_ptr_null(divert_program_find("other-api"));
+	ck_assert(!divert_program_register(&no_packet));
+	ck_assert_ptr_null(divert_program_find("no-packet"));
 	/* Registering the built-ins again does not disturb it. */
 	divert_programs_builtin();
 	ck_assert_ptr_eq(divert_program_find("ttl-dec-test"), &mine);
@@ -241,14 +257,13 @@ expect_init_error(const char *prog, const char *args, int bad,
 	GError *err = NULL;
 	char **argv;
 	int bad_arg = -1;
-	void *st;
 
 	divert_programs_builtin();
 	p = divert_program_find(prog);
 	ck_assert_ptr_nonnull(p);
 	argv = args[0] == '\0' ? g_new0(char *, 1) : g_strsplit(args, " ", -1);
-	st = p->init((int)g_strv_length(argv), argv, &bad_arg, &err);
-	ck_assert_msg(st == NULL, "%s %s accepted", prog, args);
+	ck_assert_msg(!divert_program_check_args(p, (int)g_strv_length(argv),
+	    argv, &bad_arg, &err), "%s %s accepted", prog, args);
 	ck_assert_ptr_nonnull(err);
 	ck_assert_msg(strstr(err->message, msg) != NULL,
 	    "%s %s: message '%s' lacks '%s'", prog, args, err->message, msg);
@@ -265,16 +280,14 @@ expect_init_ok(const char *prog, const char *args)
 	GError *err = NULL;
 	char **argv;
 	int bad_arg = -1;
-	void *st;
 
 	divert_programs_builtin();
 	p = divert_program_find(prog);
 	argv = args[0] == '\0' ? g_new0(char *, 1) : g_strsplit(args, " ", -1);
-	st = p->init((int)g_strv_length(argv), argv, &bad_arg, &err);
-	ck_assert_msg(st != NULL, "%s %s: %s", prog, args,
+	/* No world exists here: arguments are checked standalone. */
+	ck_assert_msg(divert_program_check_args(p, (int)g_strv_length(argv),
+	    argv, &bad_arg, &err), "%s %s: %s", prog, args,
 	    err != NULL ? err->message : "?");
-	if (p->fini != NULL)
-		p->fini(st);
 	g_strfreev(argv);
 }
 
@@ -776,11 +789,7 @@ END_TEST
 
 /* ---- processes in a simulated world ------------------------------- */
 
-/*
- * The example of docs/divert-programs.md, compiled here so that the page
- * cannot drift from the API (keep the two copies identical).
- */
-/* BEGIN ttl-dec */
+/* A program written against the public API (include/divertsim/program.h). */
 /*
  * ttl-dec [N]: lower the TTL of every packet by N (default 1), repair the
  * IP header checksum, and write the packet back with the address it was
@@ -790,8 +799,9 @@ struct ttl_dec {
 	unsigned	 n;
 };
 
-static void *
-ttl_dec_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+ttl_dec_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
 	struct ttl_dec *td;
 	unsigned long n = 1;
@@ -801,7 +811,7 @@ ttl_dec_init(int argc, char *const argv[], int *bad_arg, GError **err)
 		*bad_arg = 1;
 		g_set_error(err, g_quark_from_static_string("ttl-dec"), 0,
 		    "ttl-dec takes at most one argument");
-		return (NULL);
+		return (false);
 	}
 	if (argc == 1) {
 		n = strtoul(argv[0], &end, 10);
@@ -811,12 +821,13 @@ ttl_dec_init(int argc, char *const argv[], int *bad_arg, GError **err)
 			g_set_error(err, g_quark_from_static_string("ttl-dec"),
 			    0, "N must be a number from 1 to 255, not '%s'",
 			    argv[0]);
-			return (NULL);
+			return (false);
 		}
 	}
 	td = g_new(struct ttl_dec, 1);
 	td->n = (unsigned)n;
-	return (td);
+	*state = td;
+	return (true);
 }
 
 static void
@@ -842,13 +853,13 @@ ttl_dec_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 }
 
 static const struct divert_program ttl_dec_program = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "ttl-dec",
 	.usage = "ttl-dec [N]",
 	.init = ttl_dec_init,
 	.packet = ttl_dec_packet,
 	.fini = g_free,
 };
-/* END ttl-dec */
 
 /*
  * Two hosts on one link, a (10.0.0.1) pings b (10.0.0.2); b diverts

@@ -1,8 +1,11 @@
 /*
- * Every public header of the model compiled as C++: the ns-3 shim is C++
+ * Every header of the model and the installed ones compiled as C++: the ns-3 shim is C++
  * and any header may end up included from it, so each must be valid C++
  * (extern "C" guards, no C-only constructs).  Build-only; main does nothing.
  */
+#include "divertsim/divertsim.h"
+#include "divertsim/program.h"
+#include "divertsim/world.h"
 #include "apps/app_traffic.h"
 #include "apps/proc.h"
 #include "divert_queue.h"

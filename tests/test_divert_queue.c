@@ -28,11 +28,13 @@ static uint8_t rec_pkt[2048];
 static size_t rec_len;
 static unsigned rec_count;
 
-static void *
-record_init(int argc, char *const argv[], int *bad, GError **err)
+static bool
+record_init(int argc, char *const argv[], void **state, int *bad,
+    GError **err)
 {
 	(void)argc; (void)argv; (void)bad; (void)err;
-	return (&rec_count);
+	*state = NULL;
+	return (true);
 }
 
 static void
@@ -55,6 +57,7 @@ record_fini(void *state)
 }
 
 static const struct divert_program record_prog = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "record",
 	.usage = "record",
 	.init = record_init,
@@ -81,6 +84,7 @@ probe_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 }
 
 static const struct divert_program probe_prog = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "probe",
 	.usage = "probe",
 	.init = record_init,

@@ -13,9 +13,8 @@
 #include <glib.h>
 
 #include "config.h"
-#include "apps/proc.h"
+#include "divertsim/divertsim.h"
 #include "scenario/scn.h"
-#include "scenario/scn_build.h"
 #include "scenario/scn_gen.h"
 
 /* The tour: from the source tree while it exists, else as installed. */
@@ -23,8 +22,8 @@
 	DIVERTSIM_SOURCE_DATADIR "/scenarios/tour.scn"
 #define	DIVERTSIM_INSTALLED_SCENARIO	DIVERTSIM_DATADIR "/scenarios/tour.scn"
 
-#define	EXIT_EXPECT_FAILED	1
-#define	EXIT_SCENARIO_ERROR	2
+#define	EXIT_EXPECT_FAILED	DIVERTSIM_EXPECT_FAILED
+#define	EXIT_SCENARIO_ERROR	DIVERTSIM_SCENARIO_ERROR
 
 static const char usage_text[] =
 "usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events] [FILE]\n"
@@ -80,50 +79,34 @@ static int
 run_file(const char *path, const struct cli *cli, bool check_mode,
     unsigned *npassed, unsigned *nfailed)
 {
-	struct scenario *s;
-	struct world *w;
-	struct run_opts o;
-	unsigned nerr = 0, failed;
-	char *dir = NULL;
+	struct divertsim_options o;
+	struct divertsim_world *w;
+	enum divertsim_verdict v;
+	unsigned nerr = 0;
 
 	*npassed = *nfailed = 0;
-	s = scn_parse_file(path, stderr, &nerr);
-	if (s == NULL) {
-		fprintf(stderr, "%s: %u error%s, nothing simulated\n", path,
-		    nerr, nerr == 1 ? "" : "s");
-		return (EXIT_SCENARIO_ERROR);
-	}
-	memset(&o, 0, sizeof(o));
-	o.out = stdout;
-	o.errout = stderr;
+	divertsim_options_init(&o);
 	o.quiet = cli->quiet || check_mode;
 	o.counters = cli->counters;
 	o.traces = !cli->no_traces;
-	o.events_jsonl = !cli->no_events;
-	if (o.traces) {
-		dir = cli->trace_dir != NULL ? g_strdup(cli->trace_dir) :
-		    g_build_filename("traces", s->name, NULL);
-		o.trace_dir = dir;
-	}
-	w = scn_build(s, &o, &nerr);
+	o.events = !cli->no_events;
+	o.trace_dir = cli->trace_dir;
+	w = divertsim_world_load_file(path, &o, &nerr);
 	if (w == NULL) {
 		fprintf(stderr, "%s: %u error%s, nothing simulated\n", path,
 		    nerr, nerr == 1 ? "" : "s");
-		scn_free(s);
-		g_free(dir);
 		return (EXIT_SCENARIO_ERROR);
 	}
-	failed = world_run(w, npassed);
-	*nfailed = failed;
-	world_free(w);
+	v = divertsim_world_run(w);
+	*npassed = divertsim_world_passed(w);
+	*nfailed = divertsim_world_failed(w);
 	if (!o.quiet && o.traces)
-		printf("\ntraces: %s/\n", dir);
+		printf("\ntraces: %s/\n", divertsim_world_trace_dir(w));
 	if (!check_mode && !o.quiet)
 		printf("%u of %u expectations held\n", *npassed,
-		    *npassed + failed);
-	scn_free(s);
-	g_free(dir);
-	return (failed > 0 ? EXIT_EXPECT_FAILED : EXIT_SUCCESS);
+		    *npassed + *nfailed);
+	divertsim_world_free(w);
+	return ((int)v);
 }
 
 static int
@@ -233,7 +216,7 @@ main(int argc, char **argv)
 			fputs(help_text, stdout);
 			return (EXIT_SUCCESS);
 		case 'V':
-			printf("divertsim %s\n", DIVERTSIM_VERSION);
+			printf("divertsim %s\n", divertsim_version());
 			return (EXIT_SUCCESS);
 		default:
 			usage(stderr);

@@ -18,9 +18,6 @@
 #include "pkt/in_cksum.h"
 #include "wire/wire_ip.h"
 
-/* State of the programs that need none: init() must not return NULL. */
-static int divert_nostate;
-
 bool
 app_parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
@@ -48,17 +45,20 @@ app_parse_addr(const char *s, struct in_addr *out)
 	return (s != NULL && inet_pton(AF_INET, s, out) == 1);
 }
 
-static void *
-noargs_init(const char *name, int argc, int *bad_arg, GError **err)
+/* The programs without arguments have no state either. */
+static bool
+noargs_init(const char *name, int argc, void **state, int *bad_arg,
+    GError **err)
 {
 
+	*state = NULL;
 	if (argc > 0) {
 		*bad_arg = 0;
 		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 		    "%s takes no arguments", name);
-		return (NULL);
+		return (false);
 	}
-	return (&divert_nostate);
+	return (true);
 }
 
 static void
@@ -71,12 +71,13 @@ write_back(struct proc *p, const uint8_t *buf, size_t len,
 }
 
 /* reinject: the address read, unchanged (the canonical loop-free use). */
-static void *
-reinject_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+reinject_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
 
 	(void)argv;
-	return (noargs_init("reinject", argc, bad_arg, err));
+	return (noargs_init("reinject", argc, state, bad_arg, err));
 }
 
 static void
@@ -89,6 +90,7 @@ reinject_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 }
 
 const struct divert_program divert_prog_reinject = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "reinject",
 	.usage = "reinject",
 	.init = reinject_init,
@@ -97,12 +99,13 @@ const struct divert_program divert_prog_reinject = {
 };
 
 /* drop: read and never write; the packet ends in the process. */
-static void *
-drop_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+drop_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
 
 	(void)argv;
-	return (noargs_init("drop", argc, bad_arg, err));
+	return (noargs_init("drop", argc, state, bad_arg, err));
 }
 
 static void
@@ -118,6 +121,7 @@ drop_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 }
 
 const struct divert_program divert_prog_drop = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "drop",
 	.usage = "drop",
 	.init = drop_init,
@@ -129,8 +133,9 @@ const struct divert_program divert_prog_drop = {
  * retag RULE: sin_port = RULE.  divert(4) keeps the tag in host order in
  * sin_port (div_send() adds 1 to the raw field), so no htons() here.
  */
-static void *
-retag_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+retag_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
 	uint16_t *tag;
 	uint64_t v;
@@ -139,24 +144,25 @@ retag_init(int argc, char *const argv[], int *bad_arg, GError **err)
 		*bad_arg = 0;
 		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 		    "retag needs a RULE number (0..65535)");
-		return (NULL);
+		return (false);
 	}
 	if (!app_parse_uint(argv[0], 65535, &v)) {
 		*bad_arg = 0;
 		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 		    "retag: RULE must be a number from 0 to 65535, not '%s'",
 		    argv[0]);
-		return (NULL);
+		return (false);
 	}
 	if (argc > 1) {
 		*bad_arg = 1;
 		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 		    "retag takes one argument, RULE; unexpected '%s'", argv[1]);
-		return (NULL);
+		return (false);
 	}
 	tag = g_new(uint16_t, 1);
 	*tag = (uint16_t)v;
-	return (tag);
+	*state = tag;
+	return (true);
 }
 
 static void
@@ -171,6 +177,7 @@ retag_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 }
 
 const struct divert_program divert_prog_retag = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "retag",
 	.usage = "retag RULE",
 	.init = retag_init,
@@ -182,12 +189,13 @@ const struct divert_program divert_prog_retag = {
  * outgoing: sin_addr = INADDR_ANY, which div_send() takes as "output";
  * the tag and the interface name stay as read.
  */
-static void *
-outgoing_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+outgoing_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
 
 	(void)argv;
-	return (noargs_init("outgoing", argc, bad_arg, err));
+	return (noargs_init("outgoing", argc, state, bad_arg, err));
 }
 
 static void
@@ -203,6 +211,7 @@ outgoing_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 }
 
 const struct divert_program divert_prog_outgoing = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "outgoing",
 	.usage = "outgoing",
 	.init = outgoing_init,
@@ -215,8 +224,9 @@ const struct divert_program divert_prog_outgoing = {
  * div_output_inbound() picks the interface by address (ifa_ifwithaddr)
  * and fails with EADDRNOTAVAIL when ADDR is not local.
  */
-static void *
-incoming_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+incoming_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
 	struct in_addr *addr;
 	struct in_addr a;
@@ -225,24 +235,25 @@ incoming_init(int argc, char *const argv[], int *bad_arg, GError **err)
 		*bad_arg = 0;
 		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 		    "incoming needs an ADDR (a local IPv4 address)");
-		return (NULL);
+		return (false);
 	}
 	if (!app_parse_addr(argv[0], &a)) {
 		*bad_arg = 0;
 		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 		    "incoming: '%s' is not an IPv4 address", argv[0]);
-		return (NULL);
+		return (false);
 	}
 	if (argc > 1) {
 		*bad_arg = 1;
 		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 		    "incoming takes one argument, ADDR; unexpected '%s'",
 		    argv[1]);
-		return (NULL);
+		return (false);
 	}
 	addr = g_new(struct in_addr, 1);
 	*addr = a;
-	return (addr);
+	*state = addr;
+	return (true);
 }
 
 static void
@@ -258,6 +269,7 @@ incoming_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 }
 
 const struct divert_program divert_prog_incoming = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "incoming",
 	.usage = "incoming ADDR",
 	.init = incoming_init,
@@ -272,12 +284,13 @@ const struct divert_program divert_prog_incoming = {
  * dropped by ip_input() as "bad checksum", while an outgoing write is
  * repaired by ip_output(), which recomputes the sum.
  */
-static void *
-corrupt_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+corrupt_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
 
 	(void)argv;
-	return (noargs_init("corrupt", argc, bad_arg, err));
+	return (noargs_init("corrupt", argc, state, bad_arg, err));
 }
 
 static void
@@ -292,6 +305,7 @@ corrupt_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 }
 
 const struct divert_program divert_prog_corrupt = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "corrupt",
 	.usage = "corrupt",
 	.init = corrupt_init,
@@ -567,17 +581,19 @@ rewrite_apply(const struct rewrite_spec *rs, uint8_t *buf, size_t *len,
 		*len = rs->truncate_bytes;
 }
 
-static void *
-rewrite_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+rewrite_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
 	struct rewrite_spec *rs;
 
 	rs = g_new0(struct rewrite_spec, 1);
 	if (!rewrite_parse(argc, argv, rs, bad_arg, err)) {
 		g_free(rs);
-		return (NULL);
+		return (false);
 	}
-	return (rs);
+	*state = rs;
+	return (true);
 }
 
 static void
@@ -596,6 +612,7 @@ rewrite_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 }
 
 const struct divert_program divert_prog_rewrite = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "rewrite",
 	.usage = "rewrite FIELD=VALUE ...",
 	.init = rewrite_init,

@@ -4,7 +4,7 @@
  * tests call them without a socket, plus the argument helpers the
  * programs share.  Bytes are read and written through model/wire/ and
  * checksums through model/pkt/in_cksum.h.  Not part of the public API
- * (model/apps/proc.h is).
+ * (include/divertsim/program.h is).
  */
 #ifndef DIVERTSIM_APP_DIVERT_PRIV_H
 #define DIVERTSIM_APP_DIVERT_PRIV_H
@@ -21,10 +21,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* GError domain of program argument errors (code: always 0). */
-#define	DIVERT_PROGRAM_ERROR	(divert_program_error_quark())
-GQuark		 divert_program_error_quark(void);
 
 /* The built-in programs (app_divert.c, app_natd.c). */
 extern const struct divert_program divert_prog_reinject;

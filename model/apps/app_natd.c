@@ -462,8 +462,9 @@ natd_in(struct natd_state *ns, uint8_t *buf, size_t len)
 	return (NATD_ALIASED);
 }
 
-static void *
-natd_init(int argc, char *const argv[], int *bad_arg, GError **err)
+static bool
+natd_init(int argc, char *const argv[], void **state, int *bad_arg,
+    GError **err)
 {
 	struct in_addr alias;
 	bool have_alias, deny;
@@ -480,7 +481,7 @@ natd_init(int argc, char *const argv[], int *bad_arg, GError **err)
 				*bad_arg = i + 1;
 				g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 				    "natd: %s needs an address", argv[i]);
-				return (NULL);
+				return (false);
 			}
 			i++;
 			*bad_arg = i;
@@ -488,7 +489,7 @@ natd_init(int argc, char *const argv[], int *bad_arg, GError **err)
 				g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 				    "natd: '%s' is not an IPv4 address",
 				    argv[i]);
-				return (NULL);
+				return (false);
 			}
 			have_alias = true;
 		} else if (strcmp(argv[i], "-deny_incoming") == 0 ||
@@ -497,16 +498,17 @@ natd_init(int argc, char *const argv[], int *bad_arg, GError **err)
 		} else {
 			g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 			    "natd: unknown option '%s'", argv[i]);
-			return (NULL);
+			return (false);
 		}
 	}
 	if (!have_alias) {
 		*bad_arg = argc;
 		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 		    "natd needs -a ADDR (the alias address)");
-		return (NULL);
+		return (false);
 	}
-	return (natd_new(alias, deny));
+	*state = natd_new(alias, deny);
+	return (true);
 }
 
 static void
@@ -539,6 +541,7 @@ natd_fini(void *state)
 }
 
 const struct divert_program divert_prog_natd = {
+	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "natd",
 	.usage = "natd -a ADDR [-deny_incoming]",
 	.init = natd_init,

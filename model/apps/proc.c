@@ -39,12 +39,22 @@ struct proc {
 	uint64_t	*c_write_errors; /* HOST.divert.PORT.write_errors */
 	uint64_t	*c_discarded;	/* HOST.divert.PORT.discarded */
 	unsigned	 writes;	/* write attempts for the current packet */
+	GHashTable	*timers;	/* pending: &id -> struct proc_timer */
+};
+
+/* A pending proc_timer_start(); its id is the scheduler's event id. */
+struct proc_timer {
+	uint64_t	 id;
+	struct proc	*p;
+	proc_timer_fn	 fn;
+	void		*arg;
 };
 
 static void	proc_wakeup(void *arg);
 static void	proc_read_next(struct proc *p);
 static void	proc_service_done(void *arg);
 static void	proc_count_error(struct proc *p, int err);
+static void	proc_timers_cancel(struct proc *p);
 
 /*
  * Program registry.  A small table: a scenario names a handful of
@@ -63,21 +73,25 @@ divert_program_error_quark(void)
 	return (g_quark_from_static_string("divert-program-error"));
 }
 
-void
+bool
 divert_program_register(const struct divert_program *prog)
 {
 	unsigned i;
 
-	g_assert(prog != NULL && prog->name != NULL && prog->init != NULL &&
-	    prog->packet != NULL);
+	if (prog == NULL ||
+	    prog->api_version != DIVERTSIM_PROGRAM_API_VERSION ||
+	    prog->name == NULL || prog->init == NULL || prog->packet == NULL)
+		return (false);
 	for (i = 0; i < divert_nprograms; i++) {
 		if (strcmp(divert_programs[i]->name, prog->name) == 0) {
 			divert_programs[i] = prog;
-			return;
+			return (true);
 		}
 	}
-	g_assert(divert_nprograms < DIVERT_PROGRAMS_MAX);
+	if (divert_nprograms == DIVERT_PROGRAMS_MAX)
+		return (false);
 	divert_programs[divert_nprograms++] = prog;
+	return (true);
 }
 
 const struct divert_program *
@@ -106,7 +120,23 @@ divert_programs_builtin(void)
 	/* Idempotent, but a user's override of a built-in name stays. */
 	for (i = 0; i < G_N_ELEMENTS(builtin); i++)
 		if (divert_program_find(builtin[i]->name) == NULL)
-			divert_program_register(builtin[i]);
+			(void)divert_program_register(builtin[i]);
+}
+
+bool
+divert_program_check_args(const struct divert_program *prog, int argc,
+    char *const argv[], int *bad_arg, GError **err)
+{
+	void *state;
+
+	g_assert(prog != NULL && bad_arg != NULL);
+	state = NULL;
+	*bad_arg = 0;
+	if (!prog->init(argc, argv, &state, bad_arg, err))
+		return (false);
+	if (prog->fini != NULL)
+		prog->fini(state);
+	return (true);
 }
 
 /*
@@ -162,13 +192,13 @@ proc_start_divert(struct host *h, const struct divert_program *prog,
 	*out = NULL;
 
 	/*
-	 * Arguments were checked when the scenario was parsed; a failure here
+	 * Arguments were checked when the scenario was built; a failure here
 	 * means the caller skipped that check.
 	 */
 	err = NULL;
 	bad_arg = 0;
-	state = prog->init(argc, argv, &bad_arg, &err);
-	if (state == NULL) {
+	state = NULL;
+	if (!prog->init(argc, argv, &state, &bad_arg, &err)) {
 		g_clear_error(&err);
 		return (EINVAL);
 	}
@@ -204,7 +234,11 @@ proc_start_divert(struct host *h, const struct divert_program *prog,
 	    "%s.divert.%u.write_errors", h->name, (unsigned)port);
 	p->c_discarded = counters_slotf(h->sim->counters,
 	    "%s.divert.%u.discarded", h->name, (unsigned)port);
+	p->timers = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
+	    g_free);
 	div_set_wakeup(so, proc_wakeup, p);
+	if (prog->start != NULL)
+		prog->start(p, state);
 	/* The caller files p in h->procs (scn_build does). */
 	*out = p;
 	return (0);
@@ -218,6 +252,7 @@ proc_free(struct proc *p)
 		return;
 	if (p->service_ev != 0)
 		sim_cancel(p->service_ev);
+	proc_timers_cancel(p);
 	/* Safe whether or not the caller took p out of h->procs first. */
 	if (p->h->procs != NULL)
 		(void)g_ptr_array_remove(p->h->procs, p);
@@ -226,6 +261,20 @@ proc_free(struct proc *p)
 		p->prog->fini(p->state);
 	g_free(p->buf);
 	g_free(p);
+}
+
+/* The process ends: no timer of its program may run after it. */
+static void
+proc_timers_cancel(struct proc *p)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, p->timers);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		sim_cancel(((struct proc_timer *)v)->id);
+	g_hash_table_destroy(p->timers);
+	p->timers = NULL;
 }
 
 /* The socket went from empty to non-empty (a new event of its own). */
@@ -353,4 +402,60 @@ proc_port(const struct proc *p)
 {
 
 	return (p->port);
+}
+
+const char *
+proc_host_name(const struct proc *p)
+{
+
+	return (p->h->name);
+}
+
+uint64_t
+proc_now(const struct proc *p)
+{
+
+	(void)p;
+	return (sim_now());
+}
+
+static void
+proc_timer_fire(void *arg)
+{
+	struct proc_timer *t = arg;
+	struct proc *p = t->p;
+	proc_timer_fn fn = t->fn;
+	void *fn_arg = t->arg;
+
+	/* Forgotten before the call, which may start timers of its own. */
+	g_hash_table_remove(p->timers, &t->id);
+	fn(p, p->state, fn_arg);
+}
+
+uint64_t
+proc_timer_start(struct proc *p, uint64_t delay_ns, proc_timer_fn fn,
+    void *arg)
+{
+	struct proc_timer *t;
+
+	g_assert(p != NULL && fn != NULL);
+	t = g_new(struct proc_timer, 1);
+	t->p = p;
+	t->fn = fn;
+	t->arg = arg;
+	t->id = sim_schedule(delay_ns, proc_timer_fire, t);
+	g_assert(t->id != 0);
+	g_hash_table_insert(p->timers, &t->id, t);
+	return (t->id);
+}
+
+bool
+proc_timer_cancel(struct proc *p, uint64_t timer)
+{
+
+	if (!g_hash_table_contains(p->timers, &timer))
+		return (false);
+	sim_cancel(timer);
+	g_hash_table_remove(p->timers, &timer);
+	return (true);
 }

@@ -276,7 +276,6 @@ check_divert_program(struct diag *d, const struct scn_host_cmd *c)
 	const struct divert_program *prog;
 	GError *err = NULL;
 	int bad = 0;
-	void *state;
 
 	prog = divert_program_find(c->u.divert.program);
 	if (prog == NULL) {
@@ -284,16 +283,13 @@ check_divert_program(struct diag *d, const struct scn_host_cmd *c)
 		    c->u.divert.program);
 		return;
 	}
-	state = prog->init(c->u.divert.argc, c->u.divert.argv, &bad, &err);
-	if (state == NULL) {
+	if (!divert_program_check_args(prog, c->u.divert.argc,
+	    c->u.divert.argv, &bad, &err)) {
 		diag_error(d, c->w, c->u.divert.argv_w0 + (unsigned)bad,
 		    "%s (usage: divert PORT %s)", err != NULL ? err->message :
 		    "bad arguments", prog->usage);
 		g_clear_error(&err);
-		return;
 	}
-	if (prog->fini != NULL)
-		prog->fini(state);
 }
 
 static bool

@@ -1,0 +1,209 @@
+/*
+ * The public world API (include/divertsim/world.h) over the scenario
+ * parser and builder: a divertsim_world owns its parsed scenario, its
+ * built world and the options' strings, and remembers the run's verdict.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "config.h"
+#include "divertsim/divertsim.h"
+#include "scenario/scn.h"
+#include "scenario/scn_build.h"
+#include "sim/counters.h"
+
+struct divertsim_world {
+	struct scenario	*s;
+	struct world	*w;
+	FILE		*devnull;	/* stands for a NULL out or errout */
+	char		*trace_dir;
+	bool		 ran;
+	unsigned	 passed, failed;
+};
+
+const char *
+divertsim_version(void)
+{
+
+	return (DIVERTSIM_VERSION);
+}
+
+void
+divertsim_options_init(struct divertsim_options *o)
+{
+
+	memset(o, 0, sizeof(*o));
+	o->out = stdout;
+	o->errout = stderr;
+	o->events = true;
+}
+
+static struct divertsim_world *
+world_load(struct scenario *s, FILE *devnull,
+    const struct divertsim_options *o, unsigned *nerrors)
+{
+	struct divertsim_world *dw;
+	struct run_opts ro;
+	unsigned nerr = 0;
+
+	dw = g_new0(struct divertsim_world, 1);
+	dw->s = s;
+	dw->devnull = devnull;
+	memset(&ro, 0, sizeof(ro));
+	ro.out = o->out != NULL ? o->out : devnull;
+	ro.errout = o->errout != NULL ? o->errout : devnull;
+	ro.quiet = o->quiet || o->out == NULL;
+	ro.counters = o->counters;
+	ro.traces = o->traces;
+	ro.events_jsonl = o->traces && o->events;
+	ro.expect_prefix = o->expect_prefix;
+	if (o->traces) {
+		dw->trace_dir = o->trace_dir != NULL ?
+		    g_strdup(o->trace_dir) :
+		    g_build_filename("traces", s->name, NULL);
+		ro.trace_dir = dw->trace_dir;
+	}
+	dw->w = scn_build(s, &ro, &nerr);
+	if (nerrors != NULL)
+		*nerrors = nerr;
+	if (dw->w == NULL) {
+		divertsim_world_free(dw);
+		return (NULL);
+	}
+	return (dw);
+}
+
+/*
+ * The streams stay the caller's; /dev/null stands in for a NULL one so
+ * that the parser and the builder always have somewhere to write.
+ */
+static FILE *
+open_devnull(const struct divertsim_options *o)
+{
+
+	if (o->out != NULL && o->errout != NULL)
+		return (NULL);
+	return (fopen("/dev/null", "w"));
+}
+
+struct divertsim_world *
+divertsim_world_load_file(const char *path, const struct divertsim_options *o,
+    unsigned *nerrors)
+{
+	struct divertsim_options defaults;
+	struct scenario *s;
+	unsigned nerr = 0;
+	FILE *devnull;
+
+	if (o == NULL) {
+		divertsim_options_init(&defaults);
+		o = &defaults;
+	}
+	devnull = open_devnull(o);
+	s = scn_parse_file(path, o->errout != NULL ? o->errout : devnull,
+	    &nerr);
+	if (s == NULL) {
+		if (nerrors != NULL)
+			*nerrors = nerr;
+		if (devnull != NULL)
+			fclose(devnull);
+		return (NULL);
+	}
+	return (world_load(s, devnull, o, nerrors));
+}
+
+struct divertsim_world *
+divertsim_world_load_string(const char *name, const char *text,
+    const struct divertsim_options *o, unsigned *nerrors)
+{
+	struct divertsim_options defaults;
+	struct scenario *s;
+	unsigned nerr = 0;
+	FILE *devnull;
+
+	if (o == NULL) {
+		divertsim_options_init(&defaults);
+		o = &defaults;
+	}
+	devnull = open_devnull(o);
+	s = scn_parse_string(name, text, o->errout != NULL ? o->errout :
+	    devnull, &nerr);
+	if (s == NULL) {
+		if (nerrors != NULL)
+			*nerrors = nerr;
+		if (devnull != NULL)
+			fclose(devnull);
+		return (NULL);
+	}
+	return (world_load(s, devnull, o, nerrors));
+}
+
+enum divertsim_verdict
+divertsim_world_run(struct divertsim_world *w)
+{
+
+	if (w->ran)
+		return (DIVERTSIM_SCENARIO_ERROR);
+	w->ran = true;
+	w->failed = world_run(w->w, &w->passed);
+	return (w->failed > 0 ? DIVERTSIM_EXPECT_FAILED : DIVERTSIM_PASS);
+}
+
+unsigned
+divertsim_world_passed(const struct divertsim_world *w)
+{
+
+	return (w->passed);
+}
+
+unsigned
+divertsim_world_failed(const struct divertsim_world *w)
+{
+
+	return (w->failed);
+}
+
+bool
+divertsim_world_counter(const struct divertsim_world *w, const char *name,
+    uint64_t *value)
+{
+	bool exists = false;
+	uint64_t v;
+
+	v = counters_get(world_counters(w->w), name, &exists);
+	if (exists && value != NULL)
+		*value = v;
+	return (exists);
+}
+
+const char *
+divertsim_world_name(const struct divertsim_world *w)
+{
+
+	return (w->s->name);
+}
+
+const char *
+divertsim_world_trace_dir(const struct divertsim_world *w)
+{
+
+	return (w->trace_dir);
+}
+
+void
+divertsim_world_free(struct divertsim_world *w)
+{
+
+	if (w == NULL)
+		return;
+	/* The world borrows the scenario: freed first. */
+	if (w->w != NULL)
+		world_free(w->w);
+	scn_free(w->s);
+	if (w->devnull != NULL)
+		fclose(w->devnull);
+	g_free(w->trace_dir);
+	g_free(w);
+}
