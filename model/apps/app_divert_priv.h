@@ -16,7 +16,7 @@
 
 #include <glib.h>
 
-#include "apps/proc.h"
+#include "divertsim/program.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -33,7 +33,7 @@
 #include <glib.h>
 
 #include "apps/app_divert_priv.h"
-#include "apps/proc.h"
+#include "divertsim/program.h"
 #include "pkt/in_cksum.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
