@@ -88,22 +88,24 @@ open_devnull(const struct divertsim_options *o)
 	return (fopen("/dev/null", "w"));
 }
 
-struct divertsim_world *
-divertsim_world_load_file(const char *path, const struct divertsim_options *o,
-    unsigned *nerrors)
+/* Parse text, or the file at path when text is NULL, then build. */
+static struct divertsim_world *
+world_parse(const char *path, const char *text,
+    const struct divertsim_options *o, unsigned *nerrors)
 {
 	struct divertsim_options defaults;
 	struct scenario *s;
 	unsigned nerr = 0;
-	FILE *devnull;
+	FILE *devnull, *errout;
 
 	if (o == NULL) {
 		divertsim_options_init(&defaults);
 		o = &defaults;
 	}
 	devnull = open_devnull(o);
-	s = scn_parse_file(path, o->errout != NULL ? o->errout : devnull,
-	    &nerr);
+	errout = o->errout != NULL ? o->errout : devnull;
+	s = text == NULL ? scn_parse_file(path, errout, &nerr) :
+	    scn_parse_string(path, text, errout, &nerr);
 	if (s == NULL) {
 		if (nerrors != NULL)
 			*nerrors = nerr;
@@ -115,29 +117,20 @@ divertsim_world_load_file(const char *path, const struct divertsim_options *o,
 }
 
 struct divertsim_world *
+divertsim_world_load_file(const char *path, const struct divertsim_options *o,
+    unsigned *nerrors)
+{
+
+	return (world_parse(path, NULL, o, nerrors));
+}
+
+struct divertsim_world *
 divertsim_world_load_string(const char *name, const char *text,
     const struct divertsim_options *o, unsigned *nerrors)
 {
-	struct divertsim_options defaults;
-	struct scenario *s;
-	unsigned nerr = 0;
-	FILE *devnull;
 
-	if (o == NULL) {
-		divertsim_options_init(&defaults);
-		o = &defaults;
-	}
-	devnull = open_devnull(o);
-	s = scn_parse_string(name, text, o->errout != NULL ? o->errout :
-	    devnull, &nerr);
-	if (s == NULL) {
-		if (nerrors != NULL)
-			*nerrors = nerr;
-		if (devnull != NULL)
-			fclose(devnull);
-		return (NULL);
-	}
-	return (world_load(s, devnull, o, nerrors));
+	g_assert(text != NULL);
+	return (world_parse(name, text, o, nerrors));
 }
 
 enum divertsim_verdict
