@@ -3,9 +3,9 @@
 
 The layer order below is the table "Layers" of docs/architecture.md; the
 script checks that the two agree (same numbers, same places, same order),
-so change both together.  Every source file under model/ and tools/ must
-belong to a layer, and each of its `#include "..."` lines that names a file
-of the tree must name one in its own layer or a lower one.
+so change both together.  Every source file under include/, model/ and
+tools/ must belong to a layer, and each of its `#include "..."` lines that
+names a file of the tree must name one in its own layer or a lower one.
 
 usage: check_layers.py SOURCE_ROOT
 """
@@ -25,8 +25,9 @@ LAYERS = [
     (5, ["model/net/", "model/netinet/"]),
     (6, ["model/ipfw/", "model/ipfw_sim"]),
     (7, ["model/divert_queue"]),
-    (8, ["model/apps/"]),
-    (9, ["model/scenario/"]),
+    (8, ["model/apps/", "include/divertsim/program.h"]),
+    (9, ["model/scenario/", "include/divertsim/world.h",
+         "include/divertsim/divertsim.h"]),
     (10, ["tools/"]),
 ]
 
@@ -34,7 +35,7 @@ SOURCE_EXT = (".c", ".h", ".cc")
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 DOC = "docs/architecture.md"
 # Include directories of the build (meson's `inc`), in search order.
-INCLUDE_DIRS = ["model"]
+INCLUDE_DIRS = ["include", "model"]
 
 
 def layer_of(path):
@@ -95,7 +96,7 @@ def main():
                       % (DOC, theirs, mine))
 
     checked = 0
-    for top in ("model", "tools"):
+    for top in ("include", "model", "tools"):
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, top)):
             dirnames.sort()
             for fn in sorted(filenames):
