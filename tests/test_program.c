@@ -63,16 +63,17 @@ tick_start(struct proc *p, void *state)
 	(void)proc_timer_start(p, 5 * NS_PER_MS, tick_fire, &tick_n);
 }
 
+/* These worlds have no traffic: no packet may reach the programs. */
 static void
 none_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
     struct sockaddr_in *from)
 {
 
-	(void)p;
 	(void)state;
 	(void)buf;
-	(void)len;
 	(void)from;
+	ck_abort_msg("%s port %u read %zu bytes from nowhere",
+	    proc_host_name(p), proc_port(p), len);
 }
 
 static void
