@@ -168,6 +168,12 @@ divert_attach(struct host *h)
 	host_sysuninit_add(h, divert_detach, h);
 }
 
+unsigned
+divert_nsocks(const struct host *h)
+{
+	return (h->divert != NULL ? h->divert->socks->len : 0);
+}
+
 /* ---- creating and binding -------------------------------------------- */
 
 int

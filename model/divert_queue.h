@@ -37,6 +37,8 @@ struct divert_sock;
  * h->ipdivert is settled.
  */
 void		 divert_attach(struct host *h);
+/* Divert sockets open on h, bound or not (0 before divert_attach()). */
+unsigned	 divert_nsocks(const struct host *h);
 
 /*
  * socket(PF_INET, SOCK_RAW, IPPROTO_DIVERT): EPROTONOSUPPORT before

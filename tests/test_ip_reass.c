@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "check_util.h"
+#include "fixture.h"
 #include "net/host.h"
 #include "net/if.h"
 #include "netinet/ip_var.h"
@@ -27,111 +28,33 @@
 #define	PEER	0x0a000002u	/* 10.0.0.2 */
 #define	SELF	0x0a000001u	/* 10.0.0.1 */
 
-static struct sim_ctx sim;
 static struct host *h;
 static struct ifnet *em0;
-static GPtrArray *sent;		/* struct pkt * caught by the tap */
-static FILE *ev_text;		/* the event log's text lines */
-static uint64_t live0;
-
-static void
-tap(void *ctx, struct ifnet *ifp, struct pkt *m)
-{
-
-	(void)ctx;
-	(void)ifp;
-	g_ptr_array_add(sent, m);
-}
 
 static void
 setup(void)
 {
 
-	live0 = pkt_live_count();
-	ns3_sim_init();
-	memset(&sim, 0, sizeof(sim));
-	sim.counters = counters_new();
-	ev_text = tmpfile();
-	ck_assert_ptr_nonnull(ev_text);
-	sim.log = ev_log_new(ev_text, NULL, &sim.events);
-	sim.loop_limit = 64;
-	h = host_new(&sim, "h", RELEASE_14);
+	fx_init();
 	/* No firewall: ipfw's default deny would stop the ICMP errors. */
-	h->sysctl.fw_enable = false;
-	em0 = host_if_get_or_create(h, "em0");
-	ck_assert(if_add_addr(em0, SELF, 24, false));
-	sent = g_ptr_array_new_with_free_func((GDestroyNotify)pkt_free);
-	if_set_output_tap(tap, NULL);
-}
-
-static void
-teardown(void)
-{
-
-	if_set_output_tap(NULL, NULL);
-	g_ptr_array_free(sent, TRUE);
-	host_free(h);
-	ev_log_free(sim.log);
-	fclose(ev_text);
-	counters_free(sim.counters);
-	ns3_sim_destroy();
-	/* No packet may outlive a test. */
-	ck_assert_uint_eq(pkt_live_count(), live0);
-}
-
-/* The datagram byte at offset k of the payload (for in-order data). */
-static uint8_t
-pattern(uint32_t k)
-{
-
-	return ((uint8_t)(k * 7 + 3));
+	h = fx_host("h", RELEASE_14, false);
+	em0 = fx_if(h, "em0", SELF, 24);
 }
 
 /*
- * A UDP fragment PEER -> SELF, id, covering payload bytes
- * [off, off + len), MF as given.  fill < 0: the pattern; else every data
- * byte is fill (to see whose bytes survive an overlap).  rulenum tags
- * fw_ref so the test can see whose metadata the result carries.
+ * A UDP fragment PEER -> SELF on em0 (see fx_frag()); rulenum tags fw_ref
+ * so the test can see whose metadata the result carries.
  */
 static struct pkt *
 frag(uint16_t id, uint32_t off, uint32_t len, bool mf, int fill,
     uint32_t rulenum)
 {
-	struct ip_repr r;
 	struct pkt *m;
 
-	memset(&r, 0, sizeof(r));
-	r.src = PEER;
-	r.dst = SELF;
-	r.proto = IPPROTO_UDP;
-	r.ttl = 64;
-	r.id = id;
-	r.mf = mf;
-	r.off_bytes = off;
-	r.payload_len_bytes = (uint16_t)len;
-	m = pkt_alloc(20 + len);
-	ip_repr_emit(&r, m->data);
-	for (uint32_t i = 0; i < len; i++)
-		m->data[20 + i] = fill < 0 ? pattern(off + i) : (uint8_t)fill;
-	m->rcvif = em0;
+	m = fx_frag(em0, PEER, SELF, IPPROTO_UDP, id, off, len, mf, fill);
 	m->fw_ref.rulenum = rulenum;
 	m->fw_ref.info = IPFW_REF_VALID;
 	return (m);
-}
-
-/* Whether the event log's text so far contains needle. */
-static bool
-log_has(const char *needle)
-{
-	char line[512];
-	bool found = false;
-
-	fflush(ev_text);
-	rewind(ev_text);
-	while (!found && fgets(line, sizeof(line), ev_text) != NULL)
-		found = strstr(line, needle) != NULL;
-	fseek(ev_text, 0, SEEK_END);
-	return (found);
 }
 
 /* Check r is the whole datagram of total payload len with the pattern. */
@@ -151,26 +74,7 @@ expect_datagram(const struct pkt *r, uint16_t id, uint32_t len)
 	ck_assert_uint_eq(ip_get_dst(r->data), SELF);
 	ck_assert_uint_eq(ip_get_proto(r->data), IPPROTO_UDP);
 	for (uint32_t k = 0; k < len; k++)
-		ck_assert_msg(r->data[20 + k] == pattern(k), "byte %u", k);
-}
-
-static void
-noop(void *arg)
-{
-
-	(void)arg;
-}
-
-/* Run the simulator to absolute time t_ns; the clock gets there even
- * with nothing else to do (an empty queue would leave it behind). */
-static void
-run_to(uint64_t t_ns)
-{
-
-	if (sim_now() < t_ns)
-		(void)sim_schedule(t_ns - sim_now(), noop, NULL);
-	ns3_run_until(t_ns);
-	ck_assert_uint_eq(sim_now(), t_ns);
+		ck_assert_msg(r->data[20 + k] == fx_pattern(k), "byte %u", k);
 }
 
 /*
@@ -199,12 +103,12 @@ START_TEST(test_in_order)
 	ck_assert_uint_eq(h->ipstat.fragments, 3);
 	ck_assert_uint_eq(h->ipstat.reassembled, 1);
 	/* The completion is logged (an event this file adds). */
-	ck_assert(log_has("reassembled 3 fragments into len 3020"));
+	ck_assert(fx_log_has("reassembled 3 fragments into len 3020"));
 	pkt_free(r);
 
 	/* The timer of the finished queue does nothing. */
-	run_to(40 * SIM_NS_PER_S);
-	ck_assert_uint_eq(sent->len, 0);
+	fx_run_to(40 * SIM_NS_PER_S);
+	ck_assert_uint_eq(fx_sent->len, 0);
 	ck_assert_uint_eq(h->ipstat.fragtimeout, 0);
 	ck_assert_uint_eq(h->ipstat.fragdropped, 0);
 }
@@ -349,19 +253,19 @@ START_TEST(test_timeout_icmp)
 	struct pkt *e;
 	const uint8_t *icmp, *quote;
 
-	run_to(1 * SIM_NS_PER_S);
+	fx_run_to(1 * SIM_NS_PER_S);
 	ck_assert_ptr_null(ip_reass(h, frag(77, 0, 1480, true, -1, 0)));
-	run_to(5 * SIM_NS_PER_S);
+	fx_run_to(5 * SIM_NS_PER_S);
 	ck_assert_ptr_null(ip_reass(h, frag(77, 2960, 40, false, -1, 0)));
 	/* 1 s + 30 s = 31 s: still queued just before. */
-	run_to(31 * SIM_NS_PER_S - 1);
+	fx_run_to(31 * SIM_NS_PER_S - 1);
 	ck_assert_uint_eq(ip_reass_queued(h->reass), 2);
-	ck_assert_uint_eq(sent->len, 0);
-	run_to(31 * SIM_NS_PER_S + 1);
+	ck_assert_uint_eq(fx_sent->len, 0);
+	fx_run_to(31 * SIM_NS_PER_S + 1);
 	ck_assert_uint_eq(ip_reass_queued(h->reass), 0);
 	ck_assert_uint_eq(h->ipstat.fragtimeout, 2);
-	ck_assert_uint_eq(sent->len, 1);
-	e = g_ptr_array_index(sent, 0);
+	ck_assert_uint_eq(fx_sent->len, 1);
+	e = g_ptr_array_index(fx_sent, 0);
 	ck_assert_int_eq(ip_check_len(e->data, e->len), IP_CHECK_OK);
 	ck_assert_uint_eq(ip_get_proto(e->data), IPPROTO_ICMP);
 	ck_assert_uint_eq(ip_get_dst(e->data), PEER);
@@ -385,10 +289,10 @@ START_TEST(test_timeout_no_first)
 
 	ck_assert_ptr_null(ip_reass(h, frag(78, 1480, 1480, true, -1, 0)));
 	ck_assert_ptr_null(ip_reass(h, frag(78, 2960, 40, false, -1, 0)));
-	run_to(31 * SIM_NS_PER_S);
+	fx_run_to(31 * SIM_NS_PER_S);
 	ck_assert_uint_eq(ip_reass_queued(h->reass), 0);
 	ck_assert_uint_eq(h->ipstat.fragtimeout, 2);
-	ck_assert_uint_eq(sent->len, 0);
+	ck_assert_uint_eq(fx_sent->len, 0);
 }
 END_TEST
 
@@ -461,7 +365,7 @@ ip_reass_suite(void)
 		test_limit_per_datagram, test_bad, NULL
 	};
 
-	return (check_suite("ip_reass", tests, setup, teardown));
+	return (check_suite("ip_reass", tests, setup, fx_fini));
 }
 
 CHECK_MAIN(ip_reass_suite())

@@ -19,15 +19,12 @@
 #include "sim/sim_sched.h"
 #include "wire/wire_print.h"
 
-static if_output_tap_fn	 if_tap_fn;
-static void		*if_tap_ctx;
-
 void
-if_set_output_tap(if_output_tap_fn fn, void *ctx)
+if_set_output_tap(struct ifnet *ifp, if_output_tap_fn fn, void *ctx)
 {
 
-	if_tap_fn = fn;
-	if_tap_ctx = ctx;
+	ifp->if_tap = fn;
+	ifp->if_tap_ctx = ctx;
 }
 
 uint32_t
@@ -165,10 +162,10 @@ if_output(struct ifnet *ifp, struct pkt *m)
 		return;
 	}
 	if (ifp->if_dev == NULL) {
-		if (if_tap_fn != NULL) {
+		if (ifp->if_tap != NULL) {
 			if_event(h, ifp, m, "link-out", '>');
 			ifp->if_opackets++;
-			if_tap_fn(if_tap_ctx, ifp, m);
+			ifp->if_tap(ifp->if_tap_ctx, ifp, m);
 			return;
 		}
 		ip_drop_named(h, m, "if-down", NULL, ifp);

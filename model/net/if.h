@@ -22,6 +22,15 @@ struct pkt;
 typedef struct ns3_dev ns3_dev;
 
 struct pkt_hist;
+struct ifnet;
+
+/*
+ * An output tap (for tests): set on an interface without a link device,
+ * if_output() hands each packet to fn, which owns it, instead of dropping
+ * it as "if-down".
+ */
+typedef void	(*if_output_tap_fn)(void *ctx, struct ifnet *ifp,
+		    struct pkt *m);
 
 /*
  * What the simulator knows of a packet that the wire does not carry (its
@@ -48,6 +57,8 @@ struct ifnet {
 	bool		 if_loopback;
 	ns3_dev		*if_dev;	/* NULL for lo0 and unlinked ifs */
 	struct ifnet	*if_peer;	/* the other end of the link */
+	if_output_tap_fn if_tap;	/* see if_set_output_tap() */
+	void		*if_tap_ctx;
 	struct if_inflight *if_fly;	/* ring of what is on the way here */
 	unsigned	 if_fly_head, if_fly_len, if_fly_cap;
 	struct in_ifaddr if_addrs[IF_MAXADDRS];
@@ -64,6 +75,10 @@ bool		 if_has_addr(const struct ifnet *ifp, uint32_t addr);
 bool		 if_add_addr(struct ifnet *ifp, uint32_t addr, uint8_t plen,
 		    bool alias);
 
+/* Set (fn != NULL) or clear ifp's output tap. */
+void		 if_set_output_tap(struct ifnet *ifp, if_output_tap_fn fn,
+		    void *ctx);
+
 /*
  * Transmit m on ifp (consumes m): the interface's output routine.  On lo0 the
  * packet comes back through ip_input() with rcvif lo0 as a separate event,
@@ -75,15 +90,6 @@ void		 if_output(struct ifnet *ifp, struct pkt *m);
 void		 if_fly_flush(struct ifnet *ifp);
 /* Link receive callback (ns3_rx_fn) with ctx = the struct ifnet. */
 void		 if_input(void *ctx, const uint8_t *bytes, size_t len);
-
-/*
- * Transmit tap for tests: when set, every if_output() on an interface
- * without a link device hands the packet to fn (which owns it) instead of
- * dropping it.  NULL restores the default.  Process-wide.
- */
-typedef void	(*if_output_tap_fn)(void *ctx, struct ifnet *ifp,
-		    struct pkt *m);
-void		 if_set_output_tap(if_output_tap_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

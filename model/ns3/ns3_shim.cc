@@ -330,6 +330,13 @@ ns3_events_executed(void)
 	return (g_shim == nullptr ? 0 : g_shim->executed);
 }
 
+bool
+ns3_events_pending(void)
+{
+	return (g_shim != nullptr && g_sched != nullptr &&
+	    g_sched->HasEvents());
+}
+
 ns3_node *
 ns3_node_create(void)
 {

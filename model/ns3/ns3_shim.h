@@ -36,6 +36,8 @@ void		 ns3_cancel(uint64_t event_id);
 bool		 ns3_run_until(uint64_t until_ns);
 /* Number of events executed since ns3_sim_init. */
 uint64_t	 ns3_events_executed(void);
+/* Whether any event is still queued (false without a simulation). */
+bool		 ns3_events_pending(void);
 
 ns3_node	*ns3_node_create(void);
 /* Join a and b with a point-to-point link; returns the two devices. */
