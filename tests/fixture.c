@@ -31,9 +31,9 @@ struct fx_host {
 };
 
 static GArray	*fx_hosts;	/* struct fx_host */
-static char	*fx_logbuf;
-static size_t	 fx_logsize;
-static FILE	*fx_logfp;
+static char	*fx_logbuf, *fx_jsonbuf;
+static size_t	 fx_logsize, fx_jsonsize;
+static FILE	*fx_logfp, *fx_jsonfp;
 static uint64_t	 fx_live0;
 
 /* ---- bare world -------------------------------------------------------- */
@@ -59,8 +59,10 @@ fx_init(void)
 	fx_sim.loop_limit = 64;
 	/* A live text log exercises every event builder. */
 	fx_logfp = open_memstream(&fx_logbuf, &fx_logsize);
+	fx_jsonfp = open_memstream(&fx_jsonbuf, &fx_jsonsize);
 	ck_assert_ptr_nonnull(fx_logfp);
-	fx_sim.log = ev_log_new(fx_logfp, NULL, &fx_sim.events);
+	ck_assert_ptr_nonnull(fx_jsonfp);
+	fx_sim.log = ev_log_new(fx_logfp, fx_jsonfp, &fx_sim.events);
 	fx_hosts = g_array_new(FALSE, TRUE, sizeof(struct fx_host));
 	fx_sent = g_ptr_array_new_with_free_func((GDestroyNotify)pkt_free);
 	fx_sent_if = g_ptr_array_new();
@@ -148,6 +150,14 @@ fx_log_has(const char *needle)
 	return (fx_logbuf != NULL && strstr(fx_logbuf, needle) != NULL);
 }
 
+const char *
+fx_jsonl(void)
+{
+
+	fflush(fx_jsonfp);
+	return (fx_jsonbuf != NULL ? fx_jsonbuf : "");
+}
+
 static void
 fx_noop(void *arg)
 {
@@ -198,8 +208,10 @@ fx_fini(void)
 	ns3_sim_destroy();
 	ev_log_free(fx_sim.log);
 	fclose(fx_logfp);
+	fclose(fx_jsonfp);
 	free(fx_logbuf);
-	fx_logbuf = NULL;
+	free(fx_jsonbuf);
+	fx_logbuf = fx_jsonbuf = NULL;
 	counters_free(fx_sim.counters);
 	memset(&fx_sim, 0, sizeof(fx_sim));
 }

@@ -2,7 +2,7 @@
  * The shared fixture of the stack suites.
  *
  * A bare world (fx_init .. fx_fini): a simulation context with counters and
- * a text event log, hosts made by fx_host(), interfaces by fx_if() whose
+ * an event log (text and JSON lines, both kept in memory), hosts made by fx_host(), interfaces by fx_if() whose
  * output is caught by a per-interface tap into fx_sent.  A scenario world
  * (fx_scn_build .. fx_scn_free) for suites that need whole programs.
  *
@@ -67,6 +67,8 @@ void		 fx_rules(struct host *h, const char *const rules[]);
 const uint8_t	*fx_sent_data(guint i);
 /* Whether the event log's text so far contains needle. */
 bool		 fx_log_has(const char *needle);
+/* The events.jsonl lines logged so far. */
+const char	*fx_jsonl(void);
 /* Run the simulation to absolute time t_ns (the clock gets there). */
 void		 fx_run_to(uint64_t t_ns);
 /*

@@ -685,25 +685,16 @@ END_TEST
  */
 START_TEST(test_link_queue_and_input)
 {
-	struct host *b = host_new(&fx_sim, "b", RELEASE_6);
-	struct ifnet *em2 = host_if_get_or_create(h, "em2");
-	struct ifnet *bem0 = host_if_get_or_create(b, "em0");
-	ns3_node *na = ns3_node_create(), *nb = ns3_node_create();
-	ns3_dev *da, *db;
+	struct host *b = fx_host("b", RELEASE_6, false);
+	struct ifnet *em2 = fx_if(h, "em2", A(172, 16, 0, 1), 30);
+	struct ifnet *bem0 = fx_if(b, "em0", A(172, 16, 0, 2), 30);
 	uint8_t pl[100];
 	uint32_t n;
 	bool exists;
 	int i;
 
-	b->sysctl.fw_enable = false;
 	n = fx_udp(pl, A(172, 16, 0, 1), A(172, 16, 0, 2), 5000, 9, 92);
-	ns3_link_create(na, nb, 10000000, 1000000, 1500, 1, &da, &db);
-	em2->if_dev = da;
-	bem0->if_dev = db;
-	ns3_dev_set_rx(da, if_input, em2);
-	ns3_dev_set_rx(db, if_input, bem0);
-	ck_assert(if_add_addr(em2, A(172, 16, 0, 1), 30, false));
-	ck_assert(if_add_addr(bem0, A(172, 16, 0, 2), 30, false));
+	if_link(em2, bem0, 10000000, 1000000, 1500, 1);
 	for (i = 0; i < 10; i++)
 		ck_assert_int_eq(ip_send(h, 0, A(172, 16, 0, 2), IPPROTO_UDP,
 		    64, 0, false, pl, n), 0);
@@ -717,7 +708,6 @@ START_TEST(test_link_queue_and_input)
 	ck_assert_uint_eq(b->udpstat.noport, 2);
 	ck_assert_uint_eq(h->icmpstat.unreach, 2);
 	ck_assert_uint_eq(fx_sent->len, 0);
-	host_free(b);
 }
 END_TEST
 

@@ -273,10 +273,12 @@ struct rx_log {
 };
 
 static void
-rx_record(void *ctx, const uint8_t *bytes, size_t len)
+rx_record(void *ctx, const uint8_t *bytes, size_t len,
+    const struct ns3_frame_tag *tag)
 {
 	struct rx_log *l = ctx;
 
+	ck_assert_ptr_null(tag);	/* sent without one */
 	ck_assert_uint_lt(l->n, 8);
 	l->t_ns[l->n] = ns3_now_ns();
 	l->len[l->n] = len;
@@ -298,7 +300,7 @@ send_ev(void *arg)
 {
 	struct send_req *r = arg;
 
-	r->ok = ns3_dev_send(r->dev, r->bytes, r->len);
+	r->ok = ns3_dev_send(r->dev, r->bytes, r->len, NULL);
 }
 
 static void
@@ -336,7 +338,7 @@ one_datagram_arrives(void)
 	ns3_link_create(a, b, 1000000, 1000000, 1500, 100, &da, &db);
 	ck_assert_ptr_nonnull(da);
 	ck_assert_ptr_nonnull(db);
-	ns3_dev_set_rx(db, rx_record, &log);
+	ns3_dev_set_rx(db, rx_record, NULL, &log);
 	req = (struct send_req){ da, dgram, sizeof(dgram), false };
 	ck_assert_uint_ne(sim_schedule(0, send_ev, &req), 0);
 
@@ -507,12 +509,12 @@ START_TEST(seam_queue_full)
 	a = ns3_node_create();
 	b = ns3_node_create();
 	ns3_link_create(a, b, 8000, 1000000, 1500, 1, &da, &db);
-	ns3_dev_set_rx(db, rx_record, &log);
+	ns3_dev_set_rx(db, rx_record, NULL, &log);
 	for (int i = 0; i < 3; i++)
 		fill_pattern(d[i], sizeof(d[i]), (uint8_t)(0x10 * (i + 1)));
-	ck_assert(ns3_dev_send(da, d[0], sizeof(d[0])));
-	ck_assert(ns3_dev_send(da, d[1], sizeof(d[1])));
-	ck_assert(!ns3_dev_send(da, d[2], sizeof(d[2])));
+	ck_assert(ns3_dev_send(da, d[0], sizeof(d[0]), NULL));
+	ck_assert(ns3_dev_send(da, d[1], sizeof(d[1]), NULL));
+	ck_assert(!ns3_dev_send(da, d[2], sizeof(d[2]), NULL));
 	ck_assert(!ns3_run_until(UINT64_MAX));
 	ck_assert_uint_eq(log.n, 2);
 	ck_assert_uint_eq(log.t_ns[0], 103000000);
@@ -546,13 +548,13 @@ START_TEST(seam_link_pcap)
 	a = ns3_node_create();
 	b = ns3_node_create();
 	ns3_link_create(a, b, 1000000, 1000000, 1500, 100, &da, &db);
-	ns3_dev_set_rx(da, rx_record, &la);
-	ns3_dev_set_rx(db, rx_record, &lb);
+	ns3_dev_set_rx(da, rx_record, NULL, &la);
+	ns3_dev_set_rx(db, rx_record, NULL, &lb);
 	ns3_dev_enable_pcap(db, path);
-	ck_assert(ns3_dev_send(da, dgram, sizeof(dgram)));
+	ck_assert(ns3_dev_send(da, dgram, sizeof(dgram), NULL));
 	ck_assert(!ns3_run_until(UINT64_MAX));
 	/* Reply from b at 1816 us: arrives back at a at 3632 us. */
-	ck_assert(ns3_dev_send(db, udp_dgram, sizeof(udp_dgram)));
+	ck_assert(ns3_dev_send(db, udp_dgram, sizeof(udp_dgram), NULL));
 	ck_assert(!ns3_run_until(UINT64_MAX));
 	ck_assert_uint_eq(lb.n, 1);
 	ck_assert_uint_eq(la.n, 1);

@@ -96,6 +96,9 @@ host_if_new(struct host *h, const char *name, uint32_t mtu, bool loopback)
 	snprintf(buf, sizeof(buf), "%s.if.%s.qdrops", h->name,
 	    ifp->if_xname);
 	counters_register(h->sim->counters, buf, &ifp->if_oqdrops);
+	snprintf(buf, sizeof(buf), "%s.if.%s.ierrors", h->name,
+	    ifp->if_xname);
+	counters_register(h->sim->counters, buf, &ifp->if_ierrors);
 	return (ifp);
 }
 

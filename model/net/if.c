@@ -108,44 +108,77 @@ if_simloop_input(void *arg)
 	ip_input(h, m);
 }
 
-/* Queue a packet's identity at the receiving end of the link. */
-static void
-if_fly_push(struct ifnet *to, uint64_t lineage, struct pkt_hist *hist)
-{
-	if (to->if_fly_len == to->if_fly_cap) {
-		unsigned ncap = to->if_fly_cap == 0 ? 16 : to->if_fly_cap * 2;
-		struct if_inflight *n = g_new(struct if_inflight, ncap);
+static void	if_input_lost(void *ctx, const uint8_t *bytes, size_t len,
+		    const struct ns3_frame_tag *tag);
 
-		for (unsigned i = 0; i < to->if_fly_len; i++)
-			n[i] = to->if_fly[(to->if_fly_head + i) %
-			    to->if_fly_cap];
-		g_free(to->if_fly);
-		to->if_fly = n;
-		to->if_fly_head = 0;
-		to->if_fly_cap = ncap;
-	}
-	to->if_fly[(to->if_fly_head + to->if_fly_len) % to->if_fly_cap] =
-	    (struct if_inflight){ lineage, hist };
-	to->if_fly_len++;
+/* Park hist at the receiving end until the frame with cookie arrives. */
+static void
+if_fly_put(struct ifnet *to, uint64_t cookie, struct pkt_hist *hist)
+{
+	uint64_t *key = g_new(uint64_t, 1);
+
+	if (to->if_fly == NULL)
+		to->if_fly = g_hash_table_new_full(g_int64_hash,
+		    g_int64_equal, g_free, NULL);
+	*key = cookie;
+	g_hash_table_insert(to->if_fly, key, hist);
+}
+
+/* The history a frame's cookie names (NULL for none), taken back. */
+static struct pkt_hist *
+if_fly_take(struct ifnet *ifp, uint64_t cookie)
+{
+	struct pkt_hist *hist;
+	gpointer key;
+
+	if (cookie == 0 || ifp->if_fly == NULL ||
+	    !g_hash_table_steal_extended(ifp->if_fly, &cookie, &key,
+	    (gpointer *)&hist))
+		return (NULL);
+	g_free(key);
+	return (hist);
 }
 
 void
 if_fly_flush(struct ifnet *ifp)
 {
-	while (ifp->if_fly_len > 0) {
-		pkt_hist_unref(ifp->if_fly[ifp->if_fly_head].hist);
-		ifp->if_fly_head = (ifp->if_fly_head + 1) % ifp->if_fly_cap;
-		ifp->if_fly_len--;
-	}
-	g_free(ifp->if_fly);
+	GHashTableIter it;
+	gpointer hist;
+
+	if (ifp->if_fly == NULL)
+		return;
+	g_hash_table_iter_init(&it, ifp->if_fly);
+	while (g_hash_table_iter_next(&it, NULL, &hist))
+		pkt_hist_unref(hist);
+	g_hash_table_destroy(ifp->if_fly);
 	ifp->if_fly = NULL;
-	ifp->if_fly_cap = 0;
+}
+
+void
+if_link(struct ifnet *a, struct ifnet *b, uint64_t rate_bps,
+    uint64_t delay_ns, uint32_t mtu, uint32_t queue)
+{
+	struct host *ha = a->if_host, *hb = b->if_host;
+
+	if (ha->ns3_node == NULL)
+		ha->ns3_node = ns3_node_create();
+	if (hb->ns3_node == NULL)
+		hb->ns3_node = ns3_node_create();
+	ns3_link_create(ha->ns3_node, hb->ns3_node, rate_bps, delay_ns, mtu,
+	    queue, &a->if_dev, &b->if_dev);
+	a->if_peer = b;
+	b->if_peer = a;
+	a->if_link_mtu = a->if_mtu = mtu;
+	b->if_link_mtu = b->if_mtu = mtu;
+	ns3_dev_set_rx(a->if_dev, if_input, if_input_lost, a);
+	ns3_dev_set_rx(b->if_dev, if_input, if_input_lost, b);
 }
 
 void
 if_output(struct ifnet *ifp, struct pkt *m)
 {
 	struct host *h = ifp->if_host;
+	struct ns3_frame_tag tag;
 
 	if (ifp->if_loopback) {
 		/*
@@ -171,37 +204,66 @@ if_output(struct ifnet *ifp, struct pkt *m)
 		ip_drop_named(h, m, "if-down", NULL, ifp);
 		return;
 	}
-	if (!ns3_dev_send(ifp->if_dev, m->data, m->len)) {
+	tag.lineage = m->lineage;
+	tag.cookie = m->hist != NULL && ifp->if_peer != NULL ?
+	    ++ifp->if_peer->if_fly_next : 0;
+	if (!ns3_dev_send(ifp->if_dev, m->data, m->len, &tag)) {
 		ip_drop(h, m, DROP_QUEUE_FULL, ifp, 0);
 		return;
 	}
 	if_event(h, ifp, m, "link-out", '>');
 	ifp->if_opackets++;
-	if (ifp->if_peer != NULL) {
-		if_fly_push(ifp->if_peer, m->lineage, m->hist);
+	if (tag.cookie != 0) {
+		if_fly_put(ifp->if_peer, tag.cookie, m->hist);
 		m->hist = NULL;		/* the reference travels */
 	}
 	/* ns-3 copied the bytes. */
 	pkt_free(m);
 }
 
+/* The packet a frame's bytes and tag stand for, received on ifp. */
+static struct pkt *
+if_frame_pkt(struct ifnet *ifp, const uint8_t *bytes, size_t len,
+    const struct ns3_frame_tag *tag)
+{
+	struct pkt *m;
+
+	m = pkt_from_bytes_lineage(bytes, (uint32_t)len,
+	    tag != NULL ? tag->lineage : 0);
+	/* The reference arrives with it. */
+	m->hist = tag != NULL ? if_fly_take(ifp, tag->cookie) : NULL;
+	m->rcvif = ifp;
+	return (m);
+}
+
 void
-if_input(void *ctx, const uint8_t *bytes, size_t len)
+if_input(void *ctx, const uint8_t *bytes, size_t len,
+    const struct ns3_frame_tag *tag)
 {
 	struct ifnet *ifp = ctx;
 	struct host *h = ifp->if_host;
-	struct if_inflight f = { 0, NULL };
 	struct pkt *m;
 
-	if (ifp->if_fly_len > 0) {
-		f = ifp->if_fly[ifp->if_fly_head];
-		ifp->if_fly_head = (ifp->if_fly_head + 1) % ifp->if_fly_cap;
-		ifp->if_fly_len--;
-	}
-	m = pkt_from_bytes_lineage(bytes, (uint32_t)len, f.lineage);
-	m->hist = f.hist;		/* the reference arrives with it */
-	m->rcvif = ifp;
+	m = if_frame_pkt(ifp, bytes, len, tag);
 	ifp->if_ipackets++;
 	if_event(h, ifp, m, "link-in", '<');
 	ip_input(h, m);
+}
+
+/*
+ * The link's receive error model discarded a frame on its way to ifp (a
+ * bad CRC: the driver counts if_ierrors and bpf never sees it).  Logged as
+ * link-lost with the lineage it carried.
+ */
+static void
+if_input_lost(void *ctx, const uint8_t *bytes, size_t len,
+    const struct ns3_frame_tag *tag)
+{
+	struct ifnet *ifp = ctx;
+	struct pkt *m;
+
+	m = if_frame_pkt(ifp, bytes, len, tag);
+	ifp->if_ierrors++;
+	if_event(ifp->if_host, ifp, m, "link-lost", 'x');
+	pkt_free(m);
 }

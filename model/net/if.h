@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -20,6 +22,7 @@ extern "C" {
 struct host;
 struct pkt;
 typedef struct ns3_dev ns3_dev;
+struct ns3_frame_tag;
 
 struct pkt_hist;
 struct ifnet;
@@ -31,17 +34,6 @@ struct ifnet;
  */
 typedef void	(*if_output_tap_fn)(void *ctx, struct ifnet *ifp,
 		    struct pkt *m);
-
-/*
- * What the simulator knows of a packet that the wire does not carry (its
- * lineage and divert history), queued at the receiving end of a link in
- * transmission order: a point-to-point link neither loses (queue drops
- * happen at the sender) nor reorders what it accepted.
- */
-struct if_inflight {
-	uint64_t	 lineage;
-	struct pkt_hist	*hist;
-};
 
 struct in_ifaddr {
 	uint32_t	 ia_addr;	/* host order */
@@ -59,11 +51,18 @@ struct ifnet {
 	struct ifnet	*if_peer;	/* the other end of the link */
 	if_output_tap_fn if_tap;	/* see if_set_output_tap() */
 	void		*if_tap_ctx;
-	struct if_inflight *if_fly;	/* ring of what is on the way here */
-	unsigned	 if_fly_head, if_fly_len, if_fly_cap;
+	/*
+	 * What the wire does not carry travels in the frame's tag: the
+	 * lineage itself, and a cookie naming the divert history, which
+	 * waits here (cookie -> struct pkt_hist *) until its frame arrives
+	 * or is lost.
+	 */
+	GHashTable	*if_fly;
+	uint64_t	 if_fly_next;	/* last cookie given out */
 	struct in_ifaddr if_addrs[IF_MAXADDRS];
 	unsigned	 if_naddrs;
 	uint64_t	 if_opackets, if_ipackets, if_oqdrops;
+	uint64_t	 if_ierrors;	/* frames the link lost on the way here */
 };
 
 /* First IPv4 address of ifp (host order), or 0 (INADDR_ANY) if none. */
@@ -86,10 +85,18 @@ void		 if_set_output_tap(struct ifnet *ifp, if_output_tap_fn fn,
  * (counted as HOST.if.IF.qdrops).
  */
 void		 if_output(struct ifnet *ifp, struct pkt *m);
-/* Free what if_fly still holds (packets that never arrived). */
+/* Free what if_fly still holds (frames that never arrived). */
 void		 if_fly_flush(struct ifnet *ifp);
+/*
+ * Join a and b (on two hosts) with a point-to-point link of rate, delay,
+ * MTU and transmit queue length (packets); both interfaces take the
+ * link's MTU.
+ */
+void		 if_link(struct ifnet *a, struct ifnet *b, uint64_t rate_bps,
+		    uint64_t delay_ns, uint32_t mtu, uint32_t queue);
 /* Link receive callback (ns3_rx_fn) with ctx = the struct ifnet. */
-void		 if_input(void *ctx, const uint8_t *bytes, size_t len);
+void		 if_input(void *ctx, const uint8_t *bytes, size_t len,
+		    const struct ns3_frame_tag *tag);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include "ns3/ns3_shim.h"
 
 #include <cstdint>
+#include <list>
 #include <limits>
 #include <memory>
 #include <string>
@@ -31,10 +32,70 @@ struct ns3_dev {
 	ns3::Ptr<ns3::PointToPointNetDevice> dev;
 	ns3::Address		 dst;	/* broadcast: PPP has one peer */
 	ns3_rx_fn		 rx_fn;
+	ns3_rx_fn		 lost_fn;
 	void			*rx_ctx;
 };
 
 namespace {
+
+/*
+ * The frame tag of ns3_shim.h as an ns-3 packet tag: it rides in the
+ * packet's tag list, survives the PPP header being added and removed, and
+ * is still there when a receive error model discards the frame.
+ */
+class FrameTag : public ns3::Tag
+{
+public:
+	static ns3::TypeId GetTypeId();
+	ns3::TypeId GetInstanceTypeId() const override;
+	uint32_t GetSerializedSize() const override;
+	void Serialize(ns3::TagBuffer i) const override;
+	void Deserialize(ns3::TagBuffer i) override;
+	void Print(std::ostream &os) const override;
+	ns3_frame_tag t{};
+};
+
+ns3::TypeId
+FrameTag::GetTypeId()
+{
+	static ns3::TypeId tid = ns3::TypeId("divertsim::FrameTag")
+	    .SetParent<ns3::Tag>()
+	    .AddConstructor<FrameTag>();
+
+	return (tid);
+}
+
+ns3::TypeId
+FrameTag::GetInstanceTypeId() const
+{
+	return (GetTypeId());
+}
+
+uint32_t
+FrameTag::GetSerializedSize() const
+{
+	return (2 * sizeof(uint64_t));
+}
+
+void
+FrameTag::Serialize(ns3::TagBuffer i) const
+{
+	i.WriteU64(t.lineage);
+	i.WriteU64(t.cookie);
+}
+
+void
+FrameTag::Deserialize(ns3::TagBuffer i)
+{
+	t.lineage = i.ReadU64();
+	t.cookie = i.ReadU64();
+}
+
+void
+FrameTag::Print(std::ostream &os) const
+{
+	os << "lineage=" << t.lineage << " cookie=" << t.cookie;
+}
 
 /*
  * An event queue with a horizon.  ns-3's Run() loop processes events while
@@ -161,6 +222,21 @@ horizon_noop()
 {
 }
 
+/* Hand p's bytes and tag to fn (rx or lost). */
+void
+dev_deliver(ns3_dev *d, ns3_rx_fn fn, ns3::Ptr<const ns3::Packet> p)
+{
+	shim_state &st = *g_shim;
+	uint32_t len = p->GetSize();
+	FrameTag tag;
+	bool tagged = p->PeekPacketTag(tag);
+
+	if (st.rxbuf.size() < len)
+		st.rxbuf.resize(len);
+	p->CopyData(st.rxbuf.data(), len);
+	fn(d->rx_ctx, st.rxbuf.data(), len, tagged ? &tag.t : nullptr);
+}
+
 bool
 dev_receive(ns3_dev *d, ns3::Ptr<ns3::NetDevice> nd,
     ns3::Ptr<const ns3::Packet> p, uint16_t protocol, const ns3::Address &from)
@@ -170,14 +246,22 @@ dev_receive(ns3_dev *d, ns3::Ptr<ns3::NetDevice> nd,
 	if (protocol != SHIM_ETHERTYPE_IPV4 || d->rx_fn == nullptr)
 		return (false);
 
-	shim_state &st = *g_shim;
-	uint32_t len = p->GetSize();
-
-	if (st.rxbuf.size() < len)
-		st.rxbuf.resize(len);
-	p->CopyData(st.rxbuf.data(), len);
-	d->rx_fn(d->rx_ctx, st.rxbuf.data(), len);
+	dev_deliver(d, d->rx_fn, p);
 	return (true);
+}
+
+/* PhyRxDrop: the receive error model discarded p (PPP header still on). */
+void
+dev_rx_lost(ns3_dev *d, ns3::Ptr<const ns3::Packet> p)
+{
+	if (d->lost_fn == nullptr)
+		return;
+
+	ns3::Ptr<ns3::Packet> q = p->Copy();
+	ns3::PppHeader ppp;
+
+	q->RemoveHeader(ppp);
+	dev_deliver(d, d->lost_fn, q);
 }
 
 ns3::Ptr<ns3::PointToPointNetDevice>
@@ -365,6 +449,7 @@ ns3_link_create(ns3_node *a, ns3_node *b, uint64_t rate_bps,
 		d->dev = dev_make(ends[i], rate_bps, mtu, queue_pkts);
 		d->dst = d->dev->GetBroadcast();
 		d->rx_fn = nullptr;
+		d->lost_fn = nullptr;
 		d->rx_ctx = nullptr;
 		/*
 		 * Taken straight from the device, after Node::AddDevice()
@@ -373,6 +458,8 @@ ns3_link_create(ns3_node *a, ns3_node *b, uint64_t rate_bps,
 		 */
 		d->dev->SetReceiveCallback(ns3::MakeBoundCallback(&dev_receive,
 		    d));
+		d->dev->TraceConnectWithoutContext("PhyRxDrop",
+		    ns3::MakeBoundCallback(&dev_rx_lost, d));
 		d->dev->Attach(ch);
 		if (out[i] != nullptr)
 			*out[i] = d;
@@ -380,19 +467,49 @@ ns3_link_create(ns3_node *a, ns3_node *b, uint64_t rate_bps,
 }
 
 bool
-ns3_dev_send(ns3_dev *dev, const uint8_t *bytes, size_t len)
+ns3_dev_send(ns3_dev *dev, const uint8_t *bytes, size_t len,
+    const struct ns3_frame_tag *tag)
 {
 	ns3::Ptr<ns3::Packet> p =
 	    ns3::Create<ns3::Packet>(bytes, static_cast<uint32_t>(len));
 
+	if (tag != nullptr) {
+		FrameTag ft;
+
+		ft.t = *tag;
+		p->AddPacketTag(ft);
+	}
 	return (dev->dev->Send(p, dev->dst, SHIM_ETHERTYPE_IPV4));
 }
 
 void
-ns3_dev_set_rx(ns3_dev *dev, ns3_rx_fn fn, void *ctx)
+ns3_dev_set_rx(ns3_dev *dev, ns3_rx_fn rx, ns3_rx_fn lost, void *ctx)
 {
-	dev->rx_fn = fn;
+	dev->rx_fn = rx;
+	dev->lost_fn = lost;
 	dev->rx_ctx = ctx;
+}
+
+void
+ns3_dev_set_rx_loss(ns3_dev *dev, const uint32_t *nth, size_t n)
+{
+	if (n == 0) {
+		dev->dev->SetReceiveErrorModel(nullptr);
+		return;
+	}
+
+	ns3::Ptr<ns3::ReceiveListErrorModel> em =
+	    ns3::CreateObject<ns3::ReceiveListErrorModel>();
+
+	em->SetList(std::list<uint32_t>(nth, nth + n));
+	dev->dev->SetReceiveErrorModel(em);
+}
+
+void
+ns3_dev_set_delay(ns3_dev *dev, uint64_t delay_ns)
+{
+	dev->dev->GetChannel()->SetAttribute("Delay",
+	    ns3::TimeValue(ns3::NanoSeconds(delay_ns)));
 }
 
 void

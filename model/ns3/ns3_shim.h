@@ -19,8 +19,24 @@ typedef struct ns3_node ns3_node;
 typedef struct ns3_dev ns3_dev;
 
 typedef void (*ns3_event_fn)(void *arg);
-/* bytes is an IPv4 datagram (no link header), valid during the call only */
-typedef void (*ns3_rx_fn)(void *ctx, const uint8_t *bytes, size_t len);
+
+/*
+ * What the simulator carries with a frame across a link and the wire does
+ * not: an ns-3 packet tag, so it stays with its frame whatever the link
+ * loses or reorders.  Both fields are the C model's; the shim only copies
+ * them.
+ */
+struct ns3_frame_tag {
+	uint64_t	 lineage;
+	uint64_t	 cookie;
+};
+
+/*
+ * bytes is an IPv4 datagram (no link header), valid during the call only;
+ * tag is the frame's tag, or NULL when it was sent without one.
+ */
+typedef void (*ns3_rx_fn)(void *ctx, const uint8_t *bytes, size_t len,
+		    const struct ns3_frame_tag *tag);
 
 /* Start a fresh simulation (destroying any previous one). */
 void		 ns3_sim_init(void);
@@ -44,10 +60,28 @@ ns3_node	*ns3_node_create(void);
 void		 ns3_link_create(ns3_node *a, ns3_node *b, uint64_t rate_bps,
 		    uint64_t delay_ns, uint32_t mtu, uint32_t queue_pkts,
 		    ns3_dev **dev_a, ns3_dev **dev_b);
-/* Hand an IPv4 datagram to the device. Returns false when the device's
- * transmit queue was full and the packet was dropped. */
-bool		 ns3_dev_send(ns3_dev *dev, const uint8_t *bytes, size_t len);
-void		 ns3_dev_set_rx(ns3_dev *dev, ns3_rx_fn fn, void *ctx);
+/* Hand an IPv4 datagram to the device, with tag (NULL: none). Returns
+ * false when the device's transmit queue was full and the packet was
+ * dropped. */
+bool		 ns3_dev_send(ns3_dev *dev, const uint8_t *bytes, size_t len,
+		    const struct ns3_frame_tag *tag);
+/*
+ * Frames received by dev go to rx(ctx, ...); frames the device's receive
+ * error model discards go to lost(ctx, ...) (may be NULL), with the same
+ * arguments.
+ */
+void		 ns3_dev_set_rx(ns3_dev *dev, ns3_rx_fn rx, ns3_rx_fn lost,
+		    void *ctx);
+/*
+ * Give dev a receive error model discarding the frames whose 0-based
+ * arrival index at dev is in nth[0..n) (ns-3's ReceiveListErrorModel);
+ * n = 0 removes it.
+ */
+void		 ns3_dev_set_rx_loss(ns3_dev *dev, const uint32_t *nth,
+		    size_t n);
+/* Change the propagation delay of dev's link from now on (frames already
+ * on the wire keep theirs, so a shorter delay reorders). */
+void		 ns3_dev_set_delay(ns3_dev *dev, uint64_t delay_ns);
 /* ns-3's own pcap tracing of the device into path (PPP link type). */
 void		 ns3_dev_enable_pcap(ns3_dev *dev, const char *path);
 

@@ -337,28 +337,18 @@ build_links(struct world *w)
 		const struct scn_link *l = g_ptr_array_index(w->s->links, i);
 		struct host *ha = world_host(w, l->a), *hb = world_host(w, l->b);
 		struct ifnet *ia, *ib;
-		ns3_dev *da, *db;
 
 		ia = host_if_get_or_create(ha, l->ifa);
 		ib = host_if_get_or_create(hb, l->ifb);
-		ns3_link_create(ha->ns3_node, hb->ns3_node, l->rate_bps,
-		    l->delay_ns, l->mtu, l->queue, &da, &db);
-		ia->if_dev = da;
-		ib->if_dev = db;
-		ia->if_peer = ib;
-		ib->if_peer = ia;
-		ia->if_link_mtu = ia->if_mtu = l->mtu;
-		ib->if_link_mtu = ib->if_mtu = l->mtu;
-		ns3_dev_set_rx(da, if_input, ia);
-		ns3_dev_set_rx(db, if_input, ib);
+		if_link(ia, ib, l->rate_bps, l->delay_ns, l->mtu, l->queue);
 		if (w->trace_dir != NULL) {
 			char *pa = g_strdup_printf("%s/%s-%s.pcap",
 			    w->trace_dir, ha->name, ia->if_xname);
 			char *pb = g_strdup_printf("%s/%s-%s.pcap",
 			    w->trace_dir, hb->name, ib->if_xname);
 
-			ns3_dev_enable_pcap(da, pa);
-			ns3_dev_enable_pcap(db, pb);
+			ns3_dev_enable_pcap(ia->if_dev, pa);
+			ns3_dev_enable_pcap(ib->if_dev, pb);
 			g_free(pa);
 			g_free(pb);
 		}

@@ -20,7 +20,7 @@ static const char *const dynamic_counter_re =
     "|divert\\.[0-9]+\\.(read|written|dropped_full|write_errors|loops|discarded"
     "|errno\\.E[A-Z]+)"
     "|divert\\.(noport|disabled|badsum)"
-    "|if\\.[A-Za-z0-9_.]+\\.qdrops"
+    "|if\\.[A-Za-z0-9_.]+\\.(qdrops|ierrors)"
     "|ping\\.(sent|received|duplicates)"
     "|ip\\.badaddr|icmp\\.(noroute|tooshort)"
     "|udp\\.(hdrops|badlen|noportbcast))$";
