@@ -69,12 +69,13 @@ fx_init(void)
 }
 
 struct host *
-fx_host(const char *name, int release, bool fw_enable)
+fx_host(const char *name, int release, enum fx_fw fw)
 {
 	struct fx_host fh = { host_new(&fx_sim, name, release), 0, 0 };
 
-	fh.h->sysctl.fw_enable = fw_enable;
-	if (fw_enable) {
+	if (fw == FX_FW_OFF)
+		fh.h->sysctl.fw_enable = false;
+	if (fw == FX_FW_LOADED) {
 		ck_assert_int_eq(ipfw_attach(fh.h), 0);
 		divert_attach(fh.h);
 	}

@@ -43,12 +43,17 @@ extern GPtrArray	*fx_sent_if;	/* struct ifnet * of each */
 
 /* A fresh simulation, counters and text event log; no hosts yet. */
 void		 fx_init(void);
-/*
- * A host owned by the fixture (freed by fx_fini), with the firewall
- * enabled or not: a disabled one lets tests of the stack alone pass
- * traffic past ipfw's default deny.
- */
-struct host	*fx_host(const char *name, int release, bool fw_enable);
+/* How a fixture host's firewall starts. */
+enum fx_fw {
+	FX_FW_OFF,	/* net.inet.ip.fw.enable=0: the stack alone, past
+			   ipfw's default deny */
+	FX_FW_DEFAULT,	/* host_new()'s state, untouched */
+	FX_FW_LOADED,	/* ipfw and divert(4) attached, as for a scenario
+			   host given ipfw commands */
+};
+
+/* A host owned by the fixture (freed by fx_fini). */
+struct host	*fx_host(const char *name, int release, enum fx_fw fw);
 /* Interface name on h with addr/plen (addr 0: none), its output tapped. */
 struct ifnet	*fx_if(struct host *h, const char *name, uint32_t addr,
 		    uint8_t plen);

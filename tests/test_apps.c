@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "check_util.h"
+#include "fixture.h"
 
 #include "apps/app_divert_priv.h"
 #include "apps/proc.h"
@@ -22,57 +23,6 @@
 #include "scenario/scn_build.h"
 #include "sim/counters.h"
 #include "wire/wire_ip.h"
-
-/* ---- reference checksum (RFC 1071), independent of the model -------- */
-
-static bool
-ref_ok(const uint8_t *p, size_t n)
-{
-
-	return (ck_cksum_fold(ck_cksum_add(0, p, n)) == 0xffff);
-}
-
-/* UDP with its pseudo-header; a stored 0 ("no checksum") is not checked. */
-static bool
-ref_udp_ok(const uint8_t *ip)
-{
-	const uint8_t *udp = ip + 20;
-	size_t ulen = (size_t)(udp[4] << 8 | udp[5]);
-	uint32_t sum;
-
-	sum = ck_cksum_add(0, ip + 12, 8);		/* src, dst */
-	sum += 17 + (uint32_t)ulen;		/* zero, proto, length */
-	sum = ck_cksum_add(sum, udp, ulen);
-	return (ck_cksum_fold(sum) == 0xffff);
-}
-
-static void
-ref_fill(uint8_t *p, size_t n, size_t sum_off)
-{
-	uint16_t s;
-
-	p[sum_off] = p[sum_off + 1] = 0;
-	s = (uint16_t)~ck_cksum_fold(ck_cksum_add(0, p, n));
-	p[sum_off] = (uint8_t)(s >> 8);
-	p[sum_off + 1] = (uint8_t)s;
-}
-
-static void
-ref_udp_fill(uint8_t *ip)
-{
-	uint8_t *udp = ip + 20;
-	size_t ulen = (size_t)(udp[4] << 8 | udp[5]);
-	uint32_t sum;
-	uint16_t s;
-
-	udp[6] = udp[7] = 0;
-	sum = ck_cksum_add(0, ip + 12, 8) + 17 + (uint32_t)ulen;
-	s = (uint16_t)~ck_cksum_fold(ck_cksum_add(sum, udp, ulen));
-	if (s == 0)
-		s = 0xffff;
-	udp[6] = (uint8_t)(s >> 8);
-	udp[7] = (uint8_t)s;
-}
 
 static void
 put_addr(uint8_t *p, const char *a)
@@ -118,8 +68,8 @@ forge_udp(uint8_t *b, const char *src, uint16_t sport, const char *dst,
 	b[24] = 0;
 	b[25] = 12;
 	memcpy(b + 28, "abcd", 4);
-	ref_fill(b, 20, 10);
-	ref_udp_fill(b);
+	fx_cksum_fill(b, 20, 10);
+	fx_udp_cksum_fill(b);
 	return (32);
 }
 
@@ -143,8 +93,8 @@ forge_icmp_echo(uint8_t *b, const char *src, const char *dst, uint8_t type,
 	b[26] = (uint8_t)(seq >> 8);
 	b[27] = (uint8_t)seq;
 	memcpy(b + 28, "ping", 4);
-	ref_fill(b + 20, 12, 2);
-	ref_fill(b, 20, 10);
+	fx_cksum_fill(b + 20, 12, 2);
+	fx_cksum_fill(b, 20, 10);
 	return (32);
 }
 
@@ -440,7 +390,7 @@ START_TEST(test_rewrite_src_fixsum)
 	memcpy(b, hdr_example, 20);
 	apply_words("ip_src=192.168.0.2", b, &len, &to, &w);
 	ck_assert_uint_eq(ck_get16(b + 10), 0xb861);
-	ck_assert(!ref_ok(b, 20));
+	ck_assert(!fx_cksum_ok(b, 20));
 }
 END_TEST
 
@@ -465,7 +415,7 @@ START_TEST(test_rewrite_ttl_sum)
 	memcpy(b, hdr_example, 20);
 	apply_words("ip_sum=bad", b, &len, &to, &w);
 	ck_assert_uint_eq(ck_get16(b + 10), 0xb860);
-	ck_assert(!ref_ok(b, 20));
+	ck_assert(!fx_cksum_ok(b, 20));
 
 	/* ip_sum=4660 stores 0x1234 whatever the header says. */
 	memcpy(b, hdr_example, 20);
@@ -495,7 +445,7 @@ START_TEST(test_rewrite_fields_order)
 	ck_assert_uint_eq(ck_get16(b + 6), 0x0000);
 	ck_assert_uint_eq(ck_get16(b + 2), 20);
 	ck_assert(addr_is(b + 16, "10.0.0.1"));
-	ck_assert(ref_ok(b, 20));
+	ck_assert(fx_cksum_ok(b, 20));
 
 	/* df=1 on a header without DF sets exactly that bit. */
 	b[6] = 0x20;		/* MF only */
@@ -613,23 +563,23 @@ START_TEST(test_natd_udp_round_trip)
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
 	ck_assert_uint_eq(ck_get16(b + 20), NATD_PORT_BASE);
 	/* Incremental updates agree with a full recomputation. */
-	ck_assert(ref_ok(b, 20));
-	ck_assert(ref_udp_ok(b));
+	ck_assert(fx_cksum_ok(b, 20));
+	ck_assert(fx_udp_cksum_ok(b));
 
 	/* Replies come back to the right inside host and port. */
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", 5000, 9);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
 	ck_assert_uint_eq(ck_get16(b + 22), 5000);
-	ck_assert(ref_ok(b, 20));
-	ck_assert(ref_udp_ok(b));
+	ck_assert(fx_cksum_ok(b, 20));
+	ck_assert(fx_udp_cksum_ok(b));
 
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", NATD_PORT_BASE, 10);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));
 	ck_assert_uint_eq(ck_get16(b + 22), 5000);
-	ck_assert(ref_ok(b, 20));
-	ck_assert(ref_udp_ok(b));
+	ck_assert(fx_cksum_ok(b, 20));
+	ck_assert(fx_udp_cksum_ok(b));
 
 	/* Unknown port, or not to the alias address: untouched. */
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", 9999, 11);
@@ -654,7 +604,7 @@ START_TEST(test_natd_udp_nosum)
 	b[26] = b[27] = 0;
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	ck_assert_uint_eq(ck_get16(b + 26), 0);
-	ck_assert(ref_ok(b, 20));
+	ck_assert(fx_cksum_ok(b, 20));
 	natd_free(ns);
 }
 END_TEST
@@ -674,15 +624,15 @@ START_TEST(test_natd_icmp_echo)
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
 	ck_assert_uint_eq(ck_get16(b + 24), NATD_PORT_BASE);
-	ck_assert(ref_ok(b, 20));
-	ck_assert(ref_ok(b + 20, 12));
+	ck_assert(fx_cksum_ok(b, 20));
+	ck_assert(fx_cksum_ok(b + 20, 12));
 
 	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 0, NATD_PORT_BASE, 1);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));
 	ck_assert_uint_eq(ck_get16(b + 24), 0x1234);
-	ck_assert(ref_ok(b, 20));
-	ck_assert(ref_ok(b + 20, 12));
+	ck_assert(fx_cksum_ok(b, 20));
+	ck_assert(fx_cksum_ok(b + 20, 12));
 
 	/* An echo request to the alias address is nobody's: ignored. */
 	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 8, 0x1234, 1);
@@ -716,16 +666,16 @@ START_TEST(test_natd_icmp_error_in)
 	b[20] = 3;		/* unreach */
 	b[21] = 3;		/* port */
 	memcpy(b + 28, dgram, 28);
-	ref_fill(b + 20, 36, 2);
-	ref_fill(b, 20, 10);
+	fx_cksum_fill(b + 20, 36, 2);
+	fx_cksum_fill(b, 20, 10);
 
 	ck_assert_int_eq(natd_in(ns, b, 56), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));		/* outer dst */
 	ck_assert(addr_is(b + 28 + 12, "10.0.0.3"));	/* quoted src */
 	ck_assert_uint_eq(ck_get16(b + 48), 5000);		/* quoted sport */
-	ck_assert(ref_ok(b, 20));
-	ck_assert(ref_ok(b + 28, 20));
-	ck_assert(ref_ok(b + 20, 36));
+	ck_assert(fx_cksum_ok(b, 20));
+	ck_assert(fx_cksum_ok(b + 28, 20));
+	ck_assert(fx_cksum_ok(b + 20, 36));
 	natd_free(ns);
 }
 END_TEST
@@ -739,34 +689,34 @@ START_TEST(test_natd_fragments)
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 0x4242);
 	b[6] = 0x00;
 	b[7] = 0xb9;		/* offset 185 * 8 */
-	ref_fill(b, 20, 10);
+	fx_cksum_fill(b, 20, 10);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
 	ck_assert_uint_eq(ck_get16(b + 20), 5000);	/* payload, not a port */
-	ck_assert(ref_ok(b, 20));
+	ck_assert(fx_cksum_ok(b, 20));
 
 	/* Incoming first fragment (MF) of a known flow, then a follower. */
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", 5000, 0x4343);
 	b[6] = 0x20;		/* MF */
-	ref_fill(b, 20, 10);
+	fx_cksum_fill(b, 20, 10);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
 
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", 7777, 0x4343);
 	b[6] = 0x00;
 	b[7] = 0xb9;
-	ref_fill(b, 20, 10);
+	fx_cksum_fill(b, 20, 10);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
 	ck_assert_uint_eq(ck_get16(b + 22), 7777);	/* payload untouched */
-	ck_assert(ref_ok(b, 20));
+	ck_assert(fx_cksum_ok(b, 20));
 
 	/* A follower of a datagram never seen: unresolved, untouched. */
 	b[5] = 0x44;
 	put_addr(b + 16, "192.0.2.1");
-	ref_fill(b, 20, 10);
+	fx_cksum_fill(b, 20, 10);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_UNRESOLVED);
 	ck_assert(addr_is(b + 16, "192.0.2.1"));
 	natd_free(ns);
@@ -887,27 +837,11 @@ static const char scn_two_hosts[] =
 static unsigned
 run_text(const char *text)
 {
-	struct run_opts o;
-	struct scenario *s;
-	struct world *w;
-	unsigned nerr = 0, failed, passed = 0;
-	FILE *out;
+	unsigned failed;
 
-	out = fopen("/dev/null", "w");
-	ck_assert_ptr_nonnull(out);
-	s = scn_parse_string("apps.scn", text, stderr, &nerr);
-	ck_assert_msg(s != NULL, "scenario did not parse:\n%s", text);
-	memset(&o, 0, sizeof(o));
-	o.out = out;
-	o.errout = stderr;
-	o.quiet = true;
-	o.traces = false;
-	w = scn_build(s, &o, &nerr);
-	ck_assert_msg(w != NULL, "scenario did not build:\n%s", text);
-	failed = world_run(w, &passed);
-	world_free(w);
-	scn_free(s);
-	fclose(out);
+	(void)fx_scn_build(text);
+	failed = fx_scn_run();
+	fx_scn_free();
 	return (failed);
 }
 

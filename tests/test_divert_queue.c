@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include "check_util.h"
+#include "fixture.h"
 
 #include "apps/proc.h"
 #include "divert_queue.h"
@@ -92,55 +93,30 @@ static const struct divert_program probe_prog = {
 	.fini = record_fini,
 };
 
-static struct scenario *cur_scn;
 static struct world *cur_world;
-static FILE *devnull;
 
+/* A scenario world from text, with this file's programs registered. */
 static struct world *
 world_from(const char *text)
 {
-	struct run_opts o = { 0 };
-	unsigned nerr = 0;
 
 	divert_programs_builtin();
 	divert_program_register(&record_prog);
 	divert_program_register(&probe_prog);
 	memset(&rec_from, 0, sizeof(rec_from));
 	rec_len = rec_count = 0;
-	devnull = fopen("/dev/null", "w");
-	cur_scn = scn_parse_string("test.scn", text, stderr, &nerr);
-	ck_assert_msg(cur_scn != NULL, "scenario does not parse");
-	o.out = getenv("DQ_VERBOSE") ? stdout : devnull;
-	o.errout = stderr;
-	o.quiet = getenv("DQ_VERBOSE") == NULL;
-	cur_world = scn_build(cur_scn, &o, &nerr);
-	ck_assert_msg(cur_world != NULL, "scenario does not build");
+	cur_world = fx_scn_build(text);
 	return (cur_world);
 }
 
 static void
 world_done(void)
 {
-	world_free(cur_world);
-	scn_free(cur_scn);
-	fclose(devnull);
+
+	fx_scn_free();
 	cur_world = NULL;
-	cur_scn = NULL;
 }
 
-static uint64_t
-counter(const char *name)
-{
-	return (counters_get(world_counters(cur_world), name, NULL));
-}
-
-static void
-run_world(void)
-{
-	unsigned passed;
-
-	(void)world_run(cur_world, &passed);
-}
 
 /* ---- sin_zero --------------------------------------------------------- */
 
@@ -189,7 +165,7 @@ START_TEST(recvfrom_incoming_first_address)
 	    "  ipfw add 65534 allow ip from any to any\n"
 	    "  divert 8000 record\n"
 	    "at 1s P ping -c 1 192.0.2.50\n");
-	run_world();
+	(void)fx_scn_run();
 	ck_assert_uint_eq(rec_count, 1);
 	ck_assert_uint_eq(rec_from.sin_family, AF_INET);
 	/* host order: 150, not htons(150) */
@@ -201,7 +177,7 @@ START_TEST(recvfrom_incoming_first_address)
 	ck_assert_uint_eq(rec_len, 84);
 	ck_assert_uint_eq(ip_get_dst(rec_pkt), 0xc0000232u);
 	ck_assert_uint_eq(in_cksum(rec_pkt, 20), 0);
-	ck_assert_uint_eq(counter("P.ping.received"), 1);
+	ck_assert_uint_eq(fx_scn_counter("P.ping.received"), 1);
 	world_done();
 }
 END_TEST
@@ -223,13 +199,13 @@ START_TEST(recvfrom_outgoing_forwarded)
 	    "  divert 8000 record\n"
 	    "link C:em0 R:em0\nlink R:em1 S:em0\n"
 	    "at 1s C ping -c 1 198.51.100.2\n");
-	run_world();
+	(void)fx_scn_run();
 	ck_assert_uint_eq(rec_count, 1);
 	ck_assert_uint_eq(rec_from.sin_port, 100);
 	ck_assert_uint_eq(rec_from.sin_addr.s_addr, INADDR_ANY);
 	ck_assert_str_eq((const char *)rec_from.sin_zero, "em0");
 	ck_assert_uint_eq(ip_get_ttl(rec_pkt), 63);
-	ck_assert_uint_eq(counter("C.ping.received"), 1);
+	ck_assert_uint_eq(fx_scn_counter("C.ping.received"), 1);
 	world_done();
 }
 END_TEST
@@ -247,14 +223,14 @@ START_TEST(recvfrom_outgoing_local)
 	    "  ipfw add 65534 allow ip from any to any\n"
 	    "  divert 8000 record\n"
 	    "at 1s H ping -c 1 192.0.2.1\n");
-	run_world();
+	(void)fx_scn_run();
 	ck_assert_uint_eq(rec_count, 1);
 	ck_assert_uint_eq(rec_from.sin_addr.s_addr, INADDR_ANY);
 	EXPECT_BYTES(rec_from.sin_zero, zero8, 8);
 	ck_assert_uint_eq(ip_get_sum(rec_pkt), 0);
 	/* written back as outgoing, the kernel filled the sum in */
-	ck_assert_uint_eq(counter("P.icmp.echo_requests"), 1);
-	ck_assert_uint_eq(counter("H.ping.received"), 1);
+	ck_assert_uint_eq(fx_scn_counter("P.icmp.echo_requests"), 1);
+	ck_assert_uint_eq(fx_scn_counter("H.ping.received"), 1);
 	world_done();
 }
 END_TEST
@@ -399,10 +375,10 @@ START_TEST(rcvbuf_full_drops)
 	    "  ipfw add 65534 allow ip from any to any\n"
 	    "  divert 8000 reinject -t 10s -b 350\n"
 	    "at 1s P ping -c 10 -i 10ms 192.0.2.2\n");
-	run_world();
-	ck_assert_uint_eq(counter("H.divert.8000.dropped_full"), 6);
-	ck_assert_uint_eq(counter("H.divert.8000.read"), 4);
-	ck_assert_uint_eq(counter("P.ping.received"), 4);
+	(void)fx_scn_run();
+	ck_assert_uint_eq(fx_scn_counter("H.divert.8000.dropped_full"), 6);
+	ck_assert_uint_eq(fx_scn_counter("H.divert.8000.read"), 4);
+	ck_assert_uint_eq(fx_scn_counter("P.ping.received"), 4);
 	world_done();
 }
 END_TEST
@@ -451,7 +427,7 @@ START_TEST(sendto_garbage)
 			ok = ok || err == allowed[k];
 		ck_assert_msg(ok, "packet %d: unexpected errno %d", i, err);
 	}
-	run_world();
+	(void)fx_scn_run();
 	g_rand_free(r);
 	div_close(so);
 	world_done();
@@ -479,10 +455,10 @@ check_inbound_timing(int release, uint64_t expect_during)
 	    "link P:em0 H:em0\n"
 	    "at 1s P ping -c 1 192.0.2.2\n", release);
 	world_from(text);
-	run_world();
+	(void)fx_scn_run();
 	ck_assert_uint_eq(probe_after - probe_before, expect_during);
 	/* either way the request is answered */
-	ck_assert_uint_eq(counter("P.ping.received"), 1);
+	ck_assert_uint_eq(fx_scn_counter("P.ping.received"), 1);
 	world_done();
 }
 

@@ -52,8 +52,8 @@ setup(void)
 {
 
 	fx_init();
-	a = fx_host("a", RELEASE_14, false);
-	b = fx_host("b", RELEASE_14, false);
+	a = fx_host("a", RELEASE_14, FX_FW_OFF);
+	b = fx_host("b", RELEASE_14, FX_FW_OFF);
 	aem0 = fx_if(a, "em0", AADDR, 24);
 	bem0 = fx_if(b, "em0", BADDR, 24);
 	/* 1 Mbit/s, 10 ms: a 56-byte frame takes about 0.45 ms to send. */

@@ -47,7 +47,7 @@ setup(void)
 
 	fx_init();
 	/* No firewall: the default rule would deny everything. */
-	h = fx_host("h", RELEASE_6, false);
+	h = fx_host("h", RELEASE_6, FX_FW_OFF);
 	em0 = fx_if(h, "em0", SELF, 24);
 	em1 = fx_if(h, "em1", SELF1, 24);
 	em1->if_mtu = 576;
@@ -685,7 +685,7 @@ END_TEST
  */
 START_TEST(test_link_queue_and_input)
 {
-	struct host *b = fx_host("b", RELEASE_6, false);
+	struct host *b = fx_host("b", RELEASE_6, FX_FW_OFF);
 	struct ifnet *em2 = fx_if(h, "em2", A(172, 16, 0, 1), 30);
 	struct ifnet *bem0 = fx_if(b, "em0", A(172, 16, 0, 2), 30);
 	uint8_t pl[100];

@@ -37,7 +37,7 @@ setup(void)
 
 	fx_init();
 	/* No firewall: ipfw's default deny would stop the ICMP errors. */
-	h = fx_host("h", RELEASE_14, false);
+	h = fx_host("h", RELEASE_14, FX_FW_OFF);
 	em0 = fx_if(h, "em0", SELF, 24);
 }
 

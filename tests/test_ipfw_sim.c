@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "check_util.h"
+#include "fixture.h"
 #include "divert_queue.h"
 #include "ipfw/ipfw.h"
 #include "ipfw_sim.h"
@@ -30,41 +31,19 @@
 #define	PEER	0x0a000002u	/* 10.0.0.2 */
 #define	SELF	0x0a000001u	/* 10.0.0.1 */
 
-static struct sim_ctx sim;
 static struct host *h;
 static struct ifnet *em0;
 static struct divert_sock *so;
-static uint64_t live0;
 
+/* Host h (10.0.0.1 on em0) with rules, and a divert socket on 8000. */
 static void
 world(int release, const char *const rules[])
 {
-	live0 = pkt_live_count();
-	ns3_sim_init();
-	memset(&sim, 0, sizeof(sim));
-	sim.counters = counters_new();
-	sim.log = ev_log_new(NULL, NULL, &sim.events);
-	sim.loop_limit = 64;
-	h = host_new(&sim, "h", release);
-	ck_assert_int_eq(ipfw_attach(h), 0);
-	divert_attach(h);
-	em0 = host_if_get_or_create(h, "em0");
-	ck_assert(if_add_addr(em0, SELF, 24, false));
-	for (unsigned i = 0; rules[i] != NULL; i++) {
-		gchar **argv = NULL;
-		gchar *line = g_strdup_printf("-q add %s", rules[i]);
-		int argc = 0;
-		GError *err = NULL;
-		struct ipfw_cmd *cmd;
 
-		ck_assert(g_shell_parse_argv(line, &argc, &argv, NULL));
-		cmd = ipfw_cmd_parse(argc, argv, NULL, &err);
-		ck_assert_msg(cmd != NULL, "%s", rules[i]);
-		ck_assert(ipfw_cmd_exec(h->fw, cmd, NULL, &err));
-		ipfw_cmd_free(cmd);
-		g_strfreev(argv);
-		g_free(line);
-	}
+	fx_init();
+	h = fx_host("h", release, FX_FW_LOADED);
+	em0 = fx_if(h, "em0", SELF, 24);
+	fx_rules(h, rules);
 	ck_assert_int_eq(div_attach(h, 0, &so), 0);
 	ck_assert_int_eq(div_bind(so, 8000), 0);
 }
@@ -72,39 +51,22 @@ world(int release, const char *const rules[])
 static void
 world_end(void)
 {
+
 	div_close(so);
-	host_free(h);
-	ns3_sim_destroy();
-	ev_log_free(sim.log);
-	counters_free(sim.counters);
-	/* Every packet of the test was freed. */
-	ck_assert_uint_eq(pkt_live_count(), live0);
+	fx_fini();
 }
 
-/* A UDP datagram (or fragment) PEER -> SELF:9, received on em0. */
+/* A UDP datagram (or fragment) PEER:5000 -> SELF:9, received on em0. */
 static struct pkt *
 udp(uint16_t id, uint32_t off_bytes, uint32_t len, bool mf)
 {
-	struct ip_repr r;
 	struct pkt *m;
 
-	memset(&r, 0, sizeof(r));
-	r.src = PEER;
-	r.dst = SELF;
-	r.proto = IPPROTO_UDP;
-	r.ttl = 64;
-	r.id = id;
-	r.mf = mf;
-	r.off_bytes = off_bytes;
-	r.payload_len_bytes = (uint16_t)len;
-	m = pkt_alloc(20 + len);
-	ip_repr_emit(&r, m->data);
-	memset(m->data + 20, 0, len);
+	m = fx_frag(em0, PEER, SELF, IPPROTO_UDP, id, off_bytes, len, mf, 0);
 	if (off_bytes == 0) {
 		ck_put16(m->data + 20, 5000);	/* source port */
 		ck_put16(m->data + 22, 9);	/* destination port */
 	}
-	m->rcvif = em0;
 	return (m);
 }
 
@@ -319,7 +281,7 @@ START_TEST(no_ipdivert)
 	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
 	ck_assert_ptr_null(m);
 	ck_assert_uint_eq(queued(NULL, NULL), 0);
-	ck_assert_uint_eq(counters_get(sim.counters, "h.divert.disabled",
+	ck_assert_uint_eq(counters_get(fx_sim.counters, "h.divert.disabled",
 	    NULL), 1);
 	world_end();
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "check_util.h"
+#include "fixture.h"
 
 #include "net/host.h"
 #include "net/if.h"
@@ -16,28 +17,16 @@
 #include "sim/counters.h"
 #include "sim/sim_ctx.h"
 
-#define	A(a, b, c, d)	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+#define	A(a, b, c, d)	FX_A(a, b, c, d)
 
-static struct sim_ctx sim;
 static struct host *h;
 
 static void
 setup(void)
 {
 
-	sim = (struct sim_ctx){ 0 };
-	sim.counters = counters_new();
-	sim.seed = 1;
-	sim.loop_limit = 64;
-	h = host_new(&sim, "r1", RELEASE_6);
-}
-
-static void
-teardown(void)
-{
-
-	host_free(h);
-	counters_free(sim.counters);
+	fx_init();
+	h = fx_host("r1", RELEASE_6, FX_FW_DEFAULT);
 }
 
 START_TEST(test_plen_mask)
@@ -71,26 +60,26 @@ START_TEST(test_host_initial_state)
 	ck_assert(h->ipdivert);
 	/* Counters registered under the contract's names, at zero. */
 	h->ipstat.received = 7;
-	ck_assert_uint_eq(counters_get(sim.counters, "r1.ip.received",
+	ck_assert_uint_eq(counters_get(fx_sim.counters, "r1.ip.received",
 	    &exists), 7);
 	ck_assert(exists);
 	h->icmpstat.needfrag = 2;
-	ck_assert_uint_eq(counters_get(sim.counters, "r1.icmp.needfrag",
+	ck_assert_uint_eq(counters_get(fx_sim.counters, "r1.icmp.needfrag",
 	    &exists), 2);
 	ck_assert(exists);
 	h->udpstat.noport = 3;
-	ck_assert_uint_eq(counters_get(sim.counters, "r1.udp.noport",
+	ck_assert_uint_eq(counters_get(fx_sim.counters, "r1.udp.noport",
 	    &exists), 3);
 	h->fw_denied = 4;
-	ck_assert_uint_eq(counters_get(sim.counters, "r1.ipfw.denied",
+	ck_assert_uint_eq(counters_get(fx_sim.counters, "r1.ipfw.denied",
 	    &exists), 4);
-	(void)counters_get(sim.counters, "r1.ip.ttl_exceeded", &exists);
+	(void)counters_get(fx_sim.counters, "r1.ip.ttl_exceeded", &exists);
 	ck_assert(exists);
-	(void)counters_get(sim.counters, "r1.ip.cantfrag", &exists);
+	(void)counters_get(fx_sim.counters, "r1.ip.cantfrag", &exists);
 	ck_assert(exists);
-	(void)counters_get(sim.counters, "r1.icmp.errors_sent", &exists);
+	(void)counters_get(fx_sim.counters, "r1.icmp.errors_sent", &exists);
 	ck_assert(exists);
-	(void)counters_get(sim.counters, "r1.if.lo0.qdrops", &exists);
+	(void)counters_get(fx_sim.counters, "r1.if.lo0.qdrops", &exists);
 	ck_assert(exists);
 }
 END_TEST
@@ -265,7 +254,7 @@ route_suite(void)
 		NULL
 	};
 
-	return (check_suite("route", tests, setup, teardown));
+	return (check_suite("route", tests, setup, fx_fini));
 }
 
 CHECK_MAIN(route_suite())
