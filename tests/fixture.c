@@ -84,6 +84,19 @@ fx_host(const char *name, int release, enum fx_fw fw)
 }
 
 void
+fx_host_free(struct host *h)
+{
+
+	for (guint i = 0; i < fx_hosts->len; i++)
+		if (g_array_index(fx_hosts, struct fx_host, i).h == h) {
+			g_array_remove_index(fx_hosts, i);
+			host_free(h);
+			return;
+		}
+	ck_abort_msg("%s is not a fixture host", h->name);
+}
+
+void
 fx_sockets_left(struct host *h, unsigned udp, unsigned ping)
 {
 

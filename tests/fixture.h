@@ -57,6 +57,8 @@ struct host	*fx_host(const char *name, int release, enum fx_fw fw);
 /* Interface name on h with addr/plen (addr 0: none), its output tapped. */
 struct ifnet	*fx_if(struct host *h, const char *name, uint32_t addr,
 		    uint8_t plen);
+/* Free h now (to test what its teardown does); fx_fini() skips it. */
+void		 fx_host_free(struct host *h);
 /*
  * The UDP and ping sockets h's applications keep open on purpose (they
  * live until the run ends, as a process's sockets until it exits);

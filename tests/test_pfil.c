@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "check_util.h"
+#include "fixture.h"
 #include "net/host.h"
 #include "net/if.h"
 #include "net/pfil.h"
@@ -29,10 +30,8 @@
 #define	PEER	0x0a000002u	/* 10.0.0.2 */
 #define	PROTO_EXP	253	/* RFC 3692 experimentation */
 
-static struct sim_ctx sim;
 static struct host *h;
 static struct ifnet *em0;
-static uint64_t live0;
 
 /* What the hooks saw, in order: "A-in", "B-out", ... */
 static GString *trace;
@@ -42,15 +41,9 @@ static void
 setup(void)
 {
 
-	live0 = pkt_live_count();
-	ns3_sim_init();
-	memset(&sim, 0, sizeof(sim));
-	sim.counters = counters_new();
-	sim.log = ev_log_new(NULL, NULL, &sim.events);
-	sim.loop_limit = 64;
-	h = host_new(&sim, "h", RELEASE_14);
-	em0 = host_if_get_or_create(h, "em0");
-	ck_assert(if_add_addr(em0, SELF, 24, false));
+	fx_init();
+	h = fx_host("h", RELEASE_14, FX_FW_DEFAULT);
+	em0 = fx_if(h, "em0", SELF, 24);
 	trace = g_string_new(NULL);
 	dtor_runs = 0;
 }
@@ -59,13 +52,8 @@ static void
 teardown(void)
 {
 
-	if (h != NULL)
-		host_free(h);
 	g_string_free(trace, TRUE);
-	ev_log_free(sim.log);
-	counters_free(sim.counters);
-	ns3_sim_destroy();
-	ck_assert_uint_eq(pkt_live_count(), live0);
+	fx_fini();
 }
 
 /*
@@ -75,24 +63,14 @@ teardown(void)
 static struct pkt *
 dgram(uint32_t src, uint32_t dst, uint8_t proto)
 {
-	struct pkt *m = pkt_alloc(28);
-	uint8_t *p = m->data;
+	uint8_t l4[8] = { 0 };
 
-	memset(p, 0, 28);
-	p[0] = 0x45;
-	ck_put16(p + 2, 28);
-	p[8] = 64;
-	p[9] = proto;
-	ck_put32(p + 12, src);
-	ck_put32(p + 16, dst);
 	if (proto == IPPROTO_UDP) {
-		ck_put16(p + 20, 5000);
-		ck_put16(p + 22, 9);
-		ck_put16(p + 24, 8);
+		ck_put16(l4, 5000);
+		ck_put16(l4 + 2, 9);
+		ck_put16(l4 + 4, 8);
 	}
-	ck_put16(p + 10, (uint16_t)~ck_cksum_fold(ck_cksum_add(0, p, 20)));
-	m->rcvif = em0;
-	return (m);
+	return (fx_ip(em0, src, dst, proto, 64, 0, l4, sizeof(l4)));
 }
 
 /* Hooks: arg is the name to log; they pass the packet on. */
@@ -266,8 +244,7 @@ START_TEST(test_dtor_once)
 	    hook_dtor), 0);
 	ck_assert_int_eq(pfil_add_hook(h, hook_pass, "B", PFIL_OUT,
 	    hook_dtor), 0);
-	host_free(h);
-	h = NULL;
+	fx_host_free(h);
 	ck_assert_int_eq(dtor_runs, 2);
 }
 END_TEST
