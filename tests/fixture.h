@@ -92,7 +92,11 @@ void		 fx_fini(void);
 struct world	*fx_scn_build(const char *text);
 /* Run it; the number of failed expectations. */
 unsigned	 fx_scn_run(void);
-/* Free the world and the scenario; no packet may outlive them. */
+/*
+ * Free the world and the scenario; no packet may outlive them.  (What the
+ * world still held when its run ended is freed by world_free() and counted
+ * as sim.in_flight, which is for the test's expectations to check.)
+ */
 void		 fx_scn_free(void);
 /* A counter of the current scenario world (0 if unknown). */
 uint64_t	 fx_scn_counter(const char *name);
