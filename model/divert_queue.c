@@ -75,6 +75,7 @@
 #include "netinet/ip_var.h"
 #include "pkt/in_cksum.h"
 #include "pkt/pkt.h"
+#include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 #include "trace/pcap_writer.h"
 #include "wire/wire_ip.h"
@@ -314,13 +315,6 @@ div_sin_zero_get(const struct sockaddr_in *sin, char out[8])
 	return (true);
 }
 
-static void
-addr_str(uint32_t a, char buf[16])
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-	    (a >> 8) & 0xff, a & 0xff);
-}
-
 /* ---- loop detection --------------------------------------------------- */
 
 static void
@@ -540,7 +534,7 @@ divert_packet(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 	if (e != NULL) {
 		char a[16], s[160];
 
-		addr_str(ntohl(from.sin_addr.s_addr), a);
+		inet_addr_str(ntohl(from.sin_addr.s_addr), a);
 		wire_print_ip(s, sizeof(s), m->data, m->len);
 		ev_int(e, "port", port);
 		ev_int(e, "tag", rulenum);
@@ -592,7 +586,7 @@ div_recvfrom(struct divert_sock *so, void *buf, size_t len,
 		char a[16], s[160];
 		uint32_t sa = ntohl(qe.from.sin_addr.s_addr);
 
-		addr_str(sa, a);
+		inet_addr_str(sa, a);
 		wire_print_ip(s, sizeof(s), qe.m->data, qe.m->len);
 		ev_int(e, "port", so->port);
 		ev_int(e, "tag", qe.from.sin_port);
@@ -613,24 +607,6 @@ div_recvfrom(struct divert_sock *so, void *buf, size_t len,
 
 /* ---- the send side: div_output() -------------------------------------- */
 
-static const char *
-errno_name(int err)
-{
-	switch (err) {
-	case 0:		return (NULL);
-	case EINVAL:	return ("EINVAL");
-	case EADDRNOTAVAIL: return ("EADDRNOTAVAIL");
-	case EHOSTUNREACH: return ("EHOSTUNREACH");
-	case EMSGSIZE:	return ("EMSGSIZE");
-	case EACCES:	return ("EACCES");
-	case EPERM:	return ("EPERM");
-	case EDESTADDRREQ: return ("EDESTADDRREQ");
-	case EAFNOSUPPORT: return ("EAFNOSUPPORT");
-	case ENOBUFS:	return ("ENOBUFS");
-	default:	return ("EIO");
-	}
-}
-
 static void
 write_event(struct divert_sock *so, const uint8_t *buf, size_t len,
     const struct sockaddr_in *to, const char *dir, const struct ifnet *ifp,
@@ -638,12 +614,13 @@ write_event(struct divert_sock *so, const uint8_t *buf, size_t len,
 {
 	struct host *h = so->h;
 	struct ev *e;
-	char a[16], name[8], s[160];
+	char a[16], name[8], s[160], eb[ERRNO_NAMELEN];
+	const char *ename = err != 0 ? errno_name(err, eb) : NULL;
 
 	e = ev_begin(h->sim->log, h->name, "divert-write");
 	if (e == NULL)
 		return;
-	addr_str(to != NULL ? ntohl(to->sin_addr.s_addr) : 0, a);
+	inet_addr_str(to != NULL ? ntohl(to->sin_addr.s_addr) : 0, a);
 	if (to == NULL || !div_sin_zero_get(to, name))
 		name[0] = '\0';
 	wire_print_ip(s, sizeof(s), buf, (uint32_t)len);
@@ -652,17 +629,17 @@ write_event(struct divert_sock *so, const uint8_t *buf, size_t len,
 	ev_str(e, "sin_addr", to != NULL ? a : NULL);
 	ev_str(e, "ifname", name);
 	ev_str(e, "dir", dir);
-	ev_str(e, "errno", errno_name(err));
+	ev_str(e, "errno", ename);
 	ev_int(e, "len", (int64_t)len);
 	ev_int(e, "lineage", (int64_t)lineage);
 	if (ifp != NULL)
 		ev_str(e, "if", ifp->if_xname);
 	if (err != 0 && dir != NULL)
 		ev_textf(e, "sendto port %u returned %s", so->port,
-		    errno_name(err));
+		    ename);
 	else if (err != 0)
 		ev_textf(e, "sendto port %u refused: %s (%s)", so->port,
-		    errno_name(err), s);
+		    ename, s);
 	else if (strcmp(dir, "in") == 0)
 		ev_textf(e, "sendto port %u: incoming on %s, ipfw resumes "
 		    "after rule %u: %s", so->port, ifp->if_xname, tag, s);

@@ -37,6 +37,8 @@
 #include "netinet/ip_drop.h"
 #include "netinet/ip_var.h"
 #include "pkt/pkt.h"
+#include "sim/sim_names.h"
+#include "sim/sim_rng.h"
 #include "sim/sim_sched.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
@@ -79,8 +81,8 @@ ipfw_log(struct host *h, const struct ipfw_rule *rule,
 		g_string_assign(act, "Reject");
 	else
 		act->str[0] = g_ascii_toupper(act->str[0]);
-	wire_addr_str(a->src, src);
-	wire_addr_str(a->dst, dst);
+	inet_addr_str(a->src, src);
+	inet_addr_str(a->dst, dst);
 	if (a->proto == IPPROTO_UDP || a->proto == IPPROTO_TCP) {
 		const char *p = a->proto == IPPROTO_UDP ? "UDP" : "TCP";
 
@@ -293,7 +295,7 @@ ipfw_attach(struct host *h)
 	if (h->fw != NULL)
 		return (EEXIST);
 	/* `prob` rules draw from a generator seeded per world and host. */
-	h->fw = ipfw_chain_new(h->sim->seed ^ g_str_hash(h->name));
+	h->fw = ipfw_chain_new(sim_rng_stream_seed(h->sim->seed, h->name));
 	/* net.inet.ip.fw.default_to_accept is read when ipfw loads. */
 	ipfw_chain_set_default_accept(h->fw, h->sysctl.fw_default_to_accept);
 	error = pfil_add_hook(h, ipfw_check_hook, h->fw, PFIL_IN | PFIL_OUT,

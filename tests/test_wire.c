@@ -15,6 +15,7 @@
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
 #include "wire/wire_udp.h"
+#include "sim/sim_names.h"
 
 /*
  * A real IPv4 header (the usual textbook/Wikipedia example): version 4,
@@ -533,13 +534,13 @@ START_TEST(test_print)
 {
 	uint8_t d[128], l4[64];
 	char out[WIRE_PRINT_MAX];
-	char a[WIRE_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN];
 	size_t n;
 	GString *s;
 
-	ck_assert_str_eq(wire_addr_str(0xc0000a0au, a), "192.0.10.10");
-	ck_assert_str_eq(wire_addr_str(0, a), "0.0.0.0");
-	ck_assert_str_eq(wire_addr_str(0xffffffffu, a), "255.255.255.255");
+	ck_assert_str_eq(inet_addr_str(0xc0000a0au, a), "192.0.10.10");
+	ck_assert_str_eq(inet_addr_str(0, a), "0.0.0.0");
+	ck_assert_str_eq(inet_addr_str(0xffffffffu, a), "255.255.255.255");
 
 	/* Echo request of 64 ICMP bytes (8 header + 56 data): tcpdump's
 	 * "ICMP echo request, id 1, seq 0, length 64". */

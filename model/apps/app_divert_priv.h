@@ -32,9 +32,6 @@ extern const struct divert_program divert_prog_corrupt;
 extern const struct divert_program divert_prog_rewrite;
 extern const struct divert_program divert_prog_natd;
 
-/* "EINVAL" for EINVAL, ...; "E<number>" for an errno outside the table. */
-const char	*proc_errno_name(int err, char buf[16]);
-
 /* Argument parsers: strict decimal in [0, max]; dotted quad. */
 bool		 app_parse_uint(const char *s, uint64_t max, uint64_t *out);
 bool		 app_parse_addr(const char *s, struct in_addr *out);

@@ -16,6 +16,7 @@
 #include "netinet/ip_var.h"
 #include "sim/counters.h"
 #include "sim/events.h"
+#include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_print.h"
@@ -77,7 +78,7 @@ static void
 ping_reply_event(struct ping_app *pa, uint32_t src, uint16_t seq,
     uint32_t len, bool dup, const uint8_t *icmp)
 {
-	char a[WIRE_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN];
 	struct ev *e;
 	uint64_t sent_ns, now;
 
@@ -89,7 +90,7 @@ ping_reply_event(struct ping_app *pa, uint32_t src, uint16_t seq,
 	ev_int(e, "len", len);
 	ev_bool(e, "dup", dup);
 	ev_textf(e, "ping: %u bytes from %s: icmp_seq=%u", len,
-	    wire_addr_str(src, a), seq);
+	    inet_addr_str(src, a), seq);
 	if (len >= ICMP_MINLEN + PING_TV_LEN) {
 		sent_ns = (uint64_t)wire_get32(icmp + ICMP_F_DATA) *
 		    SIM_NS_PER_S + wire_get32(icmp + ICMP_F_DATA + 4);

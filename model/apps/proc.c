@@ -20,6 +20,7 @@
 #include "net/host.h"
 #include "sim/counters.h"
 #include "sim/events.h"
+#include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 
 struct proc {
@@ -137,44 +138,6 @@ divert_program_check_args(const struct divert_program *prog, int argc,
 	if (prog->fini != NULL)
 		prog->fini(state);
 	return (true);
-}
-
-/*
- * errno names for the counters and messages; strerror() text is neither
- * stable nor what divert.PORT.errno.NAME wants.
- */
-static const struct {
-	int		 err;
-	const char	*name;
-} proc_errnos[] = {
-	{ EPERM, "EPERM" },
-	{ EACCES, "EACCES" },
-	{ EINVAL, "EINVAL" },
-	{ EADDRINUSE, "EADDRINUSE" },
-	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" },
-	{ EAFNOSUPPORT, "EAFNOSUPPORT" },
-	{ EDESTADDRREQ, "EDESTADDRREQ" },
-	{ EHOSTUNREACH, "EHOSTUNREACH" },
-	{ ENETUNREACH, "ENETUNREACH" },
-	{ EHOSTDOWN, "EHOSTDOWN" },
-	{ EMSGSIZE, "EMSGSIZE" },
-	{ ENOBUFS, "ENOBUFS" },
-	{ ENOMEM, "ENOMEM" },
-	{ EAGAIN, "EAGAIN" },
-	{ ENOTCONN, "ENOTCONN" },
-	{ EFAULT, "EFAULT" },
-};
-
-const char *
-proc_errno_name(int err, char buf[16])
-{
-	size_t i;
-
-	for (i = 0; i < G_N_ELEMENTS(proc_errnos); i++)
-		if (proc_errnos[i].err == err)
-			return (proc_errnos[i].name);
-	snprintf(buf, 16, "E%d", err);
-	return (buf);
 }
 
 int
@@ -352,11 +315,11 @@ proc_service_done(void *arg)
 static void
 proc_count_error(struct proc *p, int err)
 {
-	char nbuf[16];
+	char nbuf[ERRNO_NAMELEN];
 
 	(*p->c_write_errors)++;
 	(*counters_slotf(p->h->sim->counters, "%s.divert.%u.errno.%s",
-	    p->h->name, (unsigned)p->port, proc_errno_name(err, nbuf)))++;
+	    p->h->name, (unsigned)p->port, errno_name(err, nbuf)))++;
 }
 
 /*

@@ -29,8 +29,11 @@ struct ipfw_rule;
 
 /* ---- chain ------------------------------------------------------------ */
 
-/* A chain holding only the default rule. seed feeds `prob`. */
-struct ipfw_chain *ipfw_chain_new(uint32_t seed);
+/*
+ * A chain holding only the default rule.  seed feeds `prob`: a host passes
+ * sim_rng_stream_seed(scenario seed, host name).
+ */
+struct ipfw_chain *ipfw_chain_new(uint64_t seed);
 void		 ipfw_chain_free(struct ipfw_chain *chain);
 /* net.inet.ip.fw.default_to_accept: the default rule's action. */
 void		 ipfw_chain_set_default_accept(struct ipfw_chain *chain, bool on);

@@ -182,7 +182,7 @@ reindex(struct ipfw_chain *chain, unsigned from)
 }
 
 struct ipfw_chain *
-ipfw_chain_new(uint32_t seed)
+ipfw_chain_new(uint64_t seed)
 {
 	struct ipfw_chain *chain = g_new0(struct ipfw_chain, 1);
 	struct ipfw_rule *def = ipfw_rule_new();
@@ -195,7 +195,7 @@ ipfw_chain_new(uint32_t seed)
 	chain->rules = g_new0(struct ipfw_rule *, chain->cap);
 	chain->rules[0] = def;
 	chain->n_rules = 1;
-	chain->seed = seed;	/* the generator is made when first needed */
+	sim_rng_seed(&chain->rng, seed);
 	return (chain);
 }
 
@@ -207,8 +207,6 @@ ipfw_chain_free(struct ipfw_chain *chain)
 	for (unsigned i = 0; i < chain->n_rules; i++)
 		ipfw_rule_free(chain->rules[i]);
 	g_free(chain->rules);
-	if (chain->rand != NULL)
-		g_rand_free(chain->rand);
 	ipfw_states_free(chain->states);
 	g_free(chain);
 }

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "ipfw/ipfw_rule.h"
+#include "sim/sim_rng.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,8 +25,7 @@ struct ipfw_chain {
 	struct ipfw_rule **rules;
 	unsigned	 n_rules;
 	unsigned	 cap;
-	GRand		*rand;		/* for `prob`: made at the first draw */
-	uint32_t	 seed;		/* ...from this seed */
+	struct sim_rng	 rng;		/* for `prob`: the host's stream */
 	struct ipfw_states *states;	/* allocated with the first
 					 * keep-state or check-state rule */
 };

@@ -124,16 +124,16 @@ reject_sends_icmp(const struct ipfw_args *a)
 	}
 }
 
-/* O_PROB: random() < prob * 0x7fffffff, from the chain's seeded GRand. */
+/*
+ * O_PROB as ipfw_chk() does it: match when random() < prob * 0x7fffffff.
+ * random() is the chain's stream of the project generator (31 bits).
+ */
 static bool
 prob_fails(struct ipfw_chain *chain, const struct ipfw_rule *r)
 {
 	if (r->prob_x >= IPFW_PROB_SCALE)
 		return (false);
-	/* Made here, not per chain: most hosts never draw (2.5 KiB each). */
-	if (chain->rand == NULL)
-		chain->rand = g_rand_new_with_seed(chain->seed);
-	return ((g_rand_int(chain->rand) >> 1) >= r->prob_x);
+	return (sim_rng_random31(&chain->rng) >= r->prob_x);
 }
 
 /* Where the walk starts: slot, after the tag, or the first rule. */

@@ -18,6 +18,7 @@
 #include "ipfw/ipfw_check.h"
 #include "ipfw/ipfw_parse.h"
 #include "ipfw/ipfw_rule.h"
+#include "sim/sim_names.h"
 
 #define	NATD_PORT	8668	/* /etc/services: natd 8668/divert */
 
@@ -105,23 +106,14 @@ static const struct keyword action_kw[] = {
 };
 
 /* Sorted by name: searched with bsearch(). */
+/*
+ * Protocol words ipfw(8) takes besides the /etc/protocols keywords
+ * (inet_proto_number()): "all" and the IPv4 spellings of `ip`.
+ */
 static const struct keyword proto_kw[] = {
-	{ "ah",			51 },
 	{ "all",		0 },
-	{ "esp",		50 },
-	{ "gre",		47 },
-	{ "icmp",		1 },
-	{ "igmp",		2 },
-	{ "ip",			0 },
 	{ "ip4",		0 },
 	{ "ipv4",		0 },
-	{ "ipv6",		41 },
-	{ "ipv6-icmp",		58 },
-	{ "ospf",		89 },
-	{ "pim",		103 },
-	{ "sctp",		132 },
-	{ "tcp",		6 },
-	{ "udp",		17 },
 };
 
 /* Indexed by code: ICMP_UNREACH_* names as ipfw2.c's icmpcodes[]. */
@@ -182,24 +174,6 @@ ipfw_parse_tables_sorted(void)
 	return (kw_sorted(option_kw, G_N_ELEMENTS(option_kw)) &&
 	    kw_sorted(action_kw, G_N_ELEMENTS(action_kw)) &&
 	    kw_sorted(proto_kw, G_N_ELEMENTS(proto_kw)));
-}
-
-const char *
-ipfw_proto_name(uint8_t proto)
-{
-	/* Canonical names only (the printer's side of the table). */
-	switch (proto) {
-	case 0:
-		return ("ip");
-	case 41:
-		return ("ipv6");
-	default:
-		break;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(proto_kw); i++)
-		if (proto_kw[i].value == proto && proto != 0)
-			return (proto_kw[i].name);
-	return (NULL);
 }
 
 const char *
@@ -477,9 +451,14 @@ parse_proto_word(const char *w, uint32_t *proto)
 {
 	const struct keyword *kw;
 	uint64_t v;
+	int num;
 
 	if ((kw = KW_FIND(proto_kw, w)) != NULL) {
 		*proto = (uint32_t)kw->value;
+		return (true);
+	}
+	if ((num = inet_proto_number(w)) >= 0) {
+		*proto = (uint32_t)num;
 		return (true);
 	}
 	if (parse_number(w, &v) && v >= 1 && v <= 255) {

@@ -12,8 +12,6 @@
 extern "C" {
 #endif
 
-/* Protocol name as /etc/protocols gives it, or NULL. */
-const char	*ipfw_proto_name(uint8_t proto);
 /* ICMP unreachable code name as ipfw(8) prints it, or NULL. */
 const char	*ipfw_unreach_name(uint32_t code);
 /* Whether the keyword tables searched with bsearch() are sorted. */

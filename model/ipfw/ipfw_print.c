@@ -14,6 +14,7 @@
 #include "ipfw/ipfw_parse.h"
 #include "ipfw/ipfw_print.h"
 #include "ipfw/ipfw_rule.h"
+#include "sim/sim_names.h"
 
 int
 ipfw_u64_width(uint64_t v)
@@ -37,8 +38,9 @@ contigmask(uint32_t mask)
 static void
 print_dotted(GString *out, uint32_t a)
 {
-	g_string_append_printf(out, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-	    (a >> 8) & 0xff, a & 0xff);
+	char buf[INET_ADDRSTRLEN];
+
+	g_string_append(out, inet_addr_str(a, buf));
 }
 
 /* print_ip(): " [not ]" then me, or the list A[/len|:mask],... */
@@ -277,7 +279,7 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 	} else {
 		if (proto->negate)
 			g_string_append(out, " not");
-		if ((name = ipfw_proto_name((uint8_t)proto->u.val)) != NULL)
+		if ((name = inet_proto_name((uint8_t)proto->u.val)) != NULL)
 			g_string_append_printf(out, " %s", name);
 		else
 			g_string_append_printf(out, " %u", proto->u.val);

@@ -23,6 +23,7 @@
 #include "pkt/pkt.h"
 #include "sim/counters.h"
 #include "sim/events.h"
+#include "sim/sim_names.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
@@ -82,27 +83,12 @@ ip_is_ours(const struct host *h, const struct pkt *m, uint32_t dst)
 	return (dst == 0 || in_broadcast(h, dst));
 }
 
-static const char *
-ip_proto_name(uint8_t p)
-{
-
-	switch (p) {
-	case IPPROTO_ICMP:
-		return ("ICMP");
-	case IPPROTO_UDP:
-		return ("UDP");
-	case IPPROTO_TCP:
-		return ("TCP");
-	default:
-		return ("IP");
-	}
-}
-
 static void
 ip_deliver_event(struct host *h, const struct pkt *m)
 {
-	char s[WIRE_ADDRSTRLEN], d[WIRE_ADDRSTRLEN];
+	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN], up[16];
 	const uint8_t *p = m->data;
+	const char *name;
 	struct ev *e;
 
 	e = ev_begin(h->sim->log, h->name, "deliver");
@@ -113,8 +99,16 @@ ip_deliver_event(struct host *h, const struct pkt *m)
 	ev_addr(e, "dst", ip_get_dst(p));
 	ev_int(e, "len", m->len);
 	ev_int(e, "lineage", (int64_t)m->lineage);
-	ev_textf(e, "deliver %s %s > %s len %u", ip_proto_name(ip_get_proto(p)),
-	    wire_addr_str(ip_get_src(p), s), wire_addr_str(ip_get_dst(p), d),
+	/* The narration spells the protocol in capitals ("deliver ICMP"). */
+	name = inet_proto_name(ip_get_proto(p));
+	if (name == NULL || ip_get_proto(p) == 0)
+		name = "ip";
+	for (size_t i = 0; i < sizeof(up) - 1; i++)
+		if ((up[i] = g_ascii_toupper(name[i])) == '\0')
+			break;
+	up[sizeof(up) - 1] = '\0';
+	ev_textf(e, "deliver %s %s > %s len %u", up,
+	    inet_addr_str(ip_get_src(p), s), inet_addr_str(ip_get_dst(p), d),
 	    m->len);
 	ev_end(e);
 }

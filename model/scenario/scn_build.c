@@ -23,6 +23,7 @@
 #include "pkt/pkt.h"
 #include "scenario/diag.h"
 #include "scenario/scn_build.h"
+#include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 
 /* `run` without a time stops here at the latest (scenario-language.md). */
@@ -71,13 +72,6 @@ world_counters(const struct world *w)
 	return (w->sim.counters);
 }
 
-static void
-addr_fmt(uint32_t a, char buf[16])
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-	    (a >> 8) & 0xff, a & 0xff);
-}
-
 /*
  * Run one host command.  Returns 0, or an errno-like failure with *msg set
  * (the caller reports it as a diagnostic at time 0, or counts and logs it
@@ -121,7 +115,7 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 		error = rt_add_static(h, c->u.route.dst, c->u.route.plen,
 		    c->u.route.gw);
 		if (error != 0) {
-			addr_fmt(c->u.route.gw, a);
+			inet_addr_str(c->u.route.gw, a);
 			*msg = g_strdup_printf(error == ENETUNREACH ?
 			    "route add: gateway %s is not on a connected "
 			    "network (%s)" : "route add: %s (%s)",

@@ -27,6 +27,8 @@
 #include <glib.h>
 
 #include "scenario/scn_gen.h"
+#include "sim/sim_names.h"
+#include "sim/sim_rng.h"
 
 #define	GEN_EXIT_USAGE		2
 #define	GEN_MAX_LINKS		65536u	/* 10.X.Y.0/24, X and Y 0..255 */
@@ -704,14 +706,6 @@ link_addr(const struct gen_topo *t, unsigned k, unsigned v)
 	return (link_net(k) | (LINK(t, k)->a == v ? 1u : 2u));
 }
 
-static void
-fmt_addr(char *buf, size_t len, uint32_t a)
-{
-
-	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, a >> 16 & 255u,
-	    a >> 8 & 255u, a & 255u);
-}
-
 /*
  * Breadth-first search over routers only (end hosts never forward) from
  * router src.  up[v] is the interface of v toward src on a shortest path,
@@ -772,31 +766,6 @@ farthest_router(const struct gen_topo *t, unsigned src)
 	g_free(dist);
 	g_free(queue);
 	return (best);
-}
-
-/* splitmix64: a small generator whose sequence does not depend on libc. */
-static uint64_t
-rng_next(uint64_t *s)
-{
-	uint64_t z;
-
-	*s += 0x9e3779b97f4a7c15ull;
-	z = *s;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return (z ^ (z >> 31));
-}
-
-/* Uniform in [0, n), without modulo bias. */
-static unsigned
-rng_below(uint64_t *s, unsigned n)
-{
-	uint64_t lim = UINT64_MAX - UINT64_MAX % n, x;
-
-	do
-		x = rng_next(s);
-	while (x >= lim);
-	return ((unsigned)(x % n));
 }
 
 static bool
@@ -965,8 +934,13 @@ build_grid(struct gen_topo *t, const struct gen_opts *o)
 static void
 build_random(struct gen_topo *t, const struct gen_opts *o)
 {
-	uint64_t st = o->seed, m = random_edges(o);
+	uint64_t m = random_edges(o);
+	struct sim_rng st;
 	unsigned h0, h1;
+
+	/* The project generator, in a stream of its own: the same seed gives
+	 * the same graph on every machine. */
+	sim_rng_seed(&st, sim_rng_stream_seed(o->seed, "gen random"));
 
 	h0 = add_node(t, 'h', 0);
 	for (unsigned i = 1; i <= o->n; i++)
@@ -975,10 +949,10 @@ build_random(struct gen_topo *t, const struct gen_opts *o)
 	/* A random spanning tree keeps the graph connected: r_i joins one
 	 * of r_1 .. r_{i-1}. */
 	for (unsigned i = 1; i < o->n; i++)
-		add_link(t, UIDX(t->routers, rng_below(&st, i)),
+		add_link(t, UIDX(t->routers, sim_rng_below(&st, i)),
 		    UIDX(t->routers, i));
 	while (t->links->len < m) {
-		unsigned a = rng_below(&st, o->n), b = rng_below(&st, o->n);
+		unsigned a = sim_rng_below(&st, o->n), b = sim_rng_below(&st, o->n);
 
 		if (a == b)
 			continue;
@@ -1514,7 +1488,7 @@ put_host(FILE *out, const struct gen_topo *t, const struct gen_opts *o,
 	for (unsigned i = 0; i < nd->ifl->len; i++) {
 		unsigned k = UIDX(nd->ifl, i);
 
-		fmt_addr(addr, sizeof(addr), link_addr(t, k, v));
+		inet_addr_str(link_addr(t, k, v), addr);
 		fprintf(out, "  ifconfig em%u inet %s/24\n", i, addr);
 	}
 	if (router) {
@@ -1523,17 +1497,17 @@ put_host(FILE *out, const struct gen_topo *t, const struct gen_opts *o,
 			    &g_array_index(nd->rt, struct gen_route, i);
 			unsigned ek = UIDX(NODE(t, rt->eh)->ifl, 0);
 
-			fmt_addr(addr, sizeof(addr), link_net(ek));
+			inet_addr_str(link_net(ek), addr);
 			fprintf(out, "  route add %s/24 ", addr);
-			fmt_addr(addr, sizeof(addr), link_addr(t,
-			    UIDX(nd->ifl, rt->ifidx), peer(t, v, rt->ifidx)));
+			inet_addr_str(link_addr(t,
+			    UIDX(nd->ifl, rt->ifidx), peer(t, v, rt->ifidx)), addr);
 			fprintf(out, "%s\n", addr);
 		}
 		if (nd->dflt_if >= 0) {
 			unsigned i = (unsigned)nd->dflt_if;
 
-			fmt_addr(addr, sizeof(addr), link_addr(t,
-			    UIDX(nd->ifl, i), peer(t, v, i)));
+			inet_addr_str(link_addr(t,
+			    UIDX(nd->ifl, i), peer(t, v, i)), addr);
 			fprintf(out, "  route add default %s\n", addr);
 		}
 		for (unsigned k = 1; k <= o->rules; k++)
@@ -1548,7 +1522,7 @@ put_host(FILE *out, const struct gen_topo *t, const struct gen_opts *o,
 	} else {
 		unsigned k = UIDX(nd->ifl, 0);
 
-		fmt_addr(addr, sizeof(addr), link_addr(t, k, peer(t, v, 0)));
+		inet_addr_str(link_addr(t, k, peer(t, v, 0)), addr);
 		fprintf(out, "  route add default %s\n", addr);
 	}
 	fprintf(out, "  ipfw add %u allow ip from any to any\n",
@@ -1605,8 +1579,8 @@ put_traffic(FILE *out, const struct gen_topo *t, const struct gen_opts *o)
 		 * on one interface at the same instant. */
 		fmt_duration(at, sizeof(at), GEN_START_NS +
 		    (uint64_t)f * GEN_STAGGER_NS);
-		fmt_addr(dst, sizeof(dst), link_addr(t, UIDX(NODE(t,
-		    d)->ifl, 0), d));
+		inet_addr_str(link_addr(t, UIDX(NODE(t,
+		    d)->ifl, 0), d), dst);
 		node_name(t, s, sname, sizeof(sname));
 		if (o->proto == GEN_UDP)
 			fprintf(out, "at %s %s send udp %s:%u -c %u -i %s "

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "sim/events.h"
+#include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 
 struct ev {
@@ -214,13 +215,11 @@ ev_bool(struct ev *e, const char *key, bool val)
 void
 ev_addr(struct ev *e, const char *key, uint32_t a)
 {
-	char buf[16];
+	char buf[INET_ADDRSTRLEN];
 
 	if (!ev_wants_json(e))
 		return;
-	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-	    (a >> 8) & 0xff, a & 0xff);
-	ev_str(e, key, buf);
+	ev_str(e, key, inet_addr_str(a, buf));
 }
 
 void

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "sim/sim_names.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
@@ -47,45 +48,17 @@ pr_uint(struct pr *o, uint64_t v, unsigned base)
 static void
 pr_addr(struct pr *o, uint32_t addr)
 {
-	char a[WIRE_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN];
 
-	pr_str(o, wire_addr_str(addr, a));
+	pr_str(o, inet_addr_str(addr, a));
 }
 
-char *
-wire_addr_str(uint32_t addr, char buf[WIRE_ADDRSTRLEN])
+/* The transport headers summarised here (a short one prints "[|udp]"). */
+static bool
+dissected(uint8_t proto)
 {
-	size_t pos = 0;
-
-	for (int shift = 24; shift >= 0; shift -= 8) {
-		unsigned b = (addr >> shift) & 0xff;
-
-		if (b >= 100)
-			buf[pos++] = (char)('0' + b / 100);
-		if (b >= 10)
-			buf[pos++] = (char)('0' + b / 10 % 10);
-		buf[pos++] = (char)('0' + b % 10);
-		if (shift > 0)
-			buf[pos++] = '.';
-	}
-	buf[pos] = '\0';
-	return (buf);
-}
-
-static const char *
-proto_name(uint8_t proto)
-{
-
-	switch (proto) {
-	case IPPROTO_ICMP:
-		return ("icmp");
-	case IPPROTO_TCP:
-		return ("tcp");
-	case IPPROTO_UDP:
-		return ("udp");
-	default:
-		return (NULL);
-	}
+	return (proto == IPPROTO_ICMP || proto == IPPROTO_TCP ||
+	    proto == IPPROTO_UDP);
 }
 
 static void
@@ -93,7 +66,8 @@ pr_proto(struct pr *o, uint8_t proto)
 {
 	const char *name;
 
-	name = proto_name(proto);
+	/* tcpdump names 0 "hopopt" (IPv6), not "ip": leave it a number. */
+	name = proto != 0 ? inet_proto_name(proto) : NULL;
 	if (name != NULL)
 		pr_str(o, name);
 	else {
@@ -313,7 +287,7 @@ wire_print_ip(char *buf, size_t size, const uint8_t *p, size_t len)
 		if ((off & IP_OFFMASK) == 0 && proto == IPPROTO_ICMP &&
 		    plen >= ICMP_MINLEN)
 			pr_icmp(&o, l4, plen, ip_len - hlen);
-		else if ((off & IP_OFFMASK) == 0 && proto_name(proto) != NULL &&
+		else if ((off & IP_OFFMASK) == 0 && dissected(proto) &&
 		    ip_len >= hlen) {
 			/* First fragment too short for its header. */
 			pr_str(&o, "[|");

@@ -8,7 +8,8 @@
  *  - first fragments and whole datagrams print the transport summary (UDP
  *    ports and payload length; ICMP type as print-icmp.c words it, and the
  *    ICMP message length); non-first fragments print only the protocol name
- *    (udp, icmp, tcp, or ip-proto-N), as tcpdump does for them;
+ *    (its /etc/protocols keyword: udp, icmp, tcp, gre, ..., or ip-proto-N),
+ *    as tcpdump does for them;
  *  - "(frag ID:SIZE@OFFSET+)" for a fragment: IP id, payload bytes of this
  *    fragment, offset in bytes, '+' when MF is set (tcpdump 3.x's form);
  *  - "ttl N" always;
@@ -31,11 +32,6 @@ extern "C" {
 
 /* A buffer this size always holds a whole summary. */
 #define	WIRE_PRINT_MAX		256
-/* A dotted quad with its NUL. */
-#define	WIRE_ADDRSTRLEN		16
-
-/* Write addr (host order) as a dotted quad into buf; returns buf. */
-char		*wire_addr_str(uint32_t addr, char buf[WIRE_ADDRSTRLEN]);
 /*
  * Write the summary of the len bytes at p (an IPv4 datagram) into buf of
  * size bytes, always NUL-terminated (truncated if size is too small).
