@@ -240,6 +240,74 @@ START_TEST(test_gateway_unreachable)
 }
 END_TEST
 
+/*
+ * Equal prefixes: the derived routes come first in interface order, then
+ * the static ones in the order added, whatever order the commands ran in.
+ * A static 10.2.0.0/16 added first loses to the connected 10.2.0.0/16 an
+ * ifconfig brings later; it comes back when that address is replaced.
+ */
+START_TEST(test_equal_prefix_order)
+{
+	struct ifnet *em0 = host_if_get_or_create(h, "em0");
+	struct ifnet *em1 = host_if_get_or_create(h, "em1");
+	struct ifnet *em2 = host_if_get_or_create(h, "em2");
+	const struct rtentry *rt;
+
+	if_add_addr(em0, A(10, 0, 0, 1), 24, false);
+	ck_assert_int_eq(rt_add_static(h, A(10, 2, 0, 0), 16,
+	    A(10, 0, 0, 254)), 0);
+	/* em2, then em1, configure the same /16: em1 (the earlier
+	 * interface) wins, the static route is last. */
+	if_add_addr(em2, A(10, 2, 0, 2), 16, false);
+	if_add_addr(em1, A(10, 2, 0, 1), 16, false);
+	rt = rt_lookup(h, A(10, 2, 3, 4));
+	ck_assert_ptr_eq(rt->rt_ifp, em1);
+	ck_assert_uint_eq(rt->rt_flags, 0);
+	/* Replacing em1's and em2's addresses removes their routes. */
+	if_add_addr(em1, A(192, 168, 1, 1), 24, false);
+	rt = rt_lookup(h, A(10, 2, 3, 4));
+	ck_assert_ptr_eq(rt->rt_ifp, em2);
+	if_add_addr(em2, A(192, 168, 2, 1), 24, false);
+	rt = rt_lookup(h, A(10, 2, 3, 4));
+	ck_assert_uint_eq(rt->rt_flags, RTF_STATIC | RTF_GATEWAY);
+	ck_assert_ptr_eq(rt->rt_ifp, em0);
+	/* 10.2.0.1 is no longer ours: no local route is left for it. */
+	rt = rt_lookup(h, A(10, 2, 0, 1));
+	ck_assert_uint_eq(rt->rt_flags & RTF_LOCAL, 0);
+}
+END_TEST
+
+/*
+ * A hub with 3,000 interfaces, 10.(k/256).(k%256).1/24 on em<k>: every
+ * address is local, every other host of a /24 goes out of its interface,
+ * and a static route on the last interface's network still resolves.
+ */
+START_TEST(test_many_interfaces)
+{
+	char name[16];
+	const struct rtentry *rt;
+
+	for (unsigned k = 0; k < 3000; k++) {
+		snprintf(name, sizeof(name), "em%u", k);
+		if_add_addr(host_if_get_or_create(h, name),
+		    A(10, k >> 8, k & 255, 1), 24, false);
+	}
+	ck_assert_int_eq(rt_add_static(h, A(172, 16, 0, 0), 12,
+	    A(10, 2999 >> 8, 2999 & 255, 2)), 0);
+	for (unsigned k = 0; k < 3000; k += 7) {
+		snprintf(name, sizeof(name), "em%u", k);
+		rt = rt_lookup(h, A(10, k >> 8, k & 255, 1));
+		ck_assert_ptr_eq(rt->rt_ifp, host_lo0(h));
+		rt = rt_lookup(h, A(10, k >> 8, k & 255, 77));
+		ck_assert_ptr_eq(rt->rt_ifp, host_ifunit(h, name));
+		ck_assert_str_eq(rt->rt_ifp->if_xname, name);
+	}
+	rt = rt_lookup(h, A(172, 20, 1, 1));
+	ck_assert_str_eq(rt->rt_ifp->if_xname, "em2999");
+	ck_assert_ptr_null(rt_lookup(h, A(10, 200, 0, 1)));
+}
+END_TEST
+
 static Suite *
 route_suite(void)
 {
@@ -251,6 +319,8 @@ route_suite(void)
 		test_local_routes_via_lo0,
 		test_longest_prefix_and_default,
 		test_gateway_unreachable,
+		test_equal_prefix_order,
+		test_many_interfaces,
 		NULL
 	};
 

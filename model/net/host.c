@@ -93,6 +93,16 @@ host_if_new(struct host *h, const char *name, uint32_t mtu, bool loopback)
 	ifp->if_mtu = mtu;
 	ifp->if_loopback = loopback;
 	g_ptr_array_add(h->ifnets, ifp);
+	/* A hub with thousands of interfaces finds them by name in O(1). */
+	if (h->if_byname == NULL && h->ifnets->len >= HOST_IF_HASH_MIN) {
+		h->if_byname = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = 0; i < h->ifnets->len; i++) {
+			struct ifnet *x = g_ptr_array_index(h->ifnets, i);
+
+			g_hash_table_insert(h->if_byname, x->if_xname, x);
+		}
+	} else if (h->if_byname != NULL)
+		g_hash_table_insert(h->if_byname, ifp->if_xname, ifp);
 	snprintf(buf, sizeof(buf), "%s.if.%s.qdrops", h->name,
 	    ifp->if_xname);
 	counters_register(h->sim->counters, buf, &ifp->if_oqdrops);
@@ -179,6 +189,8 @@ host_free(struct host *h)
 	g_array_free(h->sysuninit, TRUE);
 	ip_reass_state_free(h->reass);
 	rt_destroy(&h->rt);
+	if (h->if_byname != NULL)
+		g_hash_table_destroy(h->if_byname);
 	for (i = 0; i < h->ifnets->len; i++) {
 		if_fly_flush(g_ptr_array_index(h->ifnets, i));
 		g_free(g_ptr_array_index(h->ifnets, i));
@@ -193,6 +205,8 @@ host_ifunit(const struct host *h, const char *name)
 {
 	guint i;
 
+	if (h->if_byname != NULL)
+		return (g_hash_table_lookup(h->if_byname, name));
 	for (i = 0; i < h->ifnets->len; i++) {
 		struct ifnet *ifp = g_ptr_array_index(h->ifnets, i);
 

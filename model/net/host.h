@@ -34,6 +34,7 @@ struct ping_pcb;
 /* `release` values: whose behaviour the host follows where FreeBSD changed. */
 #define	RELEASE_6	6
 #define	RELEASE_14	14
+#define	HOST_IF_HASH_MIN 16	/* interfaces before host_ifunit() hashes */
 
 struct host_sysctl {
 	bool		 forwarding;		/* net.inet.ip.forwarding */
@@ -67,6 +68,8 @@ struct host {
 	int		 release;		/* RELEASE_6 or RELEASE_14 */
 	bool		 ipdivert;		/* false: kernel without IPDIVERT */
 	GPtrArray	*ifnets;		/* struct ifnet *; [0] is lo0 */
+	GHashTable	*if_byname;		/* if_xname -> ifnet, once a host
+						   has HOST_IF_HASH_MIN ifs */
 	struct rtable	 rt;
 	struct host_sysctl sysctl;
 	uint16_t	 ip_id;			/* next IP id for originated packets */

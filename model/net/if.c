@@ -67,6 +67,8 @@ if_add_addr(struct ifnet *ifp, uint32_t addr, uint8_t plen, bool alias)
 		ifp->if_addrs[ifp->if_naddrs].ia_addr = addr;
 		ifp->if_addrs[ifp->if_naddrs].ia_plen = plen;
 		ifp->if_naddrs++;
+		rt_addr_added(ifp->if_host, ifp, ifp->if_naddrs - 1);
+		return (true);
 	} else {
 		ifp->if_addrs[0].ia_addr = addr;
 		ifp->if_addrs[0].ia_plen = plen;

@@ -98,7 +98,6 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 			    "(at most %d)", ifp->if_xname, IF_MAXADDRS);
 			return (ENOSPC);
 		}
-		rt_connected_update(h);
 		return (0);
 
 	case SCN_IFCONFIG_MTU:
