@@ -43,6 +43,7 @@
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
+#include "wire/wire_tcp.h"
 #include "wire/wire_udp.h"
 
 int

@@ -209,6 +209,35 @@ START_TEST(test_dissect)
 }
 END_TEST
 
+/*
+ * TCP: ports and th_flags from the 20-byte header ipfw_chk() pulls up
+ * (sport 0xc000 = 49152, dport 0x0050 = 80, flags byte 13 = 0x12,
+ * SYN|ACK); 19 bytes of it are not enough (PULLUP_TO fails: no ports).
+ */
+START_TEST(test_dissect_tcp)
+{
+	struct ipfw_args a;
+	uint8_t *t = ip_hdr(6, A_10_0_0_1, A_192_0_2_1, 0, 0, 20);
+
+	t[0] = 0xc0;
+	t[1] = 0x00;
+	t[2] = 0x00;
+	t[3] = 0x50;
+	t[12] = 0x50;		/* data offset 5 words */
+	t[13] = 0x12;
+	mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+	ck_assert_uint_eq(a.proto, 6);
+	ck_assert(a.has_ports);
+	ck_assert_uint_eq(a.sport, 49152);
+	ck_assert_uint_eq(a.dport, 80);
+	ck_assert_uint_eq(a.tcp_flags, 0x12);
+	pkt_len = 39;
+	mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+	ck_assert(!a.has_ports);
+	ck_assert_uint_eq(a.tcp_flags, 0);
+}
+END_TEST
+
 START_TEST(test_default_rule)
 {
 	struct ipfw_verdict v;
@@ -886,7 +915,7 @@ static Suite *
 ipfw_engine_suite(void)
 {
 	const TTest *const tests[] = {
-		test_dissect, test_default_rule, test_addresses_and_proto,
+		test_dissect, test_dissect_tcp, test_default_rule, test_addresses_and_proto,
 		test_ports_and_fragments, test_icmptypes, test_interfaces,
 		test_ip_fields, test_skipto_forward_only, test_call_return,
 		test_call_overflow, test_return_empty_stack, test_tag_reentry,

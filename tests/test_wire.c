@@ -14,6 +14,7 @@
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
+#include "wire/wire_tcp.h"
 #include "wire/wire_udp.h"
 #include "sim/sim_names.h"
 
@@ -622,6 +623,141 @@ START_TEST(test_print)
 }
 END_TEST
 
+/*
+ * A TCP SYN from 192.168.0.1.49152 to 192.168.0.199.80: seq 0x12345678,
+ * ack 0, data offset 6 words (24 bytes), flags 0x02 (SYN), window 65535,
+ * urgent 0, option MSS 1460 (02 04 05 b4).  Checksum by hand: pseudo-
+ * header c0a8+0001+c0a8+00c7+0006+0018 (length 24) = 0x18236; segment
+ * with the sum as 0: c000+0050+1234+5678+0000+0000+6002+ffff+0000+0000+
+ * 0204+05b4 = 0x290b5; total 0x412eb, folded 0x12ef, complement 0xed10.
+ */
+static const uint8_t tcp_syn[24] = {
+	0xc0, 0x00, 0x00, 0x50, 0x12, 0x34, 0x56, 0x78,
+	0x00, 0x00, 0x00, 0x00, 0x60, 0x02, 0xff, 0xff,
+	0xed, 0x10, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4,
+};
+
+START_TEST(test_tcp_view)
+{
+	uint8_t t[24];
+	uint16_t mss = 0;
+
+	ck_assert_uint_eq(tcp_get_sport(tcp_syn), 49152);
+	ck_assert_uint_eq(tcp_get_dport(tcp_syn), 80);
+	ck_assert_uint_eq(tcp_get_seq(tcp_syn), 0x12345678u);
+	ck_assert_uint_eq(tcp_get_ack(tcp_syn), 0);
+	ck_assert_uint_eq(tcp_get_off_bytes(tcp_syn), 24);
+	ck_assert_uint_eq(tcp_get_flags(tcp_syn), TH_SYN);
+	ck_assert_uint_eq(tcp_get_win(tcp_syn), 65535);
+	ck_assert_uint_eq(tcp_get_sum(tcp_syn), 0xed10);
+	ck_assert_uint_eq(tcp_get_urp(tcp_syn), 0);
+	ck_assert_uint_eq(tcp_sum_compute(tcp_syn, 24, A_192_168_0_1,
+	    A_192_168_0_199), 0xed10);
+	ck_assert(tcp_sum_ok(tcp_syn, 24, A_192_168_0_1, A_192_168_0_199));
+	/* The pseudo-header counts: the reverse direction's sum differs
+	 * only by order, so take another source. */
+	ck_assert(!tcp_sum_ok(tcp_syn, 24, A_192_168_0_1, A_192_168_0_1));
+	ck_assert(tcp_opt_mss(tcp_syn, &mss));
+	ck_assert_uint_eq(mss, 1460);
+
+	/* The setters write the same bytes. */
+	memset(t, 0xaa, sizeof(t));
+	tcp_set_sport(t, 49152);
+	tcp_set_dport(t, 80);
+	tcp_set_seq(t, 0x12345678u);
+	tcp_set_ack(t, 0);
+	tcp_set_off_bytes(t, 24);
+	tcp_set_flags(t, TH_SYN);
+	tcp_set_win(t, 65535);
+	tcp_set_urp(t, 0);
+	memcpy(t + 20, tcp_syn + 20, 4);
+	tcp_sum_fill(t, 24, A_192_168_0_1, A_192_168_0_199);
+	EXPECT_BYTES(t, tcp_syn, 24);
+}
+END_TEST
+
+/*
+ * 192.168.0.199.80 > 192.168.0.1.49152, seq 0x9abcdef0, ack 0x12345679,
+ * offset 5, flags PSH|ACK (0x18), window 8192, payload "abc" (23 bytes,
+ * odd: the last byte is padded with a zero).  Checksum 0xa6a2 from a
+ * separate RFC 1071 computation (Python) over pseudo-header and segment.
+ */
+START_TEST(test_tcp_odd_segment)
+{
+	uint8_t t[23] = {
+		0x00, 0x50, 0xc0, 0x00, 0x9a, 0xbc, 0xde, 0xf0,
+		0x12, 0x34, 0x56, 0x79, 0x50, 0x18, 0x20, 0x00,
+		0x00, 0x00, 0x00, 0x00, 'a', 'b', 'c',
+	};
+	uint16_t mss = 7;
+
+	ck_assert_uint_eq(tcp_sum_compute(t, 23, A_192_168_0_199,
+	    A_192_168_0_1), 0xa6a2);
+	tcp_sum_fill(t, 23, A_192_168_0_199, A_192_168_0_1);
+	ck_assert_uint_eq(t[16], 0xa6);
+	ck_assert_uint_eq(t[17], 0xa2);
+	ck_assert(tcp_sum_ok(t, 23, A_192_168_0_199, A_192_168_0_1));
+	ck_assert_uint_eq(tcp_get_flags(t), TH_PUSH | TH_ACK);
+	ck_assert_int_eq(tcp_check_len(t, 23), TCP_CHECK_OK);
+	/* No options at all. */
+	ck_assert(!tcp_opt_mss(t, &mss));
+	ck_assert_uint_eq(mss, 7);
+}
+END_TEST
+
+/* Lengths and the option walk of tcp_dooptions(). */
+START_TEST(test_tcp_check_and_options)
+{
+	uint8_t t[32];
+	uint16_t mss;
+
+	ck_assert_int_eq(tcp_check_len(tcp_syn, 24), TCP_CHECK_OK);
+	ck_assert_int_eq(tcp_check_len(tcp_syn, 19), TCP_CHECK_TOOSHORT);
+	/* Offset 24 but only 23 bytes. */
+	ck_assert_int_eq(tcp_check_len(tcp_syn, 23), TCP_CHECK_BADOFF);
+	memcpy(t, tcp_syn, 24);
+	t[TCP_F_OFF] = 0x40;		/* 16 bytes: below the header */
+	ck_assert_int_eq(tcp_check_len(t, 24), TCP_CHECK_BADOFF);
+
+	/* NOP, NOP, MSS 536, EOL ... in a 28-byte header. */
+	memset(t, 0, sizeof(t));
+	memcpy(t, tcp_syn, 20);
+	t[TCP_F_OFF] = 0x70;
+	memcpy(t + 20, (const uint8_t[]){ 1, 1, 2, 4, 0x02, 0x18, 0, 0 }, 8);
+	ck_assert(tcp_opt_mss(t, &mss));
+	ck_assert_uint_eq(mss, 536);
+	/* Without SYN the option is ignored. */
+	tcp_set_flags(t, TH_ACK);
+	ck_assert(!tcp_opt_mss(t, &mss));
+	tcp_set_flags(t, TH_SYN | TH_ACK);
+	ck_assert(tcp_opt_mss(t, &mss));
+	/* EOL first: the walk stops before the MSS. */
+	t[20] = TCPOPT_EOL;
+	ck_assert(!tcp_opt_mss(t, &mss));
+	/* An unknown option of length 1 is malformed: stop. */
+	t[20] = 30;
+	t[21] = 1;
+	ck_assert(!tcp_opt_mss(t, &mss));
+	/* An unknown option of length 2 is skipped: the MSS follows at 22. */
+	t[21] = 2;
+	ck_assert(tcp_opt_mss(t, &mss));
+	ck_assert_uint_eq(mss, 536);
+	/* An MSS of length 3 is ignored and its length followed, to byte
+	 * 25: kind 0x18 with length 0, malformed, ends the walk. */
+	t[23] = 3;
+	ck_assert(!tcp_opt_mss(t, &mss));
+	/* 30 len 2, NOP, NOP, then MSS claiming 9 bytes of the 4 left:
+	 * longer than what is left, the walk stops. */
+	t[23] = 4;
+	t[27] = 0;
+	t[24] = 2;
+	t[25] = 9;
+	t[22] = 1;
+	t[23] = 1;
+	ck_assert(!tcp_opt_mss(t, &mss));
+}
+END_TEST
+
 static Suite *
 wire_suite(void)
 {
@@ -631,7 +767,8 @@ wire_suite(void)
 		test_ip_check_len, test_ip_repr, test_ip_input_check,
 		test_udp_view,
 		test_udp_zero_sum, test_icmp_echo, test_icmp_needfrag,
-		test_print, NULL
+		test_print, test_tcp_view, test_tcp_odd_segment,
+		test_tcp_check_and_options, NULL
 	};
 
 	return (check_suite("wire", tests, NULL, NULL));

@@ -119,6 +119,7 @@ struct ipfw_args {
 	uint32_t	 src, dst;
 	uint16_t	 sport, dport;	/* valid when has_ports */
 	bool		 has_ports;	/* TCP/UDP, offset 0, long enough */
+	uint8_t		 tcp_flags;	/* th_flags, valid when TCP has_ports */
 	uint8_t		 icmp_type;	/* valid when has_icmp_type */
 	bool		 has_icmp_type;
 	uint16_t	 frag_off;	/* offset in 8-byte units */

@@ -8,14 +8,14 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include <glib.h>
 
 #include "ipfw/ipfw.h"
 #include "ipfw/ipfw_check.h"
 #include "ipfw/ipfw_rule.h"
 
-#define	IPPROTO_TCP_	6
-#define	IPPROTO_UDP_	17
 
 static bool G_GNUC_PRINTF(4, 5)
 refuse(int *field, int which, GError **err, const char *fmt, ...)
@@ -110,8 +110,8 @@ check_opt(const struct ipfw_rule *r, unsigned i, uint32_t proto,
 		 * ipfw(8) (ipfw1's compile step, kept in spirit here): ports
 		 * only mean something for TCP and UDP.
 		 */
-		if (proto_negated || (proto != IPPROTO_TCP_ &&
-		    proto != IPPROTO_UDP_))
+		if (proto_negated || (proto != IPPROTO_TCP &&
+		    proto != IPPROTO_UDP))
 			return (refuse(field, f, err, "only TCP and UDP "
 			    "protocols are valid with port specifications"));
 		/* FALLTHROUGH */

@@ -9,6 +9,8 @@
  */
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include <glib.h>
 
 #include "ipfw/ipfw.h"
@@ -16,36 +18,30 @@
 #include "ipfw/ipfw_engine.h"
 #include "ipfw/ipfw_rule.h"
 #include "ipfw/ipfw_state.h"
+#include "wire/wire_icmp.h"
+#include "wire/wire_ip.h"
+#include "wire/wire_tcp.h"
+#include "wire/wire_udp.h"
 
-#define	IPPROTO_ICMP_	1
-#define	IPPROTO_TCP_	6
-#define	IPPROTO_UDP_	17
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return ((uint16_t)(p[0] << 8 | p[1]));
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3]);
-}
-
+/*
+ * The "pullup" block of ipfw_chk(): the IPv4 header fields, then, in a
+ * first fragment whose transport header is all there (PULLUP_TO() of
+ * struct tcphdr, udphdr or icmphdr), the ports and TCP flags or the ICMP
+ * type.  Read through the wire views (wire_ip.h, wire_tcp.h, ...).
+ */
 void
 ipfw_args_dissect(struct ipfw_args *a)
 {
 	const uint8_t *p = a->pkt;
 	uint32_t len = a->pkt_len;
+	const uint8_t *ulp;
 	unsigned hl;
-	uint16_t off;
 
 	a->proto = 0;
 	a->src = a->dst = 0;
 	a->sport = a->dport = 0;
 	a->has_ports = false;
+	a->tcp_flags = 0;
 	a->icmp_type = 0;
 	a->has_icmp_type = false;
 	a->frag_off = 0;
@@ -53,42 +49,43 @@ ipfw_args_dissect(struct ipfw_args *a)
 	a->ip_len = a->ip_id = 0;
 	a->ip_ttl = a->ip_tos = 0;
 	a->has_ipoptions = false;
-	if (p == NULL || len < 20)
+	if (p == NULL || len < IP_HDR_MIN_BYTES)
 		return;
-	hl = (p[0] & 0x0fu) * 4u;
-	a->ip_tos = p[1];
-	a->ip_len = be16(p + 2);
-	a->ip_id = be16(p + 4);
-	off = be16(p + 6);
-	a->frag_off = off & 0x1fff;		/* IP_OFFMASK */
-	a->more_frags = (off & 0x2000) != 0;	/* IP_MF */
-	a->ip_ttl = p[8];
-	a->proto = p[9];
-	a->src = be32(p + 12);
-	a->dst = be32(p + 16);
-	a->has_ipoptions = hl > 20;
+	hl = ip_get_hlen_bytes(p);
+	a->ip_tos = ip_get_tos(p);
+	a->ip_len = ip_get_len_bytes(p);
+	a->ip_id = ip_get_id(p);
+	a->frag_off = ip_get_off_frag_units(p);
+	a->more_frags = ip_get_mf(p);
+	a->ip_ttl = ip_get_ttl(p);
+	a->proto = ip_get_proto(p);
+	a->src = ip_get_src(p);
+	a->dst = ip_get_dst(p);
+	a->has_ipoptions = hl > IP_HDR_MIN_BYTES;
 	/* Upper-layer fields exist only in the first fragment, and only
 	 * when the header ipfw_chk() pulls up is all there. */
-	if (hl < 20 || a->frag_off != 0)
+	if (hl < IP_HDR_MIN_BYTES || a->frag_off != 0)
 		return;
+	ulp = p + hl;
 	switch (a->proto) {
-	case IPPROTO_TCP_:
-		if (len >= hl + 20) {		/* struct tcphdr */
-			a->sport = be16(p + hl);
-			a->dport = be16(p + hl + 2);
+	case IPPROTO_TCP:
+		if (len >= hl + TCP_HDR_MIN_BYTES) {
+			a->sport = tcp_get_sport(ulp);
+			a->dport = tcp_get_dport(ulp);
+			a->tcp_flags = tcp_get_flags(ulp);
 			a->has_ports = true;
 		}
 		break;
-	case IPPROTO_UDP_:
-		if (len >= hl + 8) {		/* struct udphdr */
-			a->sport = be16(p + hl);
-			a->dport = be16(p + hl + 2);
+	case IPPROTO_UDP:
+		if (len >= hl + UDP_HDR_BYTES) {
+			a->sport = udp_get_sport(ulp);
+			a->dport = udp_get_dport(ulp);
 			a->has_ports = true;
 		}
 		break;
-	case IPPROTO_ICMP_:
+	case IPPROTO_ICMP:
 		if (len >= hl + 4) {		/* struct icmphdr */
-			a->icmp_type = p[hl];
+			a->icmp_type = icmp_get_type(ulp);
 			a->has_icmp_type = true;
 		}
 		break;
@@ -108,7 +105,7 @@ reject_sends_icmp(const struct ipfw_args *a)
 {
 	if (a->frag_off != 0)
 		return (false);
-	if (a->proto != IPPROTO_ICMP_)
+	if (a->proto != IPPROTO_ICMP)
 		return (true);
 	if (!a->has_icmp_type)
 		return (false);

@@ -8,13 +8,14 @@
 #include <fnmatch.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include <glib.h>
 
 #include "ipfw/ipfw.h"
 #include "ipfw/ipfw_engine.h"
 #include "ipfw/ipfw_rule.h"
 
-#define	IPPROTO_ICMP_	1
 
 
 static bool
@@ -255,7 +256,7 @@ match_icmptype(const struct ipfw_rule *r, const struct ipfw_opt *o,
     const struct ipfw_args *a)
 {
 	(void)r;
-	return (a->proto == IPPROTO_ICMP_ && a->has_icmp_type &&
+	return (a->proto == IPPROTO_ICMP && a->has_icmp_type &&
 	    a->icmp_type < 32 && (o->u.val & (1u << a->icmp_type)) != 0);
 }
 

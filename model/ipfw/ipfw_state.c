@@ -10,6 +10,8 @@
  */
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include <glib.h>
 
 #include "ipfw/ipfw.h"
@@ -17,7 +19,6 @@
 #include "ipfw/ipfw_state.h"
 
 #define	DYN_BUCKETS	256u		/* dyn_buckets, a power of two */
-#define	IPPROTO_TCP_	6
 
 struct ipfw_dyn_key {
 	uint32_t	addr_a, addr_b;	/* (addr_a, port_a) <= (addr_b, ...) */
@@ -123,7 +124,7 @@ key_equal(const struct ipfw_dyn_key *a, const struct ipfw_dyn_key *b)
 static uint64_t
 lifetime_ns(uint8_t proto)
 {
-	return (proto == IPPROTO_TCP_ ? IPFW_DYN_ACK_LIFETIME_NS :
+	return (proto == IPPROTO_TCP ? IPFW_DYN_ACK_LIFETIME_NS :
 	    IPFW_DYN_UDP_LIFETIME_NS);
 }
 
