@@ -1,7 +1,8 @@
 /*
  * `divertsim gen`: every kind parses as a scenario with the hosts, links,
  * routes and expectations worked out by hand from the address plan
- * (link k is 10.(k/256).(k%256).0/24, first-named host .1) and from the
+ * (link k is the k-th /30 of 10.0.0.0/8, 10.0.0.0 + 4k, its first-named host
+ * the first address, the other the second) and from the
  * routing rule (shortest paths; the gateway reaching most end hosts, the
  * higher interface on a tie, becomes the default route); bad options fail
  * with status 2 and a message, writing nothing.
@@ -14,10 +15,14 @@
 
 #include "check_util.h"
 #include "scenario/scn.h"
+#include "gen_cli.h"
 #include "scenario/scn_gen.h"
+#include "scenario/scn_gen_priv.h"
 
 #define	A(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			 (uint32_t)(c) << 8 | (uint32_t)(d))
+/* Address x of link k (x = 0: the network): 10.0.0.0 + 4k + x. */
+#define	L(k, x)		(A(10, 0, 0, 0) + 4u * (k) + (x))
 
 struct gen_out {
 	int		 rc;
@@ -40,7 +45,7 @@ gen(const char *cmd)
 	err = open_memstream(&g.err, &elen);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_ptr_nonnull(err);
-	g.rc = scn_gen_main(argc, argv, out, err);
+	g.rc = gen_cli_main(argc, argv, out, err);
 	fclose(out);
 	fclose(err);
 	g_strfreev(argv);
@@ -143,7 +148,7 @@ if_addr(const struct scn_host *h, const char *ifname)
 
 		if (c->kind == SCN_IFCONFIG_ADDR &&
 		    strcmp(c->u.ifaddr.ifname, ifname) == 0) {
-			ck_assert_uint_eq(c->u.ifaddr.plen, 24);
+			ck_assert_uint_eq(c->u.ifaddr.plen, 30);
 			return (c->u.ifaddr.addr);
 		}
 	}
@@ -177,27 +182,27 @@ START_TEST(test_chain)
 	ck_assert_uint_eq(s->links->len, 4);
 	ck_assert_uint_eq(s->ats->len, 1);
 	/* h0 is .2 on link 0, its router r1 .1. */
-	ck_assert_uint_eq(if_addr(h0, "em0"), A(10, 0, 0, 2));
-	ck_assert_uint_eq(route_gw(h0, 0, 0), A(10, 0, 0, 1));
+	ck_assert_uint_eq(if_addr(h0, "em0"), L(0, 2));
+	ck_assert_uint_eq(route_gw(h0, 0, 0), L(0, 1));
 	/* r2: em0 on link 1 (.2), em1 on link 2 (.1). */
-	ck_assert_uint_eq(if_addr(r2, "em0"), A(10, 0, 1, 2));
-	ck_assert_uint_eq(if_addr(r2, "em1"), A(10, 0, 2, 1));
-	/* h0's network via r1 (10.0.1.1); h1's via r3 (10.0.2.2), the tie
+	ck_assert_uint_eq(if_addr(r2, "em0"), L(1, 2));
+	ck_assert_uint_eq(if_addr(r2, "em1"), L(2, 1));
+	/* h0's network via r1 (10.0.0.5); h1's via r3 (10.0.0.10), the tie
 	 * going to the higher interface, hence the default route. */
 	ck_assert_uint_eq(count_cmds(r2, SCN_ROUTE_ADD), 2);
-	ck_assert_uint_eq(route_gw(r2, A(10, 0, 0, 0), 24), A(10, 0, 1, 1));
-	ck_assert_uint_eq(route_gw(r2, 0, 0), A(10, 0, 2, 2));
+	ck_assert_uint_eq(route_gw(r2, L(0, 0), 30), L(1, 1));
+	ck_assert_uint_eq(route_gw(r2, 0, 0), L(2, 2));
 	ck_assert_uint_eq(count_cmds(r2, SCN_SYSCTL), 1);
 	ck_assert_uint_eq(count_cmds(r2, SCN_DIVERT), 1);
 	ck_assert_uint_eq(count_cmds(host(s, "r1"), SCN_DIVERT), 0);
 	/* r1 reaches h1 only through r2: a default route, nothing else. */
 	ck_assert_uint_eq(count_cmds(host(s, "r1"), SCN_ROUTE_ADD), 1);
-	ck_assert_uint_eq(route_gw(host(s, "r1"), 0, 0), A(10, 0, 1, 2));
-	/* The flow: h0 to h1 (10.0.3.2, .2 on link 3) port 5000. */
+	ck_assert_uint_eq(route_gw(host(s, "r1"), 0, 0), L(1, 2));
+	/* The flow: h0 to h1 (10.0.0.14, .2 on link 3) port 5000. */
 	at = g_ptr_array_index(s->ats, 0);
 	ck_assert_str_eq(at->host, "h0");
 	ck_assert_int_eq(at->cmd->kind, SCN_SEND_UDP);
-	ck_assert_uint_eq(at->cmd->u.traffic.dst, A(10, 0, 3, 2));
+	ck_assert_uint_eq(at->cmd->u.traffic.dst, L(3, 2));
 	ck_assert_uint_eq(at->cmd->u.traffic.dport, 5000);
 	ck_assert_uint_eq(at->cmd->u.traffic.count, 2);
 	ck_assert_uint_eq(at->t_ns, 1000000000ull);
@@ -267,7 +272,7 @@ START_TEST(test_star)
 	ck_assert_uint_eq(count_cmds(host(s, "r1"), SCN_ROUTE_ADD), 0);
 	at = g_ptr_array_index(s->ats, 1);
 	ck_assert_str_eq(at->host, "h1");
-	ck_assert_uint_eq(at->cmd->u.traffic.dst, A(10, 0, 3, 2));
+	ck_assert_uint_eq(at->cmd->u.traffic.dst, L(3, 2));
 	/* Flows start 100us apart. */
 	ck_assert_uint_eq(at->t_ns, 1000100000ull);
 	for (int i = 0; i < 4; i++) {
@@ -287,7 +292,7 @@ END_TEST
  * tree -n 2 --fanout 2: r1 with children r2, r3, and leaves h0 h1 under r2,
  * h2 h3 under r3: 7 hosts, links 0 r1-r2, 1 r1-r3, 2 r2-h0, 3 r2-h1,
  * 4 r3-h2, 5 r3-h3.  r1 reaches two leaves through each child; the tie goes
- * to em1 (r3, 10.0.1.2) as default, h0's and h1's networks via r2
+ * to em1 (r3, 10.0.0.6) as default, h0's and h1's networks via r2
  * (10.0.0.2).  Flow 0 goes from h0 to h2 (M/2 = 2).
  */
 START_TEST(test_tree)
@@ -298,12 +303,12 @@ START_TEST(test_tree)
 	ck_assert_uint_eq(s->hosts->len, 7);
 	ck_assert_uint_eq(s->links->len, 6);
 	ck_assert_uint_eq(count_cmds(r1, SCN_ROUTE_ADD), 3);
-	ck_assert_uint_eq(route_gw(r1, 0, 0), A(10, 0, 1, 2));
-	ck_assert_uint_eq(route_gw(r1, A(10, 0, 2, 0), 24), A(10, 0, 0, 2));
-	ck_assert_uint_eq(route_gw(r1, A(10, 0, 3, 0), 24), A(10, 0, 0, 2));
+	ck_assert_uint_eq(route_gw(r1, 0, 0), L(1, 2));
+	ck_assert_uint_eq(route_gw(r1, L(2, 0), 30), L(0, 2));
+	ck_assert_uint_eq(route_gw(r1, L(3, 0), 30), L(0, 2));
 	/* r2: everything but its own leaves is up, through r1. */
 	ck_assert_uint_eq(count_cmds(host(s, "r2"), SCN_ROUTE_ADD), 1);
-	ck_assert_uint_eq(route_gw(host(s, "r2"), 0, 0), A(10, 0, 0, 1));
+	ck_assert_uint_eq(route_gw(host(s, "r2"), 0, 0), L(0, 1));
 	ck_assert_uint_eq(expect_of(s, "h2.udp.received"), 3);
 	ck_assert_uint_eq(s->expects->len, 3);	/* + rediverts, loops */
 	scn_free(s);
@@ -327,8 +332,8 @@ START_TEST(test_ring)
 
 	ck_assert_uint_eq(s->hosts->len, 6);
 	ck_assert_uint_eq(s->links->len, 6);
-	ck_assert_uint_eq(at->cmd->u.traffic.dst, A(10, 0, 5, 2));
-	ck_assert_uint_eq(if_addr(host(s, "r3"), "em2"), A(10, 0, 5, 1));
+	ck_assert_uint_eq(at->cmd->u.traffic.dst, L(5, 2));
+	ck_assert_uint_eq(if_addr(host(s, "r3"), "em2"), L(5, 1));
 	ck_assert_uint_eq(expect_of(s, "h1.udp.received"), 3);
 	scn_free(s);
 }
@@ -350,7 +355,7 @@ START_TEST(test_grid)
 	ck_assert_uint_eq(s->hosts->len, 8);
 	ck_assert_uint_eq(s->links->len, 9);
 	ck_assert_int_eq(at->cmd->kind, SCN_PING);
-	ck_assert_uint_eq(at->cmd->u.traffic.dst, A(10, 0, 8, 2));
+	ck_assert_uint_eq(at->cmd->u.traffic.dst, L(8, 2));
 	ck_assert_uint_eq(at->cmd->u.traffic.size, 56);
 	ck_assert_uint_eq(expect_of(s, "h0.ping.received"), 2);
 	ck_assert_uint_eq(expect_of(s, "h1.icmp.echo_requests"), 2);
@@ -359,9 +364,9 @@ START_TEST(test_grid)
 	ck_assert_uint_eq(expect_of(s, "r4.divert.8000.read"), 0);
 	ck_assert_uint_eq(expect_of(s, "sim.rediverts"), 8);
 	ck_assert_uint_eq(s->expects->len, 10);
-	/* r3 toward h0: back through r2 (10.0.2.1), its em0. */
-	ck_assert_uint_eq(route_gw(host(s, "r3"), A(10, 0, 7, 0), 24),
-	    A(10, 0, 2, 1));
+	/* r3 toward h0: back through r2 (10.0.0.9), its em0. */
+	ck_assert_uint_eq(route_gw(host(s, "r3"), L(7, 0), 30),
+	    L(2, 1));
 	scn_free(s);
 }
 END_TEST
@@ -485,7 +490,26 @@ START_TEST(test_bad_options)
 		"gen chain -n abc",
 		"gen chain -n 0",
 		"gen chain -n -3",
-		"gen chain -n 70000",
+		"gen grid -n 3000x3000",	/* 17,994,002 links */
+		"gen chain --interval 0s",
+		"gen chain --program 'retag x'",
+		"gen chain --program 'reinject -t'",
+		"gen chain --program 'reinject -t 5'",
+		"gen chain --program 'reinject -b 0'",
+		"gen chain --program 'reinject extra'",
+		/* The two reproducers of the issue: three link-queue drops,
+		 * and 118 fragments of 552 bytes per datagram (over 16). */
+		"gen grid -n 5x3 --flows 3 --count 8 --interval 100us "
+		    "--size 9000",
+		"gen chain --size 65000 --mtu 576",
+		/* 1us apart, 7.52us each (94-byte frames at 100Mbps): h0's
+		 * queue passes 100 at the 117th packet. */
+		"gen chain -n 1 --count 130 --interval 1us",
+		/* A 300-byte receive buffer holds two 92-byte datagrams (108
+		 * bytes each with the address); both passes of each datagram
+		 * queue there, served 10us each, one datagram per 10us. */
+		"gen chain -n 1 --divert-every 1 --program 'reinject -b 300' "
+		    "--count 4 --interval 10us",
 		"gen ring -n 2",
 		"gen star -n 1",
 		"gen grid -n 3",
@@ -546,13 +570,82 @@ START_TEST(test_help)
 }
 END_TEST
 
+/*
+ * The address plan: link k is the k-th /30 of 10.0.0.0/8, then of
+ * 172.16.0.0/12, then of 192.168.0.0/16 (2^22 + 2^18 + 2^14 links).  A
+ * chain of 70,000 routers (70,001 links, beyond the 65,536 of a /24 per
+ * link) is written: r70000's em0 is on link 69,999, second address
+ * 10.0.0.0 + 4 * 69999 + 2 = 10.4.69.190 (279,998 = 4 * 65536 + 69 * 256
+ * + 190), its em1 on link 70,000, first address 10.4.69.193.
+ */
+START_TEST(test_address_plan)
+{
+	struct gen_out g;
+
+	ck_assert_uint_eq(scn_gen_max_links(), 4472832u);
+	ck_assert_uint_eq(gen_link_net(0), A(10, 0, 0, 0));
+	ck_assert_uint_eq(gen_link_net(1), A(10, 0, 0, 4));
+	ck_assert_uint_eq(gen_link_net(4194303), A(10, 255, 255, 252));
+	ck_assert_uint_eq(gen_link_net(4194304), A(172, 16, 0, 0));
+	ck_assert_uint_eq(gen_link_net(4194304 + 262143),
+	    A(172, 31, 255, 252));
+	ck_assert_uint_eq(gen_link_net(4194304 + 262144), A(192, 168, 0, 0));
+	ck_assert_uint_eq(gen_link_net(4472831), A(192, 168, 255, 252));
+
+	g = gen("gen chain -n 70000 --no-expect");
+	ck_assert_int_eq(g.rc, 0);
+	ck_assert_ptr_nonnull(strstr(g.out, "host r70000\n"
+	    "  sysctl net.inet.ip.forwarding=1\n"
+	    "  ifconfig em0 inet 10.4.69.190/30\n"
+	    "  ifconfig em1 inet 10.4.69.193/30\n"));
+	gen_free(&g);
+}
+END_TEST
+
+/*
+ * What a correct run can carry, at the edge: one flow of 64-byte UDP
+ * payloads 1us apart, each a 94-byte frame (92 + ns-3's 2-byte PPP
+ * header) taking 7.52us at 100Mbps.  The simulator drops the 117th packet
+ * at h0's queue (100 packets besides the one on the wire) and none of 116,
+ * so gen writes 116 and refuses 117 (in test_bad_options: 130).  --program
+ * carries the divert options -t and -b onto the divert line.
+ */
+START_TEST(test_feasible_edges)
+{
+	struct scenario *s;
+	struct gen_out g;
+	char *text;
+
+	s = gen_parse("gen chain -n 1 --count 116 --interval 1us", NULL);
+	ck_assert_uint_eq(expect_of(s, "h1.udp.received"), 116);
+	scn_free(s);
+	g = gen("gen chain -n 1 --count 117 --interval 1us");
+	ck_assert_int_eq(g.rc, 2);
+	ck_assert_ptr_nonnull(strstr(g.err, "h0:em0 toward r1"));
+	gen_free(&g);
+
+	s = gen_parse("gen chain -n 2 --divert-every 1 --program "
+	    "'reinject -t 2us  -b 4000'", &text);
+	ck_assert_ptr_nonnull(strstr(text, "  divert 8000 reinject -t 2us "
+	    "-b 4000\n"));
+	ck_assert_uint_eq(expect_of(s, "r1.divert.8000.read"), 6);
+	scn_free(s);
+	g_free(text);
+	/* natd's own check accepts its arguments (no expectations). */
+	s = gen_parse("gen chain -n 2 --divert-every 2 --program "
+	    "'natd -a 192.0.2.1'", NULL);
+	scn_free(s);
+}
+END_TEST
+
 static Suite *
 gen_suite(void)
 {
 	const TTest *const tests[] = {
 		test_chain, test_chain_ttl, test_star, test_tree, test_ring,
 		test_grid, test_random, test_options, test_chain_1000,
-		test_bad_options, test_help, NULL
+		test_bad_options, test_help, test_address_plan,
+		test_feasible_edges, NULL
 	};
 
 	return (check_suite("gen", tests, NULL, NULL));

@@ -915,7 +915,8 @@ static Suite *
 ipfw_engine_suite(void)
 {
 	const TTest *const tests[] = {
-		test_dissect, test_dissect_tcp, test_default_rule, test_addresses_and_proto,
+		test_dissect, test_dissect_tcp, test_default_rule,
+		test_addresses_and_proto,
 		test_ports_and_fragments, test_icmptypes, test_interfaces,
 		test_ip_fields, test_skipto_forward_only, test_call_return,
 		test_call_overflow, test_return_empty_stack, test_tag_reentry,

@@ -15,7 +15,7 @@
 #include "config.h"
 #include "divertsim/divertsim.h"
 #include "scenario/scn.h"
-#include "scenario/scn_gen.h"
+#include "gen_cli.h"
 
 /* The tour: from the source tree while it exists, else as installed. */
 #define	DIVERTSIM_DEFAULT_SCENARIO \
@@ -186,7 +186,7 @@ main(int argc, char **argv)
 	int ch;
 
 	if (argc > 1 && strcmp(argv[1], "gen") == 0)
-		return (scn_gen_main(argc - 1, argv + 1, stdout, stderr));
+		return (gen_cli_main(argc - 1, argv + 1, stdout, stderr));
 	if (argc > 1 && argv[1][0] != '-' &&
 	    (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0 ||
 	    strcmp(argv[1], "lint") == 0)) {

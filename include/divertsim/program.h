@@ -94,6 +94,9 @@ struct divert_program {
 bool		 divert_program_register(const struct divert_program *prog);
 /* The program registered under name, or NULL. */
 const struct divert_program *divert_program_find(const char *name);
+/* The i-th registered program (in registration order), or NULL past the
+ * last: how a front end lists them. */
+const struct divert_program *divert_program_nth(unsigned i);
 /* Register the built-in programs (reinject, drop, retag, ..., natd);
  * idempotent, and a user's registration of a built-in name stays. */
 void		 divert_programs_builtin(void);

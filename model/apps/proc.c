@@ -108,6 +108,13 @@ divert_program_find(const char *name)
 	return (NULL);
 }
 
+const struct divert_program *
+divert_program_nth(unsigned i)
+{
+
+	return (i < divert_nprograms ? divert_programs[i] : NULL);
+}
+
 void
 divert_programs_builtin(void)
 {

@@ -35,14 +35,15 @@ struct rtentry {
 	uint32_t	 rt_gateway;	/* host order; 0 when directly connected */
 	struct ifnet	*rt_ifp;	/* outgoing interface */
 	unsigned	 rt_flags;
-	uint64_t	 rt_rank;	/* order among equal prefixes: lower wins */
+	uint64_t	 rt_rank;	/* among equal prefixes, lower wins */
 };
 
 struct rtable {
-	struct rtentry	*rt;		/* every route, in no particular order */
+	struct rtentry	*rt;		/* every route, in no set order */
 	unsigned	 n, cap;
-	uint32_t	*slot;		/* hash of (rt_dst, rt_plen): index + 1 of
-					 * the best-ranked route, 0 empty */
+	uint32_t	*slot;		/* hash of (rt_dst, rt_plen): 1 + the
+					 * index of the best-ranked route, or
+					 * 0 (empty) */
 	unsigned	 nslot;		/* a power of two, or 0 */
 	uint64_t	 plens;		/* bit p: some route has prefix p */
 	uint64_t	 next_static;	/* rank of the next static route */

@@ -16,6 +16,14 @@
 extern "C" {
 #endif
 
+/* Defaults of a `link` and of a `divert` process (scenario-language.md). */
+#define	LINK_DEFAULT_RATE_BPS		100000000ull	/* 100Mbps */
+#define	LINK_DEFAULT_DELAY_NS		1000000ull	/* 1ms */
+#define	LINK_DEFAULT_MTU		1500u
+#define	LINK_DEFAULT_QUEUE		100u		/* packets */
+#define	DIVERT_DEFAULT_SERVICE_NS	10000ull	/* 10us */
+#define	DIVERT_DEFAULT_RCVBUF		65636u
+
 struct ipfw_cmd;
 
 /* Where a word came from: 1-based line and column. */

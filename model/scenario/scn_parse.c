@@ -22,13 +22,8 @@
 #include "scenario/scn.h"
 #include "scenario/scn_lex.h"
 
-/* Defaults of the contract (spec/scenario-language.md). */
-#define	LINK_DEFAULT_RATE_BPS		100000000ull	/* 100Mbps */
-#define	LINK_DEFAULT_DELAY_NS		1000000ull	/* 1ms */
-#define	LINK_DEFAULT_MTU		1500u
-#define	LINK_DEFAULT_QUEUE		100u
-#define	DIVERT_DEFAULT_SERVICE_NS	10000ull	/* 10us */
-#define	DIVERT_DEFAULT_RCVBUF		65636u
+/* Defaults of the contract (spec/scenario-language.md); the link and
+ * divert defaults are in scn.h, which the generator reads too. */
 #define	TRAFFIC_DEFAULT_INTERVAL_NS	1000000000ull	/* 1s */
 #define	PING_DEFAULT_SIZE		56u
 #define	SEND_DEFAULT_SIZE		64u
