@@ -13,9 +13,10 @@
  *   (ip_reass); the fragment that completes the datagram decides the port
  *   and the tag, the whole datagram is diverted once with a fresh header
  *   checksum.  tee never reassembles: the copy goes as it is.
- * - After tee the original is accepted on release 6 (FreeBSD 6's
- *   ipfw_check_in "goto pass") and continues with the next rule on release
- *   14 (the next slot, as ipfw_check_packet's "goto again").
+ * - After tee the original goes on: on release 6 at the first rule
+ *   numbered above the tee (6.x ipfw_check_in/out() "goto again" with the
+ *   tee's divert tag), on release 14 at the next slot (ipfw_check_packet()
+ *   "goto again"); `diverted` no longer matches on either.
  * - On a kernel without IPDIVERT both divert and tee drop the packet.
  * - deny and reject drop it; on the OUT pass the error goes back to the
  *   caller of ip_output: EACCES on release 6, EPERM on release 14.
@@ -245,13 +246,26 @@ again:
 		    entry);
 		if (m == NULL)
 			return (0);
+		/*
+		 * tee: the original goes on, and neither release marks it
+		 * as diverted (the tee's reference carries only the port).
+		 * 6.x ipfw_check_in/out() "goto again" with the tee's divert
+		 * tag still on the packet: ipfw_chk() resumes after every
+		 * rule numbered up to the tee's (divert_cookie()).  14's
+		 * ipfw_check_packet() "goto again" with set_match()'s slot:
+		 * the very next rule.
+		 */
+		args.tag_is_divert = false;
+		args.tag_divert_out = false;
 		if (h->release < RELEASE_14) {
-			*mp = m;	/* 6.x: the original is accepted */
-			return (0);
+			args.has_slot = false;
+			args.has_tag = true;
+			args.tag = v.rulenum;
+		} else {
+			args.has_tag = false;
+			args.has_slot = true;
+			args.slot = v.next_slot;
 		}
-		args.has_tag = false;
-		args.has_slot = true;
-		args.slot = v.next_slot;
 		goto again;
 
 	case IPFW_V_REASS:
@@ -261,6 +275,9 @@ again:
 			return (0);
 		}
 		ctx.m = m;
+		/* O_REASS: "args->rule.info = 0", so not `diverted`. */
+		args.tag_is_divert = false;
+		args.tag_divert_out = false;
 		args.has_tag = false;
 		args.has_slot = true;
 		args.slot = v.next_slot;
