@@ -9,10 +9,11 @@
  * - A re-entry reference on the packet (a divert write-back's tag) is
  *   consumed by the first pass that sees it: the pass starts after the tag
  *   and the reference is gone for any later pass.
- * - divert consumes the packet.  An incoming fragment is first reassembled
- *   (ip_reass); the fragment that completes the datagram decides the port
- *   and the tag, the whole datagram is diverted once with a fresh header
- *   checksum.  tee never reassembles: the copy goes as it is.
+ * - divert consumes the packet.  A fragment, incoming or (forwarded)
+ *   outgoing, is first reassembled (ip_reass); the fragment that completes
+ *   the datagram decides the port and the tag, the whole datagram is
+ *   diverted once with a fresh header checksum.  tee never reassembles:
+ *   the copy goes as it is.
  * - After tee the original goes on: on release 6 at the first rule
  *   numbered above the tee (6.x ipfw_check_in/out() "goto again" with the
  *   tee's divert tag), on release 14 at the next slot (ipfw_check_packet()
@@ -140,8 +141,8 @@ ipfw_on_match(void *arg, const struct ipfw_rule *rule,
 }
 
 /*
- * ipfw_divert(): divert consumes the packet (reassembling an incoming
- * fragment first); tee sends a copy.  Returns the packet that goes on
+ * ipfw_divert(): divert consumes the packet (reassembling a fragment
+ * first); tee sends a copy.  Returns the packet that goes on
  * (tee), or NULL.
  */
 static struct pkt *
@@ -158,7 +159,13 @@ ipfw_divert(struct host *h, struct pkt *m, const struct ipfw_verdict *v,
 		    entry);
 		return (m);
 	}
-	if (incoming && ip_is_fragment(m->data)) {
+	/*
+	 * Any fragment, on either pass: ipfw_divert() calls ip_reass() with
+	 * no direction check (6.x and 14), so a forwarded fragment caught
+	 * going out is held too and the datagram is read once, as outgoing;
+	 * ip_output() fragments it again after the write-back.
+	 */
+	if (ip_is_fragment(m->data)) {
 		m = ip_reass(h, m);
 		if (m == NULL)
 			return (NULL);	/* waiting for the other fragments */
