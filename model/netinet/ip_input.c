@@ -269,11 +269,18 @@ ip_forward(struct host *h, struct pkt *m)
 	mlen = m->len < MCOPY_BYTES ? m->len : MCOPY_BYTES;
 	memcpy(mcopy, p, mlen);
 
-	/* Decrement the TTL, patching the checksum (RFC 1624). */
+	/*
+	 * Decrement the TTL.  FreeBSD 14's ip_tryforward() patches the
+	 * checksum incrementally (RFC 1624); 6.x ip_forward() (the slow
+	 * path, fastforwarding off by default) only lowers the TTL and
+	 * leaves the sum stale until ip_output() recomputes it after the OUT
+	 * hook: a divert program reading it going out sees the stale sum.
+	 */
 	oldw = wire_get16(p + IP_F_TTL);
 	ip_set_ttl(p, (uint8_t)(ttl - 1));
 	neww = wire_get16(p + IP_F_TTL);
-	ip_set_sum(p, in_cksum_update(ip_get_sum(p), oldw, neww));
+	if (h->release >= RELEASE_14)
+		ip_set_sum(p, in_cksum_update(ip_get_sum(p), oldw, neww));
 
 	rt = rt_lookup(h, dst);
 	mtu = rt != NULL ? rt->rt_ifp->if_mtu : 0;
