@@ -472,6 +472,44 @@ START_TEST(test_skipto_forward_only)
 }
 END_TEST
 
+/*
+ * Release 6: 6.x lookup_next_rule() looks from the skipto's next slot for
+ * the first rule numbered >= the target, so a target at or below the
+ * rule's own number lands on the next slot, here the second rule 100 (a
+ * deny), where 14's jump_fast() goes past every rule 100 to 150.
+ */
+START_TEST(test_skipto_backward_release6)
+{
+	struct ipfw_args a;
+	struct ipfw_verdict v;
+
+	add("100 skipto 50 ip from any to any");
+	add("100 deny ip from any to any");
+	add("150 allow ip from any to any");
+	add("200 skipto 100 ip from any to any");
+	add("200 count ip from any to any");
+	add("300 allow ip from any to any");
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+	a.release = 6;
+	ipfw_chk(chain, &a, &v);
+	EXPECT_V(v, IPFW_V_DENY, 100);
+	ck_assert_ptr_eq(v.rule, chain->rules[1]);
+	/* Release 14: past both rules 100. */
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_PASS, 150);
+	/* A forward target is the same on both: 200 skipto 100 (backward)
+	 * reached by a tag of 150: 6 -> the count at 200, then 300. */
+	mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+	a.release = 6;
+	a.has_tag = true;
+	a.tag = 150;
+	ipfw_chk(chain, &a, &v);
+	EXPECT_V(v, IPFW_V_PASS, 300);
+	ck_assert_uint_eq(chain->rules[4]->packets, 1);
+}
+END_TEST
+
 START_TEST(test_call_return)
 {
 	struct ipfw_verdict v;
@@ -920,8 +958,8 @@ ipfw_engine_suite(void)
 		test_ports_and_fragments, test_icmptypes, test_interfaces,
 		test_ip_fields, test_skipto_forward_only, test_call_return,
 		test_call_overflow, test_return_empty_stack, test_tag_reentry,
-		test_divert_tee_slots, test_reass, test_reject,
-		test_keep_state, test_keep_state_probe,
+		test_divert_tee_slots, test_skipto_backward_release6,
+		test_reass, test_reject, test_keep_state, test_keep_state_probe,
 		test_prob_deterministic, test_prob_draws_before_body,
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, NULL

@@ -257,9 +257,19 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			idx = f->index + 1;
 			break;
 		case IPFW_ACT_SKIPTO:
-			/* jump_fast(): never backwards, past equal numbers. */
-			idx = ipfw_chain_first_at_least(chain,
-			    MAX(f->arg, f->rulenum + 1));
+			/*
+			 * Never backwards.  14's jump_fast(): a target at or
+			 * below the rule's own number means the first rule
+			 * numbered above it.  6.x lookup_next_rule() searches
+			 * from the next slot for a number >= the target, so
+			 * such a target gives the next slot, even one sharing
+			 * the rule's number.
+			 */
+			if (args->release < 14 && f->arg <= f->rulenum)
+				idx = f->index + 1;
+			else
+				idx = ipfw_chain_first_at_least(chain,
+				    MAX(f->arg, f->rulenum + 1));
 			break;
 		case IPFW_ACT_CALL:
 			/* Pre-15: a full stack just goes on to the next rule. */
