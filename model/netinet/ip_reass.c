@@ -27,11 +27,10 @@
  *   fragment with DROP_FRAG_BAD (FreeBSD: ips_toolong, then ipq_drop()).
  * - Timeout: IPFRAGTTL_NS after the queue's first fragment arrived, every
  *   queued fragment is dropped with DROP_FRAG_TIMEOUT (one drop event and
- *   one ip.fragtimeout per fragment, as ipq_timeout() adds ipq_nfrags to
- *   ips_fragtimeout).  If the offset-0 fragment is queued, an ICMP time
- *   exceeded (reassembly) is sent about it first.  FreeBSD's ipq_timeout()
- *   sends no ICMP (checked in releases 11 to 14); the model sends it
- *   because RFC 792/1122 describe it and the project requires it.
+ *   one ip.fragtimeout per fragment, as 6.x ip_slowtimo() and 14's
+ *   ipq_timeout() add ipq_nfrags to ips_fragtimeout).  No ICMP time
+ *   exceeded (reassembly) is sent, even when the offset-0 fragment came:
+ *   neither 6.x ip_freef() nor 14's ipq_timeout() sends one.
  * - The completed datagram is built from the offset-0 fragment's header
  *   (options included) with ip_len set, ip_off cleared (ip_reass()
  *   converts ip_off to a byte offset with a shift that drops the flag bits,
@@ -59,8 +58,8 @@
 
 #define	MAXFRAGSPERPACKET	16
 
-/* One queued fragment; m keeps its bytes untouched so that the offset-0
- * fragment can be quoted by icmp_error() exactly as received. */
+/* One queued fragment; m keeps its bytes untouched (trimming moves
+ * skip_bytes, not the data). */
 struct ipq_frag {
 	struct ipq_frag	*next;		/* by increasing off_bytes */
 	struct pkt	*m;
@@ -195,21 +194,15 @@ ip_reass_queued(const struct ip_reass_state *s)
 }
 
 /*
- * The reassembly timer, as ipq_timeout(): ICMP time exceeded (reassembly)
- * about the offset-0 fragment if it came (a model addition, see the top of
- * the file), then every fragment dropped as timed out.
+ * The reassembly timer, as ipq_timeout(): every fragment dropped as timed
+ * out, silently (FreeBSD sends no ICMP time exceeded for reassembly).
  */
 static void
 ipq_timeout(void *arg)
 {
 	struct ipq *q = arg;
-	struct ipq_frag *first;
-	struct host *h = q->h;
 
 	q->timer = 0;		/* fired: nothing to cancel */
-	first = q->frags;
-	if (first != NULL && first->off_bytes == 0 && first->skip_bytes == 0)
-		icmp_error(h, first->m, ICMP_TIMXCEED, ICMP_TIMXCEED_REASS, 0);
 	ipq_drop(q, DROP_FRAG_TIMEOUT);
 }
 
