@@ -30,12 +30,16 @@
  * 16-byte address as sbappendaddr() accounts them) is dropped and counted.
  *
  * Writing (div_sendto, FreeBSD's div_output / div_send).  In order:
+ *   0. more than the send buffer (DIVSNDQ, 65636 bytes): EMSGSIZE, from
+ *      the socket layer (sosend) before divert sees it;
  *   1. fewer than 20 bytes: EINVAL;
  *   2. an address of the wrong size: EINVAL; of another family:
  *      EAFNOSUPPORT;
- *   3. no address (plain write): outgoing with no tag on release 6;
+ *   3. no address (plain write): on release 6 outgoing, tagged as a
+ *      divert output with tag 0 (whole ruleset, `diverted` matches);
  *      EDESTADDRREQ on release 14;
- *   4. IP version other than 4: EINVAL (release 6) / EAFNOSUPPORT (14);
+ *   4. IP version other than 4: EAFNOSUPPORT on release 14; release 6
+ *      does not look (ip_input() drops it as badvers);
  *   5. the tag is sin_port: ipfw resumes at the first rule numbered
  *      strictly above it (every rule sharing the tag's number is skipped;
  *      tag 0 runs the whole ruleset);
@@ -670,8 +674,16 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 	int error;
 
 	*err = 0;
+	/*
+	 * sosend_generic() (and 6.x sosend()): an atomic datagram larger
+	 * than the send buffer (DIVSNDQ) is EMSGSIZE before div_send() runs.
+	 */
+	if (len > DIVSNDQ) {
+		error = EMSGSIZE;
+		goto refuse;
+	}
 	/* div_send(): the IP header must be there. */
-	if (len < IP_HDR_MIN_BYTES || len > IP_MAXPACKET) {
+	if (len < IP_HDR_MIN_BYTES) {
 		error = EINVAL;
 		goto refuse;
 	}
@@ -690,8 +702,14 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 		error = EDESTADDRREQ;
 		goto refuse;
 	}
-	if (ip_get_version(buf) != 4) {
-		error = r14 ? EAFNOSUPPORT : EINVAL;
+	/*
+	 * 14's div_send() refuses a version other than 4 or 6; 6.x
+	 * div_output() has no version test at all: such a packet goes to
+	 * ip_input() (dropped there as ips_badvers, sendto returns success)
+	 * or to ip_output() as written.
+	 */
+	if (r14 && ip_get_version(buf) != 4) {
+		error = EAFNOSUPPORT;
 		goto refuse;
 	}
 	outgoing = (to == NULL || to->sin_addr.s_addr == INADDR_ANY);
@@ -714,11 +732,15 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 	m = pkt_from_bytes_lineage(buf, (uint32_t)len, so->last_lineage);
 	if (so->last_lineage != 0)
 		pkt_set_hist(m, so->last_hist);
-	if (to != NULL) {
-		m->fw_ref.rulenum = tag;
-		m->fw_ref.info = IPFW_REF_VALID | IPFW_REF_DIVERT |
-		    (outgoing ? IPFW_REF_OUT : IPFW_REF_IN);
-	}
+	/*
+	 * 6.x div_output() tags every write, with or without an address:
+	 * cookie sin_port (0 without one: the whole ruleset) and the
+	 * direction flag, so `diverted`/`diverted-output` match a plain
+	 * write() too.
+	 */
+	m->fw_ref.rulenum = tag;
+	m->fw_ref.info = IPFW_REF_VALID | IPFW_REF_DIVERT |
+	    (outgoing ? IPFW_REF_OUT : IPFW_REF_IN);
 	if (so->pcap != NULL)
 		pcap_writer_write(so->pcap, sim_now(), buf, (uint32_t)len);
 

@@ -25,6 +25,8 @@ struct divert_sock;
 
 /* DIVRCVQ: 65536 + 100 bytes, FreeBSD's receive space for divert sockets. */
 #define	DIVRCVQ		(65536u + 100u)
+/* DIVSNDQ: the send space, the same size. */
+#define	DIVSNDQ		(65536u + 100u)
 
 /*
  * divert_attach(): load divert(4) into h's kernel (div_modevent(MOD_LOAD)):
