@@ -498,6 +498,22 @@ div_enqueue(struct divert_sock *so, struct pkt *m,
 }
 
 /*
+ * 6.x divert_packet() (to 10.x): a packet no socket takes, for want of a
+ * bound one or of room, also counts ips_noproto and takes one back from
+ * ips_delivered ("ipstat.ips_delivered--"), although a diverted packet
+ * was never counted delivered: netstat's figure goes down (an unsigned
+ * counter wraps).  14 counts only divstat's own figures.
+ */
+static void
+divert_lost_v6(struct host *h)
+{
+	if (h->release >= RELEASE_14)
+		return;
+	h->ipstat.noproto++;
+	h->ipstat.delivered--;
+}
+
+/*
  * divert_packet(): ip_divert_ptr.  The kernel without IPDIVERT never gets
  * here (ipfw drops when the pointer is NULL).
  */
@@ -511,6 +527,7 @@ divert_packet(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 
 	so = g_hash_table_lookup(h->divert->byport, GUINT_TO_POINTER(port));
 	if (so == NULL) {
+		divert_lost_v6(h);
 		ip_drop(h, m, DROP_DIVERT_NOPORT, m->rcvif, port);
 		return;
 	}
@@ -531,6 +548,7 @@ divert_packet(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 	/* sbappendaddr(): no room, no packet. */
 	if (m->len + DIV_SOCKADDR_BYTES > so->rcvbuf_bytes ||
 	    so->queued_bytes > so->rcvbuf_bytes - m->len - DIV_SOCKADDR_BYTES) {
+		divert_lost_v6(h);
 		ip_drop(h, m, DROP_DIVERT_FULL, m->rcvif, port);
 		return;
 	}
