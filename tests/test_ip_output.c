@@ -55,7 +55,7 @@ setup(void)
 
 
 static uint32_t
-sent_len(guint i)
+fx_sent_len(guint i)
 {
 
 	return (((struct pkt *)g_ptr_array_index(fx_sent, i))->len);
@@ -87,7 +87,7 @@ START_TEST(test_fragment_udp_4000_over_576)
 		uint32_t dlen = i < 7 ? 552 : 144;
 
 		ck_assert_ptr_eq(g_ptr_array_index(fx_sent_if, i), em1);
-		ck_assert_uint_eq(sent_len(i), 20 + dlen);
+		ck_assert_uint_eq(fx_sent_len(i), 20 + dlen);
 		ck_assert_uint_eq(ck_get16(p + 2), 20 + dlen);
 		ck_assert_uint_eq(off & 0x1fff, 69 * i);
 		/* MF (0x2000) on all but the last; DF never. */
@@ -126,7 +126,7 @@ START_TEST(test_df_too_big)
 	ck_assert_int_eq(ip_send(h, 0, FAR, IPPROTO_UDP, 64, 0, true, pl,
 	    556), 0);
 	ck_assert_uint_eq(fx_sent->len, 1);
-	ck_assert_uint_eq(sent_len(0), 576);
+	ck_assert_uint_eq(fx_sent_len(0), 576);
 	ck_assert_uint_eq(ck_get16(fx_sent_data(0) + 6), 0x4000);
 }
 END_TEST
@@ -295,7 +295,7 @@ START_TEST(test_forward_ttl_exceeded)
 	ck_assert_uint_eq(h->icmpstat.errors_sent, 1);
 	ck_assert_uint_eq(fx_sent->len, 1);
 	p = fx_sent_data(0);
-	ck_assert_uint_eq(sent_len(0), 56);
+	ck_assert_uint_eq(fx_sent_len(0), 56);
 	ck_assert_uint_eq(p[9], IPPROTO_ICMP);
 	ck_assert_uint_eq(ck_get32(p + 12), SELF);
 	ck_assert_uint_eq(ck_get32(p + 16), PEER);
@@ -308,10 +308,11 @@ START_TEST(test_forward_ttl_exceeded)
 END_TEST
 
 /*
- * Forwarding a 1000-byte datagram with DF from em0 to em1 (MTU 576):
- * ip_output says EMSGSIZE, ip_forward answers ICMP unreach needfrag (3/4)
- * with next-hop MTU 576 in bytes 6-7 (RFC 1191), quoting the header as
- * it arrived (TTL 64, before the decrement).
+ * Forwarding a 1000-byte datagram with DF from em0 to em1 (MTU 576),
+ * release 6: ip_output says EMSGSIZE (counting ips_cantfrag), 6.x
+ * ip_forward() counts ips_cantforward and ips_cantfrag again and answers
+ * ICMP unreach needfrag (3/4) with next-hop MTU 576 in bytes 6-7 (RFC
+ * 1191), quoting its mcopy: the header as it arrived (TTL 64).
  */
 START_TEST(test_forward_needfrag)
 {
@@ -322,7 +323,8 @@ START_TEST(test_forward_needfrag)
 	h->sysctl.forwarding = true;
 	m = fx_ip(em0, PEER, FAR, IPPROTO_UDP, 64, 0x4000, pl, sizeof(pl));
 	ip_input(h, m);
-	ck_assert_uint_eq(h->ipstat.cantfrag, 1);
+	ck_assert_uint_eq(h->ipstat.cantfrag, 2);
+	ck_assert_uint_eq(h->ipstat.cantforward, 1);
 	ck_assert_uint_eq(h->ipstat.forwarded, 0);
 	ck_assert_uint_eq(fx_sent->len, 1);
 	p = fx_sent_data(0);
@@ -330,11 +332,65 @@ START_TEST(test_forward_needfrag)
 	ck_assert_uint_eq(p[20], 3);
 	ck_assert_uint_eq(p[21], 4);
 	ck_assert_uint_eq(ck_get16(p + 26), 576);
-	ck_assert(fx_cksum_ok(p + 20, sent_len(0) - 20));
+	ck_assert(fx_cksum_ok(p + 20, fx_sent_len(0) - 20));
 	/* Quoted header: ip_len 1000, TTL 64 as received. */
 	ck_assert_uint_eq(ck_get16(p + 28 + 2), 1000);
 	ck_assert_uint_eq(p[28 + 8], 64);
 	ck_assert_uint_eq(h->icmpstat.errors_sent, 1);
+}
+END_TEST
+
+/*
+ * The same on release 14, through ip_tryforward(): ips_cantfrag once, no
+ * ips_cantforward, and the needfrag quotes the packet itself, TTL already
+ * lowered to 63 and its checksum patched (ip_fastfwd.c).
+ */
+START_TEST(test_tryforward_needfrag)
+{
+	uint8_t pl[980] = { 0 };
+	const uint8_t *p;
+	struct pkt *m;
+
+	h->release = RELEASE_14;
+	h->sysctl.forwarding = true;
+	m = fx_ip(em0, PEER, FAR, IPPROTO_UDP, 64, 0x4000, pl, sizeof(pl));
+	ip_input(h, m);
+	ck_assert_uint_eq(h->ipstat.cantfrag, 1);
+	ck_assert_uint_eq(h->ipstat.cantforward, 0);
+	ck_assert_uint_eq(h->ipstat.forwarded, 0);
+	/* ips_total twice: ip_input() and ip_tryforward(). */
+	ck_assert_uint_eq(h->ipstat.received, 2);
+	ck_assert_uint_eq(fx_sent->len, 1);
+	p = fx_sent_data(0);
+	ck_assert_uint_eq(p[20], 3);
+	ck_assert_uint_eq(p[21], 4);
+	ck_assert_uint_eq(ck_get16(p + 26), 576);
+	ck_assert_uint_eq(p[28 + 8], 63);
+	ck_assert(fx_cksum_ok(p + 28, 20));
+}
+END_TEST
+
+/*
+ * Release 14 through ip_tryforward(): a forwarded datagram counts
+ * ips_forward once if_output() has it; with no route, ips_noroute and
+ * ips_cantforward (ip_findroute()) and host unreachable.
+ */
+START_TEST(test_tryforward_ok_noroute)
+{
+	uint8_t pl[100] = { 0 };
+
+	h->release = RELEASE_14;
+	h->sysctl.forwarding = true;
+	ip_input(h, fx_ip(em1, FAR, PEER, IPPROTO_UDP, 9, 0, pl,
+	    sizeof(pl)));
+	ck_assert_uint_eq(h->ipstat.forwarded, 1);
+	ip_input(h, fx_ip(em1, FAR, A(8, 8, 8, 8), IPPROTO_UDP, 9, 0, pl,
+	    sizeof(pl)));
+	ck_assert_uint_eq(h->ipstat.noroute, 1);
+	ck_assert_uint_eq(h->ipstat.cantforward, 1);
+	ck_assert_uint_eq(h->ipstat.received, 4);
+	ck_assert_uint_eq(fx_sent->len, 2);
+	ck_assert_uint_eq(fx_sent_data(1)[21], 1);
 }
 END_TEST
 
@@ -354,10 +410,15 @@ START_TEST(test_forward_ok)
 	ck_assert_uint_eq(p[8], 8);
 	ck_assert(fx_cksum_ok(p, 20));
 	ck_assert_uint_eq(h->ipstat.sent, 0);
-	/* No route for 8.8.8.8: ICMP unreach host (3/1) to the source. */
+	/*
+	 * No route for 8.8.8.8: ICMP unreach host (3/1) to the source.
+	 * Release 6: 6.x ip_forward()'s ip_rtaddr() fails before
+	 * ip_output(), so neither ips_noroute nor ips_cantforward.
+	 */
 	ip_input(h, fx_ip(em1, FAR, A(8, 8, 8, 8), IPPROTO_UDP, 9, 0, pl,
 	    sizeof(pl)));
-	ck_assert_uint_eq(h->ipstat.noroute, 1);
+	ck_assert_uint_eq(h->ipstat.noroute, 0);
+	ck_assert_uint_eq(h->ipstat.cantforward, 0);
 	ck_assert_uint_eq(fx_sent->len, 2);
 	p = fx_sent_data(1);
 	ck_assert_uint_eq(ck_get32(p + 12), SELF1);
@@ -386,7 +447,7 @@ START_TEST(test_echo_reply)
 	ck_assert_uint_eq(fx_sent->len, 1);
 	ck_assert_ptr_eq(g_ptr_array_index(fx_sent_if, 0), em0);
 	p = fx_sent_data(0);
-	ck_assert_uint_eq(sent_len(0), 20 + 64);
+	ck_assert_uint_eq(fx_sent_len(0), 20 + 64);
 	ck_assert_uint_eq(ck_get32(p + 12), SELF1);
 	ck_assert_uint_eq(ck_get32(p + 16), PEER);
 	ck_assert_uint_eq(p[8], 64);
@@ -489,7 +550,7 @@ START_TEST(test_udp_noport)
 	ck_assert_uint_eq(h->udpstat.received, 0);
 	ck_assert_uint_eq(fx_sent->len, 1);
 	p = fx_sent_data(0);
-	ck_assert_uint_eq(sent_len(0), 20 + 8 + 28);
+	ck_assert_uint_eq(fx_sent_len(0), 20 + 8 + 28);
 	ck_assert_uint_eq(ck_get32(p + 12), SELF);
 	ck_assert_uint_eq(p[20], 3);
 	ck_assert_uint_eq(p[21], 3);
@@ -545,7 +606,7 @@ START_TEST(test_udp_send)
 	for (i = 0; i < 3; i++) {
 		const uint8_t *p = fx_sent_data(i);
 
-		ck_assert_uint_eq(sent_len(i), 20 + 8 + 100);
+		ck_assert_uint_eq(fx_sent_len(i), 20 + 8 + 100);
 		ck_assert_uint_eq(ck_get16(p + 20), 49152);
 		ck_assert_uint_eq(ck_get16(p + 22), 53);
 		ck_assert(fx_udp_cksum_ok(p));
@@ -588,7 +649,7 @@ START_TEST(test_ping)
 	for (i = 0; i < 3; i++) {
 		const uint8_t *p = fx_sent_data(i);
 
-		ck_assert_uint_eq(sent_len(i), 84);
+		ck_assert_uint_eq(fx_sent_len(i), 84);
 		ck_assert_uint_eq(p[20], 8);
 		ck_assert_uint_eq(ck_get16(p + 24), id);
 		ck_assert_uint_eq(ck_get16(p + 26), i);
@@ -722,7 +783,8 @@ ip_output_suite(void)
 		test_output_loopback_source_refused,
 		test_input_checks,
 		test_forward_ttl_exceeded,
-		test_forward_needfrag,
+		test_forward_needfrag, test_tryforward_needfrag,
+		test_tryforward_ok_noroute,
 		test_forward_ok,
 		test_echo_reply,
 		test_icmp_error_refusals,

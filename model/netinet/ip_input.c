@@ -3,9 +3,12 @@
  * (header checks in FreeBSD's order, the pfil IN hooks, "ours" with
  * reassembly and delivery through ip_protox[]) and ip_forward().
  *
+ * Forwarding: release 6 takes ip_forward() (6.x, fastforwarding off);
+ * release 14 takes ip_tryforward() for what it accepts and ip_forward()
+ * for the rest (IP options, loopback rcvif), as 14's ip_input() does.
+ *
  * Not modelled: IP options processing (options are carried, not acted
- * on), ip_tryforward()'s fast path (every forwarded packet takes the slow
- * path, whose outcome is the same here), ICMP redirects, multicast.
+ * on), ICMP redirects, multicast.
  */
 #include <errno.h>
 #include <string.h>
@@ -167,6 +170,106 @@ static const enum drop_reason ip_check_drop[] = {
 	[IP_CHECK_TRUNCATED]	= DROP_TOOSHORT,
 };
 
+#define	IN_LINKLOCAL_H(a)	(((a) & 0xffff0000u) == 0xa9fe0000u)
+
+/*
+ * Whether 14's ip_tryforward() takes the packet rather than returning it
+ * to ip_input(): release 14 only (6.x forwards through ip_forward(),
+ * fastforwarding being off by default), forwarding on, no IP options
+ * (ip_doopts 1), not from a loopback interface, no broadcast, multicast,
+ * link-local or zero address, not for this host.
+ */
+static bool
+ip_tryforward_takes(const struct host *h, const struct pkt *m)
+{
+	const uint8_t *p = m->data;
+	uint32_t src = ip_get_src(p), dst = ip_get_dst(p);
+
+	if (h->release < RELEASE_14 || !h->sysctl.forwarding)
+		return (false);
+	if (ip_get_hlen_bytes(p) != IP_HDR_MIN_BYTES)
+		return (false);
+	if (m->rcvif == NULL || m->rcvif->if_loopback)
+		return (false);
+	if (src == INADDR_BROADCAST_H || dst == INADDR_BROADCAST_H ||
+	    IN_MULTICAST_H(src) || IN_MULTICAST_H(dst) ||
+	    IN_LINKLOCAL_H(src) || IN_LINKLOCAL_H(dst) ||
+	    src == 0 || dst == 0 || in_broadcast(h, dst))
+		return (false);
+	return (!in_localip(h, dst));
+}
+
+/*
+ * ip_tryforward() after its IN hook (FreeBSD 14, ip_fastfwd.c): TTL,
+ * incremental checksum, route, OUT hook, MTU, transmission.  Its counters
+ * differ from ip_forward()'s: no route counts noroute and cantforward; an
+ * OUT verdict other than pass (a divert too) counts nothing; DF and too
+ * big counts cantfrag and sends needfrag, no cantforward; forwarded only
+ * once if_output() has the packet.  Its ICMP errors quote the packet as
+ * it is then (TTL already lowered, except for time exceeded).
+ */
+void
+ip_tryforward(struct host *h, struct pkt *m)
+{
+	const struct rtentry *rt;
+	struct ifnet *ifp;
+	uint8_t *p = m->data;
+	uint16_t oldw, neww;
+	uint8_t ttl;
+	GPtrArray *frags;
+
+	ttl = ip_get_ttl(p);
+	if (ttl <= 1) {
+		icmp_error(h, m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0);
+		ip_drop(h, m, DROP_TTL, m->rcvif, 0);
+		return;
+	}
+	oldw = wire_get16(p + IP_F_TTL);
+	ip_set_ttl(p, (uint8_t)(ttl - 1));
+	neww = wire_get16(p + IP_F_TTL);
+	ip_set_sum(p, in_cksum_update(ip_get_sum(p), oldw, neww));
+
+	/* ip_findroute(): ips_noroute and ips_cantforward, host unreach. */
+	rt = rt_lookup(h, ip_get_dst(p));
+	if (rt == NULL) {
+		h->ipstat.cantforward++;
+		icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_HOST, 0);
+		ip_drop(h, m, DROP_NOROUTE, m->rcvif, 0);
+		return;
+	}
+	ifp = rt->rt_ifp;
+	ip_forward_event(h, m, ifp);
+
+	(void)pfil_run_hooks(h, &m, ifp, PFIL_OUT);
+	if (m == NULL)
+		return;			/* "goto drop": no counter */
+	p = m->data;
+	if (ip_get_len_bytes(p) <= ifp->if_mtu) {
+		if_output(ifp, m);
+		h->ipstat.forwarded++;
+		return;
+	}
+	if (ip_get_df(p)) {
+		/* ips_cantfrag and needfrag with the next hop's MTU. */
+		icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG,
+		    ifp->if_mtu);
+		ip_drop(h, m, DROP_CANTFRAG, ifp, 0);
+		return;
+	}
+	frags = g_ptr_array_new();
+	if (ip_fragment(m, ifp->if_mtu, frags) != 0) {
+		ip_drop(h, m, DROP_CANTFRAG, ifp, 0);
+		g_ptr_array_free(frags, TRUE);
+		return;
+	}
+	h->ipstat.fragmented++;
+	h->ipstat.ofragments += frags->len;
+	for (guint i = 0; i < frags->len; i++)
+		if_output(ifp, g_ptr_array_index(frags, i));
+	g_ptr_array_free(frags, TRUE);
+	h->ipstat.forwarded++;
+}
+
 void
 ip_input(struct host *h, struct pkt *m)
 {
@@ -174,6 +277,7 @@ ip_input(struct host *h, struct pkt *m)
 	enum ip_check c;
 	const uint8_t *p;
 	uint32_t dst;
+	bool fastfwd;
 	int error;
 
 	h->ipstat.received++;
@@ -196,6 +300,16 @@ ip_input(struct host *h, struct pkt *m)
 	if (m->len > (uint32_t)ip.hlen_bytes + ip.payload_len_bytes)
 		pkt_trim(m, (uint32_t)ip.hlen_bytes + ip.payload_len_bytes);
 
+	/*
+	 * 14's ip_input() hands every packet to ip_tryforward() when
+	 * forwarding is on; it returns to ip_input() what it does not take
+	 * (options, loopback rcvif, broadcast, multicast, link-local, 0, or
+	 * local) and counts ips_total a second time for what it takes.
+	 */
+	fastfwd = ip_tryforward_takes(h, m);
+	if (fastfwd)
+		h->ipstat.received++;
+
 	/* The pfil IN hooks: a firewall sees fragments one by one, before
 	 * "ours"; an error has no one to go back to here. */
 	error = pfil_run_hooks(h, &m, m->rcvif, PFIL_IN);
@@ -216,7 +330,10 @@ ip_input(struct host *h, struct pkt *m)
 			ip_drop(h, m, DROP_CANTFORWARD, m->rcvif, 0);
 			return;
 		}
-		ip_forward(h, m);
+		if (fastfwd)
+			ip_tryforward(h, m);
+		else
+			ip_forward(h, m);
 		return;
 	}
 
@@ -245,7 +362,6 @@ ip_forward(struct host *h, struct pkt *m)
 	const struct rtentry *rt;
 	uint8_t *p = m->data;
 	uint32_t dst = ip_get_dst(p), mlen, mtu;
-	uint16_t oldw, neww;
 	uint8_t ttl;
 	int error;
 
@@ -270,22 +386,28 @@ ip_forward(struct host *h, struct pkt *m)
 	memcpy(mcopy, p, mlen);
 
 	/*
-	 * Decrement the TTL.  FreeBSD 14's ip_tryforward() patches the
-	 * checksum incrementally (RFC 1624); 6.x ip_forward() (the slow
-	 * path, fastforwarding off by default) only lowers the TTL and
-	 * leaves the sum stale until ip_output() recomputes it after the OUT
-	 * hook: a divert program reading it going out sees the stale sum.
+	 * Decrement the TTL only: ip_forward() (6.x, and 14's slow path)
+	 * leaves the header checksum stale until ip_output() recomputes it
+	 * after the OUT hook, so a divert program reading it going out sees
+	 * the stale sum.  (14's ip_tryforward() patches it, above.)
 	 */
-	oldw = wire_get16(p + IP_F_TTL);
 	ip_set_ttl(p, (uint8_t)(ttl - 1));
-	neww = wire_get16(p + IP_F_TTL);
-	if (h->release >= RELEASE_14)
-		ip_set_sum(p, in_cksum_update(ip_get_sum(p), oldw, neww));
 
 	rt = rt_lookup(h, dst);
 	mtu = rt != NULL ? rt->rt_ifp->if_mtu : 0;
 	if (rt != NULL)
 		ip_forward_event(h, m, rt->rt_ifp);
+	else if (h->release < RELEASE_14) {
+		/*
+		 * 6.x ip_forward(): ip_rtaddr() fails before ip_output() is
+		 * called: host unreachable about the packet, and neither
+		 * ips_noroute nor ips_cantforward.
+		 */
+		icmp_error_bytes(h, mcopy, mlen, rcvif, ICMP_UNREACH,
+		    ICMP_UNREACH_HOST, 0);
+		ip_drop_named(h, m, "no-route", NULL, rcvif);
+		return;
+	}
 
 	error = ip_output(h, m, IP_FORWARDING);
 	if (error == 0) {
@@ -295,7 +417,9 @@ ip_forward(struct host *h, struct pkt *m)
 	h->ipstat.cantforward++;
 	switch (error) {
 	case EMSGSIZE:
-		/* RFC 1191: tell the source the next-hop MTU. */
+		/* RFC 1191: tell the source the next-hop MTU.  ip_forward()
+		 * counts ips_cantfrag again after ip_output() did. */
+		h->ipstat.cantfrag++;
 		icmp_error_bytes(h, mcopy, mlen, rcvif, ICMP_UNREACH,
 		    ICMP_UNREACH_NEEDFRAG, mtu);
 		break;

@@ -40,6 +40,8 @@ struct pkt;
 void		 ip_input(struct host *h, struct pkt *m);
 /* ip_forward(): TTL check and decrement, route, ip_output(IP_FORWARDING). */
 void		 ip_forward(struct host *h, struct pkt *m);
+/* ip_tryforward() past its IN hook (release 14's fast path). */
+void		 ip_tryforward(struct host *h, struct pkt *m);
 /*
  * ip_output(): route lookup, the pfil OUT hooks (ipfw resumes after
  * m->fw_ref when set), header checksum, fragmentation or EMSGSIZE,
