@@ -91,6 +91,7 @@
 struct div_qent {
 	struct pkt		*m;
 	struct sockaddr_in	 from;
+	bool			 incoming;	/* caught on the IN pass */
 };
 
 struct divert_sock {
@@ -475,7 +476,7 @@ div_wakeup(void *arg)
 
 static void
 div_enqueue(struct divert_sock *so, struct pkt *m,
-    const struct sockaddr_in *from)
+    const struct sockaddr_in *from, bool incoming)
 {
 	if (so->q_len == so->q_cap) {
 		unsigned ncap = so->q_cap == 0 ? 16 : so->q_cap * 2;
@@ -489,7 +490,7 @@ div_enqueue(struct divert_sock *so, struct pkt *m,
 		so->q_cap = ncap;
 	}
 	so->q[(so->q_head + so->q_len) % so->q_cap] =
-	    (struct div_qent){ .m = m, .from = *from };
+	    (struct div_qent){ .m = m, .from = *from, .incoming = incoming };
 	so->q_len++;
 	so->queued_bytes += m->len + DIV_SOCKADDR_BYTES;
 	/* sorwakeup(): the reader runs as a separate event. */
@@ -570,7 +571,7 @@ divert_packet(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 		    incoming ? "incoming" : "outgoing", rulenum, s);
 		ev_end(e);
 	}
-	div_enqueue(so, m, &from);
+	div_enqueue(so, m, &from, incoming);
 }
 
 ssize_t
@@ -614,7 +615,9 @@ div_recvfrom(struct divert_sock *so, void *buf, size_t len,
 		ev_int(e, "tag", qe.from.sin_port);
 		ev_str(e, "sin_addr", a);
 		ev_str(e, "ifname", (const char *)qe.from.sin_zero);
-		ev_str(e, "dir", sa != 0 ? "in" : "out");
+		/* The pass that caught it: sin_addr is 0 for an incoming
+		 * packet on an interface without an IPv4 address too. */
+		ev_str(e, "dir", qe.incoming ? "in" : "out");
 		ev_int(e, "len", qe.m->len);
 		ev_int(e, "lineage", (int64_t)qe.m->lineage);
 		ev_textf(e, "recvfrom port %u: tag %u sin_addr %s ifname \"%s\""
