@@ -223,6 +223,9 @@ ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
 again:
 	args.pkt = m->data;
 	args.pkt_len = m->len;
+	/* 14's call stack is a tag on the packet: it outlasts the pass. */
+	args.callstack = m->fw_calls.rule;
+	args.callsp = &m->fw_calls.sp;
 	ipfw_args_dissect(&args);
 	ipfw_chk(h->fw, &args, &v);
 

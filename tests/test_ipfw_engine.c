@@ -536,7 +536,9 @@ START_TEST(test_call_overflow)
 	 * 100 calls itself: 16 calls fill the stack, the 17th goes on to
 	 * the next rule (pre-15).  200 returns 16 times, each to the first
 	 * rule after 100 (200 itself), then with the stack empty goes on
-	 * to 300.
+	 * to 300.  14's O_CALLRETURN leaves before IPFW_INC_RULE_COUNTER()
+	 * on both errors: the 17th call and the 17th return are not
+	 * counted.
 	 */
 	add("100 call 100 ip from any to any");
 	add("200 return ip from any to any");
@@ -545,8 +547,8 @@ START_TEST(test_call_overflow)
 	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
 	v = chk(IPFW_DIR_IN, "em0", NULL);
 	EXPECT_V(v, IPFW_V_DENY, 300);
-	ck_assert_uint_eq(pkts(100), IPFW_CALLSTACK_SIZE + 1);
-	ck_assert_uint_eq(pkts(200), IPFW_CALLSTACK_SIZE + 1);
+	ck_assert_uint_eq(pkts(100), IPFW_CALLSTACK_SIZE);
+	ck_assert_uint_eq(pkts(200), IPFW_CALLSTACK_SIZE);
 }
 END_TEST
 
@@ -561,6 +563,8 @@ START_TEST(test_return_empty_stack)
 	v = chk(IPFW_DIR_IN, "em0", NULL);
 	EXPECT_V(v, IPFW_V_PASS, 100);
 	ck_assert_ptr_eq(v.rule, chain->rules[1]);
+	/* Not counted (O_CALLRETURN's error path skips the counter). */
+	ck_assert_uint_eq(chain->rules[0]->packets, 0);
 }
 END_TEST
 
@@ -672,10 +676,14 @@ START_TEST(test_reass)
 	v = chk(IPFW_DIR_IN, "em0", NULL);
 	EXPECT_V(v, IPFW_V_REASS, 100);
 	ck_assert_uint_eq(v.next_slot, 1);
+	/* A fragment counts twice: 14's O_REASS increments, then the
+	 * "done" block after the loop increments the same rule again. */
+	ck_assert_uint_eq(pkts(100), 3);
 	/* The last fragment (offset only) too. */
 	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 100);
 	v = chk(IPFW_DIR_IN, "em0", NULL);
 	EXPECT_V(v, IPFW_V_REASS, 100);
+	ck_assert_uint_eq(pkts(100), 5);
 }
 END_TEST
 

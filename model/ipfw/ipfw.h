@@ -63,6 +63,9 @@ struct ipfw_cmd	*ipfw_cmd_parse(int argc, char *const argv[], int *bad_word,
 void		 ipfw_cmd_free(struct ipfw_cmd *cmd);
 /* Whether the command adds a divert or tee rule. */
 bool		 ipfw_cmd_uses_divert(const struct ipfw_cmd *cmd);
+/* The action word when the command adds a rule whose action FreeBSD 6's
+ * ipfw does not have (call, return, reass), else NULL. */
+const char	*ipfw_cmd_modern_action(const struct ipfw_cmd *cmd);
 /*
  * Carry the command out on chain. Text that ipfw(8) would print (show, list,
  * add without -q echoes the rule as ipfw does) is appended to out (may be
@@ -101,6 +104,10 @@ struct ipfw_args {
 	bool		 has_tag, has_slot;
 	uint32_t	 tag;
 	uint32_t	 slot;
+	/* Release 14's call stack, kept by the caller across passes (NULL:
+	 * a stack for this walk only); depth in *callsp. */
+	uint16_t	*callstack;
+	uint8_t		*callsp;
 	bool		 tag_is_divert;	/* came from a divert socket write */
 	bool		 tag_divert_out; /* ...written as outgoing */
 	int		 release;	/* 6 or 14: tag 65535 semantics */

@@ -170,8 +170,13 @@ void
 ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
     struct ipfw_verdict *v)
 {
-	uint32_t stack[IPFW_CALLSTACK_SIZE];	/* rule numbers of `call`s */
-	unsigned sp = 0, idx;
+	uint16_t local_stack[IPFW_CALLSTACK_SIZE];
+	uint8_t local_sp = 0;
+	/* 14's MTAG_IPFW_CALL: the caller's (the packet's), if given. */
+	uint16_t *stack = args->callstack != NULL ? args->callstack :
+	    local_stack;
+	uint8_t *sp = args->callsp != NULL ? args->callsp : &local_sp;
+	unsigned idx;
 	bool state_found = false;
 	uint64_t pktlen = args->ip_len != 0 ? args->ip_len : args->pkt_len;
 
@@ -226,8 +231,26 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 				return;
 			}
 		}
+		/*
+		 * O_CALLRETURN: a `return` with an empty stack and a `call`
+		 * with a full one "just continue with next rule" before
+		 * IPFW_INC_RULE_COUNTER(): not counted, no match.
+		 */
+		if ((f->action == IPFW_ACT_RETURN && *sp == 0) ||
+		    (f->action == IPFW_ACT_CALL &&
+		    *sp >= IPFW_CALLSTACK_SIZE)) {
+			idx = f->index + 1;
+			continue;
+		}
 		f->packets++;
 		f->bytes += pktlen;
+		/* O_REASS of a fragment: IPFW_INC_RULE_COUNTER() in the
+		 * opcode and again after the loop ("done"). */
+		if (f->action == IPFW_ACT_REASS &&
+		    (args->frag_off != 0 || args->more_frags)) {
+			f->packets++;
+			f->bytes += pktlen;
+		}
 		if (args->on_match != NULL)
 			args->on_match(args->match_ctx, f, args);
 		switch (f->action) {
@@ -272,20 +295,12 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 				    MAX(f->arg, f->rulenum + 1));
 			break;
 		case IPFW_ACT_CALL:
-			/* Pre-15: a full stack just goes on to the next rule. */
-			if (sp == IPFW_CALLSTACK_SIZE) {
-				idx = f->index + 1;
-				break;
-			}
-			stack[sp++] = f->rulenum;
+			/* The full stack was handled above. */
+			stack[(*sp)++] = (uint16_t)f->rulenum;
 			idx = ipfw_chain_first_at_least(chain, f->arg);
 			break;
 		case IPFW_ACT_RETURN:
-			if (sp == 0)
-				idx = f->index + 1;
-			else
-				idx = ipfw_chain_first_above(chain,
-				    stack[--sp]);
+			idx = ipfw_chain_first_above(chain, stack[--(*sp)]);
 			break;
 		case IPFW_ACT_COUNT:
 		case IPFW_ACT_CHECK_STATE:

@@ -1163,3 +1163,20 @@ ipfw_cmd_uses_divert(const struct ipfw_cmd *cmd)
 	    cmd->rule != NULL && (cmd->rule->action == IPFW_ACT_DIVERT ||
 	    cmd->rule->action == IPFW_ACT_TEE));
 }
+
+const char *
+ipfw_cmd_modern_action(const struct ipfw_cmd *cmd)
+{
+	if (cmd == NULL || cmd->kind != IPFW_CMD_ADD || cmd->rule == NULL)
+		return (NULL);
+	switch (cmd->rule->action) {
+	case IPFW_ACT_CALL:
+		return ("call");
+	case IPFW_ACT_RETURN:
+		return ("return");
+	case IPFW_ACT_REASS:
+		return ("reass");
+	default:
+		return (NULL);
+	}
+}

@@ -193,6 +193,7 @@ if_output(struct ifnet *ifp, struct pkt *m)
 		m->fw_ref.info = 0;
 		m->fw_ref.rulenum = 0;
 		m->fw_ref.slot = 0;
+		m->fw_calls.sp = 0;
 		sim_schedule(0, if_simloop_input, m);
 		return;
 	}

@@ -76,6 +76,7 @@ ip_fragment(struct pkt *m, uint32_t mtu, GPtrArray *out)
 		pkt_set_hist(f, m->hist);
 		f->rcvif = m->rcvif;
 		f->fw_ref = m->fw_ref;
+		f->fw_calls = m->fw_calls;	/* m_dup_pkthdr() copies tags */
 		f->flags = m->flags;
 		ip_set_len_bytes(f->data, (uint16_t)(hlen + n));
 		units = (uint16_t)((base_off + off) >> 3);

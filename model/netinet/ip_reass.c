@@ -249,6 +249,7 @@ ipq_complete(struct ipq *q, uint32_t data_len, const struct pkt *m)
 	pkt_set_hist(r, m0->hist);
 	r->rcvif = m->rcvif;
 	r->fw_ref = m->fw_ref;
+	r->fw_calls = m0->fw_calls;	/* tags of the first fragment */
 	r->flags = m->flags;
 
 	f = q->frags;

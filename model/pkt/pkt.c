@@ -78,6 +78,7 @@ pkt_copy(const struct pkt *m)
 	n->rcvif = m->rcvif;
 	n->lineage = m->lineage;
 	n->fw_ref = m->fw_ref;
+	n->fw_calls = m->fw_calls;
 	n->flags = m->flags;
 	if (m->hist != NULL) {
 		pkt_hist_ref(m->hist);

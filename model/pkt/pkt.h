@@ -49,6 +49,20 @@ struct pkt_fw_ref {
 #define	IPFW_REF_IN		0x0008u	/* ...written as incoming */
 #define	IPFW_REF_OUT		0x0010u	/* ...written as outgoing */
 
+/*
+ * ipfw's call stack (FreeBSD 14's MTAG_IPFW_CALL tag): the rule numbers of
+ * the `call`s not yet returned from.  It lives on the packet, so it
+ * outlasts the pass (a forwarded packet's OUT pass sees what its IN pass
+ * pushed); like the tag it is copied with the packet and its fragments,
+ * dropped by the lo0 loop and lost in a divert round trip.
+ */
+#define	PKT_CALLSTACK_SIZE	16
+
+struct pkt_callstack {
+	uint8_t		 sp;		/* entries in use */
+	uint16_t	 rule[PKT_CALLSTACK_SIZE];
+};
+
 /* Lineage history hook: a refcounted blob owned by the loop detector. */
 struct pkt_hist {
 	unsigned	 refs;
@@ -63,6 +77,7 @@ struct pkt {
 	uint64_t	 lineage;	/* simulator identity, see above */
 	struct pkt_hist	*hist;		/* divert history of the lineage */
 	struct pkt_fw_ref fw_ref;	/* ipfw re-entry reference */
+	struct pkt_callstack fw_calls;	/* ipfw call stack (release 14) */
 	uint32_t	 flags;		/* PKT_F_* */
 	struct pkt	*live_prev;	/* list of every live packet, so the */
 	struct pkt	*live_next;	/* end of a run can account for them */

@@ -149,6 +149,14 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 		return (0);
 
 	case SCN_IPFW:
+		/* 6.x ipfw(8) and ipfw_chk() know no call, return, reass. */
+		if (h->release < RELEASE_14 &&
+		    ipfw_cmd_modern_action(c->u.ipfw.cmd) != NULL) {
+			*msg = g_strdup_printf("ipfw: invalid action %s "
+			    "(release 6: FreeBSD 6's ipfw has no call, return "
+			    "or reass)", ipfw_cmd_modern_action(c->u.ipfw.cmd));
+			return (EINVAL);
+		}
 		out = g_string_new(NULL);
 		if (!ipfw_cmd_exec(h->fw, c->u.ipfw.cmd, out, &gerr)) {
 			*msg = g_strdup(gerr->message);
