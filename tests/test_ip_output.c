@@ -492,6 +492,16 @@ START_TEST(test_icmp_error_refusals)
 	pkt_free(m);
 	ck_assert_uint_eq(fx_sent->len, 0);
 	ck_assert_uint_eq(h->icmpstat.errors_sent, 0);
+	/*
+	 * FreeBSD's icmpstat: icps_error counts every call, before the
+	 * refusals (4); of those only the error about an ICMP error has a
+	 * counter of its own, icps_oldicmp (1); the zero source passes
+	 * icmp_error() (icps_outhist[3]) and is icmp_reflect()'s
+	 * icps_badaddr.
+	 */
+	ck_assert_uint_eq(h->icmpstat.error, 4);
+	ck_assert_uint_eq(h->icmpstat.oldicmp, 1);
+	ck_assert_uint_eq(h->icmpstat.badaddr, 1);
 	/* An echo request is a query: errors about it are allowed. */
 	msg[0] = 8;
 	m = fx_ip(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, msg, sizeof(msg));
@@ -560,6 +570,44 @@ START_TEST(test_udp_noport)
 	ip_input(h, fx_ip(em0, PEER, SELF, IPPROTO_UDP, 64, 0, dg, n));
 	ck_assert_uint_eq(h->udpstat.badsum, 1);
 	ck_assert_uint_eq(fx_sent->len, 1);
+}
+END_TEST
+
+/*
+ * The quote of an error: icmp_error()'s icmpelen = max(8,
+ * min(icmp_quotelen, ip_len - hlen)).  6.x quotelen 8: header + 8 bytes,
+ * 20 + 8 + 28 = 56 bytes.  14's 548 (RFC 1812): of a 1000-byte UDP
+ * payload (1008 data bytes) 548 are quoted: 20 + 8 + 20 + 548 = 596.  A
+ * datagram with less data is quoted whole (32 + 8 bytes of data: 40).
+ */
+static void
+quote_len(int release, uint32_t payload, uint32_t want)
+{
+	uint8_t dg[1100];
+	uint32_t n = fx_udp(dg, PEER, SELF, 5000, 9, payload);
+
+	h->release = release;
+	ip_input(h, fx_ip(em0, PEER, SELF, IPPROTO_UDP, 64, 0, dg, n));
+	ck_assert_uint_eq(fx_sent->len, 1);
+	ck_assert_uint_eq(fx_sent_len(0), want);
+	ck_assert(fx_cksum_ok(fx_sent_data(0) + 20, want - 20));
+}
+
+START_TEST(test_quotelen_release6)
+{
+	quote_len(RELEASE_6, 1000, 20 + 8 + 20 + 8);
+}
+END_TEST
+
+START_TEST(test_quotelen_release14)
+{
+	quote_len(RELEASE_14, 1000, 20 + 8 + 20 + 548);
+}
+END_TEST
+
+START_TEST(test_quotelen_release14_short)
+{
+	quote_len(RELEASE_14, 32, 20 + 8 + 20 + 40);
 }
 END_TEST
 
@@ -789,7 +837,8 @@ ip_output_suite(void)
 		test_echo_reply,
 		test_icmp_error_refusals,
 		test_noproto,
-		test_udp_noport,
+		test_udp_noport, test_quotelen_release6,
+		test_quotelen_release14, test_quotelen_release14_short,
 		test_udp_echo,
 		test_udp_send,
 		test_ping,

@@ -60,6 +60,8 @@ host_register_counters(struct host *h)
 #define	ICC(f)	{ "icmp." #f, offsetof(struct icmpstat, f) }
 		ICC(echo_requests), ICC(echo_replies), ICC(unreach),
 		ICC(needfrag), ICC(timxceed), ICC(errors_sent), ICC(badsum),
+		ICC(error), ICC(oldicmp), ICC(reflect), ICC(bmcastecho),
+		ICC(badaddr), ICC(bandlim),
 #undef ICC
 	}, udc[] = {
 #define	UDC(f)	{ "udp." #f, offsetof(struct udpstat, f) }
@@ -131,6 +133,7 @@ host_new(struct sim_ctx *sim, const char *name, int release)
 	h->sysctl.fw_one_pass = true;
 	h->sysctl.fw_verbose = false;
 	h->sysctl.fw_default_to_accept = false;
+	h->sysctl.icmplim = 200;
 	/* A fixed start keeps runs deterministic; ip_id counts from here. */
 	h->ip_id = 1;
 	h->reass = ip_reass_state_new();

@@ -42,7 +42,24 @@ struct host_sysctl {
 	bool		 fw_one_pass;		/* net.inet.ip.fw.one_pass */
 	bool		 fw_verbose;		/* net.inet.ip.fw.verbose */
 	bool		 fw_default_to_accept;	/* ...fw.default_to_accept */
+	int		 icmplim;		/* net.inet.icmp.icmplim */
 };
+
+/*
+ * badport_bandlim()'s state for one kind of response: 6.x ppsratecheck()
+ * (window from its first call, lasttime/curpps) or 14's
+ * counter_ratecheck() (window from boot, cr_ticks/cr_rate/cr_over).
+ */
+struct icmp_rate {
+	bool		 used;			/* 6.x: lasttime set */
+	uint64_t	 last_ticks;		/* lasttime / cr_ticks */
+	int64_t		 count;			/* curpps / cr_rate */
+	bool		 over;			/* 14: cr_over */
+};
+#define	BANDLIM_ICMP_UNREACH	0
+#define	BANDLIM_ICMP_ECHO	1
+#define	BANDLIM_ICMP_TSTAMP	2
+#define	BANDLIM_MAX		3
 
 /* netstat -s -p ip; names as in docs/counters.md (HOST.ip.NAME). */
 struct ipstat {
@@ -56,6 +73,12 @@ struct ipstat {
 struct icmpstat {	/* HOST.icmp.NAME */
 	uint64_t	 echo_requests, echo_replies, unreach, needfrag,
 			 timxceed, errors_sent, badsum;
+	/* FreeBSD's icmpstat under its own meaning: icps_error (calls to
+	 * icmp_error(), before its refusals), icps_oldicmp, icps_reflect,
+	 * icps_bmcastecho, icps_badaddr; and the responses badport_bandlim()
+	 * refused (FreeBSD only logs "Limiting ..."). */
+	uint64_t	 error, oldicmp, reflect, bmcastecho, badaddr,
+			 bandlim;
 };
 
 struct udpstat {	/* HOST.udp.NAME */
@@ -76,6 +99,7 @@ struct host {
 	struct ipstat	 ipstat;
 	struct icmpstat	 icmpstat;
 	struct udpstat	 udpstat;
+	struct icmp_rate icmp_rates[BANDLIM_MAX];
 	uint64_t	 fw_denied;		/* HOST.ipfw.denied */
 	struct ip_reass_state *reass;
 	/* Local delivery by protocol (ip_protox[]); NULL: rip_input(). */

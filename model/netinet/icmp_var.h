@@ -18,6 +18,10 @@ struct pkt;
 /* icmp_input(): a datagram for this host with protocol ICMP (ip_protox). */
 void		 icmp_input(struct host *h, struct pkt *m);
 
+/* badport_bandlim(): 0 if a response of kind `which` (BANDLIM_*) may be
+ * sent now, -1 if net.inet.icmp.icmplim says no (counted). */
+int		 badport_bandlim(struct host *h, int which);
+
 /* icmp_error(): send an ICMP error about orig (borrowed, not consumed);
  * mtu is used for needfrag. Never answers an ICMP error, a non-first
  * fragment, or a broadcast, as FreeBSD's icmp_error() refuses to. */

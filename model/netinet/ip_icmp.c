@@ -5,9 +5,12 @@
  * RFC 792 quote of the offending header plus 8 bytes (RFC 1191 next-hop
  * MTU for needfrag).
  *
- * Not modelled: the ICMP rate limit (net.inet.icmp.icmplim), timestamp
- * and mask requests, redirects; ICMP errors are counted but not passed to
- * the sockets they concern.
+ * badport_bandlim() limits port unreachables and echo replies to
+ * net.inet.icmp.icmplim per second (6.x ppsratecheck(), 14's
+ * counter_ratecheck()).
+ *
+ * Not modelled: timestamp and mask requests, redirects; ICMP errors are
+ * counted but not passed to the sockets they concern.
  */
 #include <string.h>
 
@@ -21,6 +24,7 @@
 #include "netinet/ip_var.h"
 #include "pkt/pkt.h"
 #include "sim/counters.h"
+#include "sim/sim_sched.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
 
@@ -34,8 +38,16 @@
 #define	ICMP_MASKREPLY		18
 #define	ICMP_REDIRECT		5
 
-/* RFC 792 quotes the header and the first 64 bits of data. */
-#define	ICMP_QUOTE_DATA_BYTES	8
+/*
+ * net.inet.icmp.quotelen: bytes of the offending datagram's data an error
+ * quotes at least 8 of (RFC 792).  6.x: 8; 14: 548, "576 - 28" (RFC 1812
+ * 4.3.2.3).  (Both quote at least the whole TCP header; no TCP here.)
+ */
+#define	ICMP_QUOTELEN_6		8
+#define	ICMP_QUOTELEN_14	548
+#define	ICMP_QUOTE_MIN		8
+
+#define	ICMP_HZ			1000	/* ticks a second (kern.hz) */
 
 #define	IN_MULTICAST_H(a)	(((a) & 0xf0000000u) == 0xe0000000u)
 #define	IN_EXPERIMENTAL_H(a)	(((a) & 0xf0000000u) == 0xf0000000u)
@@ -95,15 +107,65 @@ icmp_reflect_src(struct host *h, uint32_t odst, uint32_t osrc, uint32_t *src)
 	return (true);
 }
 
+/*
+ * badport_bandlim(): 0 when a response of this kind may go, -1 when
+ * net.inet.icmp.icmplim responses went in this second already.  6.x
+ * ppsratecheck() counts from its first call (curpps 1) and refuses once
+ * curpps reaches the limit, so 199 go a second at the default 200;
+ * 14's counter_ratecheck() starts its second at boot and refuses past the
+ * limit (200 go), each new second starting at the first call after the
+ * last one ended.  hz 1000 on both.  The refused are counted
+ * (icmp.bandlim); FreeBSD only logs "Limiting ... packets/sec".
+ */
+int
+badport_bandlim(struct host *h, int which)
+{
+	struct icmp_rate *r = &h->icmp_rates[which];
+	uint64_t now = sim_now() / (SIM_NS_PER_S / ICMP_HZ);
+	int lim = h->sysctl.icmplim;
+	bool ok;
+
+	if (h->release < RELEASE_14) {
+		if (lim <= 0)
+			return (0);
+		if (!r->used || now - r->last_ticks >= ICMP_HZ) {
+			r->used = true;
+			r->last_ticks = now;
+			r->count = 1;
+			ok = true;
+		} else
+			ok = ++r->count < lim;
+	} else {
+		if (lim == 0)
+			return (0);
+		if (now - r->last_ticks >= ICMP_HZ) {
+			r->count = 0;
+			r->over = false;
+			r->last_ticks = now;
+		}
+		r->count++;
+		if (!r->over && r->count > lim)
+			r->over = true;
+		ok = !r->over;
+	}
+	if (ok)
+		return (0);
+	h->icmpstat.bandlim++;
+	return (-1);
+}
+
 void
 icmp_error_bytes(struct host *h, const uint8_t *op, uint32_t olen,
     const struct ifnet *rcvif, int type, int code, uint32_t mtu)
 {
-	uint8_t msg[ICMP_MINLEN + IP_HDR_MAX_BYTES + ICMP_QUOTE_DATA_BYTES];
-	unsigned ohlen;
+	uint8_t msg[ICMP_MINLEN + IP_HDR_MAX_BYTES + ICMP_QUOTELEN_14];
+	unsigned ohlen, qlen;
 	uint32_t osrc, odst, oip_len, quote, src;
 
 	(void)rcvif;
+	/* icps_error: every call, before the refusals (not redirects). */
+	if (type != ICMP_REDIRECT)
+		h->icmpstat.error++;
 	if (olen < IP_HDR_MIN_BYTES)
 		return;
 	ohlen = ip_get_hlen_bytes(op);
@@ -112,29 +174,46 @@ icmp_error_bytes(struct host *h, const uint8_t *op, uint32_t olen,
 	/* Only about the first fragment. */
 	if (ip_get_off_frag_units(op) != 0)
 		return;
-	/* Never about an ICMP error (RFC 1122 3.2.2). */
-	if (ip_get_proto(op) == IPPROTO_ICMP && type != ICMP_REDIRECT) {
-		if (olen < ohlen + ICMP_MINLEN ||
-		    !icmp_infotype(icmp_get_type(op + ohlen)))
-			return;
-	}
 	osrc = ip_get_src(op);
 	odst = ip_get_dst(op);
 	/* Never about a broadcast or multicast (M_BCAST|M_MCAST). */
 	if (in_broadcast(h, odst) || IN_MULTICAST_H(odst))
 		return;
-	if (icmp_bad_return(osrc))
-		return;
-	if (!icmp_reflect_src(h, odst, osrc, &src))
-		return;
+	/* Never about an ICMP error (RFC 1122 3.2.2): icps_oldicmp. */
+	if (ip_get_proto(op) == IPPROTO_ICMP && type != ICMP_REDIRECT) {
+		if (olen < ohlen + ICMP_MINLEN)
+			return;
+		if (!icmp_infotype(icmp_get_type(op + ohlen))) {
+			h->icmpstat.oldicmp++;
+			return;
+		}
+	}
 
+	/*
+	 * icmpelen = max(8, min(icmp_quotelen, ip_len - hlen)); the quote is
+	 * the header and that much data, as far as the bytes held go.
+	 */
 	oip_len = ip_get_len_bytes(op);
-	quote = ohlen + ICMP_QUOTE_DATA_BYTES;
-	if (quote > oip_len)
-		quote = oip_len;
+	qlen = h->release >= RELEASE_14 ? ICMP_QUOTELEN_14 : ICMP_QUOTELEN_6;
+	if (oip_len < ohlen)
+		oip_len = ohlen;
+	if (oip_len - ohlen < qlen)
+		qlen = oip_len - ohlen;
+	if (qlen < ICMP_QUOTE_MIN)
+		qlen = ICMP_QUOTE_MIN;
+	quote = ohlen + qlen;
 	if (quote > olen)
 		quote = olen;
 	if (quote < IP_HDR_MIN_BYTES)
+		return;
+	(*counters_slotf(h->sim->counters, "%s.icmp.outhist.%d", h->name,
+	    type))++;
+	/* icmp_reflect(): a source nobody can answer to is icps_badaddr. */
+	if (icmp_bad_return(osrc)) {
+		h->icmpstat.badaddr++;
+		return;
+	}
+	if (!icmp_reflect_src(h, odst, osrc, &src))
 		return;
 
 	memset(msg, 0, ICMP_MINLEN);
@@ -215,8 +294,15 @@ icmp_input(struct host *h, struct pkt *m)
 		h->icmpstat.echo_requests++;
 		/* net.inet.icmp.bmcastecho=0: broadcast pings go unanswered. */
 		if (in_broadcast(h, ip_get_dst(p)) ||
-		    IN_MULTICAST_H(ip_get_dst(p)))
+		    IN_MULTICAST_H(ip_get_dst(p))) {
+			h->icmpstat.bmcastecho++;
 			break;
+		}
+		if (badport_bandlim(h, BANDLIM_ICMP_ECHO) < 0)
+			break;
+		h->icmpstat.reflect++;
+		(*counters_slotf(h->sim->counters, "%s.icmp.outhist.%d",
+		    h->name, ICMP_ECHOREPLY))++;
 		icmp_echo_reflect(h, p, hlen, icmp, icmplen);
 		break;
 	case ICMP_ECHOREPLY:

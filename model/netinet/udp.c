@@ -155,7 +155,9 @@ udp_input(struct host *h, struct pkt *m)
 			    "%s.udp.noportbcast", h->name), m->rcvif);
 			return;
 		}
-		icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0);
+		/* udp_input(): badport_bandlim() first, then the error. */
+		if (badport_bandlim(h, BANDLIM_ICMP_UNREACH) == 0)
+			icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0);
 		ip_drop(h, m, DROP_UDP_NOPORT, m->rcvif, 0);
 		return;
 	}

@@ -59,6 +59,7 @@ enum scn_sysctl {
 	SYSCTL_FW_ONE_PASS,
 	SYSCTL_FW_VERBOSE,
 	SYSCTL_FW_DEFAULT_TO_ACCEPT,
+	SYSCTL_ICMPLIM,		/* net.inet.icmp.icmplim: 0..1000000 */
 };
 
 struct scn_host_cmd {

@@ -138,6 +138,9 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 		case SYSCTL_FW_VERBOSE:
 			h->sysctl.fw_verbose = c->u.sysctl.value != 0;
 			break;
+		case SYSCTL_ICMPLIM:
+			h->sysctl.icmplim = (int)c->u.sysctl.value;
+			break;
 		case SYSCTL_FW_DEFAULT_TO_ACCEPT:
 			h->sysctl.fw_default_to_accept =
 			    c->u.sysctl.value != 0;

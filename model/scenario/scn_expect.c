@@ -22,7 +22,7 @@ static const char *const dynamic_counter_re =
     "|divert\\.(noport|disabled|badsum)"
     "|if\\.[A-Za-z0-9_.]+\\.(qdrops|ierrors)"
     "|ping\\.(sent|received|duplicates)"
-    "|ip\\.badaddr|icmp\\.(noroute|tooshort)"
+    "|ip\\.badaddr|icmp\\.(noroute|tooshort|outhist\\.[0-9]+)"
     "|udp\\.(hdrops|badlen|noportbcast))$";
 
 bool

@@ -586,6 +586,7 @@ struct sysctl_name {
 
 /* Sorted by name for bsearch(); keep it sorted. */
 static const struct sysctl_name sysctls[] = {
+	{ "net.inet.icmp.icmplim", SYSCTL_ICMPLIM },
 	{ "net.inet.ip.forwarding", SYSCTL_FORWARDING },
 	{ "net.inet.ip.fw.default_to_accept", SYSCTL_FW_DEFAULT_TO_ACCEPT },
 	{ "net.inet.ip.fw.enable", SYSCTL_FW_ENABLE },
@@ -627,6 +628,22 @@ cmd_sysctl(struct parser *p, struct scn_words *w, unsigned i,
 	if (eq == NULL) {
 		diag_error(p->d, w, i, "missing '=VALUE' in '%s'", w->argv[i]);
 		return (false);
+	}
+	if (sn->id == SYSCTL_ICMPLIM) {
+		guint64 v;
+
+		/* A count of responses a second (0: no limit). */
+		if (!g_ascii_string_to_unsigned(eq + 1, 10, 0, 1000000, &v,
+		    NULL)) {
+			diag_error(p->d, w, i, "sysctl '%s' takes a number "
+			    "0..1000000, not '%s'", sn->name, eq + 1);
+			return (false);
+		}
+		if (!at_end(p, w, i + 1))
+			return (false);
+		c->u.sysctl.name = sn->id;
+		c->u.sysctl.value = (int64_t)v;
+		return (true);
 	}
 	if (strcmp(eq + 1, "0") != 0 && strcmp(eq + 1, "1") != 0) {
 		diag_error(p->d, w, i, "sysctl '%s' takes 0 or 1, not '%s'",
