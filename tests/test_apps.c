@@ -290,8 +290,8 @@ START_TEST(test_args_natd)
 	expect_init_error("natd", "-a", 1, "-a needs an address");
 	expect_init_error("natd", "-a 192.0.2", 1,
 	    "'192.0.2' is not an IPv4 address");
-	expect_init_error("natd", "-a 192.0.2.1 -same_ports", 2,
-	    "unknown option '-same_ports'");
+	expect_init_error("natd", "-a 192.0.2.1 -use_sockets", 2,
+	    "unknown option '-use_sockets'");
 }
 END_TEST
 
@@ -512,14 +512,63 @@ END_TEST
 
 /* ---- natd --------------------------------------------------------- */
 
+#define	NATD_TEST_SEED	1u
+
+/*
+ * natd -same_ports with a known seed: GetNewPort() tries the original
+ * port first, then draws ALIAS_PORT_BASE + (random & ALIAS_PORT_MASK).
+ */
 static struct natd_state *
 natd_mk(bool deny)
 {
+	struct natd_state *ns;
 	struct in_addr a;
 
 	ck_assert(inet_pton(AF_INET, "192.0.2.1", &a) == 1);
-	return (natd_new(a, deny));
+	ns = natd_new(a, deny);
+	natd_set_same_ports(ns, true);
+	natd_set_seed(ns, NATD_TEST_SEED);
+	return (ns);
 }
+
+/* The n-th (from 0) alias port drawn from seed: 0x8000 + (r & 0x7fff). */
+static uint16_t
+natd_draw(uint32_t seed, unsigned n)
+{
+	GRand *r = g_rand_new_with_seed(seed);
+	uint32_t x = 0;
+
+	for (unsigned i = 0; i <= n; i++)
+		x = g_rand_int(r);
+	g_rand_free(r);
+	return ((uint16_t)(0x8000u + (x & 0x7fffu)));
+}
+
+/* Without -same_ports the first port is drawn too, never the original. */
+START_TEST(test_natd_random_ports)
+{
+	struct natd_state *ns;
+	struct in_addr a;
+	uint8_t b[32];
+	uint16_t p0;
+
+	ck_assert(inet_pton(AF_INET, "192.0.2.1", &a) == 1);
+	ns = natd_new(a, false);
+	natd_set_seed(ns, 7);
+	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
+	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	p0 = ck_get16(b + 20);
+	ck_assert_uint_eq(p0, natd_draw(7, 0));
+	ck_assert_uint_ge(p0, 0x8000);
+	ck_assert(fx_cksum_ok(b, 20));
+	ck_assert(fx_udp_cksum_ok(b));
+	/* Another flow, the next draw. */
+	forge_udp(b, "10.0.0.3", 6000, "192.0.2.10", 53, 2);
+	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_uint_eq(ck_get16(b + 20), natd_draw(7, 1));
+	natd_free(ns);
+}
+END_TEST
 
 START_TEST(test_natd_out_udp_bytes)
 {
@@ -565,13 +614,13 @@ START_TEST(test_natd_udp_round_trip)
 	struct natd_state *ns = natd_mk(false);
 	uint8_t b[32], orig[32];
 
-	/* Two inside hosts, one source port: the second gets 0x8000. */
+	/* Two inside hosts, one source port: the second gets a drawn one. */
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	forge_udp(b, "10.0.0.3", 5000, "192.0.2.10", 53, 2);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
-	ck_assert_uint_eq(ck_get16(b + 20), NATD_PORT_BASE);
+	ck_assert_uint_eq(ck_get16(b + 20), natd_draw(NATD_TEST_SEED, 0));
 	/* Incremental updates agree with a full recomputation. */
 	ck_assert(fx_cksum_ok(b, 20));
 	ck_assert(fx_udp_cksum_ok(b));
@@ -584,7 +633,8 @@ START_TEST(test_natd_udp_round_trip)
 	ck_assert(fx_cksum_ok(b, 20));
 	ck_assert(fx_udp_cksum_ok(b));
 
-	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", NATD_PORT_BASE, 10);
+	forge_udp(b, "192.0.2.10", 53, "192.0.2.1",
+	    natd_draw(NATD_TEST_SEED, 0), 10);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));
 	ck_assert_uint_eq(ck_get16(b + 22), 5000);
@@ -633,20 +683,88 @@ START_TEST(test_natd_icmp_echo)
 	forge_icmp_echo(b, "10.0.0.3", "192.0.2.10", 8, 0x1234, 1);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
-	ck_assert_uint_eq(ck_get16(b + 24), NATD_PORT_BASE);
+	ck_assert_uint_eq(ck_get16(b + 24), natd_draw(NATD_TEST_SEED, 0));
 	ck_assert(fx_cksum_ok(b, 20));
 	ck_assert(fx_cksum_ok(b + 20, 12));
 
-	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 0, NATD_PORT_BASE, 1);
+	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 0,
+	    natd_draw(NATD_TEST_SEED, 0), 1);
 	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));
 	ck_assert_uint_eq(ck_get16(b + 24), 0x1234);
 	ck_assert(fx_cksum_ok(b, 20));
 	ck_assert(fx_cksum_ok(b + 20, 12));
 
-	/* An echo request to the alias address is nobody's: ignored. */
+	/*
+	 * An echo request to the alias address (IcmpAliasIn1(),
+	 * FindIcmpIn() with create): an id some link holds goes to that
+	 * link's inside host (0x1234 is 10.0.0.2's) ...
+	 */
 	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 8, 0x1234, 1);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_IGNORED);
+	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert(addr_is(b + 16, "10.0.0.2"));
+	ck_assert(fx_cksum_ok(b, 20));
+	/* ... another makes a link from the alias to itself, id kept, so
+	 * the alias host's own reply goes out with the same id. */
+	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 8, 0x4321, 1);
+	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert(addr_is(b + 16, "192.0.2.1"));
+	ck_assert_uint_eq(ck_get16(b + 24), 0x4321);
+	forge_icmp_echo(b, "192.0.2.1", "192.0.2.10", 0, 0x4321, 1);
+	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_uint_eq(ck_get16(b + 24), 0x4321);
+	natd_free(ns);
+}
+END_TEST
+
+/*
+ * IcmpAliasOut2(): an inside host answers a datagram that came in through
+ * natd with port unreachable.  10.0.0.3:5000 went out as the alias and a
+ * drawn port (5000 was 10.0.0.2's); the reply from 192.0.2.10:53 was
+ * de-aliased to 10.0.0.3:5000, which quotes it.  Going out, the quoted
+ * destination and port become the alias ones, the outer source the
+ * alias (the error comes from the quoted destination); the ICMP checksum
+ * is adjusted, the quoted header checksum is left as it was (libalias
+ * does not touch it, so it no longer verifies).
+ */
+START_TEST(test_natd_icmp_error_out)
+{
+	struct natd_state *ns = natd_mk(false);
+	uint8_t b[56], dgram[32];
+	uint16_t aport = natd_draw(NATD_TEST_SEED, 0);
+
+	forge_udp(dgram, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
+	ck_assert_int_eq(natd_out(ns, dgram, 32), NATD_ALIASED);
+	forge_udp(dgram, "10.0.0.3", 5000, "192.0.2.10", 53, 2);
+	ck_assert_int_eq(natd_out(ns, dgram, 32), NATD_ALIASED);
+	ck_assert_uint_eq(ck_get16(dgram + 20), aport);
+
+	/* The datagram as 10.0.0.3 got it: 192.0.2.10:53 -> 10.0.0.3:5000. */
+	forge_udp(dgram, "192.0.2.10", 53, "10.0.0.3", 5000, 3);
+	memset(b, 0, sizeof(b));
+	b[0] = 0x45;
+	b[3] = 56;
+	b[8] = 64;
+	b[9] = 1;
+	put_addr(b + 12, "10.0.0.3");
+	put_addr(b + 16, "192.0.2.10");
+	b[20] = 3;		/* unreach */
+	b[21] = 3;		/* port */
+	memcpy(b + 28, dgram, 28);
+	fx_cksum_fill(b + 20, 36, 2);
+	fx_cksum_fill(b, 20, 10);
+
+	ck_assert_int_eq(natd_out(ns, b, 56), NATD_ALIASED);
+	ck_assert(addr_is(b + 12, "192.0.2.1"));	/* outer src */
+	ck_assert(addr_is(b + 28 + 16, "192.0.2.1"));	/* quoted dst */
+	ck_assert_uint_eq(ck_get16(b + 28 + 22), aport);	/* quoted dport */
+	ck_assert(fx_cksum_ok(b, 20));
+	ck_assert(fx_cksum_ok(b + 20, 36));
+	ck_assert(!fx_cksum_ok(b + 28, 20));
+
+	/* An error about a packet no link explains: ignored. */
+	put_addr(b + 28 + 16, "10.0.0.9");
+	ck_assert_int_eq(natd_out(ns, b, 56), NATD_IGNORED);
 	natd_free(ns);
 }
 END_TEST
@@ -1054,6 +1172,7 @@ apps_suite(void)
 		test_rewrite_src_fixsum, test_rewrite_ttl_sum,
 		test_rewrite_fields_order, test_rewrite_address,
 		test_natd_out_udp_bytes, test_natd_udp_round_trip,
+		test_natd_random_ports, test_natd_icmp_error_out,
 		test_natd_udp_nosum, test_natd_icmp_echo,
 		test_natd_icmp_error_in, test_natd_fragments,
 		test_natd_deny_flag,

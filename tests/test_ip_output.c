@@ -55,7 +55,7 @@ setup(void)
 
 
 static uint32_t
-fx_sent_len(guint i)
+sent_len(guint i)
 {
 
 	return (((struct pkt *)g_ptr_array_index(fx_sent, i))->len);
@@ -87,7 +87,7 @@ START_TEST(test_fragment_udp_4000_over_576)
 		uint32_t dlen = i < 7 ? 552 : 144;
 
 		ck_assert_ptr_eq(g_ptr_array_index(fx_sent_if, i), em1);
-		ck_assert_uint_eq(fx_sent_len(i), 20 + dlen);
+		ck_assert_uint_eq(sent_len(i), 20 + dlen);
 		ck_assert_uint_eq(ck_get16(p + 2), 20 + dlen);
 		ck_assert_uint_eq(off & 0x1fff, 69 * i);
 		/* MF (0x2000) on all but the last; DF never. */
@@ -126,7 +126,7 @@ START_TEST(test_df_too_big)
 	ck_assert_int_eq(ip_send(h, 0, FAR, IPPROTO_UDP, 64, 0, true, pl,
 	    556), 0);
 	ck_assert_uint_eq(fx_sent->len, 1);
-	ck_assert_uint_eq(fx_sent_len(0), 576);
+	ck_assert_uint_eq(sent_len(0), 576);
 	ck_assert_uint_eq(ck_get16(fx_sent_data(0) + 6), 0x4000);
 }
 END_TEST
@@ -295,7 +295,7 @@ START_TEST(test_forward_ttl_exceeded)
 	ck_assert_uint_eq(h->icmpstat.errors_sent, 1);
 	ck_assert_uint_eq(fx_sent->len, 1);
 	p = fx_sent_data(0);
-	ck_assert_uint_eq(fx_sent_len(0), 56);
+	ck_assert_uint_eq(sent_len(0), 56);
 	ck_assert_uint_eq(p[9], IPPROTO_ICMP);
 	ck_assert_uint_eq(ck_get32(p + 12), SELF);
 	ck_assert_uint_eq(ck_get32(p + 16), PEER);
@@ -332,7 +332,7 @@ START_TEST(test_forward_needfrag)
 	ck_assert_uint_eq(p[20], 3);
 	ck_assert_uint_eq(p[21], 4);
 	ck_assert_uint_eq(ck_get16(p + 26), 576);
-	ck_assert(fx_cksum_ok(p + 20, fx_sent_len(0) - 20));
+	ck_assert(fx_cksum_ok(p + 20, sent_len(0) - 20));
 	/* Quoted header: ip_len 1000, TTL 64 as received. */
 	ck_assert_uint_eq(ck_get16(p + 28 + 2), 1000);
 	ck_assert_uint_eq(p[28 + 8], 64);
@@ -447,7 +447,7 @@ START_TEST(test_echo_reply)
 	ck_assert_uint_eq(fx_sent->len, 1);
 	ck_assert_ptr_eq(g_ptr_array_index(fx_sent_if, 0), em0);
 	p = fx_sent_data(0);
-	ck_assert_uint_eq(fx_sent_len(0), 20 + 64);
+	ck_assert_uint_eq(sent_len(0), 20 + 64);
 	ck_assert_uint_eq(ck_get32(p + 12), SELF1);
 	ck_assert_uint_eq(ck_get32(p + 16), PEER);
 	ck_assert_uint_eq(p[8], 64);
@@ -560,7 +560,7 @@ START_TEST(test_udp_noport)
 	ck_assert_uint_eq(h->udpstat.received, 0);
 	ck_assert_uint_eq(fx_sent->len, 1);
 	p = fx_sent_data(0);
-	ck_assert_uint_eq(fx_sent_len(0), 20 + 8 + 28);
+	ck_assert_uint_eq(sent_len(0), 20 + 8 + 28);
 	ck_assert_uint_eq(ck_get32(p + 12), SELF);
 	ck_assert_uint_eq(p[20], 3);
 	ck_assert_uint_eq(p[21], 3);
@@ -589,7 +589,7 @@ quote_len(int release, uint32_t payload, uint32_t want)
 	h->release = release;
 	ip_input(h, fx_ip(em0, PEER, SELF, IPPROTO_UDP, 64, 0, dg, n));
 	ck_assert_uint_eq(fx_sent->len, 1);
-	ck_assert_uint_eq(fx_sent_len(0), want);
+	ck_assert_uint_eq(sent_len(0), want);
 	ck_assert(fx_cksum_ok(fx_sent_data(0) + 20, want - 20));
 }
 
@@ -654,7 +654,7 @@ START_TEST(test_udp_send)
 	for (i = 0; i < 3; i++) {
 		const uint8_t *p = fx_sent_data(i);
 
-		ck_assert_uint_eq(fx_sent_len(i), 20 + 8 + 100);
+		ck_assert_uint_eq(sent_len(i), 20 + 8 + 100);
 		ck_assert_uint_eq(ck_get16(p + 20), 49152);
 		ck_assert_uint_eq(ck_get16(p + 22), 53);
 		ck_assert(fx_udp_cksum_ok(p));
@@ -697,7 +697,7 @@ START_TEST(test_ping)
 	for (i = 0; i < 3; i++) {
 		const uint8_t *p = fx_sent_data(i);
 
-		ck_assert_uint_eq(fx_sent_len(i), 84);
+		ck_assert_uint_eq(sent_len(i), 84);
 		ck_assert_uint_eq(p[20], 8);
 		ck_assert_uint_eq(ck_get16(p + 24), id);
 		ck_assert_uint_eq(ck_get16(p + 26), i);

@@ -123,6 +123,9 @@ ssize_t		 proc_write(struct proc *p, const void *buf, size_t len);
 /* The divert port the process is bound to, and its host's name. */
 uint16_t	 proc_port(const struct proc *p);
 const char	*proc_host_name(const struct proc *p);
+/* A seed for the process's own random draws: the scenario's `seed` mixed
+ * with the host's name and the port, so runs repeat exactly. */
+uint32_t	 proc_seed(const struct proc *p);
 
 /* The clock: simulated time now, in nanoseconds since the start. */
 uint64_t	 proc_now(const struct proc *p);

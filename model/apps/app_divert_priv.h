@@ -100,9 +100,12 @@ void		 rewrite_apply(const struct rewrite_spec *rs, uint8_t *buf,
  * PKT_ALIAS_UNRESOLVED_FRAGMENT, which natd does not drop). */
 #define	NATD_UNRESOLVED	2
 
-/* First port (and ICMP id) tried when the original one is taken, as
- * libalias's ALIAS_PORT_BASE. */
+/* Alias ports (and ICMP ids) are drawn from ALIAS_PORT_BASE up:
+ * ALIAS_PORT_BASE + (random & ALIAS_PORT_MASK), GetNewPort()'s draw. */
 #define	NATD_PORT_BASE	0x8000u
+#define	NATD_PORT_MASK	0x7fffu
+/* GET_NEW_PORT_MAX_ATTEMPTS: draws before GetNewPort() gives up. */
+#define	NATD_PORT_TRIES	20
 
 struct natd_state;
 
@@ -110,6 +113,11 @@ struct natd_state;
 struct natd_state *natd_new(struct in_addr alias, bool deny_incoming);
 void		 natd_free(struct natd_state *ns);
 bool		 natd_deny_incoming(const struct natd_state *ns);
+/* -same_ports: try the original port (id) first. */
+void		 natd_set_same_ports(struct natd_state *ns, bool on);
+/* The seed of the alias port draws (natd's process: from the scenario's
+ * seed, the host and the port). */
+void		 natd_set_seed(struct natd_state *ns, uint32_t seed);
 int		 natd_out(struct natd_state *ns, uint8_t *buf, size_t len);
 int		 natd_in(struct natd_state *ns, uint8_t *buf, size_t len);
 /* Number of translation links (tests). */

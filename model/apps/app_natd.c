@@ -1,5 +1,6 @@
 /*
- * natd -a ADDR [-deny_incoming]: natd(8) with one alias address, on one
+ * natd -a ADDR [-deny_incoming] [-same_ports]: natd(8) with one alias
+ * address, on one
  * divert socket.  As natd's DoAliasing() does, the direction comes from
  * the address read (sin_addr INADDR_ANY: outgoing, LibAliasOut(); else
  * incoming, LibAliasIn()), an incoming packet libalias ignores is dropped
@@ -10,13 +11,21 @@
  * alias_db.c), documented in docs/divert-programs.md:
  *  - a link per (protocol, original source address, original source port
  *    or ICMP echo id), found again by (protocol, alias port or id); the
- *    alias port is the original one when no other link of the protocol
- *    holds it (libalias tries to keep ports), else the next free port from
- *    a counter starting at ALIAS_PORT_BASE (0x8000).  Links do not record
- *    the remote end and never expire;
- *  - UDP, TCP, ICMP echo and timestamp outgoing; their replies and ICMP
- *    errors quoting them incoming (IcmpAliasIn2); other protocols and
- *    other ICMP types are left alone (ignored);
+ *    alias port is drawn as GetNewPort() (alias_db.c) draws it:
+ *    ALIAS_PORT_BASE + (random & ALIAS_PORT_MASK), up to
+ *    GET_NEW_PORT_MAX_ATTEMPTS (20) draws for one no other link of the
+ *    protocol holds; with -same_ports the original port is tried first.
+ *    The draws come from a generator seeded from the scenario's seed, the
+ *    host and the divert port (libalias uses arc4random()).  Links do not
+ *    record the remote end and never expire;
+ *  - outgoing (IcmpAliasOut()): UDP, TCP, ICMP echo and timestamp
+ *    requests (code 0) and replies by id, and ICMP errors about a packet
+ *    that came in through a link (IcmpAliasOut2(): the quoted destination
+ *    and port become the alias, the outer source too when the error comes
+ *    from the host the quoted packet was for; the quoted header checksum
+ *    is left alone, the ICMP one is adjusted);
+ *  - incoming: their replies and ICMP errors quoting them (IcmpAliasIn2);
+ *    other protocols and other ICMP types are left alone (ignored);
  *  - non-first fragments: outgoing ones get the alias source address
  *    (FragmentOut()); incoming ones are translated when the first fragment
  *    of the same (protocol, source, IP id) was, and are otherwise passed
@@ -47,7 +56,6 @@
 
 #define	TCP_F_SUM		16
 #define	TCP_HDR_PORTS_SUM	18	/* bytes up to the end of th_sum */
-#define	NATD_NPORTS		0x8000u	/* ALIAS_PORT_BASE .. 0xffff */
 
 struct natd_link {
 	uint64_t	 out_key;	/* proto, original address and port */
@@ -70,7 +78,10 @@ struct natd_state {
 	GHashTable	*out_links;	/* &out_key -> link (owns the links) */
 	GHashTable	*in_links;	/* &in_key -> link */
 	GHashTable	*frags;		/* &key -> frag (owns) */
-	uint32_t	 next_port[3];	/* per protocol class, next to try */
+	bool		 same_ports;	/* -same_ports */
+	bool		 seeded;	/* natd_set_seed() was called */
+	uint32_t	 seed;
+	GRand		*rand;		/* made at the first draw */
 };
 
 static uint64_t
@@ -87,18 +98,10 @@ natd_in_key(uint8_t proto, uint16_t alias_port)
 	return ((uint64_t)proto << 16 | alias_port);
 }
 
-static unsigned
-natd_class(uint8_t proto)
-{
-
-	return (proto == IPPROTO_TCP ? 0 : proto == IPPROTO_UDP ? 1 : 2);
-}
-
 struct natd_state *
 natd_new(struct in_addr alias, bool deny_incoming)
 {
 	struct natd_state *ns;
-	unsigned i;
 
 	ns = g_new0(struct natd_state, 1);
 	ns->alias = ntohl(alias.s_addr);
@@ -108,9 +111,26 @@ natd_new(struct in_addr alias, bool deny_incoming)
 	ns->in_links = g_hash_table_new(g_int64_hash, g_int64_equal);
 	ns->frags = g_hash_table_new_full(g_int64_hash, g_int64_equal,
 	    NULL, g_free);
-	for (i = 0; i < G_N_ELEMENTS(ns->next_port); i++)
-		ns->next_port[i] = NATD_PORT_BASE;
 	return (ns);
+}
+
+void
+natd_set_same_ports(struct natd_state *ns, bool on)
+{
+
+	ns->same_ports = on;
+}
+
+void
+natd_set_seed(struct natd_state *ns, uint32_t seed)
+{
+
+	if (ns->rand != NULL) {
+		g_rand_free(ns->rand);
+		ns->rand = NULL;
+	}
+	ns->seed = seed;
+	ns->seeded = true;
 }
 
 void
@@ -122,6 +142,8 @@ natd_free(struct natd_state *ns)
 	g_hash_table_destroy(ns->in_links);
 	g_hash_table_destroy(ns->out_links);
 	g_hash_table_destroy(ns->frags);
+	if (ns->rand != NULL)
+		g_rand_free(ns->rand);
 	g_free(ns);
 }
 
@@ -148,41 +170,60 @@ natd_port_free(const struct natd_state *ns, uint8_t proto, uint16_t port)
 	return (!g_hash_table_contains(ns->in_links, &k));
 }
 
+static struct natd_link *natd_link_add(struct natd_state *ns, uint8_t proto,
+    uint32_t addr, uint16_t port, uint16_t aport);
+
+/* GetNewPort()'s draw: ALIAS_PORT_BASE + (arc4random() & ALIAS_PORT_MASK). */
+static uint16_t
+natd_random_port(struct natd_state *ns)
+{
+
+	if (ns->rand == NULL)
+		ns->rand = g_rand_new_with_seed(ns->seed);
+	return ((uint16_t)(NATD_PORT_BASE +
+	    (g_rand_int(ns->rand) & NATD_PORT_MASK)));
+}
+
 /*
- * The link of an outgoing flow, made on first use.  NULL when every alias
- * port of the protocol is taken.
+ * The link of an outgoing flow, made on first use (create), or NULL.
+ * NULL too when GetNewPort() finds no free alias port in
+ * GET_NEW_PORT_MAX_ATTEMPTS draws.
  */
 static struct natd_link *
 natd_link_out(struct natd_state *ns, uint8_t proto, uint32_t addr,
-    uint16_t port)
+    uint16_t port, bool create)
 {
 	struct natd_link *lnk;
-	uint32_t *next;
 	uint64_t k;
-	unsigned tries;
+	int tries;
 	uint16_t aport;
 
 	k = natd_out_key(proto, addr, port);
 	lnk = g_hash_table_lookup(ns->out_links, &k);
-	if (lnk != NULL)
+	if (lnk != NULL || !create)
 		return (lnk);
 
-	/* Keep the original port if free, as GetNewPort() tries first. */
-	if (natd_port_free(ns, proto, port)) {
-		aport = port;
-	} else {
-		next = &ns->next_port[natd_class(proto)];
-		for (tries = 0; tries < NATD_NPORTS; tries++) {
-			aport = (uint16_t)*next;
-			*next = *next == 0xffffu ? NATD_PORT_BASE : *next + 1;
-			if (natd_port_free(ns, proto, aport))
-				break;
-		}
-		if (tries == NATD_NPORTS)
-			return (NULL);
+	/* -same_ports: the original port first, then random draws. */
+	aport = ns->same_ports ? port : natd_random_port(ns);
+	for (tries = 0; tries < NATD_PORT_TRIES; tries++) {
+		if (natd_port_free(ns, proto, aport))
+			break;
+		aport = natd_random_port(ns);
 	}
+	if (tries == NATD_PORT_TRIES)
+		return (NULL);
+	return (natd_link_add(ns, proto, addr, port, aport));
+}
+
+/* AddLink(): a link from (proto, addr, port) to alias port aport. */
+static struct natd_link *
+natd_link_add(struct natd_state *ns, uint8_t proto, uint32_t addr,
+    uint16_t port, uint16_t aport)
+{
+	struct natd_link *lnk;
+
 	lnk = g_new0(struct natd_link, 1);
-	lnk->out_key = k;
+	lnk->out_key = natd_out_key(proto, addr, port);
 	lnk->in_key = natd_in_key(proto, aport);
 	lnk->proto = proto;
 	lnk->orig_addr = addr;
@@ -270,6 +311,63 @@ natd_l4_sum(uint8_t *l4, uint8_t proto)
 	return (proto == IPPROTO_TCP ? l4 + TCP_F_SUM : natd_udp_sum(l4));
 }
 
+/*
+ * IcmpAliasOut2(): an ICMP error this side sends about a packet that came
+ * in through a link (its quoted destination and port are the original
+ * ones).  The quoted destination and port (or echo id) become the alias
+ * ones, the ICMP checksum follows; the quoted header's own checksum is
+ * left as it is, as libalias leaves it; the outer source becomes the
+ * alias address when the error comes from the quoted packet's
+ * destination itself.
+ */
+static int
+natd_out_icmp_error(struct natd_state *ns, uint8_t *buf, uint8_t *icmp,
+    size_t icmp_len)
+{
+	struct natd_link *lnk;
+	uint8_t *ip2, *l42, *isum;
+	size_t hlen2;
+	uint32_t odst2;
+	uint8_t proto2;
+
+	if (icmp_len < ICMP_MINLEN + IP_HDR_MIN_BYTES)
+		return (NATD_IGNORED);
+	ip2 = icmp + ICMP_F_DATA;
+	hlen2 = ip_get_hlen_bytes(ip2);
+	if (hlen2 < IP_HDR_MIN_BYTES || icmp_len < ICMP_MINLEN + hlen2 + 8)
+		return (NATD_IGNORED);
+	proto2 = ip_get_proto(ip2);
+	l42 = ip2 + hlen2;
+	odst2 = ip_get_dst(ip2);
+	isum = icmp + ICMP_F_SUM;
+	switch (proto2) {
+	case IPPROTO_UDP:
+	case IPPROTO_TCP:
+		lnk = natd_link_out(ns, proto2, odst2,
+		    wire_get16(l42 + UDP_F_DPORT), false);
+		break;
+	case IPPROTO_ICMP:
+		if (icmp_get_type(l42) != ICMP_ECHO &&
+		    icmp_get_type(l42) != NATD_ICMP_TSTAMP)
+			return (NATD_IGNORED);
+		lnk = natd_link_out(ns, proto2, odst2, icmp_get_echo_id(l42),
+		    false);
+		break;
+	default:
+		return (NATD_IGNORED);
+	}
+	if (lnk == NULL)
+		return (NATD_IGNORED);
+	if (ip_get_src(buf) == odst2)
+		natd_set32(buf + IP_F_SRC, ns->alias, buf + IP_F_SUM, NULL);
+	natd_set32(ip2 + IP_F_DST, ns->alias, isum, NULL);
+	if (proto2 == IPPROTO_ICMP)
+		natd_set16(l42 + ICMP_F_ID, lnk->alias_port, isum, NULL);
+	else
+		natd_set16(l42 + UDP_F_DPORT, lnk->alias_port, isum, NULL);
+	return (NATD_ALIASED);
+}
+
 int
 natd_out(struct natd_state *ns, uint8_t *buf, size_t len)
 {
@@ -297,7 +395,7 @@ natd_out(struct natd_state *ns, uint8_t *buf, size_t len)
 		l4 = natd_l4(buf, proto, &l4len);
 		if (l4 == NULL)
 			return (NATD_IGNORED);
-		lnk = natd_link_out(ns, proto, src, wire_get16(l4));
+		lnk = natd_link_out(ns, proto, src, wire_get16(l4), true);
 		if (lnk == NULL)
 			return (NATD_IGNORED);
 		/* The source address is also in the pseudo-header. */
@@ -312,9 +410,17 @@ natd_out(struct natd_state *ns, uint8_t *buf, size_t len)
 		if (l4 == NULL)
 			return (NATD_IGNORED);
 		type = icmp_get_type(l4);
-		if (type != ICMP_ECHO && type != NATD_ICMP_TSTAMP)
+		/* IcmpAliasOut(): queries with code 0 and replies by id
+		 * (IcmpAliasOut1()), errors by what they quote (Out2). */
+		if (type == ICMP_UNREACH || type == NATD_ICMP_SOURCEQUENCH ||
+		    type == ICMP_TIMXCEED || type == NATD_ICMP_PARAMPROB)
+			return (natd_out_icmp_error(ns, buf, l4, l4len));
+		if (!((type == ICMP_ECHO || type == NATD_ICMP_TSTAMP) &&
+		    icmp_get_code(l4) == 0) && type != ICMP_ECHOREPLY &&
+		    type != NATD_ICMP_TSTAMPREPLY)
 			return (NATD_IGNORED);
-		lnk = natd_link_out(ns, proto, src, icmp_get_echo_id(l4));
+		lnk = natd_link_out(ns, proto, src, icmp_get_echo_id(l4),
+		    true);
 		if (lnk == NULL)
 			return (NATD_IGNORED);
 		/* IcmpAliasOut1(): the ICMP checksum has no pseudo-header. */
@@ -447,7 +553,28 @@ natd_in(struct natd_state *ns, uint8_t *buf, size_t len)
 		if (type == ICMP_UNREACH || type == NATD_ICMP_SOURCEQUENCH ||
 		    type == ICMP_TIMXCEED || type == NATD_ICMP_PARAMPROB)
 			return (natd_in_icmp_error(ns, buf, l4, l4len));
-		return (NATD_IGNORED);
+		if (type != ICMP_ECHO && type != NATD_ICMP_TSTAMP)
+			return (NATD_IGNORED);
+		/*
+		 * A query to the alias address (IcmpAliasIn1() through
+		 * FindIcmpIn(create)): the link of that id if one exists
+		 * (the query goes to its inside host); else, unless
+		 * -deny_incoming, a new link from the alias address to
+		 * itself with the same id, so this host's own reply keeps
+		 * the id on the way out.
+		 */
+		lnk = natd_link_in(ns, proto, icmp_get_echo_id(l4));
+		if (lnk == NULL) {
+			if (ns->deny_incoming)
+				return (NATD_IGNORED);
+			(void)natd_link_add(ns, proto, ns->alias,
+			    icmp_get_echo_id(l4), icmp_get_echo_id(l4));
+			return (NATD_ALIASED);
+		}
+		natd_set16(l4 + ICMP_F_ID, lnk->orig_port, l4 + ICMP_F_SUM,
+		    NULL);
+		natd_set32(buf + IP_F_DST, lnk->orig_addr, ipsum, NULL);
+		break;
 	default:
 		return (NATD_IGNORED);
 	}
@@ -466,12 +593,14 @@ static bool
 natd_init(int argc, char *const argv[], void **state, int *bad_arg,
     GError **err)
 {
+	struct natd_state *ns;
 	struct in_addr alias;
-	bool have_alias, deny;
+	bool have_alias, deny, same;
 	int i;
 
 	have_alias = false;
 	deny = false;
+	same = false;
 	alias.s_addr = 0;
 	for (i = 0; i < argc; i++) {
 		*bad_arg = i;
@@ -495,6 +624,9 @@ natd_init(int argc, char *const argv[], void **state, int *bad_arg,
 		} else if (strcmp(argv[i], "-deny_incoming") == 0 ||
 		    strcmp(argv[i], "-d") == 0) {
 			deny = true;
+		} else if (strcmp(argv[i], "-same_ports") == 0 ||
+		    strcmp(argv[i], "-s") == 0) {
+			same = true;
 		} else {
 			g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 			    "natd: unknown option '%s'", argv[i]);
@@ -507,7 +639,9 @@ natd_init(int argc, char *const argv[], void **state, int *bad_arg,
 		    "natd needs -a ADDR (the alias address)");
 		return (false);
 	}
-	*state = natd_new(alias, deny);
+	ns = natd_new(alias, deny);
+	natd_set_same_ports(ns, same);
+	*state = ns;
 	return (true);
 }
 
@@ -518,6 +652,10 @@ natd_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
 	struct natd_state *ns = state;
 	size_t ip_len;
 	int status;
+
+	/* The port draws: the scenario's seed, the host, the port. */
+	if (!ns->seeded)
+		natd_set_seed(ns, proc_seed(p));
 
 	if (from->sin_addr.s_addr == htonl(INADDR_ANY)) {
 		(void)natd_out(ns, buf, len);
@@ -543,7 +681,7 @@ natd_fini(void *state)
 const struct divert_program divert_prog_natd = {
 	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "natd",
-	.usage = "natd -a ADDR [-deny_incoming]",
+	.usage = "natd -a ADDR [-deny_incoming] [-same_ports]",
 	.init = natd_init,
 	.packet = natd_packet,
 	.fini = natd_fini,

@@ -381,6 +381,13 @@ proc_host_name(const struct proc *p)
 	return (p->h->name);
 }
 
+uint32_t
+proc_seed(const struct proc *p)
+{
+
+	return (p->h->sim->seed ^ g_str_hash(p->h->name) ^ p->port);
+}
+
 uint64_t
 proc_now(const struct proc *p)
 {
