@@ -207,6 +207,37 @@ START_TEST(test_output_header_and_noroute)
 }
 END_TEST
 
+/*
+ * ip_output()'s flags, as 6.x and 14's ip_output(): without
+ * IP_FORWARDING or IP_RAWOUTPUT the datagram is this host's: it gets
+ * version 4, hlen 20 and the next ip_id, and counts ips_localout
+ * (ip.sent); with either flag the header goes as given (id 0x1111 kept,
+ * nothing counted).
+ */
+START_TEST(test_output_flags)
+{
+	uint8_t pl[8] = { 0 };
+	uint16_t next = h->ip_id;
+	struct pkt *m;
+
+	m = fx_ip(NULL, SELF, PEER, IPPROTO_UDP, 64, 0, pl, sizeof(pl));
+	ck_put16(m->data + 4, 0x1111);
+	ck_assert_int_eq(ip_output(h, m, 0), 0);
+	ck_assert_uint_eq(ck_get16(fx_sent_data(0) + 4), next);
+	ck_assert_uint_eq(h->ipstat.sent, 1);
+	m = fx_ip(NULL, SELF, PEER, IPPROTO_UDP, 64, 0, pl, sizeof(pl));
+	ck_put16(m->data + 4, 0x1111);
+	ck_assert_int_eq(ip_output(h, m, IP_RAWOUTPUT), 0);
+	ck_assert_uint_eq(ck_get16(fx_sent_data(1) + 4), 0x1111);
+	m = fx_ip(NULL, SELF, PEER, IPPROTO_UDP, 64, 0, pl, sizeof(pl));
+	ck_put16(m->data + 4, 0x1111);
+	ck_assert_int_eq(ip_output(h, m, IP_FORWARDING), 0);
+	ck_assert_uint_eq(ck_get16(fx_sent_data(2) + 4), 0x1111);
+	ck_assert_uint_eq(h->ipstat.sent, 1);
+	ck_assert_uint_eq(h->ip_id, (uint16_t)(next + 1));
+}
+END_TEST
+
 /* A raw output (divert write-back) with a loopback source on em0:
  * "127/8 must not appear on the wire" -> EADDRNOTAVAIL. */
 START_TEST(test_output_loopback_source_refused)
@@ -827,7 +858,7 @@ ip_output_suite(void)
 		test_fragment_udp_4000_over_576,
 		test_df_too_big,
 		test_ip_fragment_keeps_mf,
-		test_output_header_and_noroute,
+		test_output_header_and_noroute, test_output_flags,
 		test_output_loopback_source_refused,
 		test_input_checks,
 		test_forward_ttl_exceeded,

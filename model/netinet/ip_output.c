@@ -126,8 +126,20 @@ ip_output(struct host *h, struct pkt *m, int flags)
 	GPtrArray *frags;
 	int error;
 
-	(void)flags;
 	p = m->data;
+	/*
+	 * ip_output(): a datagram of this host (neither IP_FORWARDING nor
+	 * IP_RAWOUTPUT) gets its version, header length and a fresh id
+	 * here and counts ips_localout; a forwarded one or a raw write
+	 * (divert) keeps its header as given, hlen from ip_hl.
+	 */
+	if ((flags & (IP_FORWARDING | IP_RAWOUTPUT)) == 0 &&
+	    m->len >= IP_HDR_MIN_BYTES) {
+		ip_set_version(p, 4);
+		ip_set_hlen_bytes(p, IP_HDR_MIN_BYTES);
+		ip_set_id(p, h->ip_id++);
+		h->ipstat.sent++;
+	}
 	hlen = m->len >= IP_HDR_MIN_BYTES ? ip_get_hlen_bytes(p) : 0;
 	if (hlen < IP_HDR_MIN_BYTES || hlen > m->len) {
 		/* Only a raw write can get here with such a header. */
@@ -224,7 +236,7 @@ ip_send(struct host *h, uint32_t src, uint32_t dst, uint8_t proto,
 	ip_set_hlen_bytes(p, IP_HDR_MIN_BYTES);
 	ip_set_tos(p, tos);
 	ip_set_len_bytes(p, (uint16_t)(IP_HDR_MIN_BYTES + payload_len));
-	ip_set_id(p, h->ip_id++);
+	/* ip_id: ip_output() numbers it (no IP_RAWOUTPUT). */
 	ip_set_off_field(p, df ? IP_DF : 0);
 	ip_set_ttl(p, ttl);
 	ip_set_proto(p, proto);
@@ -244,7 +256,6 @@ ip_send(struct host *h, uint32_t src, uint32_t dst, uint8_t proto,
 		}
 	}
 	ip_set_src(p, src);
-	h->ipstat.sent++;
 	h->sim->packets++;
 	return (ip_output(h, m, 0));
 }
