@@ -110,6 +110,7 @@ struct divert_sock {
 	uint64_t		 last_lineage;
 	struct pkt_hist		*last_hist;
 	struct pcap_writer	*pcap;
+	uint16_t		 pcap_port;	/* the port pcap is named after */
 };
 
 struct divert_tab {
@@ -221,10 +222,26 @@ div_bind(struct divert_sock *so, uint16_t port)
 	    "%s.divert.%u.dropped_full", so->h->name, port);
 	(void)counters_slotf(so->h->sim->counters, "%s.divert.%u.loops",
 	    so->h->name, port);
-	if (so->h->sim->trace_dir != NULL && so->pcap == NULL) {
+	/*
+	 * The socket's pcap follows its port: a rebind closes the old file
+	 * and opens HOST-divertNEWPORT.pcap.  A file that cannot be made is
+	 * an output error like the others (stderr, sim.trace_errors).
+	 */
+	if (so->h->sim->trace_dir != NULL &&
+	    (so->pcap == NULL || so->pcap_port != port)) {
 		char *path = g_strdup_printf("%s/%s-divert%u.pcap",
 		    so->h->sim->trace_dir, so->h->name, port);
-		so->pcap = pcap_writer_open(path, NULL);
+		GError *perr = NULL;
+
+		pcap_writer_close(so->pcap);
+		so->pcap = pcap_writer_open(path, &perr);
+		so->pcap_port = port;
+		if (so->pcap == NULL) {
+			g_printerr("divertsim: cannot write divert pcap %s\n",
+			    perr != NULL ? perr->message : path);
+			so->h->sim->trace_errors++;
+			g_clear_error(&perr);
+		}
 		g_free(path);
 	}
 	return (0);

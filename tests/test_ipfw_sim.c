@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "check_util.h"
 #include "fixture.h"
@@ -288,6 +289,56 @@ START_TEST(no_ipdivert)
 }
 END_TEST
 
+/*
+ * The divert socket's pcap (the simulator's trace): named after the port,
+ * it follows a rebind (h-divert9000.pcap gets what is read after it, the
+ * old file only its header); a file that cannot be made is counted in
+ * fx_sim.trace_errors (and printed), not silently lost.
+ */
+START_TEST(divert_pcap_follows_rebind)
+{
+	static const char *const rules[] = {
+		"100 divert 9000 udp from any to any in",
+		"65534 allow ip from any to any", NULL };
+	char *dir = g_dir_make_tmp("dsim-pcap-XXXXXX", NULL);
+	char *p8000, *p9000;
+	GStatBuf st8000, st9000;
+	struct pkt *m;
+	struct divert_sock *bad;
+
+	ck_assert_ptr_nonnull(dir);
+	world(14, rules);
+	fx_sim.trace_dir = dir;
+	ck_assert_int_eq(div_bind(so, 8001), 0);
+	ck_assert_int_eq(div_bind(so, 9000), 0);
+	m = udp(1, 0, 100, false);
+	ck_assert_int_eq(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+	ck_assert_uint_eq(queued(NULL, NULL), 1);
+	p8000 = g_strdup_printf("%s/h-divert8001.pcap", dir);
+	p9000 = g_strdup_printf("%s/h-divert9000.pcap", dir);
+	ck_assert_uint_eq(fx_sim.trace_errors, 0);
+	/* A directory that does not exist: the next bind cannot make its
+	 * file. */
+	fx_sim.trace_dir = "/nonexistent-divertsim-dir";
+	ck_assert_int_eq(div_attach(h, 0, &bad), 0);
+	ck_assert_int_eq(div_bind(bad, 7000), 0);
+	ck_assert_uint_eq(fx_sim.trace_errors, 1);
+	div_close(bad);
+	world_end();
+	ck_assert_int_eq(g_stat(p8000, &st8000), 0);
+	ck_assert_int_eq(g_stat(p9000, &st9000), 0);
+	/* 24-byte file header; 9000's also holds the record read. */
+	ck_assert_int_eq(st8000.st_size, 24);
+	ck_assert_int_eq(st9000.st_size, 24 + 16 + 120);
+	g_remove(p8000);
+	g_remove(p9000);
+	g_rmdir(dir);
+	g_free(p8000);
+	g_free(p9000);
+	g_free(dir);
+}
+END_TEST
+
 static Suite *
 ipfw_sim_suite(void)
 {
@@ -300,6 +351,7 @@ ipfw_sim_suite(void)
 		deny_errno,
 		fw_disabled,
 		no_ipdivert,
+		divert_pcap_follows_rebind,
 		NULL,
 	};
 

@@ -332,6 +332,7 @@ register_sim_counters(struct world *w)
 	counters_register(c, "sim.packets", &w->sim.packets);
 	counters_register(c, "sim.command_errors", &w->sim.cmd_errors);
 	counters_register(c, "sim.in_flight", &w->sim.in_flight);
+	counters_register(c, "sim.trace_errors", &w->sim.trace_errors);
 }
 
 static void

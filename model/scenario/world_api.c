@@ -141,6 +141,9 @@ divertsim_world_run(struct divertsim_world *w)
 		return (DIVERTSIM_SCENARIO_ERROR);
 	w->ran = true;
 	w->failed = world_run(w->w, &w->passed);
+	/* A trace file that could not be written is an output error. */
+	if (counters_get(world_counters(w->w), "sim.trace_errors", NULL) > 0)
+		return (DIVERTSIM_SCENARIO_ERROR);
 	return (w->failed > 0 ? DIVERTSIM_EXPECT_FAILED : DIVERTSIM_PASS);
 }
 
