@@ -166,10 +166,32 @@ ipfw_divert(struct host *h, struct pkt *m, const struct ipfw_verdict *v,
 	 * ip_output() fragments it again after the write-back.
 	 */
 	if (ip_is_fragment(m->data)) {
+		/* 6.x ipfw_chk() tags every fragment it diverts. */
+		m->div_rule = v->rulenum;
+		m->div_port = v->port;
 		m = ip_reass(h, m);
 		if (m == NULL)
 			return (NULL);	/* waiting for the other fragments */
 		m->flags |= PKT_F_DIVERT_REASS;
+		/*
+		 * Whose port and rule: 14's ipfw_divert() tags the datagram
+		 * after ip_reass() with this pass's rule (the completing
+		 * fragment's).  6.x ip_reass() keeps only the first
+		 * fragment's tags, so its divert tag decides; when that
+		 * fragment was not diverted (it reached a shared queue
+		 * another way) 6.x divert_packet() finds "no divert tag" and
+		 * frees the datagram.
+		 */
+		if (h->release < RELEASE_14) {
+			if (m->div_port == 0) {
+				ip_drop_named(h, m, "divert-no-tag", NULL,
+				    m->rcvif);
+				return (NULL);
+			}
+			h->ip_divert_ptr(h, m, incoming, m->div_port,
+			    m->div_rule, entry);
+			return (NULL);
+		}
 	}
 	h->ip_divert_ptr(h, m, incoming, v->port, v->rulenum, entry);
 	return (NULL);

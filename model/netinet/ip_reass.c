@@ -250,6 +250,8 @@ ipq_complete(struct ipq *q, uint32_t data_len, const struct pkt *m)
 	r->rcvif = m->rcvif;
 	r->fw_ref = m->fw_ref;
 	r->fw_calls = m0->fw_calls;	/* tags of the first fragment */
+	r->div_rule = m0->div_rule;
+	r->div_port = m0->div_port;
 	r->flags = m->flags;
 
 	f = q->frags;

@@ -78,6 +78,11 @@ struct pkt {
 	struct pkt_hist	*hist;		/* divert history of the lineage */
 	struct pkt_fw_ref fw_ref;	/* ipfw re-entry reference */
 	struct pkt_callstack fw_calls;	/* ipfw call stack (release 14) */
+	/* 6.x's PACKET_TAG_DIVERT put on a fragment a divert rule sends to
+	 * ip_reass() (port 0: none); the datagram keeps the first
+	 * fragment's. */
+	uint32_t	 div_rule;
+	uint16_t	 div_port;
 	uint32_t	 flags;		/* PKT_F_* */
 	struct pkt	*live_prev;	/* list of every live packet, so the */
 	struct pkt	*live_next;	/* end of a run can account for them */
