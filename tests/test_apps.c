@@ -718,6 +718,28 @@ START_TEST(test_natd_icmp_echo)
 END_TEST
 
 /*
+ * A 56-byte ICMP port unreachable from src to dst quoting the first 28
+ * bytes of dgram (its header and 8 UDP bytes), both checksums right.
+ */
+static void
+forge_port_unreach(uint8_t b[56], const char *src, const char *dst,
+    const uint8_t *dgram)
+{
+	memset(b, 0, 56);
+	b[0] = 0x45;
+	b[3] = 56;
+	b[8] = 64;
+	b[9] = 1;
+	put_addr(b + 12, src);
+	put_addr(b + 16, dst);
+	b[20] = 3;		/* unreach */
+	b[21] = 3;		/* port */
+	memcpy(b + 28, dgram, 28);
+	fx_cksum_fill(b + 20, 36, 2);
+	fx_cksum_fill(b, 20, 10);
+}
+
+/*
  * IcmpAliasOut2(): an inside host answers a datagram that came in through
  * natd with port unreachable.  10.0.0.3:5000 went out as the alias and a
  * drawn port (5000 was 10.0.0.2's); the reply from 192.0.2.10:53 was
@@ -741,18 +763,7 @@ START_TEST(test_natd_icmp_error_out)
 
 	/* The datagram as 10.0.0.3 got it: 192.0.2.10:53 -> 10.0.0.3:5000. */
 	forge_udp(dgram, "192.0.2.10", 53, "10.0.0.3", 5000, 3);
-	memset(b, 0, sizeof(b));
-	b[0] = 0x45;
-	b[3] = 56;
-	b[8] = 64;
-	b[9] = 1;
-	put_addr(b + 12, "10.0.0.3");
-	put_addr(b + 16, "192.0.2.10");
-	b[20] = 3;		/* unreach */
-	b[21] = 3;		/* port */
-	memcpy(b + 28, dgram, 28);
-	fx_cksum_fill(b + 20, 36, 2);
-	fx_cksum_fill(b, 20, 10);
+	forge_port_unreach(b, "10.0.0.3", "192.0.2.10", dgram);
 
 	ck_assert_int_eq(natd_out(ns, b, 56), NATD_ALIASED);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));	/* outer src */
@@ -784,18 +795,7 @@ START_TEST(test_natd_icmp_error_in)
 	 * 192.0.2.10 answers with port unreachable quoting the aliased
 	 * header and the first 8 UDP bytes: 20 + 8 + 28 = 56 bytes.
 	 */
-	memset(b, 0, sizeof(b));
-	b[0] = 0x45;
-	b[3] = 56;
-	b[8] = 64;
-	b[9] = 1;
-	put_addr(b + 12, "192.0.2.10");
-	put_addr(b + 16, "192.0.2.1");
-	b[20] = 3;		/* unreach */
-	b[21] = 3;		/* port */
-	memcpy(b + 28, dgram, 28);
-	fx_cksum_fill(b + 20, 36, 2);
-	fx_cksum_fill(b, 20, 10);
+	forge_port_unreach(b, "192.0.2.10", "192.0.2.1", dgram);
 
 	ck_assert_int_eq(natd_in(ns, b, 56), NATD_ALIASED);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));		/* outer dst */

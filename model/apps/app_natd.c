@@ -312,6 +312,26 @@ natd_l4_sum(uint8_t *l4, uint8_t proto)
 }
 
 /*
+ * The header an ICMP error quotes (ip2) and the 8 bytes after it (l42):
+ * false when the message is too short to hold them, as libalias reads
+ * the quoted header and ports without more checks.
+ */
+static bool
+natd_quoted(uint8_t *icmp, size_t icmp_len, uint8_t **ip2, uint8_t **l42)
+{
+	size_t hlen2;
+
+	if (icmp_len < ICMP_MINLEN + IP_HDR_MIN_BYTES)
+		return (false);
+	*ip2 = icmp + ICMP_F_DATA;
+	hlen2 = ip_get_hlen_bytes(*ip2);
+	if (hlen2 < IP_HDR_MIN_BYTES || icmp_len < ICMP_MINLEN + hlen2 + 8)
+		return (false);
+	*l42 = *ip2 + hlen2;
+	return (true);
+}
+
+/*
  * IcmpAliasOut2(): an ICMP error this side sends about a packet that came
  * in through a link (its quoted destination and port are the original
  * ones).  The quoted destination and port (or echo id) become the alias
@@ -326,18 +346,12 @@ natd_out_icmp_error(struct natd_state *ns, uint8_t *buf, uint8_t *icmp,
 {
 	struct natd_link *lnk;
 	uint8_t *ip2, *l42, *isum;
-	size_t hlen2;
 	uint32_t odst2;
 	uint8_t proto2;
 
-	if (icmp_len < ICMP_MINLEN + IP_HDR_MIN_BYTES)
-		return (NATD_IGNORED);
-	ip2 = icmp + ICMP_F_DATA;
-	hlen2 = ip_get_hlen_bytes(ip2);
-	if (hlen2 < IP_HDR_MIN_BYTES || icmp_len < ICMP_MINLEN + hlen2 + 8)
+	if (!natd_quoted(icmp, icmp_len, &ip2, &l42))
 		return (NATD_IGNORED);
 	proto2 = ip_get_proto(ip2);
-	l42 = ip2 + hlen2;
 	odst2 = ip_get_dst(ip2);
 	isum = icmp + ICMP_F_SUM;
 	switch (proto2) {
@@ -447,19 +461,13 @@ natd_in_icmp_error(struct natd_state *ns, uint8_t *buf, uint8_t *icmp,
 {
 	struct natd_link *lnk;
 	uint8_t *ip2, *l42, *isum;
-	size_t hlen2;
 	uint16_t old_sum2;
 	uint8_t proto2;
 
-	if (icmp_len < ICMP_MINLEN + IP_HDR_MIN_BYTES)
-		return (NATD_IGNORED);
-	ip2 = icmp + ICMP_F_DATA;
-	hlen2 = ip_get_hlen_bytes(ip2);
-	if (hlen2 < IP_HDR_MIN_BYTES ||
-	    icmp_len < ICMP_MINLEN + hlen2 + 8 || ip_get_src(ip2) != ns->alias)
+	if (!natd_quoted(icmp, icmp_len, &ip2, &l42) ||
+	    ip_get_src(ip2) != ns->alias)
 		return (NATD_IGNORED);
 	proto2 = ip_get_proto(ip2);
-	l42 = ip2 + hlen2;
 	isum = icmp + ICMP_F_SUM;
 	switch (proto2) {
 	case IPPROTO_UDP:
