@@ -3,7 +3,7 @@
  * recvfrom() and sendto().  This file and ipfw_sim.c are where divert(4)
  * semantics live; nothing else needs to know them.
  *
- * The contract (divert(4), FreeBSD's ip_divert.c, spec/semantics.md §1-3):
+ * The contract (divert(4), FreeBSD's ip_divert.c, docs/spec/semantics.md §1-3):
  *
  * Creating and binding.  Creating a divert socket needs the super-user
  * (EPERM otherwise).  bind() looks only at the port; divert ports are a

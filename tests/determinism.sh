@@ -1,7 +1,7 @@
 #!/bin/sh
 # The same scenario gives byte-identical output, events.jsonl and pcaps
-# (DESIGN.md, Deterministic): run one twice into two trace directories and
-# compare everything.
+# (docs/architecture.md, "Determinism"): run one twice into two trace
+# directories and compare everything.
 set -eu
 exe=$1
 scn=$2

@@ -1,7 +1,7 @@
 /*
  * divert(4) sockets: what recvfrom reports and what sendto does, checked
  * against values worked out by hand from the manual page and
- * spec/semantics.md (§1.3 the address, §2.1-2.4 the write path).
+ * docs/spec/semantics.md (§1.3 the address, §2.1-2.4 the write path).
  *
  * Worlds are built from small scenarios; a test program ("record")
  * registered through the public C API keeps what recvfrom returned.
@@ -154,7 +154,7 @@ END_TEST
 	"host H\n  ifconfig em0 inet 192.0.2.2/24\n"			\
 	"link P:em0 H:em0\n"
 
-/* Worked case 7: the first address of the receiving interface, not the
+/* Worked case 7 of docs/spec/semantics.md: the first address of the receiving interface, not the
  * destination; the tag is the rule number in host order. */
 START_TEST(recvfrom_incoming_first_address)
 {
@@ -182,7 +182,7 @@ START_TEST(recvfrom_incoming_first_address)
 }
 END_TEST
 
-/* Worked case 9: outgoing forwarded packet: sin_addr 0, but the name of
+/* Worked case 9 of docs/spec/semantics.md: outgoing forwarded packet: sin_addr 0, but the name of
  * the interface it was received on; TTL already decremented. */
 START_TEST(recvfrom_outgoing_forwarded)
 {

@@ -1,6 +1,6 @@
 /*
- * The IPv4 send and receive paths, called directly with forged packets
- * (STYLE.md lesson 2): ip_fragment() sizes and offsets, ip_output()'s
+ * The IPv4 send and receive paths, called directly with forged packets,
+ * their results compared exactly: ip_fragment() sizes and offsets, ip_output()'s
  * route / DF / checksum rules, ip_forward()'s ICMP errors, ICMP echo, UDP
  * delivery and port unreachable, ping and UDP applications, loopback.
  * What an interface transmits is caught by the if_output tap.  Expected

@@ -360,7 +360,7 @@ START_TEST(test_interfaces)
 {
 	struct ipfw_verdict v;
 
-	/* Worked case 37: via/xmit/recv on a router. */
+	/* Worked case 37 of docs/spec/semantics.md: via/xmit/recv on a router. */
 	add("100 count ip from any to any via em1");
 	add("110 count ip from any to any xmit em1");
 	add("120 count ip from any to any recv em0 out");
@@ -586,7 +586,7 @@ START_TEST(test_tag_reentry)
 {
 	struct ipfw_verdict v;
 
-	/* Worked cases 25 and 27. */
+	/* Worked cases 25 and 27 of docs/spec/semantics.md. */
 	add("100 divert 8000 ip from any to any");
 	add("100 deny ip from any to any");
 	add("200 count ip from any to any");
@@ -634,7 +634,7 @@ START_TEST(test_divert_tee_slots)
 	struct ipfw_args a;
 	struct ipfw_verdict v;
 
-	/* Worked case 31: tee, then an equal-numbered deny. */
+	/* Worked case 31 of docs/spec/semantics.md: tee, then an equal-numbered deny. */
 	add("100 tee 8000 ip from any to any");
 	add("100 deny ip from any to any");
 	add("200 divert 8668 ip from any to any");

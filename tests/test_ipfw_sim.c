@@ -5,7 +5,7 @@
  * rule number on release 6, at the next slot on release 14), incoming fragments are reassembled before a
  * divert but never before a tee, a re-entry tag is consumed by the first
  * pass, deny answers EACCES or EPERM, and nothing runs with
- * net.inet.ip.fw.enable=0.  Expected outcomes follow spec/semantics.md
+ * net.inet.ip.fw.enable=0.  Expected outcomes follow docs/spec/semantics.md
  * §3-5; a divert socket bound on the host shows what was delivered.
  */
 #include <errno.h>

@@ -100,7 +100,7 @@ parse_fails(const char *text, const char *expected, unsigned nexpected)
 /* Two hosts joined by em0, for lines that need hosts (lines 1..3). */
 #define	BASE	"host a\nhost b\nlink a:em0 b:em0\n"
 
-/* The example of spec/scenario-language.md, verbatim. */
+/* The example of docs/spec/scenario-language.md, verbatim. */
 static const char example[] =
     "title \"natd on a divert socket between a LAN and the Internet\"\n"
     "\n"

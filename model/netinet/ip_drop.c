@@ -1,7 +1,7 @@
 /*
  * ip_drop(): the one place where a packet dies.  Each reason counts its
  * counter, logs a `drop` event with a tcpdump-like summary of the packet,
- * and frees it (STYLE.md lesson 4; ns-3's Ipv4L3Protocol drop trace).
+ * and frees it (as ns-3's Ipv4L3Protocol drop trace and OpenBSD pf's REASON_SET do).
  */
 #include <inttypes.h>
 #include <stdio.h>

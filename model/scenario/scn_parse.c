@@ -22,7 +22,7 @@
 #include "scenario/scn.h"
 #include "scenario/scn_lex.h"
 
-/* Defaults of the contract (spec/scenario-language.md); the link and
+/* Defaults of the contract (docs/spec/scenario-language.md); the link and
  * divert defaults are in scn.h, which the generator reads too. */
 #define	TRAFFIC_DEFAULT_INTERVAL_NS	1000000000ull	/* 1s */
 #define	PING_DEFAULT_SIZE		56u

@@ -1,7 +1,7 @@
 /*
  * What every host of one simulated world shares that is not the network:
  * the counter registry, the event log, the seed, trace settings and the
- * world-wide loop figures.  Hosts share nothing else (DESIGN.md).
+ * world-wide loop figures.  Hosts share nothing else (docs/architecture.md).
  */
 #ifndef DIVERTSIM_SIM_CTX_H
 #define DIVERTSIM_SIM_CTX_H
