@@ -5,17 +5,25 @@
  * Exit status: 0 every expectation held; 1 an expectation failed; 2 an
  * error in a scenario or on the command line (nothing was simulated).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "config.h"
+#include "apps/proc.h"
 #include "divertsim/divertsim.h"
+#include "scenario/diag.h"
 #include "scenario/scn.h"
 #include "gen_cli.h"
+#include "scenario/scn_build.h"
 
 /* The tour: from the source tree while it exists, else as installed. */
 #define	DIVERTSIM_DEFAULT_SCENARIO \
@@ -26,9 +34,11 @@
 #define	EXIT_SCENARIO_ERROR	DIVERTSIM_SCENARIO_ERROR
 
 static const char usage_text[] =
-"usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events] [FILE]\n"
-"       divertsim check [-q] [--counters] [--trace-dir DIR | --no-traces] FILE...\n"
-"       divertsim lint FILE...\n"
+"usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events]\n"
+"                 [--Werror] [FILE]\n"
+"       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
+"                 [-j N] [--shard K/N] [--Werror] FILE...\n"
+"       divertsim lint [--Werror] FILE...\n"
 "       divertsim gen KIND [OPTIONS]      (divertsim gen --help)\n"
 "       divertsim --help | --version\n";
 
@@ -42,18 +52,30 @@ static const char help_text[] =
 "                each host's `ipfw show` and the expectations (default\n"
 "                command; without FILE the bundled tour scenario runs)\n"
 "  check FILE... run each scenario quietly: one line per expectation and\n"
-"                per file, then \"N passed, N failed\" counting files\n"
-"  lint FILE...  parse only and report every error\n"
+"                per file, then \"N passed, N failed\" counting files; no\n"
+"                traces unless --trace-dir is given\n"
+"  lint FILE...  everything run does before time 0 (parse, build the\n"
+"                world, bind the divert sockets, check the programs'\n"
+"                arguments and every counter name), without simulating\n"
 "  gen KIND      write a generated scenario (chain, star, tree, ring, grid,\n"
 "                random) to standard output\n"
 "\n"
 "Options:\n"
-"  -q, --quiet        print only the expectation results\n"
+"  -q, --quiet        run: print only the expectation results;\n"
+"                     check: print only failures and the closing line\n"
 "  --counters         print every non-zero counter after the run\n"
-"  --trace-dir DIR    write pcaps and events.jsonl to DIR\n"
-"                     (default traces/NAME/, NAME the scenario's base name)\n"
+"  --trace-dir DIR    write pcaps and events.jsonl to DIR (run; default\n"
+"                     traces/NAME/, NAME the scenario's base name), or to\n"
+"                     DIR/NAME/ per file (check; NAME-2/ for a second file\n"
+"                     of the same base name)\n"
 "  --no-traces        write no pcap and no events.jsonl\n"
 "  --no-events        write the pcaps but no events.jsonl\n"
+"  --Werror           treat warnings as errors\n"
+"  --junit FILE       check: write a JUnit XML report to FILE\n"
+"  -j N, --jobs N     check: run N files at a time (default: the number of\n"
+"                     processors); the output is the same as with -j 1\n"
+"  --shard K/N        check: run only the K-th of N slices of the files\n"
+"                     (files K, K+N, K+2N, ... counting from 1)\n"
 "  -h, --help         this text\n"
 "  --version          the version\n"
 "\n"
@@ -65,7 +87,22 @@ struct cli {
 	bool		 counters;
 	bool		 no_traces;
 	bool		 no_events;
+	bool		 werror;
 	const char	*trace_dir;
+	const char	*junit;
+	unsigned	 jobs;		/* 0: the number of processors */
+	unsigned	 shard_k, shard_n;	/* 1-based; n == 0: no shard */
+};
+
+enum mode { MODE_RUN, MODE_CHECK, MODE_LINT };
+
+/* What running one file gave, for the closing line and the JUnit file. */
+struct file_result {
+	int		 rc;
+	unsigned	 passed, failed, errors, warnings;
+	double		 secs;
+	char		*out, *err;	/* what it printed (check and lint) */
+	GString		*cases;		/* JUnit <testcase> elements */
 };
 
 static void
@@ -74,116 +111,529 @@ usage(FILE *f)
 	fputs(usage_text, f);
 }
 
-/* Run one scenario file; returns the exit status for it. */
-static int
-run_file(const char *path, const struct cli *cli, bool check_mode,
-    unsigned *npassed, unsigned *nfailed)
+/* XML text with the five predefined entities, control bytes dropped. */
+static void
+xml_escape(GString *g, const char *s)
 {
-	struct divertsim_options o;
-	struct divertsim_world *w;
-	enum divertsim_verdict v;
-	unsigned nerr = 0;
-
-	*npassed = *nfailed = 0;
-	divertsim_options_init(&o);
-	o.quiet = cli->quiet || check_mode;
-	o.counters = cli->counters;
-	o.traces = !cli->no_traces;
-	o.events = !cli->no_events;
-	o.trace_dir = cli->trace_dir;
-	w = divertsim_world_load_file(path, &o, &nerr);
-	if (w == NULL) {
-		fprintf(stderr, "%s: %u error%s, nothing simulated\n", path,
-		    nerr, nerr == 1 ? "" : "s");
-		return (EXIT_SCENARIO_ERROR);
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&': g_string_append(g, "&amp;"); break;
+		case '<': g_string_append(g, "&lt;"); break;
+		case '>': g_string_append(g, "&gt;"); break;
+		case '"': g_string_append(g, "&quot;"); break;
+		case '\'': g_string_append(g, "&apos;"); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\n' ||
+			    *s == '\t')
+				g_string_append_c(g, *s);
+		}
 	}
-	v = divertsim_world_run(w);
-	*npassed = divertsim_world_passed(w);
-	*nfailed = divertsim_world_failed(w);
-	if (!o.quiet && o.traces)
-		printf("\ntraces: %s/\n", divertsim_world_trace_dir(w));
-	if (!check_mode && !o.quiet)
-		printf("%u of %u expectations held\n", *npassed,
-		    *npassed + *nfailed);
-	divertsim_world_free(w);
-	return ((int)v);
+}
+
+static const char *
+op_text(enum scn_op op)
+{
+	static const char *const t[] = { "==", "!=", "<", "<=", ">", ">=" };
+
+	return (t[op]);
+}
+
+static void
+junit_case(void *ctx, const struct scn_expect *x, uint64_t got, bool ok)
+{
+	struct file_result *r = ctx;
+	char *name;
+
+	name = g_strdup_printf("line %u: expect %s %s %" G_GUINT64_FORMAT,
+	    x->pos.line, x->counter, op_text(x->op), x->value);
+	g_string_append(r->cases, "    <testcase name=\"");
+	xml_escape(r->cases, name);
+	g_string_append(r->cases, "\" classname=\"expect\"");
+	if (ok) {
+		g_string_append(r->cases, "/>\n");
+	} else {
+		char *m = g_strdup_printf("got %" G_GUINT64_FORMAT, got);
+
+		g_string_append(r->cases, ">\n      <failure message=\"");
+		xml_escape(r->cases, m);
+		g_string_append(r->cases, "\" type=\"expectation\"/>\n"
+		    "    </testcase>\n");
+		g_free(m);
+	}
+	g_free(name);
+}
+
+/*
+ * Parse, build and (unless lint) run one file; everything it prints goes
+ * to out and err.  trace_dir: where its traces go, NULL for none.
+ */
+static void
+run_one(const char *path, const struct cli *cli, enum mode mode,
+    const char *trace_dir, FILE *out, FILE *err, struct file_result *r)
+{
+	struct scenario *s;
+	struct world *w = NULL;
+	struct run_opts o;
+	struct diag d;
+	gint64 t0 = g_get_monotonic_time();
+	unsigned failed;
+
+	memset(&o, 0, sizeof(o));
+	o.out = out;
+	o.errout = err;
+	o.quiet = cli->quiet || mode != MODE_RUN;
+	o.failures_only = mode == MODE_CHECK && cli->quiet;
+	o.counters = cli->counters && mode != MODE_LINT;
+	o.traces = trace_dir != NULL && mode != MODE_LINT;
+	o.events_jsonl = !cli->no_events;
+	o.trace_dir = trace_dir;
+	o.on_expect = junit_case;
+	o.on_expect_ctx = r;
+
+	diag_init(&d, path, err);
+	diag_set_werror(&d, cli->werror);
+	diag_set_sorted(&d, true);
+	s = scn_parse_file_diag(path, &d);
+	if (s != NULL)
+		w = scn_build_diag(s, &o, &d);
+	diag_flush(&d);
+	r->errors = d.errors;
+	r->warnings = d.warnings;
+	if (w == NULL) {
+		fprintf(err, "%s: %u error%s%s\n", path, d.errors,
+		    d.errors == 1 ? "" : "s", mode == MODE_LINT ? "" :
+		    ", nothing simulated");
+		scn_free(s);
+		r->rc = EXIT_SCENARIO_ERROR;
+		r->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+		return;
+	}
+	if (mode == MODE_LINT) {
+		world_free(w);
+		scn_free(s);
+		if (d.warnings > 0)
+			fprintf(out, "%s: ok, %u warning%s\n", path,
+			    d.warnings, d.warnings == 1 ? "" : "s");
+		else
+			fprintf(out, "%s: ok\n", path);
+		r->rc = EXIT_SUCCESS;
+		r->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+		return;
+	}
+	failed = world_run(w, &r->passed);
+	r->failed = failed;
+	world_free(w);
+	if (mode == MODE_RUN && !o.quiet && o.traces)
+		fprintf(out, "\ntraces: %s/\n", trace_dir);
+	if (mode == MODE_RUN && !o.quiet)
+		fprintf(out, "%u of %u expectations held\n", r->passed,
+		    r->passed + failed);
+	scn_free(s);
+	r->rc = failed > 0 ? EXIT_EXPECT_FAILED : EXIT_SUCCESS;
+	r->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+}
+
+/* The per-file line check prints after the file's own lines. */
+static void
+file_line(const char *path, const struct cli *cli, const struct
+    file_result *r, FILE *out)
+{
+	if (r->rc == EXIT_SUCCESS) {
+		if (!cli->quiet)
+			fprintf(out, "PASS %s (%u expectation%s)\n", path,
+			    r->passed, r->passed == 1 ? "" : "s");
+	} else if (r->rc == EXIT_SCENARIO_ERROR) {
+		fprintf(out, "FAIL %s (scenario error)\n", path);
+	} else {
+		fprintf(out, "FAIL %s (%u of %u expectations failed)\n", path,
+		    r->failed, r->passed + r->failed);
+	}
+}
+
+/*
+ * Run file i into r, capturing what it prints.  Used in the process itself
+ * (-j 1) and in a child (-j N), so that both print the same bytes.
+ */
+static void
+run_captured(const char *path, const struct cli *cli, enum mode mode,
+    const char *trace_dir, struct file_result *r)
+{
+	FILE *out, *err;
+	size_t lo, le;
+
+	r->cases = g_string_new(NULL);
+	out = open_memstream(&r->out, &lo);
+	err = open_memstream(&r->err, &le);
+	run_one(path, cli, mode, trace_dir, out, err, r);
+	fclose(out);
+	fclose(err);
+}
+
+/* A child's result travels back in a temporary file. */
+static void
+result_write(FILE *f, const struct file_result *r)
+{
+	fprintf(f, "%d %u %u %u %u %.6f %zu %zu %zu\n", r->rc, r->passed,
+	    r->failed, r->errors, r->warnings, r->secs, strlen(r->out),
+	    strlen(r->err), r->cases->len);
+	fputs(r->out, f);
+	fputs(r->err, f);
+	fwrite(r->cases->str, 1, r->cases->len, f);
+	fflush(f);
+}
+
+static char *
+read_n(FILE *f, size_t n)
+{
+	char *b = g_malloc(n + 1);
+
+	if (fread(b, 1, n, f) != n)
+		n = 0;
+	b[n] = '\0';
+	return (b);
+}
+
+static bool
+result_read(FILE *f, struct file_result *r)
+{
+	size_t lo, le, lc;
+	char *c;
+
+	rewind(f);
+	if (fscanf(f, "%d %u %u %u %u %lf %zu %zu %zu", &r->rc, &r->passed,
+	    &r->failed, &r->errors, &r->warnings, &r->secs, &lo, &le,
+	    &lc) != 9 || fgetc(f) != '\n')
+		return (false);
+	r->out = read_n(f, lo);
+	r->err = read_n(f, le);
+	c = read_n(f, lc);
+	r->cases = g_string_new(c);
+	g_free(c);
+	return (true);
+}
+
+static unsigned
+ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return (n > 0 ? (unsigned)n : 1);
+}
+
+/*
+ * Run the files, up to jobs at a time (one forked child per file), and
+ * print each file's output in file order as soon as the files before it
+ * are done: the bytes are those of a run one file at a time.
+ */
+static void
+run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
+    enum mode mode, struct file_result *res, FILE *out)
+{
+	unsigned jobs = cli->jobs != 0 ? cli->jobs : ncpu();
+	pid_t *pid;
+	FILE **tmp;
+	unsigned next = 0, shown = 0, running = 0;
+	bool *done;
+
+	if (jobs > n)
+		jobs = n;
+	if (jobs <= 1) {
+		for (unsigned i = 0; i < n; i++) {
+			run_captured(files[i], cli, mode, dirs[i], &res[i]);
+			fputs(res[i].out, out);
+			fputs(res[i].err, stderr);
+			if (mode == MODE_CHECK)
+				file_line(files[i], cli, &res[i], out);
+			fflush(out);
+		}
+		return;
+	}
+	pid = g_new0(pid_t, n);
+	tmp = g_new0(FILE *, n);
+	done = g_new0(bool, n);
+	fflush(out);
+	fflush(stderr);
+	while (shown < n) {
+		while (running < jobs && next < n) {
+			tmp[next] = tmpfile();
+			pid[next] = tmp[next] != NULL ? fork() : -1;
+			if (pid[next] == 0) {
+				struct file_result r;
+
+				memset(&r, 0, sizeof(r));
+				run_captured(files[next], cli, mode,
+				    dirs[next], &r);
+				result_write(tmp[next], &r);
+				_exit(0);
+			}
+			if (pid[next] < 0) {
+				/* No child: run it here. */
+				run_captured(files[next], cli, mode,
+				    dirs[next], &res[next]);
+				done[next] = true;
+			} else {
+				running++;
+			}
+			next++;
+		}
+		while (shown < n && done[shown]) {
+			fputs(res[shown].out, out);
+			fputs(res[shown].err, stderr);
+			if (mode == MODE_CHECK)
+				file_line(files[shown], cli, &res[shown], out);
+			fflush(out);
+			fflush(stderr);
+			shown++;
+		}
+		if (running > 0) {
+			int status;
+			pid_t p = wait(&status);
+
+			for (unsigned i = 0; p > 0 && i < n; i++) {
+				if (pid[i] != p || done[i])
+					continue;
+				if (!WIFEXITED(status) ||
+				    WEXITSTATUS(status) != 0 ||
+				    !result_read(tmp[i], &res[i])) {
+					memset(&res[i], 0, sizeof(res[i]));
+					res[i].rc = EXIT_SCENARIO_ERROR;
+					res[i].out = g_strdup("");
+					res[i].err = g_strdup_printf("%s: "
+					    "internal error: the run ended "
+					    "abnormally (status %d)\n",
+					    files[i], status);
+					res[i].cases = g_string_new(NULL);
+				}
+				fclose(tmp[i]);
+				done[i] = true;
+				running--;
+			}
+		}
+	}
+	g_free(pid);
+	g_free(tmp);
+	g_free(done);
+}
+
+static bool
+junit_write(const char *path, char **files, unsigned n,
+    const struct file_result *res)
+{
+	GString *g = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	unsigned tests = 0, failures = 0, errors = 0;
+	double secs = 0;
+	FILE *f;
+	bool ok;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct file_result *r = &res[i];
+		bool scn_err = r->rc == EXIT_SCENARIO_ERROR;
+		unsigned t = scn_err ? 1 : r->passed + r->failed;
+		/* A run failed by its 'at' commands, no expectation failed. */
+		unsigned extra = !scn_err && r->rc == EXIT_EXPECT_FAILED &&
+		    r->failed == 0 ? 1 : 0;
+
+		tests += t + extra;
+		failures += scn_err ? 0 : r->failed + extra;
+		errors += scn_err ? 1 : 0;
+		secs += r->secs;
+	}
+	g_string_append_printf(g, "<testsuites name=\"divertsim check\" "
+	    "tests=\"%u\" failures=\"%u\" errors=\"%u\" time=\"%.3f\">\n",
+	    tests, failures, errors, secs);
+	for (unsigned i = 0; i < n; i++) {
+		const struct file_result *r = &res[i];
+		bool scn_err = r->rc == EXIT_SCENARIO_ERROR;
+		unsigned extra = !scn_err && r->rc == EXIT_EXPECT_FAILED &&
+		    r->failed == 0 ? 1 : 0;
+
+		g_string_append(g, "  <testsuite name=\"");
+		xml_escape(g, files[i]);
+		g_string_append_printf(g, "\" tests=\"%u\" failures=\"%u\" "
+		    "errors=\"%u\" skipped=\"0\" time=\"%.3f\">\n",
+		    scn_err ? 1 : r->passed + r->failed + extra,
+		    scn_err ? 0 : r->failed + extra, scn_err ? 1 : 0,
+		    r->secs);
+		if (scn_err) {
+			g_string_append(g, "    <testcase name=\"scenario\" "
+			    "classname=\"scenario\">\n      <error message=\"");
+			g_string_append_printf(g, "%u scenario error%s",
+			    r->errors, r->errors == 1 ? "" : "s");
+			g_string_append(g, "\" type=\"scenario\">");
+			xml_escape(g, r->err);
+			g_string_append(g, "</error>\n    </testcase>\n");
+		} else {
+			g_string_append(g, r->cases->str);
+			if (extra)
+				g_string_append(g, "    <testcase name=\"at "
+				    "commands\" classname=\"run\">\n      "
+				    "<failure message=\"an 'at' command "
+				    "failed\" type=\"command\"/>\n"
+				    "    </testcase>\n");
+		}
+		g_string_append(g, "  </testsuite>\n");
+	}
+	g_string_append(g, "</testsuites>\n");
+	f = fopen(path, "w");
+	ok = f != NULL && fwrite(g->str, 1, g->len, f) == g->len;
+	if (f != NULL && fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "divertsim: cannot write %s: %s\n", path,
+		    g_strerror(errno));
+	g_string_free(g, TRUE);
+	return (ok);
+}
+
+/*
+ * check's trace folders: DIR/NAME/ per file, NAME-2/, NAME-3/ ... for later
+ * files of the same base name, so that two runs never share a folder.
+ */
+static char **
+check_trace_dirs(char **files, unsigned n, const struct cli *cli)
+{
+	char **dirs = g_new0(char *, n + 1);
+	GHashTable *used;
+
+	if (cli->trace_dir == NULL)
+		return (dirs);
+	used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		char *base = g_path_get_basename(files[i]);
+		char *name;
+
+		if (g_str_has_suffix(base, ".scn") && strlen(base) > 4)
+			base[strlen(base) - 4] = '\0';
+		name = g_strdup(base);
+		for (unsigned k = 2; g_hash_table_contains(used, name); k++) {
+			g_free(name);
+			name = g_strdup_printf("%s-%u", base, k);
+		}
+		dirs[i] = g_build_filename(cli->trace_dir, name, NULL);
+		g_hash_table_add(used, name);
+		g_free(base);
+	}
+	g_hash_table_destroy(used);
+	return (dirs);
 }
 
 static int
-cmd_check(int argc, char **argv, const struct cli *cli)
+cmd_many(int argc, char **argv, const struct cli *cli, enum mode mode)
 {
-	unsigned files_ok = 0, files_bad = 0;
+	unsigned files_ok = 0, files_bad = 0, n = 0;
 	int worst = EXIT_SUCCESS;
+	struct file_result *res;
+	char **files, **dirs_all, **dirs;
 
 	if (argc == 0) {
-		fprintf(stderr, "divertsim check: no scenario file given\n");
+		fprintf(stderr, "divertsim %s: no scenario file given\n",
+		    mode == MODE_LINT ? "lint" : "check");
 		usage(stderr);
 		return (EXIT_SCENARIO_ERROR);
 	}
+	dirs_all = check_trace_dirs(argv, (unsigned)argc, cli);
+	files = g_new0(char *, (size_t)argc + 1);
+	dirs = g_new0(char *, (size_t)argc + 1);
 	for (int i = 0; i < argc; i++) {
-		unsigned p, f;
-		int rc = run_file(argv[i], cli, true, &p, &f);
-
-		if (rc == EXIT_SUCCESS) {
-			printf("PASS %s (%u expectation%s)\n", argv[i], p,
-			    p == 1 ? "" : "s");
-			files_ok++;
-		} else {
-			if (rc == EXIT_SCENARIO_ERROR)
-				printf("FAIL %s (scenario error)\n", argv[i]);
-			else
-				printf("FAIL %s (%u of %u expectations "
-				    "failed)\n", argv[i], f, p + f);
-			files_bad++;
-			if (rc > worst)
-				worst = rc;
-		}
+		if (cli->shard_n != 0 &&
+		    (unsigned)i % cli->shard_n != cli->shard_k - 1)
+			continue;
+		files[n] = argv[i];
+		dirs[n++] = dirs_all[i];
 	}
-	printf("%u passed, %u failed\n", files_ok, files_bad);
+	res = g_new0(struct file_result, n > 0 ? n : 1);
+	run_files(files, dirs, n, cli, mode, res, stdout);
+	for (unsigned i = 0; i < n; i++) {
+		if (res[i].rc == EXIT_SUCCESS)
+			files_ok++;
+		else
+			files_bad++;
+		if (res[i].rc > worst)
+			worst = res[i].rc;
+	}
+	if (mode == MODE_CHECK)
+		printf("%u passed, %u failed\n", files_ok, files_bad);
+	if (cli->junit != NULL && !junit_write(cli->junit, files, n, res) &&
+	    worst < EXIT_SCENARIO_ERROR)
+		worst = EXIT_SCENARIO_ERROR;
+	for (unsigned i = 0; i < n; i++) {
+		g_free(res[i].out);
+		g_free(res[i].err);
+		if (res[i].cases != NULL)
+			g_string_free(res[i].cases, TRUE);
+	}
+	g_free(res);
+	g_free(files);
+	g_free(dirs);
+	g_strfreev(dirs_all);
 	return (worst);
 }
 
 static int
-cmd_lint(int argc, char **argv)
+cmd_run(const char *path, const struct cli *cli)
 {
-	int rc = EXIT_SUCCESS;
+	struct file_result r;
+	char *dir = NULL;
 
-	if (argc == 0) {
-		fprintf(stderr, "divertsim lint: no scenario file given\n");
-		return (EXIT_SCENARIO_ERROR);
-	}
-	for (int i = 0; i < argc; i++) {
-		unsigned nerr = 0;
-		struct scenario *s = scn_parse_file(argv[i], stderr, &nerr);
+	memset(&r, 0, sizeof(r));
+	r.cases = g_string_new(NULL);
+	if (!cli->no_traces) {
+		if (cli->trace_dir != NULL) {
+			dir = g_strdup(cli->trace_dir);
+		} else {
+			char *base = g_path_get_basename(path);
 
-		if (s == NULL) {
-			fprintf(stderr, "%s: %u error%s\n", argv[i], nerr,
-			    nerr == 1 ? "" : "s");
-			rc = EXIT_SCENARIO_ERROR;
-			continue;
+			if (g_str_has_suffix(base, ".scn") && strlen(base) > 4)
+				base[strlen(base) - 4] = '\0';
+			dir = g_build_filename("traces", base, NULL);
+			g_free(base);
 		}
-		printf("%s: ok\n", argv[i]);
-		scn_free(s);
 	}
-	return (rc);
+	run_one(path, cli, MODE_RUN, dir, stdout, stderr, &r);
+	g_string_free(r.cases, TRUE);
+	g_free(dir);
+	return (r.rc);
+}
+
+static bool
+parse_count(const char *s, unsigned *v)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || n == 0 ||
+	    n > 4096)
+		return (false);
+	*v = (unsigned)n;
+	return (true);
 }
 
 int
 main(int argc, char **argv)
 {
+	enum { OPT_COUNTERS = 256, OPT_TRACE_DIR, OPT_NO_TRACES, OPT_NO_EVENTS,
+	    OPT_VERSION, OPT_WERROR, OPT_JUNIT, OPT_SHARD };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "counters", no_argument, NULL, 'c' },
-		{ "trace-dir", required_argument, NULL, 't' },
-		{ "no-traces", no_argument, NULL, 'n' },
-		{ "no-events", no_argument, NULL, 'e' },
+		{ "counters", no_argument, NULL, OPT_COUNTERS },
+		{ "trace-dir", required_argument, NULL, OPT_TRACE_DIR },
+		{ "no-traces", no_argument, NULL, OPT_NO_TRACES },
+		{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
+		{ "Werror", no_argument, NULL, OPT_WERROR },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = { 0 };
 	const char *cmd = "run";
+	enum mode mode;
 	int ch;
+	GStatBuf st;
 
 	if (argc > 1 && strcmp(argv[1], "gen") == 0)
 		return (gen_cli_main(argc - 1, argv + 1, stdout, stderr));
@@ -194,28 +644,59 @@ main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	mode = strcmp(cmd, "check") == 0 ? MODE_CHECK :
+	    strcmp(cmd, "lint") == 0 ? MODE_LINT : MODE_RUN;
+	while ((ch = getopt_long(argc, argv, "qhj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'q':
 			cli.quiet = true;
 			break;
-		case 'c':
+		case OPT_COUNTERS:
 			cli.counters = true;
 			break;
-		case 't':
+		case OPT_TRACE_DIR:
 			cli.trace_dir = optarg;
 			break;
-		case 'n':
+		case OPT_NO_TRACES:
 			cli.no_traces = true;
 			break;
-		case 'e':
+		case OPT_NO_EVENTS:
 			cli.no_events = true;
 			break;
+		case OPT_WERROR:
+			cli.werror = true;
+			break;
+		case OPT_JUNIT:
+			cli.junit = optarg;
+			break;
+		case 'j':
+			if (!parse_count(optarg, &cli.jobs)) {
+				fprintf(stderr, "divertsim: -j '%s': a number "
+				    "of jobs, 1..4096\n", optarg);
+				return (EXIT_SCENARIO_ERROR);
+			}
+			break;
+		case OPT_SHARD: {
+			char *slash = strchr(optarg, '/');
+
+			if (slash == NULL || (*slash = '\0', false) ||
+			    !parse_count(optarg, &cli.shard_k) ||
+			    !parse_count(slash + 1, &cli.shard_n) ||
+			    cli.shard_k > cli.shard_n) {
+				if (slash != NULL)
+					*slash = '/';
+				fprintf(stderr, "divertsim: --shard '%s': K/N "
+				    "with 1 <= K <= N\n", optarg);
+				return (EXIT_SCENARIO_ERROR);
+			}
+			*slash = '/';
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			fputs(help_text, stdout);
 			return (EXIT_SUCCESS);
-		case 'V':
+		case OPT_VERSION:
 			printf("divertsim %s\n", divertsim_version());
 			return (EXIT_SUCCESS);
 		default:
@@ -230,22 +711,29 @@ main(int argc, char **argv)
 		    "exclude each other\n");
 		return (EXIT_SCENARIO_ERROR);
 	}
+	/* An option error is reported as one, before any scenario is read. */
+	if (cli.trace_dir != NULL && g_stat(cli.trace_dir, &st) == 0 &&
+	    !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "divertsim: --trace-dir %s: not a directory\n",
+		    cli.trace_dir);
+		return (EXIT_SCENARIO_ERROR);
+	}
+	if (mode != MODE_CHECK && (cli.junit != NULL || cli.jobs != 0 ||
+	    cli.shard_n != 0)) {
+		fprintf(stderr, "divertsim %s: --junit, -j and --shard are "
+		    "options of check\n", cmd);
+		return (EXIT_SCENARIO_ERROR);
+	}
 	divert_programs_builtin();
 
-	if (strcmp(cmd, "check") == 0)
-		return (cmd_check(argc, argv, &cli));
-	if (strcmp(cmd, "lint") == 0)
-		return (cmd_lint(argc, argv));
+	if (mode != MODE_RUN)
+		return (cmd_many(argc, argv, &cli, mode));
 	if (argc > 1) {
 		fprintf(stderr, "divertsim run: one scenario at a time "
 		    "(use `divertsim check` for several)\n");
 		return (EXIT_SCENARIO_ERROR);
-	} else {
-		unsigned p, f;
-		const char *path = argc == 1 ? argv[0] :
-		    g_file_test(DIVERTSIM_DEFAULT_SCENARIO, G_FILE_TEST_EXISTS) ?
-		    DIVERTSIM_DEFAULT_SCENARIO : DIVERTSIM_INSTALLED_SCENARIO;
-
-		return (run_file(path, &cli, false, &p, &f));
 	}
+	return (cmd_run(argc == 1 ? argv[0] :
+	    g_file_test(DIVERTSIM_DEFAULT_SCENARIO, G_FILE_TEST_EXISTS) ?
+	    DIVERTSIM_DEFAULT_SCENARIO : DIVERTSIM_INSTALLED_SCENARIO, &cli));
 }

@@ -110,6 +110,8 @@ struct scn_host {
 	GPtrArray	*cmds;		/* struct scn_host_cmd *, time 0, in order */
 	GPtrArray	*ifnames;	/* char *, in order of first mention */
 	struct scn_pos	 pos;
+	bool		 parse_errors;	/* a line of it was rejected: what
+					   the world lacks follows from it */
 };
 
 struct scn_at {
@@ -133,6 +135,7 @@ struct scenario {
 	bool		 has_run;
 	uint64_t	 run_until_ns;	/* 0: until no event is pending */
 	GPtrArray	*lines;		/* struct scn_words *, owned */
+	unsigned	 parse_errors;	/* reported while parsing */
 };
 
 /*
@@ -145,6 +148,17 @@ struct scenario	*scn_parse_file(const char *path, FILE *errout,
 /* The same from a string (tests); path names it in messages. */
 struct scenario	*scn_parse_string(const char *path, const char *text,
 		    FILE *errout, unsigned *nerrors);
+/*
+ * The same, reporting through d (scenario/diag.h) and returning the
+ * scenario even when it has errors (d->errors > 0): the lines that parsed
+ * are recorded, the others left out, so that scn_build_diag() can report
+ * the build's errors in the same round.  NULL only when the file cannot be
+ * read.
+ */
+struct diag;
+struct scenario	*scn_parse_file_diag(const char *path, struct diag *d);
+struct scenario	*scn_parse_text_diag(const char *path, const char *text,
+		    struct diag *d);
 void		 scn_free(struct scenario *s);
 struct scn_host	*scn_find_host(const struct scenario *s, const char *name);
 

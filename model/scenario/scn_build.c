@@ -7,6 +7,7 @@
  * errors, all of them, before anything is simulated.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -16,6 +17,7 @@
 #include "apps/proc.h"
 #include "divert_queue.h"
 #include "ipfw/ipfw.h"
+#include "ipfw/ipfw_rule.h"
 #include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/route.h"
@@ -44,6 +46,12 @@ struct world {
 	FILE			*jsonl;
 	char			*trace_dir;
 	GPtrArray		*ipfw_names;	/* counter names last synced */
+	struct scn_counter_facts facts;
+	/* What the build narrates (title, ipfw echo), held until the build
+	 * has succeeded: nothing reaches stdout before an error. */
+	FILE			*pre_out;
+	char			*pre_buf;
+	size_t			 pre_len;
 };
 
 static const char *
@@ -70,6 +78,12 @@ struct counters *
 world_counters(const struct world *w)
 {
 	return (w->sim.counters);
+}
+
+const struct scn_counter_facts *
+world_counter_facts(const struct world *w)
+{
+	return (&w->facts);
 }
 
 /*
@@ -296,6 +310,34 @@ check_divert_program(struct diag *d, const struct scn_host_cmd *c)
 	}
 }
 
+/*
+ * Remove what an earlier run left in the trace folder (its pcaps and
+ * events.jsonl, nothing else): a host renamed since must not leave a stale
+ * pcap beside the new ones.  unlink(2) removes a symlink, not its target.
+ */
+static void
+clean_trace_dir(const char *dir)
+{
+	GDir *gd;
+	const char *name;
+
+	gd = g_dir_open(dir, 0, NULL);
+	if (gd == NULL)
+		return;
+	while ((name = g_dir_read_name(gd)) != NULL) {
+		char *path;
+
+		if (!g_str_has_suffix(name, ".pcap") &&
+		    strcmp(name, "events.jsonl") != 0)
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		if (!g_file_test(path, G_FILE_TEST_IS_DIR))
+			(void)g_unlink(path);
+		g_free(path);
+	}
+	g_dir_close(gd);
+}
+
 static bool
 open_traces(struct world *w, struct diag *d)
 {
@@ -309,6 +351,7 @@ open_traces(struct world *w, struct diag *d)
 		    w->trace_dir, g_strerror(errno));
 		return (false);
 	}
+	clean_trace_dir(w->trace_dir);
 	w->sim.trace_dir = w->trace_dir;
 	if (!w->o.events_jsonl)
 		return (true);
@@ -381,24 +424,221 @@ host_has_ipfw(const struct scenario *s, const struct scn_host *sh)
 	return (false);
 }
 
-/* Point at the counter word of an expect line. */
-static void
-report_unknown_counter(struct diag *d, const struct scenario *s,
-    const struct scn_expect *x)
+/* The line (and word index) holding an expect's counter word. */
+static const struct scn_words *
+expect_words(const struct scenario *s, const struct scn_expect *x,
+    unsigned *k)
 {
 	for (guint i = 0; i < s->lines->len; i++) {
 		const struct scn_words *wd = g_ptr_array_index(s->lines, i);
 
-		for (unsigned k = 0; k < wd->argc; k++)
-			if (wd->pos[k].line == x->pos.line &&
-			    wd->pos[k].col == x->pos.col) {
-				diag_error(d, wd, k, "unknown counter '%s' "
-				    "(see docs/counters.md)", x->counter);
-				return;
+		if (wd->line > x->pos.line)
+			break;
+		for (*k = 0; *k < wd->argc; (*k)++)
+			if (wd->pos[*k].line == x->pos.line &&
+			    wd->pos[*k].col == x->pos.col)
+				return (wd);
+	}
+	return (NULL);
+}
+
+static void
+check_counter(struct world *w, struct diag *d, const struct scn_expect *x)
+{
+	const struct scn_words *wd;
+	unsigned k = 0;
+	char *msg;
+	int rc;
+
+	rc = scn_counter_check(w, x->counter, &msg);
+	if (rc == SCN_COUNTER_OK)
+		return;
+	wd = expect_words(w->s, x, &k);
+	if (wd == NULL)
+		diag_error_file(d, "line %u: %s", x->pos.line, msg);
+	else if (rc == SCN_COUNTER_WARNING)
+		diag_warning(d, wd, k, "%s", msg);
+	else
+		diag_error(d, wd, k, "%s", msg);
+	g_free(msg);
+}
+
+static char *
+facts_key(const char *host, unsigned n)
+{
+	return (g_strdup_printf("%s:%u", host, n));
+}
+
+static void
+fact_rule(void *arg, uint32_t num)
+{
+	struct { struct world *w; const char *host; uint32_t *max; } *a = arg;
+
+	if (num == IPFW_DEFAULT_RULE)
+		return;
+	g_hash_table_add(a->w->facts.rules, facts_key(a->host, num));
+	if (num > *a->max)
+		*a->max = num;
+}
+
+static int
+at_time_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct scn_at *x = *(const struct scn_at *const *)a;
+	const struct scn_at *y = *(const struct scn_at *const *)b;
+
+	if (x->t_ns != y->t_ns)
+		return (x->t_ns < y->t_ns ? -1 : 1);
+	return (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/*
+ * What the file can make exist (after the time-0 commands ran): the ports
+ * its `divert` lines bind and its rules send to, and the rule numbers it
+ * adds.  Rules added by `at` without a number get theirs as ipfw(8) would
+ * at that moment: the last number plus the step.
+ */
+static void
+collect_facts(struct world *w)
+{
+	const struct scenario *s = w->s;
+	GHashTable *maxnum;
+	GPtrArray *ats;
+
+	w->facts.bound = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	w->facts.targeted = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	w->facts.rules = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	maxnum = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < s->hosts->len; i++) {
+		const struct scn_host *sh = g_ptr_array_index(s->hosts, i);
+		struct host *h = g_ptr_array_index(w->hosts, i);
+		uint32_t max = 0;
+		struct { struct world *w; const char *host; uint32_t *max; }
+		    a = { w, sh->name, &max };
+
+		/* The default rule is there wherever ipfw is loaded. */
+		if (h->fw != NULL)
+			ipfw_chain_foreach_number(h->fw, fact_rule, &a);
+		if (h->fw != NULL)
+			g_hash_table_add(w->facts.rules, facts_key(sh->name,
+			    IPFW_DEFAULT_RULE));
+		g_hash_table_insert(maxnum, sh->name, GUINT_TO_POINTER(max));
+		for (guint j = 0; j < sh->cmds->len; j++) {
+			const struct scn_host_cmd *c =
+			    g_ptr_array_index(sh->cmds, j);
+
+			if (c->kind == SCN_DIVERT)
+				g_hash_table_add(w->facts.bound, facts_key(
+				    sh->name, c->u.divert.port));
+			else if (c->kind == SCN_IPFW &&
+			    ipfw_cmd_uses_divert(c->u.ipfw.cmd))
+				g_hash_table_add(w->facts.targeted, facts_key(
+				    sh->name, c->u.ipfw.cmd->rule->arg));
+		}
+	}
+	ats = g_ptr_array_new();
+	for (guint i = 0; i < s->ats->len; i++)
+		g_ptr_array_add(ats, g_ptr_array_index(s->ats, i));
+	g_ptr_array_sort(ats, at_time_cmp);
+	for (guint i = 0; i < ats->len; i++) {
+		const struct scn_at *at = g_ptr_array_index(ats, i);
+		const struct scn_host_cmd *c = at->cmd;
+		const struct ipfw_rule *r;
+		uint32_t max, num;
+
+		if (c->kind == SCN_DIVERT) {
+			g_hash_table_add(w->facts.bound, facts_key(at->host,
+			    c->u.divert.port));
+			continue;
+		}
+		if (c->kind != SCN_IPFW || c->u.ipfw.cmd->kind !=
+		    IPFW_CMD_ADD)
+			continue;
+		r = c->u.ipfw.cmd->rule;
+		if (ipfw_cmd_uses_divert(c->u.ipfw.cmd))
+			g_hash_table_add(w->facts.targeted, facts_key(at->host,
+			    r->arg));
+		max = GPOINTER_TO_UINT(g_hash_table_lookup(maxnum, at->host));
+		num = r->rulenum != 0 ? r->rulenum : max + IPFW_AUTOINC_STEP;
+		if (num > IPFW_MAX_RULENUM)
+			continue;
+		g_hash_table_add(w->facts.rules, facts_key(at->host, num));
+		if (num > max)
+			g_hash_table_insert(maxnum, at->host,
+			    GUINT_TO_POINTER(num));
+	}
+	g_ptr_array_free(ats, TRUE);
+	g_hash_table_destroy(maxnum);
+}
+
+/*
+ * Static mistakes that cannot stop a run but make it prove less than it
+ * seems to: a rule naming an interface its host does not have (it can
+ * never match), a divert or tee rule to a port no program binds (every
+ * packet it takes is dropped as noport).
+ */
+static void
+rule_warnings(struct world *w, struct diag *d, const struct scn_host *sh,
+    const struct scn_host_cmd *c, const char *host)
+{
+	const struct ipfw_rule *r;
+	struct host *h = world_host(w, host);
+	char *key;
+
+	if (c->kind != SCN_IPFW || c->u.ipfw.cmd->kind != IPFW_CMD_ADD ||
+	    h == NULL)
+		return;
+	(void)sh;
+	r = c->u.ipfw.cmd->rule;
+	for (unsigned k = 0; k < r->n_opts; k++) {
+		const struct ipfw_opt *o = &r->opts[k];
+		struct diag_suggest sg;
+		bool found = false;
+		char dym[128];
+
+		if (o->op != IPFW_O_VIA && o->op != IPFW_O_RECV &&
+		    o->op != IPFW_O_XMIT)
+			continue;
+		diag_suggest_init(&sg, o->u.ifname);
+		for (guint i = 0; i < h->ifnets->len; i++) {
+			const struct ifnet *ifp = g_ptr_array_index(h->ifnets,
+			    i);
+
+			if (strcmp(ifp->if_xname, o->u.ifname) == 0)
+				found = true;
+			diag_suggest_offer(&sg, ifp->if_xname);
+		}
+		if (found)
+			continue;
+		for (unsigned j = c->w0; j < c->w->argc; j++)
+			if (strcmp(c->w->argv[j], o->u.ifname) == 0) {
+				diag_warning(d, c->w, j, "host '%s' has no "
+				    "interface '%s': this rule can never "
+				    "match%s", host, o->u.ifname,
+				    diag_did_you_mean(diag_suggest_best(&sg),
+				    dym, sizeof(dym)));
+				break;
 			}
 	}
-	diag_error_file(d, "line %u: unknown counter '%s'", x->pos.line,
-	    x->counter);
+	if (!ipfw_cmd_uses_divert(c->u.ipfw.cmd))
+		return;
+	key = facts_key(host, r->arg);
+	/* (A kernel without IPDIVERT drops them as divert.disabled.) */
+	if (!g_hash_table_contains(w->facts.bound, key) && h->ipdivert) {
+		for (unsigned j = c->w0; j < c->w->argc; j++) {
+			if (strcmp(c->w->argv[j], "divert") != 0 &&
+			    strcmp(c->w->argv[j], "tee") != 0)
+				continue;
+			diag_warning(d, c->w, j + 1, "no program binds divert "
+			    "port %u on host '%s': every packet this rule "
+			    "takes is dropped (divert.noport)", r->arg, host);
+			break;
+		}
+	}
+	g_free(key);
 }
 
 struct world *
@@ -409,9 +649,27 @@ scn_build(const struct scenario *s, const struct run_opts *o,
 	struct diag d;
 
 	diag_init(&d, s->path, o->errout);
+	diag_set_sorted(&d, true);
+	w = scn_build_diag(s, o, &d);
+	diag_flush(&d);
+	*nerrors = d.errors;
+	return (w);
+}
+
+struct world *
+scn_build_diag(const struct scenario *s, const struct run_opts *o,
+    struct diag *d)
+{
+	struct world *w;
+	unsigned errors0 = d->errors;
+	struct run_opts ro = *o;
+
+	/* With parse errors nothing will run: no trace is touched. */
+	if (s->parse_errors > 0)
+		ro.traces = false;
 	w = g_new0(struct world, 1);
 	w->s = s;
-	w->o = *o;
+	w->o = ro;
 	w->hosts = g_ptr_array_new();
 	w->byname = g_hash_table_new(g_str_hash, g_str_equal);
 	w->ipfw_names = g_ptr_array_new_with_free_func(g_free);
@@ -423,16 +681,16 @@ scn_build(const struct scenario *s, const struct run_opts *o,
 	ns3_sim_init();
 	pkt_reset_lineages();
 	divert_programs_builtin();
-	if (!open_traces(w, &d)) {
-		*nerrors = d.errors;
+	if (!open_traces(w, d)) {
 		world_free(w);
 		return (NULL);
 	}
-	w->sim.log = ev_log_new(o->quiet ? NULL : o->out, w->jsonl,
-	    &w->sim.events);
+	if (!ro.quiet)
+		w->pre_out = open_memstream(&w->pre_buf, &w->pre_len);
+	w->sim.log = ev_log_new(w->pre_out, w->jsonl, &w->sim.events);
 
-	if (!o->quiet && s->title != NULL)
-		fprintf(o->out, "# %s\n", s->title);
+	if (w->pre_out != NULL && s->title != NULL)
+		fprintf(w->pre_out, "# %s\n", s->title);
 	for (guint i = 0; i < s->hosts->len; i++) {
 		const struct scn_host *sh = g_ptr_array_index(s->hosts, i);
 		struct host *h = host_new(&w->sim, sh->name, sh->release);
@@ -462,19 +720,31 @@ scn_build(const struct scenario *s, const struct run_opts *o,
 			    g_ptr_array_index(sh->cmds, j);
 			unsigned word;
 			char *msg;
+			int error;
 
 			if (c->kind == SCN_DIVERT) {
-				unsigned before = d.errors;
+				unsigned before = d->errors;
 
-				check_divert_program(&d, c);
-				if (d.errors != before)
+				check_divert_program(d, c);
+				if (d->errors != before)
 					continue;
 			}
-			if (host_cmd_exec(w, h, c, &msg, &word) != 0) {
-				diag_error(&d, c->w, word, "%s", msg);
-				g_free(msg);
-			}
+			error = host_cmd_exec(w, h, c, &msg, &word);
+			/* A gateway off-link on a host whose ifconfig was
+			 * rejected: that line was the mistake. */
+			if (error != 0 && !(sh->parse_errors &&
+			    c->kind == SCN_ROUTE_ADD))
+				diag_error(d, c->w, word, "%s", msg);
+			g_free(msg);
 		}
+	}
+	collect_facts(w);
+	for (guint i = 0; i < s->hosts->len; i++) {
+		const struct scn_host *sh = g_ptr_array_index(s->hosts, i);
+
+		for (guint j = 0; j < sh->cmds->len; j++)
+			rule_warnings(w, d, sh, g_ptr_array_index(sh->cmds, j),
+			    sh->name);
 	}
 
 	/* `at` commands: checked now, run later. */
@@ -483,22 +753,47 @@ scn_build(const struct scenario *s, const struct run_opts *o,
 		const struct scn_at *at = g_ptr_array_index(s->ats, i);
 
 		if (at->cmd->kind == SCN_DIVERT)
-			check_divert_program(&d, at->cmd);
+			check_divert_program(d, at->cmd);
+		rule_warnings(w, d, NULL, at->cmd, at->host);
 		w->ats[i] = (struct at_event){ .w = w, .at = at };
 		(void)sim_schedule(at->t_ns, at_fire, &w->ats[i]);
 	}
 
 	for (guint i = 0; i < s->expects->len; i++) {
 		const struct scn_expect *x = g_ptr_array_index(s->expects, i);
+		const char *dot = strchr(x->counter, '.');
+		char *hn = g_strndup(x->counter, (gsize)(dot - x->counter));
+		const struct scn_host *sh = scn_find_host(s, hn);
 
-		if (!scn_counter_name_valid(w, x->counter))
-			report_unknown_counter(&d, s, x);
+		g_free(hn);
+		/* A host with a rejected line lacks what it declared: its
+		 * counters would be blamed for that line's mistake. */
+		if (sh != NULL && sh->parse_errors)
+			continue;
+		check_counter(w, d, x);
 	}
+	/*
+	 * Valid by the letter of the language (every expectation holds), so
+	 * warnings; --Werror makes a CI job refuse them.
+	 */
+	if (s->lines->len == 0)
+		diag_warning_file(d, "empty scenario: nothing to simulate and "
+		    "nothing to check");
+	else if (s->expects->len == 0)
+		diag_warning_file(d, "no 'expect' line: this scenario cannot "
+		    "fail");
 
-	*nerrors = d.errors;
-	if (d.errors > 0) {
+	if (d->errors > errors0 || s->parse_errors > 0) {
 		world_free(w);
 		return (NULL);
+	}
+	/* The build succeeded: what it narrated goes out now. */
+	if (w->pre_out != NULL) {
+		ev_log_free(w->sim.log);
+		fclose(w->pre_out);
+		w->pre_out = NULL;
+		fwrite(w->pre_buf, 1, w->pre_len, o->out);
+		w->sim.log = ev_log_new(o->out, w->jsonl, &w->sim.events);
 	}
 	return (w);
 }
@@ -540,6 +835,31 @@ ipfw_counters_sync(struct world *w)
 	}
 }
 
+/*
+ * An `at` command that failed (a rule deleted twice, a port taken) makes
+ * the run fail unless the scenario says it expects it: a regression test
+ * must not pass on a ruleset that never loaded.
+ */
+static unsigned
+at_errors_verdict(struct world *w)
+{
+	const struct scenario *s = w->s;
+
+	if (w->sim.cmd_errors == 0)
+		return (0);
+	for (guint i = 0; i < s->expects->len; i++)
+		if (strcmp(((const struct scn_expect *)g_ptr_array_index(
+		    s->expects, i))->counter, "sim.command_errors") == 0)
+			return (0);
+	fprintf(w->o.out, "FAIL %s: %" G_GUINT64_FORMAT " 'at' command%s "
+	    "failed (see the log; write 'expect sim.command_errors == %"
+	    G_GUINT64_FORMAT "' if that is intended)\n",
+	    w->o.expect_prefix != NULL ? w->o.expect_prefix : s->path,
+	    w->sim.cmd_errors, w->sim.cmd_errors == 1 ? "" : "s",
+	    w->sim.cmd_errors);
+	return (1);
+}
+
 unsigned
 world_run(struct world *w, unsigned *npassed)
 {
@@ -576,8 +896,8 @@ world_run(struct world *w, unsigned *npassed)
 		if (s->expects->len > 0)
 			fputc('\n', out);
 	}
-	failed = scn_expect_eval(s, w->sim.counters, out, w->o.expect_prefix,
-	    npassed);
+	failed = scn_expect_eval_opts(s, w->sim.counters, &w->o, npassed);
+	failed += at_errors_verdict(w);
 	if (w->o.counters) {
 		if (!w->o.quiet)
 			fputc('\n', out);
@@ -615,6 +935,14 @@ world_free(struct world *w)
 	g_ptr_array_free(w->hosts, TRUE);
 	g_hash_table_destroy(w->byname);
 	g_ptr_array_free(w->ipfw_names, TRUE);
+	if (w->facts.bound != NULL) {
+		g_hash_table_destroy(w->facts.bound);
+		g_hash_table_destroy(w->facts.targeted);
+		g_hash_table_destroy(w->facts.rules);
+	}
+	if (w->pre_out != NULL)
+		fclose(w->pre_out);
+	free(w->pre_buf);
 	g_free(w->ats);
 	ev_log_free(w->sim.log);
 	counters_free(w->sim.counters);

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <glib.h>
+
 #include "scenario/scn.h"
 
 #ifdef __cplusplus
@@ -31,6 +33,11 @@ struct run_opts {
 	bool		 events_jsonl;	/* events.jsonl beside the pcaps */
 	const char	*trace_dir;	/* where they go (created) */
 	const char	*expect_prefix;	/* "PATH: " before result lines */
+	bool		 failures_only;	/* print failed expectations only */
+	/* Called for every expectation once evaluated (JUnit reports). */
+	void		(*on_expect)(void *ctx, const struct scn_expect *x,
+			    uint64_t got, bool ok);
+	void		*on_expect_ctx;
 };
 
 /*
@@ -39,6 +46,17 @@ struct run_opts {
  */
 struct world	*scn_build(const struct scenario *s, const struct run_opts *o,
 		    unsigned *nerrors);
+/*
+ * The same, reporting through d (scenario/diag.h) so that the parser's and
+ * the builder's findings come out as one list in line order; warnings too
+ * (a rule that can never match, a counter nothing moves, no expectation).
+ * s may hold parse errors (scn_parse_file_diag()): the world is still built
+ * from the lines that parsed, to find the build's errors in the same round,
+ * and NULL is returned.  Nothing reaches o->out unless the build succeeds.
+ */
+struct diag;
+struct world	*scn_build_diag(const struct scenario *s,
+		    const struct run_opts *o, struct diag *d);
 /*
  * Simulate, print the report, evaluate the expectations.  Returns the
  * number of failed expectations; *npassed gets the others.
@@ -50,13 +68,37 @@ struct host	*world_host(const struct world *w, const char *name);
 struct counters	*world_counters(const struct world *w);
 
 /*
- * scn_expect.c: whether name can be a counter of this world (registered, or
- * one that appears at run time such as HOST.ipfw.NUM.packets).
+ * What the file can make exist, for checking counter names exactly: keys
+ * "HOST:PORT" of divert ports a `divert` line binds (at time 0 or in an
+ * `at` command) and of ports a divert or tee rule sends to, "HOST:NUM" of
+ * rule numbers a line adds.
  */
+struct scn_counter_facts {
+	GHashTable	*bound;
+	GHashTable	*targeted;
+	GHashTable	*rules;
+};
+const struct scn_counter_facts *world_counter_facts(const struct world *w);
+
+/*
+ * scn_expect.c: whether name is a counter of this world, every part of it
+ * checked (host, family, interface, port, rule number, errno name).
+ * Returns SCN_COUNTER_OK, or _WARNING (it exists but nothing in the file
+ * can move it) or _ERROR with *msg set (free it), "did you mean" included.
+ */
+#define	SCN_COUNTER_OK		0
+#define	SCN_COUNTER_WARNING	1
+#define	SCN_COUNTER_ERROR	2
+int		 scn_counter_check(const struct world *w, const char *name,
+		    char **msg);
 bool		 scn_counter_name_valid(const struct world *w, const char *name);
 /* Evaluate every expectation, print one line each; returns failures. */
 unsigned	 scn_expect_eval(const struct scenario *s,
 		    const struct counters *c, FILE *out, const char *prefix,
+		    unsigned *npassed);
+/* The same, honouring o->failures_only and o->on_expect. */
+unsigned	 scn_expect_eval_opts(const struct scenario *s,
+		    const struct counters *c, const struct run_opts *o,
 		    unsigned *npassed);
 
 #ifdef __cplusplus

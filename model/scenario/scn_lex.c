@@ -134,11 +134,7 @@ void
 scn_words_free(struct scn_words *w)
 {
 
-	if (w == NULL)
-		return;
-	g_strfreev(w->argv);
-	g_free(w->pos);
-	g_free(w->text);
+	/* One block holds the line: see line_finish(). */
 	g_free(w);
 }
 
@@ -159,27 +155,55 @@ word_end(struct lex_line *ll, unsigned line, unsigned col)
 
 	if (ll->cur == NULL)
 		return;
-	/* A copy of the exact size: the words live as long as the world. */
-	g_ptr_array_add(ll->argv, g_strndup(ll->cur->str, ll->cur->len));
-	g_string_free(ll->cur, TRUE);
+	g_ptr_array_add(ll->argv, g_string_free(ll->cur, FALSE));
 	ll->cur = NULL;
 	ll->end.line = line;
 	ll->end.col = col;
 }
 
-/* Hand the assembled line over as a struct scn_words. */
+/*
+ * Hand the assembled line over as a struct scn_words, in one allocation:
+ * the struct, argv, pos, the source text and the words.  A file of short
+ * lines then costs about twice its size, not twenty times (a malloc'd block
+ * per word and per array).
+ */
 static struct scn_words *
 line_finish(struct lex_line *ll)
 {
 	struct scn_words *w;
+	size_t n, words, off;
+	char *p;
+	unsigned k;
 
-	w = g_new0(struct scn_words, 1);
-	w->argc = ll->argv->len;
-	g_ptr_array_add(ll->argv, NULL);
-	w->argv = (char **)g_ptr_array_free(ll->argv, FALSE);
+	n = ll->argv->len;
+	words = 0;
+	for (k = 0; k < n; k++)
+		words += strlen(g_ptr_array_index(ll->argv, k)) + 1;
+	off = sizeof(*w) + (n + 1) * sizeof(char *);
+	off = (off + _Alignof(struct scn_pos) - 1) &
+	    ~(size_t)(_Alignof(struct scn_pos) - 1);
+	w = g_malloc(off + (n + 1) * sizeof(struct scn_pos) + ll->src->len +
+	    1 + words);
+	w->argc = (unsigned)n;
+	w->argv = (char **)(void *)(w + 1);
+	w->pos = (struct scn_pos *)(void *)((char *)w + off);
 	g_array_append_val(ll->pos, ll->end);
-	w->pos = (struct scn_pos *)(void *)g_array_free(ll->pos, FALSE);
-	w->text = g_strndup(ll->src->str, ll->src->len);
+	memcpy(w->pos, ll->pos->data, (n + 1) * sizeof(struct scn_pos));
+	p = (char *)(w->pos + n + 1);
+	w->text = p;
+	memcpy(p, ll->src->str, ll->src->len + 1);
+	p += ll->src->len + 1;
+	for (k = 0; k < n; k++) {
+		const char *a = g_ptr_array_index(ll->argv, k);
+		size_t l = strlen(a) + 1;
+
+		memcpy(p, a, l);
+		w->argv[k] = p;
+		p += l;
+	}
+	w->argv[n] = NULL;
+	g_ptr_array_free(ll->argv, TRUE);
+	g_array_free(ll->pos, TRUE);
 	g_string_free(ll->src, TRUE);
 	w->line = ll->first_line;
 	return (w);
@@ -294,19 +318,20 @@ static void
 report_bad_utf8(struct diag *d, const char *p, size_t len, const char *bad,
     unsigned lineno)
 {
-	struct scn_words *w;
+	struct scn_words w;
 	struct scn_pos pos;
+	char *argv[1] = { NULL };
 
-	w = g_new0(struct scn_words, 1);
-	w->argv = g_new0(char *, 1);
-	w->pos = g_new0(struct scn_pos, 1);
-	w->text = g_strndup(p, len);
-	w->line = lineno;
+	memset(&w, 0, sizeof(w));
+	w.argv = argv;
+	w.pos = &pos;
+	w.text = g_strndup(p, len);
+	w.line = lineno;
 	pos.line = lineno;
 	pos.col = 1 + chars_between(p, 0, (size_t)(bad - p));
-	diag_error_at(d, w, pos, 1, "invalid UTF-8 byte 0x%02x",
+	diag_error_at(d, &w, pos, 1, "invalid UTF-8 byte 0x%02x",
 	    (unsigned char)*bad);
-	scn_words_free(w);
+	g_free(w.text);
 }
 
 GPtrArray *
@@ -323,6 +348,9 @@ scn_lex(const char *text, struct diag *d)
 	lines = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)scn_words_free);
 	p = text;
+	/* A UTF-8 byte-order mark, as some editors write: not a word. */
+	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
 	lineno = 1;
 	while (*p != '\0') {
 		memset(&ll, 0, sizeof(ll));
@@ -341,7 +369,15 @@ scn_lex(const char *text, struct diag *d)
 			if (lineno != ll.first_line)
 				g_string_append_c(ll.src, '\n');
 			g_string_append_len(ll.src, p, (gssize)len);
-			if (!g_utf8_validate(p, (gssize)len, &bad)) {
+			if (len > SCN_MAX_LINE_BYTES) {
+				struct scn_pos at = { lineno, 1 };
+
+				diag_error_at(d, NULL, at, 1, "line too long "
+				    "(%zu bytes; at most %u)", len,
+				    SCN_MAX_LINE_BYTES);
+				broken = true;
+				cont = false;
+			} else if (!g_utf8_validate(p, (gssize)len, &bad)) {
 				report_bad_utf8(d, p, len, bad, lineno);
 				broken = true;
 				cont = false;

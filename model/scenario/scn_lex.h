@@ -19,6 +19,9 @@ extern "C" {
 
 struct diag;
 
+/* The longest physical line read (a line past it is an error). */
+#define	SCN_MAX_LINE_BYTES	65536u
+
 /*
  * Split text (NUL-terminated UTF-8) into logical lines: a GPtrArray of
  * struct scn_words *, in file order, that frees them with scn_words_free().

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "divertsim/divertsim.h"
+#include "scenario/diag.h"
 #include "scenario/scn.h"
 #include "scenario/scn_build.h"
 #include "sim/counters.h"
@@ -42,11 +43,10 @@ divertsim_options_init(struct divertsim_options *o)
 
 static struct divertsim_world *
 world_load(struct scenario *s, FILE *devnull,
-    const struct divertsim_options *o, unsigned *nerrors)
+    const struct divertsim_options *o, struct diag *d)
 {
 	struct divertsim_world *dw;
 	struct run_opts ro;
-	unsigned nerr = 0;
 
 	dw = g_new0(struct divertsim_world, 1);
 	dw->s = s;
@@ -65,13 +65,9 @@ world_load(struct scenario *s, FILE *devnull,
 		    g_build_filename("traces", s->name, NULL);
 		ro.trace_dir = dw->trace_dir;
 	}
-	dw->w = scn_build(s, &ro, &nerr);
-	if (nerrors != NULL)
-		*nerrors = nerr;
-	if (dw->w == NULL) {
-		divertsim_world_free(dw);
-		return (NULL);
-	}
+	/* On errors dw->w is NULL: the caller flushes d, then frees dw
+	 * (and the /dev/null d may write to). */
+	dw->w = scn_build_diag(s, &ro, d);
 	return (dw);
 }
 
@@ -94,8 +90,9 @@ world_parse(const char *path, const char *text,
     const struct divertsim_options *o, unsigned *nerrors)
 {
 	struct divertsim_options defaults;
+	struct divertsim_world *dw = NULL;
 	struct scenario *s;
-	unsigned nerr = 0;
+	struct diag d;
 	FILE *devnull, *errout;
 
 	if (o == NULL) {
@@ -104,16 +101,25 @@ world_parse(const char *path, const char *text,
 	}
 	devnull = open_devnull(o);
 	errout = o->errout != NULL ? o->errout : devnull;
-	s = text == NULL ? scn_parse_file(path, errout, &nerr) :
-	    scn_parse_string(path, text, errout, &nerr);
-	if (s == NULL) {
-		if (nerrors != NULL)
-			*nerrors = nerr;
-		if (devnull != NULL)
-			fclose(devnull);
-		return (NULL);
+	/* One round: the parser's and the builder's errors in line order
+	 * (the world is built from the lines that parsed). */
+	diag_init(&d, path, errout);
+	diag_set_sorted(&d, true);
+	s = text == NULL ? scn_parse_file_diag(path, &d) :
+	    scn_parse_text_diag(path, text, &d);
+	if (s != NULL)
+		dw = world_load(s, devnull, o, &d);
+	diag_flush(&d);
+	/* dw owns devnull from here; without dw it is closed here. */
+	if (s == NULL && devnull != NULL)
+		fclose(devnull);
+	if (nerrors != NULL)
+		*nerrors = d.errors;
+	if (dw != NULL && dw->w == NULL) {
+		divertsim_world_free(dw);
+		dw = NULL;
 	}
-	return (world_load(s, devnull, o, nerrors));
+	return (dw);
 }
 
 struct divertsim_world *

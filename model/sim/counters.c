@@ -92,6 +92,22 @@ cmp_names(const void *a, const void *b)
 	return (strcmp(*(char *const *)a, *(char *const *)b));
 }
 
+GPtrArray *
+counters_names(const struct counters *c)
+{
+	GHashTableIter it;
+	gpointer k;
+	GPtrArray *names;
+
+	names = g_ptr_array_new();
+	g_hash_table_iter_init(&it, c->byname);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(names, k);
+	if (names->len > 0)
+		qsort(names->pdata, names->len, sizeof(gpointer), cmp_names);
+	return (names);
+}
+
 void
 counters_dump(const struct counters *c, FILE *out)
 {

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <glib.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -31,6 +33,8 @@ uint64_t	*counters_slotf(struct counters *c, const char *fmt, ...)
 /* Value of name; *exists tells whether it was ever registered. */
 uint64_t	 counters_get(const struct counters *c, const char *name,
 		    bool *exists);
+/* Every registered name, sorted (borrowed strings; free the array). */
+GPtrArray	*counters_names(const struct counters *c);
 /* Print every non-zero counter as "NAME VALUE", sorted by name. */
 void		 counters_dump(const struct counters *c, FILE *out);
 
