@@ -82,6 +82,18 @@ void		 ipfw_chain_print(const struct ipfw_chain *chain, bool counters,
 
 #define	IPFW_ERROR	(ipfw_error_quark())
 GQuark		 ipfw_error_quark(void);
+/* The codes of ipfw_cmd_parse()'s errors that name an unknown word. */
+enum ipfw_error_code {
+	IPFW_ERR_OTHER = 0,
+	IPFW_ERR_UNKNOWN_COMMAND,
+	IPFW_ERR_UNKNOWN_ACTION,
+	IPFW_ERR_UNKNOWN_OPTION,
+	IPFW_ERR_NOT_MODELLED,	/* valid ipfw(8) of FreeBSD 14, not modelled */
+};
+/* The words the parser knows for an unknown word of that kind (borrowed
+ * strings appended to names), for "did you mean". */
+void		 ipfw_keyword_names(enum ipfw_error_code kind,
+		    GPtrArray *names);
 
 /* ---- the engine: ipfw_chk() ------------------------------------------ */
 

@@ -779,7 +779,25 @@ cmd_ipfw(struct parser *p, struct scn_words *w, unsigned i,
 		return (true);
 	if (bad_word < 0)
 		bad_word = 0;
-	if (err != NULL) {
+	if (err != NULL && err->domain == IPFW_ERROR &&
+	    (err->code == IPFW_ERR_UNKNOWN_ACTION ||
+	    err->code == IPFW_ERR_UNKNOWN_OPTION ||
+	    err->code == IPFW_ERR_UNKNOWN_COMMAND) &&
+	    i + (unsigned)bad_word < w->argc) {
+		GPtrArray *names = g_ptr_array_new();
+		struct diag_suggest sg;
+		char dym[128];
+
+		ipfw_keyword_names((enum ipfw_error_code)err->code, names);
+		diag_suggest_init(&sg, w->argv[i + (unsigned)bad_word]);
+		for (guint k = 0; k < names->len; k++)
+			diag_suggest_offer(&sg, g_ptr_array_index(names, k));
+		diag_error(p->d, w, i + (unsigned)bad_word, "%s%s",
+		    err->message, diag_did_you_mean(diag_suggest_best(&sg),
+		    dym, sizeof(dym)));
+		g_ptr_array_free(names, TRUE);
+		g_error_free(err);
+	} else if (err != NULL) {
 		diag_gerror(p->d, w, i + (unsigned)bad_word, err);
 		g_error_free(err);
 	} else {
