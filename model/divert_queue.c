@@ -393,17 +393,40 @@ loop_report(struct host *h, struct pkt *m, const struct divert_hist *dh,
     unsigned first, const struct div_step *now, const char *why)
 {
 	struct ev *e;
-	GString *cycle, *text;
+	GString *cycle, *text, *hosts, *hosts_json;
 
 	e = ev_begin(h->sim->log, h->name, "loop");
 	if (e == NULL)
 		return;
 	cycle = g_string_new("[");
 	text = g_string_new(NULL);
+	hosts = g_string_new(NULL);
+	hosts_json = g_string_new("[");
 	for (unsigned i = first; i < dh->steps->len; i++) {
 		const struct div_step *s =
 		    &g_array_index(dh->steps, struct div_step, i);
 		char entry[24];
+		bool again = false, host_again = false;
+
+		/* The text names each host, and each distinct step, once:
+		 * a lineage going round a long cycle repeats its steps. */
+		for (unsigned j = first; j < i; j++) {
+			const struct div_step *t =
+			    &g_array_index(dh->steps, struct div_step, j);
+
+			if (t->h == s->h)
+				host_again = true;
+			if (t->h == s->h && t->port == s->port &&
+			    t->incoming == s->incoming &&
+			    t->rulenum == s->rulenum && t->entry == s->entry)
+				again = true;
+		}
+		if (!host_again) {
+			g_string_append_printf(hosts, "%s%s", hosts->len > 0 ?
+			    ", " : "", s->h->name);
+			g_string_append_printf(hosts_json, "%s\"%s\"",
+			    hosts_json->len > 1 ? "," : "", s->h->name);
+		}
 
 		if (s->entry == DIVERT_ENTRY_FRESH)
 			g_strlcpy(entry, "null", sizeof(entry));
@@ -414,23 +437,32 @@ loop_report(struct host *h, struct pkt *m, const struct divert_hist *dh,
 		    "\"rule\":%u,\"entry_tag\":%s}",
 		    i == first ? "" : ",", s->h->name, s->port,
 		    s->incoming ? "in" : "out", s->rulenum, entry);
-		g_string_append_printf(text, "%s:%u %s rule %u (entered %s%s) "
-		    "-> ", s->h->name, s->port, s->incoming ? "in" : "out",
-		    s->rulenum, s->entry == DIVERT_ENTRY_FRESH ? "fresh" :
-		    "after tag ", s->entry == DIVERT_ENTRY_FRESH ? "" : entry);
+		if (!again)
+			g_string_append_printf(text, "%s:%u %s rule %u "
+			    "(entered %s%s) -> ", s->h->name, s->port,
+			    s->incoming ? "in" : "out", s->rulenum,
+			    s->entry == DIVERT_ENTRY_FRESH ? "fresh" :
+			    "after tag ", s->entry == DIVERT_ENTRY_FRESH ? "" :
+			    entry);
 	}
 	g_string_append(cycle, "]");
+	g_string_append(hosts_json, "]");
+
 	ev_int(e, "port", now->port);
 	ev_int(e, "rule", now->rulenum);
 	ev_int(e, "lineage", (int64_t)m->lineage);
 	ev_str(e, "why", why);
 	ev_json(e, "cycle", cycle->str);
+	ev_json(e, "hosts", hosts_json->str);
 	ev_textf(e, "LOOP lineage %" G_GUINT64_FORMAT " at port %u, rule %u "
-	    "(%s): %s; cycle: %sagain", m->lineage, now->port, now->rulenum,
-	    now->incoming ? "in" : "out", why, text->str);
+	    "(%s): %s; cycle through %s: %sagain", m->lineage, now->port,
+	    now->rulenum, now->incoming ? "in" : "out", why, hosts->str,
+	    text->str);
 	ev_end(e);
 	g_string_free(cycle, TRUE);
 	g_string_free(text, TRUE);
+	g_string_free(hosts, TRUE);
+	g_string_free(hosts_json, TRUE);
 }
 
 /*

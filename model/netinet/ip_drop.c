@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "net/host.h"
 #include "net/if.h"
@@ -12,6 +13,7 @@
 #include "pkt/pkt.h"
 #include "sim/counters.h"
 #include "sim/events.h"
+#include "wire/wire_ip.h"
 #include "wire/wire_print.h"
 
 /* Indexed by enum drop_reason; keep in the enum's order. */
@@ -146,11 +148,60 @@ drop_has_port(enum drop_reason r)
 	    r == DROP_WRITE_ERROR || r == DROP_PROC_EXIT);
 }
 
+/*
+ * The summary of a packet ip_output() drops before filling its header (no
+ * route): its checksum is not computed yet, which is no fault of it, and
+ * its source is not chosen yet.
+ */
+static void
+unfilled_summary(const struct pkt *m, char *buf, size_t size)
+{
+	uint8_t *copy;
+	char *at;
+
+	copy = g_memdup2(m->data, m->len);
+	ip_set_sum(copy, 0);
+	ip_set_sum(copy, ip_sum_compute(copy));
+	wire_print_ip(buf, size, copy, m->len);
+	g_free(copy);
+	if (ip_get_src(m->data) == 0 && (at = strstr(buf, "0.0.0.0 > ")) !=
+	    NULL) {
+		memmove(at + 6, at + 8, strlen(at + 8) + 1);
+		memcpy(at, "unset ", 6);
+	}
+}
+
+/* Why, in the words a person needs to fix the scenario. */
+static char *
+drop_cause(const struct host *h, const struct pkt *m, enum drop_reason r)
+{
+	char dst[16];
+	uint32_t a;
+
+	if (m->len < IP_HDR_MIN_BYTES)
+		return (NULL);
+	a = ip_get_dst(m->data);
+	snprintf(dst, sizeof(dst), "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+	    (a >> 8) & 0xff, a & 0xff);
+	if (r == DROP_NOROUTE)
+		return (g_strdup_printf("host %s has no route to %s", h->name,
+		    dst));
+	if (r == DROP_CANTFORWARD && !h->sysctl.forwarding)
+		return (g_strdup_printf("%s is not for host %s, which has "
+		    "net.inet.ip.forwarding=0", dst, h->name));
+	if (r == DROP_CANTFORWARD)
+		return (g_strdup_printf("%s is never forwarded "
+		    "(in_canforward())", dst));
+	return (NULL);
+}
+
 static void
 drop_event(struct host *h, const struct pkt *m, const char *reason,
-    const struct ifnet *ifp, bool has_port, unsigned port)
+    const struct ifnet *ifp, bool has_port, unsigned port,
+    enum drop_reason r)
 {
 	char sum[WIRE_PRINT_MAX];
+	char *cause;
 	struct ev *e;
 
 	e = ev_begin(h->sim->log, h->name, "drop");
@@ -158,7 +209,11 @@ drop_event(struct host *h, const struct pkt *m, const char *reason,
 		return;
 	if (ifp == NULL)
 		ifp = m->rcvif;
-	ip_summary(m, sum, sizeof(sum));
+	if (r == DROP_NOROUTE && m->rcvif == NULL &&
+	    m->len >= IP_HDR_MIN_BYTES && ip_get_sum(m->data) == 0)
+		unfilled_summary(m, sum, sizeof(sum));
+	else
+		ip_summary(m, sum, sizeof(sum));
 	ev_str(e, "reason", reason);
 	ev_int(e, "len", m->len);
 	ev_int(e, "lineage", (int64_t)m->lineage);
@@ -171,6 +226,10 @@ drop_event(struct host *h, const struct pkt *m, const char *reason,
 		ev_textf(e, " %s", ifp->if_xname);
 	if (has_port)
 		ev_textf(e, " port %u", port);
+	cause = drop_cause(h, m, r);
+	if (cause != NULL)
+		ev_textf(e, " (%s)", cause);
+	g_free(cause);
 	ev_textf(e, ": %s", sum);
 	ev_end(e);
 }
@@ -191,7 +250,7 @@ ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
 	slot = drop_slot(h, m, r, ifp, port);
 	if (slot != NULL)
 		(*slot)++;
-	drop_event(h, m, drop_reason_name(r), ifp, drop_has_port(r), port);
+	drop_event(h, m, drop_reason_name(r), ifp, drop_has_port(r), port, r);
 	pkt_free(m);
 }
 
@@ -204,7 +263,7 @@ ip_drop_named(struct host *h, struct pkt *m, const char *reason,
 		return;
 	if (slot != NULL)
 		(*slot)++;
-	drop_event(h, m, reason, ifp, false, 0);
+	drop_event(h, m, reason, ifp, false, 0, DROP_REASON_COUNT);
 	pkt_free(m);
 }
 
