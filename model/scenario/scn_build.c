@@ -127,7 +127,14 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 	case SCN_ROUTE_ADD:
 		error = rt_add_static(h, c->u.route.dst, c->u.route.plen,
 		    c->u.route.gw);
-		if (error != 0) {
+		if (error == EEXIST) {
+			/* route(8): "route: writing to routing socket: File
+			 * exists"; the destination is what repeats. */
+			inet_addr_str(c->u.route.dst, a);
+			*msg = g_strdup_printf("route add: a route to %s/%u "
+			    "already exists (EEXIST)", a, c->u.route.plen);
+			*word = c->w->argc - 2;
+		} else if (error != 0) {
 			inet_addr_str(c->u.route.gw, a);
 			*msg = g_strdup_printf(error == ENETUNREACH ?
 			    "route add: gateway %s is not on a connected "
@@ -297,8 +304,26 @@ check_divert_program(struct diag *d, const struct scn_host_cmd *c)
 
 	prog = divert_program_find(c->u.divert.program);
 	if (prog == NULL) {
-		diag_error(d, c->w, c->w0 + 2, "unknown divert program '%s'",
-		    c->u.divert.program);
+		const struct divert_program *q;
+		struct diag_suggest sg;
+		GString *all = g_string_new(NULL);
+		char dym[128];
+
+		diag_suggest_init(&sg, c->u.divert.program);
+		for (unsigned i = 0; (q = divert_program_nth(i)) != NULL; i++) {
+			diag_suggest_offer(&sg, q->name);
+			g_string_append_printf(all, "%s%s", i > 0 ? ", " : "",
+			    q->name);
+		}
+		if (diag_suggest_best(&sg) != NULL)
+			diag_error(d, c->w, c->w0 + 2, "unknown divert program "
+			    "'%s'%s", c->u.divert.program, diag_did_you_mean(
+			    diag_suggest_best(&sg), dym, sizeof(dym)));
+		else
+			diag_error(d, c->w, c->w0 + 2, "unknown divert program "
+			    "'%s' (programs: %s)", c->u.divert.program,
+			    all->str);
+		g_string_free(all, TRUE);
 		return;
 	}
 	if (!divert_program_check_args(prog, c->u.divert.argc,
