@@ -1386,8 +1386,9 @@ top_link(struct parser *p, struct scn_words *w)
 	l->queue = LINK_DEFAULT_QUEUE;
 	l->pos = w->pos[0];
 	key[0] = key[1] = NULL;
-	ok = link_end(p, w, 1, &l->a, &l->ifa) &&
-	    link_end(p, w, 2, &l->b, &l->ifb);
+	/* Both ends checked: each may hold a mistake of its own. */
+	ok = link_end(p, w, 1, &l->a, &l->ifa);
+	ok = link_end(p, w, 2, &l->b, &l->ifb) && ok;
 	if (ok) {
 		key[0] = if_key(l->a, l->ifa);
 		key[1] = if_key(l->b, l->ifb);
