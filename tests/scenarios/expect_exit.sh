@@ -2,7 +2,8 @@
 # Run `divertsim run` on a scenario that must end in a known way: the
 # file's "# expect-exit: N" line gives the exit status, and every
 # "# expect-stderr: TEXT" / "# expect-stdout: TEXT" line a text that must
-# appear in that stream ("# expect-no-stderr: TEXT" one that must not),
+# appear in that stream ("# expect-no-stderr: TEXT" and "# expect-stdout-
+# lacks: TEXT" one that must not),
 # "# expect-stdout-empty" that nothing at all is printed on standard output
 # (an error found before time 0).  "# args: ..." adds options (--Werror,
 # say).  `divertsim lint` must then agree with run on the file's validity:
@@ -32,6 +33,13 @@ while IFS= read -r line; do
 		text=${line#"# expect-no-stderr: "}
 		if grep -qF -- "$text" "$tmp/err"; then
 			echo "unexpected in stderr: $text"
+			fail=1
+		fi
+		continue ;;
+	"# expect-stdout-lacks: "*)
+		text=${line#"# expect-stdout-lacks: "}
+		if grep -qF -- "$text" "$tmp/out"; then
+			echo "unexpected in stdout: $text"
 			fail=1
 		fi
 		continue ;;
