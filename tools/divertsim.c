@@ -38,7 +38,7 @@ static const char usage_text[] =
 "                 [--Werror] [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
 "                 [-j N] [--shard K/N] [--Werror] FILE...\n"
-"       divertsim lint [--Werror] FILE...\n"
+"       divertsim lint [--Werror] [--counters] FILE...\n"
 "       divertsim gen KIND [OPTIONS]      (divertsim gen --help)\n"
 "       divertsim --help | --version\n";
 
@@ -63,7 +63,8 @@ static const char help_text[] =
 "Options:\n"
 "  -q, --quiet        run: print only the expectation results;\n"
 "                     check: print only failures and the closing line\n"
-"  --counters         print every non-zero counter after the run\n"
+"  --counters         print every non-zero counter after the run (lint:\n"
+"                     every counter name the scenario can have)\n"
 "  --trace-dir DIR    write pcaps and events.jsonl to DIR (run; default\n"
 "                     traces/NAME/, NAME the scenario's base name), or to\n"
 "                     DIR/NAME/ per file (check; NAME-2/ for a second file\n"
@@ -210,6 +211,14 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 		return;
 	}
 	if (mode == MODE_LINT) {
+		if (cli->counters) {
+			GPtrArray *names = scn_counter_names(w);
+
+			for (guint i = 0; i < names->len; i++)
+				fprintf(out, "%s\n", (char *)
+				    g_ptr_array_index(names, i));
+			g_ptr_array_free(names, TRUE);
+		}
 		world_free(w);
 		scn_free(s);
 		if (d.warnings > 0)

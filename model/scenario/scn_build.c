@@ -801,10 +801,10 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	 * Valid by the letter of the language (every expectation holds), so
 	 * warnings; --Werror makes a CI job refuse them.
 	 */
-	if (s->lines->len == 0)
+	if (s->lines->len == 0 && s->parse_errors == 0)
 		diag_warning_file(d, "empty scenario: nothing to simulate and "
 		    "nothing to check");
-	else if (s->expects->len == 0)
+	else if (s->expects->len == 0 && s->parse_errors == 0)
 		diag_warning_file(d, "no 'expect' line: this scenario cannot "
 		    "fail");
 

@@ -92,6 +92,9 @@ const struct scn_counter_facts *world_counter_facts(const struct world *w);
 int		 scn_counter_check(const struct world *w, const char *name,
 		    char **msg);
 bool		 scn_counter_name_valid(const struct world *w, const char *name);
+/* Every counter name the world can have (registered at time 0, or made
+ * possible by a line of the file), sorted; free with g_ptr_array_free. */
+GPtrArray	*scn_counter_names(const struct world *w);
 /* Evaluate every expectation, print one line each; returns failures. */
 unsigned	 scn_expect_eval(const struct scenario *s,
 		    const struct counters *c, FILE *out, const char *prefix,

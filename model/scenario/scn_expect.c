@@ -283,6 +283,85 @@ out:
 	return (rc);
 }
 
+static gint
+str_ptr_cmp(gconstpointer a, gconstpointer b)
+{
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+GPtrArray *
+scn_counter_names(const struct world *w)
+{
+	const struct scn_counter_facts *f = world_counter_facts(w);
+	GPtrArray *reg, *out;
+	GHashTable *seen;
+	GHashTableIter it;
+	gpointer k;
+
+	out = g_ptr_array_new_with_free_func(g_free);
+	seen = g_hash_table_new(g_str_hash, g_str_equal);
+	reg = counters_names(world_counters(w));
+	for (guint i = 0; i < reg->len; i++)
+		g_ptr_array_add(out, g_strdup(g_ptr_array_index(reg, i)));
+	g_ptr_array_free(reg, TRUE);
+	/* HOST:PORT and HOST:NUM keys to the names they make possible. */
+	g_hash_table_iter_init(&it, f->bound);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		char **hp = g_strsplit(k, ":", 2);
+
+		for (unsigned j = 0; divert_port_fields[j] != NULL; j++) {
+			if (strcmp(divert_port_fields[j], "errno") == 0) {
+				for (unsigned e = 0; errno_names[e] != NULL; e++)
+					g_ptr_array_add(out, g_strdup_printf(
+					    "%s.divert.%s.errno.%s", hp[0],
+					    hp[1], errno_names[e]));
+				continue;
+			}
+			g_ptr_array_add(out, g_strdup_printf("%s.divert.%s.%s",
+			    hp[0], hp[1], divert_port_fields[j]));
+		}
+		g_strfreev(hp);
+	}
+	g_hash_table_iter_init(&it, f->rules);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		char **hp = g_strsplit(k, ":", 2);
+
+		g_ptr_array_add(out, g_strdup_printf("%s.ipfw.%s.packets",
+		    hp[0], hp[1]));
+		g_ptr_array_add(out, g_strdup_printf("%s.ipfw.%s.bytes",
+		    hp[0], hp[1]));
+		g_strfreev(hp);
+	}
+	for (guint i = 0; i < out->len; i++) {
+		const char *n = g_ptr_array_index(out, i);
+		const char *dot = strchr(n, '.');
+		char *host;
+
+		if (dot == NULL || strncmp(n, "sim.", 4) == 0)
+			continue;
+		host = g_strndup(n, (gsize)(dot - n));
+		if (!g_hash_table_contains(seen, host) &&
+		    world_host(w, host) != NULL) {
+			for (unsigned j = 0; host_dynamic[j] != NULL; j++)
+				g_ptr_array_add(out, g_strdup_printf("%s.%s",
+				    host, host_dynamic[j]));
+			g_hash_table_add(seen, world_host(w, host)->name);
+		}
+		g_free(host);
+	}
+	g_hash_table_destroy(seen);
+	g_ptr_array_sort(out, str_ptr_cmp);
+	/* Drop duplicates (a registered name also made from a fact). */
+	for (guint i = 1; i < out->len;) {
+		if (strcmp(g_ptr_array_index(out, i),
+		    g_ptr_array_index(out, i - 1)) == 0)
+			g_ptr_array_remove_index(out, i);
+		else
+			i++;
+	}
+	return (out);
+}
+
 bool
 scn_counter_name_valid(const struct world *w, const char *name)
 {
