@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -315,7 +318,6 @@ result_read(FILE *f, struct file_result *r)
 	size_t lo, le, lc;
 	char *c;
 
-	rewind(f);
 	if (fscanf(f, "%d %u %u %u %u %u %lf %zu %zu %zu", &r->rc,
 	    &r->passed, &r->failed, &r->at_failed, &r->errors, &r->warnings,
 	    &r->secs, &lo, &le, &lc) != 10 || fgetc(f) != '\n')
@@ -336,98 +338,146 @@ ncpu(void)
 	return (n > 0 ? (unsigned)n : 1);
 }
 
+/* What a worker tells the parent when it has finished a file. */
+struct done_msg {
+	uint32_t	 file;
+	uint32_t	 worker;
+	int64_t		 off;		/* of the result in its worker's file */
+};
+
+static void
+print_result(const char *path, const struct cli *cli, enum mode mode,
+    const struct file_result *r, FILE *out)
+{
+	fputs(r->out, out);
+	fflush(out);
+	fputs(r->err, stderr);
+	fflush(stderr);
+	if (mode == MODE_CHECK)
+		file_line(path, cli, r, out);
+	fflush(out);
+}
+
 /*
- * Run the files, up to jobs at a time (one forked child per file), and
- * print each file's output in file order as soon as the files before it
- * are done: the bytes are those of a run one file at a time.
+ * One worker: takes the next file (a counter shared with the others), runs
+ * it, appends the result to its own file and says so on the pipe.
+ */
+static void
+worker(unsigned id, char **files, char **dirs, unsigned n,
+    const struct cli *cli, enum mode mode, unsigned *next, int wfd,
+    int pipe_w)
+{
+	FILE *f = fdopen(wfd, "a");
+	unsigned i;
+
+	if (f == NULL)
+		_exit(3);
+	while ((i = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < n) {
+		struct file_result r;
+		struct done_msg m;
+
+		memset(&r, 0, sizeof(r));
+		run_captured(files[i], cli, mode, dirs[i], &r);
+		fflush(f);
+		m.file = i;
+		m.worker = id;
+		m.off = (int64_t)lseek(wfd, 0, SEEK_END);
+		result_write(f, &r);
+		if (ferror(f) || write(pipe_w, &m, sizeof(m)) != sizeof(m))
+			_exit(3);
+	}
+	_exit(0);
+}
+
+/*
+ * Run the files on `jobs` forked workers (each takes the next file when it
+ * is free) and print each file's output in file order as soon as the files
+ * before it are done: the bytes are those of a run one file at a time.
+ * Workers, not a process per file: a run of the library takes
+ * milliseconds, as much as a fork and exit.
  */
 static void
 run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
     enum mode mode, struct file_result *res, FILE *out)
 {
 	unsigned jobs = cli->jobs != 0 ? cli->jobs : ncpu();
+	unsigned *next, shown = 0, got = 0;
+	int pfd[2] = { -1, -1 };
 	pid_t *pid;
-	FILE **tmp;
-	unsigned next = 0, shown = 0, running = 0;
+	FILE **rf;
 	bool *done;
 
 	if (jobs > n)
 		jobs = n;
-	if (jobs <= 1) {
+	next = jobs > 1 ? mmap(NULL, sizeof(*next), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
+	if (jobs <= 1 || next == MAP_FAILED || pipe(pfd) != 0) {
 		for (unsigned i = 0; i < n; i++) {
 			run_captured(files[i], cli, mode, dirs[i], &res[i]);
-			fputs(res[i].out, out);
-			fputs(res[i].err, stderr);
-			if (mode == MODE_CHECK)
-				file_line(files[i], cli, &res[i], out);
-			fflush(out);
+			print_result(files[i], cli, mode, &res[i], out);
 		}
+		if (next != MAP_FAILED)
+			munmap(next, sizeof(*next));
 		return;
 	}
-	pid = g_new0(pid_t, n);
-	tmp = g_new0(FILE *, n);
+	*next = 0;
+	pid = g_new0(pid_t, jobs);
+	rf = g_new0(FILE *, jobs);
 	done = g_new0(bool, n);
 	fflush(out);
 	fflush(stderr);
-	while (shown < n) {
-		while (running < jobs && next < n) {
-			tmp[next] = tmpfile();
-			pid[next] = tmp[next] != NULL ? fork() : -1;
-			if (pid[next] == 0) {
-				struct file_result r;
+	for (unsigned w = 0; w < jobs; w++) {
+		char path[] = "/tmp/divertsim-check.XXXXXX";
+		int fd = mkstemp(path), wfd;
 
-				memset(&r, 0, sizeof(r));
-				run_captured(files[next], cli, mode,
-				    dirs[next], &r);
-				result_write(tmp[next], &r);
-				_exit(0);
-			}
-			if (pid[next] < 0) {
-				/* No child: run it here. */
-				run_captured(files[next], cli, mode,
-				    dirs[next], &res[next]);
-				done[next] = true;
-			} else {
-				running++;
-			}
-			next++;
+		wfd = fd >= 0 ? open(path, O_WRONLY | O_APPEND) : -1;
+		if (fd >= 0)
+			unlink(path);
+		rf[w] = fd >= 0 ? fdopen(fd, "r") : NULL;
+		pid[w] = rf[w] != NULL && wfd >= 0 ? fork() : -1;
+		if (pid[w] == 0) {
+			close(pfd[0]);
+			worker(w, files, dirs, n, cli, mode, next, wfd, pfd[1]);
 		}
+		if (wfd >= 0)
+			close(wfd);
+	}
+	close(pfd[1]);
+	while (got < n) {
+		struct done_msg m;
+
+		if (read(pfd[0], &m, sizeof(m)) != sizeof(m))
+			break;	/* every worker is gone */
+		if (m.file >= n || m.worker >= jobs || rf[m.worker] == NULL ||
+		    fseeko(rf[m.worker], (off_t)m.off, SEEK_SET) != 0 ||
+		    !result_read(rf[m.worker], &res[m.file]))
+			break;
+		done[m.file] = true;
+		got++;
 		while (shown < n && done[shown]) {
-			fputs(res[shown].out, out);
-			fputs(res[shown].err, stderr);
-			if (mode == MODE_CHECK)
-				file_line(files[shown], cli, &res[shown], out);
-			fflush(out);
-			fflush(stderr);
+			print_result(files[shown], cli, mode, &res[shown], out);
 			shown++;
 		}
-		if (running > 0) {
-			int status;
-			pid_t p = wait(&status);
-
-			for (unsigned i = 0; p > 0 && i < n; i++) {
-				if (pid[i] != p || done[i])
-					continue;
-				if (!WIFEXITED(status) ||
-				    WEXITSTATUS(status) != 0 ||
-				    !result_read(tmp[i], &res[i])) {
-					memset(&res[i], 0, sizeof(res[i]));
-					res[i].rc = EXIT_SCENARIO_ERROR;
-					res[i].out = g_strdup("");
-					res[i].err = g_strdup_printf("%s: "
-					    "internal error: the run ended "
-					    "abnormally (status %d)\n",
-					    files[i], status);
-					res[i].cases = g_string_new(NULL);
-				}
-				fclose(tmp[i]);
-				done[i] = true;
-				running--;
-			}
-		}
 	}
+	close(pfd[0]);
+	for (unsigned w = 0; w < jobs; w++) {
+		int st;
+
+		if (pid[w] > 0)
+			(void)waitpid(pid[w], &st, 0);
+		if (rf[w] != NULL)
+			fclose(rf[w]);
+	}
+	/* A file a worker could not finish (it crashed) is run here. */
+	for (; shown < n; shown++) {
+		if (!done[shown])
+			run_captured(files[shown], cli, mode, dirs[shown],
+			    &res[shown]);
+		print_result(files[shown], cli, mode, &res[shown], out);
+	}
+	munmap(next, sizeof(*next));
 	g_free(pid);
-	g_free(tmp);
+	g_free(rf);
 	g_free(done);
 }
 
