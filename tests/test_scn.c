@@ -1108,6 +1108,106 @@ START_TEST(test_parse_file)
 }
 END_TEST
 
+/* ---- diagnostics ------------------------------------------------------ */
+
+/* Edit distances worked out by hand (optimal string alignment). */
+START_TEST(test_diag_distance)
+{
+	ck_assert_uint_eq(diag_edit_distance("hots", "host", 3), 1); /* swap */
+	ck_assert_uint_eq(diag_edit_distance("alow", "allow", 3), 1);
+	ck_assert_uint_eq(diag_edit_distance("reads", "read", 3), 1);
+	ck_assert_uint_eq(diag_edit_distance("sever", "server", 3), 1);
+	ck_assert_uint_eq(diag_edit_distance("kitten", "sitting", 5), 3);
+	ck_assert_uint_eq(diag_edit_distance("", "abc", 5), 3);
+	/* Capped: anything beyond cap is cap + 1. */
+	ck_assert_uint_eq(diag_edit_distance("a", "abcdefgh", 2), 3);
+	ck_assert_str_eq(diag_suggest_list("lisen", (const char *const[]){
+	    "link", "listen", "ping", NULL }), "listen");
+	/* Nothing close: no suggestion rather than a wild guess. */
+	ck_assert_ptr_null(diag_suggest_list("every-other",
+	    (const char *const[]){ "reinject", "drop", "retag", NULL }));
+	/* One edit at most for words of up to 4 characters. */
+	ck_assert_ptr_null(diag_suggest_list("ab", (const char *const[]){
+	    "xy", NULL }));
+}
+END_TEST
+
+/* Sorted mode: line order whatever the report order, then the cap. */
+START_TEST(test_diag_sorted_cap)
+{
+	struct diag d;
+	char *buf, *p;
+	size_t len;
+	FILE *f;
+	unsigned n;
+
+	f = open_memstream(&buf, &len);
+	diag_init(&d, "t.scn", f);
+	diag_set_sorted(&d, true);
+	for (unsigned i = 60; i >= 1; i--) {
+		struct scn_pos pos = { i, 1 };
+
+		diag_error_at(&d, NULL, pos, 1, "e%u", i);
+	}
+	diag_warning_file(&d, "w");
+	diag_flush(&d);
+	fclose(f);
+	ck_assert_uint_eq(d.errors, 60);
+	ck_assert_uint_eq(d.warnings, 1);
+	/* The file-level warning first, then lines 1..49, then the rest. */
+	ck_assert(strncmp(buf, "t.scn: warning: w\nt.scn:1:1: error: e1\n"
+	    "t.scn:2:1: error: e2\n", 58) == 0);
+	n = 0;
+	for (p = buf; (p = strstr(p, ": error: ")) != NULL; p++)
+		n++;
+	ck_assert_uint_eq(n, 49);
+	ck_assert_ptr_nonnull(strstr(buf, "t.scn:49:1: error: e49\n"
+	    "t.scn: 11 more errors\n"));
+	free(buf);
+
+	/* --Werror: the warning is an error, marked so. */
+	f = open_memstream(&buf, &len);
+	diag_init(&d, "t.scn", f);
+	diag_set_werror(&d, true);
+	diag_warning_file(&d, "w");
+	diag_flush(&d);
+	fclose(f);
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_str_eq(buf, "t.scn: error: w [-Werror]\n");
+	free(buf);
+}
+END_TEST
+
+/* Control bytes are escaped in messages and source lines; the caret
+ * stays under the word (an escape is four columns wide). */
+START_TEST(test_diag_escapes)
+{
+	char *errs;
+	unsigned nerr;
+
+	ck_assert_ptr_null(parse("x\001y z\n", &errs, &nerr));
+	ck_assert_str_eq(errs,
+	    "t.scn:1:1: error: unknown command 'x\\x01y'\n"
+	    "x\\x01y z\n"
+	    "^~~\n");
+	free(errs);
+	ck_assert_ptr_null(parse("\001 hots\n", &errs, &nerr));
+	ck_assert_str_eq(errs,
+	    "t.scn:1:1: error: unknown command '\\x01'\n"
+	    "\\x01 hots\n"
+	    "^\n");
+	free(errs);
+	/* A byte-order mark is not part of the first word. */
+	ck_assert_ptr_null(parse("\xef\xbb\xbfhots\n", &errs, &nerr));
+	ck_assert_str_eq(errs,
+	    "t.scn:1:1: error: unknown command 'hots'; did you mean "
+	    "'host'?\n"
+	    "hots\n"
+	    "^~~~\n");
+	free(errs);
+}
+END_TEST
+
 static Suite *
 scn_suite(void)
 {
@@ -1119,6 +1219,7 @@ scn_suite(void)
 		test_err_commands, test_err_hosts, test_err_units,
 		test_err_host_cmds, test_err_expect, test_err_ipfw,
 		test_err_all_reported, test_err_positions, test_parse_file,
+		test_diag_distance, test_diag_sorted_cap, test_diag_escapes,
 		NULL
 	};
 
