@@ -228,8 +228,13 @@ diag_vreport(struct diag *d, const struct scn_words *w, struct scn_pos pos,
 	if (!admit(d, warning))
 		return;
 	g = g_string_new(NULL);
-	g_string_append_printf(g, "%s:%u:%u: %s: ", d->path, pos.line, pos.col,
-	    class_text(d, warning));
+	/* Line 0: about the file as a whole, "FILE: error: MESSAGE". */
+	if (pos.line == 0)
+		g_string_append_printf(g, "%s: %s: ", d->path,
+		    class_text(d, warning));
+	else
+		g_string_append_printf(g, "%s:%u:%u: %s: ", d->path, pos.line,
+		    pos.col, class_text(d, warning));
 	msg = g_strdup_vprintf(fmt, ap);
 	escape_append(g, msg, strlen(msg), false);
 	g_free(msg);
@@ -244,20 +249,9 @@ diag_vreport(struct diag *d, const struct scn_words *w, struct scn_pos pos,
 static void
 diag_vfile(struct diag *d, bool warning, const char *fmt, va_list ap)
 {
-	GString *g;
-	char *msg;
+	struct scn_pos none = { 0, 0 };
 
-	if (!admit(d, warning))
-		return;
-	g = g_string_new(NULL);
-	g_string_append_printf(g, "%s: %s: ", d->path, class_text(d, warning));
-	msg = g_strdup_vprintf(fmt, ap);
-	escape_append(g, msg, strlen(msg), false);
-	g_free(msg);
-	if (warning && d->werror)
-		g_string_append(g, " [-Werror]");
-	g_string_append_c(g, '\n');
-	emit(d, 0, warning, g);
+	diag_vreport(d, NULL, none, 1, warning, fmt, ap);
 }
 
 void
@@ -304,19 +298,8 @@ diag_verror(struct diag *d, const struct scn_words *w, unsigned word_index,
 }
 
 void
-diag_error(struct diag *d, const struct scn_words *w, unsigned word_index,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_verror(d, w, word_index, fmt, ap);
-	va_end(ap);
-}
-
-void
-diag_warning(struct diag *d, const struct scn_words *w, unsigned word_index,
-    const char *fmt, ...)
+diag_word(struct diag *d, bool warning, const struct scn_words *w,
+    unsigned word_index, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -324,7 +307,7 @@ diag_warning(struct diag *d, const struct scn_words *w, unsigned word_index,
 		word_index = w->argc;
 	va_start(ap, fmt);
 	diag_vreport(d, w, w->pos[word_index], scn_word_width(w, word_index),
-	    true, fmt, ap);
+	    warning, fmt, ap);
 	va_end(ap);
 }
 
@@ -348,22 +331,12 @@ diag_error_at(struct diag *d, const struct scn_words *w, struct scn_pos pos,
 }
 
 void
-diag_error_file(struct diag *d, const char *fmt, ...)
+diag_file(struct diag *d, bool warning, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vfile(d, false, fmt, ap);
-	va_end(ap);
-}
-
-void
-diag_warning_file(struct diag *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_vfile(d, true, fmt, ap);
+	diag_vfile(d, warning, fmt, ap);
 	va_end(ap);
 }
 

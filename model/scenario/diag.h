@@ -70,16 +70,17 @@ void		 diag_flush(struct diag *d);
  * the end of the line" (a missing word).  The caret line marks the whole
  * word as it is written in the source, quotes included.
  */
-void		 diag_error(struct diag *d, const struct scn_words *w,
-		    unsigned word_index, const char *fmt, ...)
-		    G_GNUC_PRINTF(4, 5);
+void		 diag_word(struct diag *d, bool warning,
+		    const struct scn_words *w, unsigned word_index,
+		    const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+#define	diag_error(d, w, i, ...)	diag_word((d), false, (w), (i), \
+					    __VA_ARGS__)
+/* A warning at a word, as diag_error(). */
+#define	diag_warning(d, w, i, ...)	diag_word((d), true, (w), (i), \
+					    __VA_ARGS__)
 void		 diag_verror(struct diag *d, const struct scn_words *w,
 		    unsigned word_index, const char *fmt, va_list ap)
 		    G_GNUC_PRINTF(4, 0);
-/* A warning at a word, as diag_error(). */
-void		 diag_warning(struct diag *d, const struct scn_words *w,
-		    unsigned word_index, const char *fmt, ...)
-		    G_GNUC_PRINTF(4, 5);
 /* The message of err, at a word as diag_error(). */
 void		 diag_gerror(struct diag *d, const struct scn_words *w,
 		    unsigned word_index, const GError *err);
@@ -91,12 +92,11 @@ void		 diag_gerror(struct diag *d, const struct scn_words *w,
 void		 diag_error_at(struct diag *d, const struct scn_words *w,
 		    struct scn_pos pos, unsigned width, const char *fmt, ...)
 		    G_GNUC_PRINTF(5, 6);
-/* An error about the file as a whole: "FILE: error: MESSAGE". */
-void		 diag_error_file(struct diag *d, const char *fmt, ...)
-		    G_GNUC_PRINTF(2, 3);
-/* A warning about the file as a whole: "FILE: warning: MESSAGE". */
-void		 diag_warning_file(struct diag *d, const char *fmt, ...)
-		    G_GNUC_PRINTF(2, 3);
+/* An error (or warning) about the file as a whole: "FILE: error: MSG". */
+void		 diag_file(struct diag *d, bool warning, const char *fmt, ...)
+		    G_GNUC_PRINTF(3, 4);
+#define	diag_error_file(d, ...)		diag_file((d), false, __VA_ARGS__)
+#define	diag_warning_file(d, ...)	diag_file((d), true, __VA_ARGS__)
 
 /*
  * "Did you mean": the candidate closest to word by edit distance

@@ -26,23 +26,14 @@ if [ "$rc" != "$want" ]; then
 	fail=1
 fi
 while IFS= read -r line; do
+	neg=0
 	case $line in
 	"# expect-stderr: "*) f=err; text=${line#"# expect-stderr: "} ;;
 	"# expect-stdout: "*) f=out; text=${line#"# expect-stdout: "} ;;
 	"# expect-no-stderr: "*)
-		text=${line#"# expect-no-stderr: "}
-		if grep -qF -- "$text" "$tmp/err"; then
-			echo "unexpected in stderr: $text"
-			fail=1
-		fi
-		continue ;;
+		f=err; neg=1; text=${line#"# expect-no-stderr: "} ;;
 	"# expect-stdout-lacks: "*)
-		text=${line#"# expect-stdout-lacks: "}
-		if grep -qF -- "$text" "$tmp/out"; then
-			echo "unexpected in stdout: $text"
-			fail=1
-		fi
-		continue ;;
+		f=out; neg=1; text=${line#"# expect-stdout-lacks: "} ;;
 	"# expect-stdout-empty")
 		if [ -s "$tmp/out" ]; then
 			echo "stdout is not empty"
@@ -51,10 +42,14 @@ while IFS= read -r line; do
 		continue ;;
 	*) continue ;;
 	esac
-	if ! grep -qF -- "$text" "$tmp/$f"; then
+	if grep -qF -- "$text" "$tmp/$f"; then
+		[ $neg = 0 ] && continue
+		echo "unexpected in std$f: $text"
+	else
+		[ $neg = 1 ] && continue
 		echo "missing in std$f: $text"
-		fail=1
 	fi
+	fail=1
 done <"$base"
 # shellcheck disable=SC2086
 "$exe" lint $args "$base" >"$tmp/lout" 2>"$tmp/lerr"
