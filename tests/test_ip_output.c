@@ -558,13 +558,14 @@ START_TEST(test_icmp_error_refusals)
 }
 END_TEST
 
-/* An unknown protocol: ICMP protocol unreachable (3/2), noproto. */
+/* An unknown protocol (SCTP: no host loads it): ICMP protocol
+ * unreachable (3/2), noproto. */
 START_TEST(test_noproto)
 {
 	uint8_t pl[16] = { 0 };
 	const uint8_t *p;
 
-	ip_input(h, fx_ip(em0, PEER, SELF, 6, 64, 0, pl, sizeof(pl)));
+	ip_input(h, fx_ip(em0, PEER, SELF, 132, 64, 0, pl, sizeof(pl)));
 	ck_assert_uint_eq(h->ipstat.noproto, 1);
 	ck_assert_uint_eq(h->ipstat.delivered, 0);
 	ck_assert_uint_eq(fx_sent->len, 1);

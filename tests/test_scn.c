@@ -900,10 +900,24 @@ START_TEST(test_err_host_cmds)
 	    "t.scn:5:21: error: bad gateway '10.0.0.01'\n"
 	    "  route add default 10.0.0.01\n"
 	    "                    ^~~~~~~~~\n", 1);
-	parse_fails(BASE "host a\n  listen tcp 80\n",
-	    "t.scn:5:10: error: unknown protocol 'tcp' (only 'udp')\n"
-	    "  listen tcp 80\n"
-	    "         ^~~\n", 1);
+	parse_fails(BASE "host a\n  listen sctp 80\n",
+	    "t.scn:5:10: error: unknown protocol 'sctp' (only 'udp' or "
+	    "'tcp')\n"
+	    "  listen sctp 80\n"
+	    "         ^~~~\n", 1);
+	parse_fails(BASE "host a\n  listen tcp 80 chargen\n",
+	    "t.scn:5:17: error: unexpected word 'chargen' (echo, discard or "
+	    "sink, then -r)\n"
+	    "  listen tcp 80 chargen\n"
+	    "                ^~~~~~~\n", 1);
+	parse_fails(BASE "at 1s a connect tcp 10.0.0.2:80 -n 2 -i 0s\n",
+	    "t.scn:4:21: error: -i 0 needs -n 1\n"
+	    "at 1s a connect tcp 10.0.0.2:80 -n 2 -i 0s\n"
+	    "                    ^~~~~~~~~~~\n", 1);
+	parse_fails(BASE "at 1s a connect udp 10.0.0.2:80\n",
+	    "t.scn:4:17: error: unknown protocol 'udp' (only 'tcp')\n"
+	    "at 1s a connect udp 10.0.0.2:80\n"
+	    "                ^~~\n", 1);
 	parse_fails(BASE "host a\n  listen udp 0\n",
 	    "t.scn:5:14: error: port '0' out of range (1..65535)\n"
 	    "  listen udp 0\n"

@@ -60,6 +60,33 @@ int	app_udp_send_start(struct host *h, uint32_t dst, uint16_t dport,
 	    uint16_t sport, uint32_t count, uint64_t interval_ns,
 	    uint32_t size, bool df, uint8_t ttl);
 
+/* What a TCP server does with what it reads. */
+enum app_tcp_mode {
+	APP_TCP_DISCARD,	/* read and drop; close when the peer does */
+	APP_TCP_ECHO,		/* write it back; close when the peer does */
+	APP_TCP_SINK,		/* read and drop; never close */
+};
+
+/*
+ * listen tcp PORT [echo|discard|sink] [-r]: a listening socket on
+ * INADDR_ANY:port.  A connection is closed (FIN, or RST with rst) when
+ * the peer's FIN arrives, after the echoed bytes in echo mode; a sink
+ * never closes.  Returns 0 or EADDRINUSE.
+ */
+int	app_tcp_listen(struct host *h, uint16_t port, enum app_tcp_mode mode,
+	    bool rst);
+
+/*
+ * connect tcp DST:DPORT [-b bytes] [-n count] [-i interval] [-r]: count
+ * connections, the first now and one every interval_ns after; each
+ * writes bytes (byte i = i & 0xff) and closes once all are acknowledged:
+ * FIN (shutdown), or RST with rst (close with SO_LINGER 0).  Returns 0,
+ * or EINVAL (count 0; interval 0 with count other than 1) or the first
+ * connect()'s errno (EHOSTUNREACH).
+ */
+int	app_tcp_connect_start(struct host *h, uint32_t dst, uint16_t dport,
+	    uint64_t bytes, uint32_t count, uint64_t interval_ns, bool rst);
+
 #ifdef __cplusplus
 }
 #endif

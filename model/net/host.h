@@ -30,6 +30,7 @@ struct ip_reass_state;
 struct divert_tab;
 struct udp_pcb;
 struct ping_pcb;
+struct tcp_host;
 
 /* `release` values: whose behaviour the host follows where FreeBSD changed. */
 #define	RELEASE_6	6
@@ -104,6 +105,8 @@ struct host {
 	struct ip_reass_state *reass;
 	/* Local delivery by protocol (ip_protox[]); NULL: rip_input(). */
 	ipproto_input_t	*ip_protox[IP_NPROTO];
+	/* ICMP errors by the quoted protocol (pr_ctlinput); NULL: none. */
+	ipproto_ctlinput_t *ip_ctlinput[IP_NPROTO];
 	struct pfil_head pfil;			/* the firewall hooks */
 	/* ipfw's slot: set by ipfw_attach() (NULL: no ipfw in the kernel). */
 	struct ipfw_chain *fw;
@@ -115,6 +118,8 @@ struct host {
 	GPtrArray	*udp_pcbs;		/* struct udp_pcb * */
 	GPtrArray	*ping_pcbs;		/* struct ping_pcb * */
 	GPtrArray	*procs;			/* struct proc * */
+	/* TCP's slot: made on the host's first TCP use (tcp_host_get()). */
+	struct tcp_host	*tcp;
 	void		*ns3_node;		/* ns3_node * */
 };
 

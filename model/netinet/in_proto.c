@@ -16,6 +16,7 @@
 #include "netinet/icmp_var.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_var.h"
+#include "netinet/tcp_var.h"
 #include "netinet/udp_var.h"
 #include "pkt/pkt.h"
 #include "wire/wire_icmp.h"
@@ -24,9 +25,11 @@
 static const struct {
 	uint8_t		 proto;
 	ipproto_input_t	*input;
+	ipproto_ctlinput_t *ctlinput;
 } inetsw[] = {
-	{ IPPROTO_ICMP,	icmp_input },
-	{ IPPROTO_UDP,	udp_input },
+	{ IPPROTO_ICMP,	icmp_input,	NULL },
+	{ IPPROTO_TCP,	tcp_input,	tcp_ctlinput },
+	{ IPPROTO_UDP,	udp_input,	NULL },
 };
 
 void
@@ -38,7 +41,21 @@ in_proto_init(struct host *h)
 	for (i = 0; i < G_N_ELEMENTS(inetsw); i++) {
 		error = ipproto_register(h, inetsw[i].proto, inetsw[i].input);
 		g_assert(error == 0);
+		if (inetsw[i].ctlinput != NULL)
+			(void)ipproto_register_ctlinput(h, inetsw[i].proto,
+			    inetsw[i].ctlinput);
 	}
+}
+
+int
+ipproto_register_ctlinput(struct host *h, uint8_t proto,
+    ipproto_ctlinput_t *ctlinput)
+{
+
+	if (h->ip_ctlinput[proto] != NULL)
+		return (EEXIST);
+	h->ip_ctlinput[proto] = ctlinput;
+	return (0);
 }
 
 int
@@ -60,6 +77,7 @@ ipproto_unregister(struct host *h, uint8_t proto)
 	if (h->ip_protox[proto] == NULL)
 		return (ENOENT);
 	h->ip_protox[proto] = NULL;
+	h->ip_ctlinput[proto] = NULL;
 	return (0);
 }
 

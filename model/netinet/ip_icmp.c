@@ -271,6 +271,27 @@ icmp_to_ping(struct host *h, uint32_t src, const uint8_t *icmp,
 	}
 }
 
+/*
+ * The quoted datagram's protocol hears of the error through its
+ * registered ctlinput, as icmp_input() calls pr_ctlinput.
+ */
+static void
+icmp_notify(struct host *h, const uint8_t *icmp, uint32_t icmplen)
+{
+	const uint8_t *q = icmp + ICMP_MINLEN;
+	uint32_t qlen = icmplen - ICMP_MINLEN;
+	ipproto_ctlinput_t *ctl;
+
+	if (icmplen < ICMP_MINLEN + IP_HDR_MIN_BYTES ||
+	    ip_get_hlen_bytes(q) < IP_HDR_MIN_BYTES ||
+	    qlen < ip_get_hlen_bytes(q) + 8)
+		return;
+	ctl = h->ip_ctlinput[ip_get_proto(q)];
+	if (ctl != NULL)
+		ctl(h, icmp_get_type(icmp), icmp_get_code(icmp),
+		    icmp_get_nextmtu_bytes(icmp), q, qlen);
+}
+
 void
 icmp_input(struct host *h, struct pkt *m)
 {
@@ -313,6 +334,7 @@ icmp_input(struct host *h, struct pkt *m)
 		h->icmpstat.unreach++;
 		if (icmp_get_code(icmp) == ICMP_UNREACH_NEEDFRAG)
 			h->icmpstat.needfrag++;
+		icmp_notify(h, icmp, icmplen);
 		break;
 	case ICMP_TIMXCEED:
 		h->icmpstat.timxceed++;

@@ -85,6 +85,15 @@ typedef void	ipproto_input_t(struct host *h, struct pkt *m);
 /* Registers input for proto on h: 0, or EEXIST when proto is taken. */
 int		 ipproto_register(struct host *h, uint8_t proto,
 		    ipproto_input_t *input);
+/*
+ * pr_ctlinput: an ICMP error (type, code, the needfrag MTU) quoting a
+ * datagram of the protocol; quoted/qlen is the quoted IP header and what
+ * follows it.  Registered with ipproto_register_ctlinput().
+ */
+typedef void	ipproto_ctlinput_t(struct host *h, int type, int code,
+		    uint32_t mtu, const uint8_t *quoted, uint32_t qlen);
+int		 ipproto_register_ctlinput(struct host *h, uint8_t proto,
+		    ipproto_ctlinput_t *ctlinput);
 /* Takes proto back to rip_input(): 0, or ENOENT when it had no input. */
 int		 ipproto_unregister(struct host *h, uint8_t proto);
 /* The stack's own protocols (in_proto.c's inetsw[]), for host_new(). */

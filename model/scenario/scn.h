@@ -51,6 +51,8 @@ enum scn_host_cmd_kind {
 	SCN_LISTEN_UDP,		/* listen udp PORT [echo] */
 	SCN_PING,		/* ping ... DEST */
 	SCN_SEND_UDP,		/* send udp DEST:PORT ... */
+	SCN_LISTEN_TCP,		/* listen tcp PORT [echo|discard|sink] [-r] */
+	SCN_CONNECT_TCP,	/* connect tcp DEST:PORT [-b] [-n] [-i] [-r] */
 };
 
 enum scn_sysctl {
@@ -78,7 +80,12 @@ struct scn_host_cmd {
 			 unsigned argv_w0;	/* word index of argv[0] */
 			 uint32_t uid; uint64_t service_ns;
 			 uint32_t rcvbuf; } divert;
-		struct { uint16_t port; bool echo; } listen;
+		struct { uint16_t port; bool echo;
+			 uint8_t mode;	/* enum app_tcp_mode (tcp) */
+			 bool rst; } listen;
+		struct { uint32_t dst; uint16_t dport; uint64_t bytes;
+			 uint32_t count; uint64_t interval_ns; bool rst;
+		       } connect;	/* connect tcp */
 		struct { uint32_t dst; uint16_t dport; uint32_t count;
 			 uint64_t interval_ns; uint32_t size; bool df;
 			 uint8_t ttl; uint16_t sport; /* 0: ephemeral */

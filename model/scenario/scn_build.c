@@ -241,6 +241,24 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 			    c->u.listen.port, errno_text(error));
 		return (error);
 
+	case SCN_LISTEN_TCP:
+		error = app_tcp_listen(h, c->u.listen.port,
+		    (enum app_tcp_mode)c->u.listen.mode, c->u.listen.rst);
+		if (error != 0)
+			*msg = g_strdup_printf("listen tcp %u: %s",
+			    c->u.listen.port, errno_text(error));
+		return (error);
+
+	case SCN_CONNECT_TCP:
+		error = app_tcp_connect_start(h, c->u.connect.dst,
+		    c->u.connect.dport, c->u.connect.bytes,
+		    c->u.connect.count, c->u.connect.interval_ns,
+		    c->u.connect.rst);
+		if (error != 0)
+			*msg = g_strdup_printf("connect tcp: %s",
+			    errno_text(error));
+		return (error);
+
 	case SCN_PING:
 		error = app_ping_start(h, c->u.traffic.dst,
 		    c->u.traffic.count, c->u.traffic.interval_ns,

@@ -35,7 +35,22 @@ static const char *const divert_port_fields[] = {
 /* Counters that exist from the first moment a rule, port, socket or
  * program exists: the dynamic shapes. */
 static const char *const families[] = {
-	"ip", "udp", "icmp", "ping", "ipfw", "divert", "if", NULL
+	"ip", "udp", "icmp", "ping", "ipfw", "divert", "if", "tcp", NULL
+};
+
+/* HOST.tcp.NAME (netstat -s -p tcp), made on the host's first TCP use,
+ * and the per-connection HOST.tcp.conn.N.FIELD. */
+static const char *const tcp_names[] = {
+	"connattempt", "accepts", "connects", "drops", "conndrops", "closed",
+	"timeoutdrop", "rexmttimeo", "delack", "sndtotal", "sndpack",
+	"sndbyte", "sndrexmitpack", "sndrexmitbyte", "sndacks", "sndctrl",
+	"sndrst", "rcvtotal", "rcvpack", "rcvbyte", "rcvduppack",
+	"rcvdupbyte", "rcvpartduppack", "rcvoopack", "rcvoobyte",
+	"rcvdupack", "rcvackpack", "rcvackbyte", "badsum", "rcvbadoff",
+	"rcvshort", "noport", "mturesent", "fastrexmit", NULL
+};
+static const char *const tcp_conn_fields[] = {
+	"sndbyte", "rcvbyte", "rexmit", "time_us", "established", NULL
 };
 
 /* Host counters whose slot is made at their first increment. */
@@ -248,6 +263,26 @@ scn_counter_check(const struct world *w, const char *name, char **msg)
 		for (unsigned k = 0; host_dynamic[k] != NULL; k++)
 			if (strcmp(rest, host_dynamic[k]) == 0)
 				goto out;
+		if (strncmp(rest, "tcp.", 4) == 0) {
+			const char *t = rest + 4;
+
+			for (unsigned k = 0; tcp_names[k] != NULL; k++)
+				if (strcmp(t, tcp_names[k]) == 0)
+					goto out;
+			if (strncmp(t, "conn.", 5) == 0 &&
+			    (p3 = strchr(t + 5, '.')) != NULL &&
+			    all_digits(t + 5, (size_t)(p3 - t - 5)))
+				for (unsigned k = 0; tcp_conn_fields[k] != NULL;
+				    k++)
+					if (strcmp(p3 + 1, tcp_conn_fields[k]) ==
+					    0)
+						goto out;
+			rc = fail(msg, SCN_COUNTER_ERROR, "unknown counter '%s' "
+			    "(HOST.tcp.NAME as netstat -s -p tcp names it, or "
+			    "HOST.tcp.conn.N.FIELD)%s", name, diag_did_you_mean(
+			    diag_suggest_list(t, tcp_names), dym, sizeof(dym)));
+			goto out;
+		}
 		/* icps_outhist[]: one per ICMP type sent. */
 		if (strncmp(rest, "icmp.outhist.", 13) == 0 &&
 		    all_digits(rest + 13, strlen(rest + 13)) &&
@@ -265,7 +300,7 @@ scn_counter_check(const struct world *w, const char *name, char **msg)
 		if (!fknown) {
 			rc = fail(msg, SCN_COUNTER_ERROR, "unknown counter '%s': "
 			    "no counter family '%s' (ip, udp, icmp, ping, ipfw, "
-			    "divert, if)%s", name, fam, diag_did_you_mean(
+			    "divert, if, tcp)%s", name, fam, diag_did_you_mean(
 			    diag_suggest_list(fam, families), dym,
 			    sizeof(dym)));
 			g_free(fam);

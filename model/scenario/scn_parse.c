@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/app_traffic.h"
 #include "ipfw/ipfw.h"
 #include "scenario/diag.h"
 #include "scenario/scn.h"
@@ -27,6 +28,7 @@
 #define	TRAFFIC_DEFAULT_INTERVAL_NS	1000000000ull	/* 1s */
 #define	PING_DEFAULT_SIZE		56u
 #define	SEND_DEFAULT_SIZE		64u
+#define	CONNECT_MAX_BYTES		(1ull << 40)	/* 1 TiB */
 #define	TRAFFIC_DEFAULT_TTL		64u
 #define	SCN_DEFAULT_LOOP_LIMIT		64u
 #define	SCN_DEFAULT_RELEASE		6
@@ -915,17 +917,50 @@ cmd_divert(struct parser *p, struct scn_words *w, unsigned i,
 }
 
 /* listen udp PORT [echo] */
+/* listen tcp PORT [echo|discard|sink] [-r] */
+static bool
+listen_tcp(struct parser *p, struct scn_words *w, unsigned i,
+    struct scn_host_cmd *c)
+{
+	static const char *const modes[] = { "discard", "echo", "sink" };
+	unsigned j, m;
+
+	c->kind = SCN_LISTEN_TCP;
+	c->u.listen.mode = APP_TCP_DISCARD;
+	if (!parse_port(p, w, i, false, &c->u.listen.port))
+		return (false);
+	for (j = i + 1; j < w->argc; j++) {
+		if (strcmp(w->argv[j], "-r") == 0 && !c->u.listen.rst) {
+			c->u.listen.rst = true;
+			continue;
+		}
+		for (m = 0; m < G_N_ELEMENTS(modes); m++)
+			if (strcmp(w->argv[j], modes[m]) == 0)
+				break;
+		if (m == G_N_ELEMENTS(modes) || j != i + 1) {
+			diag_error(p->d, w, j, "unexpected word '%s' "
+			    "(echo, discard or sink, then -r)", w->argv[j]);
+			return (false);
+		}
+		c->u.listen.mode = m == 0 ? APP_TCP_DISCARD :
+		    m == 1 ? APP_TCP_ECHO : APP_TCP_SINK;
+	}
+	return (true);
+}
+
 static bool
 cmd_listen(struct parser *p, struct scn_words *w, unsigned i,
     const char *host, struct scn_host_cmd *c)
 {
 
 	(void)host;
-	if (!need(p, w, i, "'udp'"))
+	if (!need(p, w, i, "'udp' or 'tcp'"))
 		return (false);
+	if (strcmp(w->argv[i], "tcp") == 0)
+		return (listen_tcp(p, w, i + 1, c));
 	if (strcmp(w->argv[i], "udp") != 0) {
-		diag_error(p->d, w, i, "unknown protocol '%s' (only 'udp')",
-		    w->argv[i]);
+		diag_error(p->d, w, i, "unknown protocol '%s' (only 'udp' "
+		    "or 'tcp')", w->argv[i]);
 		return (false);
 	}
 	if (!parse_port(p, w, i + 1, false, &c->u.listen.port))
@@ -1069,6 +1104,91 @@ cmd_send(struct parser *p, struct scn_words *w, unsigned i,
 	return (traffic_opts(p, w, i + 1, c, true));
 }
 
+/* connect tcp DEST:PORT [-b BYTES] [-n COUNT] [-i INTERVAL] [-r] */
+static bool
+cmd_connect(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+	bool seen[128];
+	unsigned j, dest = 0;
+	uint64_t v;
+	const char *o;
+
+	(void)host;
+	if (!need(p, w, i, "'tcp'"))
+		return (false);
+	if (strcmp(w->argv[i], "tcp") != 0) {
+		diag_error(p->d, w, i, "unknown protocol '%s' (only 'tcp')",
+		    w->argv[i]);
+		return (false);
+	}
+	memset(seen, 0, sizeof(seen));
+	c->u.connect.count = 1;
+	c->u.connect.interval_ns = TRAFFIC_DEFAULT_INTERVAL_NS;
+	for (j = i + 1; j < w->argc; j++) {
+		o = w->argv[j];
+		if (o[0] != '-') {
+			if (dest != 0) {
+				diag_error(p->d, w, j, "unexpected word '%s'",
+				    o);
+				return (false);
+			}
+			dest = j;
+			continue;
+		}
+		if (o[1] == '\0' || o[2] != '\0' ||
+		    strchr("bnir", o[1]) == NULL) {
+			diag_error(p->d, w, j, "unknown option '%s'", o);
+			return (false);
+		}
+		if (seen[(unsigned char)o[1]]) {
+			diag_error(p->d, w, j, "option '%s' given twice", o);
+			return (false);
+		}
+		seen[(unsigned char)o[1]] = true;
+		switch (o[1]) {
+		case 'b':
+			if (!parse_num(p, w, j + 1, "bytes", 0,
+			    CONNECT_MAX_BYTES, &c->u.connect.bytes))
+				return (false);
+			break;
+		case 'n':
+			if (!parse_num(p, w, j + 1, "connections", 1,
+			    UINT32_MAX, &v))
+				return (false);
+			c->u.connect.count = (uint32_t)v;
+			break;
+		case 'i':
+			if (!parse_duration(p, w, j + 1,
+			    &c->u.connect.interval_ns))
+				return (false);
+			break;
+		case 'r':
+			c->u.connect.rst = true;
+			continue;
+		}
+		j++;
+	}
+	if (dest == 0) {
+		diag_error(p->d, w, w->argc, "missing destination ADDR:PORT");
+		return (false);
+	}
+	if (c->u.connect.interval_ns == 0 && c->u.connect.count != 1) {
+		diag_error(p->d, w, dest, "-i 0 needs -n 1");
+		return (false);
+	}
+	o = strrchr(w->argv[dest], ':');
+	if (o == NULL || !str_addr(w->argv[dest], (size_t)(o -
+	    w->argv[dest]), &c->u.connect.dst) || !str_u64(o + 1, &v) ||
+	    v < 1 || v > 65535) {
+		diag_error(p->d, w, dest, "bad destination '%s' (ADDR:PORT, "
+		    "port 1..65535)", w->argv[dest]);
+		return (false);
+	}
+	c->u.connect.dport = (uint16_t)v;
+	return (true);
+}
+
 struct host_cmd_kw {
 	const char	*name;
 	enum scn_host_cmd_kind kind;
@@ -1077,6 +1197,7 @@ struct host_cmd_kw {
 
 /* Sorted by name for bsearch(); keep it sorted. */
 static const struct host_cmd_kw host_cmds[] = {
+	{ "connect", SCN_CONNECT_TCP, cmd_connect },
 	{ "divert", SCN_DIVERT, cmd_divert },
 	{ "ifconfig", SCN_IFCONFIG_ADDR, cmd_ifconfig },
 	{ "ipfw", SCN_IPFW, cmd_ipfw },
@@ -1121,6 +1242,8 @@ host_cmd_free(struct scn_host_cmd *c)
 	case SCN_LISTEN_UDP:
 	case SCN_PING:
 	case SCN_SEND_UDP:
+	case SCN_LISTEN_TCP:
+	case SCN_CONNECT_TCP:
 		break;
 	}
 	g_free(c);
