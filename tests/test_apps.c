@@ -258,7 +258,11 @@ START_TEST(test_args_simple)
 	expect_init_ok("outgoing", "");
 	expect_init_ok("corrupt", "");
 	expect_init_error("reinject", "x", 0, "reinject takes no arguments");
-	expect_init_error("drop", "1 2", 0, "drop takes no arguments");
+	/* drop [EVERY]: one number from 1 (drop only every EVERYth). */
+	expect_init_ok("drop", "10");
+	expect_init_error("drop", "1 2", 1, "drop takes at most one argument");
+	expect_init_error("drop", "x", 0, "EVERY must be a number");
+	expect_init_error("drop", "0", 0, "EVERY must be a number");
 	expect_init_error("outgoing", "10.0.0.1", 0, "takes no arguments");
 	expect_init_error("corrupt", "x", 0, "takes no arguments");
 

@@ -98,35 +98,56 @@ const struct divert_program divert_prog_reinject = {
 	.fini = NULL,
 };
 
-/* drop: read and never write; the packet ends in the process. */
+/*
+ * drop [EVERY]: read and never write; the packet ends in the process.
+ * With EVERY = N only the Nth, 2Nth, ... packet read ends there and the
+ * others are written back as read: a lossy path made by a program, the
+ * way a divert-based loss emulator works.
+ */
+struct drop_state {
+	uint64_t	 every;		/* 0: every packet */
+	uint64_t	 nread;
+};
+
 static bool
 drop_init(int argc, char *const argv[], void **state, int *bad_arg,
     GError **err)
 {
+	struct drop_state *st;
+	uint64_t every = 0;
 
-	(void)argv;
-	return (noargs_init("drop", argc, state, bad_arg, err));
+	if (argc > 1 || (argc == 1 && (!app_parse_uint(argv[0], UINT32_MAX,
+	    &every) || every == 0))) {
+		*bad_arg = argc > 1 ? 1 : 0;
+		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
+		    argc > 1 ? "drop takes at most one argument" :
+		    "EVERY must be a number from 1 to 4294967295");
+		return (false);
+	}
+	st = g_new0(struct drop_state, 1);
+	st->every = every;
+	*state = st;
+	return (true);
 }
 
 static void
 drop_packet(struct proc *p, void *state, uint8_t *buf, size_t len,
     struct sockaddr_in *from)
 {
+	struct drop_state *st = state;
 
-	(void)p;
-	(void)state;
-	(void)buf;
-	(void)len;
-	(void)from;
+	st->nread++;
+	if (st->every != 0 && st->nread % st->every != 0)
+		write_back(p, buf, len, from);
 }
 
 const struct divert_program divert_prog_drop = {
 	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "drop",
-	.usage = "drop",
+	.usage = "drop [EVERY]",
 	.init = drop_init,
 	.packet = drop_packet,
-	.fini = NULL,
+	.fini = g_free,
 };
 
 /*

@@ -68,26 +68,27 @@ conn_close(struct tcp_conn_app *ca)
 		tcp_usr_shutdown(ca->tp);
 }
 
-/* write(): fill the send buffer up to APP_TCP_SNDBUF from the pattern. */
+/*
+ * write(): top the send buffer up to APP_TCP_SNDBUF from the pattern, in
+ * one send() so that tcp_output() sees the whole write at once.
+ */
 static void
 conn_fill(struct tcp_conn_app *ca)
 {
-	uint8_t chunk[4096];
 	uint32_t room, n, i;
+	uint8_t *chunk;
 
-	while (ca->to_write > 0) {
-		room = APP_TCP_SNDBUF - MIN(tcp_sndbuf_len(ca->tp),
-		    APP_TCP_SNDBUF);
-		if (room == 0)
-			return;
-		n = (uint32_t)MIN(MIN((uint64_t)room, ca->to_write),
-		    sizeof(chunk));
-		for (i = 0; i < n; i++)
-			chunk[i] = (uint8_t)(ca->written + i);
-		(void)tcp_usr_send(ca->tp, chunk, n);
-		ca->written += n;
-		ca->to_write -= n;
-	}
+	room = APP_TCP_SNDBUF - MIN(tcp_sndbuf_len(ca->tp), APP_TCP_SNDBUF);
+	n = (uint32_t)MIN((uint64_t)room, ca->to_write);
+	if (n == 0)
+		return;
+	chunk = g_malloc(n);
+	for (i = 0; i < n; i++)
+		chunk[i] = (uint8_t)(ca->written + i);
+	(void)tcp_usr_send(ca->tp, chunk, n);
+	g_free(chunk);
+	ca->written += n;
+	ca->to_write -= n;
 }
 
 /*
