@@ -12,30 +12,26 @@
 #include "netinet/tcp_var.h"
 #include "sim/sim_sched.h"
 
-/* RFC 6298 (2.3): SRTT + max(G, 4 * RTTVAR), within FreeBSD's bounds. */
-static uint64_t
-tcp_rexmtval(const struct tcpcb *tp)
+/*
+ * RFC 6298 (2.3): SRTT + max(G, 4 * RTTVAR), doubled per backoff step,
+ * then TCPT_RANGESET(): plus net.inet.tcp.rexmit_slop (200 ms), within
+ * [rexmit_min, 64 s].  Before any sample, tcp_rexmit_initial (1 s).
+ */
+static void
+tcp_set_rxtcur(struct tcpcb *tp)
 {
 	uint64_t rto;
+	unsigned i;
 
 	if (tp->t_srtt_ns == 0)
 		rto = TCPTV_RTOBASE_NS;
 	else
 		rto = tp->t_srtt_ns + MAX(4 * tp->t_rttvar_ns, SIM_NS_PER_MS);
-	if (rto < TCPTV_MIN_NS)
-		rto = TCPTV_MIN_NS;
-	return (rto);
-}
-
-static void
-tcp_set_rxtcur(struct tcpcb *tp)
-{
-	uint64_t rto = tcp_rexmtval(tp);
-	unsigned i;
-
 	for (i = 0; i < tp->t_rxtshift && rto < TCPTV_REXMTMAX_NS; i++)
 		rto *= 2;
-	tp->t_rxtcur_ns = MIN(rto, TCPTV_REXMTMAX_NS);
+	if (tp->t_srtt_ns != 0)
+		rto += TCPTV_SLOP_NS;
+	tp->t_rxtcur_ns = MIN(MAX(rto, TCPTV_MIN_NS), TCPTV_REXMTMAX_NS);
 }
 
 /* tcp_xmit_timer(): a round-trip sample (RFC 6298 2.2, 2.3). */

@@ -84,6 +84,7 @@ const char	*tcp_state_name(enum tcp_state s);
 #define	TCPTV_MSL_NS		(30ull * 1000000000ull)	/* net.inet.tcp.msl */
 #define	TCPTV_RTOBASE_NS	(1000ull * 1000000ull)	/* RFC 6298 initial */
 #define	TCPTV_MIN_NS		(30ull * 1000000ull)	/* rexmit_min 30 ms */
+#define	TCPTV_SLOP_NS		(200ull * 1000000ull)	/* rexmit_slop */
 #define	TCPTV_REXMTMAX_NS	(64ull * 1000000000ull)
 #define	TCPTV_DELACK_NS		(40ull * 1000000ull)	/* delacktime */
 #define	TCP_MAXRXTSHIFT		12

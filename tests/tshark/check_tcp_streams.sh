@@ -12,6 +12,9 @@ command -v tshark >/dev/null || { echo "tshark missing"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
+# tshark checks the TCP checksum (pseudo-header included) only when asked;
+# a bad one is an expert error.
+ck='-o tcp.check_checksum:TRUE'
 
 # Messages of a clean connection: the handshake and the close (chats).
 clean='Connection establish request (SYN)
@@ -57,17 +60,17 @@ check() {
 		s=$((s + 1))
 	done
 	echo "expert summary of $scn $pcap:"
-	tshark -r "$f" -Y _ws.expert -T fields -e _ws.expert.message \
+	tshark -r "$f" $ck -Y _ws.expert -T fields -e _ws.expert.message \
 	    2>/dev/null | tr ',' '\n' | sed -e 's/ (#[0-9]*)$//' \
 	    -e 's/: server port [0-9]*$//' | sort | uniq -c |
 	    sed 's/^/    /'
-	errs=$(tshark -r "$f" -Y '_ws.expert.severity >= error' 2>/dev/null |
-	    grep -c . || true)
+	errs=$(tshark -r "$f" $ck -Y '_ws.expert.severity >= error' \
+	    2>/dev/null | grep -c . || true)
 	if [ "$errs" -ne 0 ]; then
 		echo "FAIL $scn $pcap: $errs frames with expert errors"
 		fail=1
 	fi
-	tshark -r "$f" -Y _ws.expert -T fields -e _ws.expert.message \
+	tshark -r "$f" $ck -Y _ws.expert -T fields -e _ws.expert.message \
 	    2>/dev/null | tr ',' '\n' | sed -e 's/ (#[0-9]*)$//' \
 	    -e 's/: server port [0-9]*$//' | sort -u > "$tmp/msgs"
 	printf '%s\n' "$allowed" | sort -u > "$tmp/allowed"
@@ -95,5 +98,20 @@ check tcp-slow-divert client-em0.pcap 2 500000 "$slow"
 check tcp-slow-divert server-em0.pcap 2 500000 "$slow"
 check tcp-divert-drop client-em0.pcap 1 146000 "$loss"
 check tcp-divert-drop server-em0.pcap 1 146000 "$loss"
+# The SYN and the SYN-ACK carry what FreeBSD sends with rfc1323=2 and
+# SACK off: MSS 1460 (a 1500-byte MTU less 40), NOP, window scale 6, no
+# timestamps, no SACK-permitted; DF on every segment (PMTUD).
+syns=$(tshark -r "$tmp/tcp-natd-inside/client-em0.pcap" -Y 'tcp.flags.syn == 1' \
+    -T fields -e tcp.options.mss_val -e tcp.options.wscale.shift \
+    -e tcp.options.sack_perm -e tcp.options.timestamp.tsval \
+    -e ip.flags.df 2>/dev/null | sort | uniq -c | tr -s ' \t' ' ')
+want=' 6 1460 6 1'
+if [ "$syns" != "$want" ]; then
+	echo "FAIL SYN options: got '$syns', want '$want' (count mss ws df)"
+	fail=1
+fi
+nodf=$(tshark -r "$tmp/tcp-natd-inside/client-em0.pcap" \
+    -Y 'tcp && ip.flags.df == 0' 2>/dev/null | grep -c . || true)
+[ "$nodf" -eq 0 ] || { echo "FAIL $nodf TCP segments without DF"; fail=1; }
 [ "$fail" -eq 0 ] || exit 1
 echo "ok: every TCP stream followed, no unexpected expert messages"
