@@ -93,8 +93,8 @@ tcp_host_get(struct host *h)
 		TC(rcvbyte), TC(rcvduppack), TC(rcvdupbyte),
 		TC(rcvpartduppack), TC(rcvoopack), TC(rcvoobyte),
 		TC(rcvdupack), TC(rcvackpack), TC(rcvackbyte),
-		TC(rcvafterclose), TC(badsum), TC(rcvbadoff), TC(rcvshort),
-		TC(noport), TC(mturesent), TC(fastrexmit), TC(listendrop),
+		TC(badsum), TC(rcvbadoff), TC(rcvshort), TC(noport),
+		TC(mturesent), TC(fastrexmit),
 #undef TC
 	};
 	struct tcp_host *th;

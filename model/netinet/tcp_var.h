@@ -98,9 +98,9 @@ struct tcpstat {
 			 sndrexmitbyte, sndacks, sndctrl, sndrst,
 			 rcvtotal, rcvpack, rcvbyte, rcvduppack, rcvdupbyte,
 			 rcvpartduppack, rcvoopack, rcvoobyte, rcvdupack,
-			 rcvackpack, rcvackbyte, rcvafterclose, badsum,
+			 rcvackpack, rcvackbyte, badsum,
 			 rcvbadoff, rcvshort, noport, mturesent,
-			 fastrexmit, listendrop;
+			 fastrexmit;
 };
 
 /*
