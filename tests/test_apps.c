@@ -296,6 +296,20 @@ START_TEST(test_args_natd)
 	    "'192.0.2' is not an IPv4 address");
 	expect_init_error("natd", "-a 192.0.2.1 -use_sockets", 2,
 	    "unknown option '-use_sockets'");
+	expect_init_ok("natd", "-a 192.0.2.1 -redirect_port tcp 10.0.0.2:80 "
+	    "8080 -redirect_port udp 10.0.0.2:53 53");
+	expect_init_error("natd", "-a 192.0.2.1 -redirect_port tcp "
+	    "10.0.0.2:80", 5, "-redirect_port needs tcp|udp");
+	expect_init_error("natd", "-a 192.0.2.1 -redirect_port icmp "
+	    "10.0.0.2:80 8080", 3, "'icmp' is not tcp or udp");
+	expect_init_error("natd", "-a 192.0.2.1 -redirect_port tcp "
+	    "10.0.0.2 8080", 4, "'10.0.0.2' is not ADDR:PORT");
+	expect_init_error("natd", "-a 192.0.2.1 -redirect_port tcp "
+	    "10.0.0.2:80 0", 5, "'0' is not a port");
+	/* One public port, two inside servers: the second clashes. */
+	expect_init_error("natd", "-a 192.0.2.1 -redirect_port tcp "
+	    "10.0.0.2:80 8080 -redirect_port tcp 10.0.0.3:80 8080", 9,
+	    "port 8080 or 10.0.0.3:80 already redirected");
 }
 END_TEST
 
@@ -608,6 +622,35 @@ START_TEST(test_natd_out_udp_bytes)
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 2);
 	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
 	ck_assert_uint_eq(ck_get16(b + 20), 5000);
+	ck_assert_uint_eq(natd_nlinks(ns), 1);
+	natd_free(ns);
+}
+END_TEST
+
+/* A redirect is a link made in advance: in to PUBLICPORT, out from it. */
+START_TEST(test_natd_redirect_port)
+{
+	struct natd_state *ns = natd_mk(false);
+	struct in_addr a;
+	uint8_t b[32];
+
+	ck_assert(inet_pton(AF_INET, "10.0.0.2", &a) == 1);
+	ck_assert(natd_redirect_port(ns, IPPROTO_UDP, ntohl(a.s_addr), 53,
+	    5353));
+	ck_assert(!natd_redirect_port(ns, IPPROTO_UDP, ntohl(a.s_addr), 54,
+	    5353));
+	ck_assert_uint_eq(natd_nlinks(ns), 1);
+	/* From outside to the alias address, public port 5353. */
+	forge_udp(b, "192.0.2.10", 4000, "192.0.2.1", 5353, 1);
+	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert(addr_is(b + 16, "10.0.0.2"));
+	ck_assert_uint_eq(ck_get16(b + 22), 53);
+	ck_assert_uint_eq(ck_cksum_fold(ck_cksum_add(0, b, 20)), 0xffff);
+	/* The inside server's answer leaves from the public port. */
+	forge_udp(b, "10.0.0.2", 53, "192.0.2.10", 4000, 2);
+	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert(addr_is(b + 12, "192.0.2.1"));
+	ck_assert_uint_eq(ck_get16(b + 20), 5353);
 	ck_assert_uint_eq(natd_nlinks(ns), 1);
 	natd_free(ns);
 }
@@ -1175,7 +1218,8 @@ apps_suite(void)
 		test_args_simple, test_args_natd, test_args_rewrite,
 		test_rewrite_src_fixsum, test_rewrite_ttl_sum,
 		test_rewrite_fields_order, test_rewrite_address,
-		test_natd_out_udp_bytes, test_natd_udp_round_trip,
+		test_natd_out_udp_bytes, test_natd_redirect_port,
+		test_natd_udp_round_trip,
 		test_natd_random_ports, test_natd_icmp_error_out,
 		test_natd_udp_nosum, test_natd_icmp_echo,
 		test_natd_icmp_error_in, test_natd_fragments,

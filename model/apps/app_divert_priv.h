@@ -122,6 +122,9 @@ int		 natd_out(struct natd_state *ns, uint8_t *buf, size_t len);
 int		 natd_in(struct natd_state *ns, uint8_t *buf, size_t len);
 /* Number of translation links (tests). */
 unsigned	 natd_nlinks(const struct natd_state *ns);
+/* -redirect_port: false when aport or laddr:lport is taken. */
+bool		 natd_redirect_port(struct natd_state *ns, uint8_t proto,
+		    uint32_t laddr, uint16_t lport, uint16_t aport);
 
 #ifdef __cplusplus
 }

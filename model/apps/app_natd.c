@@ -1,6 +1,6 @@
 /*
- * natd -a ADDR [-deny_incoming] [-same_ports]: natd(8) with one alias
- * address, on one
+ * natd -a ADDR [-deny_incoming] [-same_ports] [-redirect_port ...]:
+ * natd(8) with one alias address, on one
  * divert socket.  As natd's DoAliasing() does, the direction comes from
  * the address read (sin_addr INADDR_ANY: outgoing, LibAliasOut(); else
  * incoming, LibAliasIn()), an incoming packet libalias ignores is dropped
@@ -232,6 +232,35 @@ natd_link_add(struct natd_state *ns, uint8_t proto, uint32_t addr,
 	g_hash_table_insert(ns->out_links, &lnk->out_key, lnk);
 	g_hash_table_insert(ns->in_links, &lnk->in_key, lnk);
 	return (lnk);
+}
+
+/*
+ * -redirect_port: a permanent link from alias port aport to laddr:lport,
+ * as LibAliasRedirectPort() makes one, so that a connection from outside
+ * reaches the inside host and its replies go out from aport.  Returns
+ * false when aport or laddr:lport already has a link.
+ */
+bool
+natd_redirect_port(struct natd_state *ns, uint8_t proto, uint32_t laddr,
+    uint16_t lport, uint16_t aport)
+{
+	struct natd_link *lnk;
+	uint64_t k;
+
+	k = natd_out_key(proto, laddr, lport);
+	if (!natd_port_free(ns, proto, aport) ||
+	    g_hash_table_contains(ns->out_links, &k))
+		return (false);
+	lnk = g_new0(struct natd_link, 1);
+	lnk->out_key = k;
+	lnk->in_key = natd_in_key(proto, aport);
+	lnk->proto = proto;
+	lnk->orig_addr = laddr;
+	lnk->orig_port = lport;
+	lnk->alias_port = aport;
+	g_hash_table_insert(ns->out_links, &lnk->out_key, lnk);
+	g_hash_table_insert(ns->in_links, &lnk->in_key, lnk);
+	return (true);
 }
 
 static struct natd_link *
@@ -597,6 +626,65 @@ natd_in(struct natd_state *ns, uint8_t *buf, size_t len)
 	return (NATD_ALIASED);
 }
 
+/* -redirect_port tcp|udp ADDR:PORT PUBLICPORT, one of natd(8)'s forms. */
+struct natd_redirect {
+	uint8_t		 proto;
+	uint32_t	 laddr;
+	uint16_t	 lport, aport;
+	int		 arg;		/* index of PUBLICPORT, for errors */
+};
+
+static bool
+natd_parse_redirect(int argc, char *const argv[], int i,
+    struct natd_redirect *r, int *bad_arg, GError **err)
+{
+	struct in_addr a;
+	const char *colon;
+	char *addr;
+	uint64_t v;
+	bool ok;
+
+	if (i + 3 >= argc) {
+		*bad_arg = argc;
+		g_set_error(err, DIVERT_PROGRAM_ERROR, 0, "natd: "
+		    "-redirect_port needs tcp|udp ADDR:PORT PUBLICPORT");
+		return (false);
+	}
+	*bad_arg = i + 1;
+	if (strcmp(argv[i + 1], "tcp") != 0 &&
+	    strcmp(argv[i + 1], "udp") != 0) {
+		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
+		    "natd: '%s' is not tcp or udp", argv[i + 1]);
+		return (false);
+	}
+	r->proto = argv[i + 1][0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
+	*bad_arg = i + 2;
+	colon = strrchr(argv[i + 2], ':');
+	ok = colon != NULL;
+	if (ok) {
+		addr = g_strndup(argv[i + 2], (gsize)(colon - argv[i + 2]));
+		ok = app_parse_addr(addr, &a) &&
+		    app_parse_uint(colon + 1, 65535, &v) && v > 0;
+		g_free(addr);
+	}
+	if (!ok) {
+		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
+		    "natd: '%s' is not ADDR:PORT", argv[i + 2]);
+		return (false);
+	}
+	r->laddr = ntohl(a.s_addr);
+	r->lport = (uint16_t)v;
+	*bad_arg = i + 3;
+	if (!app_parse_uint(argv[i + 3], 65535, &v) || v == 0) {
+		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
+		    "natd: '%s' is not a port (1..65535)", argv[i + 3]);
+		return (false);
+	}
+	r->aport = (uint16_t)v;
+	r->arg = i + 3;
+	return (true);
+}
+
 static bool
 natd_init(int argc, char *const argv[], void **state, int *bad_arg,
     GError **err)
@@ -604,12 +692,16 @@ natd_init(int argc, char *const argv[], void **state, int *bad_arg,
 	struct natd_state *ns;
 	struct in_addr alias;
 	bool have_alias, deny, same;
+	GArray *redirects;
+	struct natd_redirect r;
+	guint k;
 	int i;
 
 	have_alias = false;
 	deny = false;
 	same = false;
 	alias.s_addr = 0;
+	redirects = g_array_new(FALSE, FALSE, sizeof(struct natd_redirect));
 	for (i = 0; i < argc; i++) {
 		*bad_arg = i;
 		if (strcmp(argv[i], "-a") == 0 ||
@@ -618,6 +710,7 @@ natd_init(int argc, char *const argv[], void **state, int *bad_arg,
 				*bad_arg = i + 1;
 				g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 				    "natd: %s needs an address", argv[i]);
+				g_array_free(redirects, TRUE);
 				return (false);
 			}
 			i++;
@@ -626,9 +719,18 @@ natd_init(int argc, char *const argv[], void **state, int *bad_arg,
 				g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 				    "natd: '%s' is not an IPv4 address",
 				    argv[i]);
+				g_array_free(redirects, TRUE);
 				return (false);
 			}
 			have_alias = true;
+		} else if (strcmp(argv[i], "-redirect_port") == 0) {
+			if (!natd_parse_redirect(argc, argv, i, &r, bad_arg,
+			    err)) {
+				g_array_free(redirects, TRUE);
+				return (false);
+			}
+			g_array_append_val(redirects, r);
+			i += 3;
 		} else if (strcmp(argv[i], "-deny_incoming") == 0 ||
 		    strcmp(argv[i], "-d") == 0) {
 			deny = true;
@@ -638,6 +740,7 @@ natd_init(int argc, char *const argv[], void **state, int *bad_arg,
 		} else {
 			g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 			    "natd: unknown option '%s'", argv[i]);
+			g_array_free(redirects, TRUE);
 			return (false);
 		}
 	}
@@ -645,12 +748,27 @@ natd_init(int argc, char *const argv[], void **state, int *bad_arg,
 		*bad_arg = argc;
 		g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
 		    "natd needs -a ADDR (the alias address)");
+		g_array_free(redirects, TRUE);
 		return (false);
 	}
 	ns = natd_new(alias, deny);
 	natd_set_same_ports(ns, same);
+	for (k = 0; k < redirects->len; k++) {
+		r = g_array_index(redirects, struct natd_redirect, k);
+		if (!natd_redirect_port(ns, r.proto, r.laddr, r.lport,
+		    r.aport)) {
+			*bad_arg = r.arg;
+			g_set_error(err, DIVERT_PROGRAM_ERROR, 0,
+			    "natd: -redirect_port: port %u or %s already "
+			    "redirected", r.aport, argv[r.arg - 1]);
+			natd_free(ns);
+			ns = NULL;
+			break;
+		}
+	}
+	g_array_free(redirects, TRUE);
 	*state = ns;
-	return (true);
+	return (ns != NULL);
 }
 
 static void
@@ -689,7 +807,8 @@ natd_fini(void *state)
 const struct divert_program divert_prog_natd = {
 	.api_version = DIVERTSIM_PROGRAM_API_VERSION,
 	.name = "natd",
-	.usage = "natd -a ADDR [-deny_incoming] [-same_ports]",
+	.usage = "natd -a ADDR [-deny_incoming] [-same_ports] "
+	    "[-redirect_port tcp|udp ADDR:PORT PUBLICPORT]",
 	.init = natd_init,
 	.packet = natd_packet,
 	.fini = natd_fini,
