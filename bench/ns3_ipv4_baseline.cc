@@ -14,20 +14,13 @@
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
 
+#include "ns3_chain.h"
+
 #include <chrono>
 #include <cstdio>
 #include <string>
 
 using namespace ns3;
-
-/* Link i of the chain is 10.(i/256).(i%256).0/24: left end .1, right .2,
- * the same plan as bench/gen_chain.sh. */
-static Ipv4Address
-link_addr(uint32_t i, uint32_t end)
-{
-	return Ipv4Address((10u << 24) | ((i / 256) << 16) | ((i % 256) << 8) |
-	    end);
-}
 
 int
 main(int argc, char **argv)
@@ -56,51 +49,8 @@ main(int argc, char **argv)
 	if (checksum)
 		GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
 
-	NodeContainer nodes;
-	nodes.Create(k + 2);	/* 0 = h0, 1..k = routers, k+1 = h1 */
-
-	InternetStackHelper stack;
-	stack.Install(nodes);
-
 	PointToPointHelper p2p;
-	p2p.SetDeviceAttribute("DataRate", StringValue("100Mbps"));
-	p2p.SetDeviceAttribute("Mtu", UintegerValue(1500));
-	p2p.SetChannelAttribute("Delay", StringValue("1ms"));
-
-	/* Assign link by link so that node j's interface 1 faces h0 and
-	 * interface 2 faces h1 (0 is the loopback). */
-	for (uint32_t i = 0; i <= k; i++) {
-		NetDeviceContainer d = p2p.Install(nodes.Get(i),
-		    nodes.Get(i + 1));
-		for (uint32_t e = 0; e < 2; e++) {
-			Ptr<Ipv4> ip = d.Get(e)->GetNode()->GetObject<Ipv4>();
-			int32_t ifx = ip->AddInterface(d.Get(e));
-			ip->AddAddress(ifx, Ipv4InterfaceAddress(
-			    link_addr(i, e + 1), Ipv4Mask("255.255.255.0")));
-			ip->SetMetric(ifx, 1);
-			ip->SetUp(ifx);
-		}
-	}
-
-	/* Routes as bench/gen_chain.sh writes them: a default toward h1 and,
-	 * past the first router, a route back to h0's network. */
-	Ipv4StaticRoutingHelper srh;
-	for (uint32_t j = 0; j <= k + 1; j++) {
-		Ptr<Ipv4> ip = nodes.Get(j)->GetObject<Ipv4>();
-		Ptr<Ipv4StaticRouting> rt = srh.GetStaticRouting(ip);
-		if (j == 0)
-			rt->SetDefaultRoute(link_addr(0, 2), 1);
-		else if (j == k + 1)
-			rt->SetDefaultRoute(link_addr(k, 1), 1);
-		else {
-			if (j < k)
-				rt->SetDefaultRoute(link_addr(j, 2), 2);
-			if (j > 1)
-				rt->AddNetworkRouteTo(link_addr(0, 0),
-				    Ipv4Mask("255.255.255.0"), link_addr(j - 1, 1),
-				    1);
-		}
-	}
+	NodeContainer nodes = ns3_chain(k, p2p);
 
 	/* The sink: h1, or router D's address facing h0 (as gen_chain.sh -d). */
 	uint32_t sink = (dst > 0 && dst <= k) ? dst : k + 1;

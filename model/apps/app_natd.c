@@ -244,22 +244,13 @@ bool
 natd_redirect_port(struct natd_state *ns, uint8_t proto, uint32_t laddr,
     uint16_t lport, uint16_t aport)
 {
-	struct natd_link *lnk;
 	uint64_t k;
 
 	k = natd_out_key(proto, laddr, lport);
 	if (!natd_port_free(ns, proto, aport) ||
 	    g_hash_table_contains(ns->out_links, &k))
 		return (false);
-	lnk = g_new0(struct natd_link, 1);
-	lnk->out_key = k;
-	lnk->in_key = natd_in_key(proto, aport);
-	lnk->proto = proto;
-	lnk->orig_addr = laddr;
-	lnk->orig_port = lport;
-	lnk->alias_port = aport;
-	g_hash_table_insert(ns->out_links, &lnk->out_key, lnk);
-	g_hash_table_insert(ns->in_links, &lnk->in_key, lnk);
+	(void)natd_link_add(ns, proto, laddr, lport, aport);
 	return (true);
 }
 

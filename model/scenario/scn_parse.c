@@ -973,6 +973,62 @@ cmd_listen(struct parser *p, struct scn_words *w, unsigned i,
 }
 
 /*
+ * Word j of an option list: an option letter from opts, each at most once
+ * (seen[] by letter), or the one destination word (*dest).  Returns the
+ * letter, 0 for the destination, -1 after an error.
+ */
+static int
+opt_word(struct parser *p, const struct scn_words *w, unsigned j,
+    const char *opts, bool seen[128], unsigned *dest)
+{
+	const char *o = w->argv[j];
+
+	if (o[0] != '-') {
+		if (*dest != 0) {
+			diag_error(p->d, w, j, "unexpected word '%s'", o);
+			return (-1);
+		}
+		*dest = j;
+		return (0);
+	}
+	if (o[1] == '\0' || o[2] != '\0' || strchr(opts, o[1]) == NULL) {
+		GString *l = g_string_new(NULL);
+
+		for (const char *c = opts; *c != '\0'; c++)
+			g_string_append_printf(l, "%s-%c", c == opts ? "" :
+			    ", ", *c);
+		diag_error(p->d, w, j, "unknown option '%s' (%s)", o, l->str);
+		g_string_free(l, TRUE);
+		return (-1);
+	}
+	if (seen[(unsigned char)o[1]]) {
+		diag_error(p->d, w, j, "option '%s' given twice", o);
+		return (-1);
+	}
+	seen[(unsigned char)o[1]] = true;
+	return (o[1]);
+}
+
+/* Word i as ADDR:PORT, PORT 1..65535. */
+static bool
+parse_addr_port(struct parser *p, const struct scn_words *w, unsigned i,
+    uint32_t *addr, uint16_t *port)
+{
+	const char *colon = strrchr(w->argv[i], ':');
+	uint64_t v;
+
+	if (colon == NULL || !str_addr(w->argv[i], (size_t)(colon -
+	    w->argv[i]), addr) || !str_u64(colon + 1, &v) || v < 1 ||
+	    v > 65535) {
+		diag_error(p->d, w, i, "bad destination '%s' (ADDR:PORT, "
+		    "port 1..65535)", w->argv[i]);
+		return (false);
+	}
+	*port = (uint16_t)v;
+	return (true);
+}
+
+/*
  * The options of ping and send udp, anywhere after the command, around one
  * destination word (ADDR for ping, ADDR:PORT for send udp).
  */
@@ -1065,16 +1121,8 @@ traffic_opts(struct parser *p, struct scn_words *w, unsigned i,
 	if (!is_send)
 		return (parse_addr(p, w, dest, "destination address",
 		    &c->u.traffic.dst));
-	o = strrchr(w->argv[dest], ':');
-	if (o == NULL || !str_addr(w->argv[dest], (size_t)(o -
-	    w->argv[dest]), &c->u.traffic.dst) || !str_u64(o + 1, &v) ||
-	    v < 1 || v > 65535) {
-		diag_error(p->d, w, dest, "bad destination '%s' (ADDR:PORT, "
-		    "port 1..65535)", w->argv[dest]);
-		return (false);
-	}
-	c->u.traffic.dport = (uint16_t)v;
-	return (true);
+	return (parse_addr_port(p, w, dest, &c->u.traffic.dst,
+	    &c->u.traffic.dport));
 }
 
 /* ping [-c N] [-i T] [-s SIZE] [-D] [-m TTL] DEST */
@@ -1127,25 +1175,12 @@ cmd_connect(struct parser *p, struct scn_words *w, unsigned i,
 	c->u.connect.interval_ns = TRAFFIC_DEFAULT_INTERVAL_NS;
 	for (j = i + 1; j < w->argc; j++) {
 		o = w->argv[j];
-		if (o[0] != '-') {
-			if (dest != 0) {
-				diag_error(p->d, w, j, "unexpected word '%s'",
-				    o);
-				return (false);
-			}
-			dest = j;
+		switch (opt_word(p, w, j, "bnir", seen, &dest)) {
+		case -1:
+			return (false);
+		case 0:
 			continue;
 		}
-		if (o[1] == '\0' || o[2] != '\0' ||
-		    strchr("bnir", o[1]) == NULL) {
-			diag_error(p->d, w, j, "unknown option '%s'", o);
-			return (false);
-		}
-		if (seen[(unsigned char)o[1]]) {
-			diag_error(p->d, w, j, "option '%s' given twice", o);
-			return (false);
-		}
-		seen[(unsigned char)o[1]] = true;
 		switch (o[1]) {
 		case 'b':
 			if (!parse_num(p, w, j + 1, "bytes", 0,
@@ -1177,16 +1212,8 @@ cmd_connect(struct parser *p, struct scn_words *w, unsigned i,
 		diag_error(p->d, w, dest, "-i 0 needs -n 1");
 		return (false);
 	}
-	o = strrchr(w->argv[dest], ':');
-	if (o == NULL || !str_addr(w->argv[dest], (size_t)(o -
-	    w->argv[dest]), &c->u.connect.dst) || !str_u64(o + 1, &v) ||
-	    v < 1 || v > 65535) {
-		diag_error(p->d, w, dest, "bad destination '%s' (ADDR:PORT, "
-		    "port 1..65535)", w->argv[dest]);
-		return (false);
-	}
-	c->u.connect.dport = (uint16_t)v;
-	return (true);
+	return (parse_addr_port(p, w, dest, &c->u.connect.dst,
+	    &c->u.connect.dport));
 }
 
 struct host_cmd_kw {
