@@ -46,9 +46,9 @@ tcp_dooptions(const uint8_t *opt, unsigned len, struct tcpopt *to)
 
 	memset(to, 0, sizeof(*to));
 	while (i < len) {
-		if (opt[i] == TCPOPT_EOL_)
+		if (opt[i] == TCPOPT_EOL)
 			break;
-		if (opt[i] == TCPOPT_NOP_) {
+		if (opt[i] == TCPOPT_NOP) {
 			i++;
 			continue;
 		}
@@ -57,10 +57,10 @@ tcp_dooptions(const uint8_t *opt, unsigned len, struct tcpopt *to)
 		olen = opt[i + 1];
 		if (olen < 2 || olen > len - i)
 			break;
-		if (opt[i] == TCPOPT_MAXSEG_ && olen == 4) {
+		if (opt[i] == TCPOPT_MAXSEG && olen == TCPOLEN_MAXSEG) {
 			to->have_mss = true;
 			to->mss = wire_get16(opt + i + 2);
-		} else if (opt[i] == TCPOPT_WINDOW_ && olen == 3) {
+		} else if (opt[i] == TCPOPT_WINDOW && olen == TCPOLEN_WINDOW) {
 			to->have_ws = true;
 			to->ws = MIN(opt[i + 2], TCP_MAX_WINSHIFT);
 		}
@@ -485,20 +485,22 @@ tcp_input(struct host *h, struct pkt *m)
 	th->stat.rcvtotal++;
 	tlen = ip_get_len_bytes(p) - hl;
 	t = p + hl;
-	if (tlen < TCP_HDRLEN) {
+	switch (tcp_check_len(t, tlen)) {
+	case TCP_CHECK_OK:
+		break;
+	case TCP_CHECK_TOOSHORT:
 		th->stat.rcvshort++;
 		ip_drop_named(h, m, "tcp-tooshort", NULL, m->rcvif);
 		return;
-	}
-	off = (unsigned)(t[TH_OFF_DOFF] >> 4) * 4u;
-	if (off < TCP_HDRLEN || off > tlen) {
+	case TCP_CHECK_BADOFF:
 		th->stat.rcvbadoff++;
 		ip_drop_named(h, m, "tcp-badoff", NULL, m->rcvif);
 		return;
 	}
+	off = tcp_get_off_bytes(t);
 	src = ip_get_src(p);
 	dst = ip_get_dst(p);
-	if (tcp_sum(t, tlen, src, dst) != 0) {
+	if (!tcp_sum_ok(t, (uint16_t)tlen, src, dst)) {
 		th->stat.badsum++;
 		ip_drop_named(h, m, "tcp-badsum", NULL, m->rcvif);
 		return;
@@ -507,17 +509,18 @@ tcp_input(struct host *h, struct pkt *m)
 		ip_drop_named(h, m, "tcp-broadcast", NULL, m->rcvif);
 		return;
 	}
-	sport = wire_get16(t + TH_OFF_SPORT);
-	dport = wire_get16(t + TH_OFF_DPORT);
-	seq = wire_get32(t + TH_OFF_SEQ);
-	ack = wire_get32(t + TH_OFF_ACK);
-	flags = t[TH_OFF_FLAGS];
-	win = wire_get16(t + TH_OFF_WIN);
+	sport = tcp_get_sport(t);
+	dport = tcp_get_dport(t);
+	seq = tcp_get_seq(t);
+	ack = tcp_get_ack(t);
+	flags = tcp_get_flags(t);
+	win = tcp_get_win(t);
 	data = t + off;
 	dlen = tlen - off;
 	memset(&to, 0, sizeof(to));
 	if (flags & TH_SYN)
-		tcp_dooptions(t + TCP_HDRLEN, off - TCP_HDRLEN, &to);
+		tcp_dooptions(t + TCP_HDR_MIN_BYTES, off - TCP_HDR_MIN_BYTES,
+		    &to);
 
 	tp = tcp_lookup(h, dst, dport, src, sport);
 	if (tp == NULL) {

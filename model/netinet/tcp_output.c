@@ -38,15 +38,15 @@ tcp_syn_options(const struct tcpcb *tp, uint8_t *opt)
 {
 	unsigned n = 0;
 
-	opt[n++] = TCPOPT_MAXSEG_;
-	opt[n++] = 4;
+	opt[n++] = TCPOPT_MAXSEG;
+	opt[n++] = TCPOLEN_MAXSEG;
 	wire_put16(opt + n, (uint16_t)tcp_mss_for(tp->h, tp->faddr));
 	n += 2;
 	/* SYN_RECEIVED answers with a scale only when the SYN had one. */
 	if (tp->t_state == TCPS_SYN_SENT || (tp->t_flags & TF_RCVD_SCALE)) {
-		opt[n++] = TCPOPT_NOP_;
-		opt[n++] = TCPOPT_WINDOW_;
-		opt[n++] = 3;
+		opt[n++] = TCPOPT_NOP;
+		opt[n++] = TCPOPT_WINDOW;
+		opt[n++] = TCPOLEN_WINDOW;
 		opt[n++] = tp->rcv_scale;
 	}
 	return (n);
@@ -57,25 +57,25 @@ tcp_send_segment(struct tcpcb *tp, uint8_t flags, uint32_t data_off,
     uint32_t len)
 {
 	struct tcp_host *th = tcp_host_get(tp->h);
-	uint8_t seg[TCP_HDRLEN + TCP_MAXOLEN + 65536];
+	uint8_t seg[TCP_HDR_MIN_BYTES + TCP_MAXOLEN + 65536];
 	unsigned optlen = 0, hlen;
 	uint32_t win;
 	bool rexmit = SEQ_LT(tp->snd_nxt, tp->snd_max);
 	int error;
 
 	if (flags & TH_SYN)
-		optlen = tcp_syn_options(tp, seg + TCP_HDRLEN);
-	hlen = TCP_HDRLEN + optlen;
-	memset(seg, 0, TCP_HDRLEN);
-	wire_put16(seg + TH_OFF_SPORT, tp->lport);
-	wire_put16(seg + TH_OFF_DPORT, tp->fport);
-	wire_put32(seg + TH_OFF_SEQ, tp->snd_nxt);
-	wire_put32(seg + TH_OFF_ACK, (flags & TH_ACK) ? tp->rcv_nxt : 0);
-	seg[TH_OFF_DOFF] = (uint8_t)((hlen / 4) << 4);
+		optlen = tcp_syn_options(tp, seg + TCP_HDR_MIN_BYTES);
+	hlen = TCP_HDR_MIN_BYTES + optlen;
+	memset(seg, 0, TCP_HDR_MIN_BYTES);
+	tcp_set_sport(seg, tp->lport);
+	tcp_set_dport(seg, tp->fport);
+	tcp_set_seq(seg, tp->snd_nxt);
+	tcp_set_ack(seg, (flags & TH_ACK) ? tp->rcv_nxt : 0);
+	tcp_set_off_bytes(seg, hlen);
 	/* Push when the segment empties the buffer, as FreeBSD does. */
 	if (len > 0 && data_off + len == tp->snd_buf->len)
 		flags |= TH_PUSH;
-	seg[TH_OFF_FLAGS] = flags;
+	tcp_set_flags(seg, flags);
 	/* The whole buffer is free: applications read at once.  A SYN's
 	 * window is never scaled (RFC 7323). */
 	if (flags & TH_SYN)
@@ -85,11 +85,10 @@ tcp_send_segment(struct tcpcb *tp, uint8_t flags, uint32_t data_off,
 		if (win > TCP_MAXWIN)
 			win = TCP_MAXWIN;
 	}
-	wire_put16(seg + TH_OFF_WIN, (uint16_t)win);
+	tcp_set_win(seg, (uint16_t)win);
 	if (len > 0)
 		memcpy(seg + hlen, tp->snd_buf->data + data_off, len);
-	wire_put16(seg + TH_OFF_SUM, tcp_sum(seg, hlen + len, tp->laddr,
-	    tp->faddr));
+	tcp_sum_fill(seg, (uint16_t)(hlen + len), tp->laddr, tp->faddr);
 
 	th->stat.sndtotal++;
 	if (len > 0) {

@@ -18,13 +18,13 @@
 #include "net/route.h"
 #include "netinet/ip_var.h"
 #include "netinet/tcp_var.h"
-#include "pkt/in_cksum.h"
 #include "sim/counters.h"
 #include "sim/events.h"
+#include "sim/sim_names.h"
+#include "sim/sim_rng.h"
 #include "sim/sim_sched.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
-#include "wire/wire_print.h"
 
 #define	IPPORT_EPHEMERALFIRST	49152u
 #define	IPPORT_EPHEMERALLAST	65535u
@@ -149,14 +149,12 @@ tcp_lookup_listen(struct host *h, uint16_t lport)
 	return (NULL);
 }
 
+/* One splitmix64 step from x: a 64-bit mix of x. */
 static uint64_t
-splitmix64(uint64_t x)
+isn_mix(uint64_t x)
 {
 
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return (x ^ (x >> 31));
+	return (sim_splitmix64(&x));
 }
 
 /*
@@ -170,9 +168,9 @@ tcp_new_isn(struct host *h, const struct tcpcb *tp)
 	struct tcp_host *th = tcp_host_get(h);
 	uint64_t x;
 
-	x = splitmix64(((uint64_t)h->sim->seed << 32) ^ g_str_hash(h->name));
-	x = splitmix64(x ^ ((uint64_t)tp->laddr << 32 | tp->faddr));
-	x = splitmix64(x ^ ((uint64_t)tp->lport << 16 | tp->fport) ^
+	x = sim_rng_stream_seed(h->sim->seed, h->name);
+	x = isn_mix(x ^ ((uint64_t)tp->laddr << 32 | tp->faddr));
+	x = isn_mix(x ^ ((uint64_t)tp->lport << 16 | tp->fport) ^
 	    (++th->isn_seq << 40));
 	return ((uint32_t)x);
 }
@@ -238,7 +236,7 @@ void
 tcp_event(struct tcpcb *tp, const char *what, int error)
 {
 	struct ev *e = ev_begin(tp->h->sim->log, tp->h->name, "tcp");
-	char la[WIRE_ADDRSTRLEN], fa[WIRE_ADDRSTRLEN];
+	char la[INET_ADDRSTRLEN], fa[INET_ADDRSTRLEN];
 
 	if (e == NULL)
 		return;
@@ -256,8 +254,8 @@ tcp_event(struct tcpcb *tp, const char *what, int error)
 	if (error != 0)
 		ev_str(e, "error", g_strerror(error));
 	if (ev_wants_text(e)) {
-		wire_addr_str(tp->laddr, la);
-		wire_addr_str(tp->faddr, fa);
+		inet_addr_str(tp->laddr, la);
+		inet_addr_str(tp->faddr, fa);
 		ev_textf(e, "tcp %s conn %u %s:%u > %s:%u %s sent %llu "
 		    "received %llu rexmit %llu%s%s", what, tp->t_id, la,
 		    tp->lport, fa, tp->fport, tcp_state_name(tp->t_state),
@@ -307,31 +305,23 @@ tcp_drop(struct tcpcb *tp, int error)
 	tcp_close(tp, error);
 }
 
-uint16_t
-tcp_sum(const uint8_t *th, uint32_t len, uint32_t src, uint32_t dst)
-{
-
-	return (in_cksum_pseudo(src, dst, IPPROTO_TCP, (uint16_t)len, th,
-	    len));
-}
-
 void
 tcp_respond(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr,
     uint16_t fport, uint32_t seq, uint32_t ack, uint8_t flags)
 {
 	struct tcp_host *th = tcp_host_get(h);
-	uint8_t seg[TCP_HDRLEN];
+	uint8_t seg[TCP_HDR_MIN_BYTES];
 
 	memset(seg, 0, sizeof(seg));
-	wire_put16(seg + TH_OFF_SPORT, lport);
-	wire_put16(seg + TH_OFF_DPORT, fport);
-	wire_put32(seg + TH_OFF_SEQ, seq);
-	wire_put32(seg + TH_OFF_ACK, (flags & TH_ACK) ? ack : 0);
-	seg[TH_OFF_DOFF] = (TCP_HDRLEN / 4) << 4;
-	seg[TH_OFF_FLAGS] = flags;
-	wire_put16(seg + TH_OFF_WIN, (flags & TH_RST) ? 0 :
+	tcp_set_sport(seg, lport);
+	tcp_set_dport(seg, fport);
+	tcp_set_seq(seg, seq);
+	tcp_set_ack(seg, (flags & TH_ACK) ? ack : 0);
+	tcp_set_off_bytes(seg, TCP_HDR_MIN_BYTES);
+	tcp_set_flags(seg, flags);
+	tcp_set_win(seg, (flags & TH_RST) ? 0 :
 	    TCP_RCVSPACE >> TCP_REQ_WSCALE);
-	wire_put16(seg + TH_OFF_SUM, tcp_sum(seg, TCP_HDRLEN, laddr, faddr));
+	tcp_sum_fill(seg, TCP_HDR_MIN_BYTES, laddr, faddr);
 	th->stat.sndtotal++;
 	if (flags & TH_RST) {
 		th->stat.sndctrl++;
@@ -339,7 +329,7 @@ tcp_respond(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr,
 	} else
 		th->stat.sndacks++;
 	(void)ip_send(h, laddr, faddr, IPPROTO_TCP, IPDEFTTL, 0, false, seg,
-	    TCP_HDRLEN);
+	    TCP_HDR_MIN_BYTES);
 }
 
 /*
@@ -360,11 +350,11 @@ tcp_ctlinput(struct host *h, int type, int code, uint32_t mtu,
 	hl = ip_get_hlen_bytes(quoted);
 	if (qlen < hl + 8)
 		return;
-	tp = tcp_lookup(h, ip_get_src(quoted), wire_get16(quoted + hl),
-	    ip_get_dst(quoted), wire_get16(quoted + hl + 2));
+	tp = tcp_lookup(h, ip_get_src(quoted), tcp_get_sport(quoted + hl),
+	    ip_get_dst(quoted), tcp_get_dport(quoted + hl));
 	if (tp == NULL)
 		return;
-	seq = wire_get32(quoted + hl + TH_OFF_SEQ);
+	seq = tcp_get_seq(quoted + hl);
 	/* tcp_ctlinput() ignores a quote outside the send window. */
 	if (SEQ_LT(seq, tp->snd_una) || SEQ_GT(seq, tp->snd_max))
 		return;

@@ -23,6 +23,8 @@
 
 #include <glib.h>
 
+#include "wire/wire_tcp.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -49,30 +51,10 @@ const char	*tcp_state_name(enum tcp_state s);
 #define	SEQ_GT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
 #define	SEQ_GEQ(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
 
-/* The TCP header (struct tcphdr) as offsets; flags as FreeBSD's. */
-#define	TH_OFF_SPORT	0
-#define	TH_OFF_DPORT	2
-#define	TH_OFF_SEQ	4
-#define	TH_OFF_ACK	8
-#define	TH_OFF_DOFF	12
-#define	TH_OFF_FLAGS	13
-#define	TH_OFF_WIN	14
-#define	TH_OFF_SUM	16
-#define	TH_OFF_URP	18
-#define	TCP_HDRLEN	20
-#define	TCP_MAXOLEN	40
-#ifndef TH_FIN
-#define	TH_FIN	0x01
-#define	TH_SYN	0x02
-#define	TH_RST	0x04
-#define	TH_PUSH	0x08
-#define	TH_ACK	0x10
-#define	TH_URG	0x20
-#endif
-#define	TCPOPT_EOL_	0
-#define	TCPOPT_NOP_	1
-#define	TCPOPT_MAXSEG_	2
-#define	TCPOPT_WINDOW_	3
+/* The header is wire/wire_tcp.h's view; the options beyond MSS: */
+#define	TCP_MAXOLEN		40
+#define	TCPOPT_WINDOW		3	/* RFC 7323 window scale */
+#define	TCPOLEN_WINDOW		3
 
 /* Constants of FreeBSD 14 (tcp_timer.h, tcp.h, sysctl defaults). */
 #define	TCP_MSS_DEFAULT		536u	/* net.inet.tcp.mssdflt */
@@ -243,8 +225,6 @@ void		 tcp_timer_rexmt_stop(struct tcpcb *tp);
 void		 tcp_timer_delack_arm(struct tcpcb *tp);
 void		 tcp_timer_2msl_arm(struct tcpcb *tp);
 void		 tcp_timers_stop(struct tcpcb *tp);
-uint16_t	 tcp_sum(const uint8_t *th, uint32_t len, uint32_t src,
-		    uint32_t dst);
 
 #ifdef __cplusplus
 }
