@@ -113,5 +113,23 @@ fi
 nodf=$(tshark -r "$tmp/tcp-natd-inside/client-em0.pcap" \
     -Y 'tcp && ip.flags.df == 0' 2>/dev/null | grep -c . || true)
 [ "$nodf" -eq 0 ] || { echo "FAIL $nodf TCP segments without DF"; fail=1; }
+# Initial sequence numbers come from the scenario seed: never 0, one per
+# connection, the same for the same seed, others for another seed.
+isns() {
+	tshark -r "$1" -o tcp.relative_sequence_numbers:FALSE \
+	    -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields \
+	    -e tcp.seq 2>/dev/null | tr '\n' ' '
+}
+a=$(isns "$tmp/tcp-natd-inside/client-em0.pcap")
+"$exe" run -q --trace-dir "$tmp/again" "$here/tcp-natd-inside.scn" >/dev/null
+b=$(isns "$tmp/again/client-em0.pcap")
+sed 's/^title /seed 7\ntitle /' "$here/tcp-natd-inside.scn" > "$tmp/seed7.scn"
+"$exe" run -q --trace-dir "$tmp/seed7" "$tmp/seed7.scn" >/dev/null
+c=$(isns "$tmp/seed7/client-em0.pcap")
+n=$(echo "$a" | tr ' ' '\n' | grep -v '^0*$' | sort -u | grep -c .)
+if [ "$n" -ne 3 ] || [ "$a" != "$b" ] || [ "$a" = "$c" ]; then
+	echo "FAIL ISNs: seed 1 '$a', again '$b', seed 7 '$c'"
+	fail=1
+fi
 [ "$fail" -eq 0 ] || exit 1
 echo "ok: every TCP stream followed, no unexpected expert messages"
