@@ -17,6 +17,8 @@
 #include "sim/sim_sched.h"
 #include "wire/wire_ip.h"
 
+#define	TCP_SEGBUF_BYTES	2048
+
 /* tcp_outflags[]: the flags each state sends (tcp_fsm.h). */
 static const uint8_t tcp_outflags[] = {
 	[TCPS_CLOSED] = TH_RST | TH_ACK,
@@ -57,12 +59,16 @@ tcp_send_segment(struct tcpcb *tp, uint8_t flags, uint32_t data_off,
     uint32_t len)
 {
 	struct tcp_host *th = tcp_host_get(tp->h);
-	uint8_t seg[TCP_HDR_MIN_BYTES + TCP_MAXOLEN + 65536];
+	uint8_t segbuf[TCP_SEGBUF_BYTES], *seg = segbuf;
 	unsigned optlen = 0, hlen;
 	uint32_t win;
 	bool rexmit = SEQ_LT(tp->snd_nxt, tp->snd_max);
 	int error;
 
+	/* A segment larger than an Ethernet one (lo0, jumbo MTUs) is built
+	 * on the heap: tcp_output() may nest through a local delivery. */
+	if (TCP_HDR_MIN_BYTES + TCP_MAXOLEN + len > sizeof(segbuf))
+		seg = g_malloc(TCP_HDR_MIN_BYTES + TCP_MAXOLEN + len);
 	if (flags & TH_SYN)
 		optlen = tcp_syn_options(tp, seg + TCP_HDR_MIN_BYTES);
 	hlen = TCP_HDR_MIN_BYTES + optlen;
@@ -135,6 +141,8 @@ tcp_send_segment(struct tcpcb *tp, uint8_t flags, uint32_t data_off,
 	}
 	error = ip_send(tp->h, tp->laddr, tp->faddr, IPPROTO_TCP, IPDEFTTL,
 	    0, true, seg, hlen + len);
+	if (seg != segbuf)
+		g_free(seg);
 	return (error);
 }
 
