@@ -453,20 +453,33 @@ tcp_syn_sent(struct tcpcb *tp, uint8_t flags, uint32_t seq, uint32_t ack,
 	(void)tcp_output(tp);
 }
 
-/* TIME_WAIT (tcp_twcheck()): a retransmitted FIN is ACKed again. */
-static void
-tcp_twcheck(struct tcpcb *tp, uint8_t flags, uint32_t seq)
+/*
+ * TIME_WAIT, as tcp_twcheck(): a RST is ignored (RFC 1337), a new SYN
+ * above rcv_nxt ends TIME_WAIT and is taken as a new connection (returns
+ * true), a segment without ACK is dropped, a retransmitted FIN restarts
+ * 2*MSL, and anything but a duplicate pure ACK is acknowledged.
+ */
+static bool
+tcp_twcheck(struct tcpcb *tp, uint8_t flags, uint32_t seq, uint32_t ack,
+    uint32_t tlen)
 {
 
-	if (flags & TH_RST) {
+	if (flags & TH_RST)
+		return (false);
+	if ((flags & TH_SYN) && SEQ_GT(seq, tp->rcv_nxt)) {
 		tcp_close(tp, 0);
-		return;
+		return (true);
 	}
-	if ((flags & TH_FIN) && seq + 1 == tp->rcv_nxt) {
-		tcp_respond(tp->h, tp->laddr, tp->lport, tp->faddr, tp->fport,
-		    tp->snd_max, tp->rcv_nxt, TH_ACK);
+	if (!(flags & TH_ACK))
+		return (false);
+	if ((flags & TH_FIN) &&
+	    seq + tlen + ((flags & TH_SYN) ? 1 : 0) + 1 == tp->rcv_nxt)
 		tcp_timer_2msl_arm(tp);
-	}
+	if (flags != TH_ACK || tlen != 0 || seq != tp->rcv_nxt ||
+	    ack != tp->snd_nxt)
+		tcp_respond(tp->h, tp->laddr, tp->lport, tp->faddr, tp->fport,
+		    tp->snd_nxt, tp->rcv_nxt, TH_ACK);
+	return (false);
 }
 
 void
@@ -523,6 +536,13 @@ tcp_input(struct host *h, struct pkt *m)
 		    &to);
 
 	tp = tcp_lookup(h, dst, dport, src, sport);
+	if (tp != NULL && tp->t_state == TCPS_TIME_WAIT) {
+		if (!tcp_twcheck(tp, flags, seq, ack, dlen)) {
+			ip_consumed(m);
+			return;
+		}
+		tp = NULL;	/* closed: the SYN starts a new connection */
+	}
 	if (tp == NULL) {
 		l = tcp_lookup_listen(h, dport);
 		if (l != NULL && (flags & (TH_SYN | TH_ACK | TH_RST)) ==
@@ -541,11 +561,6 @@ tcp_input(struct host *h, struct pkt *m)
 	}
 	if (tp->t_state == TCPS_SYN_SENT) {
 		tcp_syn_sent(tp, flags, seq, ack, win, &to);
-		ip_consumed(m);
-		return;
-	}
-	if (tp->t_state == TCPS_TIME_WAIT) {
-		tcp_twcheck(tp, flags, seq);
 		ip_consumed(m);
 		return;
 	}
