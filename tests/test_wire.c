@@ -531,6 +531,20 @@ mk_ip(uint8_t *buf, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
 	return (20 + l4_len);
 }
 
+/*
+ * A TCP SYN from 192.168.0.1.49152 to 192.168.0.199.80: seq 0x12345678,
+ * ack 0, data offset 6 words (24 bytes), flags 0x02 (SYN), window 65535,
+ * urgent 0, option MSS 1460 (02 04 05 b4).  Checksum by hand: pseudo-
+ * header c0a8+0001+c0a8+00c7+0006+0018 (length 24) = 0x18236; segment
+ * with the sum as 0: c000+0050+1234+5678+0000+0000+6002+ffff+0000+0000+
+ * 0204+05b4 = 0x290b5; total 0x412eb, folded 0x12ef, complement 0xed10.
+ */
+static const uint8_t tcp_syn[24] = {
+	0xc0, 0x00, 0x00, 0x50, 0x12, 0x34, 0x56, 0x78,
+	0x00, 0x00, 0x00, 0x00, 0x60, 0x02, 0xff, 0xff,
+	0xed, 0x10, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4,
+};
+
 START_TEST(test_print)
 {
 	uint8_t d[128], l4[64];
@@ -553,6 +567,29 @@ START_TEST(test_print)
 	wire_print_ip(out, sizeof(out), d, n);
 	ck_assert_str_eq(out, "10.0.0.2 > 192.0.2.10: ICMP echo request, "
 	    "id 1, seq 0, length 64 ttl 64");
+
+	/* TCP: the SYN of test_tcp_view as tcpdump -S prints it, then the
+	 * same header as an ACK|PUSH carrying 10 data bytes (seq A:A+10),
+	 * then cut to 12 bytes: only the ports and the length. */
+	memcpy(l4, tcp_syn, sizeof(tcp_syn));
+	n = mk_ip(d, 0xc0a80001u, 0xc0a800c7u, IPPROTO_TCP, 64, 7, false, 0,
+	    l4, sizeof(tcp_syn));
+	wire_print_ip(out, sizeof(out), d, n);
+	ck_assert_str_eq(out, "192.168.0.1.49152 > 192.168.0.199.80: Flags "
+	    "[S], seq 305419896, win 65535, length 0 ttl 64");
+	l4[13] = TH_ACK | TH_PUSH;
+	l4[8] = 0x01;	/* ack 0x01000000 */
+	n = mk_ip(d, 0xc0a80001u, 0xc0a800c7u, IPPROTO_TCP, 64, 7, false, 0,
+	    l4, sizeof(tcp_syn) + 10);
+	wire_print_ip(out, sizeof(out), d, n);
+	ck_assert_str_eq(out, "192.168.0.1.49152 > 192.168.0.199.80: Flags "
+	    "[P.], seq 305419896:305419906, ack 16777216, win 65535, "
+	    "length 10 ttl 64");
+	n = mk_ip(d, 0xc0a80001u, 0xc0a800c7u, IPPROTO_TCP, 64, 7, false, 0,
+	    l4, 12);
+	wire_print_ip(out, sizeof(out), d, n);
+	ck_assert_str_eq(out, "192.168.0.1.49152 > 192.168.0.199.80: tcp 12 "
+	    "ttl 64");
 
 	/* UDP 49152 -> 53 with a 1200-byte payload (uh_ulen 1208) as the
 	 * first fragment (id 4242, 1480 payload bytes, MF) at ttl 63. */
@@ -623,19 +660,6 @@ START_TEST(test_print)
 }
 END_TEST
 
-/*
- * A TCP SYN from 192.168.0.1.49152 to 192.168.0.199.80: seq 0x12345678,
- * ack 0, data offset 6 words (24 bytes), flags 0x02 (SYN), window 65535,
- * urgent 0, option MSS 1460 (02 04 05 b4).  Checksum by hand: pseudo-
- * header c0a8+0001+c0a8+00c7+0006+0018 (length 24) = 0x18236; segment
- * with the sum as 0: c000+0050+1234+5678+0000+0000+6002+ffff+0000+0000+
- * 0204+05b4 = 0x290b5; total 0x412eb, folded 0x12ef, complement 0xed10.
- */
-static const uint8_t tcp_syn[24] = {
-	0xc0, 0x00, 0x00, 0x50, 0x12, 0x34, 0x56, 0x78,
-	0x00, 0x00, 0x00, 0x00, 0x60, 0x02, 0xff, 0xff,
-	0xed, 0x10, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4,
-};
 
 START_TEST(test_tcp_view)
 {

@@ -9,6 +9,7 @@
 #include "sim/sim_names.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
+#include "wire/wire_tcp.h"
 #include "wire/wire_print.h"
 #include "wire/wire_udp.h"
 
@@ -169,6 +170,47 @@ pr_unreach(struct pr *o, uint8_t code, uint16_t mtu, const uint8_t *q,
 	}
 }
 
+/*
+ * A TCP header as tcpdump -S prints it: "Flags [S.], seq A[:B], ack N,
+ * win W, length L" (flags in tcpdump's order F S R P . U E W, absolute
+ * sequence numbers).  len is the segment length from ip_len.
+ */
+static void
+pr_tcp(struct pr *o, const uint8_t *th, size_t len)
+{
+	static const struct {
+		uint8_t	 bit;
+		char	 c[2];
+	} fl[] = {
+		{ TH_FIN, "F" }, { TH_SYN, "S" }, { TH_RST, "R" },
+		{ TH_PUSH, "P" }, { TH_ACK, "." }, { TH_URG, "U" },
+		{ TH_ECE, "E" }, { TH_CWR, "W" },
+	};
+	size_t i, dlen = len - tcp_get_off_bytes(th);
+	uint8_t flags = tcp_get_flags(th);
+
+	pr_str(o, ": Flags [");
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
+		if (flags & fl[i].bit)
+			pr_str(o, fl[i].c);
+	if (flags == 0)
+		pr_str(o, "none");
+	pr_str(o, "], seq ");
+	pr_uint(o, tcp_get_seq(th), 10);
+	if (dlen > 0) {
+		pr_str(o, ":");
+		pr_uint(o, (uint32_t)(tcp_get_seq(th) + dlen), 10);
+	}
+	if (flags & TH_ACK) {
+		pr_str(o, ", ack ");
+		pr_uint(o, tcp_get_ack(th), 10);
+	}
+	pr_str(o, ", win ");
+	pr_uint(o, tcp_get_win(th), 10);
+	pr_str(o, ", length ");
+	pr_uint(o, dlen, 10);
+}
+
 static void
 pr_icmp(struct pr *o, const uint8_t *p, size_t avail, size_t icmp_len)
 {
@@ -277,8 +319,15 @@ wire_print_ip(char *buf, size_t size, const uint8_t *p, size_t len)
 		pr_addr(&o, ip_get_dst(p));
 		pr_str(&o, ".");
 		pr_uint(&o, wire_get16(l4 + 2), 10);
-		pr_str(&o, ": tcp ");
-		pr_uint(&o, ip_len >= hlen ? ip_len - hlen : 0, 10);
+		/* The whole header present and sane: tcpdump's line; else
+		 * only the length, as for a truncated capture. */
+		if (ip_len >= hlen && ip_len - hlen <= plen &&
+		    tcp_check_len(l4, ip_len - hlen) == TCP_CHECK_OK)
+			pr_tcp(&o, l4, ip_len - hlen);
+		else {
+			pr_str(&o, ": tcp ");
+			pr_uint(&o, ip_len >= hlen ? ip_len - hlen : 0, 10);
+		}
 	} else {
 		pr_addr(&o, ip_get_src(p));
 		pr_str(&o, " > ");
