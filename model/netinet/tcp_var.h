@@ -70,7 +70,9 @@ const char	*tcp_state_name(enum tcp_state s);
 #define	TCPTV_REXMTMAX_NS	(64ull * 1000000000ull)
 #define	TCPTV_DELACK_NS		(40ull * 1000000ull)	/* delacktime */
 #define	TCP_MAXRXTSHIFT		12
-#define	TCP_SYN_MAXRXTSHIFT	6	/* net.inet.tcp.syncnt-like bound */
+#define	TCP_SYN_MAXRXTSHIFT	6	/* divertsim: 6 SYN retries, 1 s doubled;
+					 * FreeBSD retries longer with its own
+					 * SYN backoff table (not modelled) */
 
 /* netstat -s -p tcp: HOST.tcp.NAME, FreeBSD's tcps_NAME. */
 struct tcpstat {
