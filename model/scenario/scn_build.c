@@ -573,6 +573,8 @@ collect_facts(struct world *w)
 			const struct scn_host_cmd *c =
 			    g_ptr_array_index(sh->cmds, j);
 
+			if (c->kind == SCN_CONNECT_TCP)
+				w->facts.tcp_conns += 2ull * c->u.connect.count;
 			if (c->kind == SCN_DIVERT)
 				g_hash_table_add(w->facts.bound, facts_key(
 				    sh->name, c->u.divert.port));
@@ -597,6 +599,8 @@ collect_facts(struct world *w)
 			    c->u.divert.port));
 			continue;
 		}
+		if (c->kind == SCN_CONNECT_TCP)
+			w->facts.tcp_conns += 2ull * c->u.connect.count;
 		if (c->kind != SCN_IPFW || c->u.ipfw.cmd->kind !=
 		    IPFW_CMD_ADD)
 			continue;

@@ -77,6 +77,9 @@ struct scn_counter_facts {
 	GHashTable	*bound;
 	GHashTable	*targeted;
 	GHashTable	*rules;
+	/* Connection blocks the file's connect lines can make, both ends
+	 * counted: HOST.tcp.conn.N exists for no N above it. */
+	uint64_t	 tcp_conns;
 };
 const struct scn_counter_facts *world_counter_facts(const struct world *w);
 

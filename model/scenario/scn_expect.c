@@ -49,6 +49,8 @@ static const char *const tcp_names[] = {
 	"rcvdupack", "rcvackpack", "rcvackbyte", "badsum", "rcvbadoff",
 	"rcvshort", "noport", "mturesent", "fastrexmit", NULL
 };
+/* lint --counters lists the per-connection names up to this many. */
+#define	TCP_CONNS_LISTED	64
 static const char *const tcp_conn_fields[] = {
 	"sndbyte", "rcvbyte", "rexmit", "time_us", "established", NULL
 };
@@ -273,10 +275,21 @@ scn_counter_check(const struct world *w, const char *name, char **msg)
 			    (p3 = strchr(t + 5, '.')) != NULL &&
 			    all_digits(t + 5, (size_t)(p3 - t - 5)))
 				for (unsigned k = 0; tcp_conn_fields[k] != NULL;
-				    k++)
-					if (strcmp(p3 + 1, tcp_conn_fields[k]) ==
-					    0)
-						goto out;
+				    k++) {
+					unsigned long long cn;
+
+					if (strcmp(p3 + 1, tcp_conn_fields[k]) != 0)
+						continue;
+					cn = strtoull(t + 5, NULL, 10);
+					if (cn < 1 || cn > f->tcp_conns)
+						rc = fail(msg, SCN_COUNTER_ERROR,
+						    "counter '%s': the connect lines "
+						    "of this file make at most %llu "
+						    "connection blocks", name,
+						    (unsigned long long)
+						    f->tcp_conns);
+					goto out;
+				}
 			rc = fail(msg, SCN_COUNTER_ERROR, "unknown counter '%s' "
 			    "(HOST.tcp.NAME as netstat -s -p tcp names it, or "
 			    "HOST.tcp.conn.N.FIELD)%s", name, diag_did_you_mean(
@@ -380,6 +393,17 @@ scn_counter_names(const struct world *w)
 			for (unsigned j = 0; host_dynamic[j] != NULL; j++)
 				g_ptr_array_add(out, g_strdup_printf("%s.%s",
 				    host, host_dynamic[j]));
+			for (unsigned j = 0; tcp_names[j] != NULL; j++)
+				g_ptr_array_add(out, g_strdup_printf(
+				    "%s.tcp.%s", host, tcp_names[j]));
+			for (uint64_t cn = 1; cn <= f->tcp_conns &&
+			    cn <= TCP_CONNS_LISTED; cn++)
+				for (unsigned j = 0; tcp_conn_fields[j] != NULL;
+				    j++)
+					g_ptr_array_add(out, g_strdup_printf(
+					    "%s.tcp.conn.%llu.%s", host,
+					    (unsigned long long)cn,
+					    tcp_conn_fields[j]));
 			g_hash_table_add(seen, world_host(w, host)->name);
 		}
 		g_free(host);
