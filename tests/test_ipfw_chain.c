@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "check_util.h"
 #include "ipfw/ipfw.h"
@@ -122,6 +123,129 @@ START_TEST(test_auto_number_overflow)
 	    "65434 allow ip from any to any\n"
 	    "65534 allow ip from any to any\n"
 	    "65535 deny ip from any to any\n");
+}
+END_TEST
+
+START_TEST(test_autoinc_step)
+{
+	GString *out = g_string_new(NULL);
+
+	/* net.inet.ip.fw.autoinc_step: the first rule gets the step, the
+	 * next last + step; add_rule() clamps the step to 1..1000. */
+	ipfw_chain_set_autoinc_step(chain, 10);
+	ck_assert(run("add allow ip from any to any", out));
+	ck_assert(run("add deny ip from any to any", out));
+	ipfw_chain_set_autoinc_step(chain, 0);
+	ck_assert(run("add count ip from any to any", out));
+	ipfw_chain_set_autoinc_step(chain, 5000);
+	ck_assert(run("add count ip from any to any", out));
+	ck_assert_str_eq(out->str,
+	    "00010 allow ip from any to any\n"
+	    "00020 deny ip from any to any\n"
+	    "00021 count ip from any to any\n"
+	    "01021 count ip from any to any\n");
+	g_string_free(out, TRUE);
+}
+END_TEST
+
+/* A rule file written to a temporary directory, read as ipfw(8) does. */
+static struct ipfw_cmd *
+file_cmd(const char *text, const char *flags, GError **err)
+{
+	char *dir = g_dir_make_tmp("ipfwXXXXXX", NULL);
+	char *path = g_build_filename(dir, "rules", NULL);
+	gchar **argv;
+	int argc, bad = -1;
+	char *line = g_strdup_printf("%s rules", flags);
+	struct ipfw_cmd *cmd;
+
+	ck_assert(g_file_set_contents(path, text, -1, NULL));
+	ck_assert(g_shell_parse_argv(line, &argc, &argv, NULL));
+	ck_assert(ipfw_cmd_is_file(argc, argv, dir));
+	cmd = ipfw_file_parse(argc, argv, dir, &bad, err);
+	if (cmd == NULL)
+		ck_assert_int_eq(bad, argc - 1);
+	g_strfreev(argv);
+	g_free(line);
+	(void)g_remove(path);
+	(void)g_rmdir(dir);
+	g_free(path);
+	g_free(dir);
+	return (cmd);
+}
+
+START_TEST(test_rule_file)
+{
+	GString *out = g_string_new(NULL);
+	GError *err = NULL;
+	struct ipfw_cmd *cmd;
+	char *argv_add[] = { "add", "allow", "ip", "from", "any", "to", "any" };
+	char *argv_word[] = { "-q", "frobnicate" };
+
+	/* Commands are not files; a lone word naming no file is left to
+	 * the command parser. */
+	ck_assert(!ipfw_cmd_is_file(7, argv_add, NULL));
+	ck_assert(!ipfw_cmd_is_file(2, argv_word, "/nonexistent"));
+
+	/* '#' comments anywhere, blank lines, blanks after ',' dropped (one
+	 * word "8,0"), -q on a line, -f flush. */
+	cmd = file_cmd("# header\n\nadd 100 allow ip from any to any\n"
+	    "  -f flush   # comment\n"
+	    "-q add allow icmp from any to any icmptypes 8, 0\n"
+	    "add deny ip from { 10.0.0.1, 10.0.0.2 } to any\n", "", &err);
+	ck_assert_msg(cmd != NULL, "%s", err ? err->message : "");
+	ck_assert_uint_eq(cmd->n_sub, 4);
+	ck_assert_uint_eq(cmd->sub_line[0], 3);
+	ck_assert_uint_eq(cmd->sub_line[3], 6);
+	ck_assert(ipfw_cmd_exec(chain, cmd, out, NULL));
+	ck_assert_str_eq(out->str,
+	    "00100 allow ip from any to any\n"
+	    "Flushed all rules.\n"
+	    "00200 deny ip from 10.0.0.1,10.0.0.2 to any\n");
+	expect_list(false,
+	    "00100 allow icmp from any to any icmptypes 0,8\n"
+	    "00200 deny ip from 10.0.0.1,10.0.0.2 to any\n"
+	    "65535 deny ip from any to any\n");
+	ipfw_cmd_free(cmd);
+
+	/* -q on the command line silences every line. */
+	g_string_truncate(out, 0);
+	cmd = file_cmd("flush\nadd 5 count ip from any to any\n", "-q", NULL);
+	ck_assert(cmd != NULL);
+	ck_assert(ipfw_cmd_exec(chain, cmd, out, NULL));
+	ck_assert_str_eq(out->str, "");
+	ipfw_cmd_free(cmd);
+
+	/* A bad line fails the whole file, naming the line. */
+	cmd = file_cmd("add 1 allow ip from any to any\nadd 2 alow ip\n", "",
+	    &err);
+	ck_assert_ptr_null(cmd);
+	ck_assert_str_eq(err->message, "rules: line 2: unknown action "
+	    "'alow' (at 'alow')");
+	g_clear_error(&err);
+
+	/* At run time the file stops at the failing line, the lines
+	 * before it staying applied (ipfw_readfile() exits there). */
+	cmd = file_cmd("add 7 count ip from any to any\ndelete 9\n"
+	    "add 8 count ip from any to any\n", "-q", NULL);
+	ck_assert(cmd != NULL);
+	ck_assert(!ipfw_cmd_exec(chain, cmd, NULL, &err));
+	ck_assert(g_str_has_prefix(err->message, "rules: line 2: "));
+	g_clear_error(&err);
+	expect_list(false,
+	    "00005 count ip from any to any\n"
+	    "00007 count ip from any to any\n"
+	    "65535 deny ip from any to any\n");
+	ipfw_cmd_free(cmd);
+
+	/* m4 as the preprocessor, with -D, the file on its stdin. */
+	cmd = file_cmd("add N allow udp from any to any dst-port P\n",
+	    "-q -p m4 -DN=300 -DP=53", &err);
+	ck_assert_msg(cmd != NULL, "%s", err ? err->message : "");
+	ck_assert_uint_eq(cmd->n_sub, 1);
+	ck_assert_uint_eq(cmd->sub[0]->rule->rulenum, 300);
+	ipfw_cmd_free(cmd);
+	g_string_free(out, TRUE);
 }
 END_TEST
 
@@ -352,7 +476,8 @@ ipfw_chain_suite(void)
 {
 	const TTest *const tests[] = {
 		test_default_rule, test_auto_numbering,
-		test_auto_number_overflow, test_quiet_add,
+		test_auto_number_overflow, test_autoinc_step, test_rule_file,
+		test_quiet_add,
 		test_order_equal_numbers, test_delete, test_delete_message,
 		test_flush, test_counters_and_zero, test_foreach_number,
 		test_show_widths, test_rule_accessors, NULL

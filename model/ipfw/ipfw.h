@@ -60,6 +60,17 @@ void		 ipfw_chain_foreach_number(const struct ipfw_chain *chain,
  */
 struct ipfw_cmd	*ipfw_cmd_parse(int argc, char *const argv[], int *bad_word,
 		    GError **err);
+/*
+ * Rule files, as ipfw(8)'s ipfw_readfile(): whether the words after "ipfw"
+ * are `[-q] [-f] FILE` or `[-q] -p m4|cpp [-Dname[=value]|-Uname]... FILE`
+ * (FILE relative to basedir, which may be NULL), and the file read into one
+ * command whose lines run in order.  Errors as ipfw_cmd_parse(), naming
+ * the file's line ("rules.fw: line 3: unknown action 'alow' (at 'alow')").
+ */
+bool		 ipfw_cmd_is_file(int argc, char *const argv[],
+		    const char *basedir);
+struct ipfw_cmd	*ipfw_file_parse(int argc, char *const argv[],
+		    const char *basedir, int *bad_word, GError **err);
 void		 ipfw_cmd_free(struct ipfw_cmd *cmd);
 /* Whether the command adds a divert or tee rule. */
 bool		 ipfw_cmd_uses_divert(const struct ipfw_cmd *cmd);
@@ -71,8 +82,12 @@ const char	*ipfw_cmd_modern_action(const struct ipfw_cmd *cmd);
  * add without -q echoes the rule as ipfw does) is appended to out (may be
  * NULL). Errors as ipfw(8) reports them (e.g. deleting a missing rule,
  * a rule number above 65534 after auto-increment) return false with *err.
- * Nothing is half-done: on error the chain is unchanged.
+ * Nothing is half-done: on error the chain is unchanged (a rule file stops
+ * at its failing line, the lines before it staying applied, as ipfw(8)).
  */
+/* net.inet.ip.fw.autoinc_step, kept within 1..1000 as add_rule() does. */
+void		 ipfw_chain_set_autoinc_step(struct ipfw_chain *chain,
+		    uint32_t step);
 bool		 ipfw_cmd_exec(struct ipfw_chain *chain,
 		    const struct ipfw_cmd *cmd, GString *out, GError **err);
 

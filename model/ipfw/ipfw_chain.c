@@ -325,18 +325,20 @@ ipfw_chain_add(struct ipfw_chain *chain, const struct ipfw_rule *rule,
 	if (num == 0) {
 		/*
 		 * add_rule(): the last rule before the default one plus
-		 * autoinc_step (100); the first rule gets 100.  FreeBSD
+		 * autoinc_step (100); the first rule gets the step.  FreeBSD
 		 * keeps the last number when the sum would pass 65534; the
 		 * simulator reports it instead (docs/ipfw-subset.md).
 		 */
 		uint32_t last = chain->n_rules > 1 ?
 		    chain->rules[chain->n_rules - 2]->rulenum : 0;
+		uint32_t step = chain->autoinc_step != 0 ?
+		    chain->autoinc_step : IPFW_AUTOINC_STEP;
 
-		num = last + IPFW_AUTOINC_STEP;
+		num = last + step;
 		if (num > IPFW_MAX_RULENUM)
 			return (chain_error(err, "rule number %u (%u + %u) "
-			    "out of range 1..%u", num, last,
-			    IPFW_AUTOINC_STEP, IPFW_MAX_RULENUM));
+			    "out of range 1..%u", num, last, step,
+			    IPFW_MAX_RULENUM));
 	}
 	if ((rule->keep_state || rule->action == IPFW_ACT_CHECK_STATE) &&
 	    chain->states == NULL)
@@ -442,6 +444,35 @@ ipfw_chain_zero(struct ipfw_chain *chain, const uint32_t *nums, unsigned n,
 	return (true);
 }
 
+void
+ipfw_chain_set_autoinc_step(struct ipfw_chain *chain, uint32_t step)
+{
+	/* add_rule() clamps autoinc_step to 1..1000 before using it. */
+	chain->autoinc_step = step < 1 ? 1 : step > 1000 ? 1000 : step;
+}
+
+/*
+ * A rule file's lines, in order.  ipfw_readfile() runs one ipfw_main()
+ * per line and exits at the first that fails: the lines before it stay
+ * applied, the rest are never read.
+ */
+static bool
+exec_file(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
+    GString *out, GError **err)
+{
+	for (unsigned k = 0; k < cmd->n_sub; k++) {
+		GError *e = NULL;
+
+		if (!ipfw_cmd_exec(chain, cmd->sub[k], out, &e)) {
+			chain_error(err, "%s: line %u: %s", cmd->file,
+			    cmd->sub_line[k], e->message);
+			g_error_free(e);
+			return (false);
+		}
+	}
+	return (true);
+}
+
 bool
 ipfw_cmd_exec(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
     GString *out, GError **err)
@@ -449,6 +480,8 @@ ipfw_cmd_exec(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
 	struct ipfw_rule *r;
 
 	switch (cmd->kind) {
+	case IPFW_CMD_FILE:
+		return (exec_file(chain, cmd, out, err));
 	case IPFW_CMD_ADD:
 		if (!ipfw_chain_add(chain, cmd->rule, &r, err))
 			return (false);

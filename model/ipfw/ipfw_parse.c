@@ -1262,12 +1262,20 @@ ipfw_cmd_free(struct ipfw_cmd *cmd)
 		return;
 	ipfw_rule_free(cmd->rule);
 	g_free(cmd->nums);
+	for (unsigned k = 0; cmd->sub != NULL && cmd->sub[k] != NULL; k++)
+		ipfw_cmd_free(cmd->sub[k]);
+	g_free(cmd->sub);
+	g_free(cmd->sub_line);
+	g_free(cmd->file);
 	g_free(cmd);
 }
 
 bool
 ipfw_cmd_uses_divert(const struct ipfw_cmd *cmd)
 {
+	for (unsigned k = 0; cmd != NULL && k < cmd->n_sub; k++)
+		if (ipfw_cmd_uses_divert(cmd->sub[k]))
+			return (true);
 	return (cmd != NULL && cmd->kind == IPFW_CMD_ADD &&
 	    cmd->rule != NULL && (cmd->rule->action == IPFW_ACT_DIVERT ||
 	    cmd->rule->action == IPFW_ACT_TEE));

@@ -131,6 +131,7 @@ enum ipfw_cmd_kind {
 	IPFW_CMD_ZERO,
 	IPFW_CMD_SHOW,
 	IPFW_CMD_LIST,
+	IPFW_CMD_FILE,		/* ipfw [-q] [-p CMD ...] FILE */
 };
 
 struct ipfw_cmd {
@@ -139,6 +140,11 @@ struct ipfw_cmd {
 	struct ipfw_rule *rule;		/* add */
 	uint32_t	*nums;		/* delete, zero */
 	unsigned	 n_nums;
+	/* file: one command per non-empty line, NULL-terminated */
+	char		*file;		/* as written in the command */
+	struct ipfw_cmd	**sub;
+	unsigned	*sub_line;	/* line number of each sub command */
+	unsigned	 n_sub;
 };
 
 /* Rule storage (ipfw_chain.c). */

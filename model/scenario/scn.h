@@ -62,6 +62,7 @@ enum scn_sysctl {
 	SYSCTL_FW_VERBOSE,
 	SYSCTL_FW_DEFAULT_TO_ACCEPT,
 	SYSCTL_ICMPLIM,		/* net.inet.icmp.icmplim: 0..1000000 */
+	SYSCTL_FW_AUTOINC_STEP,
 };
 
 struct scn_host_cmd {

@@ -162,6 +162,11 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 		case SYSCTL_ICMPLIM:
 			h->sysctl.icmplim = (int)c->u.sysctl.value;
 			break;
+		case SYSCTL_FW_AUTOINC_STEP:
+			if (h->fw != NULL)
+				ipfw_chain_set_autoinc_step(h->fw,
+				    (uint32_t)c->u.sysctl.value);
+			break;
 		case SYSCTL_FW_DEFAULT_TO_ACCEPT:
 			h->sysctl.fw_default_to_accept =
 			    c->u.sysctl.value != 0;
@@ -541,6 +546,21 @@ at_time_cmp(gconstpointer a, gconstpointer b)
  * adds.  Rules added by `at` without a number get theirs as ipfw(8) would
  * at that moment: the last number plus the step.
  */
+/* The divert/tee ports an ipfw command's rules send to (a rule file's
+ * lines too). */
+static void
+fact_targeted(struct world *w, const char *host, const struct ipfw_cmd *cmd)
+{
+	if (cmd->kind == IPFW_CMD_FILE) {
+		for (unsigned k = 0; k < cmd->n_sub; k++)
+			fact_targeted(w, host, cmd->sub[k]);
+		return;
+	}
+	if (cmd->kind == IPFW_CMD_ADD && ipfw_cmd_uses_divert(cmd))
+		g_hash_table_add(w->facts.targeted, facts_key(host,
+		    cmd->rule->arg));
+}
+
 static void
 collect_facts(struct world *w)
 {
@@ -578,10 +598,8 @@ collect_facts(struct world *w)
 			if (c->kind == SCN_DIVERT)
 				g_hash_table_add(w->facts.bound, facts_key(
 				    sh->name, c->u.divert.port));
-			else if (c->kind == SCN_IPFW &&
-			    ipfw_cmd_uses_divert(c->u.ipfw.cmd))
-				g_hash_table_add(w->facts.targeted, facts_key(
-				    sh->name, c->u.ipfw.cmd->rule->arg));
+			else if (c->kind == SCN_IPFW)
+				fact_targeted(w, sh->name, c->u.ipfw.cmd);
 		}
 	}
 	ats = g_ptr_array_new();

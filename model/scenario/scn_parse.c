@@ -688,6 +688,7 @@ struct sysctl_name {
 static const struct sysctl_name sysctls[] = {
 	{ "net.inet.icmp.icmplim", SYSCTL_ICMPLIM },
 	{ "net.inet.ip.forwarding", SYSCTL_FORWARDING },
+	{ "net.inet.ip.fw.autoinc_step", SYSCTL_FW_AUTOINC_STEP },
 	{ "net.inet.ip.fw.default_to_accept", SYSCTL_FW_DEFAULT_TO_ACCEPT },
 	{ "net.inet.ip.fw.enable", SYSCTL_FW_ENABLE },
 	{ "net.inet.ip.fw.one_pass", SYSCTL_FW_ONE_PASS },
@@ -754,6 +755,21 @@ cmd_sysctl(struct parser *p, struct scn_words *w, unsigned i,
 		c->u.sysctl.value = (int64_t)v;
 		return (true);
 	}
+	if (sn->id == SYSCTL_FW_AUTOINC_STEP) {
+		uint64_t v;
+
+		/* Any number is taken; add_rule() clamps it to 1..1000. */
+		if (!str_u64(eq + 1, &v) || v > UINT32_MAX) {
+			diag_error(p->d, w, i, "sysctl '%s' takes a number, "
+			    "not '%s'", sn->name, eq + 1);
+			return (false);
+		}
+		if (!at_end(p, w, i + 1))
+			return (false);
+		c->u.sysctl.name = sn->id;
+		c->u.sysctl.value = (int64_t)v;
+		return (true);
+	}
 	if (strcmp(eq + 1, "0") != 0 && strcmp(eq + 1, "1") != 0) {
 		diag_error(p->d, w, i, "sysctl '%s' takes 0 or 1, not '%s'",
 		    sn->name, eq + 1);
@@ -773,10 +789,18 @@ cmd_ipfw(struct parser *p, struct scn_words *w, unsigned i,
 {
 	GError *err = NULL;
 	int bad_word = 0;
+	int argc = (int)(w->argc - i);
+	char *dir = g_path_get_dirname(p->s->path);
 
 	(void)host;
-	c->u.ipfw.cmd = ipfw_cmd_parse((int)(w->argc - i), &w->argv[i],
-	    &bad_word, &err);
+	/* `ipfw [-q] [-p m4|cpp ...] FILE`: FILE is next to the scenario. */
+	if (ipfw_cmd_is_file(argc, &w->argv[i], dir))
+		c->u.ipfw.cmd = ipfw_file_parse(argc, &w->argv[i], dir,
+		    &bad_word, &err);
+	else
+		c->u.ipfw.cmd = ipfw_cmd_parse(argc, &w->argv[i], &bad_word,
+		    &err);
+	g_free(dir);
 	if (c->u.ipfw.cmd != NULL)
 		return (true);
 	if (bad_word < 0)
