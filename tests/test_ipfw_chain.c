@@ -162,7 +162,7 @@ file_cmd(const char *text, const char *flags, GError **err)
 	ck_assert(g_file_set_contents(path, text, -1, NULL));
 	ck_assert(g_shell_parse_argv(line, &argc, &argv, NULL));
 	ck_assert(ipfw_cmd_is_file(argc, argv, dir));
-	cmd = ipfw_file_parse(argc, argv, dir, &bad, err);
+	cmd = ipfw_file_parse(14, argc, argv, dir, &bad, err);
 	if (cmd == NULL)
 		ck_assert_int_eq(bad, argc - 1);
 	g_strfreev(argv);

@@ -11,6 +11,7 @@
 #include "check_util.h"
 #include "ipfw/ipfw.h"
 #include "ipfw/ipfw_chain.h"
+#include "ipfw/ipfw_engine.h"
 #include "ipfw/ipfw_rule.h"
 
 #define	A_10_0_0_1	0x0a000001u
@@ -102,6 +103,31 @@ icmp_pkt(uint32_t src, uint32_t dst, uint8_t type, uint16_t off_field)
 
 	if ((off_field & 0x1fff) == 0)
 		c[0] = type;
+}
+
+/*
+ * A forged TCP segment: flags, seq, ack, window, optlen bytes of options
+ * copied from opts (a multiple of 4), datalen bytes of data.
+ */
+static void
+tcp_pkt(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+    const uint8_t *opts, unsigned optlen, unsigned datalen,
+    uint16_t off_field)
+{
+	uint8_t *t = ip_hdr(6, A_10_0_0_1, A_10_0_0_2, off_field, 0,
+	    20 + optlen + datalen);
+
+	if ((off_field & 0x1fff) != 0)
+		return;
+	ck_put16(t, 40000);
+	ck_put16(t + 2, 25);
+	ck_put32(t + 4, seq);
+	ck_put32(t + 8, ack);
+	t[12] = (uint8_t)(((20 + optlen) / 4) << 4);
+	t[13] = flags;
+	ck_put16(t + 14, win);
+	if (optlen > 0)
+		memcpy(t + 20, opts, optlen);
 }
 
 static void
@@ -890,6 +916,171 @@ START_TEST(test_prefilter_agrees)
 }
 END_TEST
 
+/*
+ * The TCP options, each as its opcode in ipfw_chk() decides it, on forged
+ * segments; expected counts worked out from the bytes written.
+ */
+START_TEST(test_tcp_options)
+{
+	/* MSS 1460, NOP, NOP, SACK permitted: th_off 7 (28 bytes). */
+	static const uint8_t syn_opts[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2 };
+	static const char *const rules[] = {
+		"10 count tcp from any to any setup",
+		"11 count tcp from any to any established",
+		"12 count ip from any to any not established",
+		"13 count tcp from any to any tcpflags syn,!ack",
+		"14 count tcp from any to any tcpflags ack",
+		"15 count tcp from any to any tcpoptions mss,sack",
+		"16 count tcp from any to any tcpoptions !ts",
+		"17 count tcp from any to any tcpoptions ts",
+		"18 count tcp from any to any tcpseq 1000",
+		"19 count tcp from any to any tcpack 5001",
+		"20 count tcp from any to any tcpwin 65535",
+		"21 count tcp from any to any tcpwin 1-2048",
+		"22 count tcp from any to any tcpdatalen 0",
+		"23 count tcp from any to any tcpdatalen 100",
+		"24 count tcp from any to any not tcpmss 1460",
+		"25 count ip from any to any ipversion 4",
+		"26 count ip from any to any ipversion 6",
+		"27 count ip from any to any setup proto tcp",
+		"28 count ip from any to any not setup",
+	};
+	/* Per packet in order SYN, ACK+PSH+data, RST, UDP, TCP fragment. */
+	static const uint64_t want[][2] = {
+		/* rule, packets matched (of the 5) */
+		{ 10, 1 },	/* the SYN only */
+		{ 11, 2 },	/* ack (2nd), rst (3rd) */
+		{ 12, 3 },	/* SYN, UDP, fragment */
+		{ 13, 1 },
+		{ 14, 1 },
+		{ 15, 1 },	/* SYN has both */
+		{ 16, 3 },	/* the three TCP headers lack ts */
+		{ 17, 0 },
+		{ 18, 1 },
+		{ 19, 1 },
+		{ 20, 1 },	/* SYN window 65535 */
+		{ 21, 2 },	/* 1024 and 512 */
+		{ 22, 2 },	/* SYN and RST carry no data */
+		{ 23, 1 },
+		{ 24, 3 },	/* ACK, RST, fragment: no MSS to test */
+		{ 25, 5 },
+		{ 26, 0 },
+		{ 27, 1 },
+		{ 28, 4 },
+	};
+	struct ipfw_chain *c14 = ipfw_chain_new(1);
+
+	ipfw_chain_free(chain);
+	chain = c14;
+	for (size_t k = 0; k < G_N_ELEMENTS(rules); k++) {
+		gchar *full = g_strdup_printf("-q add %s", rules[k]);
+		gchar **argv;
+		int argc, bad;
+		GError *err = NULL;
+		struct ipfw_cmd *cmd;
+
+		ck_assert(g_shell_parse_argv(full, &argc, &argv, NULL));
+		cmd = ipfw_cmd_parse_release(14, argc, argv, &bad, &err);
+		ck_assert_msg(cmd != NULL, "%s: %s", full, err->message);
+		ck_assert(ipfw_cmd_exec(chain, cmd, NULL, NULL));
+		ipfw_cmd_free(cmd);
+		g_strfreev(argv);
+		g_free(full);
+	}
+	tcp_pkt(0x02, 1000, 0, 65535, syn_opts, 8, 0, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	tcp_pkt(0x18, 1001, 5001, 1024, NULL, 0, 100, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	tcp_pkt(0x04, 1101, 0, 512, NULL, 0, 0, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	/* A non-first fragment: no TCP header, no TCP option can hold. */
+	tcp_pkt(0x02, 0, 0, 0, NULL, 0, 40, 0x2000 | 3);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	for (size_t k = 0; k < G_N_ELEMENTS(want); k++)
+		ck_assert_msg(pkts((uint32_t)want[k][0]) == want[k][1],
+		    "rule %u: %llu packets, expected %llu",
+		    (unsigned)want[k][0],
+		    (unsigned long long)pkts((uint32_t)want[k][0]),
+		    (unsigned long long)want[k][1]);
+}
+END_TEST
+
+/*
+ * Differential: for every rule form and packet here, a packet the quick
+ * rejection (ipfw_rule_prefilter()) turns away is one the full match
+ * refuses too.
+ */
+START_TEST(test_prefilter_differential)
+{
+	static const char *const rules[] = {
+		"udp from 10.0.0.0/8 to any",
+		"tcp from not 10.0.0.1 to 10.0.0.2 setup",
+		"ip from any to { 10.0.0.2, 10.0.0.3 } established",
+		"tcp from 10.0.0.1 to any tcpflags syn,!ack tcpoptions mss",
+		"tcp from any to 10.0.0.2 tcpwin 0-70 tcpdatalen 0",
+		"ip from 10.0.0.1 to any not setup proto tcp",
+		"tcp from any to any tcpseq 1000 tcpack 0 ipversion 4",
+		"icmp from 10.0.0.1 to 10.0.0.2 icmptypes 8",
+		"udp from any to 192.0.2.0/24 53 // commented",
+		"17 from 10.0.0.0:255.0.0.255 to any",
+		"tcp from any to any not tcpmss 1460 keep-state",
+	};
+	static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
+
+	for (int p = 0; p < 5; p++) {
+		struct ipfw_args a;
+
+		switch (p) {
+		case 0:
+			tcp_pkt(0x02, 1000, 0, 65535, mss, 4, 0, 0);
+			break;
+		case 1:
+			tcp_pkt(0x10, 1, 2, 64, NULL, 0, 0, 0);
+			break;
+		case 2:
+			udp_pkt(A_10_0_0_1, 1, A_192_0_2_1, 53, 0);
+			break;
+		case 3:
+			icmp_pkt(A_10_0_0_1, A_10_0_0_2, 8, 0);
+			break;
+		default:
+			udp_pkt(A_192_0_2_1, 1, A_10_0_0_1, 2, 0x2000 | 1);
+			break;
+		}
+		mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+		for (size_t k = 0; k < G_N_ELEMENTS(rules); k++) {
+			gchar *full = g_strdup_printf("add allow %s",
+			    rules[k]);
+			gchar **argv;
+			int argc, bad;
+			struct ipfw_cmd *cmd;
+			struct ipfw_rule *r;
+			bool pf_pass;
+
+			ck_assert(g_shell_parse_argv(full, &argc, &argv,
+			    NULL));
+			cmd = ipfw_cmd_parse_release(14, argc, argv, &bad,
+			    NULL);
+			ck_assert_msg(cmd != NULL, "%s", full);
+			r = cmd->rule;
+			ipfw_rule_prefilter(r);
+			pf_pass = (r->pf_proto == 0 ||
+			    r->pf_proto == a.proto) &&
+			    (a.src & r->pf_src_mask) == r->pf_src_addr &&
+			    (a.dst & r->pf_dst_mask) == r->pf_dst_addr;
+			ck_assert_msg(pf_pass || !ipfw_rule_match(r, &a),
+			    "packet %d, '%s': prefilter rejects a match", p,
+			    rules[k]);
+			ipfw_cmd_free(cmd);
+			g_strfreev(argv);
+			g_free(full);
+		}
+	}
+}
+END_TEST
+
 static void
 record(void *ctx, const struct ipfw_rule *rule, const struct ipfw_args *args)
 {
@@ -970,7 +1161,8 @@ ipfw_engine_suite(void)
 		test_reass, test_reject, test_keep_state, test_keep_state_probe,
 		test_prob_deterministic, test_prob_draws_before_body,
 		test_prefilter_agrees, test_on_match_and_counters,
-		test_diverted, NULL
+		test_diverted, test_tcp_options, test_prefilter_differential,
+		NULL
 	};
 
 	return (check_suite("ipfw_engine", tests, setup, teardown));

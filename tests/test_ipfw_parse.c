@@ -389,6 +389,94 @@ START_TEST(test_canonical_text)
 }
 END_TEST
 
+/* A rule as the ipfw(8) of release 14 reads and prints it. */
+static char *
+body_of_14(const char *line)
+{
+	gchar **argv;
+	int argc, bad = -1;
+	GError *err = NULL;
+	struct ipfw_cmd *cmd;
+	GString *s = g_string_new(NULL);
+
+	ck_assert(g_shell_parse_argv(line, &argc, &argv, NULL));
+	cmd = ipfw_cmd_parse_release(14, argc, argv, &bad, &err);
+	ck_assert_msg(cmd != NULL, "'%s': %s", line, err ? err->message : "");
+	ipfw_rule_body_str(cmd->rule, s);
+	ipfw_cmd_free(cmd);
+	g_strfreev(argv);
+	return (g_string_free(s, FALSE));
+}
+
+START_TEST(test_canonical_text_new_forms)
+{
+	static const struct {
+		int rel;
+		const char *in, *out;
+	} cases[] = {
+		/* 14's show_static_rule(): ports as options, flow names. */
+		{ 14, "add allow udp from any 5-9 to any 53",
+		    "allow udp from any to any src-port 5-9 dst-port 53" },
+		{ 14, "add allow udp from any to any not 53 keep-state",
+		    "allow udp from any to any not dst-port 53 "
+		    "keep-state :default" },
+		{ 14, "add check-state", "check-state :default" },
+		{ 14, "add check-state :dns log logamount 5",
+		    "check-state :dns log logamount 5" },
+		{ 14, "add allow udp from any to any keep-state :dns",
+		    "allow udp from any to any keep-state :dns" },
+		{ 6, "add allow udp from any to any keep-state",
+		    "allow udp from any to any keep-state" },
+		/* syn,!ack is `setup`; the flags print in f_tcpflags order. */
+		{ 6, "add allow tcp from any to any tcpflags !ack,syn",
+		    "allow tcp from any to any setup" },
+		{ 6, "add allow tcp from any to any tcpflags ack,urg,!fin",
+		    "allow tcp from any to any tcpflags !fin,ack,urg" },
+		{ 6, "add allow tcp from any to any tcpopts timestamp,maxseg",
+		    "allow tcp from any to any tcpoptions mss,ts" },
+		{ 6, "add allow ip from any to any ipver 4",
+		    "allow ip from any to any ipversion 4" },
+		/* Comments: the rest of the line, printed last. */
+		{ 6, "add allow ip from any to any // DNS  out",
+		    "allow ip from any to any // DNS out" },
+		{ 14, "add allow udp from any to any keep-state // x",
+		    "allow udp from any to any keep-state :default // x" },
+		/* Service names from /etc/services (domain 53, ntp 123,
+		 * smtp 25, ftp-data 20). */
+		{ 6, "add allow udp from any to any domain,ntp",
+		    "allow udp from any to any 53,123" },
+		{ 6, "add allow tcp from any ftp\\\\-data-smtp to any",
+		    "allow tcp from any 20-25 to any" },
+		{ 14, "add deny log logamount 500 ip from any to any",
+		    "deny log logamount 500 ip from any to any" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = cases[i].rel == 14 ? body_of_14(cases[i].in) :
+		    body_of(cases[i].in);
+
+		ck_assert_msg(strcmp(got, cases[i].out) == 0,
+		    "'%s' printed '%s', expected '%s'", cases[i].in, got,
+		    cases[i].out);
+		g_free(got);
+	}
+	/* Release 6 refuses what came later, saying why. */
+	expect_error("add allow tcp from any to any tcpmss 1460", 7,
+	    "FreeBSD 12 and later; this host runs release 6");
+	expect_error("add allow udp from any to any keep-state :dns", 8,
+	    "release 6");
+	expect_error("add check-state :default", 2, "release 6");
+	expect_error("add allow tcp from any to any tcpflags syn,bogus", 8,
+	    "invalid tcp flag 'syn,bogus'");
+	expect_error("add allow udp from any to any nosuchservice", 7,
+	    "unknown option 'nosuchservice'");
+	expect_error("add allow tcp from any to any tcpseq 4294967296", 8,
+	    "invalid tcpseq");
+	expect_error("add allow ip from any to any ipversion 5", 8,
+	    "invalid ipversion");
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	/* Word indices count from the first word after "ipfw". */
@@ -522,7 +610,7 @@ ipfw_parse_suite(void)
 	const TTest *const tests[] = {
 		test_tables_sorted, test_add_divert_via, test_add_prefix_words,
 		test_actions, test_addresses, test_protocols_ports,
-		test_options, test_other_commands, test_canonical_text,
+		test_options, test_other_commands, test_canonical_text, test_canonical_text_new_forms,
 		test_errors, NULL
 	};
 

@@ -109,10 +109,79 @@ static const char *const forms[] = {
 	"add 300 skipto 400 log tcp from not 10.0.0.0/8 1-1023 to me "
 	    "not 22 in recv em0 ipttl 2-255 iptos lowdelay keep-state",
 	"-q add allow ip from any to any",
+	/* TCP options (ipfw(8) of both releases). */
+	"add allow tcp from any to any setup",
+	"add allow tcp from any to any not setup",
+	"add allow tcp from any to any established",
+	"add deny tcp from any to any not established",
+	"add allow tcp from any to any tcpflags syn,!ack",
+	"add allow tcp from any to any tcpflags fin,syn,rst,psh,ack,urg",
+	"add allow tcp from any to any tcpflags !fin,!rst",
+	"add allow tcp from any to any tcpflgs syn",
+	"add allow tcp from any to any not tcpflags rst",
+	"add allow tcp from any to any tcpoptions mss",
+	"add allow tcp from any to any tcpoptions mss,window,sack,ts,cc",
+	"add allow tcp from any to any tcpopts !ts,maxseg",
+	"add allow tcp from any to any tcpoptions timestamp,!sack",
+	"add allow tcp from any to any tcpseq 0",
+	"add allow tcp from any to any tcpseq 4294967295",
+	"add allow tcp from any to any tcpack 12345",
+	"add allow tcp from any to any not tcpack 1",
+	"add allow tcp from any to any tcpwin 0",
+	"add allow tcp from any to any tcpwin 1024-65535",
+	"add allow tcp from any to any tcpwin 512,1024,2048-4096",
+	"add allow tcp from any to any tcpdatalen 0",
+	"add allow tcp from any to any tcpdatalen 1-1460",
+	"add allow tcp from any to any not tcpdatalen 0",
+	"add allow ip from any to any ipversion 4",
+	"add allow ip from any to any ipver 6",
+	"add deny log ip4 from any to any in via em1 setup proto tcp",
+	"add allow tcp from me to any setup keep-state",
+	"add allow tcp from any to me 25 setup",
+	/* log logamount, // comments. */
+	"add deny log logamount 500 ip from any to any",
+	"add count log logamount 1 udp from any to any",
+	"add allow ip from any to any // a comment",
+	"add allow ip from any to any // several words, and 1,2,3",
+	"add deny log tcp from any to any setup // log the setups",
+	"add check-state // states first",
+	"add allow udp from any to any keep-state // with state",
+	/* Service names (/etc/services) become numbers. */
+	"add allow udp from any to any domain",
+	"add allow tcp from any ftp\\\\-data to any",
+	"add allow tcp from any smtp,domain to any 1024-65535",
+	"add allow udp from me to any ntp keep-state",
+	"add allow udp from any to any dst-port domain,ntp",
+	"add allow tcp from any to any src-port 20-smtp",
+	"add allow udp from any to any not domain",
+	/* rc.firewall forms. */
+	"add 100 pass all from any to any via lo0",
+	"add 200 deny all from any to 127.0.0.0/8",
+	"add 300 deny ip from 127.0.0.0/8 to any",
+	"add pass all from 10.0.0.0/24 to 255.255.255.255",
+	"add pass all from me to 10.0.0.0/24",
+	"add pass tcp from any to any established",
+	"add pass all from any to any frag",
+	"add deny tcp from any to any setup",
+	"add pass udp from me to any 53 keep-state",
+	"add pass udp from any 67 to me 68 in",
+	"add pass udp from 0.0.0.0 68 to 255.255.255.255 67 out",
+	"add pass icmp from any to any icmptype 3,4,11",
+	"add deny tcp from any 80,443 to any 1024-65535 in",
+	"add deny ip from any to 224.0.0.0/24 in",
+	"add 65000 count ip from any to any",
+	/* FreeBSD 12 and later only (release 14). */
+	"14:add allow tcp from any to any tcpmss 536-1460",
+	"14:add allow tcp from any to any not tcpmss 1460",
+	"14:add allow udp from any to any keep-state :dns",
+	"14:add allow udp from any to any keep-state :default",
+	"14:add check-state :dns",
+	"14:add check-state :dns log // named",
+	"14:add allow tcp from me to any setup keep-state :out-flows.1",
 };
 
 static struct ipfw_rule *
-parse_rule(const char *line)
+parse_rule_rel(int release, const char *line)
 {
 	gchar **argv = NULL;
 	int argc = 0, bad = -1;
@@ -121,7 +190,7 @@ parse_rule(const char *line)
 	struct ipfw_rule *r;
 
 	ck_assert(g_shell_parse_argv(line, &argc, &argv, NULL));
-	cmd = ipfw_cmd_parse(argc, argv, &bad, &err);
+	cmd = ipfw_cmd_parse_release(release, argc, argv, &bad, &err);
 	g_strfreev(argv);
 	ck_assert_msg(cmd != NULL, "'%s': %s (word %d)", line,
 	    err != NULL ? err->message : "?", bad);
@@ -130,6 +199,12 @@ parse_rule(const char *line)
 	cmd->rule = NULL;
 	ipfw_cmd_free(cmd);
 	return (r);
+}
+
+static struct ipfw_rule *
+parse_rule(const char *line)
+{
+	return (parse_rule_rel(6, line));
 }
 
 /* The `ipfw list` line of r turned back into an add command. */
@@ -144,19 +219,41 @@ print_as_add(const struct ipfw_rule *r)
 	return (g_string_free(s, FALSE));
 }
 
+/* Loop index: forms[] for release 6, then again for release 14. */
 START_TEST(test_roundtrip)
 {
-	const char *form = forms[_i];
+	int n = (int)G_N_ELEMENTS(forms);
+	int rel = _i < n ? 6 : 14;
+	const char *form = forms[_i % n];
 	struct ipfw_rule *r1, *r2, *r3;
 	char *t1, *t2;
 
-	r1 = parse_rule(form);
+	if (strncmp(form, "14:", 3) == 0) {
+		gchar **argv;
+		int argc, bad = -1;
+		GError *err = NULL;
+
+		form += 3;
+		if (rel == 6) {
+			/* Refused by release 6, naming the release. */
+			ck_assert(g_shell_parse_argv(form, &argc, &argv,
+			    NULL));
+			ck_assert_msg(ipfw_cmd_parse_release(6, argc, argv,
+			    &bad, &err) == NULL, "'%s' accepted by 6", form);
+			ck_assert_msg(strstr(err->message, "release 6") !=
+			    NULL, "%s", err->message);
+			g_error_free(err);
+			g_strfreev(argv);
+			return;
+		}
+	}
+	r1 = parse_rule_rel(rel, form);
 	t1 = print_as_add(r1);
-	r2 = parse_rule(t1);
+	r2 = parse_rule_rel(rel, t1);
 	t2 = print_as_add(r2);
 	ck_assert_msg(strcmp(t1, t2) == 0, "'%s': '%s' then '%s'", form, t1,
 	    t2);
-	r3 = parse_rule(t2);
+	r3 = parse_rule_rel(rel, t2);
 	ck_assert_msg(ipfw_rule_equal(r2, r3), "'%s': rules differ", form);
 	/* Printing loses nothing that matters (set is not printed). */
 	ck_assert_msg(ipfw_rule_equal(r1, r2), "'%s': '%s' lost something",
@@ -191,7 +288,8 @@ ipfw_roundtrip_suite(void)
 	Suite *s = suite_create("ipfw_roundtrip");
 	TCase *tc = tcase_create("ipfw_roundtrip");
 
-	tcase_add_loop_test(tc, test_roundtrip, 0, (int)G_N_ELEMENTS(forms));
+	tcase_add_loop_test(tc, test_roundtrip, 0,
+	    2 * (int)G_N_ELEMENTS(forms));
 	tcase_add_test(tc, test_equal_detects_differences);
 	suite_add_tcase(s, tc);
 	return (s);

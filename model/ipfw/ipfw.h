@@ -61,6 +61,13 @@ void		 ipfw_chain_foreach_number(const struct ipfw_chain *chain,
 struct ipfw_cmd	*ipfw_cmd_parse(int argc, char *const argv[], int *bad_word,
 		    GError **err);
 /*
+ * The same for the ipfw(8) of a release (6 or 14): a keyword newer than
+ * the release is refused with that reason, and rules print in the
+ * release's style.  ipfw_cmd_parse() is release 6, the model's base.
+ */
+struct ipfw_cmd	*ipfw_cmd_parse_release(int release, int argc,
+		    char *const argv[], int *bad_word, GError **err);
+/*
  * Rule files, as ipfw(8)'s ipfw_readfile(): whether the words after "ipfw"
  * are `[-q] [-f] FILE` or `[-q] -p m4|cpp [-Dname[=value]|-Uname]... FILE`
  * (FILE relative to basedir, which may be NULL), and the file read into one
@@ -69,7 +76,7 @@ struct ipfw_cmd	*ipfw_cmd_parse(int argc, char *const argv[], int *bad_word,
  */
 bool		 ipfw_cmd_is_file(int argc, char *const argv[],
 		    const char *basedir);
-struct ipfw_cmd	*ipfw_file_parse(int argc, char *const argv[],
+struct ipfw_cmd	*ipfw_file_parse(int release, int argc, char *const argv[],
 		    const char *basedir, int *bad_word, GError **err);
 void		 ipfw_cmd_free(struct ipfw_cmd *cmd);
 /* Whether the command adds a divert or tee rule. */
@@ -162,6 +169,11 @@ struct ipfw_args {
 	uint16_t	 ip_id;
 	uint8_t		 ip_ttl, ip_tos;
 	bool		 has_ipoptions;	/* header longer than 20 bytes */
+	/* TCP, offset 0, the whole 20-byte header present (as has_ports). */
+	bool		 has_tcp;
+	uint8_t		 tcp_hlen;	/* th_off * 4 */
+	uint16_t	 tcp_win;
+	uint32_t	 tcp_seq, tcp_ack;
 };
 
 /* Fill the dissected fields of args from args->pkt / pkt_len. */

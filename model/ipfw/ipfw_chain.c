@@ -77,6 +77,9 @@ opt_equal(const struct ipfw_rule *a, const struct ipfw_opt *x,
 	case IPFW_O_IPLEN:
 	case IPFW_O_IPID:
 	case IPFW_O_IPTTL:
+	case IPFW_O_TCPWIN:
+	case IPFW_O_TCPDATALEN:
+	case IPFW_O_TCPMSS:
 		for (unsigned k = 0; k < x->n; k++) {
 			const struct ipfw_range *p = &a->ranges[x->first + k];
 			const struct ipfw_range *q = &b->ranges[y->first + k];
@@ -91,11 +94,16 @@ opt_equal(const struct ipfw_rule *a, const struct ipfw_opt *x,
 		return (strcmp(x->u.ifname, y->u.ifname) == 0);
 	case IPFW_O_IPOPT:
 	case IPFW_O_IPTOS:
+	case IPFW_O_TCPFLAGS:
+	case IPFW_O_TCPOPTS:
 		return (x->u.flags.set == y->u.flags.set &&
 		    x->u.flags.clear == y->u.flags.clear);
 	case IPFW_O_PROTO:
 	case IPFW_O_ICMPTYPE:
 	case IPFW_O_DIVERTED:
+	case IPFW_O_IPVER:
+	case IPFW_O_TCPSEQ:
+	case IPFW_O_TCPACK:
 		return (x->u.val == y->u.val);
 	default:
 		return (true);
@@ -107,7 +115,9 @@ ipfw_rule_equal(const struct ipfw_rule *a, const struct ipfw_rule *b)
 {
 	if (a->rulenum != b->rulenum || a->prob_x != b->prob_x ||
 	    a->action != b->action || a->arg != b->arg || a->log != b->log ||
-	    a->keep_state != b->keep_state || a->n_opts != b->n_opts)
+	    a->keep_state != b->keep_state || a->n_opts != b->n_opts ||
+	    a->logamount != b->logamount || a->comment != b->comment ||
+	    a->flow != b->flow)
 		return (false);
 	for (unsigned i = 0; i < a->n_opts; i++)
 		if (!opt_equal(a, &a->opts[i], b, &b->opts[i]))

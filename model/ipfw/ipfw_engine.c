@@ -49,6 +49,7 @@ ipfw_args_dissect(struct ipfw_args *a)
 	a->ip_len = a->ip_id = 0;
 	a->ip_ttl = a->ip_tos = 0;
 	a->has_ipoptions = false;
+	a->has_tcp = false;
 	if (p == NULL || len < IP_HDR_MIN_BYTES)
 		return;
 	hl = ip_get_hlen_bytes(p);
@@ -74,6 +75,11 @@ ipfw_args_dissect(struct ipfw_args *a)
 			a->dport = tcp_get_dport(ulp);
 			a->tcp_flags = tcp_get_flags(ulp);
 			a->has_ports = true;
+			a->has_tcp = true;
+			a->tcp_seq = tcp_get_seq(ulp);
+			a->tcp_ack = tcp_get_ack(ulp);
+			a->tcp_hlen = (uint8_t)tcp_get_off_bytes(ulp);
+			a->tcp_win = tcp_get_win(ulp);
 		}
 		break;
 	case IPPROTO_UDP:

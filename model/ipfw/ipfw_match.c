@@ -271,6 +271,125 @@ match_diverted(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	return ((o->u.val & (a->tag_divert_out ? 2u : 1u)) != 0);
 }
 
+/* O_IPVER: every packet here is IPv4. */
+static bool
+match_ipver(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	(void)a;
+	return (o->u.val == 4);
+}
+
+/* O_TCPFLAGS: proto TCP, offset 0, flags_match() on th_flags. */
+static bool
+match_tcpflags(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	return (a->has_tcp && flags_match(o, a->tcp_flags));
+}
+
+/* O_ESTAB: th_flags has TH_ACK or TH_RST. */
+static bool
+match_estab(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	(void)r;
+	(void)o;
+	return (a->has_tcp && (a->tcp_flags & (0x10 | 0x04)) != 0);
+}
+
+/*
+ * The TCP options present, as tcpopts_match()/tcpopts_parse() walk them:
+ * IP_FW_TCPOPT_* bits, and the MSS value when there is one.
+ */
+static uint8_t
+tcpopt_bits(const struct ipfw_args *a, int *mss)
+{
+	unsigned hl, i, end;
+	uint8_t bits = 0;
+
+	*mss = -1;
+	if (!a->has_tcp || a->tcp_hlen <= 20)
+		return (0);
+	hl = (a->pkt[0] & 0x0fu) * 4u;
+	end = hl + a->tcp_hlen;
+	if (end > a->pkt_len)
+		end = a->pkt_len;
+	for (i = hl + 20; i < end;) {
+		uint8_t kind = a->pkt[i];
+		unsigned len;
+
+		if (kind == 0)			/* TCPOPT_EOL */
+			break;
+		if (kind == 1) {		/* TCPOPT_NOP */
+			i++;
+			continue;
+		}
+		if (i + 1 >= end || (len = a->pkt[i + 1]) < 2 ||
+		    i + len > end)
+			break;
+		switch (kind) {
+		case 2:				/* TCPOPT_MAXSEG */
+			bits |= 0x01;
+			if (len == 4)
+				*mss = a->pkt[i + 2] << 8 | a->pkt[i + 3];
+			break;
+		case 3:				/* TCPOPT_WINDOW */
+			bits |= 0x02;
+			break;
+		case 4:				/* TCPOPT_SACK_PERMITTED */
+		case 5:				/* TCPOPT_SACK */
+			bits |= 0x04;
+			break;
+		case 8:				/* TCPOPT_TIMESTAMP */
+			bits |= 0x08;
+			break;
+		case 11: case 12: case 13:	/* TCPOPT_CC, CCNEW, CCECHO */
+			bits |= 0x10;
+			break;
+		default:
+			break;
+		}
+		i += len;
+	}
+	return (bits);
+}
+
+static bool
+match_tcpopts(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	int mss;
+
+	(void)r;
+	return (a->has_tcp && flags_match(o, tcpopt_bits(a, &mss)));
+}
+
+static bool
+match_tcpmss(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	int mss;
+
+	(void)tcpopt_bits(a, &mss);
+	return (a->has_tcp && mss >= 0 && in_ranges(r, o, (uint32_t)mss));
+}
+
+/* O_TCPDATALEN: ip_len - ip header - tcp header. */
+static bool
+match_tcpdatalen(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	unsigned hl;
+
+	if (!a->has_tcp)
+		return (false);
+	hl = (a->pkt[0] & 0x0fu) * 4u + a->tcp_hlen;
+	return (a->ip_len >= hl && in_ranges(r, o, a->ip_len - hl));
+}
+
 /*
  * One option's test.  A switch rather than a table of function pointers,
  * as ipfw_chk() is one switch: the compiler inlines the small tests, which
@@ -300,6 +419,16 @@ opt_match(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	case IPFW_O_IPTOS:	return (match_iptos(r, o, a));
 	case IPFW_O_ICMPTYPE:	return (match_icmptype(r, o, a));
 	case IPFW_O_DIVERTED:	return (match_diverted(r, o, a));
+	case IPFW_O_IPVER:	return (match_ipver(r, o, a));
+	case IPFW_O_TCPFLAGS:	return (match_tcpflags(r, o, a));
+	case IPFW_O_ESTAB:	return (match_estab(r, o, a));
+	case IPFW_O_TCPOPTS:	return (match_tcpopts(r, o, a));
+	case IPFW_O_TCPSEQ:	return (a->has_tcp && a->tcp_seq == o->u.val);
+	case IPFW_O_TCPACK:	return (a->has_tcp && a->tcp_ack == o->u.val);
+	case IPFW_O_TCPWIN:
+		return (a->has_tcp && in_ranges(r, o, a->tcp_win));
+	case IPFW_O_TCPDATALEN:	return (match_tcpdatalen(r, o, a));
+	case IPFW_O_TCPMSS:	return (match_tcpmss(r, o, a));
 	case IPFW_O_NOPS:
 		break;
 	}

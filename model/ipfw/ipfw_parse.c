@@ -6,6 +6,7 @@
  * context struct, never in globals.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -41,6 +42,8 @@ struct ipfw_pctx {
 	int		 body_word[B_NSLOTS];
 	int		 w_rulenum, w_set, w_prob, w_action, w_arg;
 	int		 w_keep_state;
+	int		 release;	/* 6 or 14 */
+	bool		 port_names;	/* parse_ranges() reads ports */
 };
 
 /* ---- name tables ------------------------------------------------------ */
@@ -50,7 +53,9 @@ enum kw_option {
 	KW_DIVERTED, KW_DIVERTED_LOOPBACK, KW_DIVERTED_OUTPUT, KW_DST_PORT,
 	KW_FRAG, KW_ICMPTYPES, KW_IN, KW_IPID, KW_IPLEN, KW_IPOPTIONS,
 	KW_IPTOS, KW_IPTTL, KW_KEEP_STATE, KW_NOT, KW_OUT, KW_PROTO, KW_RECV,
-	KW_SRC_PORT, KW_VIA, KW_XMIT,
+	KW_SRC_PORT, KW_VIA, KW_XMIT, KW_COMMENT, KW_ESTABLISHED,
+	KW_IPVERSION, KW_SETUP, KW_TCPACK, KW_TCPDATALEN, KW_TCPFLAGS,
+	KW_TCPMSS, KW_TCPOPTIONS, KW_TCPSEQ, KW_TCPWIN,
 };
 
 struct keyword {
@@ -60,10 +65,12 @@ struct keyword {
 
 /* Sorted by name: searched with bsearch(). */
 static const struct keyword option_kw[] = {
+	{ "//",			KW_COMMENT },
 	{ "diverted",		KW_DIVERTED },
 	{ "diverted-loopback",	KW_DIVERTED_LOOPBACK },
 	{ "diverted-output",	KW_DIVERTED_OUTPUT },
 	{ "dst-port",		KW_DST_PORT },
+	{ "established",	KW_ESTABLISHED },
 	{ "frag",		KW_FRAG },
 	{ "fragment",		KW_FRAG },
 	{ "icmptype",		KW_ICMPTYPES },
@@ -75,12 +82,24 @@ static const struct keyword option_kw[] = {
 	{ "ipopts",		KW_IPOPTIONS },
 	{ "iptos",		KW_IPTOS },
 	{ "ipttl",		KW_IPTTL },
+	{ "ipver",		KW_IPVERSION },
+	{ "ipversion",		KW_IPVERSION },
 	{ "keep-state",		KW_KEEP_STATE },
 	{ "not",		KW_NOT },
 	{ "out",		KW_OUT },
 	{ "proto",		KW_PROTO },
 	{ "recv",		KW_RECV },
+	{ "setup",		KW_SETUP },
 	{ "src-port",		KW_SRC_PORT },
+	{ "tcpack",		KW_TCPACK },
+	{ "tcpdatalen",		KW_TCPDATALEN },
+	{ "tcpflags",		KW_TCPFLAGS },
+	{ "tcpflgs",		KW_TCPFLAGS },
+	{ "tcpmss",		KW_TCPMSS },
+	{ "tcpoptions",		KW_TCPOPTIONS },
+	{ "tcpopts",		KW_TCPOPTIONS },
+	{ "tcpseq",		KW_TCPSEQ },
+	{ "tcpwin",		KW_TCPWIN },
 	{ "via",		KW_VIA },
 	{ "xmit",		KW_XMIT },
 };
@@ -131,6 +150,28 @@ const struct ipfw_flag_name ipfw_iptos_names[] = {
 	{ "reliability",	0x04 },
 	{ "mincost",		0x02 },
 	{ "congestion",		0x01 },
+	{ NULL,			0 },
+};
+
+/* ipfw2.c's f_tcpflags[] order, with the TH_* bits. */
+const struct ipfw_flag_name ipfw_tcpflag_names[] = {
+	{ "syn",		0x02 },
+	{ "fin",		0x01 },
+	{ "ack",		0x10 },
+	{ "psh",		0x08 },
+	{ "rst",		0x04 },
+	{ "urg",		0x20 },
+	{ NULL,			0 },
+};
+
+/* ipfw2.c's f_tcpopts[] order, IP_FW_TCPOPT_* bits ("maxseg" and
+ * "timestamp" are read as aliases, see parse_flags()). */
+const struct ipfw_flag_name ipfw_tcpopt_names[] = {
+	{ "mss",		0x01 },
+	{ "window",		0x02 },
+	{ "sack",		0x04 },
+	{ "ts",			0x08 },
+	{ "cc",			0x10 },
 	{ NULL,			0 },
 };
 
@@ -336,6 +377,51 @@ parse_number(const char *s, uint64_t *out)
 }
 
 /*
+ * A port by number or by service name, as strtoport() reads it: names
+ * come from the services database (getservbyname(3), /etc/services) for
+ * the rule's protocol when it is TCP or UDP; a '-' inside a name is
+ * written "\-" (ftp\-data).
+ */
+static bool
+parse_port_value(const struct ipfw_pctx *ctx, const char *s, uint64_t *v)
+{
+	const struct servent *se;
+	const char *proto = NULL;
+	GString *name;
+
+	if (parse_number(s, v))
+		return (true);
+	if (!isalpha((unsigned char)*s))
+		return (false);
+	if (ctx->has_body[B_PROTO] && !ctx->body[B_PROTO].negate)
+		proto = ctx->body[B_PROTO].u.val == 6 ? "tcp" :
+		    ctx->body[B_PROTO].u.val == 17 ? "udp" : NULL;
+	name = g_string_new(NULL);
+	for (; *s != '\0'; s++)
+		if (*s != '\\')
+			g_string_append_c(name, *s);
+	se = getservbyname(name->str, proto);
+	g_string_free(name, TRUE);
+	if (se == NULL)
+		return (false);
+	*v = ntohs((uint16_t)se->s_port);
+	return (true);
+}
+
+/* The '-' of a range, skipping "\-" inside a service name. */
+static char *
+range_dash(char *item)
+{
+	for (char *p = item; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '-' && p != item)
+			return (p);
+	}
+	return (NULL);
+}
+
+/*
  * N, N-M and comma lists of them, each within 0..max, as fill_newports()
  * reads port lists (iplen, ipid and ipttl reuse it, as ipfw2.c does).
  */
@@ -352,14 +438,17 @@ parse_ranges(struct ipfw_pctx *ctx, const char *word, uint32_t max,
 	for (size_t k = 0; ok && items[k] != NULL; k++) {
 		struct ipfw_range r;
 		uint64_t lo, hi;
-		char *dash = strchr(items[k], '-');
+		char *dash = range_dash(items[k]);
 
 		if (dash != NULL)
 			*dash = '\0';
-		ok = parse_number(items[k], &lo);
+		ok = ctx->port_names ? parse_port_value(ctx, items[k], &lo) :
+		    parse_number(items[k], &lo);
 		hi = lo;
 		if (ok && dash != NULL)
-			ok = parse_number(dash + 1, &hi);
+			ok = ctx->port_names ?
+			    parse_port_value(ctx, dash + 1, &hi) :
+			    parse_number(dash + 1, &hi);
 		if (!ok || lo > max || hi > max || lo > hi) {
 			ok = false;
 			break;
@@ -381,13 +470,28 @@ parse_ranges(struct ipfw_pctx *ctx, const char *word, uint32_t max,
 	return (true);
 }
 
-/* A word that can only be a port list (numbers, '-' and ','). */
+/*
+ * A word that is a port list: numbers, '-' and ',', or items that are
+ * service names (add_ports() takes any word fill_newports() can read).
+ */
 static bool
-looks_like_ports(const char *w)
+looks_like_ports(struct ipfw_pctx *ctx, const char *w)
 {
-	if (w == NULL || !isdigit((unsigned char)w[0]))
+	uint16_t first, n;
+	bool ok;
+
+	if (w == NULL)
 		return (false);
-	return (strspn(w, "0123456789-,") == strlen(w));
+	if (isdigit((unsigned char)w[0]))
+		return (strspn(w, "0123456789-,") == strlen(w));
+	if (!isalpha((unsigned char)w[0]))
+		return (false);
+	ctx->port_names = true;
+	ok = parse_ranges(ctx, w, 65535, &first, &n);
+	ctx->port_names = false;
+	if (ok)
+		g_array_set_size(ctx->ranges, first);
+	return (ok);
 }
 
 /* ---- addresses ---------------------------------------------------------- */
@@ -594,6 +698,7 @@ parse_ports(struct ipfw_pctx *ctx, enum body_slot slot, bool negate,
 {
 	const char *w = peek(ctx);
 	struct ipfw_opt o;
+	bool ok;
 
 	if (w == NULL)
 		return (fail(ctx, ctx->argc, "missing %s", what));
@@ -606,7 +711,10 @@ parse_ports(struct ipfw_pctx *ctx, enum body_slot slot, bool negate,
 	}
 	o.op = slot == B_SPORT ? IPFW_O_SRC_PORT : IPFW_O_DST_PORT;
 	o.negate = negate;
-	if (!parse_ranges(ctx, w, 65535, &o.first, &o.n))
+	ctx->port_names = true;
+	ok = parse_ranges(ctx, w, 65535, &o.first, &o.n);
+	ctx->port_names = false;
+	if (!ok)
 		return (fail(ctx, ctx->i, "invalid %s '%s'", what, w));
 	ctx->body[slot] = o;
 	ctx->has_body[slot] = true;
@@ -623,7 +731,7 @@ parse_opt_ports(struct ipfw_pctx *ctx, enum body_slot slot)
 	bool negate = false;
 
 	if (w != NULL && strcmp(w, "not") == 0 && ctx->i + 1 < ctx->argc &&
-	    looks_like_ports(ctx->argv[ctx->i + 1])) {
+	    looks_like_ports(ctx, ctx->argv[ctx->i + 1])) {
 		negate = true;
 		ctx->i++;
 		w = peek(ctx);
@@ -633,7 +741,7 @@ parse_opt_ports(struct ipfw_pctx *ctx, enum body_slot slot)
 		ctx->i++;
 		return (true);
 	}
-	if (!looks_like_ports(w))
+	if (!looks_like_ports(ctx, w))
 		return (true);
 	return (parse_ports(ctx, slot, negate,
 	    slot == B_SPORT ? "source ports" : "destination ports"));
@@ -657,6 +765,12 @@ parse_flags(const char *word, const struct ipfw_flag_name *names,
 			which = clear;
 			p++;
 		}
+		/* f_tcpopts[]'s second spellings. */
+		if (names == ipfw_tcpopt_names && strcmp(p, "maxseg") == 0)
+			p = "mss";
+		else if (names == ipfw_tcpopt_names &&
+		    strcmp(p, "timestamp") == 0)
+			p = "ts";
 		for (size_t j = 0; names[j].name != NULL; j++) {
 			if (strcmp(p, names[j].name) == 0) {
 				*which |= names[j].bit;
@@ -754,6 +868,77 @@ parse_values(struct ipfw_pctx *ctx, enum ipfw_op op, bool negate,
 	return (true);
 }
 
+/* A keyword the host's release does not have yet. */
+static bool
+need_release(struct ipfw_pctx *ctx, int word, int since, const char *what)
+{
+	if (ctx->release >= since)
+		return (true);
+	return (fail(ctx, word, "%s is ipfw(8) of FreeBSD %d and later; this "
+	    "host runs release %d", what, since, ctx->release));
+}
+
+/* `// text...`: the rest of the words, as fill_comment() joins them. */
+static bool
+parse_comment(struct ipfw_pctx *ctx, int word)
+{
+	GString *c = g_string_new(NULL);
+
+	/* fill_comment() skips the "//" word whole. */
+	for (; ctx->i < ctx->argc; ctx->i++) {
+		if (c->len > 0)
+			g_string_append_c(c, ' ');
+		g_string_append(c, ctx->argv[ctx->i]);
+	}
+	if (c->len > 80) {
+		g_string_free(c, TRUE);
+		return (fail(ctx, word, "comment too long (max 80 chars)"));
+	}
+	ctx->rule->comment = c->len > 0 ? g_intern_string(c->str) : NULL;
+	g_string_free(c, TRUE);
+	return (true);
+}
+
+/* An optional `:name` after keep-state/check-state (FreeBSD 12+). */
+static bool
+parse_flow(struct ipfw_pctx *ctx)
+{
+	const char *w = peek(ctx);
+
+	if (w == NULL || w[0] != ':')
+		return (true);
+	if (!need_release(ctx, ctx->i, 12, "a flow name (':name')"))
+		return (false);
+	/* ipfw_check_object_name(): letters, digits, '-', '_', '.'. */
+	if (w[1] == '\0' || strlen(w + 1) > 63 ||
+	    strspn(w + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_.") != strlen(w + 1))
+		return (fail(ctx, ctx->i, "bad flow name '%s'", w));
+	/* `:default` is what no name means. */
+	ctx->rule->flow = strcmp(w + 1, "default") == 0 ? NULL :
+	    g_intern_string(w + 1);
+	ctx->i++;
+	return (true);
+}
+
+static bool
+parse_u32(struct ipfw_pctx *ctx, struct ipfw_opt *o, int word)
+{
+	const char *v = peek(ctx);
+	uint64_t n;
+
+	if (v == NULL)
+		return (fail(ctx, ctx->argc, "missing value after '%s'",
+		    ctx->argv[word]));
+	if (!parse_number(v, &n) || n > UINT32_MAX)
+		return (fail(ctx, ctx->i, "invalid %s '%s'", ctx->argv[word],
+		    v));
+	o->u.val = (uint32_t)n;
+	ctx->i++;
+	add_opt(ctx, o, word);
+	return (true);
+}
+
 static bool
 parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 {
@@ -846,6 +1031,67 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 			return (fail(ctx, word, "keep-state given twice"));
 		ctx->rule->keep_state = true;
 		ctx->w_keep_state = word;
+		return (parse_flow(ctx));
+	case KW_COMMENT:
+		if (negate)
+			return (fail(ctx, not_word, "'not' cannot apply to "
+			    "a comment"));
+		return (parse_comment(ctx, word));
+	case KW_SETUP:
+		/* compile_rule(): O_TCPFLAGS with syn set, ack clear. */
+		o.op = IPFW_O_TCPFLAGS;
+		o.u.flags.set = 0x02;
+		o.u.flags.clear = 0x10;
+		add_opt(ctx, &o, word);
+		return (true);
+	case KW_ESTABLISHED:
+		o.op = IPFW_O_ESTAB;
+		add_opt(ctx, &o, word);
+		return (true);
+	case KW_TCPFLAGS:
+	case KW_TCPOPTIONS: {
+		bool fl = kw->value == KW_TCPFLAGS;
+
+		o.op = fl ? IPFW_O_TCPFLAGS : IPFW_O_TCPOPTS;
+		v = peek(ctx);
+		if (v == NULL)
+			return (fail(ctx, ctx->argc, "missing argument for "
+			    "%s", w));
+		if (!parse_flags(v, fl ? ipfw_tcpflag_names :
+		    ipfw_tcpopt_names, false, &o.u.flags.set, &o.u.flags.clear))
+			return (fail(ctx, ctx->i, "invalid %s '%s'",
+			    fl ? "tcp flag" : "tcp option", v));
+		ctx->i++;
+		add_opt(ctx, &o, word);
+		return (true);
+	}
+	case KW_TCPSEQ:
+		o.op = IPFW_O_TCPSEQ;
+		return (parse_u32(ctx, &o, word));
+	case KW_TCPACK:
+		o.op = IPFW_O_TCPACK;
+		return (parse_u32(ctx, &o, word));
+	case KW_TCPWIN:
+		return (parse_values(ctx, IPFW_O_TCPWIN, negate, word, 65535));
+	case KW_TCPDATALEN:
+		return (parse_values(ctx, IPFW_O_TCPDATALEN, negate, word,
+		    65535));
+	case KW_TCPMSS:
+		if (!need_release(ctx, word, 12, "'tcpmss'"))
+			return (false);
+		return (parse_values(ctx, IPFW_O_TCPMSS, negate, word, 65535));
+	case KW_IPVERSION:
+		/* Only 4 and 6 are accepted by compile_rule(). */
+		o.op = IPFW_O_IPVER;
+		v = peek(ctx);
+		if (v == NULL)
+			return (fail(ctx, ctx->argc, "missing argument for "
+			    "ipversion"));
+		if (strcmp(v, "4") != 0 && strcmp(v, "6") != 0)
+			return (fail(ctx, ctx->i, "invalid ipversion '%s'", v));
+		o.u.val = (uint32_t)(v[0] - '0');
+		ctx->i++;
+		add_opt(ctx, &o, word);
 		return (true);
 	case KW_DIVERTED:
 	case KW_DIVERTED_LOOPBACK:
@@ -1070,6 +1316,7 @@ parse_add(struct ipfw_pctx *ctx)
 	int field;
 
 	ctx->rule = r;
+	r->release = ctx->release;
 	ctx->addrs = g_array_new(FALSE, TRUE, sizeof(struct ipfw_addr));
 	ctx->ranges = g_array_new(FALSE, TRUE, sizeof(struct ipfw_range));
 	ctx->opts = g_array_new(FALSE, TRUE, sizeof(struct ipfw_opt));
@@ -1124,11 +1371,34 @@ parse_add(struct ipfw_pctx *ctx)
 	}
 	if (!parse_action(ctx))
 		goto out;
+	if (r->action == IPFW_ACT_CHECK_STATE && !parse_flow(ctx))
+		goto out;
 	if ((w = peek(ctx)) != NULL && strcmp(w, "log") == 0) {
 		r->log = true;
 		ctx->i++;
+		if ((w = peek(ctx)) != NULL && strcmp(w, "logamount") == 0) {
+			ctx->i++;
+			if ((w = peek(ctx)) == NULL) {
+				fail(ctx, ctx->argc, "missing number after "
+				    "'logamount'");
+				goto out;
+			}
+			if (!parse_number(w, &v) || v > UINT32_MAX) {
+				fail(ctx, ctx->i, "invalid logamount '%s'",
+				    w);
+				goto out;
+			}
+			r->logamount = (uint32_t)v;
+			ctx->i++;
+		}
 	}
 	/* check-state has no body in ipfw(8); one given here is matched. */
+	if ((w = peek(ctx)) != NULL && strcmp(w, "//") == 0 &&
+	    r->action == IPFW_ACT_CHECK_STATE) {
+		ctx->i++;
+		if (!parse_comment(ctx, ctx->i - 1))
+			goto out;
+	}
 	if (r->action != IPFW_ACT_CHECK_STATE || peek(ctx) != NULL)
 		if (!parse_body(ctx))
 			goto out;
@@ -1190,6 +1460,13 @@ parse_nums(struct ipfw_pctx *ctx, struct ipfw_cmd *cmd, bool need_one)
 struct ipfw_cmd *
 ipfw_cmd_parse(int argc, char *const argv[], int *bad_word, GError **err)
 {
+	return (ipfw_cmd_parse_release(6, argc, argv, bad_word, err));
+}
+
+struct ipfw_cmd *
+ipfw_cmd_parse_release(int release, int argc, char *const argv[],
+    int *bad_word, GError **err)
+{
 	struct ipfw_pctx ctx;
 	struct ipfw_cmd *cmd;
 	const char *w;
@@ -1197,6 +1474,7 @@ ipfw_cmd_parse(int argc, char *const argv[], int *bad_word, GError **err)
 	bool ok = true;
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.release = release;
 	ctx.argc = argc;
 	ctx.argv = argv;
 	ctx.bad_word = bad_word != NULL ? bad_word : &dummy;

@@ -24,6 +24,8 @@ struct ipfw_flag_name {
 };
 extern const struct ipfw_flag_name ipfw_iptos_names[];
 extern const struct ipfw_flag_name ipfw_ipopt_names[];
+extern const struct ipfw_flag_name ipfw_tcpflag_names[];
+extern const struct ipfw_flag_name ipfw_tcpopt_names[];
 
 #ifdef __cplusplus
 }

@@ -131,7 +131,9 @@ print_option(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	};
 	static const char *const valkw[] = {
 		[IPFW_O_IPLEN] = "iplen", [IPFW_O_IPID] = "ipid",
-		[IPFW_O_IPTTL] = "ipttl",
+		[IPFW_O_IPTTL] = "ipttl", [IPFW_O_TCPWIN] = "tcpwin",
+		[IPFW_O_TCPDATALEN] = "tcpdatalen", [IPFW_O_TCPMSS] = "tcpmss",
+		[IPFW_O_TCPSEQ] = "tcpseq", [IPFW_O_TCPACK] = "tcpack",
 	};
 
 	if (o->op == IPFW_O_IN) {
@@ -160,8 +162,31 @@ print_option(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	case IPFW_O_IPLEN:
 	case IPFW_O_IPID:
 	case IPFW_O_IPTTL:
+	case IPFW_O_TCPWIN:
+	case IPFW_O_TCPDATALEN:
+	case IPFW_O_TCPMSS:
 		g_string_append_printf(out, " %s ", valkw[o->op]);
 		print_ranges(r, o, out);
+		break;
+	case IPFW_O_TCPSEQ:
+	case IPFW_O_TCPACK:
+		g_string_append_printf(out, " %s %u", valkw[o->op], o->u.val);
+		break;
+	case IPFW_O_IPVER:
+		g_string_append_printf(out, " ipversion %u", o->u.val);
+		break;
+	case IPFW_O_ESTAB:
+		g_string_append(out, " established");
+		break;
+	case IPFW_O_TCPFLAGS:
+		/* show_static_rule(): syn,!ack is printed as `setup`. */
+		if (o->u.flags.set == 0x02 && o->u.flags.clear == 0x10)
+			g_string_append(out, " setup");
+		else
+			print_flags("tcpflags", o, ipfw_tcpflag_names, out);
+		break;
+	case IPFW_O_TCPOPTS:
+		print_flags("tcpoptions", o, ipfw_tcpopt_names, out);
 		break;
 	case IPFW_O_ICMPTYPE: {
 		char sep = ' ';
@@ -244,11 +269,20 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 		g_string_append_printf(out, "prob %f ",
 		    (double)r->prob_x / IPFW_PROB_SCALE);
 	ipfw_rule_action_str(r, out);
+	/* 14's show_static_rule(): check-state names its flow. */
+	if (r->action == IPFW_ACT_CHECK_STATE && r->release >= 12)
+		g_string_append_printf(out, " :%s",
+		    r->flow != NULL ? r->flow : "default");
 	if (r->log)
 		g_string_append(out, " log");
+	if (r->logamount != 0)
+		g_string_append_printf(out, " logamount %u", r->logamount);
 	/* check-state prints no body (show_ipfw() marks it all present). */
-	if (r->action == IPFW_ACT_CHECK_STATE && r->n_opts == 0)
+	if (r->action == IPFW_ACT_CHECK_STATE && r->n_opts == 0) {
+		if (r->comment != NULL)
+			g_string_append_printf(out, " // %s", r->comment);
 		return;
+	}
 	for (unsigned i = 0; i < r->n_opts; i++) {
 		const struct ipfw_opt *o = &r->opts[i];
 
@@ -284,24 +318,42 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 		else
 			g_string_append_printf(out, " %u", proto->u.val);
 	}
+	/* 6.x prints ports after their address; 14's printer as options
+	 * after the destination (`dst-port 53`). */
 	g_string_append(out, " from");
 	print_addr(r, src, out);
-	if (sport != NULL) {
+	if (sport != NULL && r->release < 12) {
 		g_string_append(out, sport->negate ? " not " : " ");
 		print_ranges(r, sport, out);
 	}
 	g_string_append(out, " to");
 	print_addr(r, dst, out);
-	if (dport != NULL) {
+	if (dport != NULL && r->release < 12) {
 		g_string_append(out, dport->negate ? " not " : " ");
+		print_ranges(r, dport, out);
+	}
+	if (sport != NULL && r->release >= 12) {
+		g_string_append(out, sport->negate ? " not src-port " :
+		    " src-port ");
+		print_ranges(r, sport, out);
+	}
+	if (dport != NULL && r->release >= 12) {
+		g_string_append(out, dport->negate ? " not dst-port " :
+		    " dst-port ");
 		print_ranges(r, dport, out);
 	}
 	for (unsigned i = 0; i < r->n_opts; i++)
 		if (r->opts[i].op >= IPFW_O_IN)
 			print_option(r, &r->opts[i], out);
-	/* compile_rule() moves keep-state to the end of the body. */
-	if (r->keep_state)
+	/* compile_rule() moves keep-state to the end of the body; 14
+	 * names the flow. */
+	if (r->keep_state && r->release >= 12)
+		g_string_append_printf(out, " keep-state :%s",
+		    r->flow != NULL ? r->flow : "default");
+	else if (r->keep_state)
 		g_string_append(out, " keep-state");
+	if (r->comment != NULL)
+		g_string_append_printf(out, " // %s", r->comment);
 }
 
 void

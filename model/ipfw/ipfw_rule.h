@@ -62,6 +62,15 @@ enum ipfw_op {
 	IPFW_O_IPTOS,		/* u.flags */
 	IPFW_O_ICMPTYPE,	/* u.val: bit i set = type i */
 	IPFW_O_DIVERTED,	/* u.val: 1 loopback, 2 output, 3 both */
+	IPFW_O_IPVER,		/* u.val: 4 or 6 */
+	IPFW_O_TCPFLAGS,	/* u.flags; `setup` is syn,!ack */
+	IPFW_O_ESTAB,		/* `established`: ack or rst set */
+	IPFW_O_TCPOPTS,		/* u.flags, IP_FW_TCPOPT_* bits */
+	IPFW_O_TCPSEQ,		/* u.val */
+	IPFW_O_TCPACK,		/* u.val */
+	IPFW_O_TCPWIN,		/* list of struct ipfw_range */
+	IPFW_O_TCPDATALEN,	/* list of struct ipfw_range */
+	IPFW_O_TCPMSS,		/* list of struct ipfw_range */
 	IPFW_O_NOPS		/* number of opcodes */
 };
 
@@ -98,6 +107,13 @@ struct ipfw_rule {
 	uint32_t	 arg;		/* port, target rule or ICMP code */
 	bool		 log;
 	bool		 keep_state;
+	uint32_t	 logamount;	/* log logamount N; 0: none given */
+	int		 release;	/* the ipfw(8) it was written for (6,
+					 * 14): its printing style */
+	/* Interned strings (g_intern_string()), so a rule still copies
+	 * with memcpy; NULL when absent. */
+	const char	*comment;	/* `// text` */
+	const char	*flow;		/* keep-state/check-state :name */
 
 	struct ipfw_opt	*opts;
 	unsigned	 n_opts;

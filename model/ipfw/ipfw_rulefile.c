@@ -168,8 +168,8 @@ preprocess(char **pargv, const char *path, GError **err)
 }
 
 struct ipfw_cmd *
-ipfw_file_parse(int argc, char *const argv[], const char *basedir,
-    int *bad_word, GError **err)
+ipfw_file_parse(int release, int argc, char *const argv[],
+    const char *basedir, int *bad_word, GError **err)
 {
 	struct ipfw_cmd *cmd;
 	GPtrArray *pargv = NULL;
@@ -272,7 +272,7 @@ ipfw_file_parse(int argc, char *const argv[], const char *basedir,
 			g_strfreev(words);
 			continue;
 		}
-		c = ipfw_cmd_parse(n, words, &bw, &e);
+		c = ipfw_cmd_parse_release(release, n, words, &bw, &e);
 		if (c == NULL) {
 			*bad_word = file_word;
 			file_error(err, "%s: line %u: %s (at '%s')",

@@ -791,15 +791,18 @@ cmd_ipfw(struct parser *p, struct scn_words *w, unsigned i,
 	int bad_word = 0;
 	int argc = (int)(w->argc - i);
 	char *dir = g_path_get_dirname(p->s->path);
+	const struct scn_host *sh = host != NULL ?
+	    g_hash_table_lookup(p->s->host_index, host) : NULL;
+	/* The host's ipfw(8): keywords of a later release are refused. */
+	int rel = sh != NULL ? sh->release : p->release;
 
-	(void)host;
 	/* `ipfw [-q] [-p m4|cpp ...] FILE`: FILE is next to the scenario. */
 	if (ipfw_cmd_is_file(argc, &w->argv[i], dir))
-		c->u.ipfw.cmd = ipfw_file_parse(argc, &w->argv[i], dir,
+		c->u.ipfw.cmd = ipfw_file_parse(rel, argc, &w->argv[i], dir,
 		    &bad_word, &err);
 	else
-		c->u.ipfw.cmd = ipfw_cmd_parse(argc, &w->argv[i], &bad_word,
-		    &err);
+		c->u.ipfw.cmd = ipfw_cmd_parse_release(rel, argc,
+		    &w->argv[i], &bad_word, &err);
 	g_free(dir);
 	if (c->u.ipfw.cmd != NULL)
 		return (true);
