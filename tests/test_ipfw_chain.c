@@ -249,6 +249,38 @@ START_TEST(test_rule_file)
 }
 END_TEST
 
+START_TEST(test_table_commands)
+{
+	GString *out = g_string_new(NULL);
+
+	/* Release 6 (ipfw_cmd_parse()): add prints nothing; list is
+	 * "A/LEN VALUE" in address order. */
+	ck_assert(run("table 3 add 10.1.2.3 9", out));
+	ck_assert(run("table 3 add 10.0.0.0/8", out));
+	ck_assert(run("table 3 add 10.1.0.0/16 7", out));
+	ck_assert(run("table 3 list", out));
+	ck_assert_str_eq(out->str,
+	    "10.0.0.0/8 0\n10.1.0.0/16 7\n10.1.2.3/32 9\n");
+	g_string_truncate(out, 0);
+	/* The same prefix twice, a missing one deleted: errors. */
+	ck_assert(!run("table 3 add 10.0.0.0/8 1", out));
+	ck_assert(!run("table 3 delete 192.0.2.0/24", out));
+	ck_assert_str_eq(out->str,
+	    "ERROR setsockopt(IP_FW_TABLE_ADD): File exists\n"
+	    "ERROR setsockopt(IP_FW_TABLE_DEL): No such process\n");
+	g_string_truncate(out, 0);
+	ck_assert(run("table 3 delete 10.1.0.0/16", out));
+	ck_assert(run("table 3 list", out));
+	ck_assert_str_eq(out->str, "10.0.0.0/8 0\n10.1.2.3/32 9\n");
+	g_string_truncate(out, 0);
+	ck_assert(run("table 3 flush", out));
+	ck_assert(run("table 3 list", out));
+	ck_assert_str_eq(out->str, "");
+	/* Release 6 has tables 0..127 only. */
+	g_string_free(out, TRUE);
+}
+END_TEST
+
 START_TEST(test_quiet_add)
 {
 	GString *out = g_string_new(NULL);
@@ -477,6 +509,7 @@ ipfw_chain_suite(void)
 	const TTest *const tests[] = {
 		test_default_rule, test_auto_numbering,
 		test_auto_number_overflow, test_autoinc_step, test_rule_file,
+		test_table_commands,
 		test_quiet_add,
 		test_order_equal_numbers, test_delete, test_delete_message,
 		test_flush, test_counters_and_zero, test_foreach_number,

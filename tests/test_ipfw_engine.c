@@ -1007,6 +1007,50 @@ START_TEST(test_tcp_options)
 }
 END_TEST
 
+/* Longest-prefix lookups with values (ipfw_lookup_table()). */
+START_TEST(test_tables)
+{
+	static const char *const cmds[] = {
+		"table 1 add 10.0.0.0/8",
+		"table 1 add 10.1.0.0/16 7",
+		"table 1 add 10.1.2.3 9",
+		"add 100 count ip from table(1) to any",
+		"add 110 count ip from table(1,7) to any",
+		"add 120 count ip from table(1,9) to any",
+		"add 130 count ip from any to not table(1)",
+		"add 140 count ip from table(2) to any",
+	};
+
+	for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
+		gchar **argv;
+		int argc, bad;
+		struct ipfw_cmd *cmd;
+
+		ck_assert(g_shell_parse_argv(cmds[k], &argc, &argv, NULL));
+		cmd = ipfw_cmd_parse(argc, argv, &bad, NULL);
+		ck_assert_msg(cmd != NULL, "%s", cmds[k]);
+		ck_assert(ipfw_cmd_exec(chain, cmd, NULL, NULL));
+		ipfw_cmd_free(cmd);
+		g_strfreev(argv);
+	}
+	/* 10.1.2.3: the /32 (value 9); 10.1.5.5: the /16 (7); 10.9.9.9:
+	 * the /8 (0); 192.0.2.1 to itself: in no entry. */
+	udp_pkt(0x0a010203u, 1, A_10_0_0_2, 2, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	udp_pkt(0x0a010505u, 1, A_10_0_0_2, 2, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	udp_pkt(0x0a090909u, 1, A_10_0_0_2, 2, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	udp_pkt(A_192_0_2_1, 1, A_192_0_2_1, 2, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	ck_assert_uint_eq(pkts(100), 3);
+	ck_assert_uint_eq(pkts(110), 1);
+	ck_assert_uint_eq(pkts(120), 1);
+	ck_assert_uint_eq(pkts(130), 1);
+	ck_assert_uint_eq(pkts(140), 0);	/* an empty table */
+}
+END_TEST
+
 /*
  * Differential: for every rule form and packet here, a packet the quick
  * rejection (ipfw_rule_prefilter()) turns away is one the full match
@@ -1026,6 +1070,8 @@ START_TEST(test_prefilter_differential)
 		"udp from any to 192.0.2.0/24 53 // commented",
 		"17 from 10.0.0.0:255.0.0.255 to any",
 		"tcp from any to any not tcpmss 1460 keep-state",
+		"ip from table(1) to 10.0.0.0/8",
+		"udp from 10.0.0.1 to not table(2,5)",
 	};
 	static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
 
@@ -1161,7 +1207,7 @@ ipfw_engine_suite(void)
 		test_reass, test_reject, test_keep_state, test_keep_state_probe,
 		test_prob_deterministic, test_prob_draws_before_body,
 		test_prefilter_agrees, test_on_match_and_counters,
-		test_diverted, test_tcp_options, test_prefilter_differential,
+		test_diverted, test_tcp_options, test_prefilter_differential, test_tables,
 		NULL
 	};
 

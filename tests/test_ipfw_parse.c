@@ -474,6 +474,15 @@ START_TEST(test_canonical_text_new_forms)
 	    "invalid tcpseq");
 	expect_error("add allow ip from any to any ipversion 5", 8,
 	    "invalid ipversion");
+	expect_error("add allow ip from table(128) to any", 4,
+	    "table number 128 out of range 0..127");
+	expect_error("add allow ip from table(1 to any", 4,
+	    "bad table reference");
+	expect_error("table 128 add 10.0.0.0/8", 1, "out of range 0..127");
+	expect_error("table 1 create", 2, "release 6");
+	expect_error("table 1 add 10.0.0.0:255.0.255.0", 3, "bad table key");
+	expect_error("table 1 swap 2", 2, "not modelled");
+	expect_error("table 1 add 10.0.0.1 5 6", 5, "unexpected word");
 }
 END_TEST
 

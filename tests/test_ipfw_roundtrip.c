@@ -170,6 +170,11 @@ static const char *const forms[] = {
 	"add deny tcp from any 80,443 to any 1024-65535 in",
 	"add deny ip from any to 224.0.0.0/24 in",
 	"add 65000 count ip from any to any",
+	/* Tables. */
+	"add deny all from any to table(13) via em1",
+	"add deny all from table(13) to any via em1",
+	"add allow ip from table(0,5) to not table(127)",
+	"add allow tcp from not table(1,4294967295) 80 to me",
 	/* FreeBSD 12 and later only (release 14). */
 	"14:add allow tcp from any to any tcpmss 536-1460",
 	"14:add allow tcp from any to any not tcpmss 1460",
@@ -178,6 +183,7 @@ static const char *const forms[] = {
 	"14:add check-state :dns",
 	"14:add check-state :dns log // named",
 	"14:add allow tcp from me to any setup keep-state :out-flows.1",
+	"14:add allow ip from table(65535) to any",
 };
 
 static struct ipfw_rule *

@@ -21,6 +21,7 @@ extern "C" {
 struct ipfw_chain;
 struct ipfw_cmd;
 struct ipfw_rule;
+struct ipfw_tables;
 
 #define	IPFW_DEFAULT_RULE	65535u
 #define	IPFW_MAX_RULENUM	65534u
@@ -174,6 +175,8 @@ struct ipfw_args {
 	uint8_t		 tcp_hlen;	/* th_off * 4 */
 	uint16_t	 tcp_win;
 	uint32_t	 tcp_seq, tcp_ack;
+	/* --- set by ipfw_chk() ---------------------------------------- */
+	const struct ipfw_tables *tables;	/* for table(N) */
 };
 
 /* Fill the dissected fields of args from args->pkt / pkt_len. */

@@ -18,6 +18,7 @@
 #include "ipfw/ipfw_print.h"
 #include "ipfw/ipfw_rule.h"
 #include "ipfw/ipfw_state.h"
+#include "ipfw/ipfw_table.h"
 
 /* ---- rules ---------------------------------------------------------------- */
 
@@ -99,6 +100,10 @@ opt_equal(const struct ipfw_rule *a, const struct ipfw_opt *x,
 		return (x->u.flags.set == y->u.flags.set &&
 		    x->u.flags.clear == y->u.flags.clear);
 	case IPFW_O_PROTO:
+	case IPFW_O_SRC_TABLE:
+	case IPFW_O_DST_TABLE:
+		return (x->first == y->first && (x->n == 0 ||
+		    x->u.val == y->u.val));
 	case IPFW_O_ICMPTYPE:
 	case IPFW_O_DIVERTED:
 	case IPFW_O_IPVER:
@@ -218,6 +223,7 @@ ipfw_chain_free(struct ipfw_chain *chain)
 		ipfw_rule_free(chain->rules[i]);
 	g_free(chain->rules);
 	ipfw_states_free(chain->states);
+	ipfw_tables_free(chain->tables);
 	g_free(chain);
 }
 
@@ -483,6 +489,77 @@ exec_file(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
 	return (true);
 }
 
+/*
+ * `ipfw table N ...`.  Release 6's tables 0..127 always exist; release
+ * 14 creates a table on `create` or on its first `add`, and a flush of a
+ * table that does not exist only warns (ESRCH is not fatal).
+ */
+static bool
+exec_table(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
+    GString *out, GError **err)
+{
+	bool r6 = cmd->release < 12;
+	bool exists;
+
+	if (chain->tables == NULL)
+		chain->tables = ipfw_tables_new();
+	exists = r6 || ipfw_table_exists(chain->tables, cmd->table);
+	switch (cmd->table_op) {
+	case IPFW_TABLE_CREATE:
+		/* table_create(): EEXIST. */
+		if (exists)
+			return (chain_error(err, "Table creation failed: "
+			    "table(%u) already exists", cmd->table));
+		ipfw_table_create(chain->tables, cmd->table);
+		return (true);
+	case IPFW_TABLE_ADD:
+		if (!ipfw_table_add(chain->tables, cmd->table, cmd->t_addr,
+		    cmd->t_plen, cmd->t_value))
+			return (chain_error(err, r6 ?
+			    "setsockopt(IP_FW_TABLE_ADD): File exists" :
+			    "Adding record failed: record already exists"));
+		/* 14's table_modify_record() reports what it added. */
+		if (!r6 && !cmd->quiet && out != NULL)
+			g_string_append_printf(out, "added: %u.%u.%u.%u/%u "
+			    "%u\n", cmd->t_addr >> 24,
+			    (cmd->t_addr >> 16) & 0xff,
+			    (cmd->t_addr >> 8) & 0xff, cmd->t_addr & 0xff,
+			    cmd->t_plen, cmd->t_value);
+		return (true);
+	case IPFW_TABLE_DELETE:
+		if (!ipfw_table_delete(chain->tables, cmd->table, cmd->t_addr,
+		    cmd->t_plen))
+			return (chain_error(err, r6 ?
+			    "setsockopt(IP_FW_TABLE_DEL): No such process" :
+			    "Deleting record failed: record not found"));
+		if (!r6 && !cmd->quiet && out != NULL)
+			g_string_append_printf(out, "deleted: %u.%u.%u.%u/%u\n",
+			    cmd->t_addr >> 24, (cmd->t_addr >> 16) & 0xff,
+			    (cmd->t_addr >> 8) & 0xff, cmd->t_addr & 0xff,
+			    cmd->t_plen);
+		return (true);
+	case IPFW_TABLE_FLUSH:
+		if (!exists) {
+			if (!cmd->quiet && out != NULL)
+				g_string_append_printf(out, "ipfw: failed to "
+				    "flush table %u info: No such process\n",
+				    cmd->table);
+			return (true);
+		}
+		ipfw_table_flush(chain->tables, cmd->table);
+		return (true);
+	case IPFW_TABLE_LIST:
+		if (!exists)
+			return (chain_error(err, "failed to request table "
+			    "info: table(%u) does not exist", cmd->table));
+		if (out != NULL)
+			ipfw_table_list(chain->tables, cmd->table,
+			    cmd->release, out);
+		return (true);
+	}
+	return (chain_error(err, "unknown table command"));
+}
+
 bool
 ipfw_cmd_exec(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
     GString *out, GError **err)
@@ -490,6 +567,8 @@ ipfw_cmd_exec(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
 	struct ipfw_rule *r;
 
 	switch (cmd->kind) {
+	case IPFW_CMD_TABLE:
+		return (exec_table(chain, cmd, out, err));
 	case IPFW_CMD_FILE:
 		return (exec_file(chain, cmd, out, err));
 	case IPFW_CMD_ADD:

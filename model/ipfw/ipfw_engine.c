@@ -187,6 +187,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 	uint64_t pktlen = args->ip_len != 0 ? args->ip_len : args->pkt_len;
 
 	memset(v, 0, sizeof(*v));
+	args->tables = chain->tables;
 	if (!start_index(chain, args, &idx)) {
 		v->kind = IPFW_V_DENY;
 		return;

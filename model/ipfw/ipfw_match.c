@@ -15,6 +15,7 @@
 #include "ipfw/ipfw.h"
 #include "ipfw/ipfw_engine.h"
 #include "ipfw/ipfw_rule.h"
+#include "ipfw/ipfw_table.h"
 
 
 
@@ -271,6 +272,18 @@ match_diverted(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	return ((o->u.val & (a->tag_divert_out ? 2u : 1u)) != 0);
 }
 
+/* O_IP_SRC_LOOKUP/O_IP_DST_LOOKUP: in table N (with value V if given). */
+static bool
+match_table(const struct ipfw_opt *o, const struct ipfw_args *a,
+    uint32_t addr)
+{
+	uint32_t v;
+
+	if (!ipfw_table_lookup(a->tables, o->first, addr, &v))
+		return (false);
+	return (o->n == 0 || v == o->u.val);
+}
+
 /* O_IPVER: every packet here is IPv4. */
 static bool
 match_ipver(const struct ipfw_rule *r, const struct ipfw_opt *o,
@@ -429,6 +442,8 @@ opt_match(const struct ipfw_rule *r, const struct ipfw_opt *o,
 		return (a->has_tcp && in_ranges(r, o, a->tcp_win));
 	case IPFW_O_TCPDATALEN:	return (match_tcpdatalen(r, o, a));
 	case IPFW_O_TCPMSS:	return (match_tcpmss(r, o, a));
+	case IPFW_O_SRC_TABLE:	return (match_table(o, a, a->src));
+	case IPFW_O_DST_TABLE:	return (match_table(o, a, a->dst));
 	case IPFW_O_NOPS:
 		break;
 	}

@@ -19,6 +19,7 @@
 #include "ipfw/ipfw_check.h"
 #include "ipfw/ipfw_parse.h"
 #include "ipfw/ipfw_rule.h"
+#include "ipfw/ipfw_table.h"
 #include "sim/sim_names.h"
 
 #define	NATD_PORT	8668	/* /etc/services: natd 8668/divert */
@@ -561,6 +562,41 @@ parse_addr(struct ipfw_pctx *ctx, enum body_slot slot, bool negate,
 		ctx->i++;
 		if (negate)
 			return (fail(ctx, not_word, "not any never matches"));
+		return (true);
+	}
+	if (strncmp(w, "table(", 6) == 0) {
+		/* fill_ip(): table(N) or table(N,VALUE). */
+		uint64_t num = 0, val = 0;
+		char *inner = g_strdup(w + 6);
+		char *comma, *close = strchr(inner, ')');
+		bool ok2 = close != NULL && close[1] == '\0';
+		uint32_t max = ctx->release < 12 ? 127 : 65535;
+
+		if (ok2) {
+			*close = '\0';
+			if ((comma = strchr(inner, ',')) != NULL) {
+				*comma = '\0';
+				ok2 = parse_number(comma + 1, &val) &&
+				    val <= UINT32_MAX;
+				o.n = 1;
+				o.u.val = (uint32_t)val;
+			}
+			ok2 = ok2 && parse_number(inner, &num);
+		}
+		g_free(inner);
+		if (!ok2)
+			return (fail(ctx, start, "bad table reference '%s'",
+			    w));
+		if (num > max)
+			return (fail(ctx, start, "table number %llu out of "
+			    "range 0..%u (release %d)", (unsigned long long)num,
+			    max, ctx->release));
+		ctx->i++;
+		o.op = is_src ? IPFW_O_SRC_TABLE : IPFW_O_DST_TABLE;
+		o.first = (uint16_t)num;
+		ctx->body[slot] = o;
+		ctx->has_body[slot] = true;
+		ctx->body_word[slot] = start;
 		return (true);
 	}
 	if (strcmp(w, "me") == 0) {
@@ -1423,6 +1459,78 @@ out:
 	return (r);
 }
 
+/*
+ * table N create | add ADDR[/LEN] [VALUE] | delete ADDR[/LEN] | flush |
+ * list, as ipfw_table_handler() reads them.
+ */
+static bool
+parse_table_cmd(struct ipfw_pctx *ctx, struct ipfw_cmd *cmd)
+{
+	const char *w = peek(ctx), *op;
+	uint64_t v;
+	uint32_t max = ctx->release < 12 ? IPFW_TABLES_MAX_6 - 1 :
+	    IPFW_TABLES_MAX_14 - 1;
+
+	cmd->kind = IPFW_CMD_TABLE;
+	cmd->release = ctx->release;
+	if (w == NULL)
+		return (fail(ctx, ctx->argc, "table number required"));
+	if (!parse_number(w, &v))
+		return (fail(ctx, ctx->i, "bad table number '%s'%s", w,
+		    strcmp(w, "all") == 0 ? " ('all' is not modelled)" :
+		    ""));
+	if (v > max)
+		return (fail(ctx, ctx->i, "table number %s out of range "
+		    "0..%u (release %d)", w, max, ctx->release));
+	cmd->table = (uint32_t)v;
+	ctx->i++;
+	if ((op = peek(ctx)) == NULL)
+		return (fail(ctx, ctx->argc, "table needs command"));
+	ctx->i++;
+	if (strcmp(op, "create") == 0) {
+		if (!need_release(ctx, ctx->i - 1, 11, "'table N create'"))
+			return (false);
+		cmd->table_op = IPFW_TABLE_CREATE;
+		/* `type addr` is the only type modelled. */
+		if ((w = peek(ctx)) != NULL && strcmp(w, "type") == 0 &&
+		    ctx->i + 1 < ctx->argc &&
+		    strcmp(ctx->argv[ctx->i + 1], "addr") == 0)
+			ctx->i += 2;
+	} else if (strcmp(op, "add") == 0 || strcmp(op, "delete") == 0 ||
+	    strcmp(op, "del") == 0) {
+		struct ipfw_addr a;
+		bool is_any;
+
+		cmd->table_op = op[0] == 'a' ? IPFW_TABLE_ADD :
+		    IPFW_TABLE_DELETE;
+		if ((w = peek(ctx)) == NULL)
+			return (fail(ctx, ctx->argc, "IP address required"));
+		if (strchr(w, ':') != NULL || !parse_one_addr(w, &a, &is_any))
+			return (fail(ctx, ctx->i, "bad table key '%s' (IPv4 "
+			    "A or A/LEN; other key types are not modelled)",
+			    w));
+		cmd->t_addr = a.addr;
+		cmd->t_plen = (uint8_t)__builtin_popcount(a.mask);
+		ctx->i++;
+		if (cmd->table_op == IPFW_TABLE_ADD &&
+		    (w = peek(ctx)) != NULL) {
+			if (!parse_number(w, &v) || v > UINT32_MAX)
+				return (fail(ctx, ctx->i, "bad table value "
+				    "'%s'", w));
+			cmd->t_value = (uint32_t)v;
+			ctx->i++;
+		}
+	} else if (strcmp(op, "flush") == 0) {
+		cmd->table_op = IPFW_TABLE_FLUSH;
+	} else if (strcmp(op, "list") == 0) {
+		cmd->table_op = IPFW_TABLE_LIST;
+	} else {
+		return (fail(ctx, ctx->i - 1, "table command '%s' not "
+		    "modelled (create, add, delete, flush, list)", op));
+	}
+	return (true);
+}
+
 /* NUM... for delete (at least one) and zero. */
 static bool
 parse_nums(struct ipfw_pctx *ctx, struct ipfw_cmd *cmd, bool need_one)
@@ -1510,6 +1618,8 @@ ipfw_cmd_parse_release(int release, int argc, char *const argv[],
 	} else if (strcmp(w, "zero") == 0) {
 		cmd->kind = IPFW_CMD_ZERO;
 		ok = parse_nums(&ctx, cmd, false);
+	} else if (strcmp(w, "table") == 0) {
+		ok = parse_table_cmd(&ctx, cmd);
 	} else if (strcmp(w, "flush") == 0) {
 		cmd->kind = IPFW_CMD_FLUSH;
 	} else if (strcmp(w, "show") == 0) {

@@ -56,6 +56,14 @@ print_addr(const struct ipfw_rule *r, const struct ipfw_opt *o, GString *out)
 		g_string_append(out, "me");
 		return;
 	}
+	if (o->op == IPFW_O_SRC_TABLE || o->op == IPFW_O_DST_TABLE) {
+		if (o->n != 0)
+			g_string_append_printf(out, "table(%u,%u)", o->first,
+			    o->u.val);
+		else
+			g_string_append_printf(out, "table(%u)", o->first);
+		return;
+	}
 	for (unsigned k = 0; k < o->n; k++) {
 		const struct ipfw_addr *a = &r->addrs[o->first + k];
 		int mb = contigmask(a->mask);
@@ -292,10 +300,12 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 			break;
 		case IPFW_O_SRC_ME:
 		case IPFW_O_SRC_ADDR:
+		case IPFW_O_SRC_TABLE:
 			src = o;
 			break;
 		case IPFW_O_DST_ME:
 		case IPFW_O_DST_ADDR:
+		case IPFW_O_DST_TABLE:
 			dst = o;
 			break;
 		case IPFW_O_SRC_PORT:
@@ -343,7 +353,9 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 		print_ranges(r, dport, out);
 	}
 	for (unsigned i = 0; i < r->n_opts; i++)
-		if (r->opts[i].op >= IPFW_O_IN)
+		if (r->opts[i].op >= IPFW_O_IN &&
+		    r->opts[i].op != IPFW_O_SRC_TABLE &&
+		    r->opts[i].op != IPFW_O_DST_TABLE)
 			print_option(r, &r->opts[i], out);
 	/* compile_rule() moves keep-state to the end of the body; 14
 	 * names the flow. */

@@ -71,6 +71,9 @@ enum ipfw_op {
 	IPFW_O_TCPWIN,		/* list of struct ipfw_range */
 	IPFW_O_TCPDATALEN,	/* list of struct ipfw_range */
 	IPFW_O_TCPMSS,		/* list of struct ipfw_range */
+	IPFW_O_SRC_TABLE,	/* table(N[,V]): first = N, n = 1 when V
+				 * (u.val) is given */
+	IPFW_O_DST_TABLE,
 	IPFW_O_NOPS		/* number of opcodes */
 };
 
@@ -148,6 +151,12 @@ enum ipfw_cmd_kind {
 	IPFW_CMD_SHOW,
 	IPFW_CMD_LIST,
 	IPFW_CMD_FILE,		/* ipfw [-q] [-p CMD ...] FILE */
+	IPFW_CMD_TABLE,		/* table N create|add|delete|flush|list */
+};
+
+enum ipfw_table_op {
+	IPFW_TABLE_CREATE, IPFW_TABLE_ADD, IPFW_TABLE_DELETE,
+	IPFW_TABLE_FLUSH, IPFW_TABLE_LIST,
 };
 
 struct ipfw_cmd {
@@ -161,6 +170,13 @@ struct ipfw_cmd {
 	struct ipfw_cmd	**sub;
 	unsigned	*sub_line;	/* line number of each sub command */
 	unsigned	 n_sub;
+	/* table */
+	int		 release;
+	enum ipfw_table_op table_op;
+	uint32_t	 table;
+	uint32_t	 t_addr;	/* host order, masked */
+	uint8_t		 t_plen;
+	uint32_t	 t_value;
 };
 
 /* Rule storage (ipfw_chain.c). */

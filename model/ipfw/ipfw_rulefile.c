@@ -26,7 +26,7 @@
 #define	WHITESP		" \t\f\v\n\r"
 
 static const char *const commands[] = {
-	"add", "delete", "flush", "list", "show", "zero",
+	"add", "delete", "flush", "list", "show", "table", "zero",
 };
 
 static bool
