@@ -1051,6 +1051,28 @@ START_TEST(test_tables)
 }
 END_TEST
 
+/* Or-blocks (F_OR): the block holds when one option does. */
+START_TEST(test_or_blocks)
+{
+	add("100 count { udp or icmp } from any to any");
+	add("110 count ip from { 10.0.0.1 or 192.0.2.0/24 } to any");
+	add("120 count ip from any to any { recv em1 or ipttl 64 } in");
+	add("130 count { tcp or 47 } from any to any");
+	add("140 count ip from { not 10.0.0.1 or 10.0.0.3 } to any");
+	/* UDP 10.0.0.1 (ttl 64) in on em0; ICMP 192.0.2.1 on em1. */
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	(void)chk(IPFW_DIR_IN, "em0", NULL);
+	icmp_pkt(A_192_0_2_1, A_10_0_0_2, 8, 0);
+	pkt[8] = 3;				/* ttl 3 */
+	(void)chk(IPFW_DIR_IN, "em1", NULL);
+	ck_assert_uint_eq(pkts(100), 2);
+	ck_assert_uint_eq(pkts(110), 2);
+	ck_assert_uint_eq(pkts(120), 2);	/* ttl 64; then em1 */
+	ck_assert_uint_eq(pkts(130), 0);
+	ck_assert_uint_eq(pkts(140), 1);	/* 192.0.2.1 is not 10.0.0.1 */
+}
+END_TEST
+
 /*
  * Differential: for every rule form and packet here, a packet the quick
  * rejection (ipfw_rule_prefilter()) turns away is one the full match
@@ -1072,6 +1094,9 @@ START_TEST(test_prefilter_differential)
 		"tcp from any to any not tcpmss 1460 keep-state",
 		"ip from table(1) to 10.0.0.0/8",
 		"udp from 10.0.0.1 to not table(2,5)",
+		"{ udp or tcp } from { 10.0.0.1 or 192.0.2.0/24 } to any",
+		"ip from { 10.0.0.5 or me } to { 10.0.0.2 or 10.0.0.9 }",
+		"icmp from any to any { icmptypes 8 or frag }",
 	};
 	static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
 
@@ -1208,6 +1233,7 @@ ipfw_engine_suite(void)
 		test_prob_deterministic, test_prob_draws_before_body,
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, test_tcp_options, test_prefilter_differential, test_tables,
+		test_or_blocks,
 		NULL
 	};
 

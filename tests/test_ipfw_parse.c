@@ -449,6 +449,15 @@ START_TEST(test_canonical_text_new_forms)
 		    "allow tcp from any 20-25 to any" },
 		{ 14, "add deny log logamount 500 ip from any to any",
 		    "deny log logamount 500 ip from any to any" },
+		/* Or-blocks print back as written. */
+		{ 6, "add deny { tcp or udp } from any to any 137 in",
+		    "deny { tcp or udp } from any to any 137 in" },
+		{ 14, "add deny { tcp or udp } from any to any 137 in",
+		    "deny { tcp or udp } from any to any dst-port 137 in" },
+		{ 6, "add allow ip from { 10.0.0.1 or me } to any "
+		    "{ via em0 or not via em1 }",
+		    "allow ip from { 10.0.0.1 or me } to any "
+		    "{ via em0 or not via em1 }" },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -482,6 +491,12 @@ START_TEST(test_canonical_text_new_forms)
 	expect_error("table 1 create", 2, "release 6");
 	expect_error("table 1 add 10.0.0.0:255.0.255.0", 3, "bad table key");
 	expect_error("table 1 swap 2", 2, "not modelled");
+	expect_error("add allow { udp or tcp from any to any", 6,
+	    "expected 'or' or '}'");
+	expect_error("add allow { ip or tcp } from any to any", 3,
+	    "matches every packet");
+	expect_error("add allow ip from any to any { src-port 1 or in }", 8,
+	    "not modelled");
 	expect_error("table 1 add 10.0.0.1 5 6", 5, "unexpected word");
 }
 END_TEST

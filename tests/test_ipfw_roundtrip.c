@@ -175,6 +175,16 @@ static const char *const forms[] = {
 	"add deny all from table(13) to any via em1",
 	"add allow ip from table(0,5) to not table(127)",
 	"add allow tcp from not table(1,4294967295) 80 to me",
+	/* Or-blocks. */
+	"add deny { tcp or udp } from any to any 137 in",
+	"add allow { udp or not icmp or 47 } from any to any",
+	"add allow ip from { 10.0.0.1 or 10.0.1.0/24 or me } to any",
+	"add allow ip from any to { table(3) or 192.0.2.0/24,10.0.0.9 }",
+	"add allow ip from { not 10.0.0.1 or 10.0.0.2 } to any",
+	"add allow ip from any to any { via em0 or via em1 }",
+	"add allow ip from any to any { in or frag or not ipttl 1-3 } out",
+	"add allow tcp from any to any { setup or tcpflags rst } "
+	    "{ recv em0 or xmit em1 }",
 	/* FreeBSD 12 and later only (release 14). */
 	"14:add allow tcp from any to any tcpmss 536-1460",
 	"14:add allow tcp from any to any not tcpmss 1460",

@@ -60,7 +60,8 @@ static bool
 opt_equal(const struct ipfw_rule *a, const struct ipfw_opt *x,
     const struct ipfw_rule *b, const struct ipfw_opt *y)
 {
-	if (x->op != y->op || x->negate != y->negate || x->n != y->n)
+	if (x->op != y->op || x->negate != y->negate || x->n != y->n ||
+	    x->or_next != y->or_next)
 		return (false);
 	switch (x->op) {
 	case IPFW_O_SRC_ADDR:
@@ -160,7 +161,9 @@ ipfw_rule_prefilter(struct ipfw_rule *r)
 	for (unsigned i = 0; i < r->n_opts; i++) {
 		const struct ipfw_opt *o = &r->opts[i];
 
-		if (o->negate)
+		/* An option of an or-block is not required on its own. */
+		if (o->negate || o->or_next ||
+		    (i > 0 && r->opts[i - 1].or_next))
 			continue;
 		if (o->op == IPFW_O_PROTO && o->u.val != 0 &&
 		    o->u.val <= UINT8_MAX)

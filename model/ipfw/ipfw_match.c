@@ -456,8 +456,17 @@ ipfw_rule_match(const struct ipfw_rule *rule, const struct ipfw_args *args)
 {
 	const struct ipfw_opt *o = rule->opts, *end = o + rule->n_opts;
 
-	for (; o < end; o++)
-		if (opt_match(rule, o, args) == o->negate)
+	for (; o < end; o++) {
+		bool m = opt_match(rule, o, args) != o->negate;
+
+		/* An or-block holds when one of its options does (F_OR). */
+		while (o->or_next && o + 1 < end) {
+			o++;
+			if (!m)
+				m = opt_match(rule, o, args) != o->negate;
+		}
+		if (!m)
 			return (false);
+	}
 	return (true);
 }

@@ -41,6 +41,10 @@ struct ipfw_pctx {
 	struct ipfw_opt	 body[B_NSLOTS];
 	bool		 has_body[B_NSLOTS];
 	int		 body_word[B_NSLOTS];
+	/* `{ X or Y ... }` in the protocol or an address: the alternatives
+	 * after body[slot]. */
+	struct ipfw_opt	 body_or[B_NSLOTS][IPFW_MAX_LIST];
+	unsigned	 n_or[B_NSLOTS];
 	int		 w_rulenum, w_set, w_prob, w_action, w_arg;
 	int		 w_keep_state;
 	int		 release;	/* 6 or 14 */
@@ -1159,6 +1163,160 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 	    "unknown option"));
 }
 
+/* Whether the words from ctx->i ("{" ...) hold an "or" before "}". */
+static bool
+is_or_block(const struct ipfw_pctx *ctx)
+{
+	const char *w = peek(ctx);
+
+	if (w == NULL || strcmp(w, "{") != 0)
+		return (false);
+	for (int k = ctx->i + 1; k < ctx->argc; k++) {
+		if (strcmp(ctx->argv[k], "}") == 0)
+			return (false);
+		if (strcmp(ctx->argv[k], "or") == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * After one alternative of an or-block: "or" goes on, "}" ends it.
+ * Returns 1 for more, 0 at the end, -1 on error.
+ */
+static int
+or_block_next(struct ipfw_pctx *ctx, int open_word)
+{
+	const char *w = peek(ctx);
+
+	if (w == NULL) {
+		fail(ctx, ctx->argc, "missing '}' closing the or-block at "
+		    "word %d", open_word);
+		return (-1);
+	}
+	ctx->i++;
+	if (strcmp(w, "}") == 0)
+		return (0);
+	if (strcmp(w, "or") == 0)
+		return (1);
+	fail(ctx, ctx->i - 1, "expected 'or' or '}' in the or-block, not "
+	    "'%s'", w);
+	return (-1);
+}
+
+/* `{ P or P ... }` in the protocol position (each may have `not`). */
+static bool
+parse_proto_or(struct ipfw_pctx *ctx)
+{
+	int open_word = ctx->i++;
+	int more;
+
+	do {
+		const char *w = peek(ctx);
+		bool negate = false;
+		uint32_t proto;
+
+		if (w != NULL && strcmp(w, "not") == 0) {
+			negate = true;
+			w = ctx->argv[++ctx->i < ctx->argc ? ctx->i : 0];
+			if (ctx->i >= ctx->argc)
+				w = NULL;
+		}
+		if (w == NULL)
+			return (fail(ctx, ctx->argc, "missing protocol"));
+		if (!parse_proto_word(w, &proto))
+			return (fail(ctx, ctx->i, "invalid protocol '%s'", w));
+		if (proto == 0)
+			return (fail(ctx, ctx->i, "'%s' in an or-block is "
+			    "not modelled (it matches every packet)", w));
+		if (!ctx->has_body[B_PROTO]) {
+			set_proto(ctx, proto, negate, ctx->i);
+		} else {
+			struct ipfw_opt *o;
+
+			if (ctx->n_or[B_PROTO] >= IPFW_MAX_LIST)
+				return (fail(ctx, ctx->i, "or-block too long"));
+			o = &ctx->body_or[B_PROTO][ctx->n_or[B_PROTO]++];
+			memset(o, 0, sizeof(*o));
+			o->op = IPFW_O_PROTO;
+			o->negate = negate;
+			o->u.val = proto;
+		}
+		ctx->i++;
+	} while ((more = or_block_next(ctx, open_word)) == 1);
+	return (more == 0);
+}
+
+/* `{ A or B ... }` as an address: each alternative is one address. */
+static bool
+parse_addr_or(struct ipfw_pctx *ctx, enum body_slot slot)
+{
+	int open_word = ctx->i++;
+	int more;
+
+	do {
+		const char *w = peek(ctx);
+		bool negate = false;
+		int not_word = -1;
+		struct ipfw_opt first;
+		bool had = ctx->has_body[slot];
+
+		if (w != NULL && strcmp(w, "not") == 0) {
+			negate = true;
+			not_word = ctx->i++;
+		}
+		if (peek(ctx) != NULL && (strcmp(peek(ctx), "any") == 0 ||
+		    strcmp(peek(ctx), "{") == 0))
+			return (fail(ctx, ctx->i, "'%s' in an or-block is not "
+			    "modelled", peek(ctx)));
+		first = ctx->body[slot];
+		ctx->has_body[slot] = false;
+		if (!parse_addr(ctx, slot, negate, not_word))
+			return (false);
+		if (!ctx->has_body[slot])
+			return (fail(ctx, ctx->i - 1, "an address matching "
+			    "everything in an or-block is not modelled"));
+		if (had) {
+			if (ctx->n_or[slot] >= IPFW_MAX_LIST)
+				return (fail(ctx, ctx->i - 1,
+				    "or-block too long"));
+			ctx->body_or[slot][ctx->n_or[slot]++] =
+			    ctx->body[slot];
+			ctx->body[slot] = first;
+			ctx->body_word[slot] = open_word;
+		}
+		ctx->has_body[slot] = true;
+	} while ((more = or_block_next(ctx, open_word)) == 1);
+	return (more == 0);
+}
+
+/* `{ OPTION or OPTION ... }` among the options. */
+static bool
+parse_option_or(struct ipfw_pctx *ctx)
+{
+	int open_word = ctx->i++;
+	int more;
+
+	do {
+		unsigned before = ctx->opts->len;
+		int opt_word = ctx->i;
+
+		if (peek(ctx) == NULL)
+			return (fail(ctx, ctx->argc, "missing option in the "
+			    "or-block"));
+		if (!parse_option(ctx, false, -1))
+			return (false);
+		if (ctx->opts->len != before + 1)
+			return (fail(ctx, opt_word, "'%s' in an or-block is "
+			    "not modelled", ctx->argv[opt_word]));
+		more = or_block_next(ctx, open_word);
+		if (more == 1)
+			g_array_index(ctx->opts, struct ipfw_opt,
+			    ctx->opts->len - 1).or_next = true;
+	} while (more == 1);
+	return (more == 0);
+}
+
 /* KEYWORD [not] ADDR [PORTS]: one side of "from ... to ...". */
 static bool
 parse_endpoint(struct ipfw_pctx *ctx, const char *keyword,
@@ -1173,6 +1331,9 @@ parse_endpoint(struct ipfw_pctx *ctx, const char *keyword,
 		    w != NULL ? " at '" : "", w != NULL ? w : "",
 		    w != NULL ? "'" : ""));
 	ctx->i++;
+	if (is_or_block(ctx))
+		return (parse_addr_or(ctx, addr_slot) &&
+		    parse_opt_ports(ctx, port_slot));
 	if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
 		negate = true;
 		not_word = ctx->i++;
@@ -1190,25 +1351,35 @@ parse_body(struct ipfw_pctx *ctx)
 	uint32_t proto;
 
 	negate = false;
-	if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
-		negate = true;
+	if (is_or_block(ctx)) {
+		if (!parse_proto_or(ctx))
+			return (false);
+	} else {
+		if ((w = peek(ctx)) != NULL && strcmp(w, "not") == 0) {
+			negate = true;
+			ctx->i++;
+		}
+		if ((w = peek(ctx)) == NULL)
+			return (fail(ctx, ctx->argc, "missing protocol"));
+		if (!parse_proto_word(w, &proto))
+			return (not_modelled(ctx, ctx->i) ? false :
+			    fail(ctx, ctx->i, "invalid protocol '%s'", w));
+		set_proto(ctx, proto, negate, ctx->i);
 		ctx->i++;
 	}
-	if ((w = peek(ctx)) == NULL)
-		return (fail(ctx, ctx->argc, "missing protocol"));
-	if (!parse_proto_word(w, &proto))
-		return (not_modelled(ctx, ctx->i) ? false :
-		    fail(ctx, ctx->i, "invalid protocol '%s'", w));
-	set_proto(ctx, proto, negate, ctx->i);
-	ctx->i++;
 
 	if (!parse_endpoint(ctx, "from", B_SRC, B_SPORT) ||
 	    !parse_endpoint(ctx, "to", B_DST, B_DPORT))
 		return (false);
 
-	while (peek(ctx) != NULL)
-		if (!parse_option(ctx, false, -1))
+	while (peek(ctx) != NULL) {
+		if (is_or_block(ctx)) {
+			if (!parse_option_or(ctx))
+				return (false);
+		} else if (!parse_option(ctx, false, -1)) {
 			return (false);
+		}
+	}
 	return (true);
 }
 
@@ -1294,6 +1465,12 @@ finish_rule(struct ipfw_pctx *ctx, GArray *words)
 			continue;
 		g_array_append_val(all, ctx->body[s]);
 		g_array_append_val(words, ctx->body_word[s]);
+		for (unsigned k = 0; k < ctx->n_or[s]; k++) {
+			g_array_index(all, struct ipfw_opt, all->len - 1)
+			    .or_next = true;
+			g_array_append_val(all, ctx->body_or[s][k]);
+			g_array_append_val(words, ctx->body_word[s]);
+		}
 	}
 	g_array_append_vals(all, ctx->opts->data, ctx->opts->len);
 	g_array_append_vals(words, ctx->opt_words->data, ctx->opt_words->len);

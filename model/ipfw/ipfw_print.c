@@ -80,6 +80,25 @@ print_addr(const struct ipfw_rule *r, const struct ipfw_opt *o, GString *out)
 	}
 }
 
+/* An address, or an or-block of them: `{ A or B }`. */
+static void
+print_addr_run(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    GString *out)
+{
+	if (o == NULL || !o->or_next) {
+		print_addr(r, o, out);
+		return;
+	}
+	g_string_append(out, " {");
+	for (;; o++) {
+		print_addr(r, o, out);
+		if (!o->or_next)
+			break;
+		g_string_append(out, " or");
+	}
+	g_string_append(out, " }");
+}
+
 /* print_newports(): lo or lo-hi, comma separated. */
 static void
 print_ranges(const struct ipfw_rule *r, const struct ipfw_opt *o,
@@ -296,17 +315,20 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 
 		switch (o->op) {
 		case IPFW_O_PROTO:
-			proto = o;
+			if (proto == NULL)
+				proto = o;
 			break;
 		case IPFW_O_SRC_ME:
 		case IPFW_O_SRC_ADDR:
 		case IPFW_O_SRC_TABLE:
-			src = o;
+			if (src == NULL)
+				src = o;
 			break;
 		case IPFW_O_DST_ME:
 		case IPFW_O_DST_ADDR:
 		case IPFW_O_DST_TABLE:
-			dst = o;
+			if (dst == NULL)
+				dst = o;
 			break;
 		case IPFW_O_SRC_PORT:
 			sport = o;
@@ -321,23 +343,34 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 	if (proto == NULL) {
 		g_string_append(out, " ip");
 	} else {
-		if (proto->negate)
-			g_string_append(out, " not");
-		if ((name = inet_proto_name((uint8_t)proto->u.val)) != NULL)
-			g_string_append_printf(out, " %s", name);
-		else
-			g_string_append_printf(out, " %u", proto->u.val);
+		/* An or-block prints as `{ udp or tcp }`. */
+		if (proto->or_next)
+			g_string_append(out, " {");
+		for (const struct ipfw_opt *p = proto;; p++) {
+			if (p->negate)
+				g_string_append(out, " not");
+			if ((name = inet_proto_name((uint8_t)p->u.val)) !=
+			    NULL)
+				g_string_append_printf(out, " %s", name);
+			else
+				g_string_append_printf(out, " %u", p->u.val);
+			if (!p->or_next)
+				break;
+			g_string_append(out, " or");
+		}
+		if (proto->or_next)
+			g_string_append(out, " }");
 	}
 	/* 6.x prints ports after their address; 14's printer as options
 	 * after the destination (`dst-port 53`). */
 	g_string_append(out, " from");
-	print_addr(r, src, out);
+	print_addr_run(r, src, out);
 	if (sport != NULL && r->release < 12) {
 		g_string_append(out, sport->negate ? " not " : " ");
 		print_ranges(r, sport, out);
 	}
 	g_string_append(out, " to");
-	print_addr(r, dst, out);
+	print_addr_run(r, dst, out);
 	if (dport != NULL && r->release < 12) {
 		g_string_append(out, dport->negate ? " not " : " ");
 		print_ranges(r, dport, out);
@@ -352,11 +385,22 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 		    " dst-port ");
 		print_ranges(r, dport, out);
 	}
-	for (unsigned i = 0; i < r->n_opts; i++)
-		if (r->opts[i].op >= IPFW_O_IN &&
-		    r->opts[i].op != IPFW_O_SRC_TABLE &&
-		    r->opts[i].op != IPFW_O_DST_TABLE)
-			print_option(r, &r->opts[i], out);
+	for (unsigned i = 0; i < r->n_opts; i++) {
+		const struct ipfw_opt *o = &r->opts[i];
+		bool in_run = i > 0 && r->opts[i - 1].or_next;
+
+		if (o->op < IPFW_O_IN || o->op == IPFW_O_SRC_TABLE ||
+		    o->op == IPFW_O_DST_TABLE)
+			continue;
+		/* `{ via em0 or via em1 }` */
+		if (o->or_next && !in_run)
+			g_string_append(out, " {");
+		print_option(r, o, out);
+		if (o->or_next)
+			g_string_append(out, " or");
+		else if (in_run)
+			g_string_append(out, " }");
+	}
 	/* compile_rule() moves keep-state to the end of the body; 14
 	 * names the flow. */
 	if (r->keep_state && r->release >= 12)

@@ -92,6 +92,7 @@ struct ipfw_opt {
 	uint16_t	first;		/* index in addrs[] or ranges[] */
 	uint16_t	n;		/* number of list entries */
 	bool		glob;		/* recv/xmit/via: name has * ? [ */
+	bool		or_next;	/* `{ this or the next }` (F_OR) */
 	union {
 		uint32_t val;
 		struct {
