@@ -13,6 +13,7 @@
 #include "ipfw/ipfw_chain.h"
 #include "ipfw/ipfw_engine.h"
 #include "ipfw/ipfw_rule.h"
+#include "ipfw/ipfw_state.h"
 
 #define	A_10_0_0_1	0x0a000001u
 #define	A_10_0_0_2	0x0a000002u
@@ -1051,6 +1052,89 @@ START_TEST(test_tables)
 }
 END_TEST
 
+/* Set the current TCP segment's flags. */
+static void
+chk_tcp_flags(uint8_t flags)
+{
+	pkt[(pkt[0] & 0x0fu) * 4u + 13] = flags;
+}
+
+/* The current packet, answered: addresses and ports swapped. */
+static void
+reverse_pkt(void)
+{
+	uint8_t t[4];
+	unsigned hl = (pkt[0] & 0x0fu) * 4u;
+
+	memcpy(t, pkt + 12, 4);
+	memcpy(pkt + 12, pkt + 16, 4);
+	memcpy(pkt + 16, t, 4);
+	memcpy(t, pkt + hl, 2);
+	memcpy(pkt + hl, pkt + hl + 2, 2);
+	memcpy(pkt + hl + 2, t, 2);
+}
+
+/* Seconds as nanoseconds. */
+#define	NS(x)	((uint64_t)((x) * 1e9))
+
+/*
+ * The TCP state machine of lookup_dyn_rule(): SYN only 20 s, both SYNs
+ * 300 s (one FIN too), both FINs 1 s, a RST 1 s; UDP 10 s, others 5 s.
+ */
+START_TEST(test_state_lifetimes)
+{
+	GString *out = g_string_new(NULL);
+	gchar *argv[] = { "-d", "show" };
+	struct ipfw_cmd *cmd;
+
+	add("100 allow ip from any to any keep-state");
+	tcp_pkt(0x02, 1, 0, 100, NULL, 0, 0, 0);	/* SYN at 0 */
+	(void)chk_at(NS(0));
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(19.9)), 1);
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(20)), 0);
+	reverse_pkt();					/* SYN+ACK at 1 */
+	chk_tcp_flags(0x12);
+	(void)chk_at(NS(1));
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(300.9)), 1);
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(301)), 0);
+	/* `ipfw -d show` at 2 s: 2 packets of 40 bytes, 299 s to live, as
+	 * the SYN (10.0.0.1 40000) installed it. */
+	ipfw_chain_set_now(chain, NS(2));
+	cmd = ipfw_cmd_parse(2, argv, NULL, NULL);
+	ck_assert(ipfw_cmd_exec(chain, cmd, out, NULL));
+	ipfw_cmd_free(cmd);
+	ck_assert_str_eq(out->str,
+	    "00100 2 80 allow ip from any to any keep-state\n"
+	    "65535 0  0 deny ip from any to any\n"
+	    "## Dynamic rules (1):\n"
+	    "00100 2 80 (299s) STATE tcp 10.0.0.1 40000 <-> 10.0.0.2 25\n");
+	chk_tcp_flags(0x11);				/* FIN from B at 2 */
+	(void)chk_at(NS(2));
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(301.9)), 1);
+	reverse_pkt();					/* FIN from A at 3 */
+	(void)chk_at(NS(3));
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(3.9)), 1);
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(4)), 0);
+	/* SYN then RST: 1 s. */
+	tcp_pkt(0x02, 1, 0, 100, NULL, 0, 0, 0);
+	(void)chk_at(NS(10));
+	reverse_pkt();
+	chk_tcp_flags(0x14);
+	(void)chk_at(NS(11));
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(11.9)), 1);
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(12)), 0);
+	/* UDP 10 s, ICMP (dyn_short_lifetime) 5 s. */
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	(void)chk_at(NS(20));
+	icmp_pkt(A_10_0_0_1, A_10_0_0_2, 8, 0);
+	(void)chk_at(NS(20));
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(24.9)), 2);
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(25)), 1);
+	ck_assert_uint_eq(ipfw_states_count(chain->states, NS(30)), 0);
+	g_string_free(out, TRUE);
+}
+END_TEST
+
 /* Or-blocks (F_OR): the block holds when one option does. */
 START_TEST(test_or_blocks)
 {
@@ -1233,7 +1317,7 @@ ipfw_engine_suite(void)
 		test_prob_deterministic, test_prob_draws_before_body,
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, test_tcp_options, test_prefilter_differential, test_tables,
-		test_or_blocks,
+		test_or_blocks, test_state_lifetimes,
 		NULL
 	};
 

@@ -93,6 +93,8 @@ const char	*ipfw_cmd_modern_action(const struct ipfw_cmd *cmd);
  * Nothing is half-done: on error the chain is unchanged (a rule file stops
  * at its failing line, the lines before it staying applied, as ipfw(8)).
  */
+/* The time `ipfw -d show` measures the states' lifetimes against. */
+void		 ipfw_chain_set_now(struct ipfw_chain *chain, uint64_t now_ns);
 /* net.inet.ip.fw.autoinc_step, kept within 1..1000 as add_rule() does. */
 void		 ipfw_chain_set_autoinc_step(struct ipfw_chain *chain,
 		    uint32_t step);

@@ -464,6 +464,12 @@ ipfw_chain_zero(struct ipfw_chain *chain, const uint32_t *nums, unsigned n,
 }
 
 void
+ipfw_chain_set_now(struct ipfw_chain *chain, uint64_t now_ns)
+{
+	chain->now_ns = now_ns;
+}
+
+void
 ipfw_chain_set_autoinc_step(struct ipfw_chain *chain, uint32_t step)
 {
 	/* add_rule() clamps autoinc_step to 1..1000 before using it. */
@@ -605,6 +611,10 @@ ipfw_cmd_exec(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
 		if (out != NULL)
 			ipfw_chain_print(chain, cmd->kind == IPFW_CMD_SHOW,
 			    out);
+		/* ipfw_list() with -d: the dynamic rules after the static. */
+		if (cmd->dynamic && out != NULL)
+			ipfw_states_print(chain->states, chain->now_ns,
+			    cmd->kind == IPFW_CMD_SHOW, cmd->release, out);
 		return (true);
 	}
 	return (chain_error(err, "unknown command"));

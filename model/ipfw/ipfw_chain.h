@@ -28,6 +28,7 @@ struct ipfw_chain {
 	struct sim_rng	 rng;		/* for `prob`: the host's stream */
 	uint32_t	 autoinc_step;	/* 0: IPFW_AUTOINC_STEP */
 	struct ipfw_tables *tables;	/* made by the first table command */
+	uint64_t	 now_ns;	/* ipfw_chain_set_now() */
 	struct ipfw_states *states;	/* allocated with the first
 					 * keep-state or check-state rule */
 };

@@ -1771,6 +1771,8 @@ ipfw_cmd_parse_release(int release, int argc, char *const argv[],
 		for (const char *p = w + 1; ok && *p != '\0'; p++) {
 			if (*p == 'q')
 				cmd->quiet = true;
+			else if (*p == 'd')
+				cmd->dynamic = true;
 			else if (*p != 'f')
 				ok = fail(&ctx, ctx.i, "unknown flag '-%c' in "
 				    "'%s'", *p, w);
@@ -1801,8 +1803,10 @@ ipfw_cmd_parse_release(int release, int argc, char *const argv[],
 		cmd->kind = IPFW_CMD_FLUSH;
 	} else if (strcmp(w, "show") == 0) {
 		cmd->kind = IPFW_CMD_SHOW;
+		cmd->release = release;
 	} else if (strcmp(w, "list") == 0) {
 		cmd->kind = IPFW_CMD_LIST;
+		cmd->release = release;
 	} else {
 		fail_unknown(&ctx, ctx.i - 1, IPFW_ERR_UNKNOWN_COMMAND,
 		    "unknown command");

@@ -163,6 +163,7 @@ enum ipfw_table_op {
 struct ipfw_cmd {
 	enum ipfw_cmd_kind kind;
 	bool		 quiet;		/* -q */
+	bool		 dynamic;	/* -d: show/list the states too */
 	struct ipfw_rule *rule;		/* add */
 	uint32_t	*nums;		/* delete, zero */
 	unsigned	 n_nums;

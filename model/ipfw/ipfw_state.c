@@ -1,10 +1,12 @@
 /*
  * Dynamic rules for keep-state / check-state, after FreeBSD's
  * lookup_dyn_rule() and install_state(): one entry per flow, keyed on
- * protocol, addresses and (TCP/UDP) ports, found from either direction,
- * living dyn_udp_lifetime (10 s) for everything but TCP, which gets
- * dyn_ack_lifetime (300 s) because TCP flags are not tracked.  Each hit
- * refreshes the lifetime.  The entries come from a pool allocated with
+ * protocol, addresses and (TCP/UDP) ports, found from either direction.
+ * Each hit refreshes the lifetime: dyn_udp_lifetime for UDP,
+ * dyn_short_lifetime for other protocols, and for TCP the lifetime of
+ * the state the SYN/FIN/RST flags seen in each direction put the flow in,
+ * as 6.x lookup_dyn_rule() (and 14's dyn_update_tcp_state()) do, with
+ * keepalives off.  The entries come from a pool allocated with
  * the table, so nothing is allocated while a packet is checked; expired
  * entries are reclaimed when met, or swept when the pool runs dry.
  */
@@ -28,6 +30,10 @@ struct ipfw_dyn_key {
 
 struct ipfw_dyn {
 	struct ipfw_dyn_key key;
+	uint32_t	 src;		/* the installing packet's source */
+	uint16_t	 sport;		/* ...and port: the forward way */
+	uint16_t	 tcp_state;	/* flags seen: forward | reverse << 8 */
+	uint64_t	 packets, bytes;
 	uint64_t	 expire_ns;
 	struct ipfw_rule *rule;		/* the parent rule */
 	int32_t		 next;		/* in bucket or free list; -1 ends */
@@ -121,11 +127,52 @@ key_equal(const struct ipfw_dyn_key *a, const struct ipfw_dyn_key *b)
 	    a->proto == b->proto);
 }
 
-static uint64_t
-lifetime_ns(uint8_t proto)
+#define	TH_FIN_	0x01
+#define	TH_SYN_	0x02
+#define	TH_RST_	0x04
+#define	BOTH_SYN	(TH_SYN_ | TH_SYN_ << 8)
+#define	BOTH_FIN	(TH_FIN_ | TH_FIN_ << 8)
+
+/*
+ * A hit on d by this packet: count it, fold its TCP flags into the state
+ * and set the expiry, as lookup_dyn_rule() does.
+ */
+static void
+dyn_update(struct ipfw_dyn *d, const struct ipfw_args *a)
 {
-	return (proto == IPPROTO_TCP ? IPFW_DYN_ACK_LIFETIME_NS :
-	    IPFW_DYN_UDP_LIFETIME_NS);
+	uint64_t life;
+
+	d->packets++;
+	d->bytes += a->ip_len != 0 ? a->ip_len : a->pkt_len;
+	if (d->key.proto == IPPROTO_TCP) {
+		uint16_t f = a->has_tcp ?
+		    (a->tcp_flags & (TH_FIN_ | TH_SYN_ | TH_RST_)) : 0;
+		bool fwd = a->src == d->src &&
+		    (!a->has_ports || a->sport == d->sport);
+
+		d->tcp_state |= fwd ? f : (uint16_t)(f << 8);
+		switch (d->tcp_state) {
+		case TH_SYN_:			/* opening */
+			life = IPFW_DYN_SYN_LIFETIME_NS;
+			break;
+		case BOTH_SYN:			/* established */
+		case BOTH_SYN | TH_FIN_:	/* one side closing */
+		case BOTH_SYN | TH_FIN_ << 8:
+			life = IPFW_DYN_ACK_LIFETIME_NS;
+			break;
+		case BOTH_SYN | BOTH_FIN:	/* both sides closed */
+			life = IPFW_DYN_FIN_LIFETIME_NS;
+			break;
+		default:			/* reset, or invalid */
+			life = IPFW_DYN_RST_LIFETIME_NS;
+			break;
+		}
+	} else if (d->key.proto == IPPROTO_UDP) {
+		life = IPFW_DYN_UDP_LIFETIME_NS;
+	} else {
+		life = IPFW_DYN_SHORT_LIFETIME_NS;
+	}
+	d->expire_ns = a->now_ns + life;
 }
 
 /* Unlink entry i (whose predecessor link is *link) to the free list. */
@@ -170,7 +217,7 @@ ipfw_state_lookup(struct ipfw_states *st, const struct ipfw_args *args)
 	flow_key(args, &k);
 	if ((d = find(st, &k, args->now_ns)) == NULL)
 		return (NULL);
-	d->expire_ns = args->now_ns + lifetime_ns(k.proto);
+	dyn_update(d, args);
 	return (d->rule);
 }
 
@@ -208,7 +255,7 @@ ipfw_state_install(struct ipfw_states *st, struct ipfw_rule *rule,
 	flow_key(args, &k);
 	/* install_state(): an existing state for the flow is kept. */
 	if ((d = find(st, &k, args->now_ns)) != NULL) {
-		d->expire_ns = args->now_ns + lifetime_ns(k.proto);
+		dyn_update(d, args);
 		return (true);
 	}
 	if (st->free_head < 0)
@@ -219,7 +266,12 @@ ipfw_state_install(struct ipfw_states *st, struct ipfw_rule *rule,
 	st->free_head = d->next;
 	d->key = k;
 	d->rule = rule;
-	d->expire_ns = args->now_ns + lifetime_ns(k.proto);
+	d->src = args->src;
+	d->sport = args->has_ports ? args->sport : 0;
+	d->tcp_state = 0;
+	d->packets = d->bytes = 0;
+	/* install_state() then looks the new state up with the packet. */
+	dyn_update(d, args);
 	b = flow_hash(&k);
 	d->next = st->buckets[b];
 	st->buckets[b] = i;
@@ -248,4 +300,66 @@ ipfw_states_count(const struct ipfw_states *st, uint64_t now_ns)
 			if (now_ns < st->pool[i].expire_ns)
 				n++;
 	return (n);
+}
+
+/*
+ * show_dyn_ipfw(): "%05u", the counters and "(Ns)" left to live when
+ * asked, "STATE", the protocol, "SRC SPORT <-> DST DPORT" the way the
+ * state was installed; release 14 adds the flow name.  Entries in bucket
+ * order as the kernel's list; the header as ipfw_list() prints it.
+ */
+void
+ipfw_states_print(const struct ipfw_states *st, uint64_t now_ns,
+    bool counters, int release, GString *out)
+{
+	unsigned n = ipfw_states_count(st, now_ns);
+
+	if (n == 0)
+		return;
+	g_string_append_printf(out, "## Dynamic rules (%u):\n", n);
+	for (unsigned b = 0; st != NULL && b < DYN_BUCKETS; b++) {
+		for (int32_t i = st->buckets[b]; i >= 0;
+		    i = st->pool[i].next) {
+			const struct ipfw_dyn *d = &st->pool[i];
+			uint32_t src = d->src, dst;
+			uint16_t dport;
+			const char *pn;
+
+			if (now_ns >= d->expire_ns)
+				continue;
+			if (d->key.addr_a == src &&
+			    d->key.port_a == d->sport) {
+				dst = d->key.addr_b;
+				dport = d->key.port_b;
+			} else {
+				dst = d->key.addr_a;
+				dport = d->key.port_a;
+			}
+			g_string_append_printf(out, "%05u", d->rule->rulenum);
+			if (counters)
+				g_string_append_printf(out, " %llu %llu (%llus)",
+				    (unsigned long long)d->packets,
+				    (unsigned long long)d->bytes,
+				    (unsigned long long)((d->expire_ns - now_ns +
+				    IPFW_SEC_NS - 1) / IPFW_SEC_NS));
+			g_string_append(out, " STATE");
+			pn = d->key.proto == 6 ? "tcp" : d->key.proto == 17 ?
+			    "udp" : d->key.proto == 1 ? "icmp" : NULL;
+			if (pn != NULL)
+				g_string_append_printf(out, " %s", pn);
+			else
+				g_string_append_printf(out, " proto %u",
+				    d->key.proto);
+			g_string_append_printf(out, " %u.%u.%u.%u %u <-> "
+			    "%u.%u.%u.%u %u", src >> 24, (src >> 16) & 0xff,
+			    (src >> 8) & 0xff, src & 0xff, d->sport, dst >> 24,
+			    (dst >> 16) & 0xff, (dst >> 8) & 0xff, dst & 0xff,
+			    dport);
+			if (release >= 12)
+				g_string_append_printf(out, " :%s",
+				    d->rule->flow != NULL ? d->rule->flow :
+				    "default");
+			g_string_append_c(out, '\n');
+		}
+	}
 }

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "ipfw/ipfw.h"
 
 #ifdef __cplusplus
@@ -17,10 +19,15 @@ extern "C" {
 struct ipfw_rule;
 struct ipfw_states;
 
-/* net.inet.ip.fw.dyn_max, dyn_udp_lifetime, dyn_ack_lifetime. */
+/* net.inet.ip.fw.dyn_max and the dyn_*_lifetime defaults (seconds). */
 #define	IPFW_DYN_MAX			4096u
-#define	IPFW_DYN_UDP_LIFETIME_NS	(10ull * 1000000000ull)
-#define	IPFW_DYN_ACK_LIFETIME_NS	(300ull * 1000000000ull)
+#define	IPFW_SEC_NS			1000000000ull
+#define	IPFW_DYN_UDP_LIFETIME_NS	(10ull * IPFW_SEC_NS)
+#define	IPFW_DYN_ACK_LIFETIME_NS	(300ull * IPFW_SEC_NS)
+#define	IPFW_DYN_SYN_LIFETIME_NS	(20ull * IPFW_SEC_NS)
+#define	IPFW_DYN_FIN_LIFETIME_NS	(1ull * IPFW_SEC_NS)
+#define	IPFW_DYN_RST_LIFETIME_NS	(1ull * IPFW_SEC_NS)
+#define	IPFW_DYN_SHORT_LIFETIME_NS	(5ull * IPFW_SEC_NS)
 
 struct ipfw_states *ipfw_states_new(unsigned max);
 void		 ipfw_states_free(struct ipfw_states *st);
@@ -40,6 +47,9 @@ void		 ipfw_states_flush(struct ipfw_states *st);
 /* Live states at time now_ns. */
 unsigned	 ipfw_states_count(const struct ipfw_states *st,
 		    uint64_t now_ns);
+/* `ipfw -d list/show`: the live states as show_dyn_ipfw() prints them. */
+void		 ipfw_states_print(const struct ipfw_states *st,
+		    uint64_t now_ns, bool counters, int release, GString *out);
 
 #ifdef __cplusplus
 }

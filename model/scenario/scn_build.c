@@ -187,6 +187,7 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 			return (EINVAL);
 		}
 		out = g_string_new(NULL);
+		ipfw_chain_set_now(h->fw, sim_now());
 		if (!ipfw_cmd_exec(h->fw, c->u.ipfw.cmd, out, &gerr)) {
 			*msg = g_strdup(gerr->message);
 			g_error_free(gerr);
