@@ -35,6 +35,7 @@
 #include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/pfil.h"
+#include "net/route.h"
 #include "netinet/icmp_var.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_var.h"
@@ -57,6 +58,50 @@ static bool
 ipfw_is_me(const void *ctx, uint32_t addr)
 {
 	return (in_localip(ctx, addr));
+}
+
+/*
+ * verify_path() (ip_fw2.c): the route to addr, if any, must leave by
+ * ifname; with no interface, any route but the default one will do.  A
+ * route to one of the host's own addresses counts for the interface that
+ * holds the address, as the kernel's route to it names that interface.
+ */
+static bool
+ipfw_verify_path(const void *ctx, uint32_t addr, const char *ifname)
+{
+	const struct host *h = ctx;
+	const struct rtentry *rt = rt_lookup(h, addr);
+	const struct ifnet *ifp;
+
+	if (rt == NULL)
+		return (false);
+	if (ifname == NULL)
+		return (rt->rt_plen != 0);
+	if ((rt->rt_flags & RTF_LOCAL) != 0) {
+		ifp = ifa_ifwithaddr(h, addr);
+		return (ifp != NULL && strcmp(ifp->if_xname, ifname) == 0);
+	}
+	return (strcmp(rt->rt_ifp->if_xname, ifname) == 0);
+}
+
+/* in_localaddr(): addr is on the network of one of the addresses. */
+static bool
+ipfw_is_local_net(const void *ctx, uint32_t addr)
+{
+	const struct host *h = ctx;
+
+	for (guint i = 0; i < h->ifnets->len; i++) {
+		const struct ifnet *ifp = g_ptr_array_index(h->ifnets, i);
+
+		for (unsigned k = 0; k < ifp->if_naddrs; k++) {
+			uint32_t m = in_plen_mask(ifp->if_addrs[k].ia_plen);
+
+			if (!ifp->if_loopback &&
+			    (addr & m) == (ifp->if_addrs[k].ia_addr & m))
+				return (true);
+		}
+	}
+	return (false);
 }
 
 /*
@@ -221,6 +266,8 @@ ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
 	args.release = h->release;
 	args.now_ns = sim_now();
 	args.is_me = ipfw_is_me;
+	args.verify_path = ipfw_verify_path;
+	args.is_local_net = ipfw_is_local_net;
 	args.me_ctx = h;
 	ctx = (struct pfil_ctx){ .h = h, .m = m, .ifname = ifp->if_xname,
 	    .dir = dir };

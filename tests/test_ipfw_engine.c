@@ -1052,6 +1052,74 @@ START_TEST(test_tables)
 }
 END_TEST
 
+/* A host's routes for the anti-spoofing tests: 10.0.0.0/24 on em0,
+ * 192.0.2.0/24 on em1, the default route by em1. */
+static bool
+mock_verify_path(const void *ctx, uint32_t addr, const char *ifname)
+{
+	const char *out = (addr & 0xffffff00u) == 0x0a000000u ? "em0" :
+	    "em1";
+	bool is_default = (addr & 0xffffff00u) != 0x0a000000u &&
+	    (addr & 0xffffff00u) != 0xc0000200u;
+
+	(void)ctx;
+	if (ifname == NULL)
+		return (!is_default);
+	return (strcmp(out, ifname) == 0);
+}
+
+static bool
+mock_local_net(const void *ctx, uint32_t addr)
+{
+	(void)ctx;
+	return ((addr & 0xffffff00u) == 0x0a000000u ||
+	    (addr & 0xffffff00u) == 0xc0000200u);
+}
+
+/* verrevpath, versrcreach, antispoof as ipfw_chk() decides them. */
+START_TEST(test_antispoof)
+{
+	static const struct {
+		uint32_t src;
+		enum ipfw_dir dir;
+		const char *rcvif;
+		bool verrevpath, versrcreach, antispoof;
+	} cases[] = {
+		/* 10.0.0.5 in by em0, where its route goes: all hold. */
+		{ 0x0a000005u, IPFW_DIR_IN, "em0", true, true, true },
+		/* ...in by em1: a spoof for verrevpath and antispoof. */
+		{ 0x0a000005u, IPFW_DIR_IN, "em1", false, true, false },
+		/* 198.51.100.1, only the default route (em1) reaches it. */
+		{ 0xc6336401u, IPFW_DIR_IN, "em1", true, false, true },
+		{ 0xc6336401u, IPFW_DIR_IN, "em0", false, false, true },
+		/* Outgoing packets pass verrevpath and antispoof. */
+		{ 0xc6336401u, IPFW_DIR_OUT, "em0", true, false, true },
+	};
+
+	add("100 count ip from any to any verrevpath");
+	add("200 count ip from any to any versrcreach");
+	add("300 count ip from any to any antispoof");
+	for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+		struct ipfw_args a;
+		struct ipfw_verdict v;
+		uint64_t p1 = pkts(100), p2 = pkts(200), p3 = pkts(300);
+
+		udp_pkt(cases[k].src, 1, A_10_0_0_2, 2, 0);
+		mkargs(&a, cases[k].dir, cases[k].rcvif,
+		    cases[k].dir == IPFW_DIR_OUT ? "em1" : NULL);
+		a.verify_path = mock_verify_path;
+		a.is_local_net = mock_local_net;
+		ipfw_chk(chain, &a, &v);
+		ck_assert_msg(pkts(100) - p1 == cases[k].verrevpath,
+		    "case %zu verrevpath", k);
+		ck_assert_msg(pkts(200) - p2 == cases[k].versrcreach,
+		    "case %zu versrcreach", k);
+		ck_assert_msg(pkts(300) - p3 == cases[k].antispoof,
+		    "case %zu antispoof", k);
+	}
+}
+END_TEST
+
 /* Set the current TCP segment's flags. */
 static void
 chk_tcp_flags(uint8_t flags)
@@ -1317,7 +1385,7 @@ ipfw_engine_suite(void)
 		test_prob_deterministic, test_prob_draws_before_body,
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, test_tcp_options, test_prefilter_differential, test_tables,
-		test_or_blocks, test_state_lifetimes,
+		test_or_blocks, test_state_lifetimes, test_antispoof,
 		NULL
 	};
 

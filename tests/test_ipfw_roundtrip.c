@@ -175,6 +175,10 @@ static const char *const forms[] = {
 	"add deny all from table(13) to any via em1",
 	"add allow ip from table(0,5) to not table(127)",
 	"add allow tcp from not table(1,4294967295) 80 to me",
+	/* Anti-spoofing. */
+	"add deny ip from any to any not verrevpath in",
+	"add deny ip from any to any not versrcreach",
+	"add deny ip from any to any not antispoof in recv em0",
 	/* Or-blocks. */
 	"add deny { tcp or udp } from any to any 137 in",
 	"add allow { udp or not icmp or 47 } from any to any",

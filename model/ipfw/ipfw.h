@@ -152,6 +152,15 @@ struct ipfw_args {
 	/* `me`: whether addr is one of the host's addresses. */
 	bool		(*is_me)(const void *ctx, uint32_t addr);
 	const void	*me_ctx;
+	/*
+	 * verify_path() of the host's routes, on me_ctx: whether the route
+	 * to addr leaves by interface ifname (ifname NULL: whether a route
+	 * other than the default one exists).  NULL: never verified.
+	 */
+	bool		(*verify_path)(const void *ctx, uint32_t addr,
+			    const char *ifname);
+	/* in_localaddr(): addr is on a network of one of the interfaces. */
+	bool		(*is_local_net)(const void *ctx, uint32_t addr);
 	/* Called for every rule that matches (count rules too), before its
 	 * action is applied; may be NULL. */
 	void		(*on_match)(void *ctx, const struct ipfw_rule *rule,

@@ -284,6 +284,42 @@ match_table(const struct ipfw_opt *o, const struct ipfw_args *a,
 	return (o->n == 0 || v == o->u.val);
 }
 
+/*
+ * O_VERREVPATH: outgoing packets match; incoming ones when the route back
+ * to the source leaves by the interface they came in on.
+ */
+static bool
+match_verrevpath(const struct ipfw_args *a)
+{
+	if (a->dir == IPFW_DIR_OUT || a->rcvif == NULL)
+		return (true);
+	return (a->verify_path != NULL &&
+	    a->verify_path(a->me_ctx, a->src, a->rcvif));
+}
+
+/* O_VERSRCREACH: a route to the source, the default one not counting. */
+static bool
+match_versrcreach(const struct ipfw_args *a)
+{
+	return (a->verify_path != NULL &&
+	    a->verify_path(a->me_ctx, a->src, NULL));
+}
+
+/*
+ * O_ANTISPOOF: an incoming packet whose source is on one of the host's
+ * networks must have come in by the interface of that network's route;
+ * everything else matches.
+ */
+static bool
+match_antispoof(const struct ipfw_args *a)
+{
+	if (a->dir == IPFW_DIR_OUT || a->rcvif == NULL ||
+	    a->is_local_net == NULL || !a->is_local_net(a->me_ctx, a->src))
+		return (true);
+	return (a->verify_path != NULL &&
+	    a->verify_path(a->me_ctx, a->src, a->rcvif));
+}
+
 /* O_IPVER: every packet here is IPv4. */
 static bool
 match_ipver(const struct ipfw_rule *r, const struct ipfw_opt *o,
@@ -442,6 +478,9 @@ opt_match(const struct ipfw_rule *r, const struct ipfw_opt *o,
 		return (a->has_tcp && in_ranges(r, o, a->tcp_win));
 	case IPFW_O_TCPDATALEN:	return (match_tcpdatalen(r, o, a));
 	case IPFW_O_TCPMSS:	return (match_tcpmss(r, o, a));
+	case IPFW_O_VERREVPATH:	return (match_verrevpath(a));
+	case IPFW_O_VERSRCREACH: return (match_versrcreach(a));
+	case IPFW_O_ANTISPOOF:	return (match_antispoof(a));
 	case IPFW_O_SRC_TABLE:	return (match_table(o, a, a->src));
 	case IPFW_O_DST_TABLE:	return (match_table(o, a, a->dst));
 	case IPFW_O_NOPS:

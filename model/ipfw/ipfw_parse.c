@@ -60,7 +60,8 @@ enum kw_option {
 	KW_IPTOS, KW_IPTTL, KW_KEEP_STATE, KW_NOT, KW_OUT, KW_PROTO, KW_RECV,
 	KW_SRC_PORT, KW_VIA, KW_XMIT, KW_COMMENT, KW_ESTABLISHED,
 	KW_IPVERSION, KW_SETUP, KW_TCPACK, KW_TCPDATALEN, KW_TCPFLAGS,
-	KW_TCPMSS, KW_TCPOPTIONS, KW_TCPSEQ, KW_TCPWIN,
+	KW_TCPMSS, KW_TCPOPTIONS, KW_TCPSEQ, KW_TCPWIN, KW_VERREVPATH,
+	KW_VERSRCREACH, KW_ANTISPOOF,
 };
 
 struct keyword {
@@ -71,6 +72,7 @@ struct keyword {
 /* Sorted by name: searched with bsearch(). */
 static const struct keyword option_kw[] = {
 	{ "//",			KW_COMMENT },
+	{ "antispoof",		KW_ANTISPOOF },
 	{ "diverted",		KW_DIVERTED },
 	{ "diverted-loopback",	KW_DIVERTED_LOOPBACK },
 	{ "diverted-output",	KW_DIVERTED_OUTPUT },
@@ -105,6 +107,8 @@ static const struct keyword option_kw[] = {
 	{ "tcpopts",		KW_TCPOPTIONS },
 	{ "tcpseq",		KW_TCPSEQ },
 	{ "tcpwin",		KW_TCPWIN },
+	{ "verrevpath",		KW_VERREVPATH },
+	{ "versrcreach",	KW_VERSRCREACH },
 	{ "via",		KW_VIA },
 	{ "xmit",		KW_XMIT },
 };
@@ -1086,6 +1090,14 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 		return (true);
 	case KW_ESTABLISHED:
 		o.op = IPFW_O_ESTAB;
+		add_opt(ctx, &o, word);
+		return (true);
+	case KW_VERREVPATH:
+	case KW_VERSRCREACH:
+	case KW_ANTISPOOF:
+		o.op = kw->value == KW_VERREVPATH ? IPFW_O_VERREVPATH :
+		    kw->value == KW_VERSRCREACH ? IPFW_O_VERSRCREACH :
+		    IPFW_O_ANTISPOOF;
 		add_opt(ctx, &o, word);
 		return (true);
 	case KW_TCPFLAGS:

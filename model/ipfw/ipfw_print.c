@@ -205,6 +205,15 @@ print_option(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	case IPFW_O_ESTAB:
 		g_string_append(out, " established");
 		break;
+	case IPFW_O_VERREVPATH:
+		g_string_append(out, " verrevpath");
+		break;
+	case IPFW_O_VERSRCREACH:
+		g_string_append(out, " versrcreach");
+		break;
+	case IPFW_O_ANTISPOOF:
+		g_string_append(out, " antispoof");
+		break;
 	case IPFW_O_TCPFLAGS:
 		/* show_static_rule(): syn,!ack is printed as `setup`. */
 		if (o->u.flags.set == 0x02 && o->u.flags.clear == 0x10)

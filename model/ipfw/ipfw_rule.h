@@ -74,6 +74,9 @@ enum ipfw_op {
 	IPFW_O_SRC_TABLE,	/* table(N[,V]): first = N, n = 1 when V
 				 * (u.val) is given */
 	IPFW_O_DST_TABLE,
+	IPFW_O_VERREVPATH,
+	IPFW_O_VERSRCREACH,
+	IPFW_O_ANTISPOOF,
 	IPFW_O_NOPS		/* number of opcodes */
 };
 
