@@ -1211,6 +1211,8 @@ START_TEST(test_or_blocks)
 	add("120 count ip from any to any { recv em1 or ipttl 64 } in");
 	add("130 count { tcp or 47 } from any to any");
 	add("140 count ip from { not 10.0.0.1 or 10.0.0.3 } to any");
+	add("150 count ip from 10.0.0.0/24{1,3-5} to any");
+	add("160 count ip from 192.0.2.0/24{2} to any");
 	/* UDP 10.0.0.1 (ttl 64) in on em0; ICMP 192.0.2.1 on em1. */
 	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
 	(void)chk(IPFW_DIR_IN, "em0", NULL);
@@ -1222,6 +1224,8 @@ START_TEST(test_or_blocks)
 	ck_assert_uint_eq(pkts(120), 2);	/* ttl 64; then em1 */
 	ck_assert_uint_eq(pkts(130), 0);
 	ck_assert_uint_eq(pkts(140), 1);	/* 192.0.2.1 is not 10.0.0.1 */
+	ck_assert_uint_eq(pkts(150), 1);	/* 10.0.0.1: host 1 */
+	ck_assert_uint_eq(pkts(160), 0);	/* 192.0.2.1: host 1, not 2 */
 }
 END_TEST
 
@@ -1249,6 +1253,7 @@ START_TEST(test_prefilter_differential)
 		"{ udp or tcp } from { 10.0.0.1 or 192.0.2.0/24 } to any",
 		"ip from { 10.0.0.5 or me } to { 10.0.0.2 or 10.0.0.9 }",
 		"icmp from any to any { icmptypes 8 or frag }",
+		"ip from 10.0.0.0/24{1,2} to 10.0.0.2",
 	};
 	static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
 

@@ -449,6 +449,9 @@ START_TEST(test_canonical_text_new_forms)
 		    "allow tcp from any 20-25 to any" },
 		{ 14, "add deny log logamount 500 ip from any to any",
 		    "deny log logamount 500 ip from any to any" },
+		/* Sets: the host numbers, runs folded. */
+		{ 6, "add allow ip from 10.0.0.7/24{5,1,2,3,200} to any",
+		    "allow ip from 10.0.0.0/24{1-3,5,200} to any" },
 		/* Or-blocks print back as written. */
 		{ 6, "add deny { tcp or udp } from any to any 137 in",
 		    "deny { tcp or udp } from any to any 137 in" },
@@ -491,6 +494,10 @@ START_TEST(test_canonical_text_new_forms)
 	expect_error("table 1 create", 2, "release 6");
 	expect_error("table 1 add 10.0.0.0:255.0.255.0", 3, "bad table key");
 	expect_error("table 1 swap 2", 2, "not modelled");
+	expect_error("add allow ip from 10.0.0.0/16{1} to any", 4,
+	    "invalid set with mask 16");
+	expect_error("add allow ip from 10.0.0.0/30{4} to any", 4,
+	    "bad address set");
 	expect_error("add allow { udp or tcp from any to any", 6,
 	    "expected 'or' or '}'");
 	expect_error("add allow { ip or tcp } from any to any", 3,

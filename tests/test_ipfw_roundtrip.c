@@ -175,6 +175,11 @@ static const char *const forms[] = {
 	"add deny all from table(13) to any via em1",
 	"add allow ip from table(0,5) to not table(127)",
 	"add allow tcp from not table(1,4294967295) 80 to me",
+	/* Address sets. */
+	"add allow ip from 10.0.0.0/24{1,2,3} to any",
+	"add allow ip from any to not 10.1.2.128/25{0,5-9,127}",
+	"add allow ip from 192.0.2.0/24{0-255} to 192.0.2.8/30{0,3}",
+	"add allow ip from { 10.0.0.0/24{1,5} or 10.0.1.1 } to any",
 	/* Anti-spoofing. */
 	"add deny ip from any to any not verrevpath in",
 	"add deny ip from any to any not versrcreach",

@@ -66,6 +66,8 @@ opt_equal(const struct ipfw_rule *a, const struct ipfw_opt *x,
 	switch (x->op) {
 	case IPFW_O_SRC_ADDR:
 	case IPFW_O_DST_ADDR:
+	case IPFW_O_SRC_SET:
+	case IPFW_O_DST_SET:
 		for (unsigned k = 0; k < x->n; k++) {
 			const struct ipfw_addr *p = &a->addrs[x->first + k];
 			const struct ipfw_addr *q = &b->addrs[y->first + k];

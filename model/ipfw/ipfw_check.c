@@ -104,6 +104,11 @@ check_opt(const struct ipfw_rule *r, unsigned i, uint32_t proto,
 		    (unsigned)o->first + o->n > r->n_addrs)
 			return (refuse(field, f, err, "bad address list"));
 		break;
+	case IPFW_O_SRC_SET:
+	case IPFW_O_DST_SET:
+		if (o->n != 9 || (unsigned)o->first + o->n > r->n_addrs)
+			return (refuse(field, f, err, "bad address set"));
+		break;
 	case IPFW_O_SRC_PORT:
 	case IPFW_O_DST_PORT:
 		/*

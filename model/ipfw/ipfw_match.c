@@ -320,6 +320,19 @@ match_antispoof(const struct ipfw_args *a)
 	    a->verify_path(a->me_ctx, a->src, a->rcvif));
 }
 
+/* O_IP_SRC_SET/O_IP_DST_SET: in A/LEN and the host's bit set. */
+static bool
+match_set(const struct ipfw_rule *r, const struct ipfw_opt *o, uint32_t v)
+{
+	const struct ipfw_addr *b = &r->addrs[o->first];
+	uint32_t h;
+
+	if ((v & b->mask) != b->addr)
+		return (false);
+	h = v & ~b->mask;
+	return ((b[1 + h / 32].addr & (1u << (h % 32))) != 0);
+}
+
 /* O_IPVER: every packet here is IPv4. */
 static bool
 match_ipver(const struct ipfw_rule *r, const struct ipfw_opt *o,
@@ -478,6 +491,8 @@ opt_match(const struct ipfw_rule *r, const struct ipfw_opt *o,
 		return (a->has_tcp && in_ranges(r, o, a->tcp_win));
 	case IPFW_O_TCPDATALEN:	return (match_tcpdatalen(r, o, a));
 	case IPFW_O_TCPMSS:	return (match_tcpmss(r, o, a));
+	case IPFW_O_SRC_SET:	return (match_set(r, o, a->src));
+	case IPFW_O_DST_SET:	return (match_set(r, o, a->dst));
 	case IPFW_O_VERREVPATH:	return (match_verrevpath(a));
 	case IPFW_O_VERSRCREACH: return (match_versrcreach(a));
 	case IPFW_O_ANTISPOOF:	return (match_antispoof(a));

@@ -615,6 +615,69 @@ parse_addr(struct ipfw_pctx *ctx, enum body_slot slot, bool negate,
 		ctx->body_word[slot] = start;
 		return (true);
 	}
+	if (w[0] != '{' && strchr(w, '{') != NULL) {
+		/*
+		 * fill_ip()'s sets: A/LEN{h,h-h,...} (LEN 24..32), the hosts
+		 * of A/LEN whose last bits are listed.  Stored as the base
+		 * (addrs[first]) and a 256-bit map (8 entries' addr words).
+		 */
+		struct ipfw_addr base, map[8];
+		bool is_any;
+		char *copy = g_strdup(w), *brace = strchr(copy, '{');
+		char *close = strrchr(copy, '}');
+		unsigned plen;
+		gchar **items;
+		bool ok2 = close != NULL && close[1] == '\0';
+
+		*brace = '\0';
+		if (ok2)
+			*close = '\0';
+		if (!ok2 || strchr(copy, '/') == NULL ||
+		    !parse_one_addr(copy, &base, &is_any)) {
+			g_free(copy);
+			return (fail(ctx, start, "bad address set '%s'", w));
+		}
+		plen = (unsigned)__builtin_popcount(base.mask);
+		if (plen < 24) {
+			g_free(copy);
+			return (fail(ctx, start, "invalid set with mask %u",
+			    plen));
+		}
+		memset(map, 0, sizeof(map));
+		items = g_strsplit(brace + 1, ",", -1);
+		for (size_t k = 0; ok2 && items[k] != NULL; k++) {
+			uint64_t lo, hi;
+			char *dash = strchr(items[k], '-');
+
+			if (dash != NULL)
+				*dash = '\0';
+			ok2 = parse_number(items[k], &lo);
+			hi = lo;
+			if (ok2 && dash != NULL)
+				ok2 = parse_number(dash + 1, &hi);
+			/* Host numbers within the mask's free bits. */
+			if (!ok2 || lo > hi || hi > (~base.mask & 0xffu)) {
+				ok2 = false;
+				break;
+			}
+			for (uint64_t h = lo; h <= hi; h++)
+				map[h / 32].addr |= 1u << (h % 32);
+		}
+		g_strfreev(items);
+		g_free(copy);
+		if (!ok2)
+			return (fail(ctx, start, "bad address set '%s'", w));
+		ctx->i++;
+		o.op = is_src ? IPFW_O_SRC_SET : IPFW_O_DST_SET;
+		o.first = (uint16_t)ctx->addrs->len;
+		o.n = 9;
+		g_array_append_val(ctx->addrs, base);
+		g_array_append_vals(ctx->addrs, map, 8);
+		ctx->body[slot] = o;
+		ctx->has_body[slot] = true;
+		ctx->body_word[slot] = start;
+		return (true);
+	}
 	if (strpbrk(w, "{,") == NULL) {
 		/* A lone A/0 is `any`: fill_ip() turns it into no test. */
 		struct ipfw_addr a;

@@ -56,6 +56,32 @@ print_addr(const struct ipfw_rule *r, const struct ipfw_opt *o, GString *out)
 		g_string_append(out, "me");
 		return;
 	}
+	if (o->op == IPFW_O_SRC_SET || o->op == IPFW_O_DST_SET) {
+		/* print_ip(): A/LEN{h,h-h,...} */
+		const struct ipfw_addr *b = &r->addrs[o->first];
+		const char *sep = "{";
+		int lo = -1;
+
+		print_dotted(out, b->addr);
+		g_string_append_printf(out, "/%d", contigmask(b->mask));
+		for (int h = 0; h <= 256; h++) {
+			bool on = h < 256 &&
+			    (b[1 + h / 32].addr & (1u << (h % 32))) != 0;
+
+			if (on && lo < 0)
+				lo = h;
+			if (!on && lo >= 0) {
+				g_string_append_printf(out, "%s%d", sep, lo);
+				if (h - 1 > lo)
+					g_string_append_printf(out, "-%d",
+					    h - 1);
+				sep = ",";
+				lo = -1;
+			}
+		}
+		g_string_append_c(out, '}');
+		return;
+	}
 	if (o->op == IPFW_O_SRC_TABLE || o->op == IPFW_O_DST_TABLE) {
 		if (o->n != 0)
 			g_string_append_printf(out, "table(%u,%u)", o->first,
@@ -330,12 +356,14 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 		case IPFW_O_SRC_ME:
 		case IPFW_O_SRC_ADDR:
 		case IPFW_O_SRC_TABLE:
+		case IPFW_O_SRC_SET:
 			if (src == NULL)
 				src = o;
 			break;
 		case IPFW_O_DST_ME:
 		case IPFW_O_DST_ADDR:
 		case IPFW_O_DST_TABLE:
+		case IPFW_O_DST_SET:
 			if (dst == NULL)
 				dst = o;
 			break;
@@ -399,7 +427,8 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 		bool in_run = i > 0 && r->opts[i - 1].or_next;
 
 		if (o->op < IPFW_O_IN || o->op == IPFW_O_SRC_TABLE ||
-		    o->op == IPFW_O_DST_TABLE)
+		    o->op == IPFW_O_DST_TABLE || o->op == IPFW_O_SRC_SET ||
+		    o->op == IPFW_O_DST_SET)
 			continue;
 		/* `{ via em0 or via em1 }` */
 		if (o->or_next && !in_run)

@@ -74,6 +74,9 @@ enum ipfw_op {
 	IPFW_O_SRC_TABLE,	/* table(N[,V]): first = N, n = 1 when V
 				 * (u.val) is given */
 	IPFW_O_DST_TABLE,
+	IPFW_O_SRC_SET,		/* A/LEN{...}: addrs[first] the base,
+				 * the next 8 entries' addr a 256-bit map */
+	IPFW_O_DST_SET,
 	IPFW_O_VERREVPATH,
 	IPFW_O_VERSRCREACH,
 	IPFW_O_ANTISPOOF,
