@@ -1213,6 +1213,8 @@ START_TEST(test_or_blocks)
 	add("140 count ip from { not 10.0.0.1 or 10.0.0.3 } to any");
 	add("150 count ip from 10.0.0.0/24{1,3-5} to any");
 	add("160 count ip from 192.0.2.0/24{2} to any");
+	add("170 count ip from any to any src-ip 192.0.2.0/24");
+	add("180 count ip from any to any not dst-ip 10.0.0.2");
 	/* UDP 10.0.0.1 (ttl 64) in on em0; ICMP 192.0.2.1 on em1. */
 	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
 	(void)chk(IPFW_DIR_IN, "em0", NULL);
@@ -1226,6 +1228,8 @@ START_TEST(test_or_blocks)
 	ck_assert_uint_eq(pkts(140), 1);	/* 192.0.2.1 is not 10.0.0.1 */
 	ck_assert_uint_eq(pkts(150), 1);	/* 10.0.0.1: host 1 */
 	ck_assert_uint_eq(pkts(160), 0);	/* 192.0.2.1: host 1, not 2 */
+	ck_assert_uint_eq(pkts(170), 1);
+	ck_assert_uint_eq(pkts(180), 0);	/* both go to 10.0.0.2 */
 }
 END_TEST
 

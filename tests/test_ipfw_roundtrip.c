@@ -180,6 +180,11 @@ static const char *const forms[] = {
 	"add allow ip from any to not 10.1.2.128/25{0,5-9,127}",
 	"add allow ip from 192.0.2.0/24{0-255} to 192.0.2.8/30{0,3}",
 	"add allow ip from { 10.0.0.0/24{1,5} or 10.0.1.1 } to any",
+	/* Addresses as options. */
+	"add allow ip from any to any src-ip 10.0.0.1",
+	"add allow ip from 10.0.0.0/8 to any not src-ip 10.0.0.1,10.0.0.2",
+	"add allow udp from any to any dst-ip me dst-port 53",
+	"add allow ip from any to any dst-ip table(4) src-ip 10.0.0.0/24{7}",
 	/* Anti-spoofing. */
 	"add deny ip from any to any not verrevpath in",
 	"add deny ip from any to any not versrcreach",

@@ -61,7 +61,7 @@ opt_equal(const struct ipfw_rule *a, const struct ipfw_opt *x,
     const struct ipfw_rule *b, const struct ipfw_opt *y)
 {
 	if (x->op != y->op || x->negate != y->negate || x->n != y->n ||
-	    x->or_next != y->or_next)
+	    x->or_next != y->or_next || x->opt_form != y->opt_form)
 		return (false);
 	switch (x->op) {
 	case IPFW_O_SRC_ADDR:

@@ -61,7 +61,7 @@ enum kw_option {
 	KW_SRC_PORT, KW_VIA, KW_XMIT, KW_COMMENT, KW_ESTABLISHED,
 	KW_IPVERSION, KW_SETUP, KW_TCPACK, KW_TCPDATALEN, KW_TCPFLAGS,
 	KW_TCPMSS, KW_TCPOPTIONS, KW_TCPSEQ, KW_TCPWIN, KW_VERREVPATH,
-	KW_VERSRCREACH, KW_ANTISPOOF,
+	KW_VERSRCREACH, KW_ANTISPOOF, KW_SRC_IP, KW_DST_IP,
 };
 
 struct keyword {
@@ -76,6 +76,7 @@ static const struct keyword option_kw[] = {
 	{ "diverted",		KW_DIVERTED },
 	{ "diverted-loopback",	KW_DIVERTED_LOOPBACK },
 	{ "diverted-output",	KW_DIVERTED_OUTPUT },
+	{ "dst-ip",		KW_DST_IP },
 	{ "dst-port",		KW_DST_PORT },
 	{ "established",	KW_ESTABLISHED },
 	{ "frag",		KW_FRAG },
@@ -97,6 +98,7 @@ static const struct keyword option_kw[] = {
 	{ "proto",		KW_PROTO },
 	{ "recv",		KW_RECV },
 	{ "setup",		KW_SETUP },
+	{ "src-ip",		KW_SRC_IP },
 	{ "src-port",		KW_SRC_PORT },
 	{ "tcpack",		KW_TCPACK },
 	{ "tcpdatalen",		KW_TCPDATALEN },
@@ -1155,6 +1157,30 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 		o.op = IPFW_O_ESTAB;
 		add_opt(ctx, &o, word);
 		return (true);
+	case KW_SRC_IP:
+	case KW_DST_IP: {
+		/* An address as an option: parsed as the body's, kept apart. */
+		enum body_slot sl = kw->value == KW_SRC_IP ? B_SRC : B_DST;
+		struct ipfw_opt saved = ctx->body[sl];
+		bool had = ctx->has_body[sl];
+		int saved_word = ctx->body_word[sl];
+
+		if (peek(ctx) != NULL && strcmp(peek(ctx), "{") == 0)
+			return (fail(ctx, ctx->i, "an or-block after '%s' is "
+			    "not modelled", w));
+		ctx->has_body[sl] = false;
+		if (!parse_addr(ctx, sl, negate, not_word))
+			return (false);
+		if (ctx->has_body[sl]) {
+			o = ctx->body[sl];
+			o.opt_form = true;
+			add_opt(ctx, &o, word);
+		}
+		ctx->body[sl] = saved;
+		ctx->has_body[sl] = had;
+		ctx->body_word[sl] = saved_word;
+		return (true);
+	}
 	case KW_VERREVPATH:
 	case KW_VERSRCREACH:
 	case KW_ANTISPOOF:

@@ -348,6 +348,8 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 	for (unsigned i = 0; i < r->n_opts; i++) {
 		const struct ipfw_opt *o = &r->opts[i];
 
+		if (o->opt_form)
+			continue;	/* src-ip/dst-ip: an option */
 		switch (o->op) {
 		case IPFW_O_PROTO:
 			if (proto == NULL)
@@ -426,6 +428,21 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 		const struct ipfw_opt *o = &r->opts[i];
 		bool in_run = i > 0 && r->opts[i - 1].or_next;
 
+		if (o->opt_form) {
+			/* print_ip() after "src-ip"/"dst-ip". */
+			bool src = o->op == IPFW_O_SRC_ME ||
+			    o->op == IPFW_O_SRC_ADDR ||
+			    o->op == IPFW_O_SRC_TABLE ||
+			    o->op == IPFW_O_SRC_SET;
+
+			struct ipfw_opt pos = *o;
+
+			pos.negate = false;
+			g_string_append_printf(out, "%s%s", o->negate ?
+			    " not" : "", src ? " src-ip" : " dst-ip");
+			print_addr(r, &pos, out);
+			continue;
+		}
 		if (o->op < IPFW_O_IN || o->op == IPFW_O_SRC_TABLE ||
 		    o->op == IPFW_O_DST_TABLE || o->op == IPFW_O_SRC_SET ||
 		    o->op == IPFW_O_DST_SET)

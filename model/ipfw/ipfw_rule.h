@@ -99,6 +99,7 @@ struct ipfw_opt {
 	uint16_t	n;		/* number of list entries */
 	bool		glob;		/* recv/xmit/via: name has * ? [ */
 	bool		or_next;	/* `{ this or the next }` (F_OR) */
+	bool		opt_form;	/* an address given as src-ip/dst-ip */
 	union {
 		uint32_t val;
 		struct {
