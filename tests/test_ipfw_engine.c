@@ -1203,6 +1203,37 @@ START_TEST(test_state_lifetimes)
 }
 END_TEST
 
+/* limit src-addr 2: a third flow from one source is denied by the
+ * rule (install_state() fails); another source, or a known flow, pass. */
+START_TEST(test_limit)
+{
+	struct ipfw_verdict v;
+
+	add("100 allow udp from any to any limit src-addr 2");
+	add("200 deny ip from any to any");
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 53, 0);
+	v = chk_at(NS(1));
+	EXPECT_V(v, IPFW_V_PASS, 100);
+	udp_pkt(A_10_0_0_1, 2, A_10_0_0_2, 53, 0);
+	v = chk_at(NS(1));
+	EXPECT_V(v, IPFW_V_PASS, 100);
+	udp_pkt(A_10_0_0_1, 3, A_10_0_0_2, 53, 0);
+	v = chk_at(NS(1));
+	EXPECT_V(v, IPFW_V_DENY, 100);
+	udp_pkt(A_192_0_2_1, 3, A_10_0_0_2, 53, 0);
+	v = chk_at(NS(1));
+	EXPECT_V(v, IPFW_V_PASS, 100);
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 53, 0);	/* a known flow */
+	v = chk_at(NS(2));
+	EXPECT_V(v, IPFW_V_PASS, 100);
+	/* The states expire (10 s): room again. */
+	udp_pkt(A_10_0_0_1, 3, A_10_0_0_2, 53, 0);
+	v = chk_at(NS(13));
+	EXPECT_V(v, IPFW_V_PASS, 100);
+	ck_assert_uint_eq(pkts(200), 0);
+}
+END_TEST
+
 /* Or-blocks (F_OR): the block holds when one option does. */
 START_TEST(test_or_blocks)
 {
@@ -1395,6 +1426,7 @@ ipfw_engine_suite(void)
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, test_tcp_options, test_prefilter_differential, test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,
+		test_limit,
 		NULL
 	};
 

@@ -180,6 +180,11 @@ static const char *const forms[] = {
 	"add allow ip from any to not 10.1.2.128/25{0,5-9,127}",
 	"add allow ip from 192.0.2.0/24{0-255} to 192.0.2.8/30{0,3}",
 	"add allow ip from { 10.0.0.0/24{1,5} or 10.0.1.1 } to any",
+	/* limit. */
+	"add allow tcp from any to me 22 setup limit src-addr 2",
+	"add allow udp from any to any limit src-addr dst-port 10",
+	"add allow ip from any to any limit src-addr src-port dst-addr "
+	    "dst-port 65534",
 	/* Addresses as options. */
 	"add allow ip from any to any src-ip 10.0.0.1",
 	"add allow ip from 10.0.0.0/8 to any not src-ip 10.0.0.1,10.0.0.2",
@@ -208,6 +213,7 @@ static const char *const forms[] = {
 	"14:add check-state :dns log // named",
 	"14:add allow tcp from me to any setup keep-state :out-flows.1",
 	"14:add allow ip from table(65535) to any",
+	"14:add allow tcp from any to any limit dst-addr 3 :per-dst",
 };
 
 static struct ipfw_rule *

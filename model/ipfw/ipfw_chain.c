@@ -125,6 +125,7 @@ ipfw_rule_equal(const struct ipfw_rule *a, const struct ipfw_rule *b)
 	    a->action != b->action || a->arg != b->arg || a->log != b->log ||
 	    a->keep_state != b->keep_state || a->n_opts != b->n_opts ||
 	    a->logamount != b->logamount || a->comment != b->comment ||
+	    a->limit_mask != b->limit_mask || a->limit_n != b->limit_n ||
 	    a->flow != b->flow)
 		return (false);
 	for (unsigned i = 0; i < a->n_opts; i++)

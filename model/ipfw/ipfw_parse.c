@@ -61,7 +61,7 @@ enum kw_option {
 	KW_SRC_PORT, KW_VIA, KW_XMIT, KW_COMMENT, KW_ESTABLISHED,
 	KW_IPVERSION, KW_SETUP, KW_TCPACK, KW_TCPDATALEN, KW_TCPFLAGS,
 	KW_TCPMSS, KW_TCPOPTIONS, KW_TCPSEQ, KW_TCPWIN, KW_VERREVPATH,
-	KW_VERSRCREACH, KW_ANTISPOOF, KW_SRC_IP, KW_DST_IP,
+	KW_VERSRCREACH, KW_ANTISPOOF, KW_SRC_IP, KW_DST_IP, KW_LIMIT,
 };
 
 struct keyword {
@@ -93,6 +93,7 @@ static const struct keyword option_kw[] = {
 	{ "ipver",		KW_IPVERSION },
 	{ "ipversion",		KW_IPVERSION },
 	{ "keep-state",		KW_KEEP_STATE },
+	{ "limit",		KW_LIMIT },
 	{ "not",		KW_NOT },
 	{ "out",		KW_OUT },
 	{ "proto",		KW_PROTO },
@@ -1137,10 +1138,54 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 			return (fail(ctx, not_word, "'not' cannot apply to "
 			    "keep-state"));
 		if (ctx->rule->keep_state)
-			return (fail(ctx, word, "keep-state given twice"));
+			return (fail(ctx, word, ctx->rule->limit_n != 0 ?
+			    "only one of keep-state and limit is allowed" :
+			    "keep-state given twice"));
 		ctx->rule->keep_state = true;
 		ctx->w_keep_state = word;
 		return (parse_flow(ctx));
+	case KW_LIMIT: {
+		/* limit {src-addr|src-port|dst-addr|dst-port}... N */
+		static const char *const masks[] = {
+			"src-addr", "src-port", "dst-addr", "dst-port",
+		};
+		uint64_t n;
+
+		if (negate)
+			return (fail(ctx, not_word, "'not' cannot apply to "
+			    "limit"));
+		if (ctx->rule->keep_state)
+			return (fail(ctx, word, "only one of keep-state and "
+			    "limit is allowed"));
+		for (;;) {
+			bool found = false;
+
+			v = peek(ctx);
+			for (unsigned k = 0; v != NULL && k < 4; k++) {
+				if (strcmp(v, masks[k]) == 0) {
+					ctx->rule->limit_mask |=
+					    (uint8_t)(1u << k);
+					found = true;
+				}
+			}
+			if (!found)
+				break;
+			ctx->i++;
+		}
+		if (ctx->rule->limit_mask == 0)
+			return (fail(ctx, v != NULL ? ctx->i : ctx->argc,
+			    "limit needs src-addr, src-port, dst-addr or "
+			    "dst-port"));
+		if (v == NULL || !parse_number(v, &n) || n < 1 ||
+		    n > 65534)
+			return (fail(ctx, v != NULL ? ctx->i : ctx->argc,
+			    "illegal limit value '%s'", v != NULL ? v : ""));
+		ctx->rule->limit_n = (uint32_t)n;
+		ctx->rule->keep_state = true;
+		ctx->w_keep_state = word;
+		ctx->i++;
+		return (parse_flow(ctx));
+	}
 	case KW_COMMENT:
 		if (negate)
 			return (fail(ctx, not_word, "'not' cannot apply to "

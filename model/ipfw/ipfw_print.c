@@ -458,11 +458,25 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 	}
 	/* compile_rule() moves keep-state to the end of the body; 14
 	 * names the flow. */
-	if (r->keep_state && r->release >= 12)
+	if (r->limit_n != 0) {
+		static const char *const masks[] = {
+			"src-addr", "src-port", "dst-addr", "dst-port",
+		};
+
+		g_string_append(out, " limit");
+		for (unsigned k = 0; k < 4; k++)
+			if ((r->limit_mask & (1u << k)) != 0)
+				g_string_append_printf(out, " %s", masks[k]);
+		g_string_append_printf(out, " %u", r->limit_n);
+		if (r->release >= 12)
+			g_string_append_printf(out, " :%s",
+			    r->flow != NULL ? r->flow : "default");
+	} else if (r->keep_state && r->release >= 12) {
 		g_string_append_printf(out, " keep-state :%s",
 		    r->flow != NULL ? r->flow : "default");
-	else if (r->keep_state)
+	} else if (r->keep_state) {
 		g_string_append(out, " keep-state");
+	}
 	if (r->comment != NULL)
 		g_string_append_printf(out, " // %s", r->comment);
 }

@@ -26,6 +26,11 @@ extern "C" {
 #define	IPFW_MAX_LIST		15	/* addresses or ranges in one list */
 #define	IPFW_RESVD_SET		31	/* set of the default rule */
 #define	IPFW_PROB_SCALE		0x7fffffffu	/* as compile_rule() scales */
+/* limit masks, ipfw2.c's limit_masks[] (DYN_SRC_ADDR ...) */
+#define	IPFW_LIMIT_SRC_ADDR	0x01
+#define	IPFW_LIMIT_SRC_PORT	0x02
+#define	IPFW_LIMIT_DST_ADDR	0x04
+#define	IPFW_LIMIT_DST_PORT	0x08
 
 enum ipfw_act {
 	IPFW_ACT_ALLOW,
@@ -119,6 +124,10 @@ struct ipfw_rule {
 	bool		 log;
 	bool		 keep_state;
 	uint32_t	 logamount;	/* log logamount N; 0: none given */
+	/* `limit MASK... N` (keep_state is set too): at most limit_n
+	 * states per value of the masked flow fields. */
+	uint8_t		 limit_mask;	/* IPFW_LIMIT_* */
+	uint32_t	 limit_n;
 	int		 release;	/* the ipfw(8) it was written for (6,
 					 * 14): its printing style */
 	/* Interned strings (g_intern_string()), so a rule still copies

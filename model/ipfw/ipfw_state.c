@@ -241,6 +241,43 @@ sweep(struct ipfw_states *st, uint64_t now_ns, const struct ipfw_rule *rule)
 	}
 }
 
+/*
+ * The live states of rule whose masked fields (the limit's src-addr,
+ * src-port, dst-addr, dst-port, the way each state was installed) equal
+ * this packet's, as the O_LIMIT_PARENT entry counts them.
+ */
+static unsigned
+limit_count(const struct ipfw_states *st, const struct ipfw_rule *rule,
+    const struct ipfw_args *a)
+{
+	uint8_t m = rule->limit_mask;
+	uint16_t sport = a->has_ports ? a->sport : 0;
+	uint16_t dport = a->has_ports ? a->dport : 0;
+	unsigned n = 0;
+
+	for (unsigned b = 0; b < DYN_BUCKETS; b++) {
+		for (int32_t i = st->buckets[b]; i >= 0;
+		    i = st->pool[i].next) {
+			const struct ipfw_dyn *d = &st->pool[i];
+			bool fwd_a = d->key.addr_a == d->src &&
+			    d->key.port_a == d->sport;
+			uint32_t ddst = fwd_a ? d->key.addr_b : d->key.addr_a;
+			uint16_t ddport = fwd_a ? d->key.port_b :
+			    d->key.port_a;
+
+			if (d->rule != rule || a->now_ns >= d->expire_ns)
+				continue;
+			if (((m & IPFW_LIMIT_SRC_ADDR) && d->src != a->src) ||
+			    ((m & IPFW_LIMIT_SRC_PORT) && d->sport != sport) ||
+			    ((m & IPFW_LIMIT_DST_ADDR) && ddst != a->dst) ||
+			    ((m & IPFW_LIMIT_DST_PORT) && ddport != dport))
+				continue;
+			n++;
+		}
+	}
+	return (n);
+}
+
 bool
 ipfw_state_install(struct ipfw_states *st, struct ipfw_rule *rule,
     const struct ipfw_args *args)
@@ -258,6 +295,10 @@ ipfw_state_install(struct ipfw_states *st, struct ipfw_rule *rule,
 		dyn_update(d, args);
 		return (true);
 	}
+	/* O_LIMIT: install_state() refuses a flow over the limit. */
+	if (rule->limit_n != 0 && limit_count(st, rule, args) >=
+	    rule->limit_n)
+		return (false);
 	if (st->free_head < 0)
 		sweep(st, args->now_ns, NULL);
 	if ((i = st->free_head) < 0)
@@ -342,7 +383,8 @@ ipfw_states_print(const struct ipfw_states *st, uint64_t now_ns,
 				    (unsigned long long)d->bytes,
 				    (unsigned long long)((d->expire_ns - now_ns +
 				    IPFW_SEC_NS - 1) / IPFW_SEC_NS));
-			g_string_append(out, " STATE");
+			g_string_append(out, d->rule->limit_n != 0 ?
+			    " LIMIT" : " STATE");
 			pn = d->key.proto == 6 ? "tcp" : d->key.proto == 17 ?
 			    "udp" : d->key.proto == 1 ? "icmp" : NULL;
 			if (pn != NULL)
