@@ -105,6 +105,61 @@ ipfw_is_local_net(const void *ctx, uint32_t addr)
 }
 
 /*
+ * send_reject() with ICMP_REJECT_RST: send_pkt() builds a bare TCP
+ * header back to the sender, addresses and ports swapped, from the
+ * offending packet's destination: a segment with ACK gets RST with
+ * seq = its ack; one without gets RST|ACK with seq 0 and ack = its seq
+ * (+1 for a SYN; the data length is not added, as send_pkt() does not).
+ * Window 0, no options, TTL ip_defttl.
+ */
+static void
+ipfw_send_rst(struct host *h, const struct ipfw_args *a)
+{
+	uint8_t t[20];
+	uint32_t sum = 0;
+
+	/* Never to a broadcast or multicast (M_BCAST|M_MCAST). */
+	if (in_broadcast(h, a->dst) || (a->dst & 0xf0000000u) == 0xe0000000u)
+		return;
+	memset(t, 0, sizeof(t));
+	t[0] = (uint8_t)(a->dport >> 8);
+	t[1] = (uint8_t)a->dport;
+	t[2] = (uint8_t)(a->sport >> 8);
+	t[3] = (uint8_t)a->sport;
+	if ((a->tcp_flags & 0x10) != 0) {		/* TH_ACK */
+		uint32_t seq = a->tcp_ack;
+
+		t[4] = (uint8_t)(seq >> 24);
+		t[5] = (uint8_t)(seq >> 16);
+		t[6] = (uint8_t)(seq >> 8);
+		t[7] = (uint8_t)seq;
+		t[13] = 0x04;				/* TH_RST */
+	} else {
+		uint32_t ack = a->tcp_seq + ((a->tcp_flags & 0x02) ? 1 : 0);
+
+		t[8] = (uint8_t)(ack >> 24);
+		t[9] = (uint8_t)(ack >> 16);
+		t[10] = (uint8_t)(ack >> 8);
+		t[11] = (uint8_t)ack;
+		t[13] = 0x14;				/* TH_RST|TH_ACK */
+	}
+	t[12] = 5 << 4;					/* th_off */
+	/* The TCP checksum over the pseudo-header and the header. */
+	sum += (a->dst >> 16) + (a->dst & 0xffff);
+	sum += (a->src >> 16) + (a->src & 0xffff);
+	sum += 6 + sizeof(t);
+	for (unsigned i = 0; i < sizeof(t); i += 2)
+		sum += (uint32_t)(t[i] << 8 | t[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	t[16] = (uint8_t)(sum >> 8);
+	t[17] = (uint8_t)sum;
+	(void)ip_send(h, a->dst, a->src, IPPROTO_TCP, IPDEFTTL, 0, false, t,
+	    sizeof(t));
+}
+
+/*
  * ipfw_log(): a `log` rule's line as FreeBSD's ipfw_log() writes it to
  * syslog, "ipfw: 100 Divert 8668 UDP 10.0.0.2:49152 192.0.2.10:53 out via
  * em1", prefixed here with the time and the host.
@@ -307,6 +362,8 @@ again:
 		/* send_reject(): ICMP unreach, never about an ICMP error. */
 		if (v.send_icmp)
 			icmp_error(h, m, ICMP_UNREACH, v.icmp_code, 0);
+		if (v.send_rst)
+			ipfw_send_rst(h, &args);
 		/* FALLTHROUGH */
 	case IPFW_V_DENY:
 		ip_drop(h, m, DROP_DENIED, ifp, 0);

@@ -149,8 +149,9 @@ START_TEST(test_action_args)
 	r->action = IPFW_ACT_UNREACH;
 	r->arg = 255;
 	expect_accepted(r);
-	r->arg = 256;
-	expect_refused(r, IPFW_CK_ARG, "unknown ICMP unreachable code 256");
+	/* 256 is ICMP_REJECT_RST (`reset`); 257 is no code at all. */
+	r->arg = 257;
+	expect_refused(r, IPFW_CK_ARG, "unknown ICMP unreachable code 257");
 	ipfw_rule_free(r);
 }
 END_TEST

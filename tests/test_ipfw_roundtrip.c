@@ -180,6 +180,9 @@ static const char *const forms[] = {
 	"add allow ip from any to not 10.1.2.128/25{0,5-9,127}",
 	"add allow ip from 192.0.2.0/24{0-255} to 192.0.2.8/30{0,3}",
 	"add allow ip from { 10.0.0.0/24{1,5} or 10.0.1.1 } to any",
+	/* reset. */
+	"add reset tcp from any to me 113",
+	"add reset log ip from any to any in setup",
 	/* limit. */
 	"add allow tcp from any to me 22 setup limit src-addr 2",
 	"add allow udp from any to any limit src-addr dst-port 10",

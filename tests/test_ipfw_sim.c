@@ -92,6 +92,104 @@ queued(uint16_t *tag, size_t *len)
 	return (n);
 }
 
+/* What leaves em0, caught by its output tap. */
+static GPtrArray *sent;
+
+static void
+tap(void *ctx, struct ifnet *ifp, struct pkt *m)
+{
+	(void)ctx;
+	(void)ifp;
+	g_ptr_array_add(sent, m);
+}
+
+/* A TCP segment PEER:5000 -> SELF:25 with flags, seq, ack, received on
+ * em0, 10 bytes of data. */
+static struct pkt *
+tcp_seg(uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	struct pkt *m = fx_frag(em0, PEER, SELF, IPPROTO_TCP, 1, 0, 30,
+	    false, 0);
+
+	ck_put16(m->data + 20, 5000);
+	ck_put16(m->data + 22, 25);
+	ck_put32(m->data + 24, seq);
+	ck_put32(m->data + 28, ack);
+	m->data[32] = 5 << 4;
+	m->data[33] = flags;
+	return (m);
+}
+
+/*
+ * `reset` (send_reject() with ICMP_REJECT_RST, send_pkt()): a SYN with
+ * seq 1000 gets RST|ACK, seq 0, ack 1001, from SELF:25 to PEER:5000; an
+ * ACK segment with ack 777 gets RST with seq 777, ack 0; a RST gets
+ * nothing.  Each RST is 40 bytes, TTL 64, window 0, its TCP checksum
+ * right (the one's complement sum over pseudo-header and header is
+ * 0xffff).  The offending segments are dropped.
+ */
+START_TEST(reset_sends_rst)
+{
+	static const char *const rules[] = {
+		"100 reset tcp from any to any in",
+		"65534 allow ip from any to any", NULL };
+	static const struct {
+		uint8_t flags;
+		uint32_t seq, ack;
+		bool rst;
+		uint8_t rflags;
+		uint32_t rseq, rack;
+	} cases[] = {
+		{ 0x02, 1000, 0, true, 0x14, 0, 1001 },
+		{ 0x10, 5, 777, true, 0x04, 777, 0 },
+		{ 0x18, 5, 888, true, 0x04, 888, 0 },
+		{ 0x04, 5, 0, false, 0, 0, 0 },
+	};
+
+	world(14, rules);
+	sent = g_ptr_array_new();
+	if_set_output_tap(em0, tap, NULL);
+	for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+		struct pkt *m = tcp_seg(cases[k].flags, cases[k].seq,
+		    cases[k].ack);
+		const uint8_t *r, *t;
+		uint32_t sum;
+
+		g_ptr_array_set_size(sent, 0);
+		ck_assert_int_ne(ipfw_check_packet(h, &m, em0, PFIL_IN), 0);
+		ck_assert_ptr_null(m);
+		ck_assert_uint_eq(sent->len, cases[k].rst ? 1 : 0);
+		if (!cases[k].rst)
+			continue;
+		r = ((struct pkt *)g_ptr_array_index(sent, 0))->data;
+		t = r + 20;
+		ck_assert_uint_eq(ck_get16(r + 2), 40);
+		ck_assert_uint_eq(r[8], 64);
+		ck_assert_uint_eq(r[9], IPPROTO_TCP);
+		ck_assert_uint_eq(ck_get32(r + 12), SELF);
+		ck_assert_uint_eq(ck_get32(r + 16), PEER);
+		ck_assert_uint_eq(ck_get16(t), 25);
+		ck_assert_uint_eq(ck_get16(t + 2), 5000);
+		ck_assert_uint_eq(ck_get32(t + 4), cases[k].rseq);
+		ck_assert_uint_eq(ck_get32(t + 8), cases[k].rack);
+		ck_assert_uint_eq(t[12], 0x50);
+		ck_assert_uint_eq(t[13], cases[k].rflags);
+		ck_assert_uint_eq(ck_get16(t + 14), 0);
+		sum = (SELF >> 16) + (SELF & 0xffff) + (PEER >> 16) +
+		    (PEER & 0xffff) + 6 + 20;
+		for (unsigned i = 0; i < 20; i += 2)
+			sum += ck_get16(t + i);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		ck_assert_uint_eq(sum, 0xffff);
+		pkt_free(g_ptr_array_index(sent, 0));
+	}
+	if_set_output_tap(em0, NULL, NULL);
+	g_ptr_array_free(sent, TRUE);
+	world_end();
+}
+END_TEST
+
 START_TEST(divert_consumes)
 {
 	static const char *const rules[] = {
@@ -343,6 +441,7 @@ static Suite *
 ipfw_sim_suite(void)
 {
 	const TTest *tests[] = {
+		reset_sends_rst,
 		divert_consumes,
 		tee_release6,
 		tee_release14,

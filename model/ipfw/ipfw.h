@@ -208,6 +208,7 @@ struct ipfw_verdict {
 	uint32_t	 next_slot;	/* index of the rule after it (tee, reass) */
 	uint16_t	 port;		/* divert / tee */
 	bool		 send_icmp;	/* reject/unreach: an ICMP should go out */
+	bool		 send_rst;	/* reset: a TCP RST should go out */
 	uint8_t		 icmp_code;	/* ...ICMP_UNREACH code */
 	const struct ipfw_rule *rule;	/* deciding rule (NULL: none) */
 };

@@ -72,7 +72,7 @@ check_action(const struct ipfw_rule *r, int *field, GError **err)
 		break;
 	case IPFW_ACT_UNREACH:
 		/* fill_reject_code(): an ICMP code is one byte. */
-		if (r->arg > 255)
+		if (r->arg > 255 && r->arg != IPFW_REJECT_RST)
 			return (refuse(field, IPFW_CK_ARG, err,
 			    "unknown ICMP unreachable code %u", r->arg));
 		break;

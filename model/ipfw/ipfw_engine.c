@@ -269,6 +269,13 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			return;
 		case IPFW_ACT_UNREACH:
 			verdict(v, IPFW_V_REJECT, f);
+			/* send_reject(): `reset` answers a TCP segment at
+			 * offset 0 that is not itself a RST. */
+			if (f->arg == IPFW_REJECT_RST) {
+				v->send_rst = args->has_tcp &&
+				    (args->tcp_flags & 0x04) == 0;
+				return;
+			}
 			v->icmp_code = (uint8_t)f->arg;
 			v->send_icmp = reject_sends_icmp(args);
 			return;

@@ -130,6 +130,7 @@ static const struct keyword action_kw[] = {
 	{ "permit",		IPFW_ACT_ALLOW },
 	{ "reass",		IPFW_ACT_REASS },
 	{ "reject",		IPFW_ACT_UNREACH },
+	{ "reset",		IPFW_ACT_UNREACH },
 	{ "return",		IPFW_ACT_RETURN },
 	{ "skipto",		IPFW_ACT_SKIPTO },
 	{ "tee",		IPFW_ACT_TEE },
@@ -1550,6 +1551,10 @@ parse_action(struct ipfw_pctx *ctx)
 	case IPFW_ACT_UNREACH:
 		if (strcmp(w, "reject") == 0) {
 			ctx->rule->arg = 1;	/* ICMP_UNREACH_HOST */
+			return (true);
+		}
+		if (strcmp(w, "reset") == 0) {
+			ctx->rule->arg = IPFW_REJECT_RST;
 			return (true);
 		}
 		if ((a = peek(ctx)) == NULL)

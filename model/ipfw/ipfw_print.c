@@ -288,6 +288,8 @@ ipfw_rule_action_str(const struct ipfw_rule *r, GString *out)
 		/* ICMP_UNREACH_HOST is what `reject` compiles to. */
 		if (r->arg == 1)
 			g_string_append(out, "reject");
+		else if (r->arg == IPFW_REJECT_RST)
+			g_string_append(out, "reset");
 		else if ((name = ipfw_unreach_name(r->arg)) != NULL)
 			g_string_append_printf(out, "unreach %s", name);
 		else

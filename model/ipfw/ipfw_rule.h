@@ -26,6 +26,7 @@ extern "C" {
 #define	IPFW_MAX_LIST		15	/* addresses or ranges in one list */
 #define	IPFW_RESVD_SET		31	/* set of the default rule */
 #define	IPFW_PROB_SCALE		0x7fffffffu	/* as compile_rule() scales */
+#define	IPFW_REJECT_RST		0x100u	/* ICMP_REJECT_RST: `reset` */
 /* limit masks, ipfw2.c's limit_masks[] (DYN_SRC_ADDR ...) */
 #define	IPFW_LIMIT_SRC_ADDR	0x01
 #define	IPFW_LIMIT_SRC_PORT	0x02
