@@ -350,6 +350,9 @@ again:
 	/* 14's call stack is a tag on the packet: it outlasts the pass. */
 	args.callstack = m->fw_calls.rule;
 	args.callsp = &m->fw_calls.sp;
+	args.tags = m->fw_calls.tags;
+	args.ntags = &m->fw_calls.ntags;
+	args.max_tags = PKT_FW_TAGS;
 	ipfw_args_dissect(&args);
 	ipfw_chk(h->fw, &args, &v);
 

@@ -1234,6 +1234,36 @@ START_TEST(test_limit)
 }
 END_TEST
 
+/* tag / untag / tagged on the packet's tag list (O_TAG, O_TAGGED). */
+START_TEST(test_tags)
+{
+	uint16_t tags[2] = { 0, 0 };
+	uint8_t ntags = 0;
+	struct ipfw_args a;
+	struct ipfw_verdict v;
+
+	add("100 count tag 7 udp from any to any");
+	add("110 count tag 7 udp from any to any");	/* once only */
+	add("120 count tag 8 udp from any to any");
+	add("130 count tag 9 udp from any to any");	/* no room: lost */
+	add("140 count ip from any to any tagged 7-8");
+	add("150 count untag 7 ip from any to any");
+	add("160 count ip from any to any tagged 7");
+	add("170 count ip from any to any tagged 8,9");
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+	a.tags = tags;
+	a.ntags = &ntags;
+	a.max_tags = 2;
+	ipfw_chk(chain, &a, &v);
+	ck_assert_uint_eq(pkts(140), 1);
+	ck_assert_uint_eq(pkts(160), 0);
+	ck_assert_uint_eq(pkts(170), 1);
+	ck_assert_uint_eq(ntags, 1);
+	ck_assert_uint_eq(tags[0], 8);
+}
+END_TEST
+
 /* Or-blocks (F_OR): the block holds when one option does. */
 START_TEST(test_or_blocks)
 {
@@ -1426,7 +1456,7 @@ ipfw_engine_suite(void)
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, test_tcp_options, test_prefilter_differential, test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,
-		test_limit,
+		test_limit, test_tags,
 		NULL
 	};
 

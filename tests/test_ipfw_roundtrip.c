@@ -180,6 +180,12 @@ static const char *const forms[] = {
 	"add allow ip from any to not 10.1.2.128/25{0,5-9,127}",
 	"add allow ip from 192.0.2.0/24{0-255} to 192.0.2.8/30{0,3}",
 	"add allow ip from { 10.0.0.0/24{1,5} or 10.0.1.1 } to any",
+	/* Tags. */
+	"add count tag 5 ip from any to any",
+	"add allow log untag 5 ip from any to any tagged 5",
+	"add allow ip from any to any tagged 1,10-20",
+	"add skipto 1000 log logamount 3 tag 65534 udp from any to any",
+	"add deny ip from any to any not tagged 7",
 	/* reset. */
 	"add reset tcp from any to me 113",
 	"add reset log ip from any to any in setup",

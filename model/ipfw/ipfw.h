@@ -145,6 +145,11 @@ struct ipfw_args {
 	 * a stack for this walk only); depth in *callsp. */
 	uint16_t	*callstack;
 	uint8_t		*callsp;
+	/* The packet's ipfw tags (`tag N`), max_tags room; NULL: none kept
+	 * (tag/untag do nothing, tagged never matches). */
+	uint16_t	*tags;
+	uint8_t		*ntags;
+	uint8_t		 max_tags;
 	bool		 tag_is_divert;	/* came from a divert socket write */
 	bool		 tag_divert_out; /* ...written as outgoing */
 	int		 release;	/* 6 or 14: tag 65535 semantics */

@@ -84,6 +84,7 @@ opt_equal(const struct ipfw_rule *a, const struct ipfw_opt *x,
 	case IPFW_O_TCPWIN:
 	case IPFW_O_TCPDATALEN:
 	case IPFW_O_TCPMSS:
+	case IPFW_O_TAGGED:
 		for (unsigned k = 0; k < x->n; k++) {
 			const struct ipfw_range *p = &a->ranges[x->first + k];
 			const struct ipfw_range *q = &b->ranges[y->first + k];
@@ -126,6 +127,7 @@ ipfw_rule_equal(const struct ipfw_rule *a, const struct ipfw_rule *b)
 	    a->keep_state != b->keep_state || a->n_opts != b->n_opts ||
 	    a->logamount != b->logamount || a->comment != b->comment ||
 	    a->limit_mask != b->limit_mask || a->limit_n != b->limit_n ||
+	    a->tag != b->tag || a->untag != b->untag ||
 	    a->flow != b->flow)
 		return (false);
 	for (unsigned i = 0; i < a->n_opts; i++)

@@ -126,6 +126,7 @@ check_opt(const struct ipfw_rule *r, unsigned i, uint32_t proto,
 	case IPFW_O_TCPWIN:
 	case IPFW_O_TCPDATALEN:
 	case IPFW_O_TCPMSS:
+	case IPFW_O_TAGGED:
 		if (o->n == 0 || o->n > IPFW_MAX_LIST ||
 		    (unsigned)o->first + o->n > r->n_ranges)
 			return (refuse(field, f, err, "bad value list"));

@@ -162,6 +162,30 @@ start_index(const struct ipfw_chain *chain, const struct ipfw_args *args,
 	return (true);
 }
 
+/* O_TAG / untag: add the tag once (a full list drops it, as a failed
+ * m_tag_alloc()), or remove it. */
+static void
+apply_tag(struct ipfw_args *args, const struct ipfw_rule *r)
+{
+	unsigned n, k;
+
+	if (args->tags == NULL)
+		return;
+	n = *args->ntags;
+	for (k = 0; k < n && args->tags[k] != r->tag; k++)
+		;
+	if (r->untag) {
+		if (k < n) {
+			memmove(&args->tags[k], &args->tags[k + 1],
+			    (n - k - 1) * sizeof(args->tags[0]));
+			*args->ntags = (uint8_t)(n - 1);
+		}
+	} else if (k == n && n < args->max_tags) {
+		args->tags[n] = r->tag;
+		*args->ntags = (uint8_t)(n + 1);
+	}
+}
+
 static void
 verdict(struct ipfw_verdict *v, enum ipfw_verdict_kind kind,
     const struct ipfw_rule *f)
@@ -249,6 +273,9 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			idx = f->index + 1;
 			continue;
 		}
+		/* O_TAG: the matching rule tags (or untags) the packet. */
+		if (r->tag != 0)
+			apply_tag(args, r);
 		f->packets++;
 		f->bytes += pktlen;
 		/* O_REASS of a fragment: IPFW_INC_RULE_COUNTER() in the

@@ -333,6 +333,19 @@ match_set(const struct ipfw_rule *r, const struct ipfw_opt *o, uint32_t v)
 	return ((b[1 + h / 32].addr & (1u << (h % 32))) != 0);
 }
 
+/* O_TAGGED: one of the packet's tags is in the list. */
+static bool
+match_tagged(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    const struct ipfw_args *a)
+{
+	if (a->tags == NULL)
+		return (false);
+	for (unsigned k = 0; k < *a->ntags; k++)
+		if (in_ranges(r, o, a->tags[k]))
+			return (true);
+	return (false);
+}
+
 /* O_IPVER: every packet here is IPv4. */
 static bool
 match_ipver(const struct ipfw_rule *r, const struct ipfw_opt *o,
@@ -493,6 +506,7 @@ opt_match(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	case IPFW_O_TCPMSS:	return (match_tcpmss(r, o, a));
 	case IPFW_O_SRC_SET:	return (match_set(r, o, a->src));
 	case IPFW_O_DST_SET:	return (match_set(r, o, a->dst));
+	case IPFW_O_TAGGED:	return (match_tagged(r, o, a));
 	case IPFW_O_VERREVPATH:	return (match_verrevpath(a));
 	case IPFW_O_VERSRCREACH: return (match_versrcreach(a));
 	case IPFW_O_ANTISPOOF:	return (match_antispoof(a));

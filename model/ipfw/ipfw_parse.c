@@ -62,6 +62,7 @@ enum kw_option {
 	KW_IPVERSION, KW_SETUP, KW_TCPACK, KW_TCPDATALEN, KW_TCPFLAGS,
 	KW_TCPMSS, KW_TCPOPTIONS, KW_TCPSEQ, KW_TCPWIN, KW_VERREVPATH,
 	KW_VERSRCREACH, KW_ANTISPOOF, KW_SRC_IP, KW_DST_IP, KW_LIMIT,
+	KW_TAGGED,
 };
 
 struct keyword {
@@ -101,6 +102,7 @@ static const struct keyword option_kw[] = {
 	{ "setup",		KW_SETUP },
 	{ "src-ip",		KW_SRC_IP },
 	{ "src-port",		KW_SRC_PORT },
+	{ "tagged",		KW_TAGGED },
 	{ "tcpack",		KW_TCPACK },
 	{ "tcpdatalen",		KW_TCPDATALEN },
 	{ "tcpflags",		KW_TCPFLAGS },
@@ -1260,6 +1262,8 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 		return (parse_u32(ctx, &o, word));
 	case KW_TCPWIN:
 		return (parse_values(ctx, IPFW_O_TCPWIN, negate, word, 65535));
+	case KW_TAGGED:
+		return (parse_values(ctx, IPFW_O_TAGGED, negate, word, 65534));
 	case KW_TCPDATALEN:
 		return (parse_values(ctx, IPFW_O_TCPDATALEN, negate, word,
 		    65535));
@@ -1755,6 +1759,22 @@ parse_add(struct ipfw_pctx *ctx)
 			r->logamount = (uint32_t)v;
 			ctx->i++;
 		}
+	}
+	/* Action modifiers: tag N / untag N (O_TAG, 1..65534). */
+	if ((w = peek(ctx)) != NULL && (strcmp(w, "tag") == 0 ||
+	    strcmp(w, "untag") == 0)) {
+		r->untag = w[0] == 'u';
+		ctx->i++;
+		if ((w = peek(ctx)) == NULL) {
+			fail(ctx, ctx->argc, "missing tag number");
+			goto out;
+		}
+		if (!parse_number(w, &v) || v < 1 || v > 65534) {
+			fail(ctx, ctx->i, "illegal tag '%s' (1..65534)", w);
+			goto out;
+		}
+		r->tag = (uint16_t)v;
+		ctx->i++;
 	}
 	/* check-state has no body in ipfw(8); one given here is matched. */
 	if ((w = peek(ctx)) != NULL && strcmp(w, "//") == 0 &&

@@ -187,6 +187,7 @@ print_option(const struct ipfw_rule *r, const struct ipfw_opt *o,
 		[IPFW_O_IPTTL] = "ipttl", [IPFW_O_TCPWIN] = "tcpwin",
 		[IPFW_O_TCPDATALEN] = "tcpdatalen", [IPFW_O_TCPMSS] = "tcpmss",
 		[IPFW_O_TCPSEQ] = "tcpseq", [IPFW_O_TCPACK] = "tcpack",
+		[IPFW_O_TAGGED] = "tagged",
 	};
 
 	if (o->op == IPFW_O_IN) {
@@ -218,6 +219,7 @@ print_option(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	case IPFW_O_TCPWIN:
 	case IPFW_O_TCPDATALEN:
 	case IPFW_O_TCPMSS:
+	case IPFW_O_TAGGED:
 		g_string_append_printf(out, " %s ", valkw[o->op]);
 		print_ranges(r, o, out);
 		break;
@@ -341,6 +343,9 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 		g_string_append(out, " log");
 	if (r->logamount != 0)
 		g_string_append_printf(out, " logamount %u", r->logamount);
+	if (r->tag != 0)
+		g_string_append_printf(out, " %s %u", r->untag ? "untag" :
+		    "tag", r->tag);
 	/* check-state prints no body (show_ipfw() marks it all present). */
 	if (r->action == IPFW_ACT_CHECK_STATE && r->n_opts == 0) {
 		if (r->comment != NULL)

@@ -83,6 +83,7 @@ enum ipfw_op {
 	IPFW_O_SRC_SET,		/* A/LEN{...}: addrs[first] the base,
 				 * the next 8 entries' addr a 256-bit map */
 	IPFW_O_DST_SET,
+	IPFW_O_TAGGED,		/* list of struct ipfw_range */
 	IPFW_O_VERREVPATH,
 	IPFW_O_VERSRCREACH,
 	IPFW_O_ANTISPOOF,
@@ -125,6 +126,8 @@ struct ipfw_rule {
 	bool		 log;
 	bool		 keep_state;
 	uint32_t	 logamount;	/* log logamount N; 0: none given */
+	uint16_t	 tag;		/* tag N / untag N (1..65534); 0: none */
+	bool		 untag;
 	/* `limit MASK... N` (keep_state is set too): at most limit_n
 	 * states per value of the masked flow fields. */
 	uint8_t		 limit_mask;	/* IPFW_LIMIT_* */

@@ -194,6 +194,7 @@ if_output(struct ifnet *ifp, struct pkt *m)
 		m->fw_ref.rulenum = 0;
 		m->fw_ref.slot = 0;
 		m->fw_calls.sp = 0;
+		m->fw_calls.ntags = 0;	/* m_tag_delete_nonpersistent() */
 		sim_schedule(0, if_simloop_input, m);
 		return;
 	}

@@ -58,9 +58,14 @@ struct pkt_fw_ref {
  */
 #define	PKT_CALLSTACK_SIZE	16
 
+#define	PKT_FW_TAGS		8	/* ipfw tags kept on one packet */
+
 struct pkt_callstack {
 	uint8_t		 sp;		/* entries in use */
 	uint16_t	 rule[PKT_CALLSTACK_SIZE];
+	/* ipfw's `tag N` (MTAG_IPFW tags): the same life as the stack. */
+	uint8_t		 ntags;
+	uint16_t	 tags[PKT_FW_TAGS];
 };
 
 /* Lineage history hook: a refcounted blob owned by the loop detector. */
