@@ -1264,6 +1264,54 @@ START_TEST(test_tags)
 }
 END_TEST
 
+/* tablearg: the value of the rule's table lookup as divert port, skipto
+ * target and tag (release 14). */
+START_TEST(test_tablearg)
+{
+	static const char *const cmds[] = {
+		"table 1 add 10.0.0.1 300",
+		"table 1 add 192.0.2.0/24 8000",
+		"table 2 add 10.0.0.0/8 9",
+		"add 100 skipto tablearg ip from table(1) to any in",
+		"add 200 count ip from any to any",
+		"add 300 count tag tablearg ip from table(2) to any",
+		"add 310 count ip from any to any tagged 9",
+		"add 320 divert tablearg ip from any to table(1)",
+		"add 330 allow ip from any to any",
+	};
+	uint16_t tags[4];
+	uint8_t ntags = 0;
+	struct ipfw_args a;
+	struct ipfw_verdict v;
+
+	for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
+		gchar **argv;
+		int argc, bad;
+		GError *err = NULL;
+		struct ipfw_cmd *cmd;
+
+		ck_assert(g_shell_parse_argv(cmds[k], &argc, &argv, NULL));
+		cmd = ipfw_cmd_parse_release(14, argc, argv, &bad, &err);
+		ck_assert_msg(cmd != NULL, "%s: %s", cmds[k], err->message);
+		ck_assert(ipfw_cmd_exec(chain, cmd, NULL, NULL));
+		ipfw_cmd_free(cmd);
+		g_strfreev(argv);
+	}
+	/* 10.0.0.1 -> 192.0.2.1: 100 skips to 300 (value 300), 300 tags 9
+	 * (table 2's value), 310 sees it, 320 diverts to 8000. */
+	udp_pkt(A_10_0_0_1, 1, A_192_0_2_1, 2, 0);
+	mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+	a.tags = tags;
+	a.ntags = &ntags;
+	a.max_tags = 4;
+	ipfw_chk(chain, &a, &v);
+	ck_assert_uint_eq(pkts(200), 0);
+	ck_assert_uint_eq(pkts(310), 1);
+	EXPECT_V(v, IPFW_V_DIVERT, 320);
+	ck_assert_uint_eq(v.port, 8000);
+}
+END_TEST
+
 /* Or-blocks (F_OR): the block holds when one option does. */
 START_TEST(test_or_blocks)
 {
@@ -1456,7 +1504,7 @@ ipfw_engine_suite(void)
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, test_tcp_options, test_prefilter_differential, test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,
-		test_limit, test_tags,
+		test_limit, test_tags, test_tablearg,
 		NULL
 	};
 

@@ -222,6 +222,10 @@ static const char *const forms[] = {
 	"14:add check-state :dns log // named",
 	"14:add allow tcp from me to any setup keep-state :out-flows.1",
 	"14:add allow ip from table(65535) to any",
+	"14:add divert tablearg ip from any to table(1)",
+	"14:add skipto tablearg ip from table(2) to any",
+	"14:add count tag tablearg ip from table(3) to any",
+	"14:add tee tablearg udp from table(4,5) to any",
 	"14:add allow tcp from any to any limit dst-addr 3 :per-dst",
 };
 

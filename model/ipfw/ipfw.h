@@ -150,6 +150,9 @@ struct ipfw_args {
 	uint16_t	*tags;
 	uint8_t		*ntags;
 	uint8_t		 max_tags;
+	/* Set during ipfw_chk(): the value of the last successful table(N)
+	 * lookup, for `tablearg`. */
+	uint32_t	 tablearg;
 	bool		 tag_is_divert;	/* came from a divert socket write */
 	bool		 tag_divert_out; /* ...written as outgoing */
 	int		 release;	/* 6 or 14: tag 65535 semantics */

@@ -128,6 +128,7 @@ ipfw_rule_equal(const struct ipfw_rule *a, const struct ipfw_rule *b)
 	    a->logamount != b->logamount || a->comment != b->comment ||
 	    a->limit_mask != b->limit_mask || a->limit_n != b->limit_n ||
 	    a->tag != b->tag || a->untag != b->untag ||
+	    a->arg_targ != b->arg_targ || a->tag_targ != b->tag_targ ||
 	    a->flow != b->flow)
 		return (false);
 	for (unsigned i = 0; i < a->n_opts; i++)

@@ -52,6 +52,9 @@ action_name(enum ipfw_act a)
 static bool
 check_action(const struct ipfw_rule *r, int *field, GError **err)
 {
+	/* tablearg: the argument comes from the packet's lookup. */
+	if (r->arg_targ)
+		return (true);
 	switch (r->action) {
 	case IPFW_ACT_DIVERT:
 	case IPFW_ACT_TEE:

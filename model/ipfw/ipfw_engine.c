@@ -165,14 +165,15 @@ start_index(const struct ipfw_chain *chain, const struct ipfw_args *args,
 /* O_TAG / untag: add the tag once (a full list drops it, as a failed
  * m_tag_alloc()), or remove it. */
 static void
-apply_tag(struct ipfw_args *args, const struct ipfw_rule *r)
+apply_tag(struct ipfw_args *args, const struct ipfw_rule *r, uint32_t targ)
 {
+	uint16_t tag = r->tag_targ ? (uint16_t)targ : r->tag;
 	unsigned n, k;
 
 	if (args->tags == NULL)
 		return;
 	n = *args->ntags;
-	for (k = 0; k < n && args->tags[k] != r->tag; k++)
+	for (k = 0; k < n && args->tags[k] != tag; k++)
 		;
 	if (r->untag) {
 		if (k < n) {
@@ -181,7 +182,7 @@ apply_tag(struct ipfw_args *args, const struct ipfw_rule *r)
 			*args->ntags = (uint8_t)(n - 1);
 		}
 	} else if (k == n && n < args->max_tags) {
-		args->tags[n] = r->tag;
+		args->tags[n] = tag;
 		*args->ntags = (uint8_t)(n + 1);
 	}
 }
@@ -212,6 +213,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 
 	memset(v, 0, sizeof(*v));
 	args->tables = chain->tables;
+	args->tablearg = 0;
 	if (!start_index(chain, args, &idx)) {
 		v->kind = IPFW_V_DENY;
 		return;
@@ -274,8 +276,8 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			continue;
 		}
 		/* O_TAG: the matching rule tags (or untags) the packet. */
-		if (r->tag != 0)
-			apply_tag(args, r);
+		if (r->tag != 0 || r->tag_targ)
+			apply_tag(args, r, args->tablearg);
 		f->packets++;
 		f->bytes += pktlen;
 		/* O_REASS of a fragment: IPFW_INC_RULE_COUNTER() in the
@@ -310,7 +312,8 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 		case IPFW_ACT_TEE:
 			verdict(v, f->action == IPFW_ACT_DIVERT ?
 			    IPFW_V_DIVERT : IPFW_V_TEE, f);
-			v->port = (uint16_t)f->arg;
+			v->port = (uint16_t)(f->arg_targ ? args->tablearg :
+			    f->arg);
 			return;
 		case IPFW_ACT_REASS:
 			/* O_REASS: a whole datagram just goes on. */
@@ -333,12 +336,14 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 				idx = f->index + 1;
 			else
 				idx = ipfw_chain_first_at_least(chain,
-				    MAX(f->arg, f->rulenum + 1));
+				    MAX(f->arg_targ ? args->tablearg : f->arg,
+				    f->rulenum + 1));
 			break;
 		case IPFW_ACT_CALL:
 			/* The full stack was handled above. */
 			stack[(*sp)++] = (uint16_t)f->rulenum;
-			idx = ipfw_chain_first_at_least(chain, f->arg);
+			idx = ipfw_chain_first_at_least(chain, f->arg_targ ?
+			    args->tablearg : f->arg);
 			break;
 		case IPFW_ACT_RETURN:
 			idx = ipfw_chain_first_above(chain, stack[--(*sp)]);

@@ -281,7 +281,12 @@ match_table(const struct ipfw_opt *o, const struct ipfw_args *a,
 
 	if (!ipfw_table_lookup(a->tables, o->first, addr, &v))
 		return (false);
-	return (o->n == 0 || v == o->u.val);
+	if (o->n != 0 && v != o->u.val)
+		return (false);
+	/* The value becomes the rule's tablearg: the one field of the
+	 * walk's args a test writes (they are ipfw_chk()'s, not const). */
+	((struct ipfw_args *)(uintptr_t)a)->tablearg = v;
+	return (true);
 }
 
 /*

@@ -1536,6 +1536,16 @@ parse_body(struct ipfw_pctx *ctx)
 
 /* ---- the action ----------------------------------------------------------- */
 
+/* `tablearg` (the word just read): FreeBSD 7 and later. */
+static bool
+parse_tablearg(struct ipfw_pctx *ctx, bool *flag)
+{
+	if (!need_release(ctx, ctx->i - 1, 7, "'tablearg'"))
+		return (false);
+	*flag = true;
+	return (true);
+}
+
 static bool
 parse_action(struct ipfw_pctx *ctx)
 {
@@ -1583,6 +1593,8 @@ parse_action(struct ipfw_pctx *ctx)
 			return (fail(ctx, ctx->argc, "missing port after "
 			    "'%s'", w));
 		ctx->w_arg = ctx->i++;
+		if (strcmp(a, "tablearg") == 0)
+			return (parse_tablearg(ctx, &ctx->rule->arg_targ));
 		if (strcmp(a, "natd") == 0) {
 			ctx->rule->arg = NATD_PORT;
 			return (true);
@@ -1598,6 +1610,8 @@ parse_action(struct ipfw_pctx *ctx)
 			return (fail(ctx, ctx->argc, "missing rule number "
 			    "after '%s'", w));
 		ctx->w_arg = ctx->i++;
+		if (strcmp(a, "tablearg") == 0)
+			return (parse_tablearg(ctx, &ctx->rule->arg_targ));
 		if (!parse_number(a, &v))
 			return (fail(ctx, ctx->w_arg, "illegal argument for "
 			    "%s '%s'", w, a));
@@ -1769,12 +1783,17 @@ parse_add(struct ipfw_pctx *ctx)
 			fail(ctx, ctx->argc, "missing tag number");
 			goto out;
 		}
-		if (!parse_number(w, &v) || v < 1 || v > 65534) {
+		if (strcmp(w, "tablearg") == 0) {
+			ctx->i++;
+			if (!parse_tablearg(ctx, &r->tag_targ))
+				goto out;
+		} else if (!parse_number(w, &v) || v < 1 || v > 65534) {
 			fail(ctx, ctx->i, "illegal tag '%s' (1..65534)", w);
 			goto out;
+		} else {
+			r->tag = (uint16_t)v;
+			ctx->i++;
 		}
-		r->tag = (uint16_t)v;
-		ctx->i++;
 	}
 	/* check-state has no body in ipfw(8); one given here is matched. */
 	if ((w = peek(ctx)) != NULL && strcmp(w, "//") == 0 &&

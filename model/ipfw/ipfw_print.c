@@ -301,16 +301,20 @@ ipfw_rule_action_str(const struct ipfw_rule *r, GString *out)
 		g_string_append(out, "count");
 		break;
 	case IPFW_ACT_DIVERT:
-		g_string_append_printf(out, "divert %u", r->arg);
+		if (r->arg_targ)
+			g_string_append(out, "divert tablearg");
+		else
+			g_string_append_printf(out, "divert %u", r->arg);
 		break;
 	case IPFW_ACT_TEE:
-		g_string_append_printf(out, "tee %u", r->arg);
-		break;
 	case IPFW_ACT_SKIPTO:
-		g_string_append_printf(out, "skipto %u", r->arg);
-		break;
 	case IPFW_ACT_CALL:
-		g_string_append_printf(out, "call %u", r->arg);
+		g_string_append(out, r->action == IPFW_ACT_TEE ? "tee" :
+		    r->action == IPFW_ACT_SKIPTO ? "skipto" : "call");
+		if (r->arg_targ)
+			g_string_append(out, " tablearg");
+		else
+			g_string_append_printf(out, " %u", r->arg);
 		break;
 	case IPFW_ACT_RETURN:
 		g_string_append(out, "return");
@@ -343,7 +347,10 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 		g_string_append(out, " log");
 	if (r->logamount != 0)
 		g_string_append_printf(out, " logamount %u", r->logamount);
-	if (r->tag != 0)
+	if (r->tag_targ)
+		g_string_append_printf(out, " %s tablearg", r->untag ?
+		    "untag" : "tag");
+	else if (r->tag != 0)
 		g_string_append_printf(out, " %s %u", r->untag ? "untag" :
 		    "tag", r->tag);
 	/* check-state prints no body (show_ipfw() marks it all present). */

@@ -128,6 +128,9 @@ struct ipfw_rule {
 	uint32_t	 logamount;	/* log logamount N; 0: none given */
 	uint16_t	 tag;		/* tag N / untag N (1..65534); 0: none */
 	bool		 untag;
+	/* `tablearg` in place of the action's argument / the tag: the
+	 * value of the rule's last successful table lookup (release 14). */
+	bool		 arg_targ, tag_targ;
 	/* `limit MASK... N` (keep_state is set too): at most limit_n
 	 * states per value of the masked flow fields. */
 	uint8_t		 limit_mask;	/* IPFW_LIMIT_* */
