@@ -221,8 +221,22 @@ ipfw_on_match(void *arg, const struct ipfw_rule *rule,
 	struct ev *e;
 	GString *act;
 
-	if (ipfw_rule_has_log(rule) && h->sysctl.fw_verbose)
-		ipfw_log(h, rule, args, c);
+	if (ipfw_rule_has_log(rule) && h->sysctl.fw_verbose) {
+		int take = ipfw_rule_log_take(rule);
+
+		if (take > 0)
+			ipfw_log(h, rule, args, c);
+		/* ipfw_log(): the line after the last one allowed. */
+		if (take == 2) {
+			uint64_t t = sim_now();
+
+			ev_log_printf(h->sim->log, "%4" PRIu64 ".%09" PRIu64
+			    " %-8s ipfw: limit %u reached on entry %u\n",
+			    (uint64_t)(t / SIM_NS_PER_S),
+			    (uint64_t)(t % SIM_NS_PER_S), h->name,
+			    ipfw_rule_logamount(rule), ipfw_rule_number(rule));
+		}
+	}
 	e = ev_begin(h->sim->log, h->name, "ipfw");
 	if (e == NULL)
 		return;

@@ -237,6 +237,13 @@ void		 ipfw_rule_action_str(const struct ipfw_rule *rule, GString *out);
 void		 ipfw_rule_body_str(const struct ipfw_rule *rule, GString *out);
 /* Whether the rule carries `log`. */
 bool		 ipfw_rule_has_log(const struct ipfw_rule *rule);
+/*
+ * ipfw_log()'s budget (`log logamount N`), taken when a line is about to
+ * be logged: 0 nothing may be logged any more, 1 log it, 2 log it and
+ * then "limit N reached".  `zero` gives the budget back.
+ */
+int		 ipfw_rule_log_take(const struct ipfw_rule *rule);
+uint32_t	 ipfw_rule_logamount(const struct ipfw_rule *rule);
 
 #ifdef __cplusplus
 }

@@ -445,8 +445,11 @@ ipfw_chain_zero(struct ipfw_chain *chain, const uint32_t *nums, unsigned n,
 	unsigned first, end;
 
 	if (n == 0) {
-		for (unsigned i = 0; i < chain->n_rules; i++)
+		for (unsigned i = 0; i < chain->n_rules; i++) {
 			chain->rules[i]->packets = chain->rules[i]->bytes = 0;
+			/* zero_entry() also restores the log budget. */
+			chain->rules[i]->log_left = chain->rules[i]->logamount;
+		}
 		return (true);
 	}
 	for (unsigned k = 0; k < n; k++) {
@@ -463,8 +466,11 @@ ipfw_chain_zero(struct ipfw_chain *chain, const uint32_t *nums, unsigned n,
 	}
 	for (unsigned k = 0; k < n; k++) {
 		number_span(chain, nums[k], &first, &end);
-		for (unsigned i = first; i < end; i++)
+		for (unsigned i = first; i < end; i++) {
 			chain->rules[i]->packets = chain->rules[i]->bytes = 0;
+			chain->rules[i]->log_left =
+			    chain->rules[i]->logamount;
+		}
 	}
 	return (true);
 }

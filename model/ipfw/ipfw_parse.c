@@ -1770,7 +1770,7 @@ parse_add(struct ipfw_pctx *ctx)
 				    w);
 				goto out;
 			}
-			r->logamount = (uint32_t)v;
+			r->logamount = r->log_left = (uint32_t)v;
 			ctx->i++;
 		}
 	}

@@ -540,3 +540,24 @@ ipfw_rule_has_log(const struct ipfw_rule *rule)
 {
 	return (rule->log);
 }
+
+int
+ipfw_rule_log_take(const struct ipfw_rule *rule)
+{
+	/* The one field of an installed rule the hook changes (as the
+	 * kernel's ipfw_log() decrements l->log_left); the rule belongs
+	 * to a chain, never to read-only memory. */
+	struct ipfw_rule *r = (struct ipfw_rule *)(uintptr_t)rule;
+
+	if (r->logamount == 0)
+		return (1);
+	if (r->log_left == 0)
+		return (0);
+	return (--r->log_left == 0 ? 2 : 1);
+}
+
+uint32_t
+ipfw_rule_logamount(const struct ipfw_rule *rule)
+{
+	return (rule->logamount);
+}

@@ -126,6 +126,7 @@ struct ipfw_rule {
 	bool		 log;
 	bool		 keep_state;
 	uint32_t	 logamount;	/* log logamount N; 0: none given */
+	uint32_t	 log_left;	/* lines still allowed (logamount) */
 	uint16_t	 tag;		/* tag N / untag N (1..65534); 0: none */
 	bool		 untag;
 	/* `tablearg` in place of the action's argument / the tag: the
