@@ -79,6 +79,7 @@ static const struct keyword option_kw[] = {
 	{ "diverted-output",	KW_DIVERTED_OUTPUT },
 	{ "dst-ip",		KW_DST_IP },
 	{ "dst-port",		KW_DST_PORT },
+	{ "estab",		KW_ESTABLISHED },
 	{ "established",	KW_ESTABLISHED },
 	{ "frag",		KW_FRAG },
 	{ "fragment",		KW_FRAG },
@@ -251,32 +252,30 @@ ipfw_error_quark(void)
 /*
  * Every keyword of FreeBSD 14's ipfw(8) rule grammar (the ipfw command's
  * rule_actions, rule_action_params, rule_eactions and rule_options tables,
- * log's logamount, the commands of main's dispatch), sorted.  A word here
- * that the parser does not take is syntax not modelled yet, not a typo.
+ * log's logamount, the commands of main's dispatch), sorted, less those
+ * the parser implements.  A word here that the parser does not take is
+ * syntax not modelled yet, not a typo.
  */
 static const char *const freebsd_keywords[] = {
-	"!", "(", ")", "//", "MAC", "abort", "abort6", "accept", "add",
-	"allow", "altq", "antispoof", "bridged", "call", "check-state",
-	"count", "defer-action", "defer-immediate-action", "delete",
-	"disable", "divert", "diverted", "diverted-loopback",
-	"diverted-output", "drop", "dscp", "dst-ip", "dst-ip6", "dst-ipv6",
-	"dst-port", "eaction", "enable", "estab", "established", "ext6hdr",
-	"fib", "flow", "flow-id", "flush", "forward", "frag", "fragment",
-	"fwd", "gid", "icmp6type", "icmp6types", "icmptype", "icmptypes",
-	"in", "internal", "ip4", "ip6", "ipid", "iplen", "ipoptions",
-	"ipopts", "ipprecedence", "ipsec", "iptos", "ipttl", "ipv4", "ipv6",
-	"ipver", "ipversion", "jail", "keep-state", "layer2", "limit", "list",
-	"log", "logamount", "lookup", "mac", "mac-type", "nat", "nat64clat",
-	"nat64lsn", "nat64stl", "netgraph", "ngtee", "not", "nptv6", "or",
-	"out", "pass", "permit", "pipe", "prob", "proto", "queue", "reass",
-	"record-state", "recv", "reject", "reset", "reset6", "resetlog",
-	"return", "sched", "set", "set-limit", "setdscp", "setfib", "setup",
-	"show", "skipto", "sockarg", "src-ip", "src-ip6", "src-ipv6",
-	"src-port", "table", "tag", "tagged", "tcp-setmss", "tcpack",
-	"tcpdatalen", "tcpflags", "tcpflgs", "tcpmss", "tcpoptions",
-	"tcpopts", "tcpseq", "tcpwin", "tee", "uid", "unreach", "unreach6",
-	"untag", "verrevpath", "versrcreach", "via", "xmit", "zero", "{",
-	"|", "}",
+	"!", "(", ")", "MAC", "abort", "abort6", "accept", "add",
+	"allow", "altq", "bridged", "call", "check-state", "count",
+	"defer-action", "defer-immediate-action", "delete", "disable",
+	"divert", "diverted", "diverted-loopback", "diverted-output",
+	"drop", "dscp", "dst-ip6", "dst-ipv6", "dst-port", "eaction",
+	"enable", "ext6hdr", "fib", "flow", "flow-id",
+	"flush", "forward", "frag", "fragment", "fwd", "gid",
+	"icmp6type", "icmp6types", "in", "internal", "ip4", "ip6",
+	"ipid", "iplen", "ipoptions", "ipopts", "ipprecedence",
+	"ipsec", "iptos", "ipttl", "ipv4", "ipv6", "jail",
+	"keep-state", "layer2", "list", "log", "lookup", "mac",
+	"mac-type", "nat", "nat64clat", "nat64lsn", "nat64stl",
+	"netgraph", "ngtee", "not", "nptv6", "out", "pass", "permit",
+	"pipe", "prob", "proto", "queue", "reass", "record-state",
+	"recv", "reject", "reset6", "resetlog", "return", "sched",
+	"set", "set-limit", "setdscp", "setfib", "show", "skipto",
+	"sockarg", "src-ip6", "src-ipv6", "src-port", "tcp-setmss",
+	"tee", "uid", "unreach", "unreach6", "via", "xmit", "zero",
+	"|",
 };
 
 static int
@@ -287,8 +286,8 @@ str_cmp(const void *key, const void *elt)
 
 /*
  * When word w of the command is ipfw(8) syntax the parser does not
- * implement (a keyword of the table above it does not know, a flow name
- * ":name", a table "table(N)", an or-block), report that and return true.
+ * implement (a keyword of the table above it does not know), report that
+ * and return true.
  */
 static bool
 not_modelled(struct ipfw_pctx *ctx, int word)
@@ -300,9 +299,7 @@ not_modelled(struct ipfw_pctx *ctx, int word)
 		return (false);
 	ours = kw_find(option_kw, G_N_ELEMENTS(option_kw), w) != NULL ||
 	    kw_find(action_kw, G_N_ELEMENTS(action_kw), w) != NULL;
-	if (!(w[0] == ':' && w[1] != '\0') &&
-	    strncmp(w, "table(", 6) != 0 &&
-	    (ours || bsearch(w, freebsd_keywords,
+	if ((ours || bsearch(w, freebsd_keywords,
 	    G_N_ELEMENTS(freebsd_keywords), sizeof(freebsd_keywords[0]),
 	    str_cmp) == NULL))
 		return (false);
