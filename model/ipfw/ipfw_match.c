@@ -166,30 +166,41 @@ match_frag(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	return (a->frag_off != 0);
 }
 
+/*
+ * The next option of an IP or TCP option list p[*i .. end): its kind,
+ * where it starts and its length; NOPs skipped; false at EOL, the end
+ * or a length below 2.  *i moves past the option.
+ */
+static bool
+next_opt(const uint8_t *p, unsigned *i, unsigned end, uint8_t *kind,
+    unsigned *at, unsigned *len)
+{
+	while (*i < end && p[*i] == 1)		/* NOP */
+		(*i)++;
+	if (*i >= end || p[*i] == 0)		/* EOL */
+		return (false);
+	if (*i + 1 >= end || p[*i + 1] < 2)
+		return (false);
+	*kind = p[*i];
+	*at = *i;
+	*len = p[*i + 1];
+	*i += *len;
+	return (true);
+}
+
 /* ipopts_match(): the IP_FW_IPOPT_* bits of the options present. */
 static uint8_t
 ipopt_bits(const struct ipfw_args *a)
 {
-	unsigned hl, i;
-	uint8_t bits = 0;
+	unsigned hl, i, at, len;
+	uint8_t bits = 0, type;
 
 	if (a->pkt == NULL || a->pkt_len < 20)
 		return (0);
 	hl = (a->pkt[0] & 0x0fu) * 4u;
 	if (hl > a->pkt_len)
 		hl = a->pkt_len;
-	for (i = 20; i < hl;) {
-		uint8_t type = a->pkt[i];
-		unsigned len;
-
-		if (type == 0)		/* IPOPT_EOL */
-			break;
-		if (type == 1) {	/* IPOPT_NOP */
-			i++;
-			continue;
-		}
-		if (i + 1 >= hl || (len = a->pkt[i + 1]) < 2)
-			break;
+	for (i = 20; next_opt(a->pkt, &i, hl, &type, &at, &len);) {
 		switch (type) {
 		case 137:		/* IPOPT_SSRR */
 			bits |= 0x01;
@@ -206,7 +217,6 @@ ipopt_bits(const struct ipfw_args *a)
 		default:
 			break;
 		}
-		i += len;
 	}
 	return (bits);
 }
@@ -387,8 +397,8 @@ match_estab(const struct ipfw_rule *r, const struct ipfw_opt *o,
 static uint8_t
 tcpopt_bits(const struct ipfw_args *a, int *mss)
 {
-	unsigned hl, i, end;
-	uint8_t bits = 0;
+	unsigned hl, i, end, at, len;
+	uint8_t bits = 0, kind;
 
 	*mss = -1;
 	if (!a->has_tcp || a->tcp_hlen <= 20)
@@ -397,24 +407,14 @@ tcpopt_bits(const struct ipfw_args *a, int *mss)
 	end = hl + a->tcp_hlen;
 	if (end > a->pkt_len)
 		end = a->pkt_len;
-	for (i = hl + 20; i < end;) {
-		uint8_t kind = a->pkt[i];
-		unsigned len;
-
-		if (kind == 0)			/* TCPOPT_EOL */
-			break;
-		if (kind == 1) {		/* TCPOPT_NOP */
-			i++;
-			continue;
-		}
-		if (i + 1 >= end || (len = a->pkt[i + 1]) < 2 ||
-		    i + len > end)
+	for (i = hl + 20; next_opt(a->pkt, &i, end, &kind, &at, &len);) {
+		if (at + len > end)
 			break;
 		switch (kind) {
 		case 2:				/* TCPOPT_MAXSEG */
 			bits |= 0x01;
 			if (len == 4)
-				*mss = a->pkt[i + 2] << 8 | a->pkt[i + 3];
+				*mss = a->pkt[at + 2] << 8 | a->pkt[at + 3];
 			break;
 		case 3:				/* TCPOPT_WINDOW */
 			bits |= 0x02;
@@ -432,7 +432,6 @@ tcpopt_bits(const struct ipfw_args *a, int *mss)
 		default:
 			break;
 		}
-		i += len;
 	}
 	return (bits);
 }

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -119,23 +118,6 @@ stdin_from_file(gpointer data)
 	}
 }
 
-static bool
-file_error(GError **err, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static bool
-file_error(GError **err, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_set_error_literal(err, IPFW_ERROR, 0, msg);
-	g_free(msg);
-	return (false);
-}
-
 /* Run the preprocessor argv[0] with the rest of argv, stdin = path. */
 static char *
 preprocess(char **pargv, const char *path, GError **err)
@@ -147,16 +129,19 @@ preprocess(char **pargv, const char *path, GError **err)
 
 	if (!g_spawn_sync(NULL, pargv, NULL, G_SPAWN_SEARCH_PATH,
 	    stdin_from_file, (gpointer)path, &out, &errs, &status, &e)) {
-		file_error(err, "cannot run preprocessor '%s': %s", pargv[0],
+		g_set_error(err, IPFW_ERROR, 0,
+		    "cannot run preprocessor '%s': %s", pargv[0],
 		    e->message);
 		g_error_free(e);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
 		g_strstrip(errs);
 		/* ipfw_readfile()'s message, with what the tool said. */
-		file_error(err, "preprocessor exited with status %d%s%s",
+		g_set_error(err, IPFW_ERROR, 0,
+		    "preprocessor exited with status %d%s%s",
 		    WEXITSTATUS(status), *errs != '\0' ? ": " : "", errs);
 	} else if (WIFSIGNALED(status)) {
-		file_error(err, "preprocessor exited with signal %d",
+		g_set_error(err, IPFW_ERROR, 0,
+		    "preprocessor exited with signal %d",
 		    WTERMSIG(status));
 	} else {
 		text = out;
@@ -190,7 +175,8 @@ ipfw_file_parse(int release, int argc, char *const argv[],
 				quiet = true;
 			} else if (*p != 'f') {
 				*bad_word = i;
-				file_error(err, "unknown flag '-%c' in '%s'",
+				g_set_error(err, IPFW_ERROR, 0,
+				    "unknown flag '-%c' in '%s'",
 				    *p, argv[i]);
 				return (NULL);
 			}
@@ -201,7 +187,7 @@ ipfw_file_parse(int release, int argc, char *const argv[],
 		/* -p CMD [ARGS...] FILE: the words between go to CMD. */
 		if (i + 2 >= argc) {
 			*bad_word = argc;
-			file_error(err, "missing %s after '-p'",
+			g_set_error(err, IPFW_ERROR, 0, "missing %s after '-p'",
 			    i + 1 >= argc ? "preprocessor" : "file name");
 			return (NULL);
 		}
@@ -210,7 +196,8 @@ ipfw_file_parse(int release, int argc, char *const argv[],
 		if (strcmp(argv[i + 1], "m4") != 0 &&
 		    strcmp(argv[i + 1], "cpp") != 0) {
 			*bad_word = i + 1;
-			file_error(err, "preprocessor '%s' is not modelled "
+			g_set_error(err, IPFW_ERROR, 0,
+			    "preprocessor '%s' is not modelled "
 			    "(m4, cpp)", argv[i + 1]);
 			return (NULL);
 		}
@@ -219,7 +206,8 @@ ipfw_file_parse(int release, int argc, char *const argv[],
 			if (k > i + 1 && strncmp(argv[k], "-D", 2) != 0 &&
 			    strncmp(argv[k], "-U", 2) != 0) {
 				*bad_word = k;
-				file_error(err, "preprocessor option '%s' not "
+				g_set_error(err, IPFW_ERROR, 0,
+				    "preprocessor option '%s' not "
 				    "modelled (-Dname[=value], -Uname)",
 				    argv[k]);
 				g_ptr_array_free(pargv, TRUE);
@@ -231,7 +219,8 @@ ipfw_file_parse(int release, int argc, char *const argv[],
 	} else if (i != file_word) {
 		/* ipfw_readfile(): "extraneous filename arguments". */
 		*bad_word = i < argc ? i : argc;
-		file_error(err, "extraneous filename arguments %s",
+		g_set_error(err, IPFW_ERROR, 0,
+		    "extraneous filename arguments %s",
 		    argv[file_word]);
 		return (NULL);
 	}
@@ -241,7 +230,7 @@ ipfw_file_parse(int release, int argc, char *const argv[],
 	    g_build_filename(basedir, argv[file_word], NULL);
 	if (!g_file_get_contents(path, &text, NULL, &e)) {
 		*bad_word = file_word;
-		file_error(err, "fopen: %s", e->message);
+		g_set_error(err, IPFW_ERROR, 0, "fopen: %s", e->message);
 		g_error_free(e);
 		goto fail;
 	}
@@ -275,7 +264,8 @@ ipfw_file_parse(int release, int argc, char *const argv[],
 		c = ipfw_cmd_parse_release(release, n, words, &bw, &e);
 		if (c == NULL) {
 			*bad_word = file_word;
-			file_error(err, "%s: line %u: %s (at '%s')",
+			g_set_error(err, IPFW_ERROR, 0,
+			    "%s: line %u: %s (at '%s')",
 			    argv[file_word], lineno,
 			    e != NULL ? e->message : "bad ipfw command",
 			    bw >= 0 && bw < n ? words[bw] : "end of line");

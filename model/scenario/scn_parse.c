@@ -739,29 +739,17 @@ cmd_sysctl(struct parser *p, struct scn_words *w, unsigned i,
 		diag_error(p->d, w, i, "missing '=VALUE' in '%s'", w->argv[i]);
 		return (false);
 	}
-	if (sn->id == SYSCTL_ICMPLIM) {
-		guint64 v;
+	if (sn->id == SYSCTL_ICMPLIM || sn->id == SYSCTL_FW_AUTOINC_STEP) {
+		/* icmplim: responses a second (0: no limit); autoinc_step:
+		 * any number, add_rule() clamps it to 1..1000. */
+		guint64 v, max = sn->id == SYSCTL_ICMPLIM ? 1000000 :
+		    UINT32_MAX;
 
-		/* A count of responses a second (0: no limit). */
-		if (!g_ascii_string_to_unsigned(eq + 1, 10, 0, 1000000, &v,
+		if (!g_ascii_string_to_unsigned(eq + 1, 10, 0, max, &v,
 		    NULL)) {
 			diag_error(p->d, w, i, "sysctl '%s' takes a number "
-			    "0..1000000, not '%s'", sn->name, eq + 1);
-			return (false);
-		}
-		if (!at_end(p, w, i + 1))
-			return (false);
-		c->u.sysctl.name = sn->id;
-		c->u.sysctl.value = (int64_t)v;
-		return (true);
-	}
-	if (sn->id == SYSCTL_FW_AUTOINC_STEP) {
-		uint64_t v;
-
-		/* Any number is taken; add_rule() clamps it to 1..1000. */
-		if (!str_u64(eq + 1, &v) || v > UINT32_MAX) {
-			diag_error(p->d, w, i, "sysctl '%s' takes a number, "
-			    "not '%s'", sn->name, eq + 1);
+			    "0..%" G_GUINT64_FORMAT ", not '%s'", sn->name, max,
+			    eq + 1);
 			return (false);
 		}
 		if (!at_end(p, w, i + 1))
