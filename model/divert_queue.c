@@ -308,6 +308,12 @@ div_host(const struct divert_sock *so)
 	return (so->h);
 }
 
+unsigned
+div_rcv_queued(const struct divert_sock *so)
+{
+	return (so->q_len);
+}
+
 /* ---- the interface name in sin_zero ---------------------------------- */
 
 void

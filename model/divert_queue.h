@@ -60,6 +60,8 @@ uint16_t	 div_port(const struct divert_sock *so);
 /* Lineage of the packet last read (0 before the first read). */
 uint64_t	 div_last_lineage(const struct divert_sock *so);
 struct host	*div_host(const struct divert_sock *so);
+/* Packets waiting in the receive buffer (what makes poll() say POLLIN). */
+unsigned	 div_rcv_queued(const struct divert_sock *so);
 
 /*
  * recvfrom(): copy the next queued packet into buf (truncated to len, as a

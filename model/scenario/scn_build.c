@@ -16,6 +16,7 @@
 #include "apps/app_traffic.h"
 #include "apps/proc.h"
 #include "divert_queue.h"
+#include "exec/exec_proc.h"
 #include "ipfw/ipfw.h"
 #include "ipfw/ipfw_rule.h"
 #include "ipfw_sim.h"
@@ -84,6 +85,38 @@ const struct scn_counter_facts *
 world_counter_facts(const struct world *w)
 {
 	return (&w->facts);
+}
+
+/* `divert PORT exec PROGRAM [ARGS ...]`: a real process (model/exec/). */
+static int
+divert_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
+    char **msg, unsigned *word)
+{
+	struct exec_spec spec;
+	const char *why;
+	char *dir, *path;
+	int error;
+
+	dir = g_path_get_dirname(w->s->path);
+	path = c->u.divert.argc < 1 ? NULL : exec_resolve(c->u.divert.argv[0],
+	    dir, &why);
+	if (path == NULL) {
+		*msg = c->u.divert.argc < 1 ? g_strdup("exec: missing PROGRAM")
+		    : g_strdup_printf("exec: %s: %s", c->u.divert.argv[0], why);
+		*word = c->u.divert.argv_w0;
+		g_free(dir);
+		return (ENOENT);
+	}
+	spec = (struct exec_spec){ .path = path, .argc = c->u.divert.argc,
+	    .argv = c->u.divert.argv, .cwd = dir, .port = c->u.divert.port,
+	    .uid = c->u.divert.uid, .service_ns = c->u.divert.service_ns,
+	    .rcvbuf = c->u.divert.rcvbuf };
+	error = exec_proc_start(h, &spec);
+	if (error != 0)
+		*msg = g_strdup_printf("exec %s: %s", path, g_strerror(error));
+	g_free(path);
+	g_free(dir);
+	return (error);
 }
 
 /*
@@ -210,6 +243,8 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 		const struct divert_program *prog;
 		struct proc *p;
 
+		if (strcmp(c->u.divert.program, "exec") == 0)
+			return (divert_exec(w, h, c, msg, word));
 		prog = divert_program_find(c->u.divert.program);
 		if (prog == NULL) {
 			*msg = g_strdup_printf("unknown divert program '%s'",
@@ -318,14 +353,41 @@ at_fire(void *arg)
 	g_free(msg);
 }
 
+/* `exec PROGRAM`: PROGRAM must be there before anything is simulated. */
+static void
+check_divert_exec(struct diag *d, const struct scenario *s,
+    const struct scn_host_cmd *c)
+{
+	const char *why;
+	char *dir, *path;
+
+	if (c->u.divert.argc < 1) {
+		diag_error(d, c->w, c->u.divert.argv_w0, "missing PROGRAM "
+		    "(usage: divert PORT exec PROGRAM [ARGS ...])");
+		return;
+	}
+	dir = g_path_get_dirname(s->path);
+	path = exec_resolve(c->u.divert.argv[0], dir, &why);
+	if (path == NULL)
+		diag_error(d, c->w, c->u.divert.argv_w0, "exec: %s: %s",
+		    c->u.divert.argv[0], why);
+	g_free(path);
+	g_free(dir);
+}
+
 /* Check a divert command's program and arguments before the run. */
 static void
-check_divert_program(struct diag *d, const struct scn_host_cmd *c)
+check_divert_program(struct diag *d, const struct scenario *s,
+    const struct scn_host_cmd *c)
 {
 	const struct divert_program *prog;
 	GError *err = NULL;
 	int bad = 0;
 
+	if (strcmp(c->u.divert.program, "exec") == 0) {
+		check_divert_exec(d, s, c);
+		return;
+	}
 	prog = divert_program_find(c->u.divert.program);
 	if (prog == NULL) {
 		const struct divert_program *q;
@@ -791,7 +853,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 			if (c->kind == SCN_DIVERT) {
 				unsigned before = d->errors;
 
-				check_divert_program(d, c);
+				check_divert_program(d, s, c);
 				if (d->errors != before)
 					continue;
 			}
@@ -819,7 +881,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 		const struct scn_at *at = g_ptr_array_index(s->ats, i);
 
 		if (at->cmd->kind == SCN_DIVERT)
-			check_divert_program(d, at->cmd);
+			check_divert_program(d, s, at->cmd);
 		rule_warnings(w, d, NULL, at->cmd, at->host);
 		w->ats[i] = (struct at_event){ .w = w, .at = at };
 		(void)sim_schedule(at->t_ns, at_fire, &w->ats[i]);
@@ -964,6 +1026,13 @@ world_run(struct world *w, unsigned *npassed)
 	}
 	failed = scn_expect_eval_opts(s, w->sim.counters, &w->o, npassed);
 	failed += at_errors_verdict(w);
+	/* A program killed for not blocking makes the run fail. */
+	if (w->sim.proc_hangs > 0) {
+		fprintf(out, "FAIL: %" G_GUINT64_FORMAT " exec program(s) "
+		    "stopped answering (HOST.proc.PORT.hangs)\n",
+		    w->sim.proc_hangs);
+		failed += (unsigned)w->sim.proc_hangs;
+	}
 	if (w->o.counters) {
 		if (!w->o.quiet)
 			fputc('\n', out);

@@ -1,0 +1,817 @@
+/*
+ * The simulator's side of `divert PORT exec PROGRAM`: a real process whose
+ * divert sockets are the model's (divert_queue.c), served over a control
+ * channel by the preload shim (shim/divertsim_preload.c).
+ *
+ * The process and the simulator take turns.  Starting, or answering a
+ * request that unblocks it, hands the turn to the process; the simulator
+ * then answers its requests one by one (socket, bind, sendto, ...) until
+ * one must wait for simulated time to pass (a recvfrom on an empty socket,
+ * a poll, a sleep).  Only then does the event loop go on.  So the order of
+ * everything is fixed by simulated time and the programs' own logic, never
+ * by the wall clock, and two runs give the same bytes.
+ *
+ * A process that does not block again within the wall-clock limit is
+ * killed and reported as hung (the run fails); one that exits or dies of a
+ * signal is reported with its status; either way its sockets close, and
+ * its port then drops what ipfw diverts to it (divert.noport), as
+ * FreeBSD's divert_packet() does with no socket bound.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "config.h"
+#include "divert_queue.h"
+#include "exec/exec_proc.h"
+#include "exec/exec_proto.h"
+#include "net/host.h"
+#include "sim/counters.h"
+#include "sim/events.h"
+#include "sim/sim_names.h"
+#include "sim/sim_sched.h"
+
+extern char **environ;
+
+enum exec_state {
+	EX_RUNNING,		/* its turn: we answer its requests */
+	EX_RECV,		/* blocked in recvfrom on sock wait_id */
+	EX_WAIT,		/* blocked in poll/select/sleep */
+	EX_SERVICE,		/* read a packet; the reply waits for -t */
+	EX_DEAD,
+};
+
+struct exec_sock {
+	struct exec_proc *ep;
+	int32_t		 id;
+	struct divert_sock *so;
+	uint16_t	 port;
+	bool		 bound;
+	bool		 unanswered;	/* read, nothing written since */
+	uint64_t	 lineage;	/* of the packet last read */
+	unsigned	 len;		/* its length, for the drop event */
+};
+
+struct exec_proc {
+	struct host	*h;
+	char		*name;		/* PROGRAM's base name, for messages */
+	uint16_t	 port;		/* the scenario's PORT */
+	uint32_t	 uid, rcvbuf;
+	uint64_t	 service_ns;
+	pid_t		 pid;
+	int		 fd;		/* our end of the channel */
+	enum exec_state	 state;
+	GPtrArray	*socks;		/* struct exec_sock *, id = index + 1 */
+	int32_t		 wait_id;	/* EX_RECV */
+	int64_t		 wait_max;	/* EX_RECV: the program's buffer */
+	int32_t		*wait_ids;	/* EX_WAIT */
+	unsigned	 wait_n;
+	uint64_t	 timer_ev;	/* EX_WAIT deadline or EX_SERVICE end */
+	uint8_t		*buf;		/* payload in and out */
+	uint32_t	 reply_len;	/* EX_SERVICE: the reply held back */
+	int64_t		 reply_rv;
+	uint64_t	*c_exits, *c_signals, *c_hangs;
+};
+
+/* Every process started and not yet freed: killed on any exit path. */
+static GPtrArray *exec_all;
+
+static void	exec_serve(struct exec_proc *ep);
+static void	exec_gone(struct exec_proc *ep, bool hung);
+
+static unsigned
+exec_limit_ms(void)
+{
+	const char *v = g_getenv("DIVERTSIM_EXEC_LIMIT_MS");
+	unsigned long ms;
+	char *end;
+
+	if (v == NULL || *v == '\0')
+		return (EXEC_DEFAULT_LIMIT_MS);
+	ms = strtoul(v, &end, 10);
+	return (*end == '\0' && ms > 0 && ms < 3600000 ? (unsigned)ms :
+	    EXEC_DEFAULT_LIMIT_MS);
+}
+
+char *
+exec_resolve(const char *program, const char *dir, const char **why)
+{
+	char *p;
+
+	*why = "no such file";
+	if (strchr(program, '/') != NULL) {
+		p = g_path_is_absolute(program) ? g_strdup(program) :
+		    g_build_filename(dir, program, NULL);
+	} else {
+		p = g_build_filename(dir, program, NULL);
+		if (!g_file_test(p, G_FILE_TEST_IS_REGULAR)) {
+			g_free(p);
+			p = g_find_program_in_path(program);
+			if (p == NULL) {
+				*why = "not in the scenario's directory nor "
+				    "on PATH";
+				return (NULL);
+			}
+		}
+	}
+	if (!g_file_test(p, G_FILE_TEST_IS_REGULAR)) {
+		g_free(p);
+		return (NULL);
+	}
+	if (access(p, X_OK) != 0) {
+		*why = "not executable";
+		g_free(p);
+		return (NULL);
+	}
+	return (p);
+}
+
+/* The shim: $DIVERTSIM_PRELOAD, else the build tree's, else installed. */
+static const char *
+exec_preload_path(void)
+{
+	const char *v = g_getenv("DIVERTSIM_PRELOAD");
+
+	if (v != NULL && *v != '\0')
+		return (v);
+	if (g_file_test(DIVERTSIM_PRELOAD_BUILD, G_FILE_TEST_EXISTS))
+		return (DIVERTSIM_PRELOAD_BUILD);
+	return (DIVERTSIM_PRELOAD_INSTALLED);
+}
+
+static void
+exec_event(struct exec_proc *ep, const char *what, int64_t value,
+    const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/* A `proc` event: start, exit, signal, hang, close. */
+static void
+exec_event(struct exec_proc *ep, const char *what, int64_t value,
+    const char *fmt, ...)
+{
+	struct ev *e;
+	va_list ap;
+	char *text;
+
+	e = ev_begin(ep->h->sim->log, ep->h->name, "proc");
+	if (e == NULL)
+		return;
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	ev_str(e, "what", what);
+	ev_str(e, "program", ep->name);
+	ev_int(e, "port", ep->port);
+	ev_int(e, "value", value);
+	ev_textf(e, "%s", text);
+	ev_end(e);
+	g_free(text);
+}
+
+/* ---- the channel ---------------------------------------------------------- */
+
+static bool
+xfer(int fd, bool out, void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n > 0) {
+		ssize_t r = out ? send(fd, b, n, MSG_NOSIGNAL) :
+		    read(fd, b, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return (false);
+		b += r;
+		n -= (size_t)r;
+	}
+	return (true);
+}
+
+/* Answer the request the process is waiting on; it runs again. */
+static void
+exec_reply(struct exec_proc *ep, int64_t rv, const void *p, uint32_t len)
+{
+	struct exec_msg r;
+
+	memset(&r, 0, sizeof(r));
+	r.rv = rv;
+	r.now = sim_now();
+	r.len = len;
+	/* A failed write means the process is gone: the next read says so. */
+	if (xfer(ep->fd, true, &r, sizeof(r)) && len > 0)
+		(void)xfer(ep->fd, true, (void *)(uintptr_t)p, len);
+	ep->state = EX_RUNNING;
+}
+
+/*
+ * The next request, waiting at most the wall-clock limit for it.  0: got
+ * one; 1: the process closed the channel (it ended); 2: it did not ask
+ * within the limit (hung).
+ */
+static int
+exec_next(struct exec_proc *ep, struct exec_msg *m)
+{
+	struct pollfd pf = { .fd = ep->fd, .events = POLLIN };
+	int n;
+
+	do
+		n = poll(&pf, 1, (int)exec_limit_ms());
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return (2);
+	if (!xfer(ep->fd, false, m, sizeof(*m)) ||
+	    m->len > EXEC_MAXPAYLOAD ||
+	    !xfer(ep->fd, false, ep->buf, m->len))
+		return (1);
+	return (0);
+}
+
+/* ---- sockets ---------------------------------------------------------------- */
+
+static struct exec_sock *
+exec_sock(struct exec_proc *ep, int32_t id)
+{
+	if (id < 1 || (guint)id > ep->socks->len)
+		return (NULL);
+	return (g_ptr_array_index(ep->socks, id - 1));
+}
+
+/*
+ * The program read a packet and goes on (reads again, waits, closes, ends)
+ * without having written anything: the packet ended in user space, as
+ * proc.c counts it for a built-in program.
+ */
+static void
+exec_discarded(struct exec_sock *es)
+{
+	struct host *h = es->ep->h;
+	struct ev *e;
+
+	if (!es->unanswered)
+		return;
+	es->unanswered = false;
+	(*counters_slotf(h->sim->counters, "%s.divert.%u.discarded", h->name,
+	    (unsigned)es->port))++;
+	e = ev_begin(h->sim->log, h->name, "drop");
+	if (e == NULL)
+		return;
+	ev_str(e, "reason", "program-drop");
+	ev_int(e, "len", es->len);
+	ev_int(e, "lineage", (int64_t)es->lineage);
+	ev_int(e, "port", es->port);
+	ev_textf(e, "drop program-drop: %s on port %u read the packet and "
+	    "wrote nothing back", es->ep->name, es->port);
+	ev_end(e);
+}
+
+static void
+exec_sock_close(struct exec_sock *es)
+{
+	struct exec_proc *ep = es->ep;
+
+	exec_discarded(es);
+	div_close(es->so);
+	g_ptr_array_index(ep->socks, es->id - 1) = NULL;
+	g_free(es);
+}
+
+static void exec_sock_wakeup(void *arg);
+
+/* socket(2): which (domain, type, protocol) FreeBSD's socreate() takes. */
+static int64_t
+exec_op_socket(struct exec_proc *ep, const struct exec_msg *m)
+{
+	struct exec_sock *es;
+	struct divert_sock *so;
+	bool r14 = ep->h->release >= RELEASE_14;
+	int error;
+
+	if (m->a == EXEC_PF_DIVERT) {
+		/*
+		 * PF_DIVERT is a domain of release 14 only.  6.x's socreate()
+		 * finds no protocol and says EPROTONOSUPPORT; 14's finds no
+		 * domain (EAFNOSUPPORT) or no such type in it (EPROTOTYPE).
+		 */
+		if (!r14)
+			return (-EPROTONOSUPPORT);
+		if (m->b != SOCK_RAW)
+			return (m->c == 0 ? -EPROTOTYPE : -EPROTONOSUPPORT);
+		if (m->c != 0 && m->c != EXEC_IPPROTO_DIVERT)
+			return (-EPROTONOSUPPORT);
+	}
+	error = div_attach(ep->h, ep->uid, &so);
+	if (error != 0)
+		return (-error);
+	div_set_rcvbuf(so, ep->rcvbuf);
+	es = g_new0(struct exec_sock, 1);
+	es->ep = ep;
+	es->so = so;
+	g_ptr_array_add(ep->socks, es);
+	es->id = (int32_t)ep->socks->len;
+	div_set_wakeup(so, exec_sock_wakeup, es);
+	return (es->id);
+}
+
+static int64_t
+exec_op_bind(struct exec_proc *ep, struct exec_sock *es,
+    const struct exec_msg *m)
+{
+	struct host *h = ep->h;
+	uint16_t port = (uint16_t)m->a;
+	int error;
+
+	error = div_bind(es->so, port);
+	if (error != 0)
+		return (-error);
+	es->port = port;
+	es->bound = true;
+	/* The same counters as a built-in program's, at 0 from now. */
+	(void)counters_slotf(h->sim->counters, "%s.divert.%u.read", h->name,
+	    (unsigned)port);
+	(void)counters_slotf(h->sim->counters, "%s.divert.%u.written",
+	    h->name, (unsigned)port);
+	(void)counters_slotf(h->sim->counters, "%s.divert.%u.write_errors",
+	    h->name, (unsigned)port);
+	(void)counters_slotf(h->sim->counters, "%s.divert.%u.discarded",
+	    h->name, (unsigned)port);
+	return (0);
+}
+
+static void
+exec_service_done(void *arg)
+{
+	struct exec_proc *ep = arg;
+
+	ep->timer_ev = 0;
+	exec_reply(ep, ep->reply_rv, ep->buf, ep->reply_len);
+	exec_serve(ep);
+}
+
+/*
+ * recvfrom(2): the packet leaves the buffer now; the reply is held for
+ * the service time, so that what the program writes back is written -t
+ * later, as with a built-in program.  Returns false when the process now
+ * waits (for the service time).
+ */
+static bool
+exec_do_recv(struct exec_proc *ep, struct exec_sock *es, int64_t max)
+{
+	struct sockaddr_in from;
+	struct host *h = ep->h;
+	ssize_t n;
+	int err = 0;
+
+	exec_discarded(es);
+	n = div_recvfrom(es->so, ep->buf + sizeof(from),
+	    max < 0 ? 0 : (size_t)MIN(max, 65535), &from, &err);
+	g_assert(n >= 0);
+	(*counters_slotf(h->sim->counters, "%s.divert.%u.read", h->name,
+	    (unsigned)es->port))++;
+	memcpy(ep->buf, &from, sizeof(from));
+	es->unanswered = true;
+	es->lineage = div_last_lineage(es->so);
+	es->len = (unsigned)n;
+	/* A raw socket truncates to the buffer and returns what it copied. */
+	if (n > max)
+		n = max;
+	ep->reply_rv = n;
+	ep->reply_len = (uint32_t)(sizeof(from) + (size_t)n);
+	if (ep->service_ns == 0) {
+		exec_reply(ep, ep->reply_rv, ep->buf, ep->reply_len);
+		return (true);
+	}
+	ep->state = EX_SERVICE;
+	ep->timer_ev = sim_schedule(ep->service_ns, exec_service_done, ep);
+	return (false);
+}
+
+static int64_t
+exec_op_send(struct exec_proc *ep, struct exec_sock *es,
+    const struct exec_msg *m)
+{
+	struct sockaddr_in to;
+	struct host *h = ep->h;
+	char nbuf[ERRNO_NAMELEN];
+	ssize_t n;
+	int err = 0;
+
+	if (m->len < sizeof(to))
+		return (-EINVAL);
+	memcpy(&to, ep->buf, sizeof(to));
+	es->unanswered = false;
+	n = div_sendto(es->so, ep->buf + sizeof(to), m->len - sizeof(to),
+	    m->a > 0 ? &to : NULL, (size_t)m->a, &err);
+	if (n < 0) {
+		(*counters_slotf(h->sim->counters, "%s.divert.%u.write_errors",
+		    h->name, (unsigned)es->port))++;
+		(*counters_slotf(h->sim->counters, "%s.divert.%u.errno.%s",
+		    h->name, (unsigned)es->port,
+		    errno_name(err, nbuf)))++;
+		return (-err);
+	}
+	(*counters_slotf(h->sim->counters, "%s.divert.%u.written", h->name,
+	    (unsigned)es->port))++;
+	return (n);
+}
+
+/* ---- waiting -------------------------------------------------------------- */
+
+/* Which of the waited-on sockets are readable; their number. */
+static unsigned
+exec_ready(struct exec_proc *ep, const int32_t *ids, unsigned n,
+    uint8_t *ready)
+{
+	unsigned got = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct exec_sock *es = exec_sock(ep, ids[i]);
+
+		/* A closed socket is "ready" as poll()'s POLLNVAL would be. */
+		ready[i] = es == NULL || div_rcv_queued(es->so) > 0;
+		got += ready[i];
+	}
+	return (got);
+}
+
+static void
+exec_wait_reply(struct exec_proc *ep)
+{
+	uint8_t ready[EXEC_MAXWAIT];
+	unsigned got;
+
+	got = exec_ready(ep, ep->wait_ids, ep->wait_n, ready);
+	for (unsigned i = 0; i < ep->wait_n; i++)
+		if (ready[i]) {
+			struct exec_sock *es = exec_sock(ep, ep->wait_ids[i]);
+
+			if (es != NULL)
+				exec_discarded(es);
+		}
+	g_free(ep->wait_ids);
+	ep->wait_ids = NULL;
+	exec_reply(ep, got, ready, ep->wait_n);
+	ep->wait_n = 0;
+}
+
+static void
+exec_deadline(void *arg)
+{
+	struct exec_proc *ep = arg;
+
+	ep->timer_ev = 0;
+	exec_wait_reply(ep);
+	exec_serve(ep);
+}
+
+/* A packet came to an empty socket (an event of its own, sorwakeup()). */
+static void
+exec_sock_wakeup(void *arg)
+{
+	struct exec_sock *es = arg;
+	struct exec_proc *ep = es->ep;
+
+	if (div_rcv_queued(es->so) == 0)
+		return;
+	if (ep->state == EX_RECV && ep->wait_id == es->id) {
+		if (exec_do_recv(ep, es, ep->wait_max))
+			exec_serve(ep);
+		return;
+	}
+	if (ep->state != EX_WAIT)
+		return;
+	for (unsigned i = 0; i < ep->wait_n; i++) {
+		if (ep->wait_ids[i] != es->id)
+			continue;
+		if (ep->timer_ev != 0)
+			sim_cancel(ep->timer_ev);
+		ep->timer_ev = 0;
+		exec_wait_reply(ep);
+		exec_serve(ep);
+		return;
+	}
+}
+
+/* Returns false when the process now waits in simulated time. */
+static bool
+exec_op_wait(struct exec_proc *ep, const struct exec_msg *m)
+{
+	uint8_t ready[EXEC_MAXWAIT];
+	unsigned n = m->len / sizeof(int32_t);
+	uint64_t now = sim_now();
+
+	if (n > EXEC_MAXWAIT) {
+		exec_reply(ep, -EINVAL, NULL, 0);
+		return (true);
+	}
+	ep->wait_ids = g_new(int32_t, n + 1);
+	memcpy(ep->wait_ids, ep->buf, n * sizeof(int32_t));
+	ep->wait_n = n;
+	if (exec_ready(ep, ep->wait_ids, n, ready) > 0 ||
+	    (m->a >= 0 && (uint64_t)m->a <= now)) {
+		exec_wait_reply(ep);
+		return (true);
+	}
+	ep->state = EX_WAIT;
+	if (m->a >= 0)
+		ep->timer_ev = sim_schedule((uint64_t)m->a - now,
+		    exec_deadline, ep);
+	return (false);
+}
+
+/* ---- serving ----------------------------------------------------------------- */
+
+/* Answer requests until the process blocks, ends or hangs. */
+static void
+exec_serve(struct exec_proc *ep)
+{
+	struct exec_msg m;
+	struct exec_sock *es;
+	int got;
+
+	while (ep->state == EX_RUNNING) {
+		got = exec_next(ep, &m);
+		if (got != 0) {
+			exec_gone(ep, got == 2);
+			return;
+		}
+		es = exec_sock(ep, m.id);
+		switch (m.op) {
+		case EXEC_HELLO:
+			exec_reply(ep, 0, NULL, 0);
+			break;
+		case EXEC_SOCKET:
+			exec_reply(ep, exec_op_socket(ep, &m), NULL, 0);
+			break;
+		case EXEC_BIND:
+			exec_reply(ep, es == NULL ? -EBADF :
+			    exec_op_bind(ep, es, &m), NULL, 0);
+			break;
+		case EXEC_RECV:
+			if (es == NULL) {
+				exec_reply(ep, -EBADF, NULL, 0);
+			} else if (div_rcv_queued(es->so) > 0) {
+				(void)exec_do_recv(ep, es, m.b);
+			} else if (m.a != 0) {
+				exec_discarded(es);
+				exec_reply(ep, -EAGAIN, NULL, 0);
+			} else {
+				/* sbwait(): until a packet comes. */
+				exec_discarded(es);
+				ep->state = EX_RECV;
+				ep->wait_id = es->id;
+				ep->wait_max = m.b;
+			}
+			break;
+		case EXEC_SEND:
+			exec_reply(ep, es == NULL ? -EBADF :
+			    exec_op_send(ep, es, &m), NULL, 0);
+			break;
+		case EXEC_CLOSE:
+			if (es != NULL) {
+				exec_event(ep, "close", es->port, "%s closed "
+				    "its divert socket (port %u)", ep->name,
+				    es->port);
+				exec_sock_close(es);
+			}
+			exec_reply(ep, es == NULL ? -EBADF : 0, NULL, 0);
+			break;
+		case EXEC_SETRCVBUF:
+			if (es != NULL)
+				div_set_rcvbuf(es->so, (uint32_t)m.a);
+			exec_reply(ep, es == NULL ? -EBADF : 0, NULL, 0);
+			break;
+		case EXEC_WAIT:
+			(void)exec_op_wait(ep, &m);
+			break;
+		default:
+			exec_reply(ep, -ENOSYS, NULL, 0);
+			break;
+		}
+	}
+}
+
+/* ---- start and end ----------------------------------------------------------- */
+
+static void
+exec_kill(struct exec_proc *ep)
+{
+	int st;
+
+	if (ep->pid <= 0)
+		return;
+	/* The process group: the program and anything it started. */
+	(void)kill(-ep->pid, SIGKILL);
+	(void)kill(ep->pid, SIGKILL);
+	while (waitpid(ep->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	ep->pid = 0;
+}
+
+/* Close what it had: its ports then drop, counted, as with no socket. */
+static void
+exec_release(struct exec_proc *ep)
+{
+	if (ep->timer_ev != 0)
+		sim_cancel(ep->timer_ev);
+	ep->timer_ev = 0;
+	for (guint i = 0; i < ep->socks->len; i++)
+		if (g_ptr_array_index(ep->socks, i) != NULL)
+			exec_sock_close(g_ptr_array_index(ep->socks, i));
+	if (ep->fd >= 0)
+		close(ep->fd);
+	ep->fd = -1;
+	g_free(ep->wait_ids);
+	ep->wait_ids = NULL;
+	ep->state = EX_DEAD;
+}
+
+static void
+exec_gone(struct exec_proc *ep, bool hung)
+{
+	double t = (double)sim_now() / 1e9;
+	pid_t pid = ep->pid;
+	int st = 0, tries;
+
+	if (hung) {
+		exec_kill(ep);
+		(*ep->c_hangs)++;
+		ep->h->sim->proc_hangs++;
+		exec_event(ep, "hang", exec_limit_ms(), "%s (port %u) did "
+		    "not block in the shim within %u ms of wall-clock time: "
+		    "killed", ep->name, ep->port, exec_limit_ms());
+		g_printerr("divertsim: %s: %s (port %u) stopped answering at "
+		    "%.9fs of simulated time (it ran %u ms of wall-clock time "
+		    "without blocking): killed, the run fails\n", ep->h->name,
+		    ep->name, ep->port, t, exec_limit_ms());
+		exec_release(ep);
+		return;
+	}
+	/* The channel closed: it exits or has died; give it the limit. */
+	for (tries = 0; tries < (int)exec_limit_ms(); tries++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break;
+		g_usleep(1000);
+	}
+	if (tries == (int)exec_limit_ms()) {
+		exec_gone(ep, true);
+		return;
+	}
+	ep->pid = 0;
+	/* Its own children go with it. */
+	(void)kill(-pid, SIGKILL);
+	if (WIFSIGNALED(st)) {
+		(*ep->c_signals)++;
+		exec_event(ep, "signal", WTERMSIG(st), "%s (port %u) killed "
+		    "by signal %d (%s)", ep->name, ep->port, WTERMSIG(st),
+		    g_strsignal(WTERMSIG(st)));
+	} else {
+		(*ep->c_exits)++;
+		exec_event(ep, "exit", WEXITSTATUS(st), "%s (port %u) exited "
+		    "with status %d", ep->name, ep->port, WEXITSTATUS(st));
+	}
+	exec_release(ep);
+}
+
+static void
+exec_free(void *arg)
+{
+	struct exec_proc *ep = arg;
+
+	exec_kill(ep);
+	/* The world ends: a packet still in service is not a discard. */
+	for (guint i = 0; i < ep->socks->len; i++) {
+		struct exec_sock *es = g_ptr_array_index(ep->socks, i);
+
+		if (es != NULL)
+			es->unanswered = false;
+	}
+	exec_release(ep);
+	g_ptr_array_free(ep->socks, TRUE);
+	if (exec_all != NULL)
+		(void)g_ptr_array_remove(exec_all, ep);
+	g_free(ep->buf);
+	g_free(ep->name);
+	g_free(ep);
+}
+
+void
+exec_kill_all(void)
+{
+	if (exec_all == NULL)
+		return;
+	for (guint i = 0; i < exec_all->len; i++) {
+		struct exec_proc *ep = g_ptr_array_index(exec_all, i);
+
+		if (ep->pid > 0) {
+			(void)kill(-ep->pid, SIGKILL);
+			(void)kill(ep->pid, SIGKILL);
+		}
+	}
+}
+
+int
+exec_proc_start(struct host *h, const struct exec_spec *spec)
+{
+	struct exec_proc *ep;
+	char **envp, *fdvar, *preload;
+	int sv[2], n, i;
+	pid_t parent = getpid(), pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return (errno);
+	/* Everything the child needs is made before fork(). */
+	n = 0;
+	while (environ[n] != NULL)
+		n++;
+	envp = g_new0(char *, n + 3);
+	for (i = 0; i < n; i++)
+		envp[i] = environ[i];
+	fdvar = g_strdup_printf("%s=%d", EXEC_ENV_FD, sv[1]);
+	preload = g_strdup_printf("LD_PRELOAD=%s", exec_preload_path());
+	for (i = 0; i < n; i++) {
+		if (g_str_has_prefix(envp[i], "LD_PRELOAD="))
+			envp[i] = preload;
+		else if (g_str_has_prefix(envp[i], EXEC_ENV_FD "="))
+			envp[i] = fdvar;
+	}
+	if (g_strv_contains((const char *const *)envp, preload) == FALSE)
+		envp[n++] = preload;
+	if (g_strv_contains((const char *const *)envp, fdvar) == FALSE)
+		envp[n++] = fdvar;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		int err = errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		g_free(envp);
+		g_free(fdvar);
+		g_free(preload);
+		return (err);
+	}
+	if (pid == 0) {
+		/* Only async-signal-safe calls from here to exec. */
+		(void)setpgid(0, 0);
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(126);
+		(void)fcntl(sv[1], F_SETFD, 0);
+		/* The simulator's report owns stdout. */
+		(void)dup2(STDERR_FILENO, STDOUT_FILENO);
+		if (spec->cwd != NULL && chdir(spec->cwd) != 0)
+			_exit(126);
+		execve(spec->path, spec->argv, envp);
+		_exit(127);
+	}
+	(void)setpgid(pid, pid);
+	close(sv[1]);
+	g_free(envp);
+	g_free(fdvar);
+	g_free(preload);
+
+	ep = g_new0(struct exec_proc, 1);
+	ep->h = h;
+	ep->name = g_path_get_basename(spec->argv[0]);
+	ep->port = spec->port;
+	ep->uid = spec->uid;
+	ep->rcvbuf = spec->rcvbuf;
+	ep->service_ns = spec->service_ns;
+	ep->pid = pid;
+	ep->fd = sv[0];
+	ep->state = EX_RUNNING;
+	ep->socks = g_ptr_array_new();
+	ep->buf = g_malloc(EXEC_MAXPAYLOAD);
+	ep->c_exits = counters_slotf(h->sim->counters, "%s.proc.%u.exits",
+	    h->name, (unsigned)ep->port);
+	ep->c_signals = counters_slotf(h->sim->counters, "%s.proc.%u.signals",
+	    h->name, (unsigned)ep->port);
+	ep->c_hangs = counters_slotf(h->sim->counters, "%s.proc.%u.hangs",
+	    h->name, (unsigned)ep->port);
+	if (exec_all == NULL)
+		exec_all = g_ptr_array_new();
+	g_ptr_array_add(exec_all, ep);
+	/* Freed with the host, before its divert sockets (reverse order). */
+	host_sysuninit_add(h, exec_free, ep);
+	/* The pid differs from run to run: never in the events. */
+	exec_event(ep, "start", 0, "%s started for port %u", ep->name,
+	    ep->port);
+	if (g_getenv("DIVERTSIM_EXEC_PIDS") != NULL)
+		g_printerr("divertsim: %s: %s for port %u is pid %ld\n",
+		    h->name, ep->name, ep->port, (long)pid);
+	exec_serve(ep);
+	return (0);
+}

@@ -1,0 +1,938 @@
+/*
+ * libdivertsim_preload.so: loaded with LD_PRELOAD into a real program that
+ * the simulator starts (`divert PORT exec PROGRAM ...`).  It serves the
+ * program's divert sockets and its clock from the simulator, over the
+ * control channel whose fd is in $DIVERTSIM_EXEC_FD, and passes every
+ * other call to the C library.  Without that variable it does nothing.
+ *
+ * A divert socket is a real placeholder fd (an AF_UNIX datagram socket), so
+ * fd numbers, close() and select()/poll() on mixed sets keep working; what
+ * the program reads and writes through it goes to the simulator.  Time is
+ * the simulation's: it stands still while the program computes, and a
+ * sleep or a timeout is a wait in simulated time.
+ *
+ * Single-threaded programs only (one request at a time on the channel).
+ * This library must not link the simulator: it is built on its own.
+ */
+/* fcntl() and fcntl64() are both defined here, under their own names. */
+#undef	_FILE_OFFSET_BITS
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include "exec/exec_proto.h"
+
+/* The placeholder fds a divert socket can have (fds above are refused). */
+#define	DFD_MAX		1024
+/* FreeBSD's defaults: DIVRCVQ and DIVSNDQ, 65536 + 100 bytes. */
+#define	DIV_SPACE	(65536 + 100)
+/* gettimeofday()/CLOCK_REALTIME at simulated time 0: 2026-01-01 UTC. */
+#define	SIM_EPOCH_S	1767225600ll
+#define	NS_PER_S	1000000000ll
+
+struct dfd {
+	bool		 used;
+	int32_t		 id;		/* the simulator's socket id */
+	bool		 nonblock;
+	uint16_t	 port;		/* bound port, host order */
+	int		 rcvbuf, sndbuf, broadcast;
+};
+
+static int ctl_fd = -1;			/* -1: inactive, pass everything */
+static uint64_t sim_now_ns;		/* from the last reply */
+static struct dfd dfds[DFD_MAX];
+static uint8_t rbuf[EXEC_MAXPAYLOAD];
+
+#define	REAL(name)	real_##name
+#define	DEFINE_REAL(ret, name, args)					\
+	static ret (*real_##name) args;					\
+	static void resolve_##name(void)				\
+	{								\
+		if (real_##name == NULL)				\
+			real_##name = (ret (*) args)dlsym(RTLD_NEXT, #name); \
+	}
+
+DEFINE_REAL(int, socket, (int, int, int))
+DEFINE_REAL(int, bind, (int, const struct sockaddr *, socklen_t))
+DEFINE_REAL(int, getsockname, (int, struct sockaddr *, socklen_t *))
+DEFINE_REAL(ssize_t, recvfrom, (int, void *, size_t, int, struct sockaddr *,
+    socklen_t *))
+DEFINE_REAL(ssize_t, recv, (int, void *, size_t, int))
+DEFINE_REAL(ssize_t, recvmsg, (int, struct msghdr *, int))
+DEFINE_REAL(ssize_t, read, (int, void *, size_t))
+DEFINE_REAL(ssize_t, sendto, (int, const void *, size_t, int,
+    const struct sockaddr *, socklen_t))
+DEFINE_REAL(ssize_t, send, (int, const void *, size_t, int))
+DEFINE_REAL(ssize_t, sendmsg, (int, const struct msghdr *, int))
+DEFINE_REAL(ssize_t, write, (int, const void *, size_t))
+DEFINE_REAL(int, close, (int))
+DEFINE_REAL(int, setsockopt, (int, int, int, const void *, socklen_t))
+DEFINE_REAL(int, getsockopt, (int, int, int, void *, socklen_t *))
+DEFINE_REAL(int, fcntl, (int, int, ...))
+DEFINE_REAL(int, ioctl, (int, unsigned long, ...))
+DEFINE_REAL(int, poll, (struct pollfd *, nfds_t, int))
+DEFINE_REAL(int, clock_gettime, (clockid_t, struct timespec *))
+
+/* ---- the channel ------------------------------------------------------ */
+
+/* The simulator is gone: nothing may outlive it, our children included. */
+static void
+ctl_lost(void)
+{
+	kill(0, SIGKILL);
+	_exit(125);
+}
+
+static void
+ctl_xfer(bool out, void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n > 0) {
+		long r = out ? syscall(SYS_write, ctl_fd, b, n) :
+		    syscall(SYS_read, ctl_fd, b, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			ctl_lost();
+		b += r;
+		n -= (size_t)r;
+	}
+}
+
+/*
+ * One request and its reply.  The reply's payload lands in rbuf (*rlen
+ * bytes).  Returns the reply's rv; errno is preserved for the caller.
+ */
+static int64_t
+rpc(struct exec_msg *m, const void *p1, size_t n1, const void *p2,
+    size_t n2, uint32_t *rlen)
+{
+	struct exec_msg r;
+	struct iovec iov[3];
+	int saved = errno;
+	size_t want = sizeof(*m) + n1 + n2, done = 0;
+
+	m->len = (uint32_t)(n1 + n2);
+	iov[0] = (struct iovec){ m, sizeof(*m) };
+	iov[1] = (struct iovec){ (void *)(uintptr_t)p1, n1 };
+	iov[2] = (struct iovec){ (void *)(uintptr_t)p2, n2 };
+	/* One writev in the common case; a short one finishes piecewise. */
+	{
+		long w = syscall(SYS_writev, ctl_fd, iov, 3);
+
+		if (w < 0 && errno != EINTR)
+			ctl_lost();
+		done = w < 0 ? 0 : (size_t)w;
+	}
+	for (int i = 0; i < 3 && done < want; i++) {
+		size_t off = 0, prior = 0;
+
+		for (int j = 0; j < i; j++)
+			prior += iov[j].iov_len;
+		if (done >= prior + iov[i].iov_len)
+			continue;
+		off = done > prior ? done - prior : 0;
+		ctl_xfer(true, (uint8_t *)iov[i].iov_base + off,
+		    iov[i].iov_len - off);
+		done = prior + iov[i].iov_len;
+	}
+	ctl_xfer(false, &r, sizeof(r));
+	if (r.len > sizeof(rbuf))
+		ctl_lost();
+	ctl_xfer(false, rbuf, r.len);
+	sim_now_ns = r.now;
+	if (rlen != NULL)
+		*rlen = r.len;
+	errno = saved;
+	return (r.rv);
+}
+
+static int
+fail(int err)
+{
+	errno = err;
+	return (-1);
+}
+
+__attribute__((constructor))
+static void
+shim_init(void)
+{
+	struct exec_msg m;
+	const char *v = getenv(EXEC_ENV_FD);
+	char *end;
+	long fd;
+
+	if (v == NULL)
+		return;
+	fd = strtol(v, &end, 10);
+	if (*end != '\0' || fd < 0)
+		return;
+	ctl_fd = (int)fd;
+	/* Not for the program's own children (they would share the channel). */
+	unsetenv(EXEC_ENV_FD);
+	unsetenv("LD_PRELOAD");
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_HELLO;
+	m.a = getpid();
+	(void)rpc(&m, NULL, 0, NULL, 0, NULL);
+}
+
+static struct dfd *
+dfd_of(int fd)
+{
+	if (ctl_fd < 0 || fd < 0 || fd >= DFD_MAX || !dfds[fd].used)
+		return (NULL);
+	return (&dfds[fd]);
+}
+
+/* ---- sockets ------------------------------------------------------------ */
+
+int
+socket(int domain, int type, int protocol)
+{
+	struct exec_msg m;
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int64_t rv;
+	int fd;
+
+	resolve_socket();
+	/*
+	 * Ours: socket(PF_INET, SOCK_RAW, IPPROTO_DIVERT) and anything in
+	 * FreeBSD 14's PF_DIVERT (44, which is AF_XDP on Linux); the
+	 * simulator answers as the host's release would.
+	 */
+	if (ctl_fd < 0 || !((domain == AF_INET && base == SOCK_RAW &&
+	    protocol == EXEC_IPPROTO_DIVERT) || domain == EXEC_PF_DIVERT))
+		return (REAL(socket)(domain, type, protocol));
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_SOCKET;
+	m.a = domain;
+	m.b = base;
+	m.c = protocol;
+	rv = rpc(&m, NULL, 0, NULL, 0, NULL);
+	if (rv < 0)
+		return (fail((int)-rv));
+	fd = REAL(socket)(AF_UNIX, SOCK_DGRAM | (type & SOCK_CLOEXEC), 0);
+	if (fd < 0 || fd >= DFD_MAX) {
+		int err = fd < 0 ? errno : EMFILE;
+
+		if (fd >= 0) {
+			resolve_close();
+			REAL(close)(fd);
+		}
+		m.op = EXEC_CLOSE;
+		m.id = (int32_t)rv;
+		(void)rpc(&m, NULL, 0, NULL, 0, NULL);
+		return (fail(err));
+	}
+	dfds[fd] = (struct dfd){ .used = true, .id = (int32_t)rv,
+	    .nonblock = (type & SOCK_NONBLOCK) != 0, .rcvbuf = DIV_SPACE,
+	    .sndbuf = DIV_SPACE };
+	return (fd);
+}
+
+int
+bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct dfd *d = dfd_of(fd);
+	struct sockaddr_in sin;
+	struct exec_msg m;
+	int64_t rv;
+
+	resolve_bind();
+	if (d == NULL)
+		return (REAL(bind)(fd, addr, len));
+	/* div_bind(): only AF_INET; in_pcbbind() wants a whole sockaddr_in. */
+	if (addr == NULL)
+		return (fail(EFAULT));
+	if (len < sizeof(sa_family_t))
+		return (fail(EINVAL));
+	if (addr->sa_family != AF_INET)
+		return (fail(EAFNOSUPPORT));
+	if (len != sizeof(sin))
+		return (fail(EINVAL));
+	memcpy(&sin, addr, sizeof(sin));
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_BIND;
+	m.id = d->id;
+	m.a = ntohs(sin.sin_port);
+	rv = rpc(&m, NULL, 0, NULL, 0, NULL);
+	if (rv < 0)
+		return (fail((int)-rv));
+	d->port = ntohs(sin.sin_port);
+	return (0);
+}
+
+int
+getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	struct dfd *d = dfd_of(fd);
+	struct sockaddr_in sin;
+
+	resolve_getsockname();
+	if (d == NULL)
+		return (REAL(getsockname)(fd, addr, len));
+	if (addr == NULL || len == NULL)
+		return (fail(EFAULT));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(d->port);
+	memcpy(addr, &sin, *len < sizeof(sin) ? *len : sizeof(sin));
+	*len = sizeof(sin);
+	return (0);
+}
+
+static ssize_t
+div_recv(struct dfd *d, void *buf, size_t len, int flags,
+    struct sockaddr *from, socklen_t *fromlen)
+{
+	struct exec_msg m;
+	uint32_t rlen;
+	int64_t rv;
+	size_t n;
+
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_RECV;
+	m.id = d->id;
+	m.a = d->nonblock || (flags & MSG_DONTWAIT) != 0;
+	m.b = (int64_t)len;
+	rv = rpc(&m, NULL, 0, NULL, 0, &rlen);
+	if (rv < 0)
+		return (fail((int)-rv));
+	n = rlen - sizeof(struct sockaddr_in);
+	memcpy(buf, rbuf + sizeof(struct sockaddr_in), n);
+	if (from != NULL && fromlen != NULL) {
+		memcpy(from, rbuf, *fromlen < sizeof(struct sockaddr_in) ?
+		    *fromlen : sizeof(struct sockaddr_in));
+		*fromlen = sizeof(struct sockaddr_in);
+	}
+	return ((ssize_t)n);
+}
+
+ssize_t
+recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+    socklen_t *fromlen)
+{
+	struct dfd *d = dfd_of(fd);
+
+	resolve_recvfrom();
+	if (d == NULL)
+		return (REAL(recvfrom)(fd, buf, len, flags, from, fromlen));
+	return (div_recv(d, buf, len, flags, from, fromlen));
+}
+
+ssize_t
+recv(int fd, void *buf, size_t len, int flags)
+{
+	struct dfd *d = dfd_of(fd);
+
+	resolve_recv();
+	if (d == NULL)
+		return (REAL(recv)(fd, buf, len, flags));
+	return (div_recv(d, buf, len, flags, NULL, NULL));
+}
+
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+	struct dfd *d = dfd_of(fd);
+
+	resolve_read();
+	if (d == NULL)
+		return (REAL(read)(fd, buf, len));
+	return (div_recv(d, buf, len, 0, NULL, NULL));
+}
+
+ssize_t
+recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	struct dfd *d = dfd_of(fd);
+	static uint8_t tmp[EXEC_MAXPAYLOAD];
+	socklen_t fl;
+	size_t total = 0, off = 0;
+	ssize_t n;
+
+	resolve_recvmsg();
+	if (d == NULL)
+		return (REAL(recvmsg)(fd, msg, flags));
+	for (size_t i = 0; i < msg->msg_iovlen; i++)
+		total += msg->msg_iov[i].iov_len;
+	fl = msg->msg_namelen;
+	n = div_recv(d, tmp, total < sizeof(tmp) ? total : sizeof(tmp), flags,
+	    msg->msg_name, msg->msg_name != NULL ? &fl : NULL);
+	if (n < 0)
+		return (n);
+	for (size_t i = 0; i < msg->msg_iovlen && off < (size_t)n; i++) {
+		size_t k = msg->msg_iov[i].iov_len;
+
+		if (k > (size_t)n - off)
+			k = (size_t)n - off;
+		memcpy(msg->msg_iov[i].iov_base, tmp + off, k);
+		off += k;
+	}
+	if (msg->msg_name != NULL)
+		msg->msg_namelen = fl;
+	msg->msg_controllen = 0;
+	msg->msg_flags = 0;
+	return (n);
+}
+
+static ssize_t
+div_send(struct dfd *d, const void *buf, size_t len,
+    const struct sockaddr *to, socklen_t tolen)
+{
+	struct sockaddr_in sin;
+	struct exec_msg m;
+	int64_t rv;
+
+	if (len > 65535)
+		return (fail(EMSGSIZE));
+	memset(&sin, 0, sizeof(sin));
+	if (to != NULL)
+		memcpy(&sin, to, tolen < sizeof(sin) ? tolen : sizeof(sin));
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_SEND;
+	m.id = d->id;
+	m.a = to != NULL ? (int64_t)tolen : 0;
+	rv = rpc(&m, &sin, sizeof(sin), buf, len, NULL);
+	if (rv < 0)
+		return (fail((int)-rv));
+	return ((ssize_t)rv);
+}
+
+ssize_t
+sendto(int fd, const void *buf, size_t len, int flags,
+    const struct sockaddr *to, socklen_t tolen)
+{
+	struct dfd *d = dfd_of(fd);
+
+	resolve_sendto();
+	if (d == NULL)
+		return (REAL(sendto)(fd, buf, len, flags, to, tolen));
+	return (div_send(d, buf, len, to, tolen));
+}
+
+ssize_t
+send(int fd, const void *buf, size_t len, int flags)
+{
+	struct dfd *d = dfd_of(fd);
+
+	resolve_send();
+	if (d == NULL)
+		return (REAL(send)(fd, buf, len, flags));
+	return (div_send(d, buf, len, NULL, 0));
+}
+
+ssize_t
+write(int fd, const void *buf, size_t len)
+{
+	struct dfd *d = dfd_of(fd);
+
+	resolve_write();
+	if (d == NULL)
+		return (REAL(write)(fd, buf, len));
+	return (div_send(d, buf, len, NULL, 0));
+}
+
+ssize_t
+sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	struct dfd *d = dfd_of(fd);
+	static uint8_t tmp[65536];
+	size_t off = 0;
+
+	resolve_sendmsg();
+	if (d == NULL)
+		return (REAL(sendmsg)(fd, msg, flags));
+	for (size_t i = 0; i < msg->msg_iovlen; i++) {
+		if (msg->msg_iov[i].iov_len > sizeof(tmp) - off)
+			return (fail(EMSGSIZE));
+		memcpy(tmp + off, msg->msg_iov[i].iov_base,
+		    msg->msg_iov[i].iov_len);
+		off += msg->msg_iov[i].iov_len;
+	}
+	return (div_send(d, tmp, off, msg->msg_name, msg->msg_namelen));
+}
+
+int
+close(int fd)
+{
+	struct dfd *d = dfd_of(fd);
+	struct exec_msg m;
+
+	resolve_close();
+	/* The channel is not the program's to close. */
+	if (ctl_fd >= 0 && fd == ctl_fd)
+		return (fail(EBADF));
+	if (d != NULL) {
+		memset(&m, 0, sizeof(m));
+		m.op = EXEC_CLOSE;
+		m.id = d->id;
+		(void)rpc(&m, NULL, 0, NULL, 0, NULL);
+		d->used = false;
+	}
+	return (REAL(close)(fd));
+}
+
+int
+setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	struct dfd *d = dfd_of(fd);
+	struct exec_msg m;
+	int v;
+
+	resolve_setsockopt();
+	if (d == NULL)
+		return (REAL(setsockopt)(fd, level, name, val, len));
+	if (level != SOL_SOCKET)
+		return (0);	/* ip_ctloutput(): accepted, no effect here */
+	if (val == NULL || len < sizeof(int))
+		return (fail(EINVAL));
+	memcpy(&v, val, sizeof(v));
+	switch (name) {
+	case SO_RCVBUF:
+	case SO_SNDBUF:
+		/* sosetopt(): a size below 1 is EINVAL. */
+		if (v < 1)
+			return (fail(EINVAL));
+		if (name == SO_SNDBUF) {
+			d->sndbuf = v;
+			return (0);
+		}
+		memset(&m, 0, sizeof(m));
+		m.op = EXEC_SETRCVBUF;
+		m.id = d->id;
+		m.a = v;
+		if (rpc(&m, NULL, 0, NULL, 0, NULL) < 0)
+			return (fail(ENOBUFS));
+		d->rcvbuf = v;
+		return (0);
+	case SO_BROADCAST:
+		/* Stored and reported; divert(4) never looks at it. */
+		d->broadcast = v != 0;
+		return (0);
+	default:
+		return (0);
+	}
+}
+
+int
+getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	struct dfd *d = dfd_of(fd);
+	int v;
+
+	resolve_getsockopt();
+	if (d == NULL)
+		return (REAL(getsockopt)(fd, level, name, val, len));
+	if (val == NULL || len == NULL || *len < sizeof(int))
+		return (fail(EINVAL));
+	if (level != SOL_SOCKET)
+		return (fail(ENOPROTOOPT));
+	switch (name) {
+	case SO_RCVBUF:	v = d->rcvbuf; break;
+	case SO_SNDBUF:	v = d->sndbuf; break;
+	case SO_BROADCAST: v = d->broadcast; break;
+	case SO_TYPE:	v = SOCK_RAW; break;
+	case SO_ERROR:	v = 0; break;
+	case SO_PROTOCOL: v = EXEC_IPPROTO_DIVERT; break;
+	case SO_DOMAIN:	v = AF_INET; break;
+	default:	return (fail(ENOPROTOOPT));
+	}
+	memcpy(val, &v, sizeof(v));
+	*len = sizeof(v);
+	return (0);
+}
+
+static int
+shim_fcntl(int fd, int cmd, long arg)
+{
+	struct dfd *d = dfd_of(fd);
+
+	resolve_fcntl();
+	if (d != NULL && cmd == F_GETFL)
+		return (O_RDWR | (d->nonblock ? O_NONBLOCK : 0));
+	if (d != NULL && cmd == F_SETFL) {
+		d->nonblock = (arg & O_NONBLOCK) != 0;
+		return (0);
+	}
+	return (REAL(fcntl)(fd, cmd, arg));
+}
+
+int
+fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (shim_fcntl(fd, cmd, arg));
+}
+
+/* What a program built with _FILE_OFFSET_BITS=64 calls (CPython does). */
+int
+fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (shim_fcntl(fd, cmd, arg));
+}
+
+int
+ioctl(int fd, unsigned long req, ...)
+{
+	struct dfd *d = dfd_of(fd);
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	resolve_ioctl();
+	if (d != NULL && req == FIONBIO && arg != NULL) {
+		d->nonblock = *(int *)arg != 0;
+		return (0);
+	}
+	return (REAL(ioctl)(fd, req, arg));
+}
+
+/* ---- waiting: poll, select, sleeps ------------------------------------- */
+
+/*
+ * Wait in simulated time until one of the divert sockets ids[] is readable
+ * or until deadline (ns, -1: none).  ready[i] tells which.
+ */
+static int
+sim_wait(const int32_t *ids, unsigned n, int64_t deadline, uint8_t *ready)
+{
+	struct exec_msg m;
+	uint32_t rlen;
+	int64_t rv;
+
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_WAIT;
+	m.a = deadline;
+	rv = rpc(&m, ids, n * sizeof(*ids), NULL, 0, &rlen);
+	if (ready != NULL)
+		memcpy(ready, rbuf, rlen < n ? rlen : n);
+	return ((int)rv);
+}
+
+static int64_t
+deadline_after(int64_t ns)
+{
+	return (ns < 0 ? -1 : (int64_t)sim_now_ns + ns);
+}
+
+/*
+ * poll() over divert sockets and real fds.  Real fds are looked at without
+ * waiting, before and after the simulated wait: the real world does not
+ * wake a program under simulation (only its divert sockets and its
+ * timeout do), except when it polls real fds alone with no timeout.
+ */
+static int
+mixed_poll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
+{
+	int32_t ids[EXEC_MAXWAIT];
+	unsigned idx[EXEC_MAXWAIT];
+	uint8_t ready[EXEC_MAXWAIT];
+	unsigned nd = 0, nreal = 0;
+	int got = 0;
+
+	resolve_poll();
+	for (nfds_t i = 0; i < nfds; i++) {
+		struct dfd *d = dfd_of(fds[i].fd);
+
+		fds[i].revents = 0;
+		if (d == NULL) {
+			if (fds[i].fd >= 0)
+				nreal++;
+			continue;
+		}
+		if (nd == EXEC_MAXWAIT)
+			return (fail(EINVAL));
+		idx[nd] = (unsigned)i;
+		ids[nd++] = d->id;
+	}
+	if (nd == 0 && nreal > 0 && timeout_ns < 0)
+		return (REAL(poll)(fds, nfds, -1));
+	/* Real fds first, without waiting. */
+	if (nreal > 0) {
+		for (nfds_t i = 0; i < nfds; i++)
+			if (dfd_of(fds[i].fd) != NULL)
+				fds[i].fd = ~fds[i].fd;	/* poll skips < 0 */
+		got = REAL(poll)(fds, nfds, 0);
+		for (nfds_t i = 0; i < nfds; i++)
+			if (fds[i].fd < 0 && dfd_of(~fds[i].fd) != NULL)
+				fds[i].fd = ~fds[i].fd;
+		if (got < 0)
+			return (got);
+	}
+	memset(ready, 0, sizeof(ready));
+	(void)sim_wait(ids, nd, got > 0 ? (int64_t)sim_now_ns :
+	    deadline_after(timeout_ns), ready);
+	for (unsigned k = 0; k < nd; k++) {
+		struct pollfd *p = &fds[idx[k]];
+
+		/* A divert socket can always be written. */
+		p->revents = (short)(((ready[k] ? POLLIN | POLLRDNORM : 0) |
+		    POLLOUT | POLLWRNORM) & (p->events | 0));
+		if (p->revents != 0)
+			got++;
+	}
+	if (got == 0 && nreal > 0) {
+		for (nfds_t i = 0; i < nfds; i++)
+			if (dfd_of(fds[i].fd) != NULL)
+				fds[i].fd = ~fds[i].fd;
+		got = REAL(poll)(fds, nfds, 0);
+		for (nfds_t i = 0; i < nfds; i++)
+			if (fds[i].fd < 0 && dfd_of(~fds[i].fd) != NULL)
+				fds[i].fd = ~fds[i].fd;
+	}
+	return (got);
+}
+
+int
+poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	resolve_poll();
+	if (ctl_fd < 0)
+		return (REAL(poll)(fds, nfds, timeout));
+	return (mixed_poll(fds, nfds, timeout < 0 ? -1 :
+	    (int64_t)timeout * 1000000));
+}
+
+int
+ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *ts,
+    const sigset_t *mask)
+{
+	(void)mask;	/* signals are the real system's; not masked here */
+	if (ctl_fd < 0)
+		return ((int)syscall(SYS_ppoll, fds, nfds, ts, mask,
+		    _NSIG / 8));
+	return (mixed_poll(fds, nfds, ts == NULL ? -1 :
+	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec));
+}
+
+/* select() as a poll() over the same fds. */
+static int
+mixed_select(int nfds, fd_set *r, fd_set *w, fd_set *e, int64_t timeout_ns)
+{
+	struct pollfd pf[FD_SETSIZE];
+	nfds_t n = 0;
+	int got;
+
+	if (nfds < 0 || nfds > FD_SETSIZE)
+		return (fail(EINVAL));
+	for (int fd = 0; fd < nfds; fd++) {
+		short ev = 0;
+
+		if (r != NULL && FD_ISSET(fd, r))
+			ev |= POLLIN;
+		if (w != NULL && FD_ISSET(fd, w))
+			ev |= POLLOUT;
+		if (e != NULL && FD_ISSET(fd, e))
+			ev |= POLLPRI;
+		if (ev != 0)
+			pf[n++] = (struct pollfd){ .fd = fd, .events = ev };
+	}
+	got = mixed_poll(pf, n, timeout_ns);
+	if (got < 0)
+		return (got);
+	if (r != NULL)
+		FD_ZERO(r);
+	if (w != NULL)
+		FD_ZERO(w);
+	if (e != NULL)
+		FD_ZERO(e);
+	got = 0;
+	for (nfds_t i = 0; i < n; i++) {
+		if (r != NULL && (pf[i].revents & (POLLIN | POLLHUP | POLLERR))
+		    && (pf[i].events & POLLIN)) {
+			FD_SET(pf[i].fd, r);
+			got++;
+		}
+		if (w != NULL && (pf[i].revents & POLLOUT)) {
+			FD_SET(pf[i].fd, w);
+			got++;
+		}
+		if (e != NULL && (pf[i].revents & POLLPRI)) {
+			FD_SET(pf[i].fd, e);
+			got++;
+		}
+	}
+	return (got);
+}
+
+int
+select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
+{
+	if (ctl_fd < 0)
+		return ((int)syscall(SYS_select, nfds, r, w, e, tv));
+	return (mixed_select(nfds, r, w, e, tv == NULL ? -1 :
+	    (int64_t)tv->tv_sec * NS_PER_S + (int64_t)tv->tv_usec * 1000));
+}
+
+int
+pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *ts,
+    const sigset_t *mask)
+{
+	if (ctl_fd < 0) {
+		struct { const sigset_t *ss; size_t len; } sm = { mask,
+		    _NSIG / 8 };
+		struct timespec t, *tp = NULL;
+
+		if (ts != NULL) {
+			t = *ts;
+			tp = &t;
+		}
+		return ((int)syscall(SYS_pselect6, nfds, r, w, e, tp,
+		    mask != NULL ? &sm : NULL));
+	}
+	return (mixed_select(nfds, r, w, e, ts == NULL ? -1 :
+	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec));
+}
+
+static int
+sim_sleep_ns(int64_t ns)
+{
+	(void)sim_wait(NULL, 0, deadline_after(ns < 0 ? 0 : ns), NULL);
+	return (0);
+}
+
+int
+nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	if (ctl_fd < 0)
+		return ((int)syscall(SYS_nanosleep, req, rem));
+	if (req == NULL)
+		return (fail(EFAULT));
+	if (req->tv_nsec < 0 || req->tv_nsec >= NS_PER_S || req->tv_sec < 0)
+		return (fail(EINVAL));
+	if (rem != NULL)
+		*rem = (struct timespec){ 0, 0 };
+	return (sim_sleep_ns((int64_t)req->tv_sec * NS_PER_S + req->tv_nsec));
+}
+
+int
+clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
+    struct timespec *rem)
+{
+	int64_t ns;
+
+	if (ctl_fd < 0)
+		return ((int)syscall(SYS_clock_nanosleep, clk, flags, req,
+		    rem) < 0 ? errno : 0);
+	if (req == NULL)
+		return (EFAULT);
+	ns = (int64_t)req->tv_sec * NS_PER_S + req->tv_nsec;
+	if (flags & TIMER_ABSTIME) {
+		if (clk == CLOCK_REALTIME)
+			ns -= SIM_EPOCH_S * NS_PER_S;
+		ns -= (int64_t)sim_now_ns;
+	}
+	(void)sim_sleep_ns(ns);
+	return (0);
+}
+
+int
+usleep(useconds_t us)
+{
+	if (ctl_fd < 0) {
+		struct timespec t = { us / 1000000, (long)(us % 1000000) * 1000 };
+
+		return ((int)syscall(SYS_nanosleep, &t, NULL));
+	}
+	return (sim_sleep_ns((int64_t)us * 1000));
+}
+
+unsigned
+sleep(unsigned s)
+{
+	if (ctl_fd < 0) {
+		struct timespec t = { s, 0 };
+
+		(void)syscall(SYS_nanosleep, &t, &t);
+		return ((unsigned)t.tv_sec);
+	}
+	(void)sim_sleep_ns((int64_t)s * NS_PER_S);
+	return (0);
+}
+
+/* ---- the clock ------------------------------------------------------------ */
+
+int
+clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	int64_t ns;
+
+	resolve_clock_gettime();
+	if (ctl_fd < 0)
+		return (REAL(clock_gettime)(clk, ts));
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		ns = (int64_t)sim_now_ns + SIM_EPOCH_S * NS_PER_S;
+		break;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_BOOTTIME:
+		ns = (int64_t)sim_now_ns;
+		break;
+	default:	/* CPU-time clocks are the real process's */
+		return (REAL(clock_gettime)(clk, ts));
+	}
+	ts->tv_sec = ns / NS_PER_S;
+	ts->tv_nsec = ns % NS_PER_S;
+	return (0);
+}
+
+int
+gettimeofday(struct timeval *restrict tv, void *restrict tz)
+{
+	struct timespec ts;
+
+	if (tz != NULL)
+		memset(tz, 0, 2 * sizeof(int));	/* struct timezone */
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	tv->tv_sec = ts.tv_sec;
+	tv->tv_usec = ts.tv_nsec / 1000;
+	return (0);
+}
+
+time_t
+time(time_t *t)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	if (t != NULL)
+		*t = ts.tv_sec;
+	return (ts.tv_sec);
+}
