@@ -34,7 +34,7 @@
  *      the socket layer (sosend) before divert sees it;
  *   1. fewer than 20 bytes: EINVAL;
  *   2. an address of the wrong size: EINVAL; of another family:
- *      EAFNOSUPPORT;
+ *      EAFNOSUPPORT on release 14 (6.x does not look at the family);
  *   3. no address (plain write): on release 6 outgoing, tagged as a
  *      divert output with tag 0 (whole ruleset, `diverted` matches);
  *      EDESTADDRREQ on release 14;
@@ -768,7 +768,11 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 			error = EINVAL;
 			goto refuse;
 		}
-		if (to->sin_family != AF_INET) {
+		/*
+		 * 6.x's div_send()/div_output() never look at the family (a
+		 * sin_family of 0 works); 14's div_send() wants AF_INET.
+		 */
+		if (r14 && to->sin_family != AF_INET) {
 			error = EAFNOSUPPORT;
 			goto refuse;
 		}

@@ -305,9 +305,20 @@ check_errnos(int release)
 	ck_assert_int_eq(send_err(so, p, 19, &to, sizeof(to)), EINVAL);
 	/* a sockaddr of the wrong size */
 	ck_assert_int_eq(send_err(so, p, 28, &to, 8), EINVAL);
-	/* another address family */
+	/*
+	 * another address family: EAFNOSUPPORT on 14; 6.x's div_output()
+	 * never reads sin_family, so the write goes as with AF_INET.
+	 */
 	to.sin_family = AF_INET6;
-	ck_assert_int_eq(send_err(so, p, 28, &to, sizeof(to)), EAFNOSUPPORT);
+	if (release == 14) {
+		ck_assert_int_eq(send_err(so, p, 28, &to, sizeof(to)),
+		    EAFNOSUPPORT);
+	} else {
+		int e6 = send_err(so, p, 28, &to, sizeof(to));
+
+		to.sin_family = AF_INET;
+		ck_assert_int_eq(e6, send_err(so, p, 28, &to, sizeof(to)));
+	}
 	to.sin_family = AF_INET;
 	/* write() without an address: outgoing on 6, EDESTADDRREQ on 14 */
 	ck_assert_int_eq(send_err(so, p, 28, NULL, 0),
