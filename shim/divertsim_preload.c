@@ -186,14 +186,39 @@ shim_init(void)
 	fd = strtol(v, &end, 10);
 	if (*end != '\0' || fd < 0)
 		return;
+	/*
+	 * The variables stay: a program that execs (a wrapper script that
+	 * ends in `exec python3 ...`) hands the channel on, and the new image
+	 * says HELLO again.  fork() below cuts children off.
+	 */
 	ctl_fd = (int)fd;
-	/* Not for the program's own children (they would share the channel). */
-	unsetenv(EXEC_ENV_FD);
-	unsetenv("LD_PRELOAD");
 	memset(&m, 0, sizeof(m));
 	m.op = EXEC_HELLO;
 	m.a = getpid();
 	(void)rpc(&m, NULL, 0, NULL, 0, NULL);
+}
+
+/*
+ * A child of the program is not simulated: it would share the channel.
+ * It and what it execs run as ordinary processes (without divert
+ * sockets); only the process the simulator started is served.
+ */
+pid_t
+fork(void)
+{
+	static pid_t (*real_fork)(void);
+	pid_t pid;
+
+	if (real_fork == NULL)
+		real_fork = (pid_t (*)(void))dlsym(RTLD_NEXT, "fork");
+	pid = real_fork();
+	if (pid == 0 && ctl_fd >= 0) {
+		(void)syscall(SYS_close, ctl_fd);
+		ctl_fd = -1;
+		unsetenv(EXEC_ENV_FD);
+		memset(dfds, 0, sizeof(dfds));
+	}
+	return (pid);
 }
 
 static struct dfd *
@@ -662,6 +687,7 @@ mixed_poll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
 	unsigned idx[EXEC_MAXWAIT];
 	uint8_t ready[EXEC_MAXWAIT];
 	unsigned nd = 0, nreal = 0;
+	bool writable = false;
 	int got = 0;
 
 	resolve_poll();
@@ -674,6 +700,9 @@ mixed_poll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
 				nreal++;
 			continue;
 		}
+		/* A divert socket can always be written: no wait for that. */
+		if (fds[i].events & (POLLOUT | POLLWRNORM))
+			writable = true;
 		if (nd == EXEC_MAXWAIT)
 			return (fail(EINVAL));
 		idx[nd] = (unsigned)i;
@@ -694,14 +723,13 @@ mixed_poll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
 			return (got);
 	}
 	memset(ready, 0, sizeof(ready));
-	(void)sim_wait(ids, nd, got > 0 ? (int64_t)sim_now_ns :
+	(void)sim_wait(ids, nd, got > 0 || writable ? (int64_t)sim_now_ns :
 	    deadline_after(timeout_ns), ready);
 	for (unsigned k = 0; k < nd; k++) {
 		struct pollfd *p = &fds[idx[k]];
 
-		/* A divert socket can always be written. */
 		p->revents = (short)(((ready[k] ? POLLIN | POLLRDNORM : 0) |
-		    POLLOUT | POLLWRNORM) & (p->events | 0));
+		    POLLOUT | POLLWRNORM) & p->events);
 		if (p->revents != 0)
 			got++;
 	}

@@ -452,13 +452,6 @@ exec_wait_reply(struct exec_proc *ep)
 	unsigned got;
 
 	got = exec_ready(ep, ep->wait_ids, ep->wait_n, ready);
-	for (unsigned i = 0; i < ep->wait_n; i++)
-		if (ready[i]) {
-			struct exec_sock *es = exec_sock(ep, ep->wait_ids[i]);
-
-			if (es != NULL)
-				exec_discarded(es);
-		}
 	g_free(ep->wait_ids);
 	ep->wait_ids = NULL;
 	exec_reply(ep, got, ready, ep->wait_n);
@@ -523,6 +516,13 @@ exec_op_wait(struct exec_proc *ep, const struct exec_msg *m)
 		exec_wait_reply(ep);
 		return (true);
 	}
+	/*
+	 * It waits: done with what it read (as packet() returning is for a
+	 * built-in program), so a packet read and not written was dropped.
+	 */
+	for (guint i = 0; i < ep->socks->len; i++)
+		if (g_ptr_array_index(ep->socks, i) != NULL)
+			exec_discarded(g_ptr_array_index(ep->socks, i));
 	ep->state = EX_WAIT;
 	if (m->a >= 0)
 		ep->timer_ev = sim_schedule((uint64_t)m->a - now,
