@@ -1,0 +1,77 @@
+#!/bin/sh
+# Nothing started by `divert PORT exec` outlives the simulator: not at the
+# end of a run, and not when the simulator itself is killed with SIGKILL
+# while a program runs (the program is in its own process group and dies
+# with its parent, PR_SET_PDEATHSIG).
+#   usage: no_leftover.sh DIVERTSIM   (faulty on PATH)
+set -u
+exe=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+alive() {
+	# A zombie is not running: look at the state, not only kill -0.
+	[ -r "/proc/$1/stat" ] &&
+	    ! awk '{ exit ($3 == "Z") ? 0 : 1 }' "/proc/$1/stat"
+}
+
+scenario() {	# MODE RUN
+	cat <<EOS
+host a
+  ifconfig em0 inet 10.0.0.1/24
+host b
+  ifconfig em0 inet 10.0.0.2/24
+  ipfw add 100 divert 8000 icmp from any to any
+  divert 8000 exec faulty $1 8000
+link a:em0 b:em0
+at 1s a ping -c 1 10.0.0.2
+run $2
+EOS
+}
+
+# 1. A normal end: the program sleeps in simulated time when the run ends.
+scenario "pidfile=$tmp/pid1" 10s >"$tmp/end.scn"
+"$exe" run -q "$tmp/end.scn" >/dev/null 2>&1
+pid=$(cat "$tmp/pid1" 2>/dev/null || echo none)
+if [ "$pid" = none ]; then
+	echo "the program never wrote its pid"
+	fail=1
+elif alive "$pid"; then
+	echo "pid $pid still running after the run ended"
+	kill -9 "$pid"
+	fail=1
+fi
+
+# 2. The simulator is killed while the program computes (spins).
+scenario spin 10s | sed 's/divert 8000 exec faulty spin 8000/divert 8000 exec faulty spin 8000 -t 0s/' >"$tmp/kill.scn"
+DIVERTSIM_EXEC_LIMIT_MS=60000 DIVERTSIM_EXEC_PIDS=1 \
+    "$exe" run -q "$tmp/kill.scn" >/dev/null 2>"$tmp/kill.err" &
+sim=$!
+i=0
+while ! grep -q ' is pid ' "$tmp/kill.err" && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+pid=$(sed -n 's/.* is pid \([0-9]*\)$/\1/p' "$tmp/kill.err")
+sleep 0.5	# it reads the ping and spins
+if ! kill -9 "$sim"; then
+	echo "the simulator ended before it could be killed"
+	fail=1
+fi
+wait "$sim" 2>/dev/null
+i=0
+while [ -n "$pid" ] && alive "$pid" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ -z "$pid" ]; then
+	echo "no pid reported"
+	fail=1
+elif alive "$pid"; then
+	echo "pid $pid outlived the simulator killed with SIGKILL"
+	kill -9 "$pid"
+	fail=1
+fi
+[ $fail -eq 0 ] && echo "ok: nothing left running"
+exit $fail
