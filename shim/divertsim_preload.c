@@ -57,7 +57,9 @@ struct dfd {
 static int ctl_fd = -1;			/* -1: inactive, pass everything */
 static uint64_t sim_now_ns;		/* from the last reply */
 static struct dfd dfds[DFD_MAX];
-static uint8_t rbuf[EXEC_MAXPAYLOAD];
+/* A reply: its header, then its payload (rbuf). */
+static uint8_t rraw[sizeof(struct exec_msg) + EXEC_MAXPAYLOAD];
+static uint8_t *const rbuf = rraw + sizeof(struct exec_msg);
 
 #define	REAL(name)	real_##name
 #define	DEFINE_REAL(ret, name, args)					\
@@ -154,10 +156,25 @@ rpc(struct exec_msg *m, const void *p1, size_t n1, const void *p2,
 		    iov[i].iov_len - off);
 		done = prior + iov[i].iov_len;
 	}
-	ctl_xfer(false, &r, sizeof(r));
-	if (r.len > sizeof(rbuf))
-		ctl_lost();
-	ctl_xfer(false, rbuf, r.len);
+	/* One read for the header and the payload, in the common case. */
+	{
+		long got;
+
+		do
+			got = syscall(SYS_read, ctl_fd, rraw, sizeof(rraw));
+		while (got < 0 && errno == EINTR);
+		if (got <= 0)
+			ctl_lost();
+		if ((size_t)got < sizeof(r)) {
+			ctl_xfer(false, rraw + got, sizeof(r) - (size_t)got);
+			got = (long)sizeof(r);
+		}
+		memcpy(&r, rraw, sizeof(r));
+		if (r.len > EXEC_MAXPAYLOAD ||
+		    (size_t)got - sizeof(r) > r.len)
+			ctl_lost();
+		ctl_xfer(false, rraw + got, sizeof(r) + r.len - (size_t)got);
+	}
 	sim_now_ns = r.now;
 	if (rlen != NULL)
 		*rlen = r.len;

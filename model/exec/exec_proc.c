@@ -27,6 +27,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,7 +79,8 @@ struct exec_proc {
 	int32_t		*wait_ids;	/* EX_WAIT */
 	unsigned	 wait_n;
 	uint64_t	 timer_ev;	/* EX_WAIT deadline or EX_SERVICE end */
-	uint8_t		*buf;		/* payload in and out */
+	uint8_t		*raw;		/* a request: header and payload */
+	uint8_t		*buf;		/* payload in and out (in raw) */
 	uint32_t	 reply_len;	/* EX_SERVICE: the reply held back */
 	int64_t		 reply_rv;
 	uint64_t	*c_exits, *c_signals, *c_hangs;
@@ -209,9 +211,28 @@ exec_reply(struct exec_proc *ep, int64_t rv, const void *p, uint32_t len)
 	r.rv = rv;
 	r.now = sim_now();
 	r.len = len;
-	/* A failed write means the process is gone: the next read says so. */
-	if (xfer(ep->fd, true, &r, sizeof(r)) && len > 0)
-		(void)xfer(ep->fd, true, (void *)(uintptr_t)p, len);
+	/*
+	 * One system call for the header and the payload (the common case);
+	 * a failed write means the process is gone: the next read says so.
+	 */
+	{
+		struct iovec iov[2] = { { &r, sizeof(r) },
+		    { (void *)(uintptr_t)p, len } };
+		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+		ssize_t w;
+
+		do
+			w = sendmsg(ep->fd, &mh, MSG_NOSIGNAL);
+		while (w < 0 && errno == EINTR);
+		if (w >= 0 && (size_t)w < sizeof(r))
+			(void)xfer(ep->fd, true, (uint8_t *)&r + w,
+			    sizeof(r) - (size_t)w);
+		if (w >= 0 && len > 0)
+			(void)xfer(ep->fd, true, (uint8_t *)(uintptr_t)p +
+			    ((size_t)w > sizeof(r) ? (size_t)w - sizeof(r) :
+			    0), len - ((size_t)w > sizeof(r) ?
+			    (size_t)w - sizeof(r) : 0));
+	}
 	ep->state = EX_RUNNING;
 }
 
@@ -231,10 +252,33 @@ exec_next(struct exec_proc *ep, struct exec_msg *m)
 	while (n < 0 && errno == EINTR);
 	if (n == 0)
 		return (2);
-	if (!xfer(ep->fd, false, m, sizeof(*m)) ||
-	    m->len > EXEC_MAXPAYLOAD ||
-	    !xfer(ep->fd, false, ep->buf, m->len))
-		return (1);
+	/*
+	 * One read takes the header and what came of the payload (the
+	 * process wrote both at once); at most one request is ever in flight.
+	 */
+	{
+		ssize_t r;
+		size_t have;
+
+		do
+			r = read(ep->fd, ep->raw, sizeof(*m) + EXEC_MAXPAYLOAD);
+		while (r < 0 && errno == EINTR);
+		if (r <= 0)
+			return (1);
+		have = (size_t)r;
+		if (have < sizeof(*m) && !xfer(ep->fd, false, ep->raw + have,
+		    sizeof(*m) - have))
+			return (1);
+		if (have < sizeof(*m))
+			have = sizeof(*m);
+		memcpy(m, ep->raw, sizeof(*m));
+		if (m->len > EXEC_MAXPAYLOAD ||
+		    have - sizeof(*m) > m->len)
+			return (1);
+		if (!xfer(ep->fd, false, ep->raw + have,
+		    sizeof(*m) + m->len - have))
+			return (1);
+	}
 	return (0);
 }
 
@@ -701,7 +745,7 @@ exec_free(void *arg)
 	g_ptr_array_free(ep->socks, TRUE);
 	if (exec_all != NULL)
 		(void)g_ptr_array_remove(exec_all, ep);
-	g_free(ep->buf);
+	g_free(ep->raw);
 	g_free(ep->name);
 	g_free(ep);
 }
@@ -794,7 +838,8 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 	ep->fd = sv[0];
 	ep->state = EX_RUNNING;
 	ep->socks = g_ptr_array_new();
-	ep->buf = g_malloc(EXEC_MAXPAYLOAD);
+	ep->raw = g_malloc(sizeof(struct exec_msg) + EXEC_MAXPAYLOAD);
+	ep->buf = ep->raw + sizeof(struct exec_msg);
 	ep->c_exits = counters_slotf(h->sim->counters, "%s.proc.%u.exits",
 	    h->name, (unsigned)ep->port);
 	ep->c_signals = counters_slotf(h->sim->counters, "%s.proc.%u.signals",
