@@ -852,8 +852,11 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 	/* Freed with the host, before its divert sockets (reverse order). */
 	host_sysuninit_add(h, exec_free, ep);
 	/* The pid differs from run to run: never in the events. */
-	exec_event(ep, "start", 0, "%s started for port %u", ep->name,
-	    ep->port);
+	if (ep->port != 0)
+		exec_event(ep, "start", 0, "%s started for port %u", ep->name,
+		    ep->port);
+	else
+		exec_event(ep, "start", 0, "%s started", ep->name);
 	if (g_getenv("DIVERTSIM_EXEC_PIDS") != NULL)
 		g_printerr("divertsim: %s: %s for port %u is pid %ld\n",
 		    h->name, ep->name, ep->port, (long)pid);

@@ -859,18 +859,57 @@ words_partition(struct scn_words *w, unsigned from, const bool *keep)
  * that argv[k] of the program is word argv_w0 + k of the line and the
  * program's own errors can be pointed at (scn_build.c).
  */
+static bool divert_args(struct parser *p, struct scn_words *w, unsigned i,
+    struct scn_host_cmd *c);
+
 static bool
 cmd_divert(struct parser *p, struct scn_words *w, unsigned i,
     const char *host, struct scn_host_cmd *c)
+{
+
+	(void)host;
+	if (!parse_port(p, w, i, true, &c->u.divert.port))
+		return (false);
+	return (divert_args(p, w, i, c));
+}
+
+/*
+ * exec PROGRAM [ARGS ...] [-u UID] [-t SERVICE] [-b RCVBUF]: a real
+ * program that opens its own divert sockets, read as `divert 0 exec
+ * PROGRAM ...` (its counters are HOST.proc.0.*).
+ */
+static bool
+cmd_exec(struct parser *p, struct scn_words *w, unsigned i,
+    const char *host, struct scn_host_cmd *c)
+{
+	char **argv;
+
+	(void)host;
+	c->u.divert.port = 0;
+	if (!divert_args(p, w, i - 1, c))
+		return (false);
+	argv = g_new0(char *, (size_t)c->u.divert.argc + 2);
+	argv[0] = c->u.divert.program;
+	memcpy(argv + 1, c->u.divert.argv,
+	    (size_t)c->u.divert.argc * sizeof(char *));
+	g_free(c->u.divert.argv);
+	c->u.divert.argv = argv;
+	c->u.divert.argc++;
+	c->u.divert.argv_w0--;
+	c->u.divert.program = g_strdup("exec");
+	return (true);
+}
+
+/* What follows PORT (word i): PROGRAM [ARGS ...] and the options. */
+static bool
+divert_args(struct parser *p, struct scn_words *w, unsigned i,
+    struct scn_host_cmd *c)
 {
 	bool *keep;
 	bool seen_u, seen_t, seen_b, ok;
 	unsigned j, nkeep;
 	uint64_t v;
 
-	(void)host;
-	if (!parse_port(p, w, i, true, &c->u.divert.port))
-		return (false);
 	c->u.divert.uid = 0;
 	c->u.divert.service_ns = DIVERT_DEFAULT_SERVICE_NS;
 	c->u.divert.rcvbuf = DIVERT_DEFAULT_RCVBUF;
@@ -1241,6 +1280,7 @@ struct host_cmd_kw {
 static const struct host_cmd_kw host_cmds[] = {
 	{ "connect", SCN_CONNECT_TCP, cmd_connect },
 	{ "divert", SCN_DIVERT, cmd_divert },
+	{ "exec", SCN_DIVERT, cmd_exec },
 	{ "ifconfig", SCN_IFCONFIG_ADDR, cmd_ifconfig },
 	{ "ipfw", SCN_IPFW, cmd_ipfw },
 	{ "listen", SCN_LISTEN_UDP, cmd_listen },
