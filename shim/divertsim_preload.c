@@ -633,17 +633,7 @@ fcntl(int fd, int cmd, ...)
 }
 
 /* What a program built with _FILE_OFFSET_BITS=64 calls (CPython does). */
-int
-fcntl64(int fd, int cmd, ...)
-{
-	va_list ap;
-	long arg;
-
-	va_start(ap, cmd);
-	arg = va_arg(ap, long);
-	va_end(ap);
-	return (shim_fcntl(fd, cmd, arg));
-}
+int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
 
 int
 ioctl(int fd, unsigned long req, ...)
