@@ -86,9 +86,6 @@ struct exec_proc {
 	uint64_t	*c_exits, *c_signals, *c_hangs;
 };
 
-/* Every process started and not yet freed: killed on any exit path. */
-static GPtrArray *exec_all;
-
 static void	exec_serve(struct exec_proc *ep);
 static void	exec_gone(struct exec_proc *ep, bool hung);
 
@@ -743,26 +740,9 @@ exec_free(void *arg)
 	}
 	exec_release(ep);
 	g_ptr_array_free(ep->socks, TRUE);
-	if (exec_all != NULL)
-		(void)g_ptr_array_remove(exec_all, ep);
 	g_free(ep->raw);
 	g_free(ep->name);
 	g_free(ep);
-}
-
-void
-exec_kill_all(void)
-{
-	if (exec_all == NULL)
-		return;
-	for (guint i = 0; i < exec_all->len; i++) {
-		struct exec_proc *ep = g_ptr_array_index(exec_all, i);
-
-		if (ep->pid > 0) {
-			(void)kill(-ep->pid, SIGKILL);
-			(void)kill(ep->pid, SIGKILL);
-		}
-	}
 }
 
 int
@@ -846,9 +826,6 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 	    h->name, (unsigned)ep->port);
 	ep->c_hangs = counters_slotf(h->sim->counters, "%s.proc.%u.hangs",
 	    h->name, (unsigned)ep->port);
-	if (exec_all == NULL)
-		exec_all = g_ptr_array_new();
-	g_ptr_array_add(exec_all, ep);
 	/* Freed with the host, before its divert sockets (reverse order). */
 	host_sysuninit_add(h, exec_free, ep);
 	/* The pid differs from run to run: never in the events. */

@@ -42,7 +42,5 @@ char		*exec_resolve(const char *program, const char *dir,
 int		 exec_proc_start(struct host *h, const struct exec_spec *spec);
 /* The wall-clock limit for a program to block again, in ms (default). */
 #define	EXEC_DEFAULT_LIMIT_MS	5000u
-/* Kill every process still running (any world); for exit paths. */
-void		 exec_kill_all(void);
 
 #endif /* DIVERTSIM_EXEC_PROC_H */
