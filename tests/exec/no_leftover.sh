@@ -32,7 +32,7 @@ EOS
 
 # 1. A normal end: the program sleeps in simulated time when the run ends.
 scenario "pidfile=$tmp/pid1" 10s >"$tmp/end.scn"
-"$exe" run -q "$tmp/end.scn" >/dev/null 2>&1
+"$exe" run -q --no-traces "$tmp/end.scn" >/dev/null 2>&1
 pid=$(cat "$tmp/pid1" 2>/dev/null || echo none)
 if [ "$pid" = none ]; then
 	echo "the program never wrote its pid"
@@ -46,7 +46,7 @@ fi
 # 2. The simulator is killed while the program computes (spins).
 scenario spin 10s | sed 's/divert 8000 exec faulty spin 8000/divert 8000 exec faulty spin 8000 -t 0s/' >"$tmp/kill.scn"
 DIVERTSIM_EXEC_LIMIT_MS=60000 DIVERTSIM_EXEC_PIDS=1 \
-    "$exe" run -q "$tmp/kill.scn" >/dev/null 2>"$tmp/kill.err" &
+    "$exe" run -q --no-traces "$tmp/kill.scn" >/dev/null 2>"$tmp/kill.err" &
 sim=$!
 i=0
 while ! grep -q ' is pid ' "$tmp/kill.err" && [ $i -lt 100 ]; do
