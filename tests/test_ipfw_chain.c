@@ -111,17 +111,36 @@ END_TEST
 
 START_TEST(test_auto_number_overflow)
 {
-	/* 65500 + 100 = 65600 > 65534: refused, chain unchanged. */
+	/*
+	 * add_rule() / commit_rules(): last + step only while last <
+	 * 65535 - step (65435 with step 100); otherwise the new rule keeps
+	 * the last number, after the rules already holding it.
+	 */
 	ck_assert(run("-q add 65500 allow ip from any to any", NULL));
-	ck_assert(!run("add allow ip from any to any", NULL));
-	ck_assert_uint_eq(ipfw_chain_count(chain), 2);
-	/* 65434 + 100 = 65534 is still fine. */
-	ck_assert(run("delete 65500", NULL));
+	ck_assert(run("-q add deny ip from any to any", NULL));
+	ck_assert(run("-q add count ip from any to any", NULL));
+	expect_list(false,
+	    "65500 allow ip from any to any\n"
+	    "65500 deny ip from any to any\n"
+	    "65500 count ip from any to any\n"
+	    "65535 deny ip from any to any\n");
+	ck_assert(run("-q flush", NULL));
+	/* 65434 < 65435: 65534; then 65534 is kept. */
 	ck_assert(run("-q add 65434 allow ip from any to any", NULL));
 	ck_assert(run("-q add allow ip from any to any", NULL));
+	ck_assert(run("-q add deny ip from any to any", NULL));
 	expect_list(false,
 	    "65434 allow ip from any to any\n"
 	    "65534 allow ip from any to any\n"
+	    "65534 deny ip from any to any\n"
+	    "65535 deny ip from any to any\n");
+	ck_assert(run("-q flush", NULL));
+	/* 65435 is not below 65435: kept, although 65435 + 100 is 65535. */
+	ck_assert(run("-q add 65435 allow ip from any to any", NULL));
+	ck_assert(run("-q add deny ip from any to any", NULL));
+	expect_list(false,
+	    "65435 allow ip from any to any\n"
+	    "65435 deny ip from any to any\n"
 	    "65535 deny ip from any to any\n");
 }
 END_TEST
