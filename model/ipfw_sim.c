@@ -155,8 +155,10 @@ ipfw_send_rst(struct host *h, const struct ipfw_args *a)
 	sum = ~sum & 0xffff;
 	t[16] = (uint8_t)(sum >> 8);
 	t[17] = (uint8_t)sum;
-	(void)ip_send(h, a->dst, a->src, IPPROTO_TCP, IPDEFTTL, 0, false, t,
-	    sizeof(t));
+	/* send_pkt() marks it M_SKIP_FIREWALL: no rule of this host sees
+	 * it on its way out. */
+	(void)ip_send_flags(h, a->dst, a->src, IPPROTO_TCP, IPDEFTTL, 0,
+	    false, t, sizeof(t), PKT_F_SKIP_FIREWALL);
 }
 
 /*
@@ -325,6 +327,10 @@ ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
 
 	/* No ipfw in this kernel, or net.inet.ip.fw.enable=0: no hook. */
 	if (h->fw == NULL || !h->sysctl.fw_enable)
+		return (0);
+	/* What ipfw sent itself (a reset's RST) passes uncounted, as
+	 * ipfw_chk() returns IP_FW_PASS first thing for M_SKIP_FIREWALL. */
+	if ((m->flags & PKT_F_SKIP_FIREWALL) != 0)
 		return (0);
 
 	memset(&args, 0, sizeof(args));

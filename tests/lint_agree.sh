@@ -2,8 +2,8 @@
 # lint and run agree on validity: for every scenario given, and for broken
 # copies of each (a program that does not exist, a port bound twice, a
 # duplicated route, an interface no link joins, a counter of no host, a
-# rule number past 65534, a gateway off-link), `divertsim lint` exits 2
-# exactly when `divertsim run` exits 2.
+# delete of a rule that does not exist, a gateway off-link), `divertsim
+# lint` exits 2 exactly when `divertsim run` exits 2.
 #
 #   lint_agree.sh DIVERTSIM SCENARIO...
 set -u
@@ -40,7 +40,7 @@ for f in "$@"; do
 	    "divert 4343 reinject@divert 4343 drop" \
 	    "route add 198.51.100.0/24 203.0.113.1" \
 	    "ifconfig em99 inet 198.18.0.1/24" \
-	    "ipfw add 65534 count ip from any to any@ipfw add count ip from any to any" \
+	    "ipfw delete 65533" \
 	    "divert 4444 retag notanumber"; do
 		i=$((i + 1))
 		awk -v h="$host" -v add="$add" '

@@ -111,18 +111,42 @@ END_TEST
 
 START_TEST(test_auto_number_overflow)
 {
-	/* 65500 + 100 = 65600 > 65534: refused, chain unchanged. */
-	ck_assert(run("-q add 65500 allow ip from any to any", NULL));
-	ck_assert(!run("add allow ip from any to any", NULL));
-	ck_assert_uint_eq(ipfw_chain_count(chain), 2);
-	/* 65434 + 100 = 65534 is still fine. */
-	ck_assert(run("delete 65500", NULL));
-	ck_assert(run("-q add 65434 allow ip from any to any", NULL));
-	ck_assert(run("-q add allow ip from any to any", NULL));
-	expect_list(false,
-	    "65434 allow ip from any to any\n"
-	    "65534 allow ip from any to any\n"
-	    "65535 deny ip from any to any\n");
+	/*
+	 * add_rule() / commit_rules(): last + step only while last <
+	 * 65535 - step (65435 with step 100); otherwise the new rule keeps
+	 * the last number, after the rules already holding it.  Each case:
+	 * a numbered allow, then two auto-numbered rules, deny and count.
+	 */
+	static const struct {
+		const char *first, *want;
+	} cases[] = {
+		{ "-q add 65500 allow ip from any to any",
+		    "65500 allow ip from any to any\n"
+		    "65500 deny ip from any to any\n"
+		    "65500 count ip from any to any\n" },
+		/* 65434 < 65435: 65534; then 65534 is kept. */
+		{ "-q add 65434 allow ip from any to any",
+		    "65434 allow ip from any to any\n"
+		    "65534 deny ip from any to any\n"
+		    "65534 count ip from any to any\n" },
+		/* 65435 is not below 65435: kept (65435 + 100 is 65535). */
+		{ "-q add 65435 allow ip from any to any",
+		    "65435 allow ip from any to any\n"
+		    "65435 deny ip from any to any\n"
+		    "65435 count ip from any to any\n" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *want = g_strconcat(cases[i].want,
+		    "65535 deny ip from any to any\n", NULL);
+
+		ck_assert(run("-q flush", NULL));
+		ck_assert(run(cases[i].first, NULL));
+		ck_assert(run("-q add deny ip from any to any", NULL));
+		ck_assert(run("-q add count ip from any to any", NULL));
+		expect_list(false, want);
+		g_free(want);
+	}
 }
 END_TEST
 

@@ -349,21 +349,19 @@ ipfw_chain_add(struct ipfw_chain *chain, const struct ipfw_rule *rule,
 		return (false);
 	if (num == 0) {
 		/*
-		 * add_rule(): the last rule before the default one plus
-		 * autoinc_step (100); the first rule gets the step.  FreeBSD
-		 * keeps the last number when the sum would pass 65534; the
-		 * simulator reports it instead (docs/ipfw-subset.md).
+		 * add_rule() (6.x) / commit_rules() (14): the last rule
+		 * before the default one, plus autoinc_step (100) while that
+		 * stays below 65535 - step; past it the new rule keeps the
+		 * last number and shares it.  The first rule gets the step.
 		 */
 		uint32_t last = chain->n_rules > 1 ?
 		    chain->rules[chain->n_rules - 2]->rulenum : 0;
 		uint32_t step = chain->autoinc_step != 0 ?
 		    chain->autoinc_step : IPFW_AUTOINC_STEP;
 
-		num = last + step;
-		if (num > IPFW_MAX_RULENUM)
-			return (chain_error(err, "rule number %u (%u + %u) "
-			    "out of range 1..%u", num, last, step,
-			    IPFW_MAX_RULENUM));
+		num = last;
+		if (last < IPFW_DEFAULT_RULE - step)
+			num += step;
 	}
 	if ((rule->keep_state || rule->action == IPFW_ACT_CHECK_STATE) &&
 	    chain->states == NULL)

@@ -289,6 +289,8 @@ str_cmp(const void *key, const void *elt)
  * implement (a keyword of the table above it does not know), report that
  * and return true.
  */
+static bool	need_release(struct ipfw_pctx *, int, int, const char *);
+
 static bool
 not_modelled(struct ipfw_pctx *ctx, int word)
 {
@@ -303,6 +305,12 @@ not_modelled(struct ipfw_pctx *ctx, int word)
 	    G_N_ELEMENTS(freebsd_keywords), sizeof(freebsd_keywords[0]),
 	    str_cmp) == NULL))
 		return (false);
+	/* In-kernel NAT (ipfw nat, libalias in the kernel) came with
+	 * FreeBSD 7.0: a release 6 host had only natd. */
+	if (strcmp(w, "nat") == 0 && ctx->release < 7) {
+		(void)need_release(ctx, word, 7, "in-kernel 'nat'");
+		return (true);
+	}
 	*ctx->bad_word = word;
 	g_set_error(ctx->err, IPFW_ERROR, IPFW_ERR_NOT_MODELLED, "'%s' is "
 	    "ipfw(8) syntax divertsim does not model yet (see "

@@ -223,6 +223,15 @@ ip_send(struct host *h, uint32_t src, uint32_t dst, uint8_t proto,
     uint8_t ttl, uint8_t tos, bool df, const uint8_t *payload,
     uint32_t payload_len)
 {
+	return (ip_send_flags(h, src, dst, proto, ttl, tos, df, payload,
+	    payload_len, 0));
+}
+
+int
+ip_send_flags(struct host *h, uint32_t src, uint32_t dst, uint8_t proto,
+    uint8_t ttl, uint8_t tos, bool df, const uint8_t *payload,
+    uint32_t payload_len, uint32_t pkt_flags)
+{
 	struct pkt *m;
 	uint8_t *p;
 	int error;
@@ -230,6 +239,7 @@ ip_send(struct host *h, uint32_t src, uint32_t dst, uint8_t proto,
 	if (payload_len > IP_MAXPACKET - IP_HDR_MIN_BYTES)
 		return (EMSGSIZE);
 	m = pkt_alloc(IP_HDR_MIN_BYTES + payload_len);
+	m->flags |= pkt_flags;
 	p = m->data;
 	memset(p, 0, IP_HDR_MIN_BYTES);
 	ip_set_version(p, 4);

@@ -60,6 +60,12 @@ int		 ip_output(struct host *h, struct pkt *m, int flags);
 int		 ip_send(struct host *h, uint32_t src, uint32_t dst,
 		    uint8_t proto, uint8_t ttl, uint8_t tos, bool df,
 		    const uint8_t *payload, uint32_t payload_len);
+/* ip_send() of a datagram that carries PKT_F_* flags from birth (such
+ * as M_SKIP_FIREWALL on what ipfw itself sends). */
+int		 ip_send_flags(struct host *h, uint32_t src, uint32_t dst,
+		    uint8_t proto, uint8_t ttl, uint8_t tos, bool df,
+		    const uint8_t *payload, uint32_t payload_len,
+		    uint32_t pkt_flags);
 
 /*
  * ip_reass(): consume-or-complete. Queues the fragment m and returns NULL,

@@ -95,6 +95,7 @@ struct pkt {
 };
 
 #define	PKT_F_DIVERT_REASS	0x0001u	/* reassembled for a divert rule */
+#define	PKT_F_SKIP_FIREWALL	0x0002u	/* M_SKIP_FIREWALL: ipfw passes it */
 
 /* Allocate a packet of len bytes (contents undefined) with a new lineage. */
 struct pkt	*pkt_alloc(uint32_t len);

@@ -98,6 +98,10 @@ check tcp-slow-divert client-em0.pcap 2 500000 "$slow"
 check tcp-slow-divert server-em0.pcap 2 500000 "$slow"
 check tcp-divert-drop client-em0.pcap 1 146000 "$loss"
 check tcp-divert-drop server-em0.pcap 1 146000 "$loss"
+# ipfw's reset: the RST that send_pkt() builds (a bad checksum would be
+# an expert error) ends the connect at its first SYN.
+check tcp-reset-denied-syn out-em0.pcap 1 0 "Connection establish request (SYN)
+Connection reset (RST)"
 # The SYN and the SYN-ACK carry what FreeBSD sends with rfc1323=2 and
 # SACK off: MSS 1460 (a 1500-byte MTU less 40), NOP, window scale 6, no
 # timestamps, no SACK-permitted; DF on every segment (PMTUD).
