@@ -205,7 +205,7 @@ if_output(struct ifnet *ifp, struct pkt *m)
 			ifp->if_tap(ifp->if_tap_ctx, ifp, m);
 			return;
 		}
-		ip_drop_named(h, m, "if-down", NULL, ifp);
+		ip_drop(h, m, DROP_IF_DOWN, ifp, 0);
 		return;
 	}
 	tag.lineage = m->lineage;
@@ -256,8 +256,8 @@ if_input(void *ctx, const uint8_t *bytes, size_t len,
 
 /*
  * The link's receive error model discarded a frame on its way to ifp (a
- * bad CRC: the driver counts if_ierrors and bpf never sees it).  Logged as
- * link-lost with the lineage it carried.
+ * bad CRC: the driver counts if_ierrors and bpf never sees it): a drop,
+ * link-lost, with the lineage it carried.
  */
 static void
 if_input_lost(void *ctx, const uint8_t *bytes, size_t len,
@@ -267,7 +267,5 @@ if_input_lost(void *ctx, const uint8_t *bytes, size_t len,
 	struct pkt *m;
 
 	m = if_frame_pkt(ifp, bytes, len, tag);
-	ifp->if_ierrors++;
-	if_event(ifp->if_host, ifp, m, "link-lost", 'x');
-	pkt_free(m);
+	ip_drop(ifp->if_host, m, DROP_LINK_LOST, ifp, 0);
 }
