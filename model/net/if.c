@@ -105,6 +105,7 @@ if_simloop_input(void *arg)
 	struct ifnet *ifp = m->rcvif;
 	struct host *h = ifp->if_host;
 
+	pkt_hold(m, PKT_HELD_NONE);
 	ifp->if_ipackets++;
 	if_event(h, ifp, m, "link-in", '<');
 	ip_input(h, m);
@@ -195,6 +196,7 @@ if_output(struct ifnet *ifp, struct pkt *m)
 		m->fw_ref.slot = 0;
 		m->fw_calls.sp = 0;
 		m->fw_calls.ntags = 0;	/* m_tag_delete_nonpersistent() */
+		pkt_hold(m, PKT_HELD_EVENT);
 		sim_schedule(0, if_simloop_input, m);
 		return;
 	}
@@ -222,7 +224,7 @@ if_output(struct ifnet *ifp, struct pkt *m)
 		m->hist = NULL;		/* the reference travels */
 	}
 	/* ns-3 copied the bytes. */
-	pkt_free(m);
+	pkt_dispose(m, PKT_FATE_LINK);
 }
 
 /* The packet a frame's bytes and tag stand for, received on ifp. */

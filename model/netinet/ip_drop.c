@@ -315,12 +315,12 @@ ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
 	if (r == DROP_LOOP)
 		h->sim->loops++;
 	drop_event(h, m, r, ifp, port);
-	pkt_free(m);
+	pkt_dispose(m, PKT_FATE_DROPPED);
 }
 
 void
 ip_consumed(struct pkt *m)
 {
 
-	pkt_free(m);
+	pkt_dispose(m, PKT_FATE_DELIVERED);
 }

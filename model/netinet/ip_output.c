@@ -91,7 +91,7 @@ ip_fragment(struct pkt *m, uint32_t mtu, GPtrArray *out)
 		ip_sum_fill(f->data);
 		g_ptr_array_add(out, f);
 	}
-	pkt_free(m);
+	pkt_dispose(m, PKT_FATE_FRAGMENTED);
 	return (0);
 }
 

@@ -1,0 +1,246 @@
+/*
+ * The packet conservation audit: a run balances (frames still queued or on
+ * the wire are in flight, worked out by hand below), and a packet taken out
+ * of the accounting on purpose (alive but held by nothing, or freed without
+ * a fate), or a frame the links cannot account for, makes the audit fail
+ * with "internal error: packet conservation".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "check_util.h"
+
+#include "net/host.h"
+#include "net/if.h"
+#include "ns3/ns3_shim.h"
+#include "pkt/pkt.h"
+#include "scenario/scn.h"
+#include "scenario/scn_audit.h"
+#include "scenario/scn_build.h"
+#include "sim/counters.h"
+
+/*
+ * 1 Mbps, 1 s delay, queue 7; a datagram is 20 + 8 + 64 = 92 bytes, 94
+ * with PPP's header, 752 us on the wire.  20 sends 1 us apart: the first
+ * starts transmitting at once, 7 fill the queue, 12 are dropped.  At 3 ms
+ * transmissions began at 0, 752, 1504 and 2256 us (4 on the wire, none
+ * arrived before 1 s) and 4 are still queued.
+ */
+static const char queue_scn[] =
+    "host A\n"
+    "  ifconfig em0 inet 10.0.0.1/24\n"
+    "host B\n"
+    "  ifconfig em0 inet 10.0.0.2/24\n"
+    "  listen udp 9\n"
+    "link A:em0 B:em0 rate 1Mbps delay 1s queue 7\n"
+    "at 0s A send udp 10.0.0.2:9 -c 20 -i 1us\n"
+    "run %s\n";
+
+static struct scenario *scn;
+static struct world *w;
+static FILE *errfp, *outfp;
+static char *errbuf;
+static size_t errsize;
+static uint64_t live0;
+
+static void
+setup(void)
+{
+
+	live0 = pkt_live_count();
+	errfp = open_memstream(&errbuf, &errsize);
+	outfp = fopen("/dev/null", "w");
+	ck_assert_ptr_nonnull(outfp);
+}
+
+static void
+teardown(void)
+{
+
+	if (w != NULL)
+		world_free(w);
+	w = NULL;
+	if (scn != NULL)
+		scn_free(scn);
+	scn = NULL;
+	fclose(errfp);
+	free(errbuf);
+	fclose(outfp);
+	ck_assert_uint_eq(pkt_live_count(), live0);
+}
+
+static void
+build(const char *run_time)
+{
+	struct run_opts o;
+	unsigned nerr = 0;
+	char *text = g_strdup_printf(queue_scn, run_time);
+
+	scn = scn_parse_string("audit.scn", text, stderr, &nerr);
+	ck_assert_msg(scn != NULL, "did not parse:\n%s", text);
+	memset(&o, 0, sizeof(o));
+	o.out = outfp;
+	o.errout = errfp;
+	o.quiet = true;
+	w = scn_build(scn, &o, &nerr);
+	ck_assert_msg(w != NULL, "did not build:\n%s", text);
+	g_free(text);
+}
+
+static uint64_t
+counter(const char *name)
+{
+	bool exists;
+	uint64_t v = counters_get(world_counters(w), name, &exists);
+
+	ck_assert_msg(exists, "%s does not exist", name);
+	return (v);
+}
+
+static void
+run(void)
+{
+	unsigned passed;
+
+	(void)world_run(w, &passed);
+	fflush(errfp);
+}
+
+static bool
+complained(const char *text)
+{
+
+	return (errbuf != NULL && strstr(errbuf, text) != NULL);
+}
+
+START_TEST(test_queue_and_wire_in_flight)
+{
+	struct ns3_dev_frames fa, fb;
+
+	build("3ms");
+	run();
+	ck_assert(world_conserved(w));
+	ck_assert_msg(!complained("internal error"), "%s", errbuf);
+	ck_assert_uint_eq(counter("A.ip.sent"), 20);
+	ck_assert_uint_eq(counter("A.if.em0.qdrops"), 12);
+	ck_assert_uint_eq(counter("sim.created"), 20);
+	ck_assert_uint_eq(counter("sim.dropped"), 12);
+	ck_assert_uint_eq(counter("sim.delivered"), 0);
+	ck_assert_uint_eq(counter("sim.in_flight"), 8);
+	ns3_dev_frames(host_ifunit(world_host(w, "A"), "em0")->if_dev, &fa);
+	ns3_dev_frames(host_ifunit(world_host(w, "B"), "em0")->if_dev, &fb);
+	ck_assert_uint_eq(fa.queued, 4);
+	ck_assert_uint_eq(fa.on_wire, 4);
+	ck_assert_uint_eq(fb.received, 0);
+	ck_assert_uint_eq(fb.queued + fb.on_wire + fb.lost, 0);
+}
+END_TEST
+
+/* Run to 2 s: the 8 frames arrived (the last began at 7 x 752 us and
+ * arrives 1 s later) and were delivered; nothing in flight. */
+START_TEST(test_all_arrived)
+{
+	build("2s");
+	run();
+	ck_assert(world_conserved(w));
+	ck_assert_uint_eq(counter("sim.created"), 20);
+	ck_assert_uint_eq(counter("sim.dropped"), 12);
+	ck_assert_uint_eq(counter("sim.delivered"), 8);
+	ck_assert_uint_eq(counter("B.udp.received"), 8);
+	ck_assert_uint_eq(counter("sim.in_flight"), 0);
+}
+END_TEST
+
+/* A packet alive at the end that nothing holds: a leak. */
+START_TEST(test_leak_caught)
+{
+	struct pkt *m;
+
+	build("3ms");
+	m = pkt_alloc(20);
+	run();
+	ck_assert(!world_conserved(w));
+	ck_assert(complained("internal error: packet conservation"));
+	ck_assert(complained("created 21 = delivered 0 + dropped 12 + "
+	    "consumed 0 + in flight 8 + lost on links 0"));
+	ck_assert(complained("1 packet alive but held by nothing"));
+	pkt_free(m);
+}
+END_TEST
+
+/* A packet freed without a fate (pkt_free on a run's path). */
+START_TEST(test_unaccounted_free_caught)
+{
+	build("3ms");
+	pkt_free(pkt_alloc(20));
+	run();
+	ck_assert(!world_conserved(w));
+	ck_assert(complained("internal error: packet conservation"));
+	ck_assert(complained("1 packet freed without a fate"));
+}
+END_TEST
+
+/* The same packet held by a known holder balances. */
+START_TEST(test_held_packet_balances)
+{
+	struct pkt *m;
+
+	build("3ms");
+	m = pkt_alloc(20);
+	pkt_hold(m, PKT_HELD_EVENT);
+	run();
+	ck_assert(world_conserved(w));
+	ck_assert_uint_eq(counter("sim.in_flight"), 9);
+	pkt_free(m);
+}
+END_TEST
+
+/* Frames the links cannot account for: one handed over, none seen. */
+START_TEST(test_link_mismatch_caught)
+{
+	struct pkt_acct a;
+	struct ns3_dev_frames links;
+	struct conservation c;
+
+	memset(&a, 0, sizeof(a));
+	memset(&links, 0, sizeof(links));
+	a.created = 1;
+	a.fate[PKT_FATE_LINK] = 1;
+	conservation_compute(&a, &links, &c);
+	ck_assert(!c.ok);
+	conservation_complain(&c, errfp);
+	fflush(errfp);
+	ck_assert(complained("1 handed to links, but ns-3 counts 0 received"));
+	/* The same frame on the wire balances. */
+	links.on_wire = 1;
+	conservation_compute(&a, &links, &c);
+	ck_assert(c.ok);
+	ck_assert_uint_eq(c.in_flight, 1);
+	/* Received at the far end and delivered there: created once. */
+	memset(&links, 0, sizeof(links));
+	links.received = 1;
+	a.created = 2;
+	a.fate[PKT_FATE_DELIVERED] = 1;
+	conservation_compute(&a, &links, &c);
+	ck_assert(c.ok);
+	ck_assert_uint_eq(c.created, 1);
+	ck_assert_uint_eq(c.delivered, 1);
+}
+END_TEST
+
+static Suite *
+conservation_suite(void)
+{
+	const TTest *const tests[] = {
+		test_queue_and_wire_in_flight, test_all_arrived,
+		test_leak_caught, test_unaccounted_free_caught,
+		test_held_packet_balances, test_link_mismatch_caught, NULL
+	};
+
+	return (check_suite("conservation", tests, setup, teardown));
+}
+
+CHECK_MAIN(conservation_suite())
