@@ -23,13 +23,13 @@
 
 const struct drop_desc drop_table[DROP_REASON_COUNT] = {
 	[DROP_TOOSHORT] = { "too-short", "ip.tooshort", false,
-	    "shorter than an IP header (ips_toosmall/ips_tooshort)" },
+	    "shorter than an IP header, or than its own ip_len" },
 	[DROP_BADVERS] = { "bad-version", "ip.badvers", false,
 	    "IP version is not 4" },
 	[DROP_BADHLEN] = { "bad-hlen", "ip.badhlen", false,
 	    "header length below 20 bytes or beyond the datagram" },
 	[DROP_BADLEN] = { "bad-len", "ip.badlen", false,
-	    "ip_len disagrees with the bytes received" },
+	    "ip_len smaller than the header length" },
 	[DROP_BADSUM] = { "badsum", "ip.badsum", false,
 	    "IP header checksum wrong" },
 	[DROP_BADADDR] = { "bad-addr", "ip.badaddr", false,
