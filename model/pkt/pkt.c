@@ -161,34 +161,6 @@ pkt_acct_reset(void)
 	pkt_unaccounted = 0;
 }
 
-const char *
-pkt_fate_name(enum pkt_fate f)
-{
-	static const char *const names[PKT_FATE_COUNT] = {
-		[PKT_FATE_DELIVERED] = "delivered",
-		[PKT_FATE_DROPPED] = "dropped",
-		[PKT_FATE_FRAGMENTED] = "fragmented",
-		[PKT_FATE_REASSEMBLED] = "reassembled",
-		[PKT_FATE_DIVERT_READ] = "divert_read",
-		[PKT_FATE_LINK] = "to_link",
-	};
-
-	return ((unsigned)f < PKT_FATE_COUNT ? names[f] : "unknown");
-}
-
-const char *
-pkt_holder_name(enum pkt_holder w)
-{
-	static const char *const names[PKT_HELD_COUNT] = {
-		[PKT_HELD_NONE] = "leaked",
-		[PKT_HELD_SOCKET] = "socket",
-		[PKT_HELD_REASS] = "reassembly",
-		[PKT_HELD_EVENT] = "event",
-	};
-
-	return ((unsigned)w < PKT_HELD_COUNT ? names[w] : "unknown");
-}
-
 void
 pkt_trim(struct pkt *m, uint32_t len)
 {

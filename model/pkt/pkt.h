@@ -167,9 +167,6 @@ void		 pkt_hold(struct pkt *m, enum pkt_holder where);
 void		 pkt_acct_read(struct pkt_acct *a);
 /* Start accounting afresh (a new world); live packets are not forgotten. */
 void		 pkt_acct_reset(void);
-/* Names for reports: "delivered", "socket", ... */
-const char	*pkt_fate_name(enum pkt_fate f);
-const char	*pkt_holder_name(enum pkt_holder w);
 
 #ifdef __cplusplus
 }
