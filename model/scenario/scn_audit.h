@@ -1,7 +1,7 @@
 /*
  * The packet conservation audit run at the end of every simulation: every
  * packet created was delivered, dropped with a counted reason, turned into
- * other packets, lost on a link as ns-3 counted it, or is still held.
+ * other packets, or is still held.
  * docs/counters.md ("Packet conservation") defines each term.
  */
 #ifndef DIVERTSIM_SCN_AUDIT_H
@@ -29,9 +29,9 @@ struct conservation {
 	uint64_t	 in_event;
 	uint64_t	 link_queued;
 	uint64_t	 link_on_wire;
-	uint64_t	 link_lost;	/* ns-3 receive errors */
 	uint64_t	 to_link;	/* packets handed to links as frames */
-	uint64_t	 from_link;	/* frames links handed up */
+	uint64_t	 from_link;	/* frames back from links: received, or
+					   lost by a receive error model */
 	uint64_t	 leaked;	/* alive, held by nobody */
 	uint64_t	 unaccounted;	/* freed without a fate */
 	bool		 ok;

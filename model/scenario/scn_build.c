@@ -432,7 +432,6 @@ register_sim_counters(struct world *w)
 	counters_register(c, "sim.delivered", &w->cons.delivered);
 	counters_register(c, "sim.dropped", &w->cons.dropped);
 	counters_register(c, "sim.consumed", &w->cons.consumed);
-	counters_register(c, "sim.link_lost", &w->cons.link_lost);
 }
 
 static void
