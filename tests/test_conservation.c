@@ -17,6 +17,7 @@
 
 #include <netinet/in.h>
 
+#include "divertsim/world.h"
 #include "net/host.h"
 #include "net/if.h"
 #include "netinet/ip_var.h"
@@ -192,6 +193,38 @@ START_TEST(test_leak_caught)
 }
 END_TEST
 
+/*
+ * Through the public API: the verdict, which is divertsim(1)'s exit status,
+ * is 2 when the audit fails, and PASS for the same world without the leak.
+ */
+START_TEST(test_leak_fails_the_verdict)
+{
+	struct divertsim_options o;
+	struct divertsim_world *dw;
+	char *text = g_strdup_printf(queue_scn, "3ms");
+	struct pkt *m;
+
+	divertsim_options_init(&o);
+	o.out = outfp;
+	o.errout = errfp;
+	o.quiet = true;
+	dw = divertsim_world_load_string("audit.scn", text, &o, NULL);
+	ck_assert_ptr_nonnull(dw);
+	ck_assert_int_eq(divertsim_world_run(dw), DIVERTSIM_PASS);
+	divertsim_world_free(dw);
+
+	dw = divertsim_world_load_string("audit.scn", text, &o, NULL);
+	ck_assert_ptr_nonnull(dw);
+	m = pkt_alloc(20);
+	ck_assert_int_eq(divertsim_world_run(dw), DIVERTSIM_SCENARIO_ERROR);
+	fflush(errfp);
+	ck_assert(complained("internal error: packet conservation"));
+	pkt_free(m);
+	divertsim_world_free(dw);
+	g_free(text);
+}
+END_TEST
+
 /* A packet freed without a fate (pkt_free on a run's path). */
 START_TEST(test_unaccounted_free_caught)
 {
@@ -331,7 +364,8 @@ conservation_suite(void)
 {
 	const TTest *const tests[] = {
 		test_queue_and_wire_in_flight, test_all_arrived,
-		test_leak_caught, test_unaccounted_free_caught,
+		test_leak_caught, test_leak_fails_the_verdict,
+		test_unaccounted_free_caught,
 		test_held_packet_balances, test_link_mismatch_caught,
 		test_drops_counted_and_balanced, NULL
 	};
