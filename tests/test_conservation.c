@@ -176,6 +176,30 @@ START_TEST(test_all_arrived)
 }
 END_TEST
 
+/*
+ * B's em0 loses the 2nd frame that reaches it (ns-3's receive error
+ * model): of the 8 frames sent, 7 are received and delivered, 1 is lost
+ * and dropped by B as link-lost (if.IF.ierrors): 20 created = 7 delivered
+ * + 13 dropped, and the lost frame is counted once.
+ */
+START_TEST(test_lost_frame_balances)
+{
+	static const uint32_t lose[] = { 1 };
+
+	build("2s");
+	ns3_dev_set_rx_loss(host_ifunit(world_host(w, "B"), "em0")->if_dev,
+	    lose, 1);
+	run();
+	ck_assert_msg(world_conserved(w), "%s", errbuf);
+	ck_assert_uint_eq(counter("B.if.em0.ierrors"), 1);
+	ck_assert_uint_eq(counter("B.udp.received"), 7);
+	ck_assert_uint_eq(counter("sim.created"), 20);
+	ck_assert_uint_eq(counter("sim.delivered"), 7);
+	ck_assert_uint_eq(counter("sim.dropped"), 13);
+	ck_assert_uint_eq(counter("sim.in_flight"), 0);
+}
+END_TEST
+
 /* A packet alive at the end that nothing holds: a leak. */
 START_TEST(test_leak_caught)
 {
@@ -364,6 +388,7 @@ conservation_suite(void)
 {
 	const TTest *const tests[] = {
 		test_queue_and_wire_in_flight, test_all_arrived,
+		test_lost_frame_balances,
 		test_leak_caught, test_leak_fails_the_verdict,
 		test_unaccounted_free_caught,
 		test_held_packet_balances, test_link_mismatch_caught,
