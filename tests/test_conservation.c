@@ -161,42 +161,40 @@ START_TEST(test_queue_and_wire_in_flight)
 }
 END_TEST
 
-/* Run to 2 s: the 8 frames arrived (the last began at 7 x 752 us and
- * arrives 1 s later) and were delivered; nothing in flight. */
-START_TEST(test_all_arrived)
+/*
+ * Run to 2 s: the 8 frames sent arrived (the last began at 7 x 752 us and
+ * arrives 1 s later) or were lost by B's receive error model (the
+ * 0-based arrival indexes in lose), and B dropped each lost one as
+ * link-lost (if.IF.ierrors): 20 created = (8 - n) delivered + (12 + n)
+ * dropped, each lost frame counted once, nothing in flight.
+ */
+static void
+check_arrivals(const uint32_t *lose, size_t n)
 {
 	build("2s");
+	ns3_dev_set_rx_loss(host_ifunit(world_host(w, "B"), "em0")->if_dev,
+	    lose, n);
 	run();
-	ck_assert(world_conserved(w));
+	ck_assert_msg(world_conserved(w), "%s", errbuf);
+	ck_assert_uint_eq(counter("B.if.em0.ierrors"), n);
+	ck_assert_uint_eq(counter("B.udp.received"), 8 - n);
 	ck_assert_uint_eq(counter("sim.created"), 20);
-	ck_assert_uint_eq(counter("sim.dropped"), 12);
-	ck_assert_uint_eq(counter("sim.delivered"), 8);
-	ck_assert_uint_eq(counter("B.udp.received"), 8);
+	ck_assert_uint_eq(counter("sim.delivered"), 8 - n);
+	ck_assert_uint_eq(counter("sim.dropped"), 12 + n);
 	ck_assert_uint_eq(counter("sim.in_flight"), 0);
+}
+
+START_TEST(test_all_arrived)
+{
+	check_arrivals(NULL, 0);
 }
 END_TEST
 
-/*
- * B's em0 loses the 2nd frame that reaches it (ns-3's receive error
- * model): of the 8 frames sent, 7 are received and delivered, 1 is lost
- * and dropped by B as link-lost (if.IF.ierrors): 20 created = 7 delivered
- * + 13 dropped, and the lost frame is counted once.
- */
-START_TEST(test_lost_frame_balances)
+START_TEST(test_lost_frames_balance)
 {
-	static const uint32_t lose[] = { 1 };
+	static const uint32_t lose[] = { 1, 6 };
 
-	build("2s");
-	ns3_dev_set_rx_loss(host_ifunit(world_host(w, "B"), "em0")->if_dev,
-	    lose, 1);
-	run();
-	ck_assert_msg(world_conserved(w), "%s", errbuf);
-	ck_assert_uint_eq(counter("B.if.em0.ierrors"), 1);
-	ck_assert_uint_eq(counter("B.udp.received"), 7);
-	ck_assert_uint_eq(counter("sim.created"), 20);
-	ck_assert_uint_eq(counter("sim.delivered"), 7);
-	ck_assert_uint_eq(counter("sim.dropped"), 13);
-	ck_assert_uint_eq(counter("sim.in_flight"), 0);
+	check_arrivals(lose, G_N_ELEMENTS(lose));
 }
 END_TEST
 
@@ -388,7 +386,7 @@ conservation_suite(void)
 {
 	const TTest *const tests[] = {
 		test_queue_and_wire_in_flight, test_all_arrived,
-		test_lost_frame_balances,
+		test_lost_frames_balance,
 		test_leak_caught, test_leak_fails_the_verdict,
 		test_unaccounted_free_caught,
 		test_held_packet_balances, test_link_mismatch_caught,
