@@ -546,6 +546,7 @@ div_enqueue(struct divert_sock *so, struct pkt *m,
 	}
 	so->q[(so->q_head + so->q_len) % so->q_cap] =
 	    (struct div_qent){ .m = m, .from = *from, .incoming = incoming };
+	pkt_hold(m, PKT_HELD_SOCKET);
 	so->q_len++;
 	so->queued_bytes += m->len + DIV_SOCKADDR_BYTES;
 	/* sorwakeup(): the reader runs as a separate event. */
@@ -681,7 +682,7 @@ div_recvfrom(struct divert_sock *so, void *buf, size_t len,
 		ev_end(e);
 	}
 	n = qe.m->len;
-	pkt_free(qe.m);
+	pkt_dispose(qe.m, PKT_FATE_DIVERT_READ);
 	return ((ssize_t)n);
 }
 
@@ -733,6 +734,7 @@ div_netisr(void *arg)
 {
 	struct pkt *m = arg;
 
+	pkt_hold(m, PKT_HELD_NONE);
 	ip_input(m->rcvif->if_host, m);
 }
 
@@ -853,9 +855,10 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 
 	m->rcvif = ifp;
 	write_event(so, buf, len, to, "in", ifp, 0, m->lineage, tag);
-	if (r14)
+	if (r14) {
+		pkt_hold(m, PKT_HELD_EVENT);
 		(void)sim_schedule(0, div_netisr, m);
-	else
+	} else
 		ip_input(h, m);
 	return ((ssize_t)len);
 

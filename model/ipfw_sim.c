@@ -300,8 +300,8 @@ ipfw_divert(struct host *h, struct pkt *m, const struct ipfw_verdict *v,
 		 */
 		if (h->release < RELEASE_14) {
 			if (m->div_port == 0) {
-				ip_drop_named(h, m, "divert-no-tag", NULL,
-				    m->rcvif);
+				ip_drop(h, m, DROP_DIVERT_NOTAG, m->rcvif,
+				    0);
 				return (NULL);
 			}
 			h->ip_divert_ptr(h, m, incoming, m->div_port,

@@ -260,9 +260,13 @@ fx_scn_build(const char *text)
 unsigned
 fx_scn_run(void)
 {
-	unsigned passed = 0;
+	unsigned passed = 0, failed;
 
-	return (world_run(fx_world, &passed));
+	failed = world_run(fx_world, &passed);
+	/* Every scenario world checks packet conservation for free. */
+	ck_assert_msg(world_conserved(fx_world),
+	    "packet conservation does not hold (the audit is on stderr)");
+	return (failed);
 }
 
 uint64_t

@@ -90,7 +90,8 @@ void		 fx_fini(void);
 /* Parse and build text (the test fails if either fails); quiet output
  * unless FX_VERBOSE is set in the environment. */
 struct world	*fx_scn_build(const char *text);
-/* Run it; the number of failed expectations. */
+/* Run it; the number of failed expectations.  The test fails if packet
+ * conservation does not hold at the end. */
 unsigned	 fx_scn_run(void);
 /*
  * Free the world and the scenario; no packet may outlive them.  (What the

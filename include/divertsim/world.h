@@ -59,7 +59,9 @@ struct divertsim_world *divertsim_world_load_string(const char *name,
 /*
  * Simulate until the scenario's `run` time (or until nothing is left to
  * do), print the report and evaluate the expectations.  Once per world;
- * a second call returns DIVERTSIM_SCENARIO_ERROR.
+ * a second call returns DIVERTSIM_SCENARIO_ERROR, and so does a run whose
+ * packet conservation audit fails (an internal error of the simulator,
+ * reported on errout; docs/counters.md, "Packet conservation").
  */
 enum divertsim_verdict divertsim_world_run(struct divertsim_world *w);
 /* Expectations that held and that failed in the run (0 before it). */

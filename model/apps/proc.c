@@ -18,6 +18,8 @@
 #include "apps/app_divert_priv.h"
 #include "divert_queue.h"
 #include "net/host.h"
+#include "netinet/ip_drop.h"
+#include "pkt/pkt.h"
 #include "sim/counters.h"
 #include "sim/events.h"
 #include "sim/sim_names.h"
@@ -38,7 +40,6 @@ struct proc {
 	uint64_t	*c_read;	/* HOST.divert.PORT.read */
 	uint64_t	*c_written;	/* HOST.divert.PORT.written */
 	uint64_t	*c_write_errors; /* HOST.divert.PORT.write_errors */
-	uint64_t	*c_discarded;	/* HOST.divert.PORT.discarded */
 	unsigned	 writes;	/* write attempts for the current packet */
 	GHashTable	*timers;	/* pending: &id -> struct proc_timer */
 };
@@ -202,8 +203,8 @@ proc_start_divert(struct host *h, const struct divert_program *prog,
 	    h->name, (unsigned)port);
 	p->c_write_errors = counters_slotf(h->sim->counters,
 	    "%s.divert.%u.write_errors", h->name, (unsigned)port);
-	p->c_discarded = counters_slotf(h->sim->counters,
-	    "%s.divert.%u.discarded", h->name, (unsigned)port);
+	(void)counters_slotf(h->sim->counters, "%s.divert.%u.discarded",
+	    h->name, (unsigned)port);
 	p->timers = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
 	    g_free);
 	div_set_wakeup(so, proc_wakeup, p);
@@ -281,24 +282,17 @@ proc_read_next(struct proc *p)
 /*
  * The program read a packet and wrote nothing back: the packet ends in user
  * space.  Not a kernel drop, but a reader of the log must see where the
- * packet went, and a figure must count it.
+ * packet went and a figure must count it, so the bytes it read are dropped
+ * through ip_drop() like any other packet.
  */
 static void
 proc_discarded(struct proc *p)
 {
-	struct ev *e;
+	struct pkt *m;
 
-	(*p->c_discarded)++;
-	e = ev_begin(p->h->sim->log, p->h->name, "drop");
-	if (e == NULL)
-		return;
-	ev_str(e, "reason", "program-drop");
-	ev_int(e, "len", (int64_t)p->len);
-	ev_int(e, "lineage", (int64_t)div_last_lineage(p->so));
-	ev_int(e, "port", p->port);
-	ev_textf(e, "drop program-drop: %s on port %u read the packet and "
-	    "wrote nothing back", p->prog->name, p->port);
-	ev_end(e);
+	m = pkt_from_bytes_lineage(p->buf, (uint32_t)p->len,
+	    div_last_lineage(p->so));
+	ip_drop(p->h, m, DROP_PROGRAM, NULL, p->port);
 }
 
 static void

@@ -105,6 +105,7 @@ if_simloop_input(void *arg)
 	struct ifnet *ifp = m->rcvif;
 	struct host *h = ifp->if_host;
 
+	pkt_hold(m, PKT_HELD_NONE);
 	ifp->if_ipackets++;
 	if_event(h, ifp, m, "link-in", '<');
 	ip_input(h, m);
@@ -195,6 +196,7 @@ if_output(struct ifnet *ifp, struct pkt *m)
 		m->fw_ref.slot = 0;
 		m->fw_calls.sp = 0;
 		m->fw_calls.ntags = 0;	/* m_tag_delete_nonpersistent() */
+		pkt_hold(m, PKT_HELD_EVENT);
 		sim_schedule(0, if_simloop_input, m);
 		return;
 	}
@@ -205,7 +207,7 @@ if_output(struct ifnet *ifp, struct pkt *m)
 			ifp->if_tap(ifp->if_tap_ctx, ifp, m);
 			return;
 		}
-		ip_drop_named(h, m, "if-down", NULL, ifp);
+		ip_drop(h, m, DROP_IF_DOWN, ifp, 0);
 		return;
 	}
 	tag.lineage = m->lineage;
@@ -222,7 +224,7 @@ if_output(struct ifnet *ifp, struct pkt *m)
 		m->hist = NULL;		/* the reference travels */
 	}
 	/* ns-3 copied the bytes. */
-	pkt_free(m);
+	pkt_dispose(m, PKT_FATE_LINK);
 }
 
 /* The packet a frame's bytes and tag stand for, received on ifp. */
@@ -256,8 +258,8 @@ if_input(void *ctx, const uint8_t *bytes, size_t len,
 
 /*
  * The link's receive error model discarded a frame on its way to ifp (a
- * bad CRC: the driver counts if_ierrors and bpf never sees it).  Logged as
- * link-lost with the lineage it carried.
+ * bad CRC: the driver counts if_ierrors and bpf never sees it): a drop,
+ * link-lost, with the lineage it carried.
  */
 static void
 if_input_lost(void *ctx, const uint8_t *bytes, size_t len,
@@ -267,7 +269,5 @@ if_input_lost(void *ctx, const uint8_t *bytes, size_t len,
 	struct pkt *m;
 
 	m = if_frame_pkt(ifp, bytes, len, tag);
-	ifp->if_ierrors++;
-	if_event(ifp->if_host, ifp, m, "link-lost", 'x');
-	pkt_free(m);
+	ip_drop(ifp->if_host, m, DROP_LINK_LOST, ifp, 0);
 }

@@ -1,11 +1,16 @@
 /*
  * ip_drop(): the one place where a packet dies.  Each reason counts its
  * counter, logs a `drop` event with a tcpdump-like summary of the packet,
- * and frees it (as ns-3's Ipv4L3Protocol drop trace and OpenBSD pf's REASON_SET do).
+ * and frees it (as ns-3's Ipv4L3Protocol drop trace and OpenBSD pf's
+ * REASON_SET do).  Counter names follow netstat -s (FreeBSD's ipstat,
+ * udpstat, icmpstat fields without their prefix) wherever FreeBSD counts
+ * the drop.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <glib.h>
 
 #include "net/host.h"
 #include "net/if.h"
@@ -16,43 +21,104 @@
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
 
-/* Indexed by enum drop_reason; keep in the enum's order. */
-static const char *const drop_names[DROP_REASON_COUNT] = {
-	[DROP_TOOSHORT] = "too-short",
-	[DROP_BADVERS] = "bad-version",
-	[DROP_BADHLEN] = "bad-hlen",
-	[DROP_BADLEN] = "bad-len",
-	[DROP_BADSUM] = "badsum",
-	[DROP_NOROUTE] = "no-route",
-	[DROP_CANTFORWARD] = "not-forwarding",
-	[DROP_TTL] = "ttl-exceeded",
-	[DROP_CANTFRAG] = "cantfrag",
-	[DROP_FRAG_TIMEOUT] = "frag-timeout",
-	[DROP_FRAG_OVERFLOW] = "frag-overflow",
-	[DROP_FRAG_BAD] = "frag-bad",
-	[DROP_NOPROTO] = "no-proto",
-	[DROP_UDP_NOPORT] = "udp-noport",
-	[DROP_UDP_BADSUM] = "udp-badsum",
-	[DROP_ICMP_BADSUM] = "icmp-badsum",
-	[DROP_ICMP_CONSUMED] = "icmp-consumed",
-	[DROP_DENIED] = "denied",
-	[DROP_DIVERT_NOPORT] = "no-divert-socket",
-	[DROP_DIVERT_DISABLED] = "ipdivert-disabled",
-	[DROP_DIVERT_FULL] = "socket-full",
-	[DROP_DIVERT_BADSUM] = "divert-badsum",
-	[DROP_LOOP] = "loop",
-	[DROP_QUEUE_FULL] = "queue-full",
-	[DROP_WRITE_ERROR] = "write-error",
-	[DROP_PROC_EXIT] = "program-drop",
+const struct drop_desc drop_table[DROP_REASON_COUNT] = {
+	[DROP_TOOSHORT] = { "too-short", "ip.tooshort", false,
+	    "shorter than an IP header, or than its own ip_len" },
+	[DROP_BADVERS] = { "bad-version", "ip.badvers", false,
+	    "IP version is not 4" },
+	[DROP_BADHLEN] = { "bad-hlen", "ip.badhlen", false,
+	    "header length below 20 bytes or beyond the datagram" },
+	[DROP_BADLEN] = { "bad-len", "ip.badlen", false,
+	    "ip_len smaller than the header length" },
+	[DROP_BADSUM] = { "badsum", "ip.badsum", false,
+	    "IP header checksum wrong" },
+	[DROP_BADADDR] = { "bad-addr", "ip.badaddr", false,
+	    "127/8 address on a non-loopback interface (RFC 1122)" },
+	[DROP_NOTMEMBER] = { "not-member", "ip.notmember", false,
+	    "multicast datagram for a group this host has not joined" },
+	[DROP_NOROUTE] = { "no-route", "ip.noroute", false,
+	    "no route to the destination" },
+	[DROP_FWD_NOROUTE] = { "fwd-no-route", "ip.fwd_noroute", false,
+	    "no route to forward it by (6.x ip_forward(): ip_rtaddr() failed)" },
+	[DROP_NOSRCADDR] = { "no-source-address", "ip.nosrcaddr", false,
+	    "the outgoing interface has no address to send from" },
+	[DROP_CANTFORWARD] = { "not-forwarding", "ip.cantforward", false,
+	    "not for this host and net.inet.ip.forwarding is 0" },
+	[DROP_TTL] = { "ttl-exceeded", "ip.ttl_exceeded", false,
+	    "TTL would reach 0 when forwarded" },
+	[DROP_CANTFRAG] = { "cantfrag", "ip.cantfrag", false,
+	    "larger than the MTU with DF set" },
+	[DROP_FRAG_TIMEOUT] = { "frag-timeout", "ip.fragtimeout", false,
+	    "reassembly did not complete within 30 s" },
+	[DROP_FRAG_OVERFLOW] = { "frag-overflow", "ip.fragdropped", false,
+	    "reassembly limits reached (queues or fragments per datagram)" },
+	[DROP_FRAG_BAD] = { "frag-bad", "ip.fragdropped", false,
+	    "fragment overlaps, has a bad length or makes it too long" },
+	[DROP_NOPROTO] = { "no-proto", "ip.noproto", false,
+	    "no such protocol on this host" },
+	[DROP_UDP_HDROPS] = { "udp-tooshort", "udp.hdrops", false,
+	    "shorter than a UDP header" },
+	[DROP_UDP_BADLEN] = { "udp-badlen", "udp.badlen", false,
+	    "uh_ulen below 8 or beyond the datagram" },
+	[DROP_UDP_BADSUM] = { "udp-badsum", "udp.badsum", false,
+	    "UDP checksum wrong" },
+	[DROP_UDP_NOPORT] = { "udp-noport", "udp.noport", false,
+	    "no socket bound to the destination port" },
+	[DROP_UDP_NOPORTBCAST] = { "udp-noport-bcast", "udp.noportbcast",
+	    false, "broadcast or multicast to a port with no socket" },
+	[DROP_TCP_TOOSHORT] = { "tcp-tooshort", "tcp.rcvshort", false,
+	    "shorter than a TCP header" },
+	[DROP_TCP_BADOFF] = { "tcp-badoff", "tcp.rcvbadoff", false,
+	    "TCP data offset below 20 bytes or beyond the segment" },
+	[DROP_TCP_BADSUM] = { "tcp-badsum", "tcp.badsum", false,
+	    "TCP checksum wrong" },
+	[DROP_TCP_BROADCAST] = { "tcp-broadcast", "tcp.bcastdrops", false,
+	    "a TCP segment to a broadcast or multicast address" },
+	[DROP_TCP_NOPORT] = { "tcp-noport", "tcp.noport", false,
+	    "no connection for the segment (answered with RST unless RST)" },
+	[DROP_TCP_LISTEN_NOSYN] = { "tcp-listen-nosyn", "tcp.noport", false,
+	    "to a listening port, but not a bare SYN (RST unless RST)" },
+	[DROP_ICMP_TOOSHORT] = { "icmp-tooshort", "icmp.tooshort", false,
+	    "shorter than an ICMP header" },
+	[DROP_ICMP_BADSUM] = { "icmp-badsum", "icmp.badsum", false,
+	    "ICMP checksum wrong" },
+	[DROP_DENIED] = { "denied", "ipfw.denied", false,
+	    "an ipfw rule denied it (deny, reject, unreach, refused tag)" },
+	[DROP_DIVERT_NOPORT] = { "no-divert-socket", "divert.noport", true,
+	    "diverted to a port no socket is bound to" },
+	[DROP_DIVERT_DISABLED] = { "ipdivert-disabled", "divert.disabled",
+	    true, "divert or tee on a kernel without IPDIVERT" },
+	[DROP_DIVERT_FULL] = { "socket-full", "divert.PORT.dropped_full", true,
+	    "the divert socket's receive buffer was full" },
+	[DROP_DIVERT_NOTAG] = { "divert-no-tag", "divert.notag", false,
+	    "reassembled for divert, but its first fragment had no divert tag" },
+	[DROP_LOOP] = { "loop", "divert.PORT.loops", true,
+	    "the packet came back to the same divert port: a loop" },
+	[DROP_PROGRAM] = { "program-drop", "divert.PORT.discarded", true,
+	    "the divert program read it and wrote nothing back" },
+	[DROP_QUEUE_FULL] = { "queue-full", "if.IF.qdrops", false,
+	    "the link's transmit queue was full" },
+	[DROP_IF_DOWN] = { "if-down", "if.IF.downdrops", false,
+	    "the interface has no link to send on" },
+	[DROP_LINK_LOST] = { "link-lost", "if.IF.ierrors", false,
+	    "the link lost the frame on its way here (a receive error)" },
 };
+
+const struct drop_desc *
+drop_desc(enum drop_reason r)
+{
+
+	if ((unsigned)r >= DROP_REASON_COUNT || drop_table[r].name == NULL)
+		return (NULL);
+	return (&drop_table[r]);
+}
 
 const char *
 drop_reason_name(enum drop_reason r)
 {
+	const struct drop_desc *d = drop_desc(r);
 
-	if ((unsigned)r >= DROP_REASON_COUNT || drop_names[r] == NULL)
-		return ("unknown");
-	return (drop_names[r]);
+	return (d != NULL ? d->name : "unknown");
 }
 
 void
@@ -62,90 +128,81 @@ ip_summary(const struct pkt *m, char *buf, size_t size)
 	wire_print_ip(buf, size, m->data, m->len);
 }
 
-/* The counter a reason increments (NULL: none, e.g. write-error, whose
- * errno the process layer counts). */
-static uint64_t *
-drop_slot(struct host *h, struct pkt *m, enum drop_reason r,
-    const struct ifnet *ifp, unsigned port)
+/*
+ * The full counter name of a row: "HOST." then the pattern with its IF and
+ * PORT components replaced.
+ */
+static void
+drop_counter_name(char *buf, size_t size, const struct host *h,
+    const char *pattern, const struct ifnet *ifp, unsigned port)
 {
-	struct counters *c = h->sim->counters;
+	const char *s = pattern;
+	size_t n;
 
-	switch (r) {
-	case DROP_TOOSHORT:
-		return (&h->ipstat.tooshort);
-	case DROP_BADVERS:
-		return (&h->ipstat.badvers);
-	case DROP_BADHLEN:
-		return (&h->ipstat.badhlen);
-	case DROP_BADLEN:
-		return (&h->ipstat.badlen);
-	case DROP_BADSUM:
-		/*
-		 * A datagram written to a divert socket as incoming meets
-		 * ip_input()'s checksum test like any other; the divert
-		 * figure records where it came from.
-		 */
-		if ((m->fw_ref.info & IPFW_REF_DIVERT) != 0)
-			(*counters_slotf(c, "%s.divert.badsum", h->name))++;
-		return (&h->ipstat.badsum);
-	case DROP_NOROUTE:
-		return (&h->ipstat.noroute);
-	case DROP_CANTFORWARD:
-		return (&h->ipstat.cantforward);
-	case DROP_TTL:
-		return (&h->ipstat.ttl_exceeded);
-	case DROP_CANTFRAG:
-		return (&h->ipstat.cantfrag);
-	case DROP_FRAG_TIMEOUT:
-		return (&h->ipstat.fragtimeout);
-	case DROP_FRAG_OVERFLOW:
-	case DROP_FRAG_BAD:
-		return (&h->ipstat.fragdropped);
-	case DROP_NOPROTO:
-		return (&h->ipstat.noproto);
-	case DROP_UDP_NOPORT:
-		return (&h->udpstat.noport);
-	case DROP_UDP_BADSUM:
-		return (&h->udpstat.badsum);
-	case DROP_ICMP_BADSUM:
-		return (&h->icmpstat.badsum);
-	case DROP_DENIED:
-		return (&h->fw_denied);
-	case DROP_DIVERT_NOPORT:
-		return (counters_slotf(c, "%s.divert.noport", h->name));
-	case DROP_DIVERT_DISABLED:
-		return (counters_slotf(c, "%s.divert.disabled", h->name));
-	case DROP_DIVERT_FULL:
-		return (counters_slotf(c, "%s.divert.%u.dropped_full",
-		    h->name, port));
-	case DROP_DIVERT_BADSUM:
-		return (counters_slotf(c, "%s.divert.badsum", h->name));
-	case DROP_LOOP:
-		h->sim->loops++;
-		return (counters_slotf(c, "%s.divert.%u.loops", h->name,
-		    port));
-	case DROP_QUEUE_FULL:
-		if (ifp == NULL)
-			return (NULL);
-		/* host_new() registered if_oqdrops under this name. */
-		return (counters_slotf(c, "%s.if.%s.qdrops", h->name,
-		    ifp->if_xname));
-	case DROP_ICMP_CONSUMED:
-	case DROP_WRITE_ERROR:
-	case DROP_PROC_EXIT:
-	case DROP_REASON_COUNT:
-		break;
+	n = (size_t)snprintf(buf, size, "%s.", h->name);
+	while (*s != '\0' && n < size) {
+		size_t seg = strcspn(s, ".");
+
+		if (seg == 2 && strncmp(s, "IF", 2) == 0 && ifp != NULL)
+			n += (size_t)snprintf(buf + n, size - n, "%s",
+			    ifp->if_xname);
+		else if (seg == 4 && strncmp(s, "PORT", 4) == 0)
+			n += (size_t)snprintf(buf + n, size - n, "%u", port);
+		else
+			n += (size_t)snprintf(buf + n, size - n, "%.*s",
+			    (int)seg, s);
+		s += seg;
+		if (*s == '.' && n < size) {
+			n += (size_t)snprintf(buf + n, size - n, ".");
+			s++;
+		}
 	}
-	return (NULL);
 }
 
-static bool
-drop_has_port(enum drop_reason r)
+/* The pattern of every row as one regular expression, built once. */
+static GRegex *
+drop_counter_re(void)
+{
+	static GRegex *re;
+	GString *g;
+
+	if (re != NULL)
+		return (re);
+	g = g_string_new("^(");
+	for (size_t r = 0; r < DROP_REASON_COUNT; r++) {
+		char **seg = g_strsplit(drop_table[r].counter, ".", -1);
+
+		if (r > 0)
+			g_string_append_c(g, '|');
+		for (size_t i = 0; seg[i] != NULL; i++) {
+			char *lit;
+
+			if (i > 0)
+				g_string_append(g, "\\.");
+			if (strcmp(seg[i], "IF") == 0)
+				g_string_append(g, "[A-Za-z0-9_.]+");
+			else if (strcmp(seg[i], "PORT") == 0)
+				g_string_append(g, "[0-9]+");
+			else {
+				lit = g_regex_escape_string(seg[i], -1);
+				g_string_append(g, lit);
+				g_free(lit);
+			}
+		}
+		g_strfreev(seg);
+	}
+	g_string_append(g, ")$");
+	re = g_regex_new(g->str, G_REGEX_OPTIMIZE, 0, NULL);
+	g_assert(re != NULL);
+	g_string_free(g, TRUE);
+	return (re);
+}
+
+bool
+drop_counter_match(const char *name)
 {
 
-	return (r == DROP_DIVERT_NOPORT || r == DROP_DIVERT_DISABLED ||
-	    r == DROP_DIVERT_FULL || r == DROP_LOOP ||
-	    r == DROP_WRITE_ERROR || r == DROP_PROC_EXIT);
+	return (g_regex_match(drop_counter_re(), name, 0, NULL));
 }
 
 /*
@@ -196,10 +253,10 @@ drop_cause(const struct host *h, const struct pkt *m, enum drop_reason r)
 }
 
 static void
-drop_event(struct host *h, const struct pkt *m, const char *reason,
-    const struct ifnet *ifp, bool has_port, unsigned port,
-    enum drop_reason r)
+drop_event(struct host *h, const struct pkt *m, enum drop_reason r,
+    const struct ifnet *ifp, unsigned port)
 {
+	const struct drop_desc *d = &drop_table[r];
 	char sum[WIRE_PRINT_MAX];
 	char *cause;
 	struct ev *e;
@@ -207,24 +264,23 @@ drop_event(struct host *h, const struct pkt *m, const char *reason,
 	e = ev_begin(h->sim->log, h->name, "drop");
 	if (e == NULL)
 		return;
-	if (ifp == NULL)
-		ifp = m->rcvif;
 	if (r == DROP_NOROUTE && m->rcvif == NULL &&
 	    m->len >= IP_HDR_MIN_BYTES && ip_get_sum(m->data) == 0)
 		unfilled_summary(m, sum, sizeof(sum));
 	else
 		ip_summary(m, sum, sizeof(sum));
-	ev_str(e, "reason", reason);
+	ev_str(e, "reason", d->name);
 	ev_int(e, "len", m->len);
 	ev_int(e, "lineage", (int64_t)m->lineage);
+	ev_str(e, "summary", sum);
 	if (ifp != NULL)
 		ev_str(e, "if", ifp->if_xname);
-	if (has_port)
+	if (d->has_port)
 		ev_int(e, "port", port);
-	ev_textf(e, "drop %s", reason);
+	ev_textf(e, "drop %s", d->name);
 	if (ifp != NULL)
 		ev_textf(e, " %s", ifp->if_xname);
-	if (has_port)
+	if (d->has_port)
 		ev_textf(e, " port %u", port);
 	cause = drop_cause(h, m, r);
 	if (cause != NULL)
@@ -238,38 +294,33 @@ void
 ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
     const struct ifnet *ifp, unsigned port)
 {
-	uint64_t *slot;
+	const struct drop_desc *d = drop_desc(r);
+	struct counters *c = h->sim->counters;
+	char name[256];
 
 	if (m == NULL)
 		return;
-	if (r == DROP_ICMP_CONSUMED) {
-		/* Not a drop (see ip_drop.h): only icmp.* counted it. */
-		ip_consumed(m);
-		return;
-	}
-	slot = drop_slot(h, m, r, ifp, port);
-	if (slot != NULL)
-		(*slot)++;
-	drop_event(h, m, drop_reason_name(r), ifp, drop_has_port(r), port, r);
-	pkt_free(m);
-}
-
-void
-ip_drop_named(struct host *h, struct pkt *m, const char *reason,
-    uint64_t *slot, const struct ifnet *ifp)
-{
-
-	if (m == NULL)
-		return;
-	if (slot != NULL)
-		(*slot)++;
-	drop_event(h, m, reason, ifp, false, 0, DROP_REASON_COUNT);
-	pkt_free(m);
+	g_assert(d != NULL);
+	if (ifp == NULL)
+		ifp = m->rcvif;
+	drop_counter_name(name, sizeof(name), h, d->counter, ifp, port);
+	(*counters_slot(c, name))++;
+	/*
+	 * A datagram written to a divert socket as incoming meets
+	 * ip_input()'s checksum test like any other; the divert figure
+	 * records where it came from.
+	 */
+	if (r == DROP_BADSUM && (m->fw_ref.info & IPFW_REF_DIVERT) != 0)
+		(*counters_slotf(c, "%s.divert.badsum", h->name))++;
+	if (r == DROP_LOOP)
+		h->sim->loops++;
+	drop_event(h, m, r, ifp, port);
+	pkt_dispose(m, PKT_FATE_DROPPED);
 }
 
 void
 ip_consumed(struct pkt *m)
 {
 
-	pkt_free(m);
+	pkt_dispose(m, PKT_FATE_DELIVERED);
 }

@@ -1,10 +1,13 @@
 /*
- * ip_drop(): the only way a packet dies.  Each reason names the counter it
- * increments and appears in the `drop` event; nothing disappears silently.
+ * ip_drop(): the only way a packet dies.  Every reason is a row of one
+ * table, drop_table[]: the name the `drop` event carries, the counter it
+ * increments, whether a divert port qualifies it, and a one-line
+ * explanation.  Nothing disappears silently and there is no other channel.
  */
 #ifndef DIVERTSIM_IP_DROP_H
 #define DIVERTSIM_IP_DROP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,7 +25,11 @@ enum drop_reason {
 	DROP_BADHLEN,		/* ip.badhlen */
 	DROP_BADLEN,		/* ip.badlen: ip_len < header length */
 	DROP_BADSUM,		/* ip.badsum (+ divert.badsum if reinjected) */
+	DROP_BADADDR,		/* ip.badaddr: 127/8 off loopback */
+	DROP_NOTMEMBER,		/* ip.notmember: multicast, no membership */
 	DROP_NOROUTE,		/* ip.noroute */
+	DROP_FWD_NOROUTE,	/* ip.fwd_noroute: 6.x ip_forward(), no route */
+	DROP_NOSRCADDR,		/* ip.nosrcaddr: no address to send from */
 	DROP_CANTFORWARD,	/* ip.cantforward: not for us, not a router */
 	DROP_TTL,		/* ip.ttl_exceeded */
 	DROP_CANTFRAG,		/* ip.cantfrag: DF and too big */
@@ -30,38 +37,62 @@ enum drop_reason {
 	DROP_FRAG_OVERFLOW,	/* ip.fragdropped: reassembly limits */
 	DROP_FRAG_BAD,		/* ip.fragdropped: overlapping, bad offset */
 	DROP_NOPROTO,		/* ip.noproto: no such protocol */
-	DROP_UDP_NOPORT,	/* udp.noport */
+	DROP_UDP_HDROPS,	/* udp.hdrops: header truncated */
+	DROP_UDP_BADLEN,	/* udp.badlen */
 	DROP_UDP_BADSUM,	/* udp.badsum */
+	DROP_UDP_NOPORT,	/* udp.noport */
+	DROP_UDP_NOPORTBCAST,	/* udp.noportbcast */
+	DROP_TCP_TOOSHORT,	/* tcp.rcvshort */
+	DROP_TCP_BADOFF,	/* tcp.rcvbadoff */
+	DROP_TCP_BADSUM,	/* tcp.badsum */
+	DROP_TCP_BROADCAST,	/* tcp.bcastdrops: to a broadcast address */
+	DROP_TCP_NOPORT,	/* tcp.noport: no connection (RST sent) */
+	DROP_TCP_LISTEN_NOSYN,	/* tcp.noport: to a listener, not a SYN */
+	DROP_ICMP_TOOSHORT,	/* icmp.tooshort */
 	DROP_ICMP_BADSUM,	/* icmp.badsum */
-	DROP_ICMP_CONSUMED,	/* ICMP message with nobody to read it: not an
-				   error; counted only by icmp.* */
 	DROP_DENIED,		/* ipfw.denied */
 	DROP_DIVERT_NOPORT,	/* divert.noport */
 	DROP_DIVERT_DISABLED,	/* divert.disabled */
 	DROP_DIVERT_FULL,	/* divert.PORT.dropped_full */
-	DROP_DIVERT_BADSUM,	/* divert.badsum: written incoming, bad sum */
-	DROP_LOOP,		/* sim.loops, divert.PORT.loops */
+	DROP_DIVERT_NOTAG,	/* divert.notag: 6.x, reassembled untagged */
+	DROP_LOOP,		/* divert.PORT.loops (+ sim.loops) */
+	DROP_PROGRAM,		/* divert.PORT.discarded: program wrote none */
 	DROP_QUEUE_FULL,	/* if.IF.qdrops: link transmit queue full */
-	DROP_WRITE_ERROR,	/* divert write refused (errno counted) */
-	DROP_PROC_EXIT,		/* divert program dropped it (drop, natd) */
+	DROP_IF_DOWN,		/* if.IF.downdrops: no link to send on */
+	DROP_LINK_LOST,		/* if.IF.ierrors: the link lost the frame */
 	DROP_REASON_COUNT
 };
 
+/*
+ * One row per reason.  `counter` is the counter's name after "HOST.", with
+ * the placeholders IF (the interface's name) and PORT (the divert port)
+ * filled in when the drop is counted.
+ */
+struct drop_desc {
+	const char	*name;		/* the `drop` event's reason */
+	const char	*counter;	/* "ip.badsum", "if.IF.qdrops", ... */
+	bool		 has_port;	/* qualified by a divert port */
+	const char	*why;		/* one line for a human */
+};
+
+extern const struct drop_desc drop_table[DROP_REASON_COUNT];
+
+/* The reason's row; NULL for a value outside the enum. */
+const struct drop_desc *drop_desc(enum drop_reason r);
+/*
+ * Whether name (a counter's name after "HOST.") is the counter of some
+ * reason, IF matching any interface name and PORT any port number.
+ */
+bool		 drop_counter_match(const char *name);
 /* The reason's name in events ("badsum", "no-divert-socket", "loop", ...). */
 const char	*drop_reason_name(enum drop_reason r);
 /*
- * Count and log the drop of m, then free it. ifp may be NULL. port is the
- * divert port for the divert reasons (ignored otherwise).
+ * Count and log the drop of m, then free it.  ifp may be NULL (m->rcvif is
+ * used then); a reason whose counter names IF needs one of the two.  port is
+ * the divert port for the reasons that have one (ignored otherwise).
  */
 void		 ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
 		    const struct ifnet *ifp, unsigned port);
-
-/*
- * ip_drop() for a reason outside enum drop_reason (bad-addr, udp-badlen):
- * counts *slot (may be NULL), logs the drop event named reason, frees m.
- */
-void		 ip_drop_named(struct host *h, struct pkt *m, const char *reason,
-		    uint64_t *slot, const struct ifnet *ifp);
 /*
  * A consumed message (an ICMP reply read by ping, an ICMP error read by the
  * stack): not a drop, no event, the packet is simply done with.

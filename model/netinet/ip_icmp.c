@@ -301,9 +301,7 @@ icmp_input(struct host *h, struct pkt *m)
 	uint8_t *icmp = p + hlen;
 
 	if (icmp_check_len(icmp, icmplen) != ICMP_CHECK_OK) {
-		ip_drop_named(h, m, "icmp-tooshort",
-		    counters_slotf(h->sim->counters, "%s.icmp.tooshort",
-		    h->name), m->rcvif);
+		ip_drop(h, m, DROP_ICMP_TOOSHORT, m->rcvif, 0);
 		return;
 	}
 	if (!icmp_sum_ok(icmp, icmplen)) {

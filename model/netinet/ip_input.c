@@ -65,13 +65,6 @@ in_broadcast(const struct host *h, uint32_t dst)
 	return (false);
 }
 
-static uint64_t *
-ipstat_named(struct host *h, const char *name)
-{
-
-	return (counters_slotf(h->sim->counters, "%s.ip.%s", h->name, name));
-}
-
 /* Whether the datagram is addressed to this host (ip_input's "ours"). */
 static bool
 ip_is_ours(const struct host *h, const struct pkt *m, uint32_t dst)
@@ -168,6 +161,7 @@ static const enum drop_reason ip_check_drop[] = {
 	[IP_CHECK_BADSUM]	= DROP_BADSUM,
 	[IP_CHECK_BADLEN]	= DROP_BADLEN,
 	[IP_CHECK_TRUNCATED]	= DROP_TOOSHORT,
+	[IP_CHECK_BADADDR]	= DROP_BADADDR,
 };
 
 #define	IN_LINKLOCAL_H(a)	(((a) & 0xffff0000u) == 0xa9fe0000u)
@@ -287,10 +281,6 @@ ip_input(struct host *h, struct pkt *m)
 	switch (c) {
 	case IP_CHECK_OK:
 		break;
-	case IP_CHECK_BADADDR:
-		ip_drop_named(h, m, "bad-addr", ipstat_named(h, "badaddr"),
-		    m->rcvif);
-		return;
 	default:
 		g_assert((size_t)c < G_N_ELEMENTS(ip_check_drop));
 		ip_drop(h, m, ip_check_drop[c], m->rcvif, 0);
@@ -322,8 +312,7 @@ ip_input(struct host *h, struct pkt *m)
 	if (!ip_is_ours(h, m, dst)) {
 		if (IN_MULTICAST_H(dst)) {
 			/* No group memberships: ips_notmember. */
-			ip_drop_named(h, m, "not-member",
-			    ipstat_named(h, "notmember"), m->rcvif);
+			ip_drop(h, m, DROP_NOTMEMBER, m->rcvif, 0);
 			return;
 		}
 		if (!h->sysctl.forwarding) {
@@ -405,7 +394,7 @@ ip_forward(struct host *h, struct pkt *m)
 		 */
 		icmp_error_bytes(h, mcopy, mlen, rcvif, ICMP_UNREACH,
 		    ICMP_UNREACH_HOST, 0);
-		ip_drop_named(h, m, "no-route", NULL, rcvif);
+		ip_drop(h, m, DROP_FWD_NOROUTE, rcvif, 0);
 		return;
 	}
 

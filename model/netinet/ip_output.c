@@ -91,7 +91,7 @@ ip_fragment(struct pkt *m, uint32_t mtu, GPtrArray *out)
 		ip_sum_fill(f->data);
 		g_ptr_array_add(out, f);
 	}
-	pkt_free(m);
+	pkt_dispose(m, PKT_FATE_FRAGMENTED);
 	return (0);
 }
 
@@ -173,8 +173,7 @@ ip_output(struct host *h, struct pkt *m, int flags)
 	/* 127/8 must not appear on the wire (RFC 1122), as ip_output(). */
 	if (!ifp->if_loopback && (IN_LOOPBACK_H(src) ||
 	    IN_LOOPBACK_H(dst))) {
-		ip_drop_named(h, m, "bad-addr", counters_slotf(h->sim->counters,
-		    "%s.ip.badaddr", h->name), ifp);
+		ip_drop(h, m, DROP_BADADDR, ifp, 0);
 		return (EADDRNOTAVAIL);
 	}
 
@@ -261,7 +260,7 @@ ip_send_flags(struct host *h, uint32_t src, uint32_t dst, uint8_t proto,
 			return (error);
 		}
 		if (error != 0) {
-			ip_drop_named(h, m, "no-source-address", NULL, NULL);
+			ip_drop(h, m, DROP_NOSRCADDR, NULL, 0);
 			return (error);
 		}
 	}

@@ -258,7 +258,7 @@ ipq_complete(struct ipq *q, uint32_t data_len, const struct pkt *m)
 	q->frags = NULL;
 	for (; f != NULL; f = next) {
 		next = f->next;
-		pkt_free(f->m);		/* consumed into r, not dropped */
+		pkt_dispose(f->m, PKT_FATE_REASSEMBLED);
 		g_free(f);
 	}
 	return (r);
@@ -308,6 +308,7 @@ ip_reass(struct host *h, struct pkt *m)
 	key.proto = ip_get_proto(m->data);
 	nf = g_new0(struct ipq_frag, 1);
 	nf->m = m;
+	pkt_hold(m, PKT_HELD_REASS);
 	nf->off_bytes = off;
 	nf->end_bytes = end;
 	nf->mf = mf;

@@ -502,24 +502,21 @@ tcp_input(struct host *h, struct pkt *m)
 	case TCP_CHECK_OK:
 		break;
 	case TCP_CHECK_TOOSHORT:
-		th->stat.rcvshort++;
-		ip_drop_named(h, m, "tcp-tooshort", NULL, m->rcvif);
+		ip_drop(h, m, DROP_TCP_TOOSHORT, m->rcvif, 0);
 		return;
 	case TCP_CHECK_BADOFF:
-		th->stat.rcvbadoff++;
-		ip_drop_named(h, m, "tcp-badoff", NULL, m->rcvif);
+		ip_drop(h, m, DROP_TCP_BADOFF, m->rcvif, 0);
 		return;
 	}
 	off = tcp_get_off_bytes(t);
 	src = ip_get_src(p);
 	dst = ip_get_dst(p);
 	if (!tcp_sum_ok(t, (uint16_t)tlen, src, dst)) {
-		th->stat.badsum++;
-		ip_drop_named(h, m, "tcp-badsum", NULL, m->rcvif);
+		ip_drop(h, m, DROP_TCP_BADSUM, m->rcvif, 0);
 		return;
 	}
 	if (in_broadcast(h, dst) || (dst & 0xf0000000u) == 0xe0000000u) {
-		ip_drop_named(h, m, "tcp-broadcast", NULL, m->rcvif);
+		ip_drop(h, m, DROP_TCP_BROADCAST, m->rcvif, 0);
 		return;
 	}
 	sport = tcp_get_sport(t);
@@ -554,9 +551,8 @@ tcp_input(struct host *h, struct pkt *m)
 		/* No connection: RST (tcp_dropwithreset()). */
 		tcp_dropwithreset(h, dst, dport, src, sport, flags, seq, ack,
 		    dlen);
-		th->stat.noport++;
-		ip_drop_named(h, m, l != NULL ? "tcp-listen-nosyn" :
-		    "tcp-noport", NULL, m->rcvif);
+		ip_drop(h, m, l != NULL ? DROP_TCP_LISTEN_NOSYN :
+		    DROP_TCP_NOPORT, m->rcvif, 0);
 		return;
 	}
 	if (tp->t_state == TCPS_SYN_SENT) {

@@ -128,14 +128,10 @@ udp_input(struct host *h, struct pkt *m)
 	case UDP_CHECK_OK:
 		break;
 	case UDP_CHECK_TOOSHORT:
-		ip_drop_named(h, m, "udp-tooshort",
-		    counters_slotf(h->sim->counters, "%s.udp.hdrops", h->name),
-		    m->rcvif);
+		ip_drop(h, m, DROP_UDP_HDROPS, m->rcvif, 0);
 		return;
 	case UDP_CHECK_BADLEN:
-		ip_drop_named(h, m, "udp-badlen",
-		    counters_slotf(h->sim->counters, "%s.udp.badlen", h->name),
-		    m->rcvif);
+		ip_drop(h, m, DROP_UDP_BADLEN, m->rcvif, 0);
 		return;
 	}
 	/* A uh_ulen shorter than the IP payload trims the datagram. */
@@ -150,9 +146,7 @@ udp_input(struct host *h, struct pkt *m)
 	if (pcb == NULL) {
 		if (in_broadcast(h, dst) || IN_MULTICAST_H(dst)) {
 			/* udps_noportbcast: no ICMP about broadcasts. */
-			ip_drop_named(h, m, "udp-noport-bcast",
-			    counters_slotf(h->sim->counters,
-			    "%s.udp.noportbcast", h->name), m->rcvif);
+			ip_drop(h, m, DROP_UDP_NOPORTBCAST, m->rcvif, 0);
 			return;
 		}
 		/* udp_input(): badport_bandlim() first, then the error. */

@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ns3/core-module.h"
@@ -284,6 +285,51 @@ dev_make(ns3_node *n, uint64_t rate_bps, uint32_t mtu, uint32_t queue_pkts)
 
 } // namespace
 
+/*
+ * Frame counts per device for the conservation audit, taken from the
+ * device's own trace sources (PhyTxBegin when a frame leaves the queue for
+ * the wire, MacRx when a received frame goes up, PhyRxDrop when the receive
+ * error model eats it) so that they do not depend on the C model's
+ * bookkeeping they are checked against.
+ */
+namespace {
+
+struct frame_stats {
+	uint64_t	 tx_begun = 0;
+	uint64_t	 rx_up = 0;
+	uint64_t	 rx_dropped = 0;
+};
+
+std::unordered_map<const ns3::NetDevice *, frame_stats> g_frames;
+
+void
+frames_count(uint64_t *slot, ns3::Ptr<const ns3::Packet> p)
+{
+	(void)p;
+	(*slot)++;
+}
+
+void
+frames_attach(ns3::Ptr<ns3::PointToPointNetDevice> dev)
+{
+	frame_stats &fs = g_frames[ns3::PeekPointer(dev)];
+
+	dev->TraceConnectWithoutContext("PhyTxBegin",
+	    ns3::MakeBoundCallback(&frames_count, &fs.tx_begun));
+	dev->TraceConnectWithoutContext("MacRx",
+	    ns3::MakeBoundCallback(&frames_count, &fs.rx_up));
+	dev->TraceConnectWithoutContext("PhyRxDrop",
+	    ns3::MakeBoundCallback(&frames_count, &fs.rx_dropped));
+}
+
+void
+frames_reset()
+{
+	g_frames.clear();
+}
+
+} // namespace
+
 extern "C" {
 
 void
@@ -315,6 +361,7 @@ ns3_sim_destroy(void)
 	 * reference to a wrapper.
 	 */
 	ns3::Simulator::Destroy();
+	frames_reset();
 	for (auto &p : g_shim->pcaps)
 		p->Close();
 	delete g_shim;
@@ -461,6 +508,7 @@ ns3_link_create(ns3_node *a, ns3_node *b, uint64_t rate_bps,
 		d->dev->TraceConnectWithoutContext("PhyRxDrop",
 		    ns3::MakeBoundCallback(&dev_rx_lost, d));
 		d->dev->Attach(ch);
+		frames_attach(d->dev);
 		if (out[i] != nullptr)
 			*out[i] = d;
 	}
@@ -529,6 +577,30 @@ ns3_dev_enable_pcap(ns3_dev *dev, const char *path)
 	helper.HookDefaultSink<ns3::PointToPointNetDevice>(dev->dev,
 	    "PromiscSniffer", file);
 	st.pcaps.push_back(file);
+}
+
+void
+ns3_dev_frames(const ns3_dev *dev, struct ns3_dev_frames *out)
+{
+	const ns3::NetDevice *me = ns3::PeekPointer(dev->dev);
+	ns3::Ptr<ns3::Channel> ch = dev->dev->GetChannel();
+	const frame_stats &mine = g_frames[me];
+	uint64_t arrived = 0;
+
+	/* The peer is the channel's other device: PPP has exactly one. */
+	for (std::size_t i = 0; ch != nullptr && i < ch->GetNDevices(); i++) {
+		const ns3::NetDevice *d = ns3::PeekPointer(ch->GetDevice(i));
+
+		if (d != me) {
+			const frame_stats &peer = g_frames[d];
+
+			arrived = peer.rx_up + peer.rx_dropped;
+		}
+	}
+	out->queued = dev->dev->GetQueue()->GetNPackets();
+	out->on_wire = mine.tx_begun - arrived;
+	out->received = mine.rx_up;
+	out->lost = mine.rx_dropped;
 }
 
 } /* extern "C" */

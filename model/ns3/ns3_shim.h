@@ -85,6 +85,22 @@ void		 ns3_dev_set_delay(ns3_dev *dev, uint64_t delay_ns);
 /* ns-3's own pcap tracing of the device into path (PPP link type). */
 void		 ns3_dev_enable_pcap(ns3_dev *dev, const char *path);
 
+/*
+ * The frames of one direction of a link, as ns-3 itself counts them, for
+ * the packet conservation audit: what the device still holds or has on
+ * the wire, and what its receive side did with the peer's frames.
+ */
+struct ns3_dev_frames {
+	uint64_t	 queued;	/* in this device's transmit queue */
+	uint64_t	 on_wire;	/* sent by this device: transmission
+					   begun, not yet received or lost by
+					   the peer */
+	uint64_t	 received;	/* handed up by this device */
+	uint64_t	 lost;		/* dropped by this device's receive
+					   error model */
+};
+void		 ns3_dev_frames(const ns3_dev *dev, struct ns3_dev_frames *out);
+
 #ifdef __cplusplus
 }
 #endif

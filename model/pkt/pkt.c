@@ -12,6 +12,10 @@
 static uint64_t pkt_next_lineage;
 static uint64_t pkt_live;
 static struct pkt *pkt_live_head;
+/* Conservation figures since pkt_acct_reset() (the live list aside). */
+static uint64_t pkt_created;
+static uint64_t pkt_fates[PKT_FATE_COUNT];
+static uint64_t pkt_unaccounted;
 
 static struct pkt *
 pkt_new(uint32_t len)
@@ -24,6 +28,7 @@ pkt_new(uint32_t len)
 	m->len = len;
 	m->cap = len;
 	pkt_live++;
+	pkt_created++;
 	m->live_next = pkt_live_head;
 	if (pkt_live_head != NULL)
 		pkt_live_head->live_prev = m;
@@ -87,12 +92,10 @@ pkt_copy(const struct pkt *m)
 	return (n);
 }
 
-void
-pkt_free(struct pkt *m)
+static void
+pkt_release(struct pkt *m)
 {
 
-	if (m == NULL)
-		return;
 	g_assert(pkt_live > 0);
 	pkt_hist_unref(m->hist);
 	pkt_live--;
@@ -103,6 +106,59 @@ pkt_free(struct pkt *m)
 	if (m->live_next != NULL)
 		m->live_next->live_prev = m->live_prev;
 	g_free(m);
+}
+
+void
+pkt_free(struct pkt *m)
+{
+
+	if (m == NULL)
+		return;
+	pkt_unaccounted++;
+	pkt_release(m);
+}
+
+void
+pkt_dispose(struct pkt *m, enum pkt_fate fate)
+{
+
+	if (m == NULL)
+		return;
+	g_assert((unsigned)fate < PKT_FATE_COUNT);
+	pkt_fates[fate]++;
+	pkt_release(m);
+}
+
+void
+pkt_hold(struct pkt *m, enum pkt_holder where)
+{
+
+	g_assert((unsigned)where < PKT_HELD_COUNT);
+	m->held = (uint32_t)where;
+}
+
+void
+pkt_acct_read(struct pkt_acct *a)
+{
+	const struct pkt *m;
+
+	memset(a, 0, sizeof(*a));
+	a->created = pkt_created;
+	memcpy(a->fate, pkt_fates, sizeof(a->fate));
+	a->unaccounted = pkt_unaccounted;
+	a->live = pkt_live;
+	for (m = pkt_live_head; m != NULL; m = m->live_next)
+		a->held[m->held < PKT_HELD_COUNT ? m->held : PKT_HELD_NONE]++;
+}
+
+void
+pkt_acct_reset(void)
+{
+
+	/* Packets still alive stay created: count them again. */
+	pkt_created = pkt_live;
+	memset(pkt_fates, 0, sizeof(pkt_fates));
+	pkt_unaccounted = 0;
 }
 
 void

@@ -89,6 +89,7 @@ struct pkt {
 	uint32_t	 div_rule;
 	uint16_t	 div_port;
 	uint32_t	 flags;		/* PKT_F_* */
+	uint32_t	 held;		/* enum pkt_holder */
 	struct pkt	*live_prev;	/* list of every live packet, so the */
 	struct pkt	*live_next;	/* end of a run can account for them */
 	uint8_t		 buf[];
@@ -125,6 +126,48 @@ uint64_t	 pkt_live_count(void);
  * simulation is torn down) and return how many there were.
  */
 uint64_t	 pkt_free_all(void);
+
+/*
+ * Packet accounting for the conservation audit.  Every packet object made
+ * (pkt_alloc, pkt_from_bytes*, pkt_copy) is "created"; it ends either in a
+ * fate (pkt_dispose) or still alive, in which case its holder says where.
+ * pkt_free() is for teardown: a packet freed by it while a run is being
+ * accounted is "unaccounted", which the audit reports as an internal error.
+ */
+enum pkt_fate {
+	PKT_FATE_DELIVERED,	/* read by a protocol of this host */
+	PKT_FATE_DROPPED,	/* ip_drop(), counted under its reason */
+	PKT_FATE_FRAGMENTED,	/* replaced by its fragments */
+	PKT_FATE_REASSEMBLED,	/* a fragment merged into its datagram */
+	PKT_FATE_DIVERT_READ,	/* read from a divert socket by a program */
+	PKT_FATE_LINK,		/* handed to a link device as a frame */
+	PKT_FATE_COUNT
+};
+
+enum pkt_holder {
+	PKT_HELD_NONE,		/* nobody: leaked if still alive at the end */
+	PKT_HELD_SOCKET,	/* a divert socket's receive buffer */
+	PKT_HELD_REASS,		/* a reassembly queue */
+	PKT_HELD_EVENT,		/* a scheduled event (netisr, lo0) */
+	PKT_HELD_COUNT
+};
+
+struct pkt_acct {
+	uint64_t	 created;
+	uint64_t	 fate[PKT_FATE_COUNT];
+	uint64_t	 unaccounted;	/* pkt_free() of a packet with no fate */
+	uint64_t	 live;
+	uint64_t	 held[PKT_HELD_COUNT]; /* live packets by holder */
+};
+
+/* Record m's fate, then free it.  NULL is allowed. */
+void		 pkt_dispose(struct pkt *m, enum pkt_fate fate);
+/* Record who holds m now (PKT_HELD_NONE when it leaves its holder). */
+void		 pkt_hold(struct pkt *m, enum pkt_holder where);
+/* The figures since the last pkt_acct_reset(); walks the live packets. */
+void		 pkt_acct_read(struct pkt_acct *a);
+/* Start accounting afresh (a new world); live packets are not forgotten. */
+void		 pkt_acct_reset(void);
 
 #ifdef __cplusplus
 }

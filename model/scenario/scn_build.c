@@ -21,10 +21,12 @@
 #include "ipfw/ipfw_rule.h"
 #include "ipfw_sim.h"
 #include "net/host.h"
+#include "net/if.h"
 #include "net/route.h"
 #include "ns3/ns3_shim.h"
 #include "pkt/pkt.h"
 #include "scenario/diag.h"
+#include "scenario/scn_audit.h"
 #include "scenario/scn_build.h"
 #include "sim/sim_names.h"
 #include "sim/sim_sched.h"
@@ -53,6 +55,7 @@ struct world {
 	FILE			*pre_out;
 	char			*pre_buf;
 	size_t			 pre_len;
+	struct conservation	 cons;		/* the end-of-run audit */
 };
 
 static const char *
@@ -487,6 +490,10 @@ register_sim_counters(struct world *w)
 	counters_register(c, "sim.command_errors", &w->sim.cmd_errors);
 	counters_register(c, "sim.in_flight", &w->sim.in_flight);
 	counters_register(c, "sim.trace_errors", &w->sim.trace_errors);
+	counters_register(c, "sim.created", &w->cons.created);
+	counters_register(c, "sim.delivered", &w->cons.delivered);
+	counters_register(c, "sim.dropped", &w->cons.dropped);
+	counters_register(c, "sim.consumed", &w->cons.consumed);
 }
 
 static void
@@ -808,6 +815,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 
 	ns3_sim_init();
 	pkt_reset_lineages();
+	pkt_acct_reset();
 	divert_programs_builtin();
 	if (!open_traces(w, d)) {
 		world_free(w);
@@ -988,6 +996,47 @@ at_errors_verdict(struct world *w)
 	return (1);
 }
 
+/*
+ * Where every packet went (docs/counters.md, "Packet conservation"):
+ * packets still held (divert sockets, reassembly queues, events after the
+ * end, link queues, frames on the wire) are sim.in_flight; an imbalance is
+ * an internal error of the simulator, reported on errout.
+ */
+static void
+world_audit(struct world *w)
+{
+	struct ns3_dev_frames sum, f;
+	struct pkt_acct a;
+
+	memset(&sum, 0, sizeof(sum));
+	for (guint i = 0; i < w->hosts->len; i++) {
+		struct host *h = g_ptr_array_index(w->hosts, i);
+
+		for (guint j = 0; j < h->ifnets->len; j++) {
+			struct ifnet *ifp = g_ptr_array_index(h->ifnets, j);
+
+			if (ifp->if_dev == NULL)
+				continue;
+			ns3_dev_frames(ifp->if_dev, &f);
+			sum.queued += f.queued;
+			sum.on_wire += f.on_wire;
+			sum.received += f.received;
+			sum.lost += f.lost;
+		}
+	}
+	pkt_acct_read(&a);
+	conservation_compute(&a, &sum, &w->cons);
+	w->sim.in_flight = w->cons.in_flight;
+	conservation_complain(&w->cons, w->o.errout != NULL ? w->o.errout :
+	    stderr);
+}
+
+bool
+world_conserved(const struct world *w)
+{
+	return (w->cons.ok);
+}
+
 unsigned
 world_run(struct world *w, unsigned *npassed)
 {
@@ -1005,9 +1054,7 @@ world_run(struct world *w, unsigned *npassed)
 		    "simulated time with events still pending\n");
 	fflush(out);
 
-	/* Packets still held (in divert sockets, reassembly queues, events
-	 * that did not run before the end): counted, never lost silently. */
-	w->sim.in_flight = pkt_live_count();
+	world_audit(w);
 	ipfw_counters_sync(w);
 	if (!w->o.quiet) {
 		for (guint i = 0; i < w->hosts->len; i++) {
@@ -1034,8 +1081,11 @@ world_run(struct world *w, unsigned *npassed)
 		failed += (unsigned)w->sim.proc_hangs;
 	}
 	if (w->o.counters) {
-		if (!w->o.quiet)
-			fputc('\n', out);
+		if (!w->o.quiet) {
+			fputs("\npacket conservation: ", out);
+			conservation_print(&w->cons, out);
+			fputs("\n\n", out);
+		}
 		counters_dump(w->sim.counters, out);
 	}
 	fflush(out);

@@ -62,6 +62,11 @@ struct world	*scn_build_diag(const struct scenario *s,
  * number of failed expectations; *npassed gets the others.
  */
 unsigned	 world_run(struct world *w, unsigned *npassed);
+/*
+ * After world_run(): whether packet conservation held (when it did not,
+ * world_run() reported an internal error on errout).
+ */
+bool		 world_conserved(const struct world *w);
 void		 world_free(struct world *w);
 /* Lookups for tests and the C API. */
 struct host	*world_host(const struct world *w, const char *name);

@@ -10,6 +10,7 @@
 
 #include "net/host.h"
 #include "net/if.h"
+#include "netinet/ip_drop.h"
 #include "scenario/diag.h"
 #include "scenario/scn_build.h"
 #include "sim/counters.h"
@@ -236,7 +237,8 @@ scn_counter_check(const struct world *w, const char *name, char **msg)
 	}
 	if (h != NULL && strncmp(rest, "if.", 3) == 0 &&
 	    (g_str_has_suffix(rest, ".qdrops") ||
-	    g_str_has_suffix(rest, ".ierrors")) && strlen(rest) > 10 &&
+	    g_str_has_suffix(rest, ".ierrors") ||
+	    g_str_has_suffix(rest, ".downdrops")) && strlen(rest) > 10 &&
 	    strrchr(rest, '.') > rest + 3) {
 		char *ifn = g_strndup(rest + 3, (gsize)(strrchr(rest, '.') -
 		    (rest + 3)));
@@ -265,6 +267,9 @@ scn_counter_check(const struct world *w, const char *name, char **msg)
 		for (unsigned k = 0; host_dynamic[k] != NULL; k++)
 			if (strcmp(rest, host_dynamic[k]) == 0)
 				goto out;
+		/* Every drop reason's counter (ip_drop.h's table). */
+		if (drop_counter_match(rest))
+			goto out;
 		if (strncmp(rest, "tcp.", 4) == 0) {
 			const char *t = rest + 4;
 
@@ -404,6 +409,12 @@ scn_counter_names(const struct world *w)
 					    "%s.tcp.conn.%llu.%s", host,
 					    (unsigned long long)cn,
 					    tcp_conn_fields[j]));
+			/* The drop counters named without IF or PORT. */
+			for (unsigned j = 0; j < DROP_REASON_COUNT; j++)
+				if (strstr(drop_table[j].counter, "IF") == NULL &&
+				    strstr(drop_table[j].counter, "PORT") == NULL)
+					g_ptr_array_add(out, g_strdup_printf(
+					    "%s.%s", host, drop_table[j].counter));
 			g_hash_table_add(seen, world_host(w, host)->name);
 		}
 		g_free(host);

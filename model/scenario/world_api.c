@@ -150,6 +150,9 @@ divertsim_world_run(struct divertsim_world *w)
 	/* A trace file that could not be written is an output error. */
 	if (counters_get(world_counters(w->w), "sim.trace_errors", NULL) > 0)
 		return (DIVERTSIM_SCENARIO_ERROR);
+	/* The packet conservation audit failed: an internal error. */
+	if (!world_conserved(w->w))
+		return (DIVERTSIM_SCENARIO_ERROR);
 	return (w->failed > 0 ? DIVERTSIM_EXPECT_FAILED : DIVERTSIM_PASS);
 }
 
