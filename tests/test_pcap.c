@@ -676,6 +676,29 @@ START_TEST(seam_event_budgets)
 }
 END_TEST
 
+/*
+ * A delay that would end past ns-3's last instant (2^63 - 1 ns) wraps
+ * negative there: such an event never runs, and can still be cancelled.
+ */
+START_TEST(seam_beyond_the_clock)
+{
+	int h1 = 0, h2 = 0, h3 = 0;
+	uint64_t e;
+
+	sim_schedule(UINT64_MAX, mark, &h1);
+	e = sim_schedule(9223372036854775808ull, mark, &h2);
+	ck_assert_uint_ne(e, 0);
+	sim_cancel(e);
+	sim_schedule(9223372036854775807ull, mark, &h3);
+	ck_assert(!ns3_run_until(UINT64_MAX));
+	ck_assert_int_eq(h1, 0);
+	ck_assert_int_eq(h2, 0);
+	/* 2^63 - 1 itself is the last instant ns-3 has. */
+	ck_assert_int_eq(h3, 1);
+	ck_assert_uint_eq(sim_now(), 9223372036854775807ull);
+}
+END_TEST
+
 struct bouncer {
 	ns3_dev	*out;
 	uint64_t n;
@@ -734,6 +757,7 @@ seam_suite(void)
 		seam_run_until,
 		seam_queue_full,
 		seam_event_budgets,
+		seam_beyond_the_clock,
 		seam_zero_time_livelock,
 		NULL,
 	};

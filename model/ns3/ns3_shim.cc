@@ -406,8 +406,18 @@ ns3_schedule(uint64_t delay_ns, ns3_event_fn fn, void *arg)
 	s.fn = fn;
 	s.arg = arg;
 	s.next_free = SLOT_NONE;
-	s.eid = ns3::Simulator::Schedule(ns3::NanoSeconds(delay_ns),
-	    &slot_fire, idx);
+	/*
+	 * ns-3's clock is a signed 64-bit count: a time past 2^63 - 1 ns
+	 * would wrap negative and run first.  Such an event can never come:
+	 * it keeps its id (so that it can be cancelled) but is not queued.
+	 */
+	uint64_t room = static_cast<uint64_t>(
+	    std::numeric_limits<int64_t>::max()) - ns3_now_ns();
+	if (delay_ns > room)
+		s.eid = ns3::EventId();
+	else
+		s.eid = ns3::Simulator::Schedule(ns3::NanoSeconds(delay_ns),
+		    &slot_fire, idx);
 	return ((static_cast<uint64_t>(s.gen) << 32) | idx);
 }
 
@@ -426,7 +436,8 @@ ns3_cancel(uint64_t event_id)
 		return;
 	/* Remove, not Cancel: the event leaves the queue now, so cancelled
 	 * timers neither accumulate nor count as pending. */
-	ns3::Simulator::Remove(st.slots[idx].eid);
+	if (st.slots[idx].eid.PeekEventImpl() != nullptr)
+		ns3::Simulator::Remove(st.slots[idx].eid);
 	slot_free(st, idx);
 }
 
