@@ -126,6 +126,7 @@ public:
 	ns3::Scheduler::Event RemoveNext() override;
 	bool HasEvents() const;
 	uint64_t m_horizon_ts;
+	bool m_running = false;		/* inside ns3_run_until() */
 	uint64_t m_removed = 0;		/* events handed out to run */
 	uint64_t m_instant_ts = 0;	/* time stamp of the last one */
 	uint64_t m_instant_n = 0;	/* events run at that stamp */
@@ -158,15 +159,18 @@ ShimScheduler::~ShimScheduler()
 /*
  * ns-3's Run() loop asks IsEmpty() before every event: a stop (request,
  * budget) reads as an empty queue there, so the run ends after the event
- * being processed, with every object intact.
+ * being processed, with every object intact.  Only while running: the
+ * disposal loop must still see, and free, every pending event.
  */
 bool
 ShimScheduler::IsEmpty() const
 {
-	if (g_stop_requested != 0 && g_stop_reason == NS3_STOP_NONE)
-		g_stop_reason = NS3_STOP_REQUESTED;
-	if (g_stop_reason != NS3_STOP_NONE)
-		return (true);
+	if (m_running) {
+		if (g_stop_requested != 0 && g_stop_reason == NS3_STOP_NONE)
+			g_stop_reason = NS3_STOP_REQUESTED;
+		if (g_stop_reason != NS3_STOP_NONE)
+			return (true);
+	}
 	if (MapScheduler::IsEmpty())
 		return (true);
 	return (MapScheduler::PeekNext().key.m_ts > m_horizon_ts);
@@ -458,6 +462,7 @@ ns3_run_until(uint64_t until_ns)
 
 	if (until_ns >= now_ns) {
 		g_sched->m_horizon_ts = horizon_ts;
+		g_sched->m_running = true;
 		ns3::Simulator::Run();
 		/*
 		 * Events remain beyond the horizon: time has reached until_ns,
@@ -472,6 +477,7 @@ ns3_run_until(uint64_t until_ns)
 			ns3::Simulator::Run();
 		}
 		g_sched->m_horizon_ts = std::numeric_limits<uint64_t>::max();
+		g_sched->m_running = false;
 	}
 	return (g_sched->HasEvents());
 }
