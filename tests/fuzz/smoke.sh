@@ -10,6 +10,9 @@ exe=$1 kind=$2 runs=$3 root=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 corpus="$tmp/corpus"
+# UBSan reports are findings: stop at the first one.
+UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export UBSAN_OPTIONS
 sh "$root/tests/fuzz/seeds.sh" "$kind" "$root" "$corpus"
 # -seed fixed: the same inputs every time; leaks are findings too.
 "$exe" -runs="$runs" -seed=1 -max_len=4096 -timeout=10 \
