@@ -35,6 +35,7 @@ struct out_file {
 	int		 fd;		/* -1 once closed */
 	uint8_t		*buf;
 	size_t		 len, cap;
+	GArray		*ends;		/* size_t: where each record ends */
 	uint64_t	 committed;	/* bytes known to be in the file */
 	int		 err;		/* first errno, 0 if none */
 	char		*msg;		/* first error, for the GError */
@@ -193,6 +194,7 @@ out_new(struct trace_dir *td, char *path, int fd)
 	f->fd = fd;
 	f->cap = OUT_BUF_SIZE;
 	f->buf = g_malloc(f->cap);
+	f->ends = g_array_new(FALSE, FALSE, sizeof(size_t));
 	return (f);
 }
 
@@ -295,10 +297,12 @@ out_file_open(const char *path, GError **err)
 	return (out_new(NULL, g_strdup(path), fd));
 }
 
-/* write(2) until done; false with errno set on failure. */
+/* write(2) until done; false with errno set on failure, *done the bytes
+ * that did reach the file. */
 static bool
-write_all(int fd, const uint8_t *p, size_t n)
+write_all(int fd, const uint8_t *p, size_t n, size_t *done)
 {
+	*done = 0;
 	while (n > 0) {
 		ssize_t k = write(fd, p, n);
 
@@ -313,23 +317,31 @@ write_all(int fd, const uint8_t *p, size_t n)
 		}
 		p += k;
 		n -= (size_t)k;
+		*done += (size_t)k;
 	}
 	return (true);
 }
 
 /*
- * Write p (whole records) at the end of the file; on failure cut the file
- * back to what it held before, so that it ends with a whole record.
+ * Write p, records ending at the offsets ends[0..nends), at the end of the
+ * file; on failure cut the file back to the last record that reached it
+ * whole, so that readers never meet half a record.
  */
 static bool
-out_put(struct out_file *f, const uint8_t *p, size_t n)
+out_put(struct out_file *f, const uint8_t *p, size_t n, const size_t *ends,
+    size_t nends)
 {
+	size_t done, keep = 0;
+
 	if (n == 0)
 		return (true);
-	if (!write_all(f->fd, p, n)) {
+	if (!write_all(f->fd, p, n, &done)) {
 		int e = errno;
 
-		(void)ftruncate(f->fd, (off_t)f->committed);
+		for (size_t k = 0; k < nends && ends[k] <= done; k++)
+			keep = ends[k];
+		(void)ftruncate(f->fd, (off_t)(f->committed + keep));
+		f->committed += keep;
 		out_fail_errno(f, e);
 		return (false);
 	}
@@ -344,8 +356,10 @@ out_file_flush(struct out_file *f)
 
 	if (f->err != 0 || f->fd < 0)
 		return (f->err == 0);
-	ok = out_put(f, f->buf, f->len);
+	ok = out_put(f, f->buf, f->len, (const size_t *)(void *)f->ends->data,
+	    f->ends->len);
 	f->len = 0;
+	g_array_set_size(f->ends, 0);
 	return (ok);
 }
 
@@ -367,9 +381,10 @@ out_file_write(struct out_file *f, const void *bytes, size_t len)
 	if (f->len + len > f->cap && !out_file_flush(f))
 		return (false);
 	if (len > f->cap)
-		return (out_put(f, bytes, len));
+		return (out_put(f, bytes, len, &len, 1));
 	memcpy(f->buf + f->len, bytes, len);
 	f->len += len;
+	g_array_append_val(f->ends, f->len);
 	return (true);
 }
 
@@ -411,6 +426,7 @@ out_file_close(struct out_file *f, GError **err)
 	if (f->td != NULL)
 		g_ptr_array_remove_fast(f->td->files, f);
 	g_free(f->msg);
+	g_array_free(f->ends, TRUE);
 	g_free(f->buf);
 	g_free(f->path);
 	g_free(f);
