@@ -205,23 +205,34 @@ out_new(struct trace_dir *td, char *path, int fd)
 #define	OUT_OPEN_FLAGS	(O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | \
 			 O_NONBLOCK | O_CLOEXEC)
 
-/* Opened: a regular file, then blocking again.  -1 and errno otherwise. */
+/*
+ * Create name (relative to dirfd, or AT_FDCWD): a regular file, blocking
+ * again once open.  -1 and errno otherwise (EINVAL: not a regular file).
+ */
 static int
-out_check_fd(int fd)
+out_openat(int dirfd, const char *name)
 {
 	struct stat st;
-	int fl;
+	int fd, fl, e;
 
-	if (fstat(fd, &st) != 0)
+	fd = openat(dirfd, name, OUT_OPEN_FLAGS, 0644);
+	if (fd < 0)
 		return (-1);
+	if (fstat(fd, &st) != 0)
+		goto fail;
 	if (!S_ISREG(st.st_mode)) {
 		errno = EINVAL;
-		return (-1);
+		goto fail;
 	}
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
-		return (-1);
+		goto fail;
 	return (fd);
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return (-1);
 }
 
 static void
@@ -251,14 +262,7 @@ trace_dir_create(struct trace_dir *td, const char *name, GError **err)
 		    "-n, less %u); raise the hard limit or use --no-traces",
 		    path, td->max_files, TRACE_FD_RESERVE);
 	} else {
-		fd = openat(td->dirfd, name, OUT_OPEN_FLAGS, 0644);
-		if (fd >= 0 && out_check_fd(fd) < 0) {
-			int saved = errno;
-
-			close(fd);
-			fd = -1;
-			errno = saved;
-		}
+		fd = out_openat(td->dirfd, name);
 		if (fd < 0)
 			open_error(&e, path, errno);
 		else {
@@ -281,15 +285,8 @@ trace_dir_create(struct trace_dir *td, const char *name, GError **err)
 struct out_file *
 out_file_open(const char *path, GError **err)
 {
-	int fd = open(path, OUT_OPEN_FLAGS, 0644);
+	int fd = out_openat(AT_FDCWD, path);
 
-	if (fd >= 0 && out_check_fd(fd) < 0) {
-		int saved = errno;
-
-		close(fd);
-		fd = -1;
-		errno = saved;
-	}
 	if (fd < 0) {
 		open_error(err, path, errno);
 		return (NULL);

@@ -12,25 +12,6 @@
 #include "ipfw/ipfw_print.h"
 #include "ipfw/ipfw_rule.h"
 
-static struct ipfw_cmd *
-parse_words(const char *line, GError **err, int *bad)
-{
-	gchar **argv = g_strsplit_set(line, " \t\n\r\v\f", -1);
-	int argc = 0;
-	struct ipfw_cmd *cmd;
-
-	/* Empty items (runs of blanks) are dropped. */
-	for (int i = 0; argv[i] != NULL; i++)
-		if (argv[i][0] != '\0')
-			argv[argc++] = argv[i];
-		else
-			g_free(argv[i]);
-	argv[argc] = NULL;
-	cmd = ipfw_cmd_parse(argc, argv, bad, err);
-	g_strfreev(argv);
-	return (cmd);
-}
-
 /* The rule's `ipfw list` line as an add command (set is not printed). */
 static char *
 print_as_add(const struct ipfw_rule *r)
@@ -52,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int bad = -1;
 	char *t1, *t2;
 
-	c1 = parse_words(line, &err, &bad);
+	c1 = fuzz_ipfw_parse(line, &err, &bad);
 	if (c1 == NULL) {
 		FUZZ_CHECK(err != NULL && bad >= 0, "no error for '%s'", line);
 		g_error_free(err);
@@ -66,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 	}
 	t1 = print_as_add(c1->rule);
-	c2 = parse_words(t1, &err, &bad);
+	c2 = fuzz_ipfw_parse(t1, &err, &bad);
 	FUZZ_CHECK(c2 != NULL, "'%s' printed as '%s', which fails: %s "
 	    "(word %d)", line, t1, err != NULL ? err->message : "?", bad);
 	t2 = print_as_add(c2->rule);
@@ -74,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    t1, t2);
 	FUZZ_CHECK(ipfw_rule_equal(c1->rule, c2->rule), "'%s' lost something "
 	    "when printed as '%s'", line, t1);
-	c3 = parse_words(t2, &err, &bad);
+	c3 = fuzz_ipfw_parse(t2, &err, &bad);
 	FUZZ_CHECK(c3 != NULL && ipfw_rule_equal(c2->rule, c3->rule),
 	    "'%s' unstable", t2);
 	ipfw_cmd_free(c1);

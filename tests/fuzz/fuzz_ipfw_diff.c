@@ -30,19 +30,11 @@ is_me(const void *ctx, uint32_t addr)
 static struct ipfw_rule *
 parse_rule(const char *line)
 {
-	gchar **argv = g_strsplit_set(line, " \t\n\r\v\f", -1);
 	struct ipfw_cmd *cmd;
 	struct ipfw_rule *r = NULL;
-	int argc = 0, bad;
+	int bad;
 
-	for (int i = 0; argv[i] != NULL; i++)
-		if (argv[i][0] != '\0')
-			argv[argc++] = argv[i];
-		else
-			g_free(argv[i]);
-	argv[argc] = NULL;
-	cmd = ipfw_cmd_parse(argc, argv, &bad, NULL);
-	g_strfreev(argv);
+	cmd = fuzz_ipfw_parse(line, NULL, &bad);
 	if (cmd != NULL && cmd->kind == IPFW_CMD_ADD) {
 		r = cmd->rule;
 		cmd->rule = NULL;
