@@ -12,7 +12,7 @@ sh scripts/build.sh build-sanitize -Db_sanitize=address,undefined \
 # libFuzzer harnesses (docs/fuzzing.md), run briefly as smoke tests.
 CC=clang CXX=clang++ sh scripts/build.sh build-fuzz -Dfuzz=enabled \
     -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \
-    -Dtests=false
+    -Dtests=false -Dbench=disabled
 status=0
 meson test -C build --print-errorlogs || status=1
 meson test -C build-sanitize --setup=sanitize --print-errorlogs || status=1
