@@ -167,18 +167,6 @@ trace_dir_set_stop(struct trace_dir *td, void (*fn)(void *), void *ctx)
 }
 
 const char *
-trace_dir_path(const struct trace_dir *td)
-{
-	return (td->path);
-}
-
-unsigned
-trace_dir_max_files(const struct trace_dir *td)
-{
-	return (td->max_files);
-}
-
-const char *
 trace_dir_error(const struct trace_dir *td)
 {
 	return (td->error);
@@ -383,12 +371,6 @@ out_file_write(struct out_file *f, const void *bytes, size_t len)
 	f->len += len;
 	g_array_append_val(f->ends, f->len);
 	return (true);
-}
-
-const char *
-out_file_path(const struct out_file *f)
-{
-	return (f->path);
 }
 
 int

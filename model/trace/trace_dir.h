@@ -42,10 +42,6 @@ struct trace_dir *trace_dir_open(const char *path, uint64_t max_bytes,
 /* Called once, at the first error, to stop the run (may be NULL). */
 void		 trace_dir_set_stop(struct trace_dir *td, void (*fn)(void *),
 		    void *ctx);
-/* The folder as given. */
-const char	*trace_dir_path(const struct trace_dir *td);
-/* How many files may be open at once (from RLIMIT_NOFILE). */
-unsigned	 trace_dir_max_files(const struct trace_dir *td);
 /*
  * The first output error as "PATH: strerror (ENAME)", or NULL while
  * there was none.
@@ -80,8 +76,6 @@ bool		 out_file_write(struct out_file *f, const void *bytes,
 		    size_t len);
 /* Write out the buffer; false on error. */
 bool		 out_file_flush(struct out_file *f);
-/* The file's path as shown in messages. */
-const char	*out_file_path(const struct out_file *f);
 /* The errno of the file's first error, 0 if none. */
 int		 out_file_errno(const struct out_file *f);
 /*
