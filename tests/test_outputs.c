@@ -136,6 +136,48 @@ START_TEST(foreign_folder_refused)
 }
 END_TEST
 
+/*
+ * A symlink planted in the folder after the stale traces were removed is
+ * never followed (O_NOFOLLOW): ELOOP, named, and the target untouched;
+ * a FIFO is not a regular file and does not block the run.
+ */
+START_TEST(symlink_and_fifo_refused)
+{
+	char *target = g_build_filename(tmpdir, "target", NULL);
+	char *link = g_build_filename(tmpdir, "a-em0.pcap", NULL);
+	char *fifo = g_build_filename(tmpdir, "b-em0.pcap", NULL);
+	struct trace_dir *td;
+	GError *err = NULL;
+	char *text = NULL;
+	char *want;
+
+	ck_assert(g_file_set_contents(target, "precious", -1, NULL));
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	td = trace_dir_open(tmpdir, 0, NULL);
+	ck_assert_ptr_nonnull(td);
+	ck_assert_ptr_null(trace_dir_create(td, "a-em0.pcap", &err));
+	want = g_strdup_printf("%s: is a symbolic link, not followed (ELOOP)",
+	    link);
+	ck_assert_str_eq(err->message, want);
+	ck_assert_str_eq(trace_dir_error(td), want);
+	g_clear_error(&err);
+	g_free(want);
+	ck_assert_ptr_null(trace_dir_create(td, "b-em0.pcap", &err));
+	want = g_strdup_printf("%s: not a regular file", fifo);
+	ck_assert_str_eq(err->message, want);
+	g_clear_error(&err);
+	g_free(want);
+	ck_assert(g_file_get_contents(target, &text, NULL, NULL));
+	ck_assert_str_eq(text, "precious");
+	trace_dir_free(td);
+	g_free(text);
+	g_free(target);
+	g_free(link);
+	g_free(fifo);
+}
+END_TEST
+
 /* A regular file where the folder should be: a clear error. */
 START_TEST(folder_is_a_file)
 {
@@ -226,6 +268,7 @@ outputs_suite(void)
 	const TTest *const tests[] = {
 		write_error_keeps_whole_records,
 		foreign_folder_refused,
+		symlink_and_fifo_refused,
 		folder_is_a_file,
 		livelock_names_the_link,
 		NULL,
