@@ -20,13 +20,13 @@ check_whole() {
 
 for sig in INT TERM; do
 	out="$tmp/$sig"
-	# 0.3 .. 1.5 s into a run of about 3 s
+	# 0.3 .. 1.5 s into a run of several seconds
 	delay=$(awk 'BEGIN { srand(); printf "%.2f", 0.3 + rand() * 1.2 }')
 	"$exe" run -q --counters --trace-dir "$out" "$here/busy.scn" \
 	    >"$tmp/stdout" 2>"$tmp/stderr" &
 	pid=$!
 	sleep "$delay"
-	kill -"$sig" "$pid"
+	kill -"$sig" "$pid" || { echo "SIG$sig after ${delay}s: the run had already ended"; exit 1; }
 	rc=0
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 2 ] || { echo "SIG$sig after ${delay}s: exit $rc, want 2"; cat "$tmp/stderr"; exit 1; }
