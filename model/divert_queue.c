@@ -225,24 +225,21 @@ div_bind(struct divert_sock *so, uint16_t port)
 	/*
 	 * The socket's pcap follows its port: a rebind closes the old file
 	 * and opens HOST-divertNEWPORT.pcap.  A file that cannot be made is
-	 * an output error like the others (stderr, sim.trace_errors).
+	 * an output error like the others: the trace folder's error (it ends
+	 * the run, exit status 2), counted in sim.trace_errors.
 	 */
-	if (so->h->sim->trace_dir != NULL &&
+	if (so->h->sim->traces != NULL &&
 	    (so->pcap == NULL || so->pcap_port != port)) {
-		char *path = g_strdup_printf("%s/%s-divert%u.pcap",
-		    so->h->sim->trace_dir, so->h->name, port);
-		GError *perr = NULL;
+		char *name = g_strdup_printf("%s-divert%u.pcap", so->h->name,
+		    port);
 
-		pcap_writer_close(so->pcap);
-		so->pcap = pcap_writer_open(path, &perr);
+		(void)pcap_writer_close(so->pcap);
+		so->pcap = pcap_writer_create(so->h->sim->traces, name,
+		    PCAP_LINKTYPE_RAW);
 		so->pcap_port = port;
-		if (so->pcap == NULL) {
-			g_printerr("divertsim: cannot write divert pcap %s\n",
-			    perr != NULL ? perr->message : path);
+		if (so->pcap == NULL)
 			so->h->sim->trace_errors++;
-			g_clear_error(&perr);
-		}
-		g_free(path);
+		g_free(name);
 	}
 	return (0);
 }

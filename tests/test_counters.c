@@ -63,6 +63,24 @@ START_TEST(counters_registry)
 }
 END_TEST
 
+/* Nothing non-zero: nothing printed (and no sort of an empty array). */
+START_TEST(counters_dump_empty)
+{
+	struct counters *c = counters_new();
+	FILE *f = tmpfile();
+	char *out;
+
+	counters_dump(c, f);
+	*counters_slot(c, "h.ip.received") = 0;
+	counters_dump(c, f);
+	out = slurp(f);
+	ck_assert_str_eq(out, "");
+	free(out);
+	fclose(f);
+	counters_free(c);
+}
+END_TEST
+
 START_TEST(event_text_and_json)
 {
 	FILE *text = tmpfile(), *json = tmpfile();
@@ -123,6 +141,7 @@ counters_suite(void)
 {
 	const TTest *tests[] = {
 		counters_registry,
+		counters_dump_empty,
 		event_text_and_json,
 		event_counted_when_silent,
 		NULL,

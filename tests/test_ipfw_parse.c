@@ -374,8 +374,11 @@ START_TEST(test_canonical_text)
 		    "allow ip from any to any icmptypes 0,3,8" },
 		{ "add check-state", "check-state" },
 		{ "add allow 200 from any to any", "allow 200 from any to any" },
-		{ "add allow ip from any to any iptos 16,!2",
-		    "allow ip from any to any iptos lowdelay,!mincost" },
+		{ "add allow ip from any to any iptos mincost,!lowdelay",
+		    "allow ip from any to any iptos !lowdelay,mincost" },
+		/* One step of 1/0x7fffffff: 2 stored, six decimals show 0. */
+		{ "add prob 1e-9 allow ip from any to any",
+		    "prob 1.164153e-09 allow ip from any to any" },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -534,6 +537,11 @@ START_TEST(test_errors)
 	    "illegal match prob");
 	expect_error("add prob x allow ip from any to any", 2,
 	    "illegal match prob. 'x'");
+	/* 1e-94 * 0x7fffffff truncates to 0: the rule could never match. */
+	expect_error("add prob 1e-94 allow ip from any to any", 2,
+	    "illegal match prob. '1e-94' (below 1/2147483647");
+	expect_error("add prob 4.6e-10 allow ip from any to any", 2,
+	    "illegal match prob. '4.6e-10'");
 	expect_error("add divert", 2, "missing port after 'divert'");
 	expect_error("add tee", 2, "missing port after 'tee'");
 	expect_error("add divert foo ip from any to any", 2,
@@ -610,6 +618,15 @@ START_TEST(test_errors)
 	    "missing argument for iptos");
 	expect_error("add allow ip from any to any iptos fast", 8,
 	    "invalid iptos 'fast'");
+	/* fill_flags(): names only; a number is an invalid flag. */
+	expect_error("add allow ip from any to any iptos 0", 8,
+	    "invalid iptos '0'");
+	expect_error("add allow ip from any to any iptos !0", 8,
+	    "invalid iptos '!0'");
+	expect_error("add allow ip from any to any iptos lowdelay,16", 8,
+	    "invalid iptos 'lowdelay,16'");
+	expect_error("add allow ip from any to any ipoptions 1", 8,
+	    "unknown option '1'");
 	expect_error("add allow ip from any to any icmptypes", 8,
 	    "icmptypes requires list of types");
 	expect_error("add allow ip from any to any icmptypes 32", 8,
@@ -635,14 +652,54 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* `add count ip from any to any` then n times `iplen 1,2,...,15`. */
+static char *
+many_lists(unsigned n)
+{
+	GString *s = g_string_new("add count ip from any to any");
+
+	for (unsigned k = 0; k < n; k++)
+		g_string_append(s, " iplen 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15");
+	return (g_string_free(s, FALSE));
+}
+
+/*
+ * A rule's lists are indexed with 16 bits: 4369 options of 15 entries
+ * (65535) fit, the 4370th would put its first entry at 65535 + 15 = 65550
+ * and wrap; it is refused, naming its value word (8 + 2 * 4369).
+ */
+START_TEST(test_list_entries_limit)
+{
+	struct ipfw_cmd *cmd;
+	const struct ipfw_opt *last;
+	char *line;
+
+	line = many_lists(4369);
+	cmd = parse_ok(line);
+	ck_assert_uint_eq(cmd->rule->n_ranges, 65535);
+	last = &cmd->rule->opts[cmd->rule->n_opts - 1];
+	ck_assert_uint_eq(last->first, 65520);
+	ck_assert_uint_eq(last->n, 15);
+	ck_assert_uint_eq(cmd->rule->ranges[last->first + 14].lo, 15);
+	ipfw_cmd_free(cmd);
+	g_free(line);
+
+	line = many_lists(4370);
+	expect_error(line, 8 + 2 * 4369,
+	    "too many list entries in one rule (at most 65535)");
+	g_free(line);
+}
+END_TEST
+
 static Suite *
 ipfw_parse_suite(void)
 {
 	const TTest *const tests[] = {
 		test_tables_sorted, test_add_divert_via, test_add_prefix_words,
 		test_actions, test_addresses, test_protocols_ports,
-		test_options, test_other_commands, test_canonical_text, test_canonical_text_new_forms,
-		test_errors, NULL
+		test_options, test_other_commands, test_canonical_text,
+		test_canonical_text_new_forms, test_errors, test_list_entries_limit,
+		NULL
 	};
 
 	return (check_suite("ipfw_parse", tests, NULL, NULL));

@@ -53,6 +53,11 @@ static const char *const forms[] = {
 	"add prob 0.5 allow ip from any to any",
 	"add prob 0.3 deny log ip from any to any",
 	"add prob 1 allow ip from any to any",
+	/* Probabilities six decimals cannot name (prob %f shows 0). */
+	"add prob 1e-7 allow ip from any to any",
+	"add prob 4.7e-10 allow ip from any to any",
+	"add prob 0.9999999999 allow ip from any to any",
+	"add prob 0.0000005 count ip from any to any",
 	"add 100 set 2 prob 0.125 count log ip from any to any",
 	"add allow 47 from any to any",
 	"add allow 200 from any to any",
@@ -96,8 +101,7 @@ static const char *const forms[] = {
 	"add allow ip from any to any iptos lowdelay",
 	"add allow ip from any to any iptos throughput,reliability,"
 	    "!mincost,congestion",
-	"add allow ip from any to any iptos 224",
-	"add allow ip from any to any iptos 16,!160",
+	"add allow ip from any to any iptos !congestion,lowdelay",
 	"add allow icmp from any to any icmptypes 0,3,8,11",
 	"add allow icmp from any to any icmptype 31",
 	"add allow icmp from any to any not icmptypes 5",

@@ -19,6 +19,7 @@
 #include "fixture.h"
 #include "divert_queue.h"
 #include "ipfw/ipfw.h"
+#include "trace/trace_dir.h"
 #include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/if.h"
@@ -399,14 +400,17 @@ START_TEST(divert_pcap_follows_rebind)
 		"100 divert 9000 udp from any to any in",
 		"65534 allow ip from any to any", NULL };
 	char *dir = g_dir_make_tmp("dsim-pcap-XXXXXX", NULL);
-	char *p8000, *p9000;
+	char *p8000, *p9000, *p7000;
 	GStatBuf st8000, st9000;
 	struct pkt *m;
 	struct divert_sock *bad;
+	struct trace_dir *td;
 
 	ck_assert_ptr_nonnull(dir);
 	world(14, rules);
-	fx_sim.trace_dir = dir;
+	td = trace_dir_open(dir, 0, NULL);
+	ck_assert_ptr_nonnull(td);
+	fx_sim.traces = td;
 	ck_assert_int_eq(div_bind(so, 8001), 0);
 	ck_assert_int_eq(div_bind(so, 9000), 0);
 	m = udp(1, 0, 100, false);
@@ -415,14 +419,19 @@ START_TEST(divert_pcap_follows_rebind)
 	p8000 = g_strdup_printf("%s/h-divert8001.pcap", dir);
 	p9000 = g_strdup_printf("%s/h-divert9000.pcap", dir);
 	ck_assert_uint_eq(fx_sim.trace_errors, 0);
-	/* A directory that does not exist: the next bind cannot make its
-	 * file. */
-	fx_sim.trace_dir = "/nonexistent-divertsim-dir";
+	/* A folder in the place of the next bind's file: it cannot be
+	 * made. */
+	p7000 = g_strdup_printf("%s/h-divert7000.pcap", dir);
+	ck_assert_int_eq(g_mkdir(p7000, 0755), 0);
 	ck_assert_int_eq(div_attach(h, 0, &bad), 0);
 	ck_assert_int_eq(div_bind(bad, 7000), 0);
 	ck_assert_uint_eq(fx_sim.trace_errors, 1);
+	ck_assert_ptr_nonnull(trace_dir_error(td));
 	div_close(bad);
 	world_end();
+	trace_dir_free(td);
+	g_rmdir(p7000);
+	g_free(p7000);
 	ck_assert_int_eq(g_stat(p8000, &st8000), 0);
 	ck_assert_int_eq(g_stat(p9000, &st9000), 0);
 	/* 24-byte file header; 9000's also holds the record read. */

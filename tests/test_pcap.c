@@ -524,13 +524,19 @@ START_TEST(seam_queue_full)
 }
 END_TEST
 
+static void
+tap_to_pcap(void *ctx, uint64_t t_ns, const uint8_t *bytes, size_t len)
+{
+	ck_assert(pcap_writer_write(ctx, t_ns, bytes, len));
+}
+
 /*
- * Both directions of a link, and ns-3's own pcap of the receiving device:
- * a PPP capture (link type 9) whose one record is the 102-byte frame,
- * PPP protocol 0x0021 (IPv4, RFC 1332) in front of the datagram, stamped
- * at its arrival, 1816 us (see one_datagram_arrives); ns-3 writes
- * microsecond timestamps.  The file is complete once the simulation is
- * destroyed.
+ * Both directions of a link, and the receiving device's frames as ns-3's
+ * EnablePcap() would record them, through the shim's tap into our own
+ * writer: a PPP capture (link type 9) whose records are the 102-byte
+ * frame, PPP protocol 0x0021 (IPv4, RFC 1332) in front of the datagram,
+ * stamped at its arrival, 1816 us = 1816000 ns (see
+ * one_datagram_arrives), then the reply as b starts sending it.
  */
 START_TEST(seam_link_pcap)
 {
@@ -542,6 +548,7 @@ START_TEST(seam_link_pcap)
 	char ebuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	struct pcap_writer *w;
 	pcap_t *p;
 
 	fill_pattern(dgram, sizeof(dgram), 0x45);
@@ -550,7 +557,9 @@ START_TEST(seam_link_pcap)
 	ns3_link_create(a, b, 1000000, 1000000, 1500, 100, &da, &db);
 	ns3_dev_set_rx(da, rx_record, NULL, &la);
 	ns3_dev_set_rx(db, rx_record, NULL, &lb);
-	ns3_dev_enable_pcap(db, path);
+	w = pcap_writer_open_type(path, PCAP_LINKTYPE_PPP, NULL);
+	ck_assert_ptr_nonnull(w);
+	ns3_dev_set_tap(db, tap_to_pcap, w);
 	ck_assert(ns3_dev_send(da, dgram, sizeof(dgram), NULL));
 	ck_assert(!ns3_run_until(UINT64_MAX));
 	/* Reply from b at 1816 us: arrives back at a at 3632 us. */
@@ -562,23 +571,25 @@ START_TEST(seam_link_pcap)
 	ck_assert_uint_eq(la.t_ns[0], 1816000 + 280000 + 1000000);
 	EXPECT_BYTES(la.bytes, udp_dgram, sizeof(udp_dgram));
 	ns3_sim_destroy();
+	ck_assert(pcap_writer_close(w));
 
-	p = pcap_open_offline(path, ebuf);
+	p = pcap_open_offline_with_tstamp_precision(path,
+	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	ck_assert_msg(p != NULL, "%s", ebuf);
 	ck_assert_int_eq(pcap_datalink(p), DLT_PPP);
-	/* Received by b at 1816 us. */
+	/* Received by b at 1816000 ns. */
 	ck_assert_int_eq(pcap_next_ex(p, &h, &data), 1);
 	ck_assert_uint_eq(h->len, 102);
 	ck_assert_uint_eq(h->caplen, 102);
 	ck_assert_int_eq(h->ts.tv_sec, 0);
-	ck_assert_int_eq(h->ts.tv_usec, 1816);
+	ck_assert_int_eq(h->ts.tv_usec, 1816000);
 	ck_assert_uint_eq(data[0], 0x00);
 	ck_assert_uint_eq(data[1], 0x21);
 	EXPECT_BYTES(data + 2, dgram, sizeof(dgram));
-	/* Sent by b: seen as its transmission starts, at 1816 us. */
+	/* Sent by b: seen as its transmission starts, at 1816000 ns. */
 	ck_assert_int_eq(pcap_next_ex(p, &h, &data), 1);
 	ck_assert_uint_eq(h->len, 35);
-	ck_assert_int_eq(h->ts.tv_usec, 1816);
+	ck_assert_int_eq(h->ts.tv_usec, 1816000);
 	EXPECT_BYTES(data + 2, udp_dgram, sizeof(udp_dgram));
 	ck_assert_int_eq(pcap_next_ex(p, &h, &data), -2);
 	pcap_close(p);
@@ -616,6 +627,126 @@ pcap_writer_suite(void)
 	return (check_suite("pcap_writer", tests, tmp_setup, tmp_teardown));
 }
 
+/* An event that schedules itself again with no delay: time never moves. */
+static void
+spin(void *arg)
+{
+	uint64_t *n = arg;
+
+	(*n)++;
+	sim_schedule(0, spin, arg);
+}
+
+/*
+ * More events at one instant than the budget: the run ends there, with the
+ * cause told, instead of spinning forever; the budget of the whole run
+ * likewise.  ns3_sim_init() clears the cause.
+ */
+START_TEST(seam_event_budgets)
+{
+	uint64_t n = 0;
+
+	ns3_set_limits(0, 1000);
+	sim_schedule(5, spin, &n);
+	ck_assert(ns3_run_until(UINT64_MAX));
+	ck_assert_int_eq(ns3_stop_cause(), NS3_STOP_LIVELOCK);
+	/* The 1001st event at 5 ns trips the budget and is still run. */
+	ck_assert_uint_eq(n, 1001);
+	ck_assert_uint_eq(sim_now(), 5);
+
+	ns3_sim_init();
+	ck_assert_int_eq(ns3_stop_cause(), NS3_STOP_NONE);
+	ns3_set_limits(100, 0);
+	n = 0;
+	sim_schedule(5, spin, &n);
+	ck_assert(ns3_run_until(UINT64_MAX));
+	ck_assert_int_eq(ns3_stop_cause(), NS3_STOP_MAX_EVENTS);
+	ck_assert_uint_eq(n, 100);
+
+	/* A stop request (a signal handler's) ends the run the same way. */
+	ns3_sim_init();
+	ns3_set_limits(0, 0);
+	n = 0;
+	sim_schedule(5, spin, &n);
+	ns3_stop();
+	ck_assert(ns3_run_until(UINT64_MAX));
+	ck_assert_int_eq(ns3_stop_cause(), NS3_STOP_REQUESTED);
+	ck_assert_uint_eq(n, 0);
+	ns3_sim_init();
+}
+END_TEST
+
+/*
+ * A delay that would end past ns-3's last instant (2^63 - 1 ns) wraps
+ * negative there: such an event never runs, and can still be cancelled.
+ */
+START_TEST(seam_beyond_the_clock)
+{
+	int h1 = 0, h2 = 0, h3 = 0;
+	uint64_t e;
+
+	sim_schedule(UINT64_MAX, mark, &h1);
+	e = sim_schedule(9223372036854775808ull, mark, &h2);
+	ck_assert_uint_ne(e, 0);
+	sim_cancel(e);
+	sim_schedule(9223372036854775807ull, mark, &h3);
+	ck_assert(!ns3_run_until(UINT64_MAX));
+	ck_assert_int_eq(h1, 0);
+	ck_assert_int_eq(h2, 0);
+	/* 2^63 - 1 itself is the last instant ns-3 has. */
+	ck_assert_int_eq(h3, 1);
+	ck_assert_uint_eq(sim_now(), 9223372036854775807ull);
+}
+END_TEST
+
+struct bouncer {
+	ns3_dev	*out;
+	uint64_t n;
+};
+
+static void
+bounce(void *ctx, const uint8_t *bytes, size_t len,
+    const struct ns3_frame_tag *tag)
+{
+	struct bouncer *b = ctx;
+
+	b->n++;
+	(void)ns3_dev_send(b->out, bytes, len, tag);
+}
+
+/*
+ * The zero-time livelock of two echo servers: at 1000 Gb/s a 31-byte frame
+ * takes 0.248 ns, 0 once rounded, and the delay is 0, so each end sends
+ * back what it receives at the same instant forever.  The budget stops it,
+ * and the busiest device is one of the link's two ends.
+ */
+START_TEST(seam_zero_time_livelock)
+{
+	ns3_node *a, *b;
+	ns3_dev *da, *db, *busy;
+	struct bouncer ba = { 0 }, bb = { 0 };
+	uint8_t dgram[29];
+
+	fill_pattern(dgram, sizeof(dgram), 0x45);
+	a = ns3_node_create();
+	b = ns3_node_create();
+	ns3_link_create(a, b, 1000000000000ull, 0, 1500, 100, &da, &db);
+	ba.out = da;
+	bb.out = db;
+	ns3_dev_set_rx(da, bounce, NULL, &ba);
+	ns3_dev_set_rx(db, bounce, NULL, &bb);
+	ns3_set_limits(0, 10000);
+	ck_assert(ns3_dev_send(da, dgram, sizeof(dgram), NULL));
+	ck_assert(ns3_run_until(UINT64_MAX));
+	ck_assert_int_eq(ns3_stop_cause(), NS3_STOP_LIVELOCK);
+	ck_assert_uint_eq(sim_now(), 0);
+	ck_assert_uint_gt(ba.n + bb.n, 100);
+	busy = ns3_busiest_dev();
+	ck_assert(busy == da || busy == db);
+	ns3_set_limits(0, 0);
+}
+END_TEST
+
 static Suite *
 seam_suite(void)
 {
@@ -625,6 +756,9 @@ seam_suite(void)
 		seam_cancel,
 		seam_run_until,
 		seam_queue_full,
+		seam_event_budgets,
+		seam_beyond_the_clock,
+		seam_zero_time_livelock,
 		NULL,
 	};
 

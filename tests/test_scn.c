@@ -824,7 +824,8 @@ START_TEST(test_err_units)
 	    "    ^~~\n", 1);
 	/* 2^64 ns is about 584 years: 18446744074s is past it. */
 	parse_fails("run 18446744074s\n",
-	    "t.scn:1:5: error: duration '18446744074s' out of range\n"
+	    "t.scn:1:5: error: duration '18446744074s' out of range (at most "
+	    "9223372036854775807ns)\n"
 	    "run 18446744074s\n"
 	    "    ^~~~~~~~~~~~\n", 1);
 	/* ping -i takes a duration with its unit too. */
@@ -845,6 +846,63 @@ START_TEST(test_err_units)
 	    "t.scn:4:23: error: missing duration after 'delay'\n"
 	    "link a:em1 b:em1 delay\n"
 	    "                      ^\n", 1);
+}
+END_TEST
+
+/*
+ * What ns-3 can represent: time is a signed 64-bit count of nanoseconds
+ * (2^63 ns = 9223372036.854775808 s wraps negative), and a DataRate of
+ * 2^64 - 1024 bps or more rounds to 2^64 through a double.
+ */
+START_TEST(test_err_limits)
+{
+	struct scenario *s;
+
+	s = parse_ok("run 9223372036.854775807s\n");
+	ck_assert_uint_eq(s->run_until_ns, 9223372036854775807ull);
+	scn_free(s);
+	parse_fails("run 9223372036.854775808s\n",
+	    "t.scn:1:5: error: duration '9223372036.854775808s' out of range "
+	    "(at most 9223372036854775807ns)\n"
+	    "run 9223372036.854775808s\n"
+	    "    ^~~~~~~~~~~~~~~~~~~~~\n", 1);
+	parse_fails(BASE "at 9223372036854775808ns a ping 10.0.0.2\n",
+	    "t.scn:4:4: error: duration '9223372036854775808ns' out of range "
+	    "(at most 9223372036854775807ns)\n"
+	    "at 9223372036854775808ns a ping 10.0.0.2\n"
+	    "   ^~~~~~~~~~~~~~~~~~~~~\n", 1);
+	s = parse_ok(BASE "link a:em1 b:em1 rate 18446744073709550591bps\n");
+	scn_free(s);
+	parse_fails(BASE "link a:em1 b:em1 rate 18446744073709550592bps\n",
+	    "t.scn:4:23: error: rate '18446744073709550592bps' out of range "
+	    "(at most 18446744073709550591bps)\n"
+	    "link a:em1 b:em1 rate 18446744073709550592bps\n"
+	    "                      ^~~~~~~~~~~~~~~~~~~~~~~\n", 1);
+	parse_fails(BASE "link a:em1 b:em1 rate 18446744073.709551615Gbps\n",
+	    "t.scn:4:23: error: rate '18446744073.709551615Gbps' out of range "
+	    "(at most 18446744073709550591bps)\n"
+	    "link a:em1 b:em1 rate 18446744073.709551615Gbps\n"
+	    "                      ^~~~~~~~~~~~~~~~~~~~~~~~~\n", 1);
+	/* -i 0s sends every datagram at one instant: only with -c 1. */
+	s = parse_ok(BASE "at 1s a ping -i 0s 10.0.0.2\n");
+	scn_free(s);
+	parse_fails(BASE "at 1s a ping -c 3 -i 0s 10.0.0.2\n",
+	    "t.scn:4:22: error: interval '0s' must be greater than zero with "
+	    "a count of 3\n"
+	    "at 1s a ping -c 3 -i 0s 10.0.0.2\n"
+	    "                     ^~\n", 1);
+	parse_fails(BASE "at 1s a send udp 10.0.0.2:9 -i 0ms -c 2\n",
+	    "t.scn:4:32: error: interval '0ms' must be greater than zero with "
+	    "a count of 2\n"
+	    "at 1s a send udp 10.0.0.2:9 -i 0ms -c 2\n"
+	    "                               ^~~\n", 1);
+	/* 65535 - 20 (IP) - 8 (ICMP echo or UDP header) = 65507. */
+	s = parse_ok(BASE "at 1s a ping -s 65507 10.0.0.2\n");
+	scn_free(s);
+	parse_fails(BASE "at 1s a ping -s 65508 10.0.0.2\n",
+	    "t.scn:4:17: error: size '65508' out of range (0..65507)\n"
+	    "at 1s a ping -s 65508 10.0.0.2\n"
+	    "                ^~~~~\n", 1);
 }
 END_TEST
 
@@ -1230,7 +1288,7 @@ scn_suite(void)
 		test_lex_utf8_columns, test_lex_errors,
 		test_parse_example, test_parse_units, test_parse_settings,
 		test_parse_forward_refs, test_parse_divert,
-		test_err_commands, test_err_hosts, test_err_units,
+		test_err_commands, test_err_hosts, test_err_units, test_err_limits,
 		test_err_host_cmds, test_err_expect, test_err_ipfw,
 		test_err_all_reported, test_err_positions, test_parse_file,
 		test_diag_distance, test_diag_sorted_cap, test_diag_escapes,

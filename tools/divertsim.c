@@ -3,10 +3,12 @@
  * only; everything that simulates lives in the model library.
  *
  * Exit status: 0 every expectation held; 1 an expectation failed; 2 an
- * error in a scenario or on the command line (nothing was simulated).
+ * error in a scenario or on the command line (nothing was simulated), or a
+ * run cut short (an output error, a limit, SIGINT or SIGTERM).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,9 @@
 #include "scenario/scn.h"
 #include "gen_cli.h"
 #include "scenario/scn_build.h"
+#include "ns3/ns3_shim.h"
+#include "sim/counters.h"
+#include "trace/trace_dir.h"
 
 /* The tour: from the source tree while it exists, else as installed. */
 #define	DIVERTSIM_DEFAULT_SCENARIO \
@@ -38,9 +43,10 @@
 
 static const char usage_text[] =
 "usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events]\n"
-"                 [--Werror] [FILE]\n"
+"                 [--Werror] [--max-events N] [--max-trace-bytes N] [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
-"                 [-j N] [--shard K/N] [--Werror] FILE...\n"
+"                 [-j N] [--shard K/N] [--Werror] [--max-events N]\n"
+"                 [--max-trace-bytes N] FILE...\n"
 "       divertsim lint [--Werror] [--counters] FILE...\n"
 "       divertsim gen KIND [OPTIONS]      (divertsim gen --help)\n"
 "       divertsim --help | --version\n";
@@ -74,6 +80,9 @@ static const char help_text[] =
 "                     of the same base name)\n"
 "  --no-traces        write no pcap and no events.jsonl\n"
 "  --no-events        write the pcaps but no events.jsonl\n"
+"  --max-events N     stop a run after N events (default 500000000, 0: none)\n"
+"  --max-trace-bytes N  stop a run once its pcaps and events.jsonl reach N\n"
+"                     bytes together (default 1073741824 = 1 GiB, 0: none)\n"
 "  --Werror           treat warnings as errors\n"
 "  --junit FILE       check: write a JUnit XML report to FILE\n"
 "  -j N, --jobs N     check: run N files at a time (default: the number of\n"
@@ -83,7 +92,11 @@ static const char help_text[] =
 "  -h, --help         this text\n"
 "  --version          the version\n"
 "\n"
-"Exit status: 0 all expectations held, 1 one failed, 2 scenario error.\n"
+"SIGINT or SIGTERM ends a run at the current event: files are closed whole\n"
+"and the partial report printed.\n"
+"\n"
+"Exit status: 0 all expectations held, 1 one failed, 2 scenario error, or a\n"
+"run cut short (output error, a limit reached, SIGINT/SIGTERM).\n"
 "See docs/tutorial.md to start, docs/scenario-language.md for the format.\n";
 
 struct cli {
@@ -93,6 +106,8 @@ struct cli {
 	bool		 no_events;
 	bool		 werror;
 	const char	*trace_dir;
+	uint64_t	 max_events;
+	uint64_t	 max_trace_bytes;
 	const char	*junit;
 	unsigned	 jobs;		/* 0: the number of processors */
 	unsigned	 shard_k, shard_n;	/* 1-based; n == 0: no shard */
@@ -109,6 +124,60 @@ struct file_result {
 	char		*out, *err;	/* what it printed (check and lint) */
 	GString		*cases;		/* JUnit <testcase> elements */
 };
+
+/* The signal that asked the runs to end, 0 if none. */
+static volatile sig_atomic_t interrupted;
+
+/*
+ * End the run at the current event (check runs no further file); a
+ * second signal kills outright.
+ */
+static void
+on_signal(int sig)
+{
+	interrupted = sig;
+	ns3_stop();
+	signal(sig, SIG_DFL);
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+}
+
+/* A limit option: decimal digits only, within uint64_t (0: no limit). */
+static bool
+parse_limit(const char *opt, const char *arg, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	if (arg[0] < '0' || arg[0] > '9') {
+		fprintf(stderr, "divertsim: %s: invalid number '%s'\n", opt,
+		    arg);
+		return (false);
+	}
+	*out = strtoull(arg, &end, 10);
+	if (*end != '\0') {
+		fprintf(stderr, "divertsim: %s: invalid number '%s'\n", opt,
+		    arg);
+		return (false);
+	}
+	if (errno == ERANGE) {
+		fprintf(stderr, "divertsim: %s: '%s' out of range\n", opt,
+		    arg);
+		return (false);
+	}
+	return (true);
+}
 
 static void
 usage(FILE *f)
@@ -182,6 +251,7 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	struct diag d;
 	gint64 t0 = g_get_monotonic_time();
 	unsigned failed;
+	bool cut;
 
 	memset(&o, 0, sizeof(o));
 	o.out = out;
@@ -192,6 +262,9 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	o.traces = trace_dir != NULL && mode != MODE_LINT;
 	o.events_jsonl = !cli->no_events;
 	o.trace_dir = trace_dir;
+	o.max_events = cli->max_events;
+	o.max_trace_bytes = cli->max_trace_bytes;
+	o.interrupted = &interrupted;
 	o.on_expect = junit_case;
 	o.on_expect_ctx = r;
 
@@ -234,6 +307,9 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 		return;
 	}
 	failed = world_run(w, &r->passed);
+	/* Cut short (an output error, a limit, a signal): no verdict. */
+	cut = world_cut_short(w) != NULL || counters_get(world_counters(w),
+	    "sim.trace_errors", NULL) > 0;
 	/* world_run() counts a failed 'at' command as one failure more. */
 	r->failed = s->expects->len - r->passed;
 	r->at_failed = failed - r->failed;
@@ -244,7 +320,8 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 		fprintf(out, "%u of %u expectations held\n", r->passed,
 		    r->passed + r->failed);
 	scn_free(s);
-	r->rc = failed > 0 ? EXIT_EXPECT_FAILED : EXIT_SUCCESS;
+	r->rc = cut ? EXIT_SCENARIO_ERROR : failed > 0 ? EXIT_EXPECT_FAILED :
+	    EXIT_SUCCESS;
 	r->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
 }
 
@@ -257,6 +334,8 @@ file_line(const char *path, const struct cli *cli, const struct
 		if (!cli->quiet)
 			fprintf(out, "PASS %s (%u expectation%s)\n", path,
 			    r->passed, r->passed == 1 ? "" : "s");
+	} else if (r->rc == EXIT_SCENARIO_ERROR && interrupted != 0) {
+		fprintf(out, "FAIL %s (interrupted)\n", path);
 	} else if (r->rc == EXIT_SCENARIO_ERROR) {
 		fprintf(out, "FAIL %s (scenario error)\n", path);
 	} else if (r->failed == 0) {
@@ -372,7 +451,8 @@ worker(unsigned id, char **files, char **dirs, unsigned n,
 
 	if (f == NULL)
 		_exit(3);
-	while ((i = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < n) {
+	while (interrupted == 0 &&
+	    (i = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < n) {
 		struct file_result r;
 		struct done_msg m;
 
@@ -412,7 +492,7 @@ run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
 	next = jobs > 1 ? mmap(NULL, sizeof(*next), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
 	if (jobs <= 1 || next == MAP_FAILED || pipe(pfd) != 0) {
-		for (unsigned i = 0; i < n; i++) {
+		for (unsigned i = 0; i < n && interrupted == 0; i++) {
 			run_captured(files[i], cli, mode, dirs[i], &res[i]);
 			print_result(files[i], cli, mode, &res[i], out);
 		}
@@ -678,13 +758,17 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_COUNTERS = 256, OPT_TRACE_DIR, OPT_NO_TRACES, OPT_NO_EVENTS,
-	    OPT_VERSION, OPT_WERROR, OPT_JUNIT, OPT_SHARD };
+	    OPT_VERSION, OPT_WERROR, OPT_JUNIT, OPT_SHARD, OPT_MAX_EVENTS,
+	    OPT_MAX_TRACE_BYTES };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "counters", no_argument, NULL, OPT_COUNTERS },
 		{ "trace-dir", required_argument, NULL, OPT_TRACE_DIR },
 		{ "no-traces", no_argument, NULL, OPT_NO_TRACES },
 		{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
+		{ "max-events", required_argument, NULL, OPT_MAX_EVENTS },
+		{ "max-trace-bytes", required_argument, NULL,
+		    OPT_MAX_TRACE_BYTES },
 		{ "Werror", no_argument, NULL, OPT_WERROR },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -693,7 +777,10 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli cli = { 0 };
+	struct cli cli = {
+		.max_events = DIVERTSIM_MAX_EVENTS_DEFAULT,
+		.max_trace_bytes = DIVERTSIM_MAX_TRACE_BYTES_DEFAULT,
+	};
 	const char *cmd = "run";
 	enum mode mode;
 	int ch;
@@ -726,6 +813,16 @@ main(int argc, char **argv)
 			break;
 		case OPT_NO_EVENTS:
 			cli.no_events = true;
+			break;
+		case OPT_MAX_EVENTS:
+			if (!parse_limit("--max-events", optarg,
+			    &cli.max_events))
+				return (EXIT_SCENARIO_ERROR);
+			break;
+		case OPT_MAX_TRACE_BYTES:
+			if (!parse_limit("--max-trace-bytes", optarg,
+			    &cli.max_trace_bytes))
+				return (EXIT_SCENARIO_ERROR);
 			break;
 		case OPT_WERROR:
 			cli.werror = true;
@@ -789,6 +886,9 @@ main(int argc, char **argv)
 		return (EXIT_SCENARIO_ERROR);
 	}
 	divert_programs_builtin();
+	/* One pcap per interface: as many descriptors as we may have. */
+	(void)trace_raise_nofile();
+	catch_signals();
 
 	if (mode != MODE_RUN)
 		return (cmd_many(argc, argv, &cli, mode));

@@ -24,8 +24,14 @@ extern "C" {
 enum divertsim_verdict {
 	DIVERTSIM_PASS = 0,		/* every expectation held */
 	DIVERTSIM_EXPECT_FAILED = 1,	/* at least one failed */
-	DIVERTSIM_SCENARIO_ERROR = 2,	/* nothing was simulated */
+	DIVERTSIM_SCENARIO_ERROR = 2,	/* nothing was simulated, or the
+					   run was cut short: an output
+					   error, a limit, a signal */
 };
+
+/* The defaults of the run limits (divertsim_options_init()). */
+#define	DIVERTSIM_MAX_EVENTS_DEFAULT	 500000000ull
+#define	DIVERTSIM_MAX_TRACE_BYTES_DEFAULT (1ull << 30)	/* 1 GiB */
 
 struct divertsim_options {
 	FILE		*out;		/* the run's report; NULL: none */
@@ -37,12 +43,24 @@ struct divertsim_options {
 	const char	*trace_dir;	/* NULL: traces/NAME (NAME the
 					   scenario's base name) */
 	const char	*expect_prefix;	/* printed before each result line */
+	uint64_t	 max_events;	/* end the run after that many
+					   events (0: no limit) */
+	uint64_t	 max_trace_bytes; /* ... once the traces hold that
+					   many bytes (0: no limit) */
 };
 
 struct divertsim_world;
 
-/* Defaults: report to stdout, diagnostics to stderr, no traces. */
+/* Defaults: report to stdout, diagnostics to stderr, no traces, the
+ * default limits. */
 void		 divertsim_options_init(struct divertsim_options *o);
+/*
+ * End the running world at its current event, as for SIGINT or SIGTERM
+ * (sig): files are closed whole, the partial report is printed, and the
+ * verdict is DIVERTSIM_SCENARIO_ERROR.  Only sets flags: safe in a signal
+ * handler.  It holds for the rest of the process.
+ */
+void		 divertsim_interrupt(int sig);
 
 /*
  * Parse and build a world, ready to run; o is copied (NULL: defaults).

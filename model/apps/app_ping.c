@@ -147,7 +147,8 @@ app_ping_start(struct host *h, uint32_t dst, uint32_t count,
 	struct ping_pcb *pp;
 	uint32_t i;
 
-	if (size > APP_MAX_PAYLOAD - ICMP_MINLEN)
+	/* APP_MAX_PAYLOAD already leaves room for the 8-byte echo header. */
+	if (size > APP_MAX_PAYLOAD)
 		return (EMSGSIZE);
 	if (interval_ns == 0 && count != 1)
 		return (EINVAL);

@@ -526,14 +526,17 @@ opt_match(const struct ipfw_rule *r, const struct ipfw_opt *o,
 bool
 ipfw_rule_match(const struct ipfw_rule *rule, const struct ipfw_args *args)
 {
-	const struct ipfw_opt *o = rule->opts, *end = o + rule->n_opts;
-
-	for (; o < end; o++) {
+	/*
+	 * Indexed, not a pointer to one past the end: a rule without options
+	 * has no array at all (opts == NULL), and NULL + 0 is undefined.
+	 */
+	for (unsigned i = 0; i < rule->n_opts; i++) {
+		const struct ipfw_opt *o = &rule->opts[i];
 		bool m = opt_match(rule, o, args) != o->negate;
 
 		/* An or-block holds when one of its options does (F_OR). */
-		while (o->or_next && o + 1 < end) {
-			o++;
+		while (o->or_next && i + 1 < rule->n_opts) {
+			o = &rule->opts[++i];
 			if (!m)
 				m = opt_match(rule, o, args) != o->negate;
 		}

@@ -865,9 +865,14 @@ parse_opt_ports(struct ipfw_pctx *ctx, enum body_slot slot)
 	    slot == B_SPORT ? "source ports" : "destination ports"));
 }
 
+/*
+ * NAME[,!NAME...] from a flag table, as ipfw2.c's fill_flags() reads
+ * ipoptions, iptos, tcpflags and tcpoptions: names only, a number is an
+ * invalid flag.
+ */
 static bool
 parse_flags(const char *word, const struct ipfw_flag_name *names,
-    bool numbers, uint8_t *set, uint8_t *clear)
+    uint8_t *set, uint8_t *clear)
 {
 	gchar **items = g_strsplit(word, ",", -1);
 	bool ok = items[0] != NULL;
@@ -876,7 +881,6 @@ parse_flags(const char *word, const struct ipfw_flag_name *names,
 	for (size_t k = 0; ok && items[k] != NULL; k++) {
 		const char *p = items[k];
 		uint8_t *which = set;
-		uint64_t v;
 		bool found = false;
 
 		if (*p == '!') {
@@ -894,10 +898,6 @@ parse_flags(const char *word, const struct ipfw_flag_name *names,
 				*which |= names[j].bit;
 				found = true;
 			}
-		}
-		if (!found && numbers && parse_number(p, &v) && v <= 255) {
-			*which |= (uint8_t)v;
-			found = true;
 		}
 		ok = found;
 	}
@@ -981,6 +981,16 @@ parse_values(struct ipfw_pctx *ctx, enum ipfw_op op, bool negate,
 	o.negate = negate;
 	if (!parse_ranges(ctx, w, max, &o.first, &o.n))
 		return (fail(ctx, ctx->i, "invalid %s '%s'", name, w));
+	/*
+	 * Options refer to their list by a 16-bit index: past that many
+	 * entries in one rule (repeated options) the index would wrap and
+	 * name another option's list.
+	 */
+	if (ctx->ranges->len > IPFW_MAX_RULE_ENTRIES) {
+		g_array_set_size(ctx->ranges, o.first);
+		return (fail(ctx, ctx->i, "too many list entries in one rule "
+		    "(at most %u)", IPFW_MAX_RULE_ENTRIES));
+	}
 	ctx->i++;
 	add_opt(ctx, &o, kw_word);
 	return (true);
@@ -1102,7 +1112,7 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 		/* A flag spec is optional here: bare means "has options". */
 		o.op = IPFW_O_IPOPT;
 		v = peek(ctx);
-		if (v != NULL && parse_flags(v, ipfw_ipopt_names, false,
+		if (v != NULL && parse_flags(v, ipfw_ipopt_names,
 		    &o.u.flags.set, &o.u.flags.clear))
 			ctx->i++;
 		else
@@ -1115,7 +1125,7 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 		if (v == NULL)
 			return (fail(ctx, ctx->argc, "missing argument for "
 			    "iptos"));
-		if (!parse_flags(v, ipfw_iptos_names, true, &o.u.flags.set,
+		if (!parse_flags(v, ipfw_iptos_names, &o.u.flags.set,
 		    &o.u.flags.clear))
 			return (fail(ctx, ctx->i, "invalid iptos '%s'", v));
 		ctx->i++;
@@ -1252,7 +1262,7 @@ parse_option(struct ipfw_pctx *ctx, bool negate, int not_word)
 			return (fail(ctx, ctx->argc, "missing argument for "
 			    "%s", w));
 		if (!parse_flags(v, fl ? ipfw_tcpflag_names :
-		    ipfw_tcpopt_names, false, &o.u.flags.set, &o.u.flags.clear))
+		    ipfw_tcpopt_names, &o.u.flags.set, &o.u.flags.clear))
 			return (fail(ctx, ctx->i, "invalid %s '%s'",
 			    fl ? "tcp flag" : "tcp option", v));
 		ctx->i++;
@@ -1752,8 +1762,21 @@ parse_add(struct ipfw_pctx *ctx)
 			fail(ctx, ctx->i, "illegal match prob. '%s'", w);
 			goto out;
 		}
-		if (r->prob > 0 && r->prob <= 1)
+		if (r->prob > 0 && r->prob <= 1) {
 			r->prob_x = (uint32_t)(r->prob * IPFW_PROB_SCALE);
+			/*
+			 * ipfw_add() takes any value in (0, 1] and stores
+			 * prob * 0x7fffffff; below one step that is 0, a
+			 * rule that can never match and whose listing
+			 * ("prob 0.000000") reads back as illegal: refused.
+			 */
+			if (r->prob_x == 0) {
+				fail(ctx, ctx->i, "illegal match prob. '%s' "
+				    "(below 1/%u, it could never match)", w,
+				    IPFW_PROB_SCALE);
+				goto out;
+			}
+		}
 		ctx->i++;
 	}
 	if (!parse_action(ctx))

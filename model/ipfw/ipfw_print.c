@@ -328,6 +328,35 @@ ipfw_rule_action_str(const struct ipfw_rule *r, GString *out)
 	}
 }
 
+/* What ipfw_add() stores for a probability written as text. */
+static uint32_t
+prob_fixed(const char *text)
+{
+	return ((uint32_t)(g_ascii_strtod(text, NULL) * IPFW_PROB_SCALE));
+}
+
+/*
+ * show_ipfw() prints "prob %f" of the stored fixed-point value; six
+ * decimals cannot name every step of 1/0x7fffffff (prob 1e-7 would list
+ * as "prob 0.000000"), so when they do not read back as the same value,
+ * the middle of the step is printed with as many digits as it takes.
+ */
+static void
+print_prob(uint32_t x, GString *out)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	g_ascii_formatd(buf, sizeof(buf), "%f", (double)x / IPFW_PROB_SCALE);
+	for (int digits = 7; prob_fixed(buf) != x && digits <= 17; digits++) {
+		char fmt[8];
+
+		snprintf(fmt, sizeof(fmt), "%%.%dg", digits);
+		g_ascii_formatd(buf, sizeof(buf), fmt,
+		    ((double)x + 0.5) / IPFW_PROB_SCALE);
+	}
+	g_string_append_printf(out, "prob %s ", buf);
+}
+
 void
 ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 {
@@ -336,8 +365,7 @@ ipfw_rule_body_str(const struct ipfw_rule *r, GString *out)
 	const char *name;
 
 	if (r->prob_x < IPFW_PROB_SCALE)
-		g_string_append_printf(out, "prob %f ",
-		    (double)r->prob_x / IPFW_PROB_SCALE);
+		print_prob(r->prob_x, out);
 	ipfw_rule_action_str(r, out);
 	/* 14's show_static_rule(): check-state names its flow. */
 	if (r->action == IPFW_ACT_CHECK_STATE && r->release >= 12)

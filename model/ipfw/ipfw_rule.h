@@ -24,6 +24,8 @@ extern "C" {
 
 #define	IPFW_IFNAMSIZ		16	/* IFNAMSIZ, with the NUL */
 #define	IPFW_MAX_LIST		15	/* addresses or ranges in one list */
+/* List entries of one rule: ipfw_opt.first is 16 bits wide. */
+#define	IPFW_MAX_RULE_ENTRIES	65535u
 #define	IPFW_RESVD_SET		31	/* set of the default rule */
 #define	IPFW_PROB_SCALE		0x7fffffffu	/* as compile_rule() scales */
 #define	IPFW_REJECT_RST		0x100u	/* ICMP_REJECT_RST: `reset` */

@@ -2,11 +2,13 @@
  * The ns-3 side of the seam: the one file of divertsim that includes ns-3.
  * It owns the simulation's lifetime, the C callback events scheduled on
  * ns-3's event queue, point-to-point links built without ns-3's Internet
- * stack, and ns-3's link-level pcap tracing.  The C model only ever sees the
+ * stack, the frames they carry handed to C for tracing, and the limits of a
+ * run (a stop request, an event budget).  The C model only ever sees the
  * opaque handles of ns3_shim.h.
  */
 #include "ns3/ns3_shim.h"
 
+#include <csignal>
 #include <cstdint>
 #include <list>
 #include <limits>
@@ -22,8 +24,6 @@
 
 /* The IPv4 EtherType; ns-3's PPP device maps it to PPP protocol 0x0021. */
 static const uint16_t SHIM_ETHERTYPE_IPV4 = 0x0800;
-/* Snapshot length of the link pcaps: large enough for any IPv4 datagram. */
-static const uint32_t SHIM_PCAP_SNAPLEN = 65535;
 
 struct ns3_node {
 	ns3::Ptr<ns3::Node>	 node;
@@ -35,9 +35,19 @@ struct ns3_dev {
 	ns3_rx_fn		 rx_fn;
 	ns3_rx_fn		 lost_fn;
 	void			*rx_ctx;
+	ns3_tap_fn		 tap_fn;
+	void			*tap_ctx;
+	uint64_t		 sent_ts;	/* instant of the last send */
+	uint64_t		 sent_n;	/* sends at that instant */
 };
 
 namespace {
+
+/* Set by ns3_stop(), possibly from a signal handler. */
+volatile std::sig_atomic_t g_stop_requested;
+ns3_stop_reason g_stop_reason = NS3_STOP_NONE;
+uint64_t g_max_events;		/* 0: no limit */
+uint64_t g_max_per_instant;	/* 0: no limit */
 
 /*
  * The frame tag of ns3_shim.h as an ns-3 packet tag: it rides in the
@@ -114,8 +124,13 @@ public:
 	ShimScheduler();
 	~ShimScheduler() override;
 	bool IsEmpty() const override;
+	ns3::Scheduler::Event RemoveNext() override;
 	bool HasEvents() const;
 	uint64_t m_horizon_ts;
+	bool m_running = false;		/* inside ns3_run_until() */
+	uint64_t m_removed = 0;		/* events handed out to run */
+	uint64_t m_instant_ts = 0;	/* time stamp of the last one */
+	uint64_t m_instant_n = 0;	/* events run at that stamp */
 };
 
 ShimScheduler *g_sched;
@@ -142,12 +157,44 @@ ShimScheduler::~ShimScheduler()
 		g_sched = nullptr;
 }
 
+/*
+ * ns-3's Run() loop asks IsEmpty() before every event: a stop (request,
+ * budget) reads as an empty queue there, so the run ends after the event
+ * being processed, with every object intact.  Only while running: the
+ * disposal loop must still see, and free, every pending event.
+ */
 bool
 ShimScheduler::IsEmpty() const
 {
+	if (m_running) {
+		if (g_stop_requested != 0 && g_stop_reason == NS3_STOP_NONE)
+			g_stop_reason = NS3_STOP_REQUESTED;
+		if (g_stop_reason != NS3_STOP_NONE)
+			return (true);
+	}
 	if (MapScheduler::IsEmpty())
 		return (true);
 	return (MapScheduler::PeekNext().key.m_ts > m_horizon_ts);
+}
+
+/* Every event run passes here: the event budgets are counted on it. */
+ns3::Scheduler::Event
+ShimScheduler::RemoveNext()
+{
+	ns3::Scheduler::Event ev = MapScheduler::RemoveNext();
+
+	m_removed++;
+	if (g_max_events != 0 && m_removed >= g_max_events &&
+	    g_stop_reason == NS3_STOP_NONE)
+		g_stop_reason = NS3_STOP_MAX_EVENTS;
+	if (ev.key.m_ts != m_instant_ts) {
+		m_instant_ts = ev.key.m_ts;
+		m_instant_n = 0;
+	}
+	if (++m_instant_n > g_max_per_instant && g_max_per_instant != 0 &&
+	    g_stop_reason == NS3_STOP_NONE)
+		g_stop_reason = NS3_STOP_LIVELOCK;
+	return (ev);
 }
 
 bool
@@ -179,8 +226,8 @@ struct shim_state {
 	uint64_t		 executed = 0;
 	std::vector<std::unique_ptr<ns3_node>> nodes;
 	std::vector<std::unique_ptr<ns3_dev>> devs;
-	std::vector<ns3::Ptr<ns3::PcapFileWrapper>> pcaps;
 	std::vector<uint8_t>	 rxbuf;	/* one receive buffer, reused */
+	std::vector<uint8_t>	 tapbuf;	/* one tap buffer, reused */
 };
 
 shim_state *g_shim;
@@ -265,6 +312,21 @@ dev_rx_lost(ns3_dev *d, ns3::Ptr<const ns3::Packet> p)
 	dev_deliver(d, d->lost_fn, q);
 }
 
+/* PromiscSniffer: the frame as it starts on the wire or is received. */
+void
+dev_sniff(ns3_dev *d, ns3::Ptr<const ns3::Packet> p)
+{
+	shim_state &st = *g_shim;
+	uint32_t len = p->GetSize();
+
+	if (d->tap_fn == nullptr)
+		return;
+	if (st.tapbuf.size() < len)
+		st.tapbuf.resize(len);
+	p->CopyData(st.tapbuf.data(), len);
+	d->tap_fn(d->tap_ctx, ns3_now_ns(), st.tapbuf.data(), len);
+}
+
 ns3::Ptr<ns3::PointToPointNetDevice>
 dev_make(ns3_node *n, uint64_t rate_bps, uint32_t mtu, uint32_t queue_pkts)
 {
@@ -347,6 +409,8 @@ ns3_sim_init(void)
 	f.SetTypeId(ShimScheduler::GetTypeId());
 	ns3::Simulator::SetScheduler(f);
 	g_shim = new shim_state();
+	g_stop_requested = 0;
+	g_stop_reason = NS3_STOP_NONE;
 }
 
 void
@@ -356,14 +420,10 @@ ns3_sim_destroy(void)
 		return;
 	/*
 	 * Destroy disposes NodeList (nodes, devices, channels) and drops every
-	 * pending event; then our own references go, and the pcap files are
-	 * closed explicitly so they are complete even if ns-3 still held a
-	 * reference to a wrapper.
+	 * pending event; then our own references go.
 	 */
 	ns3::Simulator::Destroy();
 	frames_reset();
-	for (auto &p : g_shim->pcaps)
-		p->Close();
 	delete g_shim;
 	g_shim = nullptr;
 }
@@ -397,8 +457,18 @@ ns3_schedule(uint64_t delay_ns, ns3_event_fn fn, void *arg)
 	s.fn = fn;
 	s.arg = arg;
 	s.next_free = SLOT_NONE;
-	s.eid = ns3::Simulator::Schedule(ns3::NanoSeconds(delay_ns),
-	    &slot_fire, idx);
+	/*
+	 * ns-3's clock is a signed 64-bit count: a time past 2^63 - 1 ns
+	 * would wrap negative and run first.  Such an event can never come:
+	 * it keeps its id (so that it can be cancelled) but is not queued.
+	 */
+	uint64_t room = static_cast<uint64_t>(
+	    std::numeric_limits<int64_t>::max()) - ns3_now_ns();
+	if (delay_ns > room)
+		s.eid = ns3::EventId();
+	else
+		s.eid = ns3::Simulator::Schedule(ns3::NanoSeconds(delay_ns),
+		    &slot_fire, idx);
 	return ((static_cast<uint64_t>(s.gen) << 32) | idx);
 }
 
@@ -417,7 +487,8 @@ ns3_cancel(uint64_t event_id)
 		return;
 	/* Remove, not Cancel: the event leaves the queue now, so cancelled
 	 * timers neither accumulate nor count as pending. */
-	ns3::Simulator::Remove(st.slots[idx].eid);
+	if (st.slots[idx].eid.PeekEventImpl() != nullptr)
+		ns3::Simulator::Remove(st.slots[idx].eid);
 	slot_free(st, idx);
 }
 
@@ -438,19 +509,22 @@ ns3_run_until(uint64_t until_ns)
 
 	if (until_ns >= now_ns) {
 		g_sched->m_horizon_ts = horizon_ts;
+		g_sched->m_running = true;
 		ns3::Simulator::Run();
 		/*
 		 * Events remain beyond the horizon: time has reached until_ns,
 		 * as after ns-3's Stop(); move the clock there with an empty
 		 * event so that later delays count from until_ns.
 		 */
-		if (g_sched->HasEvents() && ns3_now_ns() < until_ns) {
+		if (g_sched->HasEvents() && ns3_now_ns() < until_ns &&
+		    ns3_stop_cause() == NS3_STOP_NONE) {
 			ns3::Simulator::Schedule(
 			    ns3::NanoSeconds(until_ns - ns3_now_ns()),
 			    &horizon_noop);
 			ns3::Simulator::Run();
 		}
 		g_sched->m_horizon_ts = std::numeric_limits<uint64_t>::max();
+		g_sched->m_running = false;
 	}
 	return (g_sched->HasEvents());
 }
@@ -498,6 +572,10 @@ ns3_link_create(ns3_node *a, ns3_node *b, uint64_t rate_bps,
 		d->rx_fn = nullptr;
 		d->lost_fn = nullptr;
 		d->rx_ctx = nullptr;
+		d->tap_fn = nullptr;
+		d->tap_ctx = nullptr;
+		d->sent_ts = 0;
+		d->sent_n = 0;
 		/*
 		 * Taken straight from the device, after Node::AddDevice()
 		 * installed the node's own callback: no protocol handler
@@ -520,6 +598,7 @@ ns3_dev_send(ns3_dev *dev, const uint8_t *bytes, size_t len,
 {
 	ns3::Ptr<ns3::Packet> p =
 	    ns3::Create<ns3::Packet>(bytes, static_cast<uint32_t>(len));
+	uint64_t now = ns3_now_ns();
 
 	if (tag != nullptr) {
 		FrameTag ft;
@@ -527,6 +606,12 @@ ns3_dev_send(ns3_dev *dev, const uint8_t *bytes, size_t len,
 		ft.t = *tag;
 		p->AddPacketTag(ft);
 	}
+	/* Sends per instant, to name the link of a zero-time livelock. */
+	if (dev->sent_ts != now) {
+		dev->sent_ts = now;
+		dev->sent_n = 0;
+	}
+	dev->sent_n++;
 	return (dev->dev->Send(p, dev->dst, SHIM_ETHERTYPE_IPV4));
 }
 
@@ -561,22 +646,53 @@ ns3_dev_set_delay(ns3_dev *dev, uint64_t delay_ns)
 }
 
 void
-ns3_dev_enable_pcap(ns3_dev *dev, const char *path)
+ns3_dev_set_tap(ns3_dev *dev, ns3_tap_fn fn, void *ctx)
 {
-	shim_state &st = shim();
-	ns3::PcapHelper helper;
 	/*
-	 * What PointToPointHelper::EnablePcap() does with an explicit file
-	 * name: a PPP pcap fed by the device's promiscuous sniffer, which sees
-	 * each frame (PPP header included) as it starts on the wire and as it
-	 * is received.
+	 * The trace source PointToPointHelper::EnablePcap() hooks: the frame
+	 * with its PPP header as it starts on the wire and as it is received.
 	 */
-	ns3::Ptr<ns3::PcapFileWrapper> file = helper.CreateFile(path,
-	    std::ios::out, ns3::PcapHelper::DLT_PPP, SHIM_PCAP_SNAPLEN);
+	if (dev->tap_fn == nullptr && fn != nullptr)
+		dev->dev->TraceConnectWithoutContext("PromiscSniffer",
+		    ns3::MakeBoundCallback(&dev_sniff, dev));
+	dev->tap_fn = fn;
+	dev->tap_ctx = ctx;
+}
 
-	helper.HookDefaultSink<ns3::PointToPointNetDevice>(dev->dev,
-	    "PromiscSniffer", file);
-	st.pcaps.push_back(file);
+void
+ns3_stop(void)
+{
+	g_stop_requested = 1;
+}
+
+ns3_stop_reason
+ns3_stop_cause(void)
+{
+	if (g_stop_requested != 0 && g_stop_reason == NS3_STOP_NONE)
+		return (NS3_STOP_REQUESTED);
+	return (g_stop_reason);
+}
+
+void
+ns3_set_limits(uint64_t max_events, uint64_t max_per_instant)
+{
+	g_max_events = max_events;
+	g_max_per_instant = max_per_instant;
+}
+
+ns3_dev *
+ns3_busiest_dev(void)
+{
+	ns3_dev *best = nullptr;
+	uint64_t now = ns3_now_ns();
+
+	if (g_shim == nullptr)
+		return (nullptr);
+	for (auto &d : g_shim->devs)
+		if (d->sent_ts == now && d->sent_n > 0 &&
+		    (best == nullptr || d->sent_n > best->sent_n))
+			best = d.get();
+	return (best);
 }
 
 void

@@ -1,8 +1,8 @@
 /*
  * The wall between the C model and ns-3.  This is the only header of the
  * seam that C code includes; only ns3_shim.cc includes ns-3 itself.  ns-3
- * owns time, the event queue, point-to-point links with their queues, and
- * link-level pcap tracing.  Handles are opaque.
+ * owns time, the event queue and point-to-point links with their queues;
+ * frames on a link are handed to C for tracing.  Handles are opaque.
  */
 #ifndef DIVERTSIM_NS3_SHIM_H
 #define DIVERTSIM_NS3_SHIM_H
@@ -82,8 +82,38 @@ void		 ns3_dev_set_rx_loss(ns3_dev *dev, const uint32_t *nth,
 /* Change the propagation delay of dev's link from now on (frames already
  * on the wire keep theirs, so a shorter delay reorders). */
 void		 ns3_dev_set_delay(ns3_dev *dev, uint64_t delay_ns);
-/* ns-3's own pcap tracing of the device into path (PPP link type). */
-void		 ns3_dev_enable_pcap(ns3_dev *dev, const char *path);
+/*
+ * Every frame the device starts sending or receives, PPP header included
+ * (what ns-3's EnablePcap() records, from the device's PromiscSniffer),
+ * handed to fn with the simulated time; bytes valid during the call only.
+ */
+typedef void (*ns3_tap_fn)(void *ctx, uint64_t t_ns, const uint8_t *bytes,
+		    size_t len);
+void		 ns3_dev_set_tap(ns3_dev *dev, ns3_tap_fn fn, void *ctx);
+
+/* Why ns3_run_until() returned before its horizon. */
+enum ns3_stop_reason {
+	NS3_STOP_NONE,
+	NS3_STOP_REQUESTED,	/* ns3_stop(): a signal, an output error */
+	NS3_STOP_MAX_EVENTS,	/* more events than ns3_set_limits() allows */
+	NS3_STOP_LIVELOCK,	/* too many events at one simulated instant */
+};
+/*
+ * End the run after the current event.  Only sets a flag: safe in a
+ * signal handler.  ns3_sim_init() clears it.
+ */
+void		 ns3_stop(void);
+enum ns3_stop_reason ns3_stop_cause(void);
+/*
+ * At most max_events events in the whole run and max_per_instant at one
+ * simulated nanosecond (0: no limit); kept across ns3_sim_init().
+ */
+void		 ns3_set_limits(uint64_t max_events, uint64_t max_per_instant);
+/*
+ * The device that sent the most frames at the current instant (the link
+ * a zero-time livelock spins on), or NULL.
+ */
+ns3_dev		*ns3_busiest_dev(void);
 
 /*
  * The frames of one direction of a link, as ns-3 itself counts them, for

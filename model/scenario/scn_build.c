@@ -7,6 +7,8 @@
  * errors, all of them, before anything is simulated.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +32,8 @@
 #include "scenario/scn_build.h"
 #include "sim/sim_names.h"
 #include "sim/sim_sched.h"
+#include "trace/pcap_writer.h"
+#include "trace/trace_dir.h"
 
 /* `run` without a time stops here at the latest (scenario-language.md). */
 #define	RUN_SAFETY_LIMIT_NS	(3600ull * SIM_NS_PER_S)
@@ -46,8 +50,10 @@ struct world {
 	GPtrArray		*hosts;		/* struct host *, declared order */
 	GHashTable		*byname;	/* name -> struct host * */
 	struct at_event		*ats;
-	FILE			*jsonl;
-	char			*trace_dir;
+	struct trace_dir	*traces;
+	struct out_file		*jsonl;
+	GPtrArray		*link_pcaps;	/* struct pcap_writer * */
+	char			*cut_short;	/* why the run ended early */
 	GPtrArray		*ipfw_names;	/* counter names last synced */
 	struct scn_counter_facts facts;
 	/* What the build narrates (title, ipfw echo), held until the build
@@ -452,30 +458,45 @@ clean_trace_dir(const char *dir)
 	g_dir_close(gd);
 }
 
+static void
+traces_stop(void *ctx)
+{
+	(void)ctx;
+	ns3_stop();
+}
+
+static bool
+jsonl_sink(void *ctx, const char *bytes, size_t len)
+{
+	return (out_file_write(ctx, bytes, len));
+}
+
 static bool
 open_traces(struct world *w, struct diag *d)
 {
-	char *path;
+	GError *err = NULL;
 
 	if (!w->o.traces)
 		return (true);
-	w->trace_dir = g_strdup(w->o.trace_dir);
-	if (g_mkdir_with_parents(w->trace_dir, 0755) != 0) {
-		diag_error_file(d, "cannot create trace directory %s: %s",
-		    w->trace_dir, g_strerror(errno));
+	w->traces = trace_dir_open(w->o.trace_dir, w->o.max_trace_bytes,
+	    &err);
+	if (w->traces == NULL) {
+		diag_error_file(d, "%s", err->message);
+		g_error_free(err);
 		return (false);
 	}
-	clean_trace_dir(w->trace_dir);
-	w->sim.trace_dir = w->trace_dir;
+	clean_trace_dir(w->o.trace_dir);
+	trace_dir_set_stop(w->traces, traces_stop, w);
+	w->sim.traces = w->traces;
 	if (!w->o.events_jsonl)
 		return (true);
-	path = g_build_filename(w->trace_dir, "events.jsonl", NULL);
-	w->jsonl = fopen(path, "w");
-	if (w->jsonl == NULL)
-		diag_error_file(d, "cannot write %s: %s", path,
-		    g_strerror(errno));
-	g_free(path);
-	return (w->jsonl != NULL);
+	w->jsonl = trace_dir_create(w->traces, "events.jsonl", &err);
+	if (w->jsonl == NULL) {
+		diag_error_file(d, "%s", err->message);
+		g_error_free(err);
+		return (false);
+	}
+	return (true);
 }
 
 static void
@@ -497,6 +518,28 @@ register_sim_counters(struct world *w)
 }
 
 static void
+link_pcap_tap(void *ctx, uint64_t t_ns, const uint8_t *bytes, size_t len)
+{
+	(void)pcap_writer_write(ctx, t_ns, bytes, len);
+}
+
+/* HOST-IF.pcap: the PPP frames of one end of a link, as ns-3 sees them. */
+static void
+link_pcap(struct world *w, ns3_dev *dev, struct host *h, struct ifnet *ifp)
+{
+	char *name = g_strdup_printf("%s-%s.pcap", h->name, ifp->if_xname);
+	struct pcap_writer *pw;
+
+	/* A failure is the folder's error, reported once links are built. */
+	pw = pcap_writer_create(w->traces, name, PCAP_LINKTYPE_PPP);
+	g_free(name);
+	if (pw == NULL)
+		return;
+	g_ptr_array_add(w->link_pcaps, pw);
+	ns3_dev_set_tap(dev, link_pcap_tap, pw);
+}
+
+static void
 build_links(struct world *w)
 {
 	for (guint i = 0; i < w->s->links->len; i++) {
@@ -507,16 +550,9 @@ build_links(struct world *w)
 		ia = host_if_get_or_create(ha, l->ifa);
 		ib = host_if_get_or_create(hb, l->ifb);
 		if_link(ia, ib, l->rate_bps, l->delay_ns, l->mtu, l->queue);
-		if (w->trace_dir != NULL) {
-			char *pa = g_strdup_printf("%s/%s-%s.pcap",
-			    w->trace_dir, ha->name, ia->if_xname);
-			char *pb = g_strdup_printf("%s/%s-%s.pcap",
-			    w->trace_dir, hb->name, ib->if_xname);
-
-			ns3_dev_enable_pcap(ia->if_dev, pa);
-			ns3_dev_enable_pcap(ib->if_dev, pb);
-			g_free(pa);
-			g_free(pb);
+		if (w->traces != NULL) {
+			link_pcap(w, ia->if_dev, ha, ia);
+			link_pcap(w, ib->if_dev, hb, ib);
 		}
 	}
 }
@@ -808,12 +844,14 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	w->hosts = g_ptr_array_new();
 	w->byname = g_hash_table_new(g_str_hash, g_str_equal);
 	w->ipfw_names = g_ptr_array_new_with_free_func(g_free);
+	w->link_pcaps = g_ptr_array_new();
 	w->sim.seed = s->seed;
 	w->sim.loop_limit = s->loop_limit;
 	w->sim.counters = counters_new();
 	register_sim_counters(w);
 
 	ns3_sim_init();
+	ns3_set_limits(o->max_events, RUN_MAX_EVENTS_PER_INSTANT);
 	pkt_reset_lineages();
 	pkt_acct_reset();
 	divert_programs_builtin();
@@ -823,7 +861,9 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	}
 	if (!ro.quiet)
 		w->pre_out = open_memstream(&w->pre_buf, &w->pre_len);
-	w->sim.log = ev_log_new(w->pre_out, w->jsonl, &w->sim.events);
+	w->sim.log = ev_log_new(w->pre_out, NULL, &w->sim.events);
+	if (w->jsonl != NULL)
+		ev_log_set_jsonl_sink(w->sim.log, jsonl_sink, w->jsonl);
 
 	if (w->pre_out != NULL && s->title != NULL)
 		fprintf(w->pre_out, "# %s\n", s->title);
@@ -919,6 +959,9 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 		diag_warning_file(d, "no 'expect' line: this scenario cannot "
 		    "fail");
 
+	/* A trace file that could not be created (link or divert pcap). */
+	if (w->traces != NULL && trace_dir_error(w->traces) != NULL)
+		diag_error_file(d, "%s", trace_dir_error(w->traces));
 	if (d->errors > errors0 || s->parse_errors > 0) {
 		world_free(w);
 		return (NULL);
@@ -929,7 +972,10 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 		fclose(w->pre_out);
 		w->pre_out = NULL;
 		fwrite(w->pre_buf, 1, w->pre_len, o->out);
-		w->sim.log = ev_log_new(o->out, w->jsonl, &w->sim.events);
+		w->sim.log = ev_log_new(o->out, NULL, &w->sim.events);
+		if (w->jsonl != NULL)
+			ev_log_set_jsonl_sink(w->sim.log, jsonl_sink,
+			    w->jsonl);
 	}
 	return (w);
 }
@@ -1037,6 +1083,68 @@ world_conserved(const struct world *w)
 	return (w->cons.ok);
 }
 
+/* The link a device belongs to, as "HOST:IF", for messages. */
+static char *
+dev_name(const struct world *w, const ns3_dev *dev)
+{
+	for (guint i = 0; i < w->hosts->len; i++) {
+		struct host *h = g_ptr_array_index(w->hosts, i);
+
+		for (guint j = 0; j < h->ifnets->len; j++) {
+			struct ifnet *ifp = g_ptr_array_index(h->ifnets, j);
+
+			if (ifp->if_dev == dev && ifp->if_peer != NULL)
+				return (g_strdup_printf("%s:%s - %s:%s",
+				    h->name, ifp->if_xname,
+				    ifp->if_peer->if_host->name,
+				    ifp->if_peer->if_xname));
+		}
+	}
+	return (g_strdup("?"));
+}
+
+/* Why ns-3 stopped before the horizon, or an output error, in words. */
+static void
+note_cut_short(struct world *w)
+{
+	uint64_t t = ns3_now_ns();
+	const char *terr = w->traces != NULL ? trace_dir_error(w->traces) :
+	    NULL;
+	char *why = NULL;
+
+	if (w->cut_short != NULL)
+		return;
+	if (terr != NULL)
+		why = g_strdup_printf("output error: %s", terr);
+	else if (w->o.interrupted != NULL && *w->o.interrupted != 0)
+		why = g_strdup_printf("interrupted by %s",
+		    *w->o.interrupted == SIGTERM ? "SIGTERM" : "SIGINT");
+	else if (ns3_stop_cause() == NS3_STOP_MAX_EVENTS)
+		why = g_strdup_printf("event limit of %" G_GUINT64_FORMAT
+		    " events reached (--max-events)", w->o.max_events);
+	else if (ns3_stop_cause() == NS3_STOP_LIVELOCK) {
+		char *link = dev_name(w, ns3_busiest_dev());
+
+		why = g_strdup_printf("livelock: more than %llu events at "
+		    "one simulated instant, the busiest link %s (a "
+		    "transmission time and a delay of 0 ns?)",
+		    RUN_MAX_EVENTS_PER_INSTANT, link);
+		g_free(link);
+	} else if (ns3_stop_cause() == NS3_STOP_REQUESTED)
+		why = g_strdup("stopped");
+	if (why == NULL)
+		return;
+	w->cut_short = g_strdup_printf("%s at %" PRIu64 ".%09" PRIu64 " s",
+	    why, (uint64_t)(t / SIM_NS_PER_S), (uint64_t)(t % SIM_NS_PER_S));
+	g_free(why);
+}
+
+const char *
+world_cut_short(const struct world *w)
+{
+	return (w->cut_short);
+}
+
 unsigned
 world_run(struct world *w, unsigned *npassed)
 {
@@ -1049,7 +1157,14 @@ world_run(struct world *w, unsigned *npassed)
 	until = (s->has_run && s->run_until_ns > 0) ? s->run_until_ns :
 	    RUN_SAFETY_LIMIT_NS;
 	pending = ns3_run_until(until);
-	if (pending && !(s->has_run && s->run_until_ns > 0))
+	note_cut_short(w);
+	if (w->traces != NULL && !trace_dir_finish(w->traces) &&
+	    w->cut_short == NULL)
+		note_cut_short(w);
+	if (w->cut_short != NULL)
+		fprintf(w->o.errout, "divertsim: %s; the report below is "
+		    "partial\n", w->cut_short);
+	else if (pending && !(s->has_run && s->run_until_ns > 0))
 		fprintf(out, "note: stopped at the safety limit of 3600s of "
 		    "simulated time with events still pending\n");
 	fflush(out);
@@ -1117,6 +1232,12 @@ world_free(struct world *w)
 		host_free(g_ptr_array_index(w->hosts, i));
 	ns3_sim_destroy();
 	(void)pkt_free_all();
+	for (guint i = 0; i < w->link_pcaps->len; i++)
+		(void)pcap_writer_close(g_ptr_array_index(w->link_pcaps, i));
+	g_ptr_array_free(w->link_pcaps, TRUE);
+	(void)out_file_close(w->jsonl, NULL);
+	trace_dir_free(w->traces);
+	g_free(w->cut_short);
 	g_ptr_array_free(w->hosts, TRUE);
 	g_hash_table_destroy(w->byname);
 	g_ptr_array_free(w->ipfw_names, TRUE);
@@ -1131,8 +1252,5 @@ world_free(struct world *w)
 	g_free(w->ats);
 	ev_log_free(w->sim.log);
 	counters_free(w->sim.counters);
-	if (w->jsonl != NULL)
-		fclose(w->jsonl);
-	g_free(w->trace_dir);
 	g_free(w);
 }

@@ -10,6 +10,7 @@
 #define DIVERTSIM_SCN_BUILD_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -38,7 +39,17 @@ struct run_opts {
 	void		(*on_expect)(void *ctx, const struct scn_expect *x,
 			    uint64_t got, bool ok);
 	void		*on_expect_ctx;
+	uint64_t	 max_events;	/* --max-events (0: none) */
+	uint64_t	 max_trace_bytes; /* --max-trace-bytes (0: none) */
+	/* Set to SIGINT or SIGTERM by the caller's handler (may be NULL). */
+	const volatile sig_atomic_t *interrupted;
 };
+
+/*
+ * Events at one simulated nanosecond beyond which the run is a zero-time
+ * livelock (say, delay 0 and a transmission time that rounds to 0 ns).
+ */
+#define	RUN_MAX_EVENTS_PER_INSTANT	1000000ull
 
 /*
  * Build the world for s (borrowed; it must outlive the world).  Returns NULL
@@ -67,6 +78,11 @@ unsigned	 world_run(struct world *w, unsigned *npassed);
  * world_run() reported an internal error on errout).
  */
 bool		 world_conserved(const struct world *w);
+/*
+ * Why the last world_run() ended early (an output error, a limit, a
+ * signal), already reported on errout; NULL when it ran to its end.
+ */
+const char	*world_cut_short(const struct world *w);
 void		 world_free(struct world *w);
 /* Lookups for tests and the C API. */
 struct host	*world_host(const struct world *w, const char *name);

@@ -36,9 +36,18 @@
 #define	NATD_PORT			8668u	/* /etc/services "natd" */
 #define	IF_MINMTU			68u	/* RFC 791: every host takes 68 */
 #define	IF_MAXMTU			65535u
-/* The largest payload of one IPv4 datagram: IP_MAXPACKET less the IP and
- * ICMP/UDP headers, as ping(8) computes its -s limit. */
-#define	MAX_PAYLOAD			(65535u - 20u - 8u)
+/* The largest payload of one IPv4 datagram, the limit the apps apply. */
+#define	MAX_PAYLOAD			APP_MAX_PAYLOAD
+/*
+ * ns-3 keeps time in a signed 64-bit count of nanoseconds: 2^63 ns and
+ * later would wrap negative.
+ */
+#define	MAX_DURATION_NS			((uint64_t)INT64_MAX)
+/*
+ * ns-3's DataRate turns bits per second into a double to time a frame;
+ * from 2^64 - 1024 on, the rate rounds to 2^64 and converts back to 0.
+ */
+#define	MAX_RATE_BPS			(UINT64_MAX - 1024u)
 #define	IFNAMSIZ_CHARS			15u	/* IFNAMSIZ less the NUL */
 
 /* What pass 1 knows of one interface a link joins. */
@@ -244,6 +253,17 @@ static const struct unit rate_units[] = {
 	{ "Gbps", 1000000000ull }, { NULL, 0 }
 };
 
+/* The index of the table's base unit (scale 1). */
+static unsigned
+k_base(const struct unit *units)
+{
+	unsigned k = 0;
+
+	while (units[k].scale != 1)
+		k++;
+	return (k);
+}
+
 /*
  * A decimal number with a unit, to an exact integer of the base unit:
  * "1.5ms" is 1500000 ns, computed on the digits (never through a double,
@@ -252,7 +272,7 @@ static const struct unit rate_units[] = {
 static bool
 parse_scaled(struct parser *p, const struct scn_words *w, unsigned i,
     const char *what, const char *unitlist, const char *base,
-    const struct unit *units, uint64_t *out)
+    const struct unit *units, uint64_t max, uint64_t *out)
 {
 	const char *s, *u;
 	uint64_t ip, fp, scale, pow10, v;
@@ -319,13 +339,17 @@ parse_scaled(struct parser *p, const struct scn_words *w, unsigned i,
 	v = ip * scale;
 	if (v > UINT64_MAX - fp * scale / pow10)
 		goto range;
-	*out = v + fp * scale / pow10;
+	v += fp * scale / pow10;
+	if (v > max)
+		goto range;
+	*out = v;
 	return (true);
 bad:
 	diag_error(p->d, w, i, "bad %s '%s'", what, s);
 	return (false);
 range:
-	diag_error(p->d, w, i, "%s '%s' out of range", what, s);
+	diag_error(p->d, w, i, "%s '%s' out of range (at most %" PRIu64 "%s)",
+	    what, s, max, units[k_base(units)].name);
 	return (false);
 notwhole:
 	diag_error(p->d, w, i, "%s '%s' is not a whole number of %s", what, s,
@@ -339,7 +363,7 @@ parse_duration(struct parser *p, const struct scn_words *w, unsigned i,
 {
 
 	return (parse_scaled(p, w, i, "duration", "s, ms, us, ns",
-	    "nanoseconds", duration_units, ns));
+	    "nanoseconds", duration_units, MAX_DURATION_NS, ns));
 }
 
 static bool
@@ -348,7 +372,7 @@ parse_rate(struct parser *p, const struct scn_words *w, unsigned i,
 {
 
 	if (!parse_scaled(p, w, i, "rate", "bps, Kbps, Mbps, Gbps",
-	    "bits per second", rate_units, bps))
+	    "bits per second", rate_units, MAX_RATE_BPS, bps))
 		return (false);
 	if (*bps == 0) {
 		diag_error(p->d, w, i, "rate '%s' must be greater than zero",
@@ -1091,7 +1115,7 @@ traffic_opts(struct parser *p, struct scn_words *w, unsigned i,
     struct scn_host_cmd *c, bool is_send)
 {
 	bool seen[128];
-	unsigned j, dest;
+	unsigned j, dest, w_interval = 0;
 	uint64_t v;
 	const char *o;
 
@@ -1143,6 +1167,7 @@ traffic_opts(struct parser *p, struct scn_words *w, unsigned i,
 			if (!parse_duration(p, w, j + 1,
 			    &c->u.traffic.interval_ns))
 				return (false);
+			w_interval = j + 1;
 			break;
 		case 's':
 			if (!parse_num(p, w, j + 1, "size", 0, MAX_PAYLOAD,
@@ -1170,6 +1195,13 @@ traffic_opts(struct parser *p, struct scn_words *w, unsigned i,
 	if (dest == 0) {
 		diag_error(p->d, w, w->argc, "missing destination %s",
 		    is_send ? "ADDR:PORT" : "address");
+		return (false);
+	}
+	/* All N at one instant: ping(8) refuses an interval of 0 too. */
+	if (c->u.traffic.interval_ns == 0 && c->u.traffic.count != 1) {
+		diag_error(p->d, w, w_interval, "interval '%s' must be "
+		    "greater than zero with a count of %" PRIu32,
+		    w->argv[w_interval], c->u.traffic.count);
 		return (false);
 	}
 	if (!is_send)

@@ -3,6 +3,7 @@
  * parser and builder: a divertsim_world owns its parsed scenario, its
  * built world and the options' strings, and remembers the run's verdict.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 #include "config.h"
 #include "divertsim/divertsim.h"
+#include "ns3/ns3_shim.h"
 #include "scenario/diag.h"
 #include "scenario/scn.h"
 #include "scenario/scn_build.h"
@@ -39,6 +41,19 @@ divertsim_options_init(struct divertsim_options *o)
 	o->out = stdout;
 	o->errout = stderr;
 	o->events = true;
+	o->max_events = DIVERTSIM_MAX_EVENTS_DEFAULT;
+	o->max_trace_bytes = DIVERTSIM_MAX_TRACE_BYTES_DEFAULT;
+}
+
+/* The signal divertsim_interrupt() was given, 0 if none. */
+static volatile sig_atomic_t interrupted;
+
+void
+divertsim_interrupt(int sig)
+{
+
+	interrupted = sig;
+	ns3_stop();
 }
 
 static struct divertsim_world *
@@ -59,6 +74,9 @@ world_load(struct scenario *s, FILE *devnull,
 	ro.traces = o->traces;
 	ro.events_jsonl = o->traces && o->events;
 	ro.expect_prefix = o->expect_prefix;
+	ro.max_events = o->max_events;
+	ro.max_trace_bytes = o->max_trace_bytes;
+	ro.interrupted = &interrupted;
 	if (o->traces) {
 		dw->trace_dir = o->trace_dir != NULL ?
 		    g_strdup(o->trace_dir) :
@@ -147,8 +165,10 @@ divertsim_world_run(struct divertsim_world *w)
 		return (DIVERTSIM_SCENARIO_ERROR);
 	w->ran = true;
 	w->failed = world_run(w->w, &w->passed);
-	/* A trace file that could not be written is an output error. */
-	if (counters_get(world_counters(w->w), "sim.trace_errors", NULL) > 0)
+	/* Cut short (an output error, a limit, a signal), or a trace file
+	 * that could not be made: not a verdict on the expectations. */
+	if (world_cut_short(w->w) != NULL ||
+	    counters_get(world_counters(w->w), "sim.trace_errors", NULL) > 0)
 		return (DIVERTSIM_SCENARIO_ERROR);
 	/* The packet conservation audit failed: an internal error. */
 	if (!world_conserved(w->w))

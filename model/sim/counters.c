@@ -120,7 +120,9 @@ counters_dump(const struct counters *c, FILE *out)
 	while (g_hash_table_iter_next(&it, &k, &v))
 		if (*((struct counter *)v)->slot != 0)
 			g_ptr_array_add(names, k);
-	qsort(names->pdata, names->len, sizeof(gpointer), cmp_names);
+	/* An empty GPtrArray has no storage: qsort(NULL, 0, ...) is UB. */
+	if (names->len > 1)
+		qsort(names->pdata, names->len, sizeof(gpointer), cmp_names);
 	for (guint i = 0; i < names->len; i++) {
 		const char *n = g_ptr_array_index(names, i);
 		fprintf(out, "%s %" G_GUINT64_FORMAT "\n", n,

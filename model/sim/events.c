@@ -4,6 +4,7 @@
  * every event, so logging allocates nothing per packet once warmed up, and
  * when both streams are off ev_begin() only counts.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,10 @@ struct ev {
 struct ev_log {
 	FILE		*text_out;
 	FILE		*jsonl_out;
+	ev_sink_fn	 jsonl_sink;	/* instead of jsonl_out */
+	void		*jsonl_ctx;
+	bool		 jsonl_on;	/* either of the two, not failed */
+	int		 jsonl_errno;	/* first failed fwrite */
 	uint64_t	*events;
 	struct ev	 ev;
 };
@@ -37,6 +42,7 @@ ev_log_new(FILE *text, FILE *jsonl, uint64_t *events_counter)
 	log = g_new0(struct ev_log, 1);
 	log->text_out = text;
 	log->jsonl_out = jsonl;
+	log->jsonl_on = jsonl != NULL;
 	log->events = events_counter;
 	log->ev.log = log;
 	log->ev.json = g_string_sized_new(256);
@@ -54,11 +60,25 @@ ev_log_free(struct ev_log *log)
 	g_free(log);
 }
 
+void
+ev_log_set_jsonl_sink(struct ev_log *log, ev_sink_fn fn, void *ctx)
+{
+	log->jsonl_sink = fn;
+	log->jsonl_ctx = ctx;
+	log->jsonl_out = NULL;
+	log->jsonl_on = fn != NULL;
+}
+
+int
+ev_log_jsonl_errno(const struct ev_log *log)
+{
+	return (log->jsonl_errno);
+}
+
 bool
 ev_log_active(const struct ev_log *log)
 {
-	return (log != NULL &&
-	    (log->text_out != NULL || log->jsonl_out != NULL));
+	return (log != NULL && (log->text_out != NULL || log->jsonl_on));
 }
 
 /* Characters that JSON strings cannot hold as they are. */
@@ -144,7 +164,7 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 	g_assert(!e->open);
 	e->open = true;
 	t = sim_now();
-	if (log->jsonl_out != NULL) {
+	if (log->jsonl_on) {
 		g_string_truncate(e->json, 0);
 		g_string_append_len(e->json, "{\"t\":", 5);
 		append_u64(e->json, t);
@@ -169,7 +189,7 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 bool
 ev_wants_json(const struct ev *e)
 {
-	return (e != NULL && e->log->jsonl_out != NULL);
+	return (e != NULL && e->log->jsonl_on);
 }
 
 bool
@@ -257,9 +277,17 @@ ev_end(struct ev *e)
 	if (e == NULL)
 		return;
 	log = e->log;
-	if (log->jsonl_out != NULL) {
+	if (log->jsonl_on) {
 		g_string_append(e->json, "}\n");
-		fwrite(e->json->str, 1, e->json->len, log->jsonl_out);
+		/* A failed stream is written no more (its error is kept). */
+		if (log->jsonl_sink != NULL)
+			log->jsonl_on = log->jsonl_sink(log->jsonl_ctx,
+			    e->json->str, e->json->len);
+		else if (fwrite(e->json->str, 1, e->json->len,
+		    log->jsonl_out) != e->json->len) {
+			log->jsonl_errno = errno != 0 ? errno : EIO;
+			log->jsonl_on = false;
+		}
 	}
 	/* An event whose text was left empty has no narrative line. */
 	if (log->text_out != NULL && e->text->len > e->text_prefix_len) {

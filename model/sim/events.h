@@ -15,6 +15,7 @@
 #define DIVERTSIM_EVENTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,6 +29,16 @@ struct ev;
 /* text may be NULL (no stdout lines), jsonl may be NULL (no file). */
 struct ev_log	*ev_log_new(FILE *text, FILE *jsonl, uint64_t *events_counter);
 void		 ev_log_free(struct ev_log *log);
+/*
+ * Send the JSON lines to fn instead of a FILE (the checked trace writer):
+ * one call per whole line.  fn returns false once its file has failed,
+ * and no line is offered after that.
+ */
+typedef bool	(*ev_sink_fn)(void *ctx, const char *bytes, size_t len);
+void		 ev_log_set_jsonl_sink(struct ev_log *log, ev_sink_fn fn,
+		    void *ctx);
+/* The errno of the first failed write of a FILE jsonl stream, 0 if none. */
+int		 ev_log_jsonl_errno(const struct ev_log *log);
 /* Whether any event would be written: callers may skip building text. */
 bool		 ev_log_active(const struct ev_log *log);
 

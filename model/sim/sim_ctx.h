@@ -16,12 +16,14 @@
 extern "C" {
 #endif
 
+struct trace_dir;
+
 struct sim_ctx {
 	struct counters	*counters;
 	struct ev_log	*log;
 	uint32_t	 seed;		/* scenario `seed` */
 	unsigned	 loop_limit;	/* scenario `loop-limit` (default 64) */
-	const char	*trace_dir;	/* NULL: no pcap files */
+	struct trace_dir *traces;	/* NULL: no pcap files */
 	uint64_t	 loops;		/* sim.loops */
 	uint64_t	 rediverts;	/* sim.rediverts */
 	uint64_t	 packets;	/* sim.packets: datagrams originated */

@@ -1,0 +1,93 @@
+#!/bin/sh
+# Output errors and limits end a run with exit status 2 and a message that
+# names the file and the errno, never an abort, and leave whole files:
+# symlinks in the trace folder never followed (their targets untouched), a folder
+# in the place of a pcap, a write limit reached (ulimit -f, as a full file
+# system: EFBIG), too many pcaps for the file descriptors (ulimit -n),
+# --max-trace-bytes and --max-events.
+set -eu
+exe=$1
+here=$(cd "$(dirname "$0")" && pwd)
+scn="$here/busy.scn"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect_fail NAME PATTERN ARGS...: exit 2 and PATTERN on stderr
+expect_fail() {
+	name=$1 pat=$2
+	shift 2
+	rc=0
+	"$@" >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+	[ "$rc" -eq 2 ] || { echo "$name: exit $rc, want 2"; cat "$tmp/stderr"; exit 1; }
+	grep -q -- "$pat" "$tmp/stderr" ||
+	    { echo "$name: no '$pat' in:"; cat "$tmp/stderr"; exit 1; }
+	echo "ok: $name: $(grep -- "$pat" "$tmp/stderr" | head -1)"
+}
+
+# Whole files: every pcap read to its end, every JSON line complete.
+check_whole() {
+	sh "$here/whole.sh" "$1"
+}
+
+# Symlinks named like a trace file: removed as stale traces are (unlink,
+# never followed), their targets left as they were, and real files made.
+short="$here/divert-checksums.scn"
+d="$tmp/link1"; mkdir "$d"
+echo precious >"$tmp/target"
+ln -s "$tmp/target" "$d/events.jsonl"
+ln -s "$tmp/nowhere.pcap" "$d/H-em0.pcap"
+"$exe" run -q --trace-dir "$d" "$short" >/dev/null ||
+    { echo "symlinks in the trace folder: run failed"; exit 1; }
+[ "$(cat "$tmp/target")" = precious ] || { echo "symlink target changed"; exit 1; }
+[ ! -e "$tmp/nowhere.pcap" ] || { echo "dangling symlink followed"; exit 1; }
+[ -f "$d/events.jsonl" ] && [ ! -L "$d/events.jsonl" ] &&
+    [ -f "$d/H-em0.pcap" ] && [ ! -L "$d/H-em0.pcap" ] ||
+    { echo "symlinks still in place of the traces"; exit 1; }
+check_whole "$d"
+echo "ok: symlinks in the trace folder removed, not followed"
+
+# A folder in the place of the divert socket's pcap (opened at build).
+d="$tmp/dir"; mkdir -p "$d/gw-divert8000.pcap"
+expect_fail "folder as a pcap" "gw-divert8000.pcap: Is a directory (EISDIR)" \
+    "$exe" run -q --trace-dir "$d" "$scn"
+
+# A write limit, as a full disk: exit 2 naming the file and EFBIG; the
+# files end on a whole record.
+d="$tmp/full"
+expect_fail "file size limit" \
+    "output error: $d/[a-z0-9-]*\.[a-z]*: File too large (EFBIG) at [0-9.]* s" \
+    sh -c "trap '' XFSZ; ulimit -f 512; exec \"\$@\"" sh \
+    "$exe" run -q --trace-dir "$d" "$scn"
+check_whole "$d"
+
+# More pcaps than file descriptors: refused before anything runs.
+{
+	echo 'title "20 links: 40 pcaps"'
+	i=0
+	while [ $i -lt 20 ]; do
+		echo "host h$i"
+		echo "host g$i"
+		echo "link h$i:em0 g$i:em0"
+		i=$((i + 1))
+	done
+	echo 'run 1ms'
+} >"$tmp/many.scn"
+expect_fail "ulimit -n 80" \
+    "more than 16 trace files open at once (the file descriptor limit, ulimit -n, less 64)" \
+    sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$tmp/many" "$tmp/many.scn"
+
+# The limits of a run.
+d="$tmp/bytes"
+expect_fail "--max-trace-bytes" \
+    "trace size limit of 100000 bytes reached (--max-trace-bytes) at 0\.0" \
+    "$exe" run -q --max-trace-bytes 100000 --trace-dir "$d" "$scn"
+check_whole "$d"
+sz=$(cat "$d"/* | wc -c)
+[ "$sz" -le 100000 ] || { echo "--max-trace-bytes: $sz bytes written"; exit 1; }
+expect_fail "--max-events" \
+    "event limit of 1000 events reached (--max-events) at 0\.0" \
+    "$exe" run -q --max-events 1000 --no-traces "$scn"
+expect_fail "--max-events x" "--max-events: invalid number 'x'" \
+    "$exe" run -q --max-events x --no-traces "$scn"
+expect_fail "--max-trace-bytes 2^64" "--max-trace-bytes: '18446744073709551616' out of range" \
+    "$exe" run -q --max-trace-bytes 18446744073709551616 "$scn"
