@@ -5,7 +5,7 @@ set -eu
 # m4 and cpp (gcc) for `ipfw -p`; netbase for /etc/services (ipfw port names).
 PKGS="meson ninja-build pkg-config gcc g++ python3 libglib2.0-dev check
 libpcap-dev libns3-dev libgsl-dev libsqlite3-dev libxml2-dev tshark m4 netbase
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev jq"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
