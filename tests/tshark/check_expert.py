@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Wireshark finds nothing wrong in any trace of the library scenarios and
+of README.md's example: no malformed packet, no warning, no bad checksum,
+except the one divert(4) itself produces.
+
+That exception: a packet diverted on ipfw's OUT pass is read before
+ip_output() fills in its header checksum (0x0000 on the socket), and a
+program writing it back unchanged writes that checksum again; FreeBSD's
+div_output() lets ip_output() compute it.  So an IPv4 "Bad checksum" is
+accepted only in a HOST-divertPORT.pcap, on a frame whose time is that of
+a `divert-read` or `divert-write` with dir "out" on HOST:PORT.  Checksum
+checks of IPv4 and UDP are switched on (they are off in tshark by default).
+The other bad checksum accepted is a scenario's own: what the `corrupt`
+program (which flips a bit of the header checksum on purpose) writes back,
+in its socket's pcap, at the time of its `divert-write`.
+
+usage: check_expert.py DIVERTSIM SOURCE_ROOT
+"""
+
+import collections
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+PREFS = ["-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]
+
+
+def readme_example(root, tmp):
+    """The README's scenario (the first ``` block with `host` and `run`)."""
+    blocks, cur = [], None
+    for line in open(os.path.join(root, "README.md"), encoding="utf-8"):
+        if line.startswith("```"):
+            if cur is None:
+                cur = []
+            else:
+                blocks.append("".join(cur))
+                cur = None
+        elif cur is not None:
+            cur.append(line)
+    for block in blocks:
+        if re.search(r"^host ", block, re.M) and re.search(r"^run ", block,
+                                                           re.M):
+            path = os.path.join(tmp, "readme-example.scn")
+            with open(path, "w") as f:
+                f.write(block)
+            return path
+    return None
+
+
+def ns(epoch):
+    """'1.001006880' -> 1001006880 (exact, no float)."""
+    s, _, frac = epoch.partition(".")
+    return int(s) * 10**9 + int((frac + "000000000")[:9])
+
+
+def corrupt_sockets(scn):
+    """(host, port) of every `divert PORT corrupt` in the scenario."""
+    found, host = set(), None
+    for line in open(scn, encoding="utf-8"):
+        words = line.split("#")[0].split()
+        if words[:1] == ["host"] and len(words) > 1:
+            host = words[1]
+        elif words[:1] == ["divert"] and "corrupt" in words and host:
+            port = words[1]
+            found.add((host, 8668 if port == "natd" else int(port)))
+    return found
+
+
+def check_dir(d, name, corrupt):
+    out_steps = collections.Counter()
+    with open(os.path.join(d, "events.jsonl")) as f:
+        for line in f:
+            o = json.loads(line)
+            if o["ev"] == "divert-write" and \
+                    (o["host"], o["port"]) in corrupt:
+                out_steps[(o["host"], o["port"], o["t"])] += 1
+            elif o["ev"] in ("divert-read", "divert-write") and \
+                    o.get("dir") == "out":
+                out_steps[(o["host"], o["port"], o["t"])] += 1
+    problems = []
+    for pcap in sorted(glob.glob(os.path.join(d, "*.pcap"))):
+        base = os.path.basename(pcap)[:-len(".pcap")]
+        m = re.fullmatch(r"(.+)-divert(\d+)", base)
+        r = subprocess.run(["tshark", "-r", pcap] + PREFS + [
+            "-Y", "_ws.expert", "-T", "fields", "-E", "separator=|",
+            "-E", "occurrence=a", "-E", "aggregator=;",
+            "-e", "frame.number", "-e", "frame.time_epoch",
+            "-e", "_ws.expert.message", "-e", "ip.checksum.status"],
+            capture_output=True, text=True)
+        if r.returncode != 0:
+            problems.append(f"{name}/{base}: tshark failed: {r.stderr}")
+            continue
+        for line in r.stdout.splitlines():
+            num, epoch, msgs, status = line.split("|")
+            msgs = [x for x in msgs.split(";") if x]
+            ok = False
+            if m and status.split(";")[0] == "0" and all(
+                    x.startswith("Bad checksum") for x in msgs):
+                key = (m.group(1), int(m.group(2)), ns(epoch))
+                if out_steps[key] > 0:
+                    out_steps[key] -= 1
+                    ok = True
+            if not ok:
+                problems.append(f"{name}/{base} frame {num}: "
+                                + "; ".join(msgs))
+    return problems
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    ds, root = sys.argv[1], sys.argv[2]
+    problems = []
+    n = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        scns = sorted(glob.glob(os.path.join(root, "scenarios", "*.scn")))
+        ex = readme_example(root, tmp)
+        if ex is None:
+            print("README.md has no example scenario")
+            return 1
+        for scn in scns + [ex]:
+            name = os.path.basename(scn)[:-len(".scn")]
+            d = os.path.join(tmp, name)
+            subprocess.run([ds, "run", "-q", "--trace-dir", d, scn],
+                           stdout=subprocess.DEVNULL, check=False)
+            if not os.path.exists(os.path.join(d, "events.jsonl")):
+                problems.append(f"{name}: no traces written")
+                continue
+            problems += check_dir(d, name, corrupt_sockets(scn))
+            n += 1
+    for p in problems:
+        print(p)
+    print(f"{n} scenarios checked, {len(problems)} expert findings")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
