@@ -837,9 +837,9 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 			char s[WIRE_PRINT_MAX];
 
 			wire_print_ip(s, sizeof(s), buf, (uint32_t)len);
-			ev_log_linef(h->sim->log, h->name, "sendto port %u: "
-			    "outgoing, ipfw resumes after rule %u: %s",
-			    so->port, tag, s);
+			ev_log_stepf(h->sim->log, h->name, "divert-write",
+			    lineage, "sendto port %u: outgoing, ipfw resumes "
+			    "after rule %u: %s", so->port, tag, s);
 		}
 		error = ip_output(h, m, IP_RAWOUTPUT);
 		write_event(so, buf, len, to, "out", NULL, error, lineage, tag);

@@ -28,6 +28,7 @@
 #include "scenario/diag.h"
 #include "scenario/scn.h"
 #include "gen_cli.h"
+#include "story.h"
 #include "scenario/scn_build.h"
 #include "ns3/ns3_shim.h"
 #include "sim/counters.h"
@@ -43,11 +44,13 @@
 
 static const char usage_text[] =
 "usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events]\n"
-"                 [--Werror] [--max-events N] [--max-trace-bytes N] [FILE]\n"
+"                 [--Werror] [--max-events N] [--max-trace-bytes N]\n"
+"                 [--host H] [--ev TYPE] [--lineage N] [--width N] [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
 "                 [-j N] [--shard K/N] [--Werror] [--max-events N]\n"
 "                 [--max-trace-bytes N] FILE...\n"
 "       divertsim lint [--Werror] [--counters] FILE...\n"
+"       divertsim story [--width N] EVENTS.JSONL LINEAGE\n"
 "       divertsim gen KIND [OPTIONS]      (divertsim gen --help)\n"
 "       divertsim --help | --version\n";
 
@@ -66,6 +69,8 @@ static const char help_text[] =
 "  lint FILE...  everything run does before time 0 (parse, build the\n"
 "                world, bind the divert sockets, check the programs'\n"
 "                arguments and every counter name), without simulating\n"
+"  story F N     packet N's way in events.jsonl F, with the replies and\n"
+"                ICMP errors it caused, as a numbered walk\n"
 "  gen KIND      write a generated scenario (chain, star, tree, ring, grid,\n"
 "                random) to standard output\n"
 "\n"
@@ -80,6 +85,10 @@ static const char help_text[] =
 "                     of the same base name)\n"
 "  --no-traces        write no pcap and no events.jsonl\n"
 "  --no-events        write the pcaps but no events.jsonl\n"
+"  --host H           run: narrate only host H's events\n"
+"  --ev TYPE          run: narrate only events of TYPE (docs/events.md)\n"
+"  --lineage N        run: narrate only packet N's events\n"
+"  --width N          run: wrap narration at N columns (at least 40)\n"
 "  --max-events N     stop a run after N events (default 500000000, 0: none)\n"
 "  --max-trace-bytes N  stop a run once its pcaps and events.jsonl reach N\n"
 "                     bytes together (default 1073741824 = 1 GiB, 0: none)\n"
@@ -111,6 +120,7 @@ struct cli {
 	const char	*junit;
 	unsigned	 jobs;		/* 0: the number of processors */
 	unsigned	 shard_k, shard_n;	/* 1-based; n == 0: no shard */
+	struct narrate_opts narrate;	/* run: --host, --ev, --lineage */
 };
 
 enum mode { MODE_RUN, MODE_CHECK, MODE_LINT };
@@ -267,11 +277,19 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	o.interrupted = &interrupted;
 	o.on_expect = junit_case;
 	o.on_expect_ctx = r;
+	if (mode == MODE_RUN)
+		narrate_apply(&cli->narrate, &o.narration);
 
 	diag_init(&d, path, err);
 	diag_set_werror(&d, cli->werror);
 	diag_set_sorted(&d, true);
 	s = scn_parse_file_diag(path, &d);
+	if (s != NULL && mode == MODE_RUN &&
+	    !narrate_host_known(&cli->narrate, s, path, err)) {
+		scn_free(s);
+		r->rc = EXIT_SCENARIO_ERROR;
+		return;
+	}
 	if (s != NULL)
 		w = scn_build_diag(s, &o, &d);
 	diag_flush(&d);
@@ -759,7 +777,7 @@ main(int argc, char **argv)
 {
 	enum { OPT_COUNTERS = 256, OPT_TRACE_DIR, OPT_NO_TRACES, OPT_NO_EVENTS,
 	    OPT_VERSION, OPT_WERROR, OPT_JUNIT, OPT_SHARD, OPT_MAX_EVENTS,
-	    OPT_MAX_TRACE_BYTES };
+	    OPT_MAX_TRACE_BYTES, OPT_HOST, OPT_EV, OPT_LINEAGE, OPT_WIDTH };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "counters", no_argument, NULL, OPT_COUNTERS },
@@ -775,6 +793,10 @@ main(int argc, char **argv)
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "ev", required_argument, NULL, OPT_EV },
+		{ "lineage", required_argument, NULL, OPT_LINEAGE },
+		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = {
@@ -788,6 +810,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "gen") == 0)
 		return (gen_cli_main(argc - 1, argv + 1, stdout, stderr));
+	if (argc > 1 && strcmp(argv[1], "story") == 0)
+		return (story_main(argc - 1, argv + 1, stdout, stderr));
 	if (argc > 1 && argv[1][0] != '-' &&
 	    (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0 ||
 	    strcmp(argv[1], "lint") == 0)) {
@@ -853,6 +877,15 @@ main(int argc, char **argv)
 			*slash = '/';
 			break;
 		}
+		case OPT_HOST:
+		case OPT_EV:
+		case OPT_LINEAGE:
+		case OPT_WIDTH:
+			if (!narrate_option(&cli.narrate, ch == OPT_HOST ? 'H' :
+			    ch == OPT_EV ? 'E' : ch == OPT_LINEAGE ? 'L' : 'W',
+			    optarg))
+				return (EXIT_SCENARIO_ERROR);
+			break;
 		case 'h':
 			usage(stdout);
 			fputs(help_text, stdout);

@@ -236,7 +236,9 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 			g_string_free(out, TRUE);
 			return (EINVAL);
 		}
-		if (out->len > 0 && !w->o.quiet) {
+		if (out->len > 0 && !w->o.quiet &&
+		    (w->o.narration.host == NULL ||
+		    strcmp(w->o.narration.host, h->name) == 0)) {
 			gchar **lines = g_strsplit(out->str, "\n", -1);
 
 			for (unsigned i = 0; lines[i] != NULL; i++)
@@ -864,6 +866,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	w->sim.log = ev_log_new(w->pre_out, NULL, &w->sim.events);
 	if (w->jsonl != NULL)
 		ev_log_set_jsonl_sink(w->sim.log, jsonl_sink, w->jsonl);
+	ev_log_set_narration(w->sim.log, &ro.narration);
 
 	if (w->pre_out != NULL && s->title != NULL)
 		fprintf(w->pre_out, "# %s\n", s->title);
@@ -976,6 +979,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 		if (w->jsonl != NULL)
 			ev_log_set_jsonl_sink(w->sim.log, jsonl_sink,
 			    w->jsonl);
+		ev_log_set_narration(w->sim.log, &o->narration);
 	}
 	return (w);
 }

@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "scenario/scn.h"
+#include "sim/events.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,6 +44,7 @@ struct run_opts {
 	uint64_t	 max_trace_bytes; /* --max-trace-bytes (0: none) */
 	/* Set to SIGINT or SIGTERM by the caller's handler (may be NULL). */
 	const volatile sig_atomic_t *interrupted;
+	struct ev_narration narration;	/* which events are narrated */
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -21,6 +22,9 @@ struct ev {
 	GString		*text;
 	size_t		 text_prefix_len;	/* "TIME HOST " */
 	bool		 open;
+	bool		 narrate;	/* host and kind pass the filter */
+	bool		 has_lineage;
+	uint64_t	 lineage;
 };
 
 struct ev_log {
@@ -32,6 +36,8 @@ struct ev_log {
 	int		 jsonl_errno;	/* first failed fwrite */
 	uint64_t	*events;
 	struct ev	 ev;
+	struct ev_narration filter;
+	GString		*wrapped;	/* scratch for --width */
 };
 
 struct ev_log *
@@ -57,6 +63,8 @@ ev_log_free(struct ev_log *log)
 		return;
 	g_string_free(log->ev.json, TRUE);
 	g_string_free(log->ev.text, TRUE);
+	if (log->wrapped != NULL)
+		g_string_free(log->wrapped, TRUE);
 	g_free(log);
 }
 
@@ -79,6 +87,82 @@ bool
 ev_log_active(const struct ev_log *log)
 {
 	return (log != NULL && (log->text_out != NULL || log->jsonl_on));
+}
+
+void
+ev_log_set_narration(struct ev_log *log, const struct ev_narration *n)
+{
+	if (log == NULL)
+		return;
+	log->filter = *n;
+	if (n->width > 0 && log->wrapped == NULL)
+		log->wrapped = g_string_sized_new(256);
+}
+
+static bool
+narrate_host_kind(const struct ev_log *log, const char *host,
+    const char *kind)
+{
+	return ((log->filter.host == NULL ||
+	    strcmp(log->filter.host, host) == 0) &&
+	    (log->filter.kind == NULL || strcmp(log->filter.kind, kind) == 0));
+}
+
+static bool
+narrate_lineage(const struct ev_log *log, bool has, uint64_t lineage)
+{
+	return (log->filter.lineage == 0 ||
+	    (has && lineage == log->filter.lineage));
+}
+
+void
+ev_text_wrap(GString *dst, const char *line, size_t len, unsigned width,
+    size_t indent)
+{
+	size_t start = 0, col = 0;
+
+	if (width == 0 || len <= width || indent + 8 >= width) {
+		g_string_append_len(dst, line, (gssize)len);
+		g_string_append_c(dst, '\n');
+		return;
+	}
+	while (start < len) {
+		size_t room = width - col, end, brk;
+
+		if (len - start <= room) {
+			g_string_append_len(dst, line + start,
+			    (gssize)(len - start));
+			break;
+		}
+		end = start + room;
+		for (brk = end; brk > start && line[brk] != ' '; brk--)
+			;
+		if (brk == start)
+			brk = end;		/* no space: cut */
+		g_string_append_len(dst, line + start, (gssize)(brk - start));
+		g_string_append_c(dst, '\n');
+		start = brk;
+		while (start < len && line[start] == ' ')
+			start++;
+		for (size_t i = 0; i < indent; i++)
+			g_string_append_c(dst, ' ');
+		col = indent;
+	}
+	g_string_append_c(dst, '\n');
+}
+
+/* One narrative line (line has no newline), wrapped at the filter's width. */
+static void
+text_write(struct ev_log *log, const char *line, size_t len, size_t indent)
+{
+	if (log->filter.width == 0) {
+		fwrite(line, 1, len, log->text_out);
+		fputc('\n', log->text_out);
+		return;
+	}
+	g_string_truncate(log->wrapped, 0);
+	ev_text_wrap(log->wrapped, line, len, log->filter.width, indent);
+	fwrite(log->wrapped->str, 1, log->wrapped->len, log->text_out);
 }
 
 /* Characters that JSON strings cannot hold as they are. */
@@ -163,6 +247,8 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 	e = &log->ev;
 	g_assert(!e->open);
 	e->open = true;
+	e->has_lineage = false;
+	e->narrate = narrate_host_kind(log, host, kind);
 	t = sim_now();
 	if (log->jsonl_on) {
 		g_string_truncate(e->json, 0);
@@ -213,6 +299,10 @@ ev_str(struct ev *e, const char *key, const char *val)
 void
 ev_int(struct ev *e, const char *key, int64_t val)
 {
+	if (e != NULL && strcmp(key, "lineage") == 0) {
+		e->has_lineage = true;
+		e->lineage = (uint64_t)val;
+	}
 	if (!ev_wants_json(e))
 		return;
 	json_key(e, key);
@@ -290,27 +380,56 @@ ev_end(struct ev *e)
 		}
 	}
 	/* An event whose text was left empty has no narrative line. */
-	if (log->text_out != NULL && e->text->len > e->text_prefix_len) {
-		g_string_append_c(e->text, '\n');
-		fwrite(e->text->str, 1, e->text->len, log->text_out);
-	}
+	if (log->text_out != NULL && e->text->len > e->text_prefix_len &&
+	    e->narrate && narrate_lineage(log, e->has_lineage, e->lineage))
+		text_write(log, e->text->str, e->text->len,
+		    e->text_prefix_len);
 	e->open = false;
+}
+
+static void
+log_vline(struct ev_log *log, const char *host, const char *fmt, va_list ap)
+{
+	uint64_t t = sim_now();
+	GString *l = g_string_sized_new(160);
+	size_t indent;
+
+	g_string_append_printf(l, "%4" PRIu64 ".%09" PRIu64 " %-8s ",
+	    (uint64_t)(t / SIM_NS_PER_S), (uint64_t)(t % SIM_NS_PER_S), host);
+	indent = l->len;
+	g_string_append_vprintf(l, fmt, ap);
+	text_write(log, l->str, l->len, indent);
+	g_string_free(l, TRUE);
 }
 
 void
 ev_log_linef(struct ev_log *log, const char *host, const char *fmt, ...)
 {
-	uint64_t t = sim_now();
 	va_list ap;
 
-	if (log == NULL || log->text_out == NULL)
+	/* Neither a kind nor a lineage: only a host filter can pass it. */
+	if (log == NULL || log->text_out == NULL ||
+	    log->filter.kind != NULL || log->filter.lineage != 0 ||
+	    (log->filter.host != NULL && strcmp(log->filter.host, host) != 0))
 		return;
-	fprintf(log->text_out, "%4" PRIu64 ".%09" PRIu64 " %-8s ",
-	    (uint64_t)(t / SIM_NS_PER_S), (uint64_t)(t % SIM_NS_PER_S), host);
 	va_start(ap, fmt);
-	vfprintf(log->text_out, fmt, ap);
+	log_vline(log, host, fmt, ap);
 	va_end(ap);
-	fputc('\n', log->text_out);
+}
+
+void
+ev_log_stepf(struct ev_log *log, const char *host, const char *kind,
+    uint64_t lineage, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log == NULL || log->text_out == NULL ||
+	    !narrate_host_kind(log, host, kind) ||
+	    !narrate_lineage(log, true, lineage))
+		return;
+	va_start(ap, fmt);
+	log_vline(log, host, fmt, ap);
+	va_end(ap);
 }
 
 void

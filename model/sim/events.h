@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <glib.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,6 +43,31 @@ void		 ev_log_set_jsonl_sink(struct ev_log *log, ev_sink_fn fn,
 int		 ev_log_jsonl_errno(const struct ev_log *log);
 /* Whether any event would be written: callers may skip building text. */
 bool		 ev_log_active(const struct ev_log *log);
+
+/*
+ * Which events get a narrative line (the JSON objects are never filtered):
+ * host and kind NULL for any, lineage 0 for any (an event without a lineage
+ * then never matches).  width > 0 wraps each line at width columns, the
+ * continuation lines indented under the text after the time and host.
+ * The strings are borrowed and must outlive the log.
+ */
+struct ev_narration {
+	const char	*host;
+	const char	*kind;
+	uint64_t	 lineage;
+	unsigned	 width;
+};
+void		 ev_log_set_narration(struct ev_log *log,
+		    const struct ev_narration *n);
+
+/*
+ * Append line (len bytes, no newline) to dst wrapped at width columns:
+ * broken at the last space that fits, cut where there is none; each
+ * continuation line starts with indent spaces; a newline ends the result.
+ * width 0 (or too narrow for indent) appends the line unwrapped.
+ */
+void		 ev_text_wrap(GString *dst, const char *line, size_t len,
+		    unsigned width, size_t indent);
 
 struct ev	*ev_begin(struct ev_log *log, const char *host, const char *kind);
 /* Whether the JSON object / the text line of e will be written: callers
@@ -66,6 +93,11 @@ void		 ev_end(struct ev *e);
  */
 void		 ev_log_linef(struct ev_log *log, const char *host,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* ev_log_linef() for a step of an event of this kind and lineage still to
+ * come: the narration filter treats it as that event. */
+void		 ev_log_stepf(struct ev_log *log, const char *host,
+		    const char *kind, uint64_t lineage, const char *fmt, ...)
+		    __attribute__((format(printf, 5, 6)));
 /* A free-form line of run output (ipfw show, log rules): stdout only. */
 void		 ev_log_printf(struct ev_log *log, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
