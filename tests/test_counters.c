@@ -136,6 +136,108 @@ START_TEST(event_counted_when_silent)
 }
 END_TEST
 
+/* One event with an optional lineage, for the filter test. */
+static void
+emit(struct ev_log *log, const char *host, const char *kind, int64_t lin,
+    const char *text)
+{
+	struct ev *e = ev_begin(log, host, kind);
+
+	if (lin > 0)
+		ev_int(e, "lineage", lin);
+	ev_textf(e, "%s", text);
+	ev_end(e);
+}
+
+/*
+ * --host, --ev and --lineage select narrated lines only: every event still
+ * reaches events.jsonl and sim.events; a line with no lineage fails a
+ * lineage filter; a step line (ev_log_stepf) is filtered as its event, a
+ * plain one (ev_log_linef) passes a host filter only.
+ */
+START_TEST(event_narration_filter)
+{
+	FILE *text = tmpfile(), *json = tmpfile();
+	struct ev_narration nf = { .host = "gw", .kind = NULL, .lineage = 7 };
+	uint64_t n = 0;
+	struct ev_log *log;
+	char *t, *j;
+	int lines = 0;
+
+	ns3_sim_init();
+	log = ev_log_new(text, json, &n);
+	ev_log_set_narration(log, &nf);
+	emit(log, "gw", "ipfw", 7, "A");	/* shown */
+	emit(log, "gw", "ipfw", 8, "B");	/* other lineage */
+	emit(log, "h1", "ipfw", 7, "C");	/* other host */
+	emit(log, "gw", "ping-reply", 0, "D");	/* no lineage */
+	ev_log_stepf(log, "gw", "divert-write", 7, "E");	/* shown */
+	ev_log_stepf(log, "gw", "divert-write", 9, "F");
+	ev_log_linef(log, "gw", "G");		/* lineage filter: hidden */
+	ev_log_free(log);
+	ck_assert_uint_eq(n, 4);
+	t = slurp(text);
+	j = slurp(json);
+	ck_assert_str_eq(t, "   0.000000000 gw       A\n"
+	    "   0.000000000 gw       E\n");
+	for (const char *p = j; *p != '\0'; p++)
+		lines += *p == '\n';
+	ck_assert_int_eq(lines, 4);
+	free(t);
+	free(j);
+	fclose(text);
+	fclose(json);
+
+	/* --host h1 --ev drop: kind and host; linef passes host only. */
+	text = tmpfile();
+	nf = (struct ev_narration){ .host = "h1", .kind = "drop" };
+	log = ev_log_new(text, NULL, NULL);
+	ev_log_set_narration(log, &nf);
+	emit(log, "h1", "drop", 3, "A");
+	emit(log, "h1", "ipfw", 3, "B");
+	ev_log_linef(log, "h1", "C");
+	ev_log_free(log);
+	t = slurp(text);
+	ck_assert_str_eq(t, "   0.000000000 h1       A\n");
+	free(t);
+	fclose(text);
+	text = tmpfile();
+	nf = (struct ev_narration){ .host = "h1" };
+	log = ev_log_new(text, NULL, NULL);
+	ev_log_set_narration(log, &nf);
+	ev_log_linef(log, "h1", "C");
+	ev_log_linef(log, "h2", "D");
+	ev_log_free(log);
+	t = slurp(text);
+	ck_assert_str_eq(t, "   0.000000000 h1       C\n");
+	free(t);
+	fclose(text);
+	ns3_sim_destroy();
+}
+END_TEST
+
+/* Wrapping at the last space that fits, a hard cut inside a long word,
+ * continuation lines indented; short lines and width 0 left alone. */
+START_TEST(event_text_wrap)
+{
+	GString *s = g_string_new(NULL);
+	const char *l = "0123 abcdef ghi jklmnopqrstuvwxyz";
+
+	ev_text_wrap(s, l, strlen(l), 16, 5);
+	ck_assert_str_eq(s->str,
+	    "0123 abcdef ghi\n"		/* 15 <= 16, broken at a space */
+	    "     jklmnopqrst\n"		/* 5 + 11: cut, no space */
+	    "     uvwxyz\n");
+	g_string_truncate(s, 0);
+	ev_text_wrap(s, "short", 5, 16, 5);
+	ck_assert_str_eq(s->str, "short\n");
+	g_string_truncate(s, 0);
+	ev_text_wrap(s, l, strlen(l), 0, 5);
+	ck_assert_str_eq(s->str, "0123 abcdef ghi jklmnopqrstuvwxyz\n");
+	g_string_free(s, TRUE);
+}
+END_TEST
+
 static Suite *
 counters_suite(void)
 {
@@ -144,6 +246,8 @@ counters_suite(void)
 		counters_dump_empty,
 		event_text_and_json,
 		event_counted_when_silent,
+		event_narration_filter,
+		event_text_wrap,
 		NULL,
 	};
 

@@ -18,6 +18,7 @@ usage: check_expert.py DIVERTSIM SOURCE_ROOT
 """
 
 import collections
+import concurrent.futures
 import glob
 import json
 import os
@@ -123,16 +124,20 @@ def main():
         if ex is None:
             print("README.md has no example scenario")
             return 1
-        for scn in scns + [ex]:
+        def one(scn):
             name = os.path.basename(scn)[:-len(".scn")]
             d = os.path.join(tmp, name)
             subprocess.run([ds, "run", "-q", "--trace-dir", d, scn],
                            stdout=subprocess.DEVNULL, check=False)
             if not os.path.exists(os.path.join(d, "events.jsonl")):
-                problems.append(f"{name}: no traces written")
-                continue
-            problems += check_dir(d, name, corrupt_sockets(scn))
-            n += 1
+                return [f"{name}: no traces written"]
+            return check_dir(d, name, corrupt_sockets(scn))
+
+        # tshark starts slowly: two at a time.
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            for found in pool.map(one, scns + [ex]):
+                problems += found
+                n += 1
     for p in problems:
         print(p)
     print(f"{n} scenarios checked, {len(problems)} expert findings")
