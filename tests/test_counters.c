@@ -149,6 +149,39 @@ emit(struct ev_log *log, const char *host, const char *kind, int64_t lin,
 	ev_end(e);
 }
 
+static void
+emit_h1_drop_ipfw_line(struct ev_log *log)
+{
+	emit(log, "h1", "drop", 3, "A");
+	emit(log, "h1", "ipfw", 3, "B");
+	ev_log_linef(log, "h1", "C");
+}
+
+static void
+emit_h1_h2_lines(struct ev_log *log)
+{
+	ev_log_linef(log, "h1", "C");
+	ev_log_linef(log, "h2", "D");
+}
+
+/* The text a log filtered by nf narrates of what body emits. */
+static void
+expect_narrated(const struct ev_narration *nf, void (*body)(struct ev_log *),
+    const char *want)
+{
+	FILE *text = tmpfile();
+	struct ev_log *log = ev_log_new(text, NULL, NULL);
+	char *t;
+
+	ev_log_set_narration(log, nf);
+	body(log);
+	ev_log_free(log);
+	t = slurp(text);
+	ck_assert_str_eq(t, want);
+	free(t);
+	fclose(text);
+}
+
 /*
  * --host, --ev and --lineage select narrated lines only: every event still
  * reaches events.jsonl and sim.events; a line with no lineage fails a
@@ -189,29 +222,11 @@ START_TEST(event_narration_filter)
 	fclose(json);
 
 	/* --host h1 --ev drop: kind and host; linef passes host only. */
-	text = tmpfile();
 	nf = (struct ev_narration){ .host = "h1", .kind = "drop" };
-	log = ev_log_new(text, NULL, NULL);
-	ev_log_set_narration(log, &nf);
-	emit(log, "h1", "drop", 3, "A");
-	emit(log, "h1", "ipfw", 3, "B");
-	ev_log_linef(log, "h1", "C");
-	ev_log_free(log);
-	t = slurp(text);
-	ck_assert_str_eq(t, "   0.000000000 h1       A\n");
-	free(t);
-	fclose(text);
-	text = tmpfile();
+	expect_narrated(&nf, emit_h1_drop_ipfw_line,
+	    "   0.000000000 h1       A\n");
 	nf = (struct ev_narration){ .host = "h1" };
-	log = ev_log_new(text, NULL, NULL);
-	ev_log_set_narration(log, &nf);
-	ev_log_linef(log, "h1", "C");
-	ev_log_linef(log, "h2", "D");
-	ev_log_free(log);
-	t = slurp(text);
-	ck_assert_str_eq(t, "   0.000000000 h1       C\n");
-	free(t);
-	fclose(text);
+	expect_narrated(&nf, emit_h1_h2_lines, "   0.000000000 h1       C\n");
 	ns3_sim_destroy();
 }
 END_TEST
