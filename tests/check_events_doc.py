@@ -7,7 +7,8 @@ temporary directory, collects each event type's keys (and the keys of a
 loop's `cycle` steps), and compares them with the page: a section
 "### `TYPE`" (several types may share one heading) and table rows whose
 first cell names the field ("| `field` |" or "| `a`, `b` |").  Every drop
-reason of model/netinet/ip_drop.c must be named on the page too.
+reason of model/netinet/ip_drop.c, and every name a call of
+ip_drop_named() gives, must be named on the page too.
 
 usage: check_events_doc.py DIVERTSIM SOURCE_ROOT
 """
@@ -84,6 +85,14 @@ def main():
             bad += 1
     reasons = re.findall(r'\[DROP_[A-Z_0-9]+\] = "([a-z-]+)"', open(
         os.path.join(root, "model", "netinet", "ip_drop.c")).read())
+    # ...and the names given to ip_drop_named() anywhere in the model.
+    for src in glob.glob(os.path.join(root, "model", "**", "*.c"),
+                         recursive=True):
+        # the reason is the third argument (a literal or a ?: of two)
+        for arg in re.findall(r"ip_drop_named\([^,]+,[^,]+,([^,]+),",
+                              open(src).read()):
+            reasons += [r for r in re.findall(r'"([a-z-]+)"', arg)
+                        if r not in reasons]
     for r in reasons:
         if f"`{r}`" not in text:
             print(f"drop reason `{r}` is not documented")
