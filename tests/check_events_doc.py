@@ -83,7 +83,7 @@ def main():
         for k in sorted(keys - common - documented[ev]):
             print(f"field `{k}` of `{ev}` is not documented")
             bad += 1
-    reasons = re.findall(r'\[DROP_[A-Z_0-9]+\] = "([a-z-]+)"', open(
+    reasons = re.findall(r'\[DROP_[A-Z_0-9]+\] = \{? ?"([a-z-]+)"', open(
         os.path.join(root, "model", "netinet", "ip_drop.c")).read())
     # ...and the names given to ip_drop_named() anywhere in the model.
     for src in glob.glob(os.path.join(root, "model", "**", "*.c"),
