@@ -151,6 +151,21 @@ json_escape(struct evbuf *b, const char *v)
 	char *w = evbuf_room(b, 6 * n + 2), *start = w;
 
 	*w++ = '"';
+	/* Eight plain bytes at a time: none below 0x20, '"' or '\\'. */
+	for (; n >= 8; n -= 8, p += 8) {
+		uint64_t x, lt, q, bs;
+
+		memcpy(&x, p, 8);
+		lt = (x - 0x2020202020202020u) & ~x;
+		q = x ^ 0x2222222222222222u;
+		q = (q - 0x0101010101010101u) & ~q;
+		bs = x ^ 0x5c5c5c5c5c5c5c5cu;
+		bs = (bs - 0x0101010101010101u) & ~bs;
+		if (((lt | q | bs) & 0x8080808080808080u) != 0)
+			break;
+		memcpy(w, p, 8);
+		w += 8;
+	}
 	for (; *p != '\0'; p++) {
 		unsigned char c = *p;
 
