@@ -1572,6 +1572,41 @@ START_TEST(test_prefilter_every_shape)
 }
 END_TEST
 
+/*
+ * A table match sets tablearg even in a rule that then fails on a later
+ * option (here the destination): the quick rejection must not skip the
+ * lookup.  10.0.0.1 is in table 1 with value 7000; rule 100 fails on
+ * 10.9.0.0/16 after the lookup, so rule 200 diverts to port 7000.
+ */
+START_TEST(test_prefilter_keeps_tablearg)
+{
+	static const char *const cmds[] = {
+		"table 1 add 10.0.0.1 7000",
+		"add 100 count udp from table(1) to 10.9.0.0/16 53",
+		"add 200 divert tablearg ip from any to any",
+	};
+	struct ipfw_verdict v;
+
+	for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
+		gchar **argv;
+		int argc, bad;
+		struct ipfw_cmd *cmd;
+
+		ck_assert(g_shell_parse_argv(cmds[k], &argc, &argv, NULL));
+		cmd = ipfw_cmd_parse_release(14, argc, argv, &bad, NULL);
+		ck_assert_msg(cmd != NULL, "%s", cmds[k]);
+		ck_assert(ipfw_cmd_exec(chain, cmd, NULL, NULL));
+		ipfw_cmd_free(cmd);
+		g_strfreev(argv);
+	}
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DIVERT, 200);
+	ck_assert_uint_eq(v.port, 7000);
+	ck_assert_uint_eq(pkts(100), 0);
+}
+END_TEST
+
 static void
 record(void *ctx, const struct ipfw_rule *rule, const struct ipfw_args *args)
 {
@@ -1653,7 +1688,8 @@ ipfw_engine_suite(void)
 		test_prob_deterministic, test_prob_draws_before_body,
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, test_tcp_options, test_prefilter_differential,
-		test_prefilter_every_shape, test_tables,
+		test_prefilter_every_shape, test_prefilter_keeps_tablearg,
+		test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,
 		test_limit, test_tags, test_tablearg,
 		NULL

@@ -226,6 +226,13 @@ ipfw_rule_prefilter(struct ipfw_rule *r)
 	for (unsigned i = 0; i < r->n_opts; i++) {
 		const struct ipfw_opt *o = &r->opts[i];
 
+		/*
+		 * A table lookup that matches sets the walk's tablearg even
+		 * when a later option fails the rule (O_IP_SRC_LOOKUP in
+		 * ipfw_chk()): nothing after it may skip the lookup.
+		 */
+		if (o->op == IPFW_O_SRC_TABLE || o->op == IPFW_O_DST_TABLE)
+			break;
 		/* An option of an or-block is not required on its own. */
 		if (o->or_next || (i > 0 && r->opts[i - 1].or_next))
 			continue;
