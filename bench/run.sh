@@ -5,7 +5,7 @@
 # peak memory and instructions per packet-hop.  See bench/README.md.
 #
 # usage: bench/run.sh [--quick] [--build DIR] [--out DIR] [--no-scaling]
-#                     [--no-callgrind] [--only SECTIONS]
+#                     [--no-callgrind] [--only SECTIONS] [--before PATH]
 #        bench/run.sh --report DIR    (tables again from DIR's CSV files)
 #
 # SECTIONS, comma-separated (default all): matrix (the K x size x pcap
@@ -13,6 +13,8 @@
 # ns-3 plain forwarding, callgrind), traces (traced-run cost per
 # packet-hop, callgrind), memory (memory per idle host on `divertsim gen
 # chain` topologies).  --quick: fewer packets and sizes everywhere.
+# --before PATH: a divertsim binary built from an earlier commit, measured
+# beside the current one in the shapes, traces and memory sections.
 #
 # A packet-hop is one UDP datagram crossing one link (a datagram sent as
 # three fragments is one packet-hop per link).  Wall time is the whole
@@ -31,6 +33,7 @@ scaling=1
 callgrind=1
 report_only=""
 sections=matrix,scaling,shapes,traces,memory
+before=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
@@ -40,7 +43,8 @@ while [ $# -gt 0 ]; do
 	--no-callgrind) callgrind=0 ;;
 	--report) report_only=$2; shift ;;
 	--only) sections=$2; shift ;;
-	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+	--before) before=$2; shift ;;
+	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -101,32 +105,41 @@ report() {
 		}' "$scsv"
 	fi
 	if [ -s "$1/shapes.csv" ] && [ "$(wc -l < "$1/shapes.csv")" -gt 1 ]; then
-		printf "\nrule shapes, K=4, 512 B, 100 rules per router (goal: ns-3 plain / divertsim >= 2x)\n"
-		awk -F, 'NR == 1 { next } $1 == "ns3-plain" { b = $2; next } { v[++n] = $1; i[n] = $2 }
+		printf "\nrule shapes, K=4, 512 B, 100 rules per router, instructions per packet-hop\n"
+		printf "(goal: ns-3 plain / divertsim >= 2x)\n"
+		awk -F, 'NR == 1 { next } $1 == "ns3-plain" { b = $2; next } { v[++n] = $1; i[n] = $2; o[n] = $3 }
 		END {
-			printf "  %-10s %12s %12s %7s %4s\n", "shape", "ds instr/hop", "ns-3 plain", "x", "goal"
+			printf "  %-10s %10s %7s %10s %7s %10s %4s\n", "shape", "before", "x", "after", "x", "ns-3", "goal"
 			for (j = 1; j <= n; j++)
-				printf "  %-10s %12d %12d %6.2fx %4s\n", v[j], i[j], b, b / i[j], (b / i[j] >= 2 ? "yes" : "NO")
+				printf "  %-10s %10s %7s %10d %6.2fx %10d %4s\n", v[j],
+				    (o[j] != "" ? o[j] : "-"), (o[j] != "" ? sprintf("%.2fx", b / o[j]) : "-"),
+				    i[j], b / i[j], b, (b / i[j] >= 2 ? "yes" : "NO")
 		}' "$1/shapes.csv"
 	fi
 	if [ -s "$1/traces.csv" ] && [ "$(wc -l < "$1/traces.csv")" -gt 1 ]; then
-		printf "\ntraced runs, K=4, 512 B, instructions per packet-hop\n"
-		printf "  (goals: pcap+events <= 1.5x none; run (narration) < ns3-pcap)\n"
-		awk -F, 'NR == 1 { next } { m[++n] = $1; i[n] = $2; by[$1] = $2 }
+		printf "\ntraced runs, K=4, 512 B, instructions per packet-hop (x: over the untraced run)\n"
+		printf "(goals: pcap+events <= 1.5x none; run < ns3-pcap)\n"
+		awk -F, 'NR == 1 { next } { m[++n] = $1; i[n] = $2; o[n] = $3; by[$1] = $2; bo[$1] = $3 }
 		END {
+			printf "  %-20s %10s %7s %10s %7s\n", "mode", "before", "x", "after", "x"
 			for (j = 1; j <= n; j++) {
-				base = (m[j] ~ /^divert-/) ? by["divert-none"] : by["none"]
-				if (m[j] == "ns3-pcap") base = by["none"]
-				printf "  %-20s %8d  %5.2fx untraced\n", m[j], i[j], i[j] / base
+				base = (m[j] ~ /^divert-/) ? "divert-none" : "none"
+				printf "  %-20s %10s %7s %10d %6.2fx\n", m[j],
+				    (o[j] != "" ? o[j] : "-"),
+				    (o[j] != "" && bo[base] != "" ? sprintf("%.2fx", o[j] / bo[base]) : "-"),
+				    i[j], i[j] / by[base]
 			}
 		}' "$1/traces.csv"
 	fi
 	if [ -s "$1/memory.csv" ] && [ "$(wc -l < "$1/memory.csv")" -gt 2 ]; then
-		printf "\nmemory per idle host (divertsim gen chain, peak RSS)\n"
-		awk -F, 'NR == 1 { next } { h[++n] = $1; r[n] = $3; w[n] = $2
-			printf "  %7d hosts: %8.3fs %9d KiB\n", $1, $2, $3 }
-		END { printf "  per host: %.2f KiB ((RSS(%d) - RSS(%d)) / %d hosts; goal <= 6 KiB)\n",
-		    (r[n] - r[1]) / (h[n] - h[1]), h[n], h[1], h[n] - h[1] }' "$1/memory.csv"
+		printf "\nmemory per idle host (divertsim gen chain, peak RSS; goal <= 6 KiB)\n"
+		awk -F, 'NR == 1 { next } { h[++n] = $1; r[n] = $3; br[n] = $5
+			printf "  %7d hosts: %8.3fs %9d KiB   before: %s s %s KiB\n", $1, $2, $3, $4, $5 }
+		END {
+			printf "  per host: %.2f KiB ((RSS(%d) - RSS(%d)) / %d)", (r[n] - r[1]) / (h[n] - h[1]), h[n], h[1], h[n] - h[1]
+			if (br[n] != "") printf ", before %.2f KiB", (br[n] - br[1]) / (h[n] - h[1])
+			printf "\n"
+		}' "$1/memory.csv"
 	fi
 }
 
@@ -329,77 +342,89 @@ ipc() {
 	awk -v a="$ipc_1" -v b="$ipc_2" -v h="$3" 'BEGIN { printf "%.0f", (b - a) / h }'
 }
 
+# Shapes and traces: callgrind on N and 2N datagrams, K=4, 512 bytes.
+if [ $quick = 1 ]; then SCGN=100; else SCGN=200; fi
+SK=4
+SHOPS=$((SCGN * (SK + 1)))
+# ds_ipc BIN VARIANT FLAGS...: divertsim's instructions per packet-hop.
+ds_ipc() {
+	di_bin=$1; di_v=$2; shift 2
+	di_a=$(scn "$di_v" $SK 512 $SCGN)
+	di_b=$(scn "$di_v" $SK 512 $((SCGN * 2)))
+	ipc "$di_bin $* $di_a" "$di_bin $* $di_b" $SHOPS
+}
+
 # --- rule shapes --------------------------------------------------------------
-# K=4, 512 bytes: divertsim with 100 rules per router of each shape
-# (bench/gen_chain.sh -v SHAPE) against ns-3 plain forwarding on the same
-# chain, instructions per packet-hop (callgrind, N and 2N datagrams).
+# divertsim with 100 rules per router of each shape (bench/gen_chain.sh
+# -v SHAPE) against ns-3 plain forwarding on the same chain.
 shcsv="$out/shapes.csv"
-echo "shape,instr_per_hop" > "$shcsv"
+echo "shape,instr_per_hop,before_instr_per_hop" > "$shcsv"
 if section shapes && [ $callgrind = 1 ]; then
-	SHK=4
-	echo "shapes: K=$SHK, 512 bytes, callgrind N=$CGN,$((CGN * 2))" >&2
-	sh_i=$(ipc "$(run_cmd ns3 plain $SHK 512 $CGN 0)" \
-	    "$(run_cmd ns3 plain $SHK 512 $((CGN * 2)) 0)" $((CGN * (SHK + 1))))
-	echo "ns3-plain,$sh_i" >> "$shcsv"
+	echo "shapes: K=$SK, 512 bytes, callgrind N=$SCGN,$((SCGN * 2))" >&2
+	sh_i=$(ipc "$(run_cmd ns3 plain $SK 512 $SCGN 0)" \
+	    "$(run_cmd ns3 plain $SK 512 $((SCGN * 2)) 0)" $SHOPS)
+	echo "ns3-plain,$sh_i," >> "$shcsv"
 	for v in plain rules ports iface addrlist state simple mix; do
-		sh_i=$(ipc "$(run_cmd ds "$v" $SHK 512 $CGN 0)" \
-		    "$(run_cmd ds "$v" $SHK 512 $((CGN * 2)) 0)" $((CGN * (SHK + 1))))
-		echo "$v,$sh_i" >> "$shcsv"
-		echo "  shape $v: $sh_i instr/hop" >&2
+		sh_i=$(ds_ipc "$ds" "$v" run -q --no-traces)
+		sh_b=""
+		[ -z "$before" ] || sh_b=$(ds_ipc "$before" "$v" run -q --no-traces)
+		echo "$v,$sh_i,$sh_b" >> "$shcsv"
+		echo "  shape $v: $sh_i instr/hop (before: ${sh_b:--})" >&2
 	done
 fi
 
 # --- traced runs --------------------------------------------------------------
-# K=4, 512 bytes, plain chain: what each kind of trace costs per
-# packet-hop.  Narration (the default `run`, no -q) goes to a file.
+# The plain chain: what each kind of trace costs per packet-hop.  The
+# default `run` (narration, pcaps and events.jsonl) writes its narration
+# to /dev/null (not a terminal: fully buffered, as a file).
 trcsv="$out/traces.csv"
-echo "mode,instr_per_hop" > "$trcsv"
+echo "mode,instr_per_hop,before_instr_per_hop" > "$trcsv"
 if section traces && [ $callgrind = 1 ]; then
-	TRK=4
-	echo "traces: K=$TRK, 512 bytes, callgrind N=$CGN,$((CGN * 2))" >&2
-	tr_a=$(scn plain $TRK 512 $CGN)
-	tr_b=$(scn plain $TRK 512 $((CGN * 2)))
-	tr_da=$(scn divert $TRK 512 $CGN)
-	tr_db=$(scn divert $TRK 512 $((CGN * 2)))
-	tr_h=$((CGN * (TRK + 1)))
+	echo "traces: K=$SK, 512 bytes, callgrind N=$SCGN,$((SCGN * 2))" >&2
 	td="$out/traces"
 	for mode in none pcap pcap+events run divert-none divert-pcap+events ns3-pcap; do
 		case $mode in
-		none)	tr_f="run -q --no-traces" ;;
+		none|divert-none) tr_f="run -q --no-traces" ;;
 		pcap)	tr_f="run -q --no-events --trace-dir $td" ;;
-		pcap+events) tr_f="run -q --trace-dir $td" ;;
-		# The default run: narration, pcaps and events.jsonl; stdout
-		# goes to /dev/null (a file: fully buffered, as a file is).
+		pcap+events|divert-pcap+events) tr_f="run -q --trace-dir $td" ;;
 		run)	tr_f="run --trace-dir $td" ;;
-		divert-none) tr_f="run -q --no-traces" ;;
-		divert-pcap+events) tr_f="run -q --trace-dir $td" ;;
 		esac
-		case $mode in
-		ns3-pcap) tr_i=$(ipc "$(run_cmd ns3 plain $TRK 512 $CGN 1)" \
-		    "$(run_cmd ns3 plain $TRK 512 $((CGN * 2)) 1)" $tr_h) ;;
-		divert-*) tr_i=$(ipc "$ds $tr_f $tr_da" "$ds $tr_f $tr_db" $tr_h) ;;
-		*)	tr_i=$(ipc "$ds $tr_f $tr_a" "$ds $tr_f $tr_b" $tr_h) ;;
-		esac
+		case $mode in divert-*) tr_v=divert ;; *) tr_v=plain ;; esac
+		tr_b=""
+		if [ $mode = ns3-pcap ]; then
+			tr_i=$(ipc "$(run_cmd ns3 plain $SK 512 $SCGN 1)" \
+			    "$(run_cmd ns3 plain $SK 512 $((SCGN * 2)) 1)" $SHOPS)
+		else
+			# shellcheck disable=SC2086
+			tr_i=$(ds_ipc "$ds" $tr_v $tr_f)
+			# shellcheck disable=SC2086
+			[ -z "$before" ] || tr_b=$(ds_ipc "$before" $tr_v $tr_f)
+		fi
 		rm -rf "${out:?}/traces"/*
-		echo "$mode,$tr_i" >> "$trcsv"
-		echo "  traces $mode: $tr_i instr/hop" >&2
+		echo "$mode,$tr_i,$tr_b" >> "$trcsv"
+		echo "  traces $mode: $tr_i instr/hop (before: ${tr_b:--})" >&2
 	done
 fi
 
 # --- memory per idle host -------------------------------------------------------
-# `divertsim gen chain -n N` without its traffic: peak RSS at two sizes,
-# the difference over the difference in hosts.
+# `divertsim gen chain -n N` without its traffic: peak RSS at each size,
+# per host the difference over the difference in hosts.
 mcsv="$out/memory.csv"
-echo "hosts,wall_s,maxrss_kib" > "$mcsv"
+echo "hosts,wall_s,maxrss_kib,before_wall_s,before_maxrss_kib" > "$mcsv"
 if section memory; then
 	if [ $quick = 1 ]; then MEMN="1000 10000"; else MEMN="1000 10000 50000"; fi
 	echo "memory: gen chain -n {$MEMN}, idle" >&2
 	for n in $MEMN; do
 		f="$out/scn/gen-chain-$n.scn"
 		"$ds" gen chain -n "$n" --no-expect | grep -v '^at ' > "$f"
+		bw=""; br=""
+		if [ -n "$before" ]; then
+			measure "$before" run -q --no-traces "$f"
+			bw=$WALL; br=$RSS
+		fi
 		measure "$ds" run -q --no-traces "$f"
-		echo "$((n + 2)),$WALL,$RSS" >> "$mcsv"
-		echo "  gen chain $((n + 2)) hosts: ${WALL}s ${RSS} KiB" >&2
+		echo "$((n + 2)),$WALL,$RSS,$bw,$br" >> "$mcsv"
+		echo "  gen chain $((n + 2)) hosts: ${WALL}s ${RSS} KiB (before: ${bw:--}s ${br:--} KiB)" >&2
 	done
 fi
 
