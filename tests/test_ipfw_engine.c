@@ -82,18 +82,29 @@ ip_hdr(uint8_t proto, uint32_t src, uint32_t dst, uint16_t off_field,
 	return (pkt + hl);
 }
 
+/* TCP or UDP header bytes: the ports (not in a later fragment). */
+static uint8_t *
+ports_pkt(uint8_t proto, uint32_t src, uint16_t sport, uint32_t dst,
+    uint16_t dport, uint16_t off_field, unsigned payload_len)
+{
+	uint8_t *u = ip_hdr(proto, src, dst, off_field, 0, payload_len);
+
+	if ((off_field & 0x1fff) == 0) {
+		ck_put16(u, sport);
+		ck_put16(u + 2, dport);
+	}
+	return (u);
+}
+
 /* UDP with 8 bytes of payload: ip_len 20 + 8 + 8 = 36. */
 static void
 udp_pkt(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
     uint16_t off_field)
 {
-	uint8_t *u = ip_hdr(17, src, dst, off_field, 0, 16);
+	uint8_t *u = ports_pkt(17, src, sport, dst, dport, off_field, 16);
 
-	if ((off_field & 0x1fff) == 0) {
-		ck_put16(u, sport);
-		ck_put16(u + 2, dport);
+	if ((off_field & 0x1fff) == 0)
 		ck_put16(u + 4, 16);
-	}
 }
 
 /* ICMP type/code with an 4-byte rest: ip_len 20 + 8 = 28. */
@@ -1445,11 +1456,9 @@ static void
 tcp_ports_pkt(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
     uint16_t off_field)
 {
-	uint8_t *t = ip_hdr(6, src, dst, off_field, 0, 20);
+	uint8_t *t = ports_pkt(6, src, sport, dst, dport, off_field, 20);
 
 	if ((off_field & 0x1fff) == 0) {
-		ck_put16(t, sport);
-		ck_put16(t + 2, dport);
 		t[12] = 0x50;		/* th_off 5 */
 		t[13] = 0x02;		/* SYN */
 	}

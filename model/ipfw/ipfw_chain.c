@@ -209,12 +209,23 @@ list_bounds(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	*span = h >= l ? h - l : 0;
 }
 
-/* The key of an un-globbed interface name under an all-ones mask. */
+/* An un-globbed recv/xmit/via name: its key under an all-ones mask. */
 static void
-iface_key(const struct ipfw_opt *o, uint64_t *key, uint64_t *mask)
+iface_key(struct ipfw_rule *r, const struct ipfw_opt *o)
 {
-	*key = ipfw_ifkey(o->u.ifname);
-	*mask = UINT64_MAX;
+	uint64_t key = ipfw_ifkey(o->u.ifname);
+
+	if (o->op == IPFW_O_RECV) {
+		r->pf_recv = key;
+		r->pf_recv_m = UINT64_MAX;
+	} else if (o->op == IPFW_O_XMIT) {
+		r->pf_xmit = key;
+		r->pf_xmit_m = UINT64_MAX;
+	} else {
+		r->pf_via = key;
+		r->pf_via_m = UINT64_MAX;
+	}
+	r->pf_ext |= IPFW_PF_IFACES;
 }
 
 void
@@ -261,36 +272,21 @@ ipfw_rule_prefilter(struct ipfw_rule *r)
 				    &r->pf_dst_addr);
 			break;
 		case IPFW_O_SRC_PORT:
-			if (o->n > 0) {
-				list_bounds(r, o, &r->pf_sport_lo,
-				    &r->pf_sport_span);
-				r->pf_ext |= IPFW_PF_PORTS;
-			}
-			break;
 		case IPFW_O_DST_PORT:
 			if (o->n > 0) {
-				list_bounds(r, o, &r->pf_dport_lo,
-				    &r->pf_dport_span);
+				bool src = o->op == IPFW_O_SRC_PORT;
+
+				list_bounds(r, o,
+				    src ? &r->pf_sport_lo : &r->pf_dport_lo,
+				    src ? &r->pf_sport_span : &r->pf_dport_span);
 				r->pf_ext |= IPFW_PF_PORTS;
 			}
 			break;
 		case IPFW_O_RECV:
-			if (!o->glob && o->u.ifname[0] != '\0') {
-				iface_key(o, &r->pf_recv, &r->pf_recv_m);
-				r->pf_ext |= IPFW_PF_IFACES;
-			}
-			break;
 		case IPFW_O_XMIT:
-			if (!o->glob && o->u.ifname[0] != '\0') {
-				iface_key(o, &r->pf_xmit, &r->pf_xmit_m);
-				r->pf_ext |= IPFW_PF_IFACES;
-			}
-			break;
 		case IPFW_O_VIA:
-			if (!o->glob && o->u.ifname[0] != '\0') {
-				iface_key(o, &r->pf_via, &r->pf_via_m);
-				r->pf_ext |= IPFW_PF_IFACES;
-			}
+			if (!o->glob && o->u.ifname[0] != '\0')
+				iface_key(r, o);
 			break;
 		default:
 			break;
