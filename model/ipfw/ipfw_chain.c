@@ -251,7 +251,7 @@ ipfw_rule_prefilter(struct ipfw_rule *r)
 		if (o->op == IPFW_O_IN) {
 			r->pf_dirs &= o->negate ? 1u << IPFW_DIR_OUT :
 			    1u << IPFW_DIR_IN;
-			r->pf_ext |= IPFW_PF_PORTS;
+			r->pf_ext |= IPFW_PF_DIR;
 			continue;
 		}
 		if (o->negate)

@@ -215,9 +215,10 @@ static inline bool
 pf_ext_rejects(const struct ipfw_rule *r, const struct ipfw_args *a,
     struct pf_pkt *p)
 {
+	if ((r->pf_ext & IPFW_PF_DIR) && (r->pf_dirs & p->dirbit) == 0)
+		return (true);
 	if ((r->pf_ext & IPFW_PF_PORTS) &&
-	    (((r->pf_dirs & p->dirbit) == 0) |
-	    (p->sport - r->pf_sport_lo > r->pf_sport_span) |
+	    ((p->sport - r->pf_sport_lo > r->pf_sport_span) |
 	    (p->dport - r->pf_dport_lo > r->pf_dport_span)))
 		return (true);
 	if (r->pf_ext & IPFW_PF_IFACES) {

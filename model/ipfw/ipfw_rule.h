@@ -37,8 +37,9 @@ extern "C" {
 #define	IPFW_LIMIT_DST_PORT	0x08
 
 /* pf_ext bits: which tests besides protocol and addresses a rule has. */
-#define	IPFW_PF_PORTS	0x01	/* pf_dirs, pf_sport_*, pf_dport_* */
-#define	IPFW_PF_IFACES	0x02	/* pf_recv, pf_xmit, pf_via */
+#define	IPFW_PF_DIR	0x01	/* pf_dirs */
+#define	IPFW_PF_PORTS	0x02	/* pf_sport_*, pf_dport_* */
+#define	IPFW_PF_IFACES	0x04	/* pf_recv, pf_xmit, pf_via */
 
 enum ipfw_act {
 	IPFW_ACT_ALLOW,
