@@ -4,7 +4,7 @@
 # end .2), static routes, forwarding on the routers, one UDP flow h0 -> h1.
 #
 # usage: gen_chain.sh -k ROUTERS [-n PACKETS] [-s PAYLOAD] [-i INTERVAL]
-#                     [-v plain|rules|divert] [-r RULES] [-t DIVERT_DELAY]
+#                     [-v VARIANT] [-r RULES] [-t DIVERT_DELAY]
 #                     [-d ROUTER]
 #
 # The flow goes from h0 to h1, or with -d D to router rD (its em0 address),
@@ -14,6 +14,22 @@
 # rules   every router runs RULES-1 non-matching count/deny rules + allow
 # divert  every router diverts each incoming packet once to port 8000,
 #         where `reinject -t DIVERT_DELAY` writes it back
+#
+# Rule shapes (every router RULES-1 rules that never decide this flow,
+# then `allow ip from any to any`; interfaces that the rules name and the
+# routers lack, em5-em9, draw lint warnings: divertsim allows no
+# interface without a link, and the rules are evaluated all the same):
+# ports    deny udp ... to any 53,5353 / 1000-2000 (UDP, so the protocol
+#          alone cannot reject them)
+# iface    via / in recv / out xmit / recv+xmit on names the flow does
+#          not cross in that direction
+# addrlist address lists (three networks as source, two as destination)
+# state    check-state first, then keep-state rules for other flows (a
+#          state lookup per keep-state rule)
+# simple   the shape of FreeBSD rc.firewall's "simple" ruleset (loopback,
+#          spoofing and RFC 1918 denies on an outside interface em7,
+#          service allows to 198.51.100.1), repeated to RULES-1
+# mix      the six never-matching shapes of bench/ipfw_rules.c in rotation
 set -eu
 
 k=1; n=1000; s=512; iv=50us; variant=plain; nrules=100; dt=0ns; dst=0
@@ -27,13 +43,73 @@ while getopts k:n:s:i:v:r:t:d: opt; do
 	r) nrules=$OPTARG ;;
 	t) dt=$OPTARG ;;
 	d) dst=$OPTARG ;;
-	*) echo "usage: $0 -k ROUTERS [-n N] [-s SIZE] [-i T] [-v plain|rules|divert] [-r RULES] [-t T]" >&2; exit 2 ;;
+	*) echo "usage: $0 -k ROUTERS [-n N] [-s SIZE] [-i T] [-v plain|rules|divert|ports|iface|addrlist|state|simple|mix] [-r RULES] [-t T]" >&2; exit 2 ;;
 	esac
 done
 
 awk -v k="$k" -v n="$n" -v s="$s" -v iv="$iv" -v variant="$variant" \
     -v nrules="$nrules" -v dt="$dt" -v dst="$dst" '
 function net(i) { return "10." int(i / 256) "." (i % 256) }
+function shape_rule(j,   m) {
+	if (variant == "ports")
+		return (j % 2) ? "deny udp from any to any 53,5353" : \
+		    "deny udp from any to any 1000-2000"
+	if (variant == "iface") {
+		m = j % 4
+		if (m == 0) return "deny ip from any to any via em5"
+		if (m == 1) return "deny ip from any to any in recv em1"
+		if (m == 2) return "deny ip from any to any out xmit em0"
+		return "count ip from any to any recv em1 xmit em0"
+	}
+	if (variant == "addrlist")
+		return (j % 2) ? \
+		    "deny ip from 192.168.1.0/24,192.168.7.0/24,172.16.0.0/12 to any" : \
+		    "deny ip from any to 198.51.100.0/24,203.0.113.0/24"
+	if (variant == "state")
+		return (j % 2) ? "allow tcp from any to any " (1000 + j) " keep-state" : \
+		    "allow udp from me to any 53 keep-state"
+	if (variant == "simple")
+		return simple[(j - 1) % nsimple + 1]
+	# mix
+	return mix[(j - 1) % 6 + 1]
+}
+function shapes(   j) {
+	# rc.firewall "simple" (lo0, spoofing, RFC 1918 and reserved nets on
+	# the outside interface, then the service allows), outside = em7.
+	nsimple = split("allow ip from any to any via lo0|" \
+	    "deny ip from any to 127.0.0.0/8|deny ip from 127.0.0.0/8 to any|" \
+	    "deny ip from 192.168.0.0/16 to any in via em7|" \
+	    "deny ip from 198.51.100.0/24 to any in via em6|" \
+	    "deny ip from any to 10.0.0.0/8 via em7|" \
+	    "deny ip from any to 172.16.0.0/12 via em7|" \
+	    "deny ip from any to 192.168.0.0/16 via em7|" \
+	    "deny ip from any to 0.0.0.0/8 via em7|" \
+	    "deny ip from any to 169.254.0.0/16 via em7|" \
+	    "deny ip from any to 192.0.2.0/24 via em7|" \
+	    "deny ip from any to 224.0.0.0/4 via em7|" \
+	    "deny ip from any to 240.0.0.0/4 via em7|" \
+	    "deny ip from 10.0.0.0/8 to any via em7|" \
+	    "deny ip from 172.16.0.0/12 to any via em7|" \
+	    "deny ip from 192.168.0.0/16 to any via em7|" \
+	    "allow tcp from any to 198.51.100.1 25|" \
+	    "allow tcp from any to 198.51.100.1 53|" \
+	    "allow udp from any to 198.51.100.1 53|" \
+	    "allow udp from 198.51.100.1 53 to any|" \
+	    "allow tcp from any to 198.51.100.1 80|" \
+	    "allow udp from 198.51.100.1 to any 53 keep-state|" \
+	    "allow udp from 198.51.100.1 to any 123 keep-state", simple, "|")
+	split("deny udp from 10.9.9.9 to any|deny tcp from any to any 80|" \
+	    "deny ip from any to any via em9|deny udp from any to any 53,5353|" \
+	    "deny icmp from any to any icmptypes 8|deny ip from any to 192.0.2.0/24", mix, "|")
+	j = 1
+	if (variant == "state") {
+		printf "  ipfw add 10 check-state\n"
+		j = 2
+	}
+	for (; j < nrules; j++)
+		printf "  ipfw add %d %s\n", j * 10, shape_rule(j)
+	printf "  ipfw add 65000 allow ip from any to any\n"
+}
 function rules(   j) {
 	# Rules that never match this flow (UDP 10/8 -> 10/8, port 9):
 	# alternately count and deny on addresses and ports not in use.
@@ -58,6 +134,8 @@ BEGIN {
 			printf "  route add %s.0/24 %s.1\n", net(0), net(r - 1)
 		if (variant == "rules")
 			rules()
+		else if (variant ~ /^(ports|iface|addrlist|state|simple|mix)$/)
+			shapes()
 		else if (variant == "divert") {
 			printf "  ipfw add 100 divert 8000 ip from any to any in recv em0\n"
 			printf "  ipfw add 65000 allow ip from any to any\n"

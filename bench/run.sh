@@ -5,8 +5,16 @@
 # peak memory and instructions per packet-hop.  See bench/README.md.
 #
 # usage: bench/run.sh [--quick] [--build DIR] [--out DIR] [--no-scaling]
-#                     [--no-callgrind]
+#                     [--no-callgrind] [--only SECTIONS] [--before PATH]
 #        bench/run.sh --report DIR    (tables again from DIR's CSV files)
+#
+# SECTIONS, comma-separated (default all): matrix (the K x size x pcap
+# matrix), scaling, shapes (100 rules of each realistic shape against
+# ns-3 plain forwarding, callgrind), traces (traced-run cost per
+# packet-hop, callgrind), memory (memory per idle host on `divertsim gen
+# chain` topologies).  --quick: fewer packets and sizes everywhere.
+# --before PATH: a divertsim binary built from an earlier commit, measured
+# beside the current one in the shapes, traces and memory sections.
 #
 # A packet-hop is one UDP datagram crossing one link (a datagram sent as
 # three fragments is one packet-hop per link).  Wall time is the whole
@@ -24,6 +32,8 @@ out=""
 scaling=1
 callgrind=1
 report_only=""
+sections=matrix,scaling,shapes,traces,memory
+before=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
@@ -32,7 +42,9 @@ while [ $# -gt 0 ]; do
 	--no-scaling) scaling=0 ;;
 	--no-callgrind) callgrind=0 ;;
 	--report) report_only=$2; shift ;;
-	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	--only) sections=$2; shift ;;
+	--before) before=$2; shift ;;
+	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -42,7 +54,7 @@ done
 report() {
 	csv="$1/results.csv"
 	scsv="$1/scaling.csv"
-	awk -F, '
+	[ -s "$csv" ] && [ "$(wc -l < "$csv")" -gt 1 ] && awk -F, '
 	NR == 1 { next }
 	{
 		key = $3 "," $4 "," $5
@@ -91,6 +103,43 @@ report() {
 					printf "  idle memory per host, %-5s: %.2f KiB (RSS(10000) - RSS(1000)) / 9000\n",
 					    progs[i], (r[progs[i], 10000] - r[progs[i], 1000]) / 9000
 		}' "$scsv"
+	fi
+	if [ -s "$1/shapes.csv" ] && [ "$(wc -l < "$1/shapes.csv")" -gt 1 ]; then
+		printf "\nrule shapes, K=4, 512 B, 100 rules per router, instructions per packet-hop\n"
+		printf "(goal: ns-3 plain / divertsim >= 2x)\n"
+		awk -F, 'NR == 1 { next } $1 == "ns3-plain" { b = $2; next } { v[++n] = $1; i[n] = $2; o[n] = $3 }
+		END {
+			printf "  %-10s %10s %7s %10s %7s %10s %4s\n", "shape", "before", "x", "after", "x", "ns-3", "goal"
+			for (j = 1; j <= n; j++)
+				printf "  %-10s %10s %7s %10d %6.2fx %10d %4s\n", v[j],
+				    (o[j] != "" ? o[j] : "-"), (o[j] != "" ? sprintf("%.2fx", b / o[j]) : "-"),
+				    i[j], b / i[j], b, (b / i[j] >= 2 ? "yes" : "NO")
+		}' "$1/shapes.csv"
+	fi
+	if [ -s "$1/traces.csv" ] && [ "$(wc -l < "$1/traces.csv")" -gt 1 ]; then
+		printf "\ntraced runs, K=4, 512 B, instructions per packet-hop (x: over the untraced run)\n"
+		printf "(goals: pcap+events <= 1.5x none; run < ns3-pcap)\n"
+		awk -F, 'NR == 1 { next } { m[++n] = $1; i[n] = $2; o[n] = $3; by[$1] = $2; bo[$1] = $3 }
+		END {
+			printf "  %-20s %10s %7s %10s %7s\n", "mode", "before", "x", "after", "x"
+			for (j = 1; j <= n; j++) {
+				base = (m[j] ~ /^divert-/) ? "divert-none" : "none"
+				printf "  %-20s %10s %7s %10d %6.2fx\n", m[j],
+				    (o[j] != "" ? o[j] : "-"),
+				    (o[j] != "" && bo[base] != "" ? sprintf("%.2fx", o[j] / bo[base]) : "-"),
+				    i[j], i[j] / by[base]
+			}
+		}' "$1/traces.csv"
+	fi
+	if [ -s "$1/memory.csv" ] && [ "$(wc -l < "$1/memory.csv")" -gt 2 ]; then
+		printf "\nmemory per idle host (divertsim gen chain, peak RSS; goal <= 6 KiB)\n"
+		awk -F, 'NR == 1 { next } { h[++n] = $1; r[n] = $3; br[n] = $5
+			printf "  %7d hosts: %8.3fs %9d KiB   before: %s s %s KiB\n", $1, $2, $3, $4, $5 }
+		END {
+			printf "  per host: %.2f KiB ((RSS(%d) - RSS(%d)) / %d)", (r[n] - r[1]) / (h[n] - h[1]), h[n], h[1], h[n] - h[1]
+			if (br[n] != "") printf ", before %.2f KiB", (br[n] - br[1]) / (h[n] - h[1])
+			printf "\n"
+		}' "$1/memory.csv"
 	fi
 }
 
@@ -141,6 +190,8 @@ echo "program,variant,k,s,pcap,n,hops,wall_s,hops_per_s,maxrss_kib,instr_per_hop
 
 now_ns() { date +%s%N; }
 in_list() { il_x=$1; shift; for il_y; do [ "$il_x" = "$il_y" ] && return 0; done; return 1; }
+# section NAME: whether --only (or the default) asks for section NAME.
+section() { case ",$sections," in *",$1,"*) return 0 ;; esac; return 1; }
 
 # measure CMD...: runs CMD under /usr/bin/time -v; sets WALL (s), CPU
 # (user + system s) and RSS (KiB).  Fails the script when CMD fails (a wrong count is a bug).
@@ -214,6 +265,7 @@ one() {
 	echo "  $1 $2 k=$3 s=$4 pcap=$5: ${WALL}s (cpu ${CPU}s) $on_hps hops/s ${RSS}KiB ${on_ipc:--} instr/hop" >&2
 }
 
+if section matrix; then
 echo "matrix: K in {$KS}, payload in {$SIZES}, pcap in {$PCAPS}; N=$N512 (512B), $N3000 (3000B); callgrind N=$CGN,$((CGN * 2)) for K in {$CGKS}, pcap off" >&2
 for k in $KS; do
 	for s in $SIZES; do
@@ -226,11 +278,12 @@ for k in $KS; do
 		done
 	done
 done
+fi
 
 # --- scaling ----------------------------------------------------------------
 scsv="$out/scaling.csv"
 echo "program,what,hosts,packets,rules,wall_s,maxrss_kib" > "$scsv"
-if [ $scaling = 1 ]; then
+if [ $scaling = 1 ] && section scaling; then
 	echo "scaling: hosts, packets, rules" >&2
 	if [ $quick = 1 ]; then HOSTS="1000 10000"; HOSTPKTS="0"; PKTS="10000 100000"; RULES="1 100 1000"
 	else HOSTS="1000 10000"; HOSTPKTS="0 10000"; PKTS="10000 100000 1000000"; RULES="1 10 100 1000"; fi
@@ -279,6 +332,102 @@ if [ $scaling = 1 ]; then
 	echo "  traces done" >&2
 fi
 
+# ipc CMD_N CMD_2N HOPS: instructions per packet-hop from two callgrind
+# runs whose packet-hops differ by HOPS.
+ipc() {
+	# shellcheck disable=SC2086
+	ipc_1=$(instructions $1)
+	# shellcheck disable=SC2086
+	ipc_2=$(instructions $2)
+	awk -v a="$ipc_1" -v b="$ipc_2" -v h="$3" 'BEGIN { printf "%.0f", (b - a) / h }'
+}
+
+# Shapes and traces: callgrind on N and 2N datagrams, K=4, 512 bytes.
+if [ $quick = 1 ]; then SCGN=100; else SCGN=200; fi
+SK=4
+SHOPS=$((SCGN * (SK + 1)))
+# ds_ipc BIN VARIANT FLAGS...: divertsim's instructions per packet-hop.
+ds_ipc() {
+	di_bin=$1; di_v=$2; shift 2
+	di_a=$(scn "$di_v" $SK 512 $SCGN)
+	di_b=$(scn "$di_v" $SK 512 $((SCGN * 2)))
+	ipc "$di_bin $* $di_a" "$di_bin $* $di_b" $SHOPS
+}
+
+# --- rule shapes --------------------------------------------------------------
+# divertsim with 100 rules per router of each shape (bench/gen_chain.sh
+# -v SHAPE) against ns-3 plain forwarding on the same chain.
+shcsv="$out/shapes.csv"
+echo "shape,instr_per_hop,before_instr_per_hop" > "$shcsv"
+if section shapes && [ $callgrind = 1 ]; then
+	echo "shapes: K=$SK, 512 bytes, callgrind N=$SCGN,$((SCGN * 2))" >&2
+	sh_i=$(ipc "$(run_cmd ns3 plain $SK 512 $SCGN 0)" \
+	    "$(run_cmd ns3 plain $SK 512 $((SCGN * 2)) 0)" $SHOPS)
+	echo "ns3-plain,$sh_i," >> "$shcsv"
+	for v in plain rules ports iface addrlist state simple mix; do
+		sh_i=$(ds_ipc "$ds" "$v" run -q --no-traces)
+		sh_b=""
+		[ -z "$before" ] || sh_b=$(ds_ipc "$before" "$v" run -q --no-traces)
+		echo "$v,$sh_i,$sh_b" >> "$shcsv"
+		echo "  shape $v: $sh_i instr/hop (before: ${sh_b:--})" >&2
+	done
+fi
+
+# --- traced runs --------------------------------------------------------------
+# The plain chain: what each kind of trace costs per packet-hop.  The
+# default `run` (narration, pcaps and events.jsonl) writes its narration
+# to /dev/null (not a terminal: fully buffered, as a file).
+trcsv="$out/traces.csv"
+echo "mode,instr_per_hop,before_instr_per_hop" > "$trcsv"
+if section traces && [ $callgrind = 1 ]; then
+	echo "traces: K=$SK, 512 bytes, callgrind N=$SCGN,$((SCGN * 2))" >&2
+	td="$out/traces"
+	for mode in none pcap pcap+events run divert-none divert-pcap+events ns3-pcap; do
+		case $mode in
+		none|divert-none) tr_f="run -q --no-traces" ;;
+		pcap)	tr_f="run -q --no-events --trace-dir $td" ;;
+		pcap+events|divert-pcap+events) tr_f="run -q --trace-dir $td" ;;
+		run)	tr_f="run --trace-dir $td" ;;
+		esac
+		case $mode in divert-*) tr_v=divert ;; *) tr_v=plain ;; esac
+		tr_b=""
+		if [ $mode = ns3-pcap ]; then
+			tr_i=$(ipc "$(run_cmd ns3 plain $SK 512 $SCGN 1)" \
+			    "$(run_cmd ns3 plain $SK 512 $((SCGN * 2)) 1)" $SHOPS)
+		else
+			# shellcheck disable=SC2086
+			tr_i=$(ds_ipc "$ds" $tr_v $tr_f)
+			# shellcheck disable=SC2086
+			[ -z "$before" ] || tr_b=$(ds_ipc "$before" $tr_v $tr_f)
+		fi
+		rm -rf "${out:?}/traces"/*
+		echo "$mode,$tr_i,$tr_b" >> "$trcsv"
+		echo "  traces $mode: $tr_i instr/hop (before: ${tr_b:--})" >&2
+	done
+fi
+
+# --- memory per idle host -------------------------------------------------------
+# `divertsim gen chain -n N` without its traffic: peak RSS at each size,
+# per host the difference over the difference in hosts.
+mcsv="$out/memory.csv"
+echo "hosts,wall_s,maxrss_kib,before_wall_s,before_maxrss_kib" > "$mcsv"
+if section memory; then
+	if [ $quick = 1 ]; then MEMN="1000 10000"; else MEMN="1000 10000 50000"; fi
+	echo "memory: gen chain -n {$MEMN}, idle" >&2
+	for n in $MEMN; do
+		f="$out/scn/gen-chain-$n.scn"
+		"$ds" gen chain -n "$n" --no-expect | grep -v '^at ' > "$f"
+		bw=""; br=""
+		if [ -n "$before" ]; then
+			measure "$before" run -q --no-traces "$f"
+			bw=$WALL; br=$RSS
+		fi
+		measure "$ds" run -q --no-traces "$f"
+		echo "$((n + 2)),$WALL,$RSS,$bw,$br" >> "$mcsv"
+		echo "  gen chain $((n + 2)) hosts: ${WALL}s ${RSS} KiB (before: ${bw:--}s ${br:--} KiB)" >&2
+	done
+fi
+
 report "$out"
 echo
-echo "raw results: $csv $scsv"
+echo "raw results: $out/*.csv"

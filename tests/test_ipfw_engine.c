@@ -82,18 +82,29 @@ ip_hdr(uint8_t proto, uint32_t src, uint32_t dst, uint16_t off_field,
 	return (pkt + hl);
 }
 
+/* TCP or UDP header bytes: the ports (not in a later fragment). */
+static uint8_t *
+ports_pkt(uint8_t proto, uint32_t src, uint16_t sport, uint32_t dst,
+    uint16_t dport, uint16_t off_field, unsigned payload_len)
+{
+	uint8_t *u = ip_hdr(proto, src, dst, off_field, 0, payload_len);
+
+	if ((off_field & 0x1fff) == 0) {
+		ck_put16(u, sport);
+		ck_put16(u + 2, dport);
+	}
+	return (u);
+}
+
 /* UDP with 8 bytes of payload: ip_len 20 + 8 + 8 = 36. */
 static void
 udp_pkt(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
     uint16_t off_field)
 {
-	uint8_t *u = ip_hdr(17, src, dst, off_field, 0, 16);
+	uint8_t *u = ports_pkt(17, src, sport, dst, dport, off_field, 16);
 
-	if ((off_field & 0x1fff) == 0) {
-		ck_put16(u, sport);
-		ck_put16(u + 2, dport);
+	if ((off_field & 0x1fff) == 0)
 		ck_put16(u + 4, 16);
-	}
 }
 
 /* ICMP type/code with an 4-byte rest: ip_len 20 + 8 = 28. */
@@ -1367,13 +1378,28 @@ START_TEST(test_prefilter_differential)
 		"ip from { 10.0.0.5 or me } to { 10.0.0.2 or 10.0.0.9 }",
 		"icmp from any to any { icmptypes 8 or frag }",
 		"ip from 10.0.0.0/24{1,2} to 10.0.0.2",
+		/* Ports, interfaces, lists, directions, state. */
+		"udp from any to any 53,5353",
+		"udp from any 1-1023 to any 1000-2000",
+		"tcp from any 40000 to any 25,80",
+		"ip from any to any via em1",
+		"ip from any to any via em0",
+		"ip from any to any in recv em0",
+		"ip from any to any out xmit em1",
+		"ip from any to any recv em0 xmit em1",
+		"ip from any to any recv em*",
+		"ip from any to any not via em0",
+		"ip from 192.168.1.0/24,10.0.0.0/30,172.16.0.0/12 to any",
+		"ip from any to 10.0.0.2,192.0.2.0/24",
+		"udp from any to any 53 keep-state",
+		"ip from any to any { via em9 or recv em0 }",
 	};
 	static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
 
-	for (int p = 0; p < 5; p++) {
+	for (int p = 0; p < 5 * 3; p++) {
 		struct ipfw_args a;
 
-		switch (p) {
+		switch (p % 5) {
 		case 0:
 			tcp_pkt(0x02, 1000, 0, 65535, mss, 4, 0, 0);
 			break;
@@ -1390,7 +1416,13 @@ START_TEST(test_prefilter_differential)
 			udp_pkt(A_192_0_2_1, 1, A_10_0_0_1, 2, 0x2000 | 1);
 			break;
 		}
-		mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+		/* In on em0, out em1 forwarded from em0, out em0 local. */
+		if (p / 5 == 0)
+			mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+		else if (p / 5 == 1)
+			mkargs(&a, IPFW_DIR_OUT, "em0", "em1");
+		else
+			mkargs(&a, IPFW_DIR_OUT, NULL, "em0");
 		for (size_t k = 0; k < G_N_ELEMENTS(rules); k++) {
 			gchar *full = g_strdup_printf("add allow %s",
 			    rules[k]);
@@ -1407,10 +1439,7 @@ START_TEST(test_prefilter_differential)
 			ck_assert_msg(cmd != NULL, "%s", full);
 			r = cmd->rule;
 			ipfw_rule_prefilter(r);
-			pf_pass = (r->pf_proto == 0 ||
-			    r->pf_proto == a.proto) &&
-			    (a.src & r->pf_src_mask) == r->pf_src_addr &&
-			    (a.dst & r->pf_dst_mask) == r->pf_dst_addr;
+			pf_pass = !ipfw_prefilter_rejects(r, &a);
 			ck_assert_msg(pf_pass || !ipfw_rule_match(r, &a),
 			    "packet %d, '%s': prefilter rejects a match", p,
 			    rules[k]);
@@ -1419,6 +1448,171 @@ START_TEST(test_prefilter_differential)
 			g_free(full);
 		}
 	}
+}
+END_TEST
+
+/* TCP SYN between given ports, a 20-byte header and no payload. */
+static void
+tcp_ports_pkt(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+    uint16_t off_field)
+{
+	uint8_t *t = ports_pkt(6, src, sport, dst, dport, off_field, 20);
+
+	if ((off_field & 0x1fff) == 0) {
+		t[12] = 0x50;		/* th_off 5 */
+		t[13] = 0x02;		/* SYN */
+	}
+}
+
+/*
+ * Differential test of the quick rejection against the full match: the
+ * same rules of every hoisted shape (protocols, single and listed
+ * addresses, negations, port lists and ranges, in/out, recv/xmit/via with
+ * plain, glob and long names, keep-state and check-state) in two chains,
+ * the second with every rule's quick rejection cleared, walked by the
+ * same sequence of packets (protocols, addresses, ports, fragments,
+ * directions, interfaces); verdicts and every counter must agree.
+ */
+static const char *const diff_rules[] = {
+	"90 check-state",
+	"100 count udp from any to any 53,5353",
+	"110 count udp from any to any 1000-2000",
+	"120 count tcp from any 80,443 to any",
+	"130 count ip from any to any via em1",
+	"140 count ip from any to any in recv em0",
+	"150 count ip from any to any out xmit em1",
+	"160 count ip from any to any recv em0 xmit em1",
+	"170 count ip from any to any out",
+	"180 count ip from any to any via em*",
+	"190 count ip from any to any recv interface10",
+	"200 count ip from 192.168.1.0/24,192.168.7.0/24,172.16.0.0/12 to any",
+	"210 count ip from any to 10.0.0.2,10.0.0.3,10.1.0.0/16",
+	"220 count ip from any to not 10.0.0.2",
+	"230 count udp from any to any not 53",
+	"240 count ip from any to any not via em1",
+	"250 count udp from any to any 53 keep-state",
+	"260 allow udp from 10.0.0.1 to any 9 keep-state",
+	"270 count tcp from any to any 80 in recv em0 keep-state",
+	"280 check-state",
+	"290 count icmp from any to any icmptypes 8",
+	"300 count udp from 10.0.0.1 1000-1100,2000 to 10.0.0.0/8 1050 out via em1",
+	"310 allow tcp from any to any 80",
+	"320 deny udp from any 1-1023 to any",
+	"330 unreach host udp from any to any 5353 in via em0",
+};
+
+START_TEST(test_prefilter_every_shape)
+{
+	static const uint32_t srcs[] = { A_10_0_0_1, 0xc0a80705u, 0xac140101u,
+	    0x0a010203u };
+	static const uint32_t dsts[] = { A_10_0_0_2, 0x0a000003u, 0x0a010505u,
+	    A_192_0_2_1 };
+	static const uint16_t ports[] = { 9, 53, 80, 1050, 5353, 6000 };
+	static const struct { enum ipfw_dir dir; const char *rcv, *oif; }
+	    ifs[] = {
+		{ IPFW_DIR_IN, "em0", NULL }, { IPFW_DIR_IN, "em1", NULL },
+		{ IPFW_DIR_OUT, "em0", "em1" }, { IPFW_DIR_OUT, NULL, "em1" },
+		{ IPFW_DIR_OUT, "em1", "em0" }, { IPFW_DIR_IN, "interface10",
+		NULL }, { IPFW_DIR_OUT, "em0", "interface1" },
+		{ IPFW_DIR_OUT, "em0", NULL },
+	};
+	struct ipfw_chain *full = ipfw_chain_new(42), *quick = chain;
+	uint64_t now = 0;
+	unsigned walks = 0;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(diff_rules); i++) {
+		add(diff_rules[i]);
+		chain = full;
+		add(diff_rules[i]);
+		chain = quick;
+	}
+	ck_assert_uint_eq(full->n_rules, quick->n_rules);
+	for (unsigned i = 0; i < full->n_rules; i++)
+		ipfw_rule_prefilter_open(full->rules[i]);
+	/* The quick rejection is really there to be compared. */
+	ck_assert(quick->rules[1]->pf_ext & IPFW_PF_PORTS);
+	ck_assert_uint_eq(quick->rules[1]->pf_dport_lo, 53);
+	ck_assert_uint_eq(quick->rules[1]->pf_dport_span, 5353 - 53);
+	ck_assert(quick->rules[4]->pf_ext & IPFW_PF_IFACES);
+	ck_assert(!(quick->rules[9]->pf_ext & IPFW_PF_IFACES));	/* glob */
+	ck_assert_uint_ne(quick->rules[11]->pf_src_mask, 0);
+
+	for (unsigned proto = 0; proto < 3; proto++)
+	for (size_t s = 0; s < G_N_ELEMENTS(srcs); s++)
+	for (size_t d = 0; d < G_N_ELEMENTS(dsts); d++)
+	for (size_t p = 0; p < G_N_ELEMENTS(ports); p++)
+	for (unsigned frag = 0; frag < 2; frag++)
+	for (size_t f = 0; f < G_N_ELEMENTS(ifs); f++) {
+		uint16_t off = frag ? 185 : 0;
+		uint16_t sport = ports[(p + s) % G_N_ELEMENTS(ports)];
+		struct ipfw_args a, b;
+		struct ipfw_verdict va, vb;
+
+		if (proto == 0)
+			udp_pkt(srcs[s], sport, dsts[d], ports[p], off);
+		else if (proto == 1)
+			tcp_ports_pkt(srcs[s], sport, dsts[d], ports[p], off);
+		else
+			icmp_pkt(srcs[s], dsts[d], (uint8_t)(p * 3), off);
+		mkargs(&a, ifs[f].dir, ifs[f].rcv, ifs[f].oif);
+		b = a;
+		a.now_ns = b.now_ns = now;
+		now += 1000000;
+		ipfw_chk(quick, &a, &va);
+		ipfw_chk(full, &b, &vb);
+		ck_assert_int_eq(va.kind, vb.kind);
+		ck_assert_uint_eq(va.rulenum, vb.rulenum);
+		walks++;
+	}
+	for (unsigned i = 0; i < full->n_rules; i++) {
+		ck_assert_uint_eq(quick->rules[i]->packets,
+		    full->rules[i]->packets);
+		ck_assert_uint_eq(quick->rules[i]->bytes,
+		    full->rules[i]->bytes);
+	}
+	/* The walks reached the rules: states and counts happened. */
+	ck_assert_uint_eq(walks, 3 * 4 * 4 * 6 * 2 * 8);
+	ck_assert_uint_ne(pkts(250), 0);
+	ck_assert_uint_ne(pkts(260), 0);
+	ck_assert_uint_ne(pkts(270), 0);
+	ck_assert_uint_ne(pkts(300), 0);
+	ck_assert_uint_ne(pkts(330), 0);
+	ipfw_chain_free(full);
+}
+END_TEST
+
+/*
+ * A table match sets tablearg even in a rule that then fails on a later
+ * option (here the destination): the quick rejection must not skip the
+ * lookup.  10.0.0.1 is in table 1 with value 7000; rule 100 fails on
+ * 10.9.0.0/16 after the lookup, so rule 200 diverts to port 7000.
+ */
+START_TEST(test_prefilter_keeps_tablearg)
+{
+	static const char *const cmds[] = {
+		"table 1 add 10.0.0.1 7000",
+		"add 100 count udp from table(1) to 10.9.0.0/16 53",
+		"add 200 divert tablearg ip from any to any",
+	};
+	struct ipfw_verdict v;
+
+	for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
+		gchar **argv;
+		int argc, bad;
+		struct ipfw_cmd *cmd;
+
+		ck_assert(g_shell_parse_argv(cmds[k], &argc, &argv, NULL));
+		cmd = ipfw_cmd_parse_release(14, argc, argv, &bad, NULL);
+		ck_assert_msg(cmd != NULL, "%s", cmds[k]);
+		ck_assert(ipfw_cmd_exec(chain, cmd, NULL, NULL));
+		ipfw_cmd_free(cmd);
+		g_strfreev(argv);
+	}
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DIVERT, 200);
+	ck_assert_uint_eq(v.port, 7000);
+	ck_assert_uint_eq(pkts(100), 0);
 }
 END_TEST
 
@@ -1502,7 +1696,9 @@ ipfw_engine_suite(void)
 		test_reass, test_reject, test_keep_state, test_keep_state_probe,
 		test_prob_deterministic, test_prob_draws_before_body,
 		test_prefilter_agrees, test_on_match_and_counters,
-		test_diverted, test_tcp_options, test_prefilter_differential, test_tables,
+		test_diverted, test_tcp_options, test_prefilter_differential,
+		test_prefilter_every_shape, test_prefilter_keeps_tablearg,
+		test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,
 		test_limit, test_tags, test_tablearg,
 		NULL

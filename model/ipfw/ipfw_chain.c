@@ -149,37 +149,147 @@ ipfw_rule_find_opt(const struct ipfw_rule *rule, enum ipfw_op op)
 /* ---- the chain ---------------------------------------------------------- */
 
 /*
- * Most rules of a long ruleset fail on the protocol or on one address;
- * ipfw_chk() tests those inline before walking the options (FreeBSD's
- * ipfw_chk() gets the same effect from the opcode order compile_rule()
- * produces).  Only un-negated single tests are hoisted, and none from a
- * rule whose evaluation has side effects before its body (prob draws,
- * keep-state lookups).
+ * Most rules of a long ruleset fail on the protocol, an address, a port
+ * or an interface; ipfw_chk() tests those inline before walking the
+ * options (FreeBSD's ipfw_chk() gets the same effect from the opcode
+ * order compile_rule() produces).  Each hoisted test is implied by one
+ * un-negated option (an address list by the prefix its entries share, a
+ * port list by its lowest and highest port, an interface name by its
+ * first 8 bytes), so it fails only where the full match fails.  Nothing
+ * is hoisted from a rule with prob, whose draw comes before its body.
  */
+void
+ipfw_rule_prefilter_open(struct ipfw_rule *r)
+{
+	r->pf_proto = 0;
+	r->pf_ext = 0;
+	r->pf_dirs = (1u << IPFW_DIR_IN) | (1u << IPFW_DIR_OUT);
+	r->pf_src_mask = r->pf_src_addr = 0;
+	r->pf_dst_mask = r->pf_dst_addr = 0;
+	r->pf_sport_lo = r->pf_dport_lo = 0;
+	r->pf_sport_span = r->pf_dport_span = UINT32_MAX;
+	r->pf_recv = r->pf_recv_m = r->pf_xmit = r->pf_xmit_m = 0;
+	r->pf_via = r->pf_via_m = 0;
+}
+
+/*
+ * What every address of a list shares: the bits that all its masks cover
+ * and all its addresses agree on.  A packet outside that prefix is in no
+ * entry of the list.
+ */
+static void
+list_prefix(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    uint32_t *mask, uint32_t *addr)
+{
+	const struct ipfw_addr *x = &r->addrs[o->first];
+	uint32_t m = x->mask;
+
+	for (unsigned k = 1; k < o->n; k++)
+		m &= x[k].mask & ~(x[k].addr ^ x->addr);
+	*mask = m;
+	*addr = x->addr & m;
+}
+
+/* The lowest port of a list of ranges and the span up to its highest. */
+static void
+list_bounds(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    uint32_t *lo, uint32_t *span)
+{
+	uint32_t l = UINT16_MAX, h = 0;
+
+	for (unsigned k = 0; k < o->n; k++) {
+		const struct ipfw_range *x = &r->ranges[o->first + k];
+
+		if (x->lo < l)
+			l = x->lo;
+		if (x->hi > h)
+			h = x->hi;
+	}
+	*lo = l;
+	*span = h >= l ? h - l : 0;
+}
+
+/* An un-globbed recv/xmit/via name: its key under an all-ones mask. */
+static void
+iface_key(struct ipfw_rule *r, const struct ipfw_opt *o)
+{
+	uint64_t key = ipfw_ifkey(o->u.ifname);
+
+	if (o->op == IPFW_O_RECV) {
+		r->pf_recv = key;
+		r->pf_recv_m = UINT64_MAX;
+	} else if (o->op == IPFW_O_XMIT) {
+		r->pf_xmit = key;
+		r->pf_xmit_m = UINT64_MAX;
+	} else {
+		r->pf_via = key;
+		r->pf_via_m = UINT64_MAX;
+	}
+	r->pf_ext |= IPFW_PF_IFACES;
+}
+
 void
 ipfw_rule_prefilter(struct ipfw_rule *r)
 {
-	r->pf_proto = 0;
-	r->pf_src_mask = r->pf_src_addr = 0;
-	r->pf_dst_mask = r->pf_dst_addr = 0;
-	if (r->prob_x < IPFW_PROB_SCALE || r->keep_state)
+	ipfw_rule_prefilter_open(r);
+	if (r->prob_x < IPFW_PROB_SCALE)
 		return;
 	for (unsigned i = 0; i < r->n_opts; i++) {
 		const struct ipfw_opt *o = &r->opts[i];
 
+		/*
+		 * A table lookup that matches sets the walk's tablearg even
+		 * when a later option fails the rule (O_IP_SRC_LOOKUP in
+		 * ipfw_chk()): nothing after it may skip the lookup.
+		 */
+		if (o->op == IPFW_O_SRC_TABLE || o->op == IPFW_O_DST_TABLE)
+			break;
 		/* An option of an or-block is not required on its own. */
-		if (o->negate || o->or_next ||
-		    (i > 0 && r->opts[i - 1].or_next))
+		if (o->or_next || (i > 0 && r->opts[i - 1].or_next))
 			continue;
-		if (o->op == IPFW_O_PROTO && o->u.val != 0 &&
-		    o->u.val <= UINT8_MAX)
-			r->pf_proto = (uint8_t)o->u.val;
-		else if (o->op == IPFW_O_SRC_ADDR && o->n == 1) {
-			r->pf_src_mask = r->addrs[o->first].mask;
-			r->pf_src_addr = r->addrs[o->first].addr;
-		} else if (o->op == IPFW_O_DST_ADDR && o->n == 1) {
-			r->pf_dst_mask = r->addrs[o->first].mask;
-			r->pf_dst_addr = r->addrs[o->first].addr;
+		/* `in` and `out` are one option, negated or not. */
+		if (o->op == IPFW_O_IN) {
+			r->pf_dirs &= o->negate ? 1u << IPFW_DIR_OUT :
+			    1u << IPFW_DIR_IN;
+			r->pf_ext |= IPFW_PF_DIR;
+			continue;
+		}
+		if (o->negate)
+			continue;
+		switch (o->op) {
+		case IPFW_O_PROTO:
+			if (o->u.val != 0 && o->u.val <= UINT8_MAX)
+				r->pf_proto = (uint8_t)o->u.val;
+			break;
+		case IPFW_O_SRC_ADDR:
+			if (o->n > 0)
+				list_prefix(r, o, &r->pf_src_mask,
+				    &r->pf_src_addr);
+			break;
+		case IPFW_O_DST_ADDR:
+			if (o->n > 0)
+				list_prefix(r, o, &r->pf_dst_mask,
+				    &r->pf_dst_addr);
+			break;
+		case IPFW_O_SRC_PORT:
+		case IPFW_O_DST_PORT:
+			if (o->n > 0) {
+				bool src = o->op == IPFW_O_SRC_PORT;
+
+				list_bounds(r, o,
+				    src ? &r->pf_sport_lo : &r->pf_dport_lo,
+				    src ? &r->pf_sport_span : &r->pf_dport_span);
+				r->pf_ext |= IPFW_PF_PORTS;
+			}
+			break;
+		case IPFW_O_RECV:
+		case IPFW_O_XMIT:
+		case IPFW_O_VIA:
+			if (!o->glob && o->u.ifname[0] != '\0')
+				iface_key(r, o);
+			break;
+		default:
+			break;
 		}
 	}
 }

@@ -197,6 +197,77 @@ verdict(struct ipfw_verdict *v, enum ipfw_verdict_kind kind,
 	v->next_slot = f->index + 1;
 }
 
+/* The packet as the quick rejection sees it (ipfw_rule_prefilter()). */
+struct pf_pkt {
+	uint32_t	dirbit;		/* 1 << dir */
+	uint32_t	sport, dport;	/* 0x10000 when there are none */
+	bool		if_done;	/* the keys below are filled */
+	uint64_t	recv, xmit, via;
+};
+
+/*
+ * The tests of pf_ext, each implied by an option as match_in(),
+ * match_src_port() (TCP or UDP with ports), match_recv() (rcvif),
+ * match_xmit() (the OUT pass's oif) and match_via() (oif when there is
+ * one, else rcvif) decide it; computed without branches per test.
+ */
+static inline bool
+pf_ext_rejects(const struct ipfw_rule *r, const struct ipfw_args *a,
+    struct pf_pkt *p)
+{
+	if ((r->pf_ext & IPFW_PF_DIR) && (r->pf_dirs & p->dirbit) == 0)
+		return (true);
+	if ((r->pf_ext & IPFW_PF_PORTS) &&
+	    ((p->sport - r->pf_sport_lo > r->pf_sport_span) |
+	    (p->dport - r->pf_dport_lo > r->pf_dport_span)))
+		return (true);
+	if (r->pf_ext & IPFW_PF_IFACES) {
+		if (!p->if_done) {
+			p->recv = ipfw_ifkey(a->rcvif);
+			p->xmit = a->dir == IPFW_DIR_OUT ?
+			    ipfw_ifkey(a->oif) : 0;
+			p->via = a->dir == IPFW_DIR_OUT && a->oif != NULL ?
+			    p->xmit : p->recv;
+			p->if_done = true;
+		}
+		if ((((p->recv ^ r->pf_recv) & r->pf_recv_m) |
+		    ((p->xmit ^ r->pf_xmit) & r->pf_xmit_m) |
+		    ((p->via ^ r->pf_via) & r->pf_via_m)) != 0)
+			return (true);
+	}
+	return (false);
+}
+
+static inline void
+pf_pkt_init(struct pf_pkt *p, const struct ipfw_args *a)
+{
+	p->dirbit = 1u << a->dir;
+	p->sport = a->has_ports ? a->sport : 0x10000u;
+	p->dport = a->has_ports ? a->dport : 0x10000u;
+	p->if_done = false;
+	p->recv = p->xmit = p->via = 0;
+}
+
+static inline bool
+pf_rejects(const struct ipfw_rule *r, const struct ipfw_args *a,
+    struct pf_pkt *p)
+{
+	return ((r->pf_proto != 0 && r->pf_proto != a->proto) ||
+	    (a->src & r->pf_src_mask) != r->pf_src_addr ||
+	    (a->dst & r->pf_dst_mask) != r->pf_dst_addr ||
+	    (r->pf_ext != 0 && pf_ext_rejects(r, a, p)));
+}
+
+bool
+ipfw_prefilter_rejects(const struct ipfw_rule *rule,
+    const struct ipfw_args *args)
+{
+	struct pf_pkt p;
+
+	pf_pkt_init(&p, args);
+	return (pf_rejects(rule, args, &p));
+}
+
 void
 ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
     struct ipfw_verdict *v)
@@ -208,10 +279,12 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 	    local_stack;
 	uint8_t *sp = args->callsp != NULL ? args->callsp : &local_sp;
 	unsigned idx;
-	bool state_found = false;
+	bool state_found = false, state_missed = false;
+	struct pf_pkt pfp;
 	uint64_t pktlen = args->ip_len != 0 ? args->ip_len : args->pkt_len;
 
 	memset(v, 0, sizeof(*v));
+	pf_pkt_init(&pfp, args);
 	args->tables = chain->tables;
 	args->tablearg = 0;
 	if (!start_index(chain, args, &idx)) {
@@ -223,10 +296,14 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 		struct ipfw_rule *f = r;	/* whose action applies */
 		struct ipfw_rule *parent;
 
-		/* The inline quick rejection (ipfw_rule_prefilter()). */
-		if ((r->pf_proto != 0 && r->pf_proto != args->proto) ||
-		    (args->src & r->pf_src_mask) != r->pf_src_addr ||
-		    (args->dst & r->pf_dst_mask) != r->pf_dst_addr) {
+		/*
+		 * The inline quick rejection (ipfw_rule_prefilter()).  A
+		 * keep-state rule probes the states before its body, so its
+		 * body may be skipped only once this walk's lookup has
+		 * answered (a miss stands until a state is installed).
+		 */
+		if (pf_rejects(r, args, &pfp) &&
+		    (!r->keep_state || state_found || state_missed)) {
 			idx++;
 			continue;
 		}
@@ -234,9 +311,13 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			idx++;
 			continue;
 		}
-		/* O_PROBE_STATE: a keep-state rule looks states up first. */
-		if (r->keep_state && !state_found &&
-		    (parent = ipfw_state_lookup(chain->states, args)) != NULL) {
+		/* O_PROBE_STATE: a keep-state rule looks states up first
+		 * (a second lookup after a miss would miss again). */
+		parent = NULL;
+		if (r->keep_state && !state_found && !state_missed &&
+		    (parent = ipfw_state_lookup(chain->states, args)) == NULL)
+			state_missed = true;
+		if (parent != NULL) {
 			state_found = true;
 			f = parent;
 		} else {
@@ -247,21 +328,26 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			if (r->action == IPFW_ACT_CHECK_STATE) {
 				/* O_CHECK_STATE: a hit runs the parent's
 				 * action, a miss goes on. */
-				parent = state_found ? NULL :
+				parent = state_found || state_missed ? NULL :
 				    ipfw_state_lookup(chain->states, args);
 				if (parent == NULL) {
+					state_missed = !state_found;
 					idx++;
 					continue;
 				}
 				state_found = true;
 				f = parent;
-			} else if (r->keep_state &&
-			    !ipfw_state_install(chain->states, r, args)) {
-				/* install_state() failed: deny. */
-				r->packets++;
-				r->bytes += pktlen;
-				verdict(v, IPFW_V_DENY, r);
-				return;
+			} else if (r->keep_state) {
+				if (!ipfw_state_install(chain->states, r,
+				    args)) {
+					/* install_state() failed: deny. */
+					r->packets++;
+					r->bytes += pktlen;
+					verdict(v, IPFW_V_DENY, r);
+					return;
+				}
+				/* The next lookup finds this state. */
+				state_missed = false;
 			}
 		}
 		/*

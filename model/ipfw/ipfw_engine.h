@@ -19,6 +19,11 @@ extern "C" {
 bool	ipfw_rule_match(const struct ipfw_rule *rule,
 	    const struct ipfw_args *args);
 
+/* Whether ipfw_chk()'s quick rejection (ipfw_rule_prefilter()) skips
+ * the rule for the packet; a rejected rule must not match (tests). */
+bool	ipfw_prefilter_rejects(const struct ipfw_rule *rule,
+	    const struct ipfw_args *args);
+
 #ifdef __cplusplus
 }
 #endif

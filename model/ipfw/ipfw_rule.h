@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ipfw/ipfw.h"
 
@@ -34,6 +35,11 @@ extern "C" {
 #define	IPFW_LIMIT_SRC_PORT	0x02
 #define	IPFW_LIMIT_DST_ADDR	0x04
 #define	IPFW_LIMIT_DST_PORT	0x08
+
+/* pf_ext bits: which tests besides protocol and addresses a rule has. */
+#define	IPFW_PF_DIR	0x01	/* pf_dirs */
+#define	IPFW_PF_PORTS	0x02	/* pf_sport_*, pf_dport_* */
+#define	IPFW_PF_IFACES	0x04	/* pf_recv, pf_xmit, pf_via */
 
 enum ipfw_act {
 	IPFW_ACT_ALLOW,
@@ -156,12 +162,21 @@ struct ipfw_rule {
 	 * Owned by the chain: a quick rejection test derived from the body
 	 * when the rule is installed (ipfw_rule_prefilter()).  A packet
 	 * fails it only if the full match would fail too.  It is left open
-	 * (all zero) on rules with prob or keep-state, whose draw and state
-	 * lookup must happen whatever the body says.
+	 * (all zero) on rules with prob, whose draw must happen whatever
+	 * the body says; a keep-state rule's applies only once the walk's
+	 * state lookup has answered (ipfw_chk()).
 	 */
 	uint8_t		 pf_proto;	/* 0: any protocol */
+	uint8_t		 pf_ext;	/* IPFW_PF_*; 0: none of the below */
+	uint8_t		 pf_dirs;	/* 1 << enum ipfw_dir allowed */
 	uint32_t	 pf_src_mask, pf_src_addr;	/* mask 0: any */
 	uint32_t	 pf_dst_mask, pf_dst_addr;
+	/* Ports p with p - lo <= span (unsigned); a packet without ports
+	 * has port 0x10000, outside every list.  span UINT32_MAX: any. */
+	uint32_t	 pf_sport_lo, pf_sport_span;
+	uint32_t	 pf_dport_lo, pf_dport_span;
+	/* Interface keys (ipfw_ifkey()) under all-ones or zero masks. */
+	uint64_t	 pf_recv, pf_recv_m, pf_xmit, pf_xmit_m, pf_via, pf_via_m;
 
 	/* Owned by the chain. */
 	uint64_t	 packets;
@@ -216,6 +231,19 @@ bool		 ipfw_rule_equal(const struct ipfw_rule *a,
 		    const struct ipfw_rule *b);
 /* Fill the rule's pf_* quick-rejection fields from its options. */
 void		 ipfw_rule_prefilter(struct ipfw_rule *rule);
+/* The quick rejection's key of an interface name: its first 8 bytes,
+ * zero-padded; 0 for none (a name is never empty). */
+static inline uint64_t
+ipfw_ifkey(const char *name)
+{
+	uint64_t k = 0;
+
+	if (name != NULL)
+		memcpy(&k, name, strnlen(name, sizeof(k)));
+	return (k);
+}
+/* Clear them (tests: the full match alone). */
+void		 ipfw_rule_prefilter_open(struct ipfw_rule *rule);
 /* The option of a given opcode, or NULL. */
 const struct ipfw_opt *ipfw_rule_find_opt(const struct ipfw_rule *rule,
 		    enum ipfw_op op);

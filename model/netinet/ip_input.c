@@ -119,7 +119,10 @@ ip_forward_event(struct host *h, const struct pkt *m,
 	e = ev_begin(h->sim->log, h->name, "forward");
 	if (e == NULL)
 		return;
-	ip_summary(m, sum, sizeof(sum));
+	/* Only the narrative line shows it. */
+	sum[0] = '\0';
+	if (ev_wants_text(e))
+		ip_summary(m, sum, sizeof(sum));
 	if (m->rcvif != NULL)
 		ev_str(e, "in", m->rcvif->if_xname);
 	else

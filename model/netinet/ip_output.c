@@ -105,7 +105,10 @@ ip_fragment_event(struct host *h, const struct ifnet *ifp,
 	e = ev_begin(h->sim->log, h->name, "fragment");
 	if (e == NULL)
 		return;
-	ip_summary(m, sum, sizeof(sum));
+	/* Only the narrative line shows it. */
+	sum[0] = '\0';
+	if (ev_wants_text(e))
+		ip_summary(m, sum, sizeof(sum));
 	ev_str(e, "if", ifp->if_xname);
 	ev_int(e, "count", count);
 	ev_int(e, "len", m->len);

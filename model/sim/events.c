@@ -1,8 +1,10 @@
 /*
  * The event log: each event becomes one narrative line on the text stream
- * and one JSON object on the events.jsonl stream.  One builder is reused for
- * every event, so logging allocates nothing per packet once warmed up, and
- * when both streams are off ev_begin() only counts.
+ * and one JSON object on the events.jsonl stream.  Both are built in flat
+ * buffers reused for every event (an append is a bounds check and a copy;
+ * numbers and escapes are written in place, no printf), so logging
+ * allocates nothing per packet once warmed up, and when both streams are
+ * off ev_begin() only counts.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,10 +18,16 @@
 #include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 
+/* A flat growable byte buffer. */
+struct evbuf {
+	char		*p;
+	size_t		 len, cap;
+};
+
 struct ev {
 	struct ev_log	*log;
-	GString		*json;
-	GString		*text;
+	struct evbuf	 json;
+	struct evbuf	 text;
 	size_t		 text_prefix_len;	/* "TIME HOST " */
 	bool		 open;
 	bool		 narrate;	/* host and kind pass the filter */
@@ -35,9 +43,9 @@ struct ev_log {
 	bool		 jsonl_on;	/* either of the two, not failed */
 	int		 jsonl_errno;	/* first failed fwrite */
 	uint64_t	*events;
-	struct ev	 ev;
 	struct ev_narration filter;
 	GString		*wrapped;	/* scratch for --width */
+	struct ev	 ev;
 };
 
 struct ev_log *
@@ -51,8 +59,6 @@ ev_log_new(FILE *text, FILE *jsonl, uint64_t *events_counter)
 	log->jsonl_on = jsonl != NULL;
 	log->events = events_counter;
 	log->ev.log = log;
-	log->ev.json = g_string_sized_new(256);
-	log->ev.text = g_string_sized_new(256);
 	return (log);
 }
 
@@ -61,8 +67,8 @@ ev_log_free(struct ev_log *log)
 {
 	if (log == NULL)
 		return;
-	g_string_free(log->ev.json, TRUE);
-	g_string_free(log->ev.text, TRUE);
+	g_free(log->ev.json.p);
+	g_free(log->ev.text.p);
 	if (log->wrapped != NULL)
 		g_string_free(log->wrapped, TRUE);
 	g_free(log);
@@ -156,79 +162,178 @@ static void
 text_write(struct ev_log *log, const char *line, size_t len, size_t indent)
 {
 	if (log->filter.width == 0) {
-		fwrite(line, 1, len, log->text_out);
-		fputc('\n', log->text_out);
+		fwrite_unlocked(line, 1, len, log->text_out);
+		fputc_unlocked('\n', log->text_out);
 		return;
 	}
 	g_string_truncate(log->wrapped, 0);
 	ev_text_wrap(log->wrapped, line, len, log->filter.width, indent);
-	fwrite(log->wrapped->str, 1, log->wrapped->len, log->text_out);
+	fwrite_unlocked(log->wrapped->str, 1, log->wrapped->len, log->text_out);
 }
 
-/* Characters that JSON strings cannot hold as they are. */
-static bool
-json_needs_escape(unsigned char c)
-{
-	return (c < 0x20 || c == '"' || c == '\\');
-}
-
-/* A JSON string: runs of plain bytes are copied in one go. */
 static void
-json_escape(GString *s, const char *v)
+evbuf_grow(struct evbuf *b, size_t need)
 {
-	const unsigned char *p = (const unsigned char *)v;
+	size_t cap = b->cap != 0 ? b->cap : 256;
 
-	g_string_append_c(s, '"');
-	while (*p != '\0') {
-		const unsigned char *run = p;
-
-		while (*p != '\0' && !json_needs_escape(*p))
-			p++;
-		g_string_append_len(s, (const char *)run, p - run);
-		if (*p == '\0')
-			break;
-		switch (*p) {
-		case '"':
-			g_string_append(s, "\\\"");
-			break;
-		case '\\':
-			g_string_append(s, "\\\\");
-			break;
-		case '\n':
-			g_string_append(s, "\\n");
-			break;
-		case '\t':
-			g_string_append(s, "\\t");
-			break;
-		default:
-			g_string_append_printf(s, "\\u%04x", *p);
-		}
-		p++;
-	}
-	g_string_append_c(s, '"');
+	while (cap - b->len < need)
+		cap *= 2;
+	b->p = g_realloc(b->p, cap);
+	b->cap = cap;
 }
 
-/* Decimal digits of v, without printf (this runs for every event). */
-static void
-append_u64(GString *s, uint64_t v)
+/* Room for n more bytes; the caller writes them and moves len. */
+static inline char *
+evbuf_room(struct evbuf *b, size_t n)
 {
+	if (b->cap - b->len < n)
+		evbuf_grow(b, n);
+	return (b->p + b->len);
+}
+
+static inline void
+evbuf_put(struct evbuf *b, const char *s, size_t n)
+{
+	memcpy(evbuf_room(b, n), s, n);
+	b->len += n;
+}
+
+#define	EVBUF_LIT(b, lit)	evbuf_put((b), (lit), sizeof(lit) - 1)
+
+static inline void
+evbuf_putc(struct evbuf *b, char c)
+{
+	*evbuf_room(b, 1) = c;
+	b->len++;
+}
+
+/* Decimal digits of v, two at a time, without printf (this runs for
+ * every field of every event). */
+static inline void
+evbuf_u64(struct evbuf *b, uint64_t v)
+{
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
 	char buf[20];
 	size_t i = sizeof(buf);
 
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	g_string_append_len(s, buf + i, (gssize)(sizeof(buf) - i));
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		buf[--i] = pairs[2 * r + 1];
+		buf[--i] = pairs[2 * r];
+	}
+	if (v >= 10) {
+		buf[--i] = pairs[2 * v + 1];
+		buf[--i] = pairs[2 * v];
+	} else
+		buf[--i] = (char)('0' + v);
+	evbuf_put(b, buf + i, sizeof(buf) - i);
+}
+
+/*
+ * A JSON string, escaped in place: room for the worst case (\u00XX for
+ * every byte) is made once, then each byte is copied or escaped.
+ */
+static void
+json_escape(struct evbuf *b, const char *v)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)v;
+	size_t n = strlen(v);
+	char *w = evbuf_room(b, 6 * n + 2), *start = w;
+
+	*w++ = '"';
+	/* Eight plain bytes at a time: none below 0x20, '"' or '\\'. */
+	for (; n >= 8; n -= 8, p += 8) {
+		uint64_t x, lt, q, bs;
+
+		memcpy(&x, p, 8);
+		lt = (x - 0x2020202020202020u) & ~x;
+		q = x ^ 0x2222222222222222u;
+		q = (q - 0x0101010101010101u) & ~q;
+		bs = x ^ 0x5c5c5c5c5c5c5c5cu;
+		bs = (bs - 0x0101010101010101u) & ~bs;
+		if (((lt | q | bs) & 0x8080808080808080u) != 0)
+			break;
+		memcpy(w, p, 8);
+		w += 8;
+	}
+	for (; *p != '\0'; p++) {
+		unsigned char c = *p;
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*w++ = (char)c;
+			continue;
+		}
+		*w++ = '\\';
+		switch (c) {
+		case '"':	*w++ = '"'; break;
+		case '\\':	*w++ = '\\'; break;
+		case '\n':	*w++ = 'n'; break;
+		case '\t':	*w++ = 't'; break;
+		default:
+			*w++ = 'u';
+			*w++ = '0';
+			*w++ = '0';
+			*w++ = hex[c >> 4];
+			*w++ = hex[c & 15];
+		}
+	}
+	*w++ = '"';
+	b->len += (size_t)(w - start);
 }
 
 /* Keys are the program's own identifiers: no escaping needed. */
-static void
+static inline void
 json_key(struct ev *e, const char *key)
 {
-	g_string_append_len(e->json, ",\"", 2);
-	g_string_append(e->json, key);
-	g_string_append_len(e->json, "\":", 2);
+	size_t n = strlen(key);
+	char *w = evbuf_room(&e->json, n + 4);
+
+	w[0] = ',';
+	w[1] = '"';
+	memcpy(w + 2, key, n);
+	w[n + 2] = '"';
+	w[n + 3] = ':';
+	e->json.len += n + 4;
+}
+
+/* "   1.002000000 gw       ": printf's "%4llu.%09llu %-8s ". */
+static void
+text_prefix(struct evbuf *b, uint64_t t, const char *host)
+{
+	uint64_t sec = t / SIM_NS_PER_S, ns = t % SIM_NS_PER_S;
+	size_t hl = strlen(host);
+	char digits[20];
+	size_t i = sizeof(digits);
+	char *w;
+
+	do {
+		digits[--i] = (char)('0' + sec % 10);
+		sec /= 10;
+	} while (sec != 0);
+	w = evbuf_room(b, 4 + (sizeof(digits) - i) + 10 + 8 + hl + 1);
+	for (size_t pad = sizeof(digits) - i; pad < 4; pad++)
+		*w++ = ' ';
+	memcpy(w, digits + i, sizeof(digits) - i);
+	w += sizeof(digits) - i;
+	*w++ = '.';
+	for (int k = 8; k >= 0; k--) {
+		w[k] = (char)('0' + ns % 10);
+		ns /= 10;
+	}
+	w += 9;
+	*w++ = ' ';
+	memcpy(w, host, hl);
+	w += hl;
+	for (size_t pad = hl; pad < 8; pad++)
+		*w++ = ' ';
+	*w++ = ' ';
+	b->len = (size_t)(w - b->p);
 }
 
 struct ev *
@@ -236,7 +341,6 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 {
 	struct ev *e;
 	uint64_t t;
-	char frac[10];
 
 	if (log == NULL)
 		return (NULL);
@@ -251,23 +355,18 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 	e->narrate = narrate_host_kind(log, host, kind);
 	t = sim_now();
 	if (log->jsonl_on) {
-		g_string_truncate(e->json, 0);
-		g_string_append_len(e->json, "{\"t\":", 5);
-		append_u64(e->json, t);
-		g_string_append_len(e->json, ",\"host\":", 8);
-		json_escape(e->json, host);
-		g_string_append_len(e->json, ",\"ev\":", 6);
-		json_escape(e->json, kind);
+		e->json.len = 0;
+		EVBUF_LIT(&e->json, "{\"t\":");
+		evbuf_u64(&e->json, t);
+		EVBUF_LIT(&e->json, ",\"host\":");
+		json_escape(&e->json, host);
+		EVBUF_LIT(&e->json, ",\"ev\":");
+		json_escape(&e->json, kind);
 	}
 	if (log->text_out != NULL) {
-		/* "   1.002000000 gw       " */
-		g_string_truncate(e->text, 0);
-		g_string_append_printf(e->text, "%4" PRIu64, (uint64_t)(t / SIM_NS_PER_S));
-		snprintf(frac, sizeof(frac), "%09" PRIu64, (uint64_t)(t % SIM_NS_PER_S));
-		g_string_append_c(e->text, '.');
-		g_string_append_len(e->text, frac, 9);
-		g_string_append_printf(e->text, " %-8s ", host);
-		e->text_prefix_len = e->text->len;
+		e->text.len = 0;
+		text_prefix(&e->text, t, host);
+		e->text_prefix_len = e->text.len;
 	}
 	return (e);
 }
@@ -291,9 +390,9 @@ ev_str(struct ev *e, const char *key, const char *val)
 		return;
 	json_key(e, key);
 	if (val == NULL)
-		g_string_append(e->json, "null");
+		EVBUF_LIT(&e->json, "null");
 	else
-		json_escape(e->json, val);
+		json_escape(&e->json, val);
 }
 
 void
@@ -307,10 +406,10 @@ ev_int(struct ev *e, const char *key, int64_t val)
 		return;
 	json_key(e, key);
 	if (val < 0) {
-		g_string_append_c(e->json, '-');
-		append_u64(e->json, (uint64_t)0 - (uint64_t)val);
+		evbuf_putc(&e->json, '-');
+		evbuf_u64(&e->json, (uint64_t)0 - (uint64_t)val);
 	} else
-		append_u64(e->json, (uint64_t)val);
+		evbuf_u64(&e->json, (uint64_t)val);
 }
 
 void
@@ -319,7 +418,10 @@ ev_bool(struct ev *e, const char *key, bool val)
 	if (!ev_wants_json(e))
 		return;
 	json_key(e, key);
-	g_string_append(e->json, val ? "true" : "false");
+	if (val)
+		EVBUF_LIT(&e->json, "true");
+	else
+		EVBUF_LIT(&e->json, "false");
 }
 
 void
@@ -344,19 +446,34 @@ ev_json(struct ev *e, const char *key, const char *json)
 	if (!ev_wants_json(e))
 		return;
 	json_key(e, key);
-	g_string_append(e->json, json);
+	evbuf_put(&e->json, json, strlen(json));
 }
 
 void
 ev_textf(struct ev *e, const char *fmt, ...)
 {
+	struct evbuf *b;
 	va_list ap;
+	size_t avail;
+	int n;
 
 	if (!ev_wants_text(e))
 		return;
+	b = &e->text;
+	(void)evbuf_room(b, 128);
+	avail = b->cap - b->len;
 	va_start(ap, fmt);
-	g_string_append_vprintf(e->text, fmt, ap);
+	n = vsnprintf(b->p + b->len, avail, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= avail) {
+		evbuf_room(b, (size_t)n + 1);
+		va_start(ap, fmt);
+		(void)vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
 }
 
 void
@@ -368,22 +485,22 @@ ev_end(struct ev *e)
 		return;
 	log = e->log;
 	if (log->jsonl_on) {
-		g_string_append(e->json, "}\n");
-		/* A failed stream is written no more (its error is kept). */
+		EVBUF_LIT(&e->json, "}\n");
+		/* A failed stream is written no more (its error is kept);
+		 * one stream per thread: the unlocked stdio write. */
 		if (log->jsonl_sink != NULL)
 			log->jsonl_on = log->jsonl_sink(log->jsonl_ctx,
-			    e->json->str, e->json->len);
-		else if (fwrite(e->json->str, 1, e->json->len,
-		    log->jsonl_out) != e->json->len) {
+			    e->json.p, e->json.len);
+		else if (fwrite_unlocked(e->json.p, 1, e->json.len,
+		    log->jsonl_out) != e->json.len) {
 			log->jsonl_errno = errno != 0 ? errno : EIO;
 			log->jsonl_on = false;
 		}
 	}
 	/* An event whose text was left empty has no narrative line. */
-	if (log->text_out != NULL && e->text->len > e->text_prefix_len &&
+	if (log->text_out != NULL && e->text.len > e->text_prefix_len &&
 	    e->narrate && narrate_lineage(log, e->has_lineage, e->lineage))
-		text_write(log, e->text->str, e->text->len,
-		    e->text_prefix_len);
+		text_write(log, e->text.p, e->text.len, e->text_prefix_len);
 	e->open = false;
 }
 
