@@ -29,6 +29,7 @@
 #include "scenario/scn.h"
 #include "gen_cli.h"
 #include "story.h"
+#include "view.h"
 #include "scenario/scn_build.h"
 #include "ns3/ns3_shim.h"
 #include "sim/counters.h"
@@ -45,12 +46,14 @@
 static const char usage_text[] =
 "usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events]\n"
 "                 [--Werror] [--max-events N] [--max-trace-bytes N]\n"
-"                 [--host H] [--ev TYPE] [--lineage N] [--width N] [FILE]\n"
+"                 [--host H] [--ev TYPE] [--lineage N] [--width N]\n"
+"                 [--html OUT.html] [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
 "                 [-j N] [--shard K/N] [--Werror] [--max-events N]\n"
 "                 [--max-trace-bytes N] FILE...\n"
 "       divertsim lint [--Werror] [--counters] FILE...\n"
 "       divertsim story [--width N] EVENTS.JSONL LINEAGE\n"
+"       divertsim view [-o OUT.html] [--svg-topology F] [--svg-sequence F] FILE\n"
 "       divertsim gen KIND [OPTIONS]      (divertsim gen --help)\n"
 "       divertsim --help | --version\n";
 
@@ -71,6 +74,9 @@ static const char help_text[] =
 "                arguments and every counter name), without simulating\n"
 "  story F N     packet N's way in events.jsonl F, with the replies and\n"
 "                ICMP errors it caused, as a numbered walk\n"
+"  view FILE     one self-contained HTML page of the run: topology,\n"
+"                sequence diagram, step controls, queues, ipfw show\n"
+"                (divertsim view --help)\n"
 "  gen KIND      write a generated scenario (chain, star, tree, ring, grid,\n"
 "                random) to standard output\n"
 "\n"
@@ -89,6 +95,7 @@ static const char help_text[] =
 "  --ev TYPE          run: narrate only events of TYPE (docs/events.md)\n"
 "  --lineage N        run: narrate only packet N's events\n"
 "  --width N          run: wrap narration at N columns (at least 40)\n"
+"  --html OUT.html    run: also write the page `divertsim view` writes\n"
 "  --max-events N     stop a run after N events (default 500000000, 0: none)\n"
 "  --max-trace-bytes N  stop a run once its pcaps and events.jsonl reach N\n"
 "                     bytes together (default 1073741824 = 1 GiB, 0: none)\n"
@@ -121,6 +128,7 @@ struct cli {
 	unsigned	 jobs;		/* 0: the number of processors */
 	unsigned	 shard_k, shard_n;	/* 1-based; n == 0: no shard */
 	struct narrate_opts narrate;	/* run: --host, --ev, --lineage */
+	const char	*html;		/* run --html */
 };
 
 enum mode { MODE_RUN, MODE_CHECK, MODE_LINT };
@@ -259,6 +267,7 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	struct world *w = NULL;
 	struct run_opts o;
 	struct diag d;
+	struct view *page = NULL;
 	gint64 t0 = g_get_monotonic_time();
 	unsigned failed;
 	bool cut;
@@ -290,6 +299,11 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 		r->rc = EXIT_SCENARIO_ERROR;
 		return;
 	}
+	if (s != NULL && mode == MODE_RUN && cli->html != NULL) {
+		page = view_tap_new(s);
+		o.events_tap = view_take_line;
+		o.events_tap_ctx = page;
+	}
 	if (s != NULL)
 		w = scn_build_diag(s, &o, &d);
 	diag_flush(&d);
@@ -299,6 +313,10 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 		fprintf(err, "%s: %u error%s%s\n", path, d.errors,
 		    d.errors == 1 ? "" : "s", mode == MODE_LINT ? "" :
 		    ", nothing simulated");
+		if (page != NULL) {
+			view_free(page);
+			g_free(page);
+		}
 		scn_free(s);
 		r->rc = EXIT_SCENARIO_ERROR;
 		r->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
@@ -331,6 +349,8 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	/* world_run() counts a failed 'at' command as one failure more. */
 	r->failed = s->expects->len - r->passed;
 	r->at_failed = failed - r->failed;
+	if (page != NULL && !view_tap_finish(page, w, cli->html, err))
+		cut = true;
 	world_free(w);
 	if (mode == MODE_RUN && !o.quiet && o.traces)
 		fprintf(out, "\ntraces: %s/\n", trace_dir);
@@ -777,7 +797,8 @@ main(int argc, char **argv)
 {
 	enum { OPT_COUNTERS = 256, OPT_TRACE_DIR, OPT_NO_TRACES, OPT_NO_EVENTS,
 	    OPT_VERSION, OPT_WERROR, OPT_JUNIT, OPT_SHARD, OPT_MAX_EVENTS,
-	    OPT_MAX_TRACE_BYTES, OPT_HOST, OPT_EV, OPT_LINEAGE, OPT_WIDTH };
+	    OPT_MAX_TRACE_BYTES, OPT_HOST, OPT_EV, OPT_LINEAGE, OPT_WIDTH,
+	    OPT_HTML };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "counters", no_argument, NULL, OPT_COUNTERS },
@@ -797,6 +818,7 @@ main(int argc, char **argv)
 		{ "ev", required_argument, NULL, OPT_EV },
 		{ "lineage", required_argument, NULL, OPT_LINEAGE },
 		{ "width", required_argument, NULL, OPT_WIDTH },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = {
@@ -812,6 +834,8 @@ main(int argc, char **argv)
 		return (gen_cli_main(argc - 1, argv + 1, stdout, stderr));
 	if (argc > 1 && strcmp(argv[1], "story") == 0)
 		return (story_main(argc - 1, argv + 1, stdout, stderr));
+	if (argc > 1 && strcmp(argv[1], "view") == 0)
+		return (view_main(argc - 1, argv + 1, stdout, stderr));
 	if (argc > 1 && argv[1][0] != '-' &&
 	    (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "check") == 0 ||
 	    strcmp(argv[1], "lint") == 0)) {
@@ -886,6 +910,9 @@ main(int argc, char **argv)
 			    optarg))
 				return (EXIT_SCENARIO_ERROR);
 			break;
+		case OPT_HTML:
+			cli.html = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			fputs(help_text, stdout);
@@ -910,6 +937,11 @@ main(int argc, char **argv)
 	    !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "divertsim: --trace-dir %s: not a directory\n",
 		    cli.trace_dir);
+		return (EXIT_SCENARIO_ERROR);
+	}
+	if (mode != MODE_RUN && cli.html != NULL) {
+		fprintf(stderr, "divertsim %s: --html is an option of run\n",
+		    cmd);
 		return (EXIT_SCENARIO_ERROR);
 	}
 	if (mode != MODE_CHECK && (cli.junit != NULL || cli.jobs != 0 ||

@@ -111,15 +111,6 @@ narrate_host_known(const struct narrate_opts *n, const struct scenario *s,
 
 /* ---- reading events.jsonl -------------------------------------------- */
 
-struct sev {
-	GHashTable	*f;		/* key -> value text (NULL: null) */
-	uint64_t	 t;
-	const char	*host;
-	const char	*ev;
-	uint64_t	 lineage;	/* 0: none */
-	uint64_t	 owner;		/* lineage whose walk shows it, 0 none */
-};
-
 static const char *
 skip_ws(const char *p)
 {
@@ -626,4 +617,16 @@ story_main(int argc, char **argv, FILE *out, FILE *err)
 	g_hash_table_destroy(st.first);
 	g_hash_table_destroy(st.stepno);
 	return (rc);
+}
+
+bool
+story_parse_event(const char *line, struct sev *e)
+{
+	return (parse_event(line, e));
+}
+
+void
+story_describe(const struct sev *e, GString *s)
+{
+	describe(e, s);
 }

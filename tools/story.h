@@ -36,6 +36,20 @@ void	 narrate_apply(const struct narrate_opts *n, struct ev_narration *o);
  */
 bool	 narrate_host_known(const struct narrate_opts *n,
 	    const struct scenario *s, const char *path, FILE *err);
+/* One object of events.jsonl. */
+struct sev {
+	GHashTable	*f;		/* key -> value text (NULL: null) */
+	uint64_t	 t;
+	const char	*host;
+	const char	*ev;
+	uint64_t	 lineage;	/* 0: none */
+	uint64_t	 owner;		/* lineage whose walk shows it, 0 none */
+};
+
+/* Parse one line into e (e->f is made even on failure: destroy it). */
+bool	 story_parse_event(const char *line, struct sev *e);
+/* The step in words, as `story` tells it, appended to s. */
+void	 story_describe(const struct sev *e, GString *s);
 /* `divertsim story [--width N] FILE LINEAGE`; returns the exit status. */
 int	 story_main(int argc, char **argv, FILE *out, FILE *err);
 

@@ -467,10 +467,15 @@ traces_stop(void *ctx)
 	ns3_stop();
 }
 
+/* events.jsonl, and the caller's tap if it has one. */
 static bool
 jsonl_sink(void *ctx, const char *bytes, size_t len)
 {
-	return (out_file_write(ctx, bytes, len));
+	struct world *w = ctx;
+
+	if (w->o.events_tap != NULL)
+		w->o.events_tap(w->o.events_tap_ctx, bytes, len);
+	return (w->jsonl == NULL || out_file_write(w->jsonl, bytes, len));
 }
 
 static bool
@@ -864,8 +869,8 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	if (!ro.quiet)
 		w->pre_out = open_memstream(&w->pre_buf, &w->pre_len);
 	w->sim.log = ev_log_new(w->pre_out, NULL, &w->sim.events);
-	if (w->jsonl != NULL)
-		ev_log_set_jsonl_sink(w->sim.log, jsonl_sink, w->jsonl);
+	if (w->jsonl != NULL || ro.events_tap != NULL)
+		ev_log_set_jsonl_sink(w->sim.log, jsonl_sink, w);
 	ev_log_set_narration(w->sim.log, &ro.narration);
 
 	if (w->pre_out != NULL && s->title != NULL)
@@ -976,9 +981,8 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 		w->pre_out = NULL;
 		fwrite(w->pre_buf, 1, w->pre_len, o->out);
 		w->sim.log = ev_log_new(o->out, NULL, &w->sim.events);
-		if (w->jsonl != NULL)
-			ev_log_set_jsonl_sink(w->sim.log, jsonl_sink,
-			    w->jsonl);
+		if (w->jsonl != NULL || w->o.events_tap != NULL)
+			ev_log_set_jsonl_sink(w->sim.log, jsonl_sink, w);
 		ev_log_set_narration(w->sim.log, &o->narration);
 	}
 	return (w);

@@ -45,6 +45,10 @@ struct run_opts {
 	/* Set to SIGINT or SIGTERM by the caller's handler (may be NULL). */
 	const volatile sig_atomic_t *interrupted;
 	struct ev_narration narration;	/* which events are narrated */
+	/* Also handed every events.jsonl line, traces or not (the page of
+	 * `divertsim view`); NULL: none. */
+	void		(*events_tap)(void *ctx, const char *line, size_t len);
+	void		*events_tap_ctx;
 };
 
 /*

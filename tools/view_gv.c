@@ -1,0 +1,266 @@
+/*
+ * The topology drawn by Graphviz (libgvc), rendered to SVG in memory: a
+ * box per host listing its interfaces with their addresses and the divert
+ * programs it runs, an edge per link labelled with its rate, delay and
+ * MTU, joined to the rows of the two interfaces.
+ *
+ * The layout and SVG plugins are linked in and Graphviz is told not to
+ * load others (gvContextPlugins(..., 0)): text is then measured with
+ * Graphviz's own font tables, not with whatever fonts the machine has, so
+ * that the same scenario gives the same picture everywhere (the teaching
+ * pages' pictures are compared byte for byte).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <glib.h>
+#include <graphviz/gvc.h>
+
+#include "view.h"
+
+extern gvplugin_library_t gvplugin_core_LTX_library;
+extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
+extern gvplugin_library_t gvplugin_neato_layout_LTX_library;
+
+static lt_symlist_t view_gv_builtins[] = {
+	{ "gvplugin_core_LTX_library", &gvplugin_core_LTX_library },
+	{ "gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library },
+	{ "gvplugin_neato_layout_LTX_library",
+	    &gvplugin_neato_layout_LTX_library },
+	{ NULL, NULL },
+};
+
+void
+view_fmt_rate(GString *g, uint64_t bps)
+{
+	if (bps >= UINT64_C(1000000000) && bps % UINT64_C(1000000000) == 0)
+		g_string_append_printf(g, "%" PRIu64 " Gbit/s",
+		    bps / 1000000000);
+	else if (bps >= UINT64_C(1000000) && bps % UINT64_C(1000000) == 0)
+		g_string_append_printf(g, "%" PRIu64 " Mbit/s", bps / 1000000);
+	else if (bps >= UINT64_C(1000) && bps % UINT64_C(1000) == 0)
+		g_string_append_printf(g, "%" PRIu64 " kbit/s", bps / 1000);
+	else
+		g_string_append_printf(g, "%" PRIu64 " bit/s", bps);
+}
+
+void
+view_fmt_ns(GString *g, uint64_t ns)
+{
+	if (ns >= UINT64_C(1000000000) && ns % UINT64_C(1000000000) == 0)
+		g_string_append_printf(g, "%" PRIu64 " s", ns / 1000000000);
+	else if (ns >= UINT64_C(1000000) && ns % UINT64_C(1000000) == 0)
+		g_string_append_printf(g, "%" PRIu64 " ms", ns / 1000000);
+	else if (ns >= UINT64_C(1000) && ns % UINT64_C(1000) == 0)
+		g_string_append_printf(g, "%" PRIu64 " us", ns / 1000);
+	else
+		g_string_append_printf(g, "%" PRIu64 " ns", ns);
+}
+
+/* Graphviz's HTML-like labels take the XML entities. */
+static void
+row(GString *lab, const char *port, const char *bg, const char *text,
+    bool bold)
+{
+	g_string_append(lab, "<TR><TD");
+	if (port != NULL) {
+		g_string_append(lab, " PORT=\"");
+		view_escape(lab, port);
+		g_string_append(lab, "\"");
+	}
+	if (bg != NULL)
+		g_string_append_printf(lab, " BGCOLOR=\"%s\"", bg);
+	g_string_append(lab, bold ? " ALIGN=\"CENTER\"><B>" : " ALIGN=\"LEFT\">");
+	view_escape(lab, text);
+	g_string_append(lab, bold ? "</B></TD></TR>" : "</TD></TR>");
+}
+
+/* A divert command's row: "divert 8668 natd -a 192.0.2.1 -same_ports". */
+static void
+divert_row(GString *lab, const struct scn_host_cmd *c, const char *when)
+{
+	GString *t = g_string_new(NULL);
+
+	g_string_printf(t, "divert %u %s", c->u.divert.port,
+	    c->u.divert.program);
+	for (int i = 0; i < c->u.divert.argc && t->len < 60; i++)
+		g_string_append_printf(t, " %s", c->u.divert.argv[i]);
+	if (when != NULL)
+		g_string_append_printf(t, " (%s)", when);
+	row(lab, NULL, "#fdebd0", t->str, false);
+	g_string_free(t, TRUE);
+}
+
+/* The label of host h: its name, its interfaces, its programs. */
+static char *
+host_label(const struct scenario *s, const struct scn_host *h)
+{
+	GString *lab = g_string_new("<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+	    "CELLSPACING=\"0\" CELLPADDING=\"3\">");
+
+	row(lab, NULL, "#d6e4f0", h->name, true);
+	for (guint i = 0; i < h->ifnames->len; i++) {
+		const char *ifn = g_ptr_array_index(h->ifnames, i);
+		GString *t = g_string_new(ifn);
+
+		for (guint j = 0; j < h->cmds->len; j++) {
+			const struct scn_host_cmd *c =
+			    g_ptr_array_index(h->cmds, j);
+			char a[INET_ADDRSTRLEN];
+			uint32_t n;
+
+			if (c->kind == SCN_IFCONFIG_ADDR &&
+			    strcmp(c->u.ifaddr.ifname, ifn) == 0) {
+				n = htonl(c->u.ifaddr.addr);
+				inet_ntop(AF_INET, &n, a, sizeof(a));
+				g_string_append_printf(t, " %s/%u", a,
+				    c->u.ifaddr.plen);
+			} else if (c->kind == SCN_IFCONFIG_MTU &&
+			    strcmp(c->u.ifmtu.ifname, ifn) == 0)
+				g_string_append_printf(t, " mtu %u",
+				    c->u.ifmtu.mtu);
+		}
+		row(lab, ifn, NULL, t->str, false);
+		g_string_free(t, TRUE);
+	}
+	for (guint j = 0; j < h->cmds->len; j++) {
+		const struct scn_host_cmd *c = g_ptr_array_index(h->cmds, j);
+
+		if (c->kind == SCN_DIVERT)
+			divert_row(lab, c, NULL);
+	}
+	for (guint j = 0; j < s->ats->len; j++) {
+		const struct scn_at *at = g_ptr_array_index(s->ats, j);
+		GString *when;
+
+		if (at->cmd->kind != SCN_DIVERT || strcmp(at->host,
+		    h->name) != 0)
+			continue;
+		when = g_string_new("at ");
+		view_fmt_ns(when, at->t_ns);
+		divert_row(lab, at->cmd, when->str);
+		g_string_free(when, TRUE);
+	}
+	g_string_append(lab, "</TABLE>");
+	return (g_string_free(lab, FALSE));
+}
+
+static void
+set(void *obj, const char *name, const char *value)
+{
+	agsafeset(obj, (char *)name, (char *)value, "");
+}
+
+char *
+view_topology_svg(const struct scenario *s, bool standalone, char **why)
+{
+	bool small = s->hosts->len <= VIEW_SMALL_TOPO_MAX;
+	GHashTable *nodes = g_hash_table_new(g_str_hash, g_str_equal);
+	GVC_t *gvc = gvContextPlugins(view_gv_builtins, 0);
+	Agraph_t *g;
+	char *data = NULL, *out = NULL, *p;
+	unsigned len = 0;
+
+	g = agopen((char *)"topology", Agundirected, NULL);
+	set(g, "fontname", "Courier");
+	set(g, "bgcolor", "transparent");
+	if (small) {
+		set(g, "rankdir", "LR");
+		set(g, "nodesep", "0.4");
+		set(g, "ranksep", "1.2");
+	} else {
+		set(g, "overlap", "prism");
+		set(g, "outputorder", "edgesfirst");
+	}
+	agattr(g, AGNODE, (char *)"fontname", (char *)"Courier");
+	agattr(g, AGNODE, (char *)"fontsize", small ? (char *)"10" :
+	    (char *)"8");
+	agattr(g, AGEDGE, (char *)"fontname", (char *)"Courier");
+	agattr(g, AGEDGE, (char *)"fontsize", (char *)"9");
+	for (guint i = 0; i < s->hosts->len; i++) {
+		const struct scn_host *h = g_ptr_array_index(s->hosts, i);
+		Agnode_t *n = agnode(g, h->name, 1);
+		char *id = g_strdup_printf("topo-%s", h->name);
+
+		set(n, "id", id);
+		set(n, "class", "host");
+		if (small) {
+			char *lab = host_label(s, h);
+
+			set(n, "shape", "plain");
+			set(n, "label", agstrdup_html(g, lab));
+			g_free(lab);
+		} else {
+			bool diverts = false;
+
+			for (guint j = 0; j < h->cmds->len && !diverts; j++)
+				diverts = ((const struct scn_host_cmd *)
+				    g_ptr_array_index(h->cmds, j))->kind ==
+				    SCN_DIVERT;
+			set(n, "shape", "box");
+			set(n, "style", "filled");
+			set(n, "fillcolor", diverts ? "#fdebd0" : "#d6e4f0");
+			set(n, "margin", "0.02");
+			set(n, "width", "0.2");
+			set(n, "height", "0.15");
+		}
+		g_hash_table_insert(nodes, h->name, n);
+		g_free(id);
+	}
+	for (guint i = 0; i < s->links->len; i++) {
+		const struct scn_link *l = g_ptr_array_index(s->links, i);
+		Agnode_t *a = g_hash_table_lookup(nodes, l->a);
+		Agnode_t *b = g_hash_table_lookup(nodes, l->b);
+		GString *lab = g_string_new(NULL);
+		char *id = g_strdup_printf("topo-link-%u", i);
+		char *name = g_strdup_printf("%u", i);
+		Agedge_t *e;
+
+		if (a == NULL || b == NULL) {
+			g_string_free(lab, TRUE);
+			g_free(id);
+			g_free(name);
+			continue;
+		}
+		e = agedge(g, a, b, name, 1);
+		view_fmt_rate(lab, l->rate_bps);
+		g_string_append(lab, ", ");
+		view_fmt_ns(lab, l->delay_ns);
+		g_string_append_printf(lab, ", MTU %u", l->mtu);
+		set(e, "id", id);
+		set(e, "class", "link");
+		if (small) {
+			set(e, "label", lab->str);
+			set(e, "tailport", l->ifa);
+			set(e, "headport", l->ifb);
+		} else {
+			char *tip = g_strdup_printf("%s:%s - %s:%s, %s", l->a,
+			    l->ifa, l->b, l->ifb, lab->str);
+
+			set(e, "tooltip", tip);
+			g_free(tip);
+		}
+		g_string_free(lab, TRUE);
+		g_free(id);
+		g_free(name);
+	}
+	if (gvLayout(gvc, g, small ? "dot" : "sfdp") != 0 ||
+	    gvRenderData(gvc, g, "svg", &data, &len) != 0 || data == NULL) {
+		*why = g_strdup("Graphviz could not lay the topology out");
+		goto done;
+	}
+	/* Inline, the page wants the <svg> element alone. */
+	p = standalone ? data : strstr(data, "<svg");
+	out = g_strndup(p != NULL ? p : data, len - (gsize)((p != NULL ? p :
+	    data) - data));
+done:
+	if (data != NULL)
+		gvFreeRenderData(data);
+	gvFreeLayout(gvc, g);
+	agclose(g);
+	gvFreeContext(gvc);
+	g_hash_table_destroy(nodes);
+	return (out);
+}
