@@ -151,8 +151,8 @@ lane_add(struct view *v, const char *host, unsigned port, const char *prog)
 	l = g_new0(struct view_lane, 1);
 	l->host = g_strdup(host);
 	l->port = port;
-	l->label = port != 0 ? g_strdup_printf("%u %s", port, prog != NULL ?
-	    prog : "") : g_strdup(host);
+	l->label = port != 0 ? g_strdup_printf("%s:%u %s", host, port,
+	    prog != NULL ? prog : "") : g_strdup(host);
 	g_ptr_array_add(v->lanes, l);
 	g_hash_table_insert(v->lane_of, key, GUINT_TO_POINTER(v->lanes->len));
 	return (v->lanes->len - 1);

@@ -35,7 +35,7 @@ struct world;
 struct view_lane {
 	char		*host;
 	unsigned	 port;		/* 0: the host itself */
-	char		*label;		/* "gw", "8000 reinject" */
+	char		*label;		/* "gw", "gw:8000 reinject" */
 	double		 x;
 };
 

@@ -159,19 +159,22 @@
   });
   go(0);
 
-  // #selftest: what a browser test checks, done with the page's own
-  // controls, the result left in the DOM (#selftest-result, and the
-  // classes the steps are left with).
-  if (location.hash === "#selftest") {
+  // #selftest[=N[,HOST]]: what a browser test checks, done with the
+  // page's own controls, the result left in the DOM (#selftest-result, and
+  // the classes the steps are left with): the page ends at step N (from
+  // 0; -1 the last) showing HOST's ipfw table.
+  var st = /^#selftest(?:=(-?\d+)(?:,(.+))?)?$/.exec(location.hash);
+  if (st) {
     var r = { steps: S.length, visited: [] };
     $("step-first").click(); r.visited.push(cur);
     $("step-fwd").click(); r.visited.push(cur);
     $("step-fwd").click(); r.visited.push(cur);
     $("step-back").click(); r.visited.push(cur);
-    // The ipfw counters of the last step against the chain's own.
+    // The ipfw counters of the last step against the chain's own, when
+    // every step is drawn.
     go(S.length - 1);
     r.fw_mismatch = [];
-    D.fw.forEach(function (fw) {
+    if (S.length === D.events) D.fw.forEach(function (fw) {
       var c = fwCounts(fw.host, S.length - 1), seen = {};
       fw.rules.forEach(function (x) {
         if (x[0] === 0 || seen[x[0]]) return;
@@ -190,8 +193,13 @@
     r.lineage = lin;
     r.lit = document.querySelectorAll(".seq .step.lin").length;
     r.walk = document.querySelectorAll("#walk li").length;
-    // Then back to step 1 (the second), where the test finds it.
-    go(1);
+    // Then to step N, where the test finds the page.
+    if (st[2] && fwOf(decodeURIComponent(st[2]))) {
+      fwHost = decodeURIComponent(st[2]); fwFollow = false;
+      $("fw-host").value = fwHost;
+    }
+    var n = st[1] !== undefined ? +st[1] : 1;
+    go(n < 0 ? S.length - 1 : n);
     r.current = cur;
     var out = $("selftest-result");
     out.textContent = JSON.stringify(r);

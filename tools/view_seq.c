@@ -37,9 +37,8 @@ static const char seq_style[] =
 ".seq .tm{fill:#52606d;font-size:10px}"
 ".seq .step line,.seq .step path{stroke:#243b53;fill:none;stroke-width:1.3}"
 ".seq .step .row{fill:transparent;stroke:none}"
-".seq .ev-drop line,.seq .ev-loop path,.seq .ev-drop text,"
-".seq .ev-loop text{stroke:#c0392b;fill:#c0392b}"
-".seq .ev-drop text,.seq .ev-loop text{stroke:none}"
+".seq .ev-drop line,.seq .ev-loop path{stroke:#c0392b}"
+".seq .ev-drop text,.seq .ev-loop text{fill:#c0392b;font-weight:bold}"
 ".seq .ev-divert line,.seq .ev-divert-write line{stroke:#b9770e}"
 ".seq .ev-ipfw path{stroke:#1e8449}"
 ".seq .step text{fill:#102a43}";
