@@ -37,19 +37,19 @@ def wanted(root):
 def generate(ds, root, out):
     os.makedirs(out, exist_ok=True)
     errors = 0
-    for name in sorted(wanted(root)):
+    for name, kinds in sorted(wanted(root).items()):
         scn = os.path.join(root, "scenarios", name + ".scn")
         if not os.path.exists(scn):
             print("a teaching page shows img/%s-*.svg, but there is no "
                   "scenarios/%s.scn" % (name, name))
             errors += 1
             continue
-        r = subprocess.run(
-            [ds, "view",
-             "--svg-topology", os.path.join(out, name + "-topology.svg"),
-             "--svg-sequence", os.path.join(out, name + "-sequence.svg"),
-             scn], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            check=False)
+        cmd = [ds, "view"]
+        for kind in sorted(kinds):
+            cmd += ["--svg-" + kind, os.path.join(out, "%s-%s.svg" %
+                                                  (name, kind))]
+        r = subprocess.run(cmd + [scn], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, check=False)
         if r.returncode != 0:
             print("divertsim view %s: exit %d\n%s" % (
                 scn, r.returncode, r.stderr.decode()))
