@@ -64,6 +64,14 @@ view_take_line(void *ctx, const char *line, size_t len)
 		return;
 	}
 	g_free(l);
+	if (v->nevents++ == 0)
+		v->t_first = e.t;
+	v->t_last = e.t;
+	if (v->evs->len >= VIEW_KEEP_EVENTS && strcmp(e.ev, "divert") != 0 &&
+	    strcmp(e.ev, "divert-read") != 0) {
+		g_hash_table_destroy(e.f);
+		return;
+	}
 	g_array_append_val(v->evs, e);
 	dir = view_field(&e, "dir");
 	if (strcmp(e.ev, "divert-write") != 0 || dir == NULL ||
@@ -201,7 +209,7 @@ view_finish(struct view *v)
 	GString *t = g_string_new(NULL);
 
 	v->nsteps = MIN(v->evs->len, VIEW_MAX_STEPS);
-	for (guint i = 0; i < v->evs->len; i++) {
+	for (guint i = 0; i < v->nsteps; i++) {
 		g_string_truncate(t, 0);
 		story_describe(&g_array_index(v->evs, struct sev, i), t);
 		g_ptr_array_add(v->text, g_strdup(t->str));

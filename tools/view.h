@@ -24,6 +24,9 @@ struct world;
 
 /* The sequence diagram draws at most this many steps (the page says so). */
 #define	VIEW_MAX_STEPS		3000u
+/* Events kept whole; past them only the queue plot's are (divert and
+ * divert-read), the others only counted: memory stays bounded. */
+#define	VIEW_KEEP_EVENTS	100000u
 /* Above this many hosts, only hosts with a drawn step get a lane. */
 #define	VIEW_ALL_LANES_MAX	60u
 /* Above this many hosts, the topology is drawn small and by sfdp. */
@@ -55,12 +58,14 @@ struct view_host_fw {
 struct view {
 	const struct scenario *s;
 	GArray		*evs;		/* struct sev, in narration order */
-	GPtrArray	*text;		/* char *: each event told in words */
+	GPtrArray	*text;		/* char *: each drawn step in words */
 	GPtrArray	*lanes;		/* struct view_lane * */
 	GHashTable	*lane_of;	/* "host" or "host:port" -> index + 1 */
 	GPtrArray	*fw;		/* struct view_host_fw *, hosts with rules */
 	char		*counters;	/* "NAME VALUE" lines, non-zero ones */
 	unsigned	 nsteps;	/* events drawn (<= VIEW_MAX_STEPS) */
+	unsigned	 nevents;	/* events the run logged */
+	uint64_t	 t_first, t_last;	/* of the first and last */
 	bool		 bad_line;	/* a line of the log did not parse */
 };
 

@@ -81,18 +81,12 @@ ipfw_len(const struct view *v, guint i)
 static void
 data_json(const struct view *v, GString *g)
 {
-	uint64_t t0 = 0, t1 = 1;
+	uint64_t t0 = v->t_first, t1 = MAX(v->t_last, v->t_first + 1);
 
-	if (v->evs->len > 0) {
-		t0 = g_array_index(v->evs, struct sev, 0).t;
-		t1 = g_array_index(v->evs, struct sev, v->evs->len - 1).t;
-		if (t1 <= t0)
-			t1 = t0 + 1;
-	}
 	g_string_append(g, "{\"name\":");
 	json_str(g, v->s->name);
 	g_string_append_printf(g, ",\"t0\":%" PRIu64 ",\"t1\":%" PRIu64
-	    ",\"events\":%u,\"steps\":[", t0, t1, v->evs->len);
+	    ",\"events\":%u,\"steps\":[", t0, t1, v->nevents);
 	/* [t, host, ev, lineage, rule, len, text, why] per drawn step (len:
 	 * for an ipfw event, what the rule's byte counter took). */
 	for (guint i = 0; i < v->nsteps; i++) {
@@ -150,9 +144,9 @@ page(const struct view *v, const char *topo, GString *g)
 	view_escape(g, v->s->name);
 	g_string_append_printf(g, "</code>: %u host%s, %u link%s, %u step%s",
 	    v->s->hosts->len, v->s->hosts->len == 1 ? "" : "s",
-	    v->s->links->len, v->s->links->len == 1 ? "" : "s", v->evs->len,
-	    v->evs->len == 1 ? "" : "s");
-	if (v->nsteps < v->evs->len)
+	    v->s->links->len, v->s->links->len == 1 ? "" : "s", v->nevents,
+	    v->nevents == 1 ? "" : "s");
+	if (v->nsteps < v->nevents)
 		g_string_append_printf(g, " (the first %u are drawn)",
 		    v->nsteps);
 	g_string_append(g, ". Click an arrow to follow its packet; the arrow "

@@ -205,7 +205,7 @@ view_sequence_svg(const struct view *v, bool standalone, GString *g)
 	    "class=\"seq\" id=\"seq\" width=\"%.0f\" height=\"%.0f\" "
 	    "viewBox=\"0 0 %.0f %.0f\" data-steps=\"%u\" "
 	    "data-events=\"%u\">\n", width, height, width, height, v->nsteps,
-	    v->evs->len);
+	    v->nevents);
 	if (standalone)
 		g_string_append_printf(g, "<style>%s</style>\n", seq_style);
 	g_string_append(g, "<defs><marker id=\"ah\" viewBox=\"0 0 10 10\" "
@@ -288,10 +288,10 @@ view_sequence_svg(const struct view *v, bool standalone, GString *g)
 		arrow(g, e, x1, x2, y, lab->str);
 		g_string_append(g, "</g>\n");
 	}
-	if (v->nsteps < v->evs->len)
+	if (v->nsteps < v->nevents)
 		g_string_append_printf(g, "<text class=\"tm\" x=\"4\" "
 		    "y=\"%.0f\">... the first %u of %u steps are drawn</text>\n",
-		    height - 2, v->nsteps, v->evs->len);
+		    height - 2, v->nsteps, v->nevents);
 	g_string_append(g, "</svg>\n");
 	g_string_free(lab, TRUE);
 }
@@ -327,16 +327,10 @@ view_queue_svg(const struct view *v, GString *g)
 	GHashTable *byname = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
 	GPtrArray *all = g_ptr_array_new();
-	uint64_t t0 = 0, t1 = 1;
+	uint64_t t0 = v->t_first, t1 = MAX(v->t_last, v->t_first + 1);
 	guint shown;
 	double height;
 
-	if (v->evs->len > 0) {
-		t0 = g_array_index(v->evs, struct sev, 0).t;
-		t1 = g_array_index(v->evs, struct sev, v->evs->len - 1).t;
-		if (t1 <= t0)
-			t1 = t0 + 1;
-	}
 	for (guint i = 0; i < v->evs->len; i++) {
 		const struct sev *e = &g_array_index(v->evs, struct sev, i);
 		bool in = strcmp(e->ev, "divert") == 0;
