@@ -203,25 +203,6 @@ usage(FILE *f)
 	fputs(usage_text, f);
 }
 
-/* XML text with the five predefined entities, control bytes dropped. */
-static void
-xml_escape(GString *g, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&': g_string_append(g, "&amp;"); break;
-		case '<': g_string_append(g, "&lt;"); break;
-		case '>': g_string_append(g, "&gt;"); break;
-		case '"': g_string_append(g, "&quot;"); break;
-		case '\'': g_string_append(g, "&apos;"); break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' ||
-			    *s == '\t')
-				g_string_append_c(g, *s);
-		}
-	}
-}
-
 static const char *
 op_text(enum scn_op op)
 {
@@ -239,7 +220,7 @@ junit_case(void *ctx, const struct scn_expect *x, uint64_t got, bool ok)
 	name = g_strdup_printf("line %u: expect %s %s %" G_GUINT64_FORMAT,
 	    x->pos.line, x->counter, op_text(x->op), x->value);
 	g_string_append(r->cases, "    <testcase name=\"");
-	xml_escape(r->cases, name);
+	view_escape(r->cases, name);
 	g_string_append(r->cases, "\" classname=\"expect\"");
 	if (ok) {
 		g_string_append(r->cases, "/>\n");
@@ -247,7 +228,7 @@ junit_case(void *ctx, const struct scn_expect *x, uint64_t got, bool ok)
 		char *m = g_strdup_printf("got %" G_GUINT64_FORMAT, got);
 
 		g_string_append(r->cases, ">\n      <failure message=\"");
-		xml_escape(r->cases, m);
+		view_escape(r->cases, m);
 		g_string_append(r->cases, "\" type=\"expectation\"/>\n"
 		    "    </testcase>\n");
 		g_free(m);
@@ -630,7 +611,7 @@ junit_write(const char *path, char **files, unsigned n,
 		unsigned extra = !scn_err ? r->at_failed : 0;
 
 		g_string_append(g, "  <testsuite name=\"");
-		xml_escape(g, files[i]);
+		view_escape(g, files[i]);
 		g_string_append_printf(g, "\" tests=\"%u\" failures=\"%u\" "
 		    "errors=\"%u\" skipped=\"0\" time=\"%.3f\">\n",
 		    scn_err ? 1 : r->passed + r->failed + extra,
@@ -642,7 +623,7 @@ junit_write(const char *path, char **files, unsigned n,
 			g_string_append_printf(g, "%u scenario error%s",
 			    r->errors, r->errors == 1 ? "" : "s");
 			g_string_append(g, "\" type=\"scenario\">");
-			xml_escape(g, r->err);
+			view_escape(g, r->err);
 			g_string_append(g, "</error>\n    </testcase>\n");
 		} else {
 			g_string_append(g, r->cases->str);

@@ -438,6 +438,8 @@ view_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (html != NULL && !view_write_html(&v, html, err))
 		rc = DIVERTSIM_SCENARIO_ERROR;
+	else if (html != NULL)
+		fprintf(out, "%s: %u steps of %s\n", html, v.nevents, path);
 	if (svg_topo != NULL) {
 		char *why = NULL;
 		char *svg = view_topology_svg(s, true, &why);

@@ -98,7 +98,9 @@ void	 view_sequence_svg(const struct view *v, bool standalone, GString *g);
 void	 view_queue_svg(const struct view *v, GString *g);
 /* The pictures' CSS, which the page includes too. */
 const char *view_seq_style(void);
-/* Text for HTML and XML: & < > " ' escaped, control bytes dropped. */
+/* Text for HTML and XML (the page, the pictures, check's JUnit file):
+ * the five predefined entities, control bytes but newline and tab
+ * dropped. */
 void	 view_escape(GString *g, const char *s);
 
 /* view_html.c: the page. */

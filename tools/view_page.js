@@ -28,6 +28,17 @@
     return { pk: pk, by: by };
   }
 
+  // An event's `why` (run --why): text, or a list of reasons one a line.
+  function why(w) {
+    if (w.charAt(0) !== "[" && w.charAt(0) !== "{") return w;
+    try {
+      var v = JSON.parse(w);
+      return Array.isArray(v) ? v.map(function (x) {
+        return typeof x === "string" ? x : JSON.stringify(x);
+      }).join("\n") : JSON.stringify(v, null, 1);
+    } catch (err) { return w; }
+  }
+
   function fwOf(h) {
     for (var i = 0; i < D.fw.length; i++)
       if (D.fw[i].host === h) return D.fw[i];
@@ -111,7 +122,7 @@
     $("step-label").textContent = "step " + (i + 1) + " of " + S.length +
       ", t = " + fmtT(e[0]) + " s, " + e[1];
     $("step-text").textContent = fmtT(e[0]) + " " + e[1] + ": " + e[6];
-    $("why").textContent = e[7] !== null ? e[7] :
+    $("why").textContent = e[7] !== null ? why(e[7]) :
       "(no explanation recorded for this step: its narration is above)";
     var f = (e[0] - D.t0) / (D.t1 - D.t0);
     $("time-slider").value = Math.round(f * 1000);

@@ -52,9 +52,10 @@ view_escape(GString *g, const char *s)
 		case '<': g_string_append(g, "&lt;"); break;
 		case '>': g_string_append(g, "&gt;"); break;
 		case '"': g_string_append(g, "&quot;"); break;
-		case '\'': g_string_append(g, "&#39;"); break;
+		case '\'': g_string_append(g, "&apos;"); break;
 		default:
-			if ((unsigned char)*s >= 0x20)
+			if ((unsigned char)*s >= 0x20 || *s == '\n' ||
+			    *s == '\t')
 				g_string_append_c(g, *s);
 		}
 	}
