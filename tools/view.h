@@ -78,7 +78,7 @@ void	 view_take_world(struct view *v, struct world *w);
 void	 view_finish(struct view *v);
 void	 view_free(struct view *v);
 
-/* The step's lineage (0 none) and a field's text (NULL absent/null). */
+/* A field of an event as text (NULL: absent or null). */
 const char *view_field(const struct sev *e, const char *key);
 
 /* The host at the other end of host:ifname's link, NULL if none. */
