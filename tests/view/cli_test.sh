@@ -81,6 +81,18 @@ else
 	fail=$((fail + 1))
 fi
 
+# With traces too: events.jsonl is written whole beside the page.
+expect 0 "run --html with traces" "$ds" run -q --trace-dir "$tmp/tr" \
+    --html "$tmp/tr.html" "$tour"
+n=$((n + 1))
+if cmp -s "$tmp/tr.html" "$tmp/tour.html" &&
+    [ "$(wc -l <"$tmp/tr/events.jsonl")" -eq 26 ]; then
+	echo "ok run --html keeps events.jsonl whole (26 events) and the page"
+else
+	echo "FAIL run --html with traces: page or events.jsonl differ"
+	fail=$((fail + 1))
+fi
+
 # Pictures only: no page, two well-formed SVG files.
 mkdir "$tmp/pic"
 expect 0 "view --svg-topology --svg-sequence" sh -c "cd '$tmp/pic' &&
