@@ -166,18 +166,30 @@ lane_add(struct view *v, const char *host, unsigned port, const char *prog)
 	return (v->lanes->len - 1);
 }
 
-const char *
-view_peer(const struct view *v, const char *host, const char *ifname)
+int
+view_link(const struct view *v, const char *host, const char *ifname)
 {
 	for (guint i = 0; i < v->s->links->len; i++) {
 		const struct scn_link *l = g_ptr_array_index(v->s->links, i);
 
-		if (strcmp(l->a, host) == 0 && strcmp(l->ifa, ifname) == 0)
-			return (l->b);
-		if (strcmp(l->b, host) == 0 && strcmp(l->ifb, ifname) == 0)
-			return (l->a);
+		if ((strcmp(l->a, host) == 0 && strcmp(l->ifa, ifname) == 0) ||
+		    (strcmp(l->b, host) == 0 && strcmp(l->ifb, ifname) == 0))
+			return ((int)i);
 	}
-	return (NULL);
+	return (-1);
+}
+
+const char *
+view_peer(const struct view *v, const char *host, const char *ifname)
+{
+	int i = view_link(v, host, ifname);
+	const struct scn_link *l;
+
+	if (i < 0)
+		return (NULL);
+	l = g_ptr_array_index(v->s->links, (guint)i);
+	return (strcmp(l->a, host) == 0 && strcmp(l->ifa, ifname) == 0 ?
+	    l->b : l->a);
 }
 
 /* A host's lane and then its processes' lanes, from its divert lines. */

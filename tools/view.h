@@ -81,7 +81,10 @@ void	 view_free(struct view *v);
 /* A field of an event as text (NULL: absent or null). */
 const char *view_field(const struct sev *e, const char *key);
 
-/* The host at the other end of host:ifname's link, NULL if none. */
+/* The index of host:ifname's link in the scenario, -1 if none; the host
+ * at its other end, NULL if none. */
+int	 view_link(const struct view *v, const char *host,
+	    const char *ifname);
 const char *view_peer(const struct view *v, const char *host,
 	    const char *ifname);
 

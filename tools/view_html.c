@@ -87,8 +87,9 @@ data_json(const struct view *v, GString *g)
 	json_str(g, v->s->name);
 	g_string_append_printf(g, ",\"t0\":%" PRIu64 ",\"t1\":%" PRIu64
 	    ",\"events\":%u,\"steps\":[", t0, t1, v->nevents);
-	/* [t, host, ev, lineage, rule, len, text, why] per drawn step (len:
-	 * for an ipfw event, what the rule's byte counter took). */
+	/* [t, host, ev, lineage, rule, len, text, why, link] per drawn step
+	 * (len: for an ipfw event, what the rule's byte counter took; link:
+	 * the topology's link of a link event, else -1). */
 	for (guint i = 0; i < v->nsteps; i++) {
 		const struct sev *e = &g_array_index(v->evs, struct sev, i);
 		bool is_ipfw = strcmp(e->ev, "ipfw") == 0;
@@ -104,7 +105,9 @@ data_json(const struct view *v, GString *g)
 		json_str(g, g_ptr_array_index(v->text, i));
 		g_string_append_c(g, ',');
 		json_str(g, view_field(e, "why"));
-		g_string_append_c(g, ']');
+		g_string_append_printf(g, ",%d]", strncmp(e->ev, "link-", 5) ==
+		    0 && view_field(e, "if") != NULL ? view_link(v, e->host,
+		    view_field(e, "if")) : -1);
 	}
 	g_string_append(g, "],\n\"fw\":[");
 	for (guint i = 0; i < v->fw->len; i++) {

@@ -107,7 +107,7 @@
     i = Math.max(0, Math.min(S.length - 1, i));
     var o = stepEl(cur);
     if (o) o.classList.remove("current");
-    var hosts = document.querySelectorAll(".topo .host.cur");
+    var hosts = document.querySelectorAll(".topo .host.cur, .topo .link.cur");
     for (var k = 0; k < hosts.length; k++) hosts[k].classList.remove("cur");
     cur = i;
     var e = S[i], el = stepEl(i);
@@ -119,6 +119,8 @@
     }
     var hn = $("topo-" + e[1]);
     if (hn) hn.classList.add("cur");
+    var ln = e[8] >= 0 ? $("topo-link-" + e[8]) : null;
+    if (ln) ln.classList.add("cur");
     $("step-label").textContent = "step " + (i + 1) + " of " + S.length +
       ", t = " + fmtT(e[0]) + " s, " + e[1];
     $("step-text").textContent = fmtT(e[0]) + " " + e[1] + ": " + e[6];

@@ -42,6 +42,18 @@ CASES = [
         "lineage1": 16, "steps": 26, "n": 3, "host": "gw",
         "fw": {"00100": (1, 84), "00200": (0, 0), "65000": (0, 0)},
         "text": "ipfw in em0: rule 00100 divert 8000",
+        "topo": ["topo-gw"],
+    },
+    {
+        # The tour again, at step 1: the client's request leaving em0 on
+        # the first link (client:em0 - gw:em0); gw's rules untouched yet.
+        "scn": "tour", "name": "tour-step1",
+        "lanes": [("client", "0"), ("gw", "0"), ("gw", "8000"),
+                  ("server", "0")],
+        "lineage1": 16, "steps": 26, "n": 1, "host": "gw",
+        "fw": {"00100": (0, 0), "00200": (0, 0), "65000": (0, 0)},
+        "text": "client: sent out em0: 10.0.0.2 > 192.0.2.10",
+        "topo": ["topo-client", "topo-link-0"],
     },
     {
         # natd on gw's em1 (rule 100 "via em1", port natd = 8668).  A UDP
@@ -60,6 +72,7 @@ CASES = [
         "lineage1": 12, "steps": 124, "n": 5, "host": "gw",
         "fw": {"00100": (1, 92), "65000": (1, 92)},
         "text": "ipfw out em1: rule 00100 divert 8668",
+        "topo": ["topo-gw"],
     },
     {
         # P1 pings H1, whose program rewrites the tag to 50: rule 100
@@ -90,7 +103,7 @@ class Dom(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.lanes, self.steps, self.buttons = [], [], set()
-        self.ids, self.text, self.rows = {}, {}, []
+        self.ids, self.text, self.rows, self.topo_cur = {}, {}, [], []
         self._in, self._row = [], None
 
     def handle_starttag(self, tag, attrs):
@@ -98,6 +111,9 @@ class Dom(html.parser.HTMLParser):
         cls = (a.get("class") or "").split()
         if "id" in a:
             self.ids[a["id"]] = (tag, a)
+        if tag == "g" and "cur" in cls and a.get("id", "").startswith(
+                "topo-"):
+            self.topo_cur.append(a["id"])
         if tag == "g" and "lane" in cls:
             self.lanes.append((a.get("data-host"), a.get("data-port")))
         if tag == "g" and "step" in cls:
@@ -156,7 +172,7 @@ def browse(exe, url, extra, profile):
 
 def check_case(c, ds, root, out, exe, profile):
     errs = []
-    page = os.path.join(out, c["scn"] + ".html")
+    page = os.path.join(out, c.get("name", c["scn"]) + ".html")
     scn = os.path.join(root, "scenarios", c["scn"] + ".scn")
     r = subprocess.run([ds, "view", "-o", page, scn], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=TIMEOUT, check=False)
@@ -230,7 +246,11 @@ def check_case(c, ds, root, out, exe, profile):
     if "text" in c and c["text"] not in d.text.get("step-text", ""):
         errs.append("the step panel says %r, expected it to contain %r" %
                     (d.text.get("step-text"), c["text"]))
-    png = os.path.join(out, c["scn"] + ".png")
+    # The topology marks the step's host (and link, for a link event).
+    if "topo" in c and d.topo_cur != c["topo"]:
+        errs.append("topology marks %s at step %d, expected %s" % (
+            d.topo_cur, n, c["topo"]))
+    png = os.path.join(out, c.get("name", c["scn"]) + ".png")
     if os.path.exists(png):
         os.unlink(png)
     r = browse(exe, url, ["--virtual-time-budget=5000",
@@ -260,9 +280,10 @@ def main():
             except subprocess.TimeoutExpired as e:
                 errs = ["timed out: %s" % " ".join(e.cmd[:2])]
             for e in errs:
-                print("FAIL %s: %s" % (c["scn"], e))
+                print("FAIL %s: %s" % (c.get("name", c["scn"]), e))
             if not errs:
-                print("ok %s (page and screenshot in %s)" % (c["scn"], out))
+                print("ok %s (page and screenshot in %s)" % (
+                    c.get("name", c["scn"]), out))
             failed += bool(errs)
     print("%d passed, %d failed" % (len(CASES) - failed, failed))
     return 1 if failed else 0
