@@ -113,6 +113,46 @@ else
 	fail=$((fail + 1))
 fi
 
+# The topology says what the file says: addresses, an interface's MTU,
+# the link's rate, delay and MTU, a program started by an `at` command;
+# the sequence has lanes a, b and b's process on port 8000.
+cat >"$tmp/lab.scn" <<'SCN'
+host a
+  ifconfig em0 inet 192.0.2.1/24
+  ifconfig em0 mtu 576
+host b
+  ifconfig em0 inet 192.0.2.2/24
+  ipfw add 100 divert 8000 icmp from any to any in
+  ipfw add 65000 allow ip from any to any
+link a:em0 b:em0 rate 10Mbps delay 5ms mtu 576
+at 1500ms b divert 8000 reinject
+at 2s a ping -c 1 192.0.2.2
+expect b.divert.8000.read == 1
+run
+SCN
+expect 0 "view of a lab scenario" "$ds" view --svg-topology "$tmp/lab.svg" \
+    --svg-sequence "$tmp/labs.svg" "$tmp/lab.scn"
+for want in '>em0 192.0.2.1/24 mtu 576<' '>em0 192.0.2.2/24<' \
+    '>10 Mbit/s, 5 ms, MTU 576<' '>divert 8000 reinject (at 1500 ms)<'; do
+	n=$((n + 1))
+	if grep -qF "$want" "$tmp/lab.svg"; then
+		echo "ok topology shows $want"
+	else
+		echo "FAIL topology lacks $want"
+		fail=$((fail + 1))
+	fi
+done
+n=$((n + 1))
+lanes=$(grep -o '<g class="lane[^>]*>' "$tmp/labs.svg" |
+    sed 's/.*data-host="\([^"]*\)" data-port="\([0-9]*\)".*/\1:\2/' |
+    tr '\n' ' ')
+if [ "$lanes" = "a:0 b:0 b:8000 " ]; then
+	echo "ok lanes a, b, b:8000"
+else
+	echo "FAIL lanes '$lanes', expected 'a:0 b:0 b:8000 '"
+	fail=$((fail + 1))
+fi
+
 # The page holds everything: no URL it would fetch.
 n=$((n + 1))
 if [ ! -s "$tmp/tour.html" ] ||
