@@ -79,14 +79,15 @@ view_take_line(void *ctx, const char *line, size_t len)
 		return;
 	/*
 	 * An outgoing write-back is logged once ip_output() has run (its
-	 * errno is the result): put it before the steps ip_output() took at
-	 * that instant, where the narration prints it.
+	 * errno is the result): put it before the steps ip_output() took
+	 * for it at that instant, where the narration prints it.
 	 */
 	for (at = v->evs->len - 1; at > 0; at--) {
 		const struct sev *p = &g_array_index(v->evs, struct sev,
 		    at - 1);
 
-		if (!same_instant(p, &e) || strncmp(p->ev, "divert", 6) == 0)
+		if (!same_instant(p, &e) || p->lineage != e.lineage ||
+		    strncmp(p->ev, "divert", 6) == 0)
 			break;
 	}
 	if (at != v->evs->len - 1) {
