@@ -304,8 +304,8 @@ view_tap_new(const struct scenario *s)
 	return (v);
 }
 
-static bool
-write_text(const char *path, const char *text, size_t len, FILE *err)
+bool
+view_write_file(const char *path, const char *text, size_t len, FILE *err)
 {
 	FILE *f = fopen(path, "w");
 	bool ok = f != NULL && fwrite(text, 1, len, f) == len;
@@ -460,7 +460,7 @@ view_main(int argc, char **argv, FILE *out, FILE *err)
 		if (svg == NULL) {
 			fprintf(err, "divertsim view: %s\n", why);
 			rc = DIVERTSIM_SCENARIO_ERROR;
-		} else if (!write_text(svg_topo, svg, strlen(svg), err))
+		} else if (!view_write_file(svg_topo, svg, strlen(svg), err))
 			rc = DIVERTSIM_SCENARIO_ERROR;
 		g_free(svg);
 		g_free(why);
@@ -469,7 +469,7 @@ view_main(int argc, char **argv, FILE *out, FILE *err)
 		GString *g = g_string_new(NULL);
 
 		view_sequence_svg(&v, true, g);
-		if (!write_text(svg_seq, g->str, g->len, err))
+		if (!view_write_file(svg_seq, g->str, g->len, err))
 			rc = DIVERTSIM_SCENARIO_ERROR;
 		g_string_free(g, TRUE);
 	}

@@ -106,6 +106,10 @@ const char *view_seq_style(void);
  * dropped. */
 void	 view_escape(GString *g, const char *s);
 
+/* Write text to path; false after a message on err. */
+bool	 view_write_file(const char *path, const char *text, size_t len,
+	    FILE *err);
+
 /* view_html.c: the page. */
 bool	 view_write_html(const struct view *v, const char *path, FILE *err);
 

@@ -3,7 +3,6 @@
  * inline SVG, the style, the script and the run's data as JSON), so that
  * it opens from a disk, a mail or a USB stick with no network.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,7 +200,6 @@ view_write_html(const struct view *v, const char *path, FILE *err)
 	GString *g = g_string_new(NULL);
 	char *why = NULL;
 	char *topo = view_topology_svg(v->s, false, &why);
-	FILE *f;
 	bool ok;
 
 	if (topo == NULL) {
@@ -212,13 +210,7 @@ view_write_html(const struct view *v, const char *path, FILE *err)
 	}
 	page(v, topo, g);
 	g_free(topo);
-	f = fopen(path, "w");
-	ok = f != NULL && fwrite(g->str, 1, g->len, f) == g->len;
-	if (f != NULL && fclose(f) != 0)
-		ok = false;
-	if (!ok)
-		fprintf(err, "divertsim view: cannot write %s: %s\n", path,
-		    g_strerror(errno));
+	ok = view_write_file(path, g->str, g->len, err);
 	g_string_free(g, TRUE);
 	return (ok);
 }
