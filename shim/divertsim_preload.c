@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -46,20 +47,34 @@
 #define	SIM_EPOCH_S	1767225600ll
 #define	NS_PER_S	1000000000ll
 
-struct dfd {
-	bool		 used;
+/*
+ * A divert socket as the program holds it: what dup() shares (the open
+ * file: its flags, its address), referenced by each fd that names it.
+ */
+struct dsock {
 	int32_t		 id;		/* the simulator's socket id */
+	int		 refs;		/* fds naming it (dup) */
 	bool		 nonblock;
 	uint16_t	 port;		/* bound port, host order */
 	int		 rcvbuf, sndbuf, broadcast;
+	/* The address of the packet last read, and whether a sendto back
+	   to it is known to succeed until the process next waits. */
+	struct sockaddr_in from;
+	bool		 from_ok;
+	uint64_t	 from_epoch;
 };
 
 static int ctl_fd = -1;			/* -1: inactive, pass everything */
+static int shm_fd = -1;
+static struct exec_shm *shm;
 static uint64_t sim_now_ns;		/* from the last reply */
-static struct dfd dfds[DFD_MAX];
-/* A reply: its header, then its payload (rbuf). */
-static uint8_t rraw[sizeof(struct exec_msg) + EXEC_MAXPAYLOAD];
-static uint8_t *const rbuf = rraw + sizeof(struct exec_msg);
+static uint64_t cur_epoch;		/* from the last reply */
+static bool release14;			/* the host's release, from HELLO */
+static int64_t spin_ns = 50000;		/* $DIVERTSIM_EXEC_SPIN_NS */
+static struct dsock *dfds[DFD_MAX];
+static struct exec_msg last_reply;
+/* The last reply carried a signal that cuts a blocking call short. */
+static bool sig_interrupts, sig_restarts;
 
 #define	REAL(name)	real_##name
 #define	DEFINE_REAL(ret, name, args)					\
@@ -84,12 +99,18 @@ DEFINE_REAL(ssize_t, send, (int, const void *, size_t, int))
 DEFINE_REAL(ssize_t, sendmsg, (int, const struct msghdr *, int))
 DEFINE_REAL(ssize_t, write, (int, const void *, size_t))
 DEFINE_REAL(int, close, (int))
+DEFINE_REAL(int, dup, (int))
+DEFINE_REAL(int, dup2, (int, int))
+DEFINE_REAL(int, dup3, (int, int, int))
 DEFINE_REAL(int, setsockopt, (int, int, int, const void *, socklen_t))
 DEFINE_REAL(int, getsockopt, (int, int, int, void *, socklen_t *))
 DEFINE_REAL(int, fcntl, (int, int, ...))
 DEFINE_REAL(int, ioctl, (int, unsigned long, ...))
 DEFINE_REAL(int, poll, (struct pollfd *, nfds_t, int))
 DEFINE_REAL(int, clock_gettime, (clockid_t, struct timespec *))
+DEFINE_REAL(int, setitimer, (__itimer_which_t, const struct itimerval *,
+    struct itimerval *))
+DEFINE_REAL(int, getitimer, (__itimer_which_t, struct itimerval *))
 
 /* ---- the channel ------------------------------------------------------ */
 
@@ -101,85 +122,137 @@ ctl_lost(void)
 	_exit(125);
 }
 
-static void
-ctl_xfer(bool out, void *p, size_t n)
+static uint64_t
+mono_ns(void)
 {
-	uint8_t *b = p;
+	struct timespec ts;
 
-	while (n > 0) {
-		long r = out ? syscall(SYS_write, ctl_fd, b, n) :
-		    syscall(SYS_read, ctl_fd, b, n);
+	(void)syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec);
+}
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
+/* Hand the turn to the simulator, waking it if it sleeps. */
+static void
+hand_to_sim(void)
+{
+	__atomic_store_n(&shm->turn, EXEC_TURN_SIM, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&shm->sleeps[EXEC_TURN_SIM], 0,
+	    __ATOMIC_SEQ_CST) != 0) {
+		long w;
+
+		do
+			w = syscall(SYS_write, ctl_fd, "w", 1);
+		while (w < 0 && errno == EINTR);
+		if (w != 1)
 			ctl_lost();
-		b += r;
-		n -= (size_t)r;
 	}
 }
 
 /*
- * One request and its reply.  The reply's payload lands in rbuf (*rlen
- * bytes).  Returns the reply's rv; errno is preserved for the caller.
+ * Wait for the turn (the reply): spin a little, in case the simulator
+ * answers within microseconds, then sleep in read() on the socket.
+ */
+static void
+await_turn(void)
+{
+	uint64_t t0 = 0;
+	unsigned i;
+	char byte;
+	long r;
+
+	for (i = 0; ; i++) {
+		if (__atomic_load_n(&shm->turn, __ATOMIC_ACQUIRE) ==
+		    EXEC_TURN_PROC)
+			return;
+		if (i == 0)
+			t0 = mono_ns();
+		else if (i % 64 == 63 && mono_ns() - t0 >= (uint64_t)spin_ns)
+			break;
+		if (i >= 256)
+			(void)syscall(SYS_sched_yield);
+	}
+	for (;;) {
+		__atomic_store_n(&shm->sleeps[EXEC_TURN_PROC], 1,
+		    __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&shm->turn, __ATOMIC_SEQ_CST) ==
+		    EXEC_TURN_PROC) {
+			/* Handed over meanwhile: its byte may be coming. */
+			if (__atomic_exchange_n(&shm->sleeps[EXEC_TURN_PROC],
+			    0, __ATOMIC_SEQ_CST) == 0) {
+				do
+					r = syscall(SYS_read, ctl_fd, &byte, 1);
+				while (r < 0 && errno == EINTR);
+				if (r != 1)
+					ctl_lost();
+			}
+			return;
+		}
+		do
+			r = syscall(SYS_read, ctl_fd, &byte, 1);
+		while (r < 0 && errno == EINTR);
+		if (r != 1)
+			ctl_lost();
+	}
+}
+
+/*
+ * The reply carries a signal (SIGALRM of ITIMER_REAL): deliver it as the
+ * kernel would on the way out of the call, and say whether it cuts a
+ * blocking call short: a caught, unmasked signal does; an ignored one is
+ * not even sent; a masked one stays pending.
+ */
+static void
+deliver(int sig)
+{
+	struct sigaction sa;
+	sigset_t mask;
+
+	sig_interrupts = sig_restarts = false;
+	if (sigaction(sig, NULL, &sa) != 0 ||
+	    sigprocmask(SIG_BLOCK, NULL, &mask) != 0)
+		return;
+	if (!(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_IGN)
+		return;
+	if (!sigismember(&mask, sig) &&
+	    ((sa.sa_flags & SA_SIGINFO) || sa.sa_handler != SIG_DFL)) {
+		sig_interrupts = true;
+		sig_restarts = (sa.sa_flags & SA_RESTART) != 0;
+	}
+	/* SIG_DFL: SIGALRM's default action ends the process, here. */
+	(void)raise(sig);
+}
+
+/*
+ * One request and its reply (in last_reply; its payload in shm->data,
+ * *rlen bytes).  Returns the reply's rv; errno is preserved for the
+ * caller.  The simulator takes what was posted first.
  */
 static int64_t
 rpc(struct exec_msg *m, const void *p1, size_t n1, const void *p2,
     size_t n2, uint32_t *rlen)
 {
-	struct exec_msg r;
-	struct iovec iov[3];
 	int saved = errno;
-	size_t want = sizeof(*m) + n1 + n2, done = 0;
 
 	m->len = (uint32_t)(n1 + n2);
-	iov[0] = (struct iovec){ m, sizeof(*m) };
-	iov[1] = (struct iovec){ (void *)(uintptr_t)p1, n1 };
-	iov[2] = (struct iovec){ (void *)(uintptr_t)p2, n2 };
-	/* One writev in the common case; a short one finishes piecewise. */
-	{
-		long w = syscall(SYS_writev, ctl_fd, iov, 3);
-
-		if (w < 0 && errno != EINTR)
-			ctl_lost();
-		done = w < 0 ? 0 : (size_t)w;
-	}
-	for (int i = 0; i < 3 && done < want; i++) {
-		size_t off = 0, prior = 0;
-
-		for (int j = 0; j < i; j++)
-			prior += iov[j].iov_len;
-		if (done >= prior + iov[i].iov_len)
-			continue;
-		off = done > prior ? done - prior : 0;
-		ctl_xfer(true, (uint8_t *)iov[i].iov_base + off,
-		    iov[i].iov_len - off);
-		done = prior + iov[i].iov_len;
-	}
-	/* One read for the header and the payload, in the common case. */
-	{
-		long got;
-
-		do
-			got = syscall(SYS_read, ctl_fd, rraw, sizeof(rraw));
-		while (got < 0 && errno == EINTR);
-		if (got <= 0)
-			ctl_lost();
-		if ((size_t)got < sizeof(r)) {
-			ctl_xfer(false, rraw + got, sizeof(r) - (size_t)got);
-			got = (long)sizeof(r);
-		}
-		memcpy(&r, rraw, sizeof(r));
-		if (r.len > EXEC_MAXPAYLOAD ||
-		    (size_t)got - sizeof(r) > r.len)
-			ctl_lost();
-		ctl_xfer(false, rraw + got, sizeof(r) + r.len - (size_t)got);
-	}
-	sim_now_ns = r.now;
+	if (n1 > 0)
+		memcpy(shm->data, p1, n1);
+	if (n2 > 0)
+		memcpy(shm->data + n1, p2, n2);
+	shm->req = *m;
+	hand_to_sim();
+	await_turn();
+	last_reply = shm->rep;
+	if (last_reply.len > EXEC_MAXPAYLOAD)
+		ctl_lost();
+	sim_now_ns = last_reply.now;
+	cur_epoch = last_reply.epoch;
 	if (rlen != NULL)
-		*rlen = r.len;
+		*rlen = last_reply.len;
+	sig_interrupts = sig_restarts = false;
+	if (last_reply.sig != 0)
+		deliver(last_reply.sig);
 	errno = saved;
-	return (r.rv);
+	return (last_reply.rv);
 }
 
 static int
@@ -189,30 +262,47 @@ fail(int err)
 	return (-1);
 }
 
+static long
+env_long(const char *name, long dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return (dflt);
+	n = strtol(v, &end, 10);
+	return (*end == '\0' ? n : dflt);
+}
+
 __attribute__((constructor))
 static void
 shim_init(void)
 {
 	struct exec_msg m;
-	const char *v = getenv(EXEC_ENV_FD);
-	char *end;
-	long fd;
+	long fd = env_long(EXEC_ENV_FD, -1), sfd = env_long(EXEC_ENV_SHM, -1);
+	void *p;
 
-	if (v == NULL)
+	if (fd < 0 || sfd < 0)
 		return;
-	fd = strtol(v, &end, 10);
-	if (*end != '\0' || fd < 0)
+	p = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED,
+	    (int)sfd, 0);
+	if (p == MAP_FAILED)
 		return;
 	/*
 	 * The variables stay: a program that execs (a wrapper script that
 	 * ends in `exec python3 ...`) hands the channel on, and the new image
 	 * says HELLO again.  fork() below cuts children off.
 	 */
+	shm = p;
 	ctl_fd = (int)fd;
+	shm_fd = (int)sfd;
+	spin_ns = env_long("DIVERTSIM_EXEC_SPIN_NS", spin_ns);
 	memset(&m, 0, sizeof(m));
 	m.op = EXEC_HELLO;
 	m.a = getpid();
 	(void)rpc(&m, NULL, 0, NULL, 0, NULL);
+	release14 = last_reply.a != 0;
 }
 
 /*
@@ -231,27 +321,49 @@ fork(void)
 	pid = real_fork();
 	if (pid == 0 && ctl_fd >= 0) {
 		(void)syscall(SYS_close, ctl_fd);
-		ctl_fd = -1;
+		(void)syscall(SYS_close, shm_fd);
+		(void)munmap(shm, sizeof(*shm));
+		shm = NULL;
+		ctl_fd = shm_fd = -1;
 		unsetenv(EXEC_ENV_FD);
+		unsetenv(EXEC_ENV_SHM);
 		memset(dfds, 0, sizeof(dfds));
 	}
 	return (pid);
 }
 
-static struct dfd *
+static struct dsock *
 dfd_of(int fd)
 {
-	if (ctl_fd < 0 || fd < 0 || fd >= DFD_MAX || !dfds[fd].used)
+	if (ctl_fd < 0 || fd < 0 || fd >= DFD_MAX)
 		return (NULL);
-	return (&dfds[fd]);
+	return (dfds[fd]);
 }
 
 /* ---- sockets ------------------------------------------------------------ */
+
+/* fd no longer names d: the socket closes with its last fd (soclose()). */
+static void
+dsock_unref(int fd)
+{
+	struct dsock *d = dfds[fd];
+	struct exec_msg m;
+
+	dfds[fd] = NULL;
+	if (d == NULL || --d->refs > 0)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_CLOSE;
+	m.id = d->id;
+	(void)rpc(&m, NULL, 0, NULL, 0, NULL);
+	free(d);
+}
 
 int
 socket(int domain, int type, int protocol)
 {
 	struct exec_msg m;
+	struct dsock *d;
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	int64_t rv;
 	int fd;
@@ -274,28 +386,31 @@ socket(int domain, int type, int protocol)
 	if (rv < 0)
 		return (fail((int)-rv));
 	fd = REAL(socket)(AF_UNIX, SOCK_DGRAM | (type & SOCK_CLOEXEC), 0);
-	if (fd < 0 || fd >= DFD_MAX) {
-		int err = fd < 0 ? errno : EMFILE;
+	d = calloc(1, sizeof(*d));
+	if (fd < 0 || fd >= DFD_MAX || d == NULL) {
+		int err = fd < 0 ? errno : d == NULL ? ENOBUFS : EMFILE;
 
 		if (fd >= 0) {
 			resolve_close();
 			REAL(close)(fd);
 		}
+		free(d);
 		m.op = EXEC_CLOSE;
 		m.id = (int32_t)rv;
 		(void)rpc(&m, NULL, 0, NULL, 0, NULL);
 		return (fail(err));
 	}
-	dfds[fd] = (struct dfd){ .used = true, .id = (int32_t)rv,
+	*d = (struct dsock){ .id = (int32_t)rv, .refs = 1,
 	    .nonblock = (type & SOCK_NONBLOCK) != 0, .rcvbuf = DIV_SPACE,
 	    .sndbuf = DIV_SPACE };
+	dfds[fd] = d;
 	return (fd);
 }
 
 int
 bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 	struct sockaddr_in sin;
 	struct exec_msg m;
 	int64_t rv;
@@ -327,7 +442,7 @@ bind(int fd, const struct sockaddr *addr, socklen_t len)
 int
 getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 	struct sockaddr_in sin;
 
 	resolve_getsockname();
@@ -343,8 +458,13 @@ getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 	return (0);
 }
 
+/*
+ * recvfrom(2).  A SIGALRM that comes while it waits ends it with EINTR,
+ * or restarts it when the handler has SA_RESTART (FreeBSD's sbwait()
+ * returns ERESTART, which the system call layer turns into a restart).
+ */
 static ssize_t
-div_recv(struct dfd *d, void *buf, size_t len, int flags,
+div_recv(struct dsock *d, void *buf, size_t len, int flags,
     struct sockaddr *from, socklen_t *fromlen)
 {
 	struct exec_msg m;
@@ -352,18 +472,25 @@ div_recv(struct dfd *d, void *buf, size_t len, int flags,
 	int64_t rv;
 	size_t n;
 
-	memset(&m, 0, sizeof(m));
-	m.op = EXEC_RECV;
-	m.id = d->id;
-	m.a = d->nonblock || (flags & MSG_DONTWAIT) != 0;
-	m.b = (int64_t)len;
-	rv = rpc(&m, NULL, 0, NULL, 0, &rlen);
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		m.op = EXEC_RECV;
+		m.id = d->id;
+		m.a = d->nonblock || (flags & MSG_DONTWAIT) != 0;
+		m.b = (int64_t)len;
+		rv = rpc(&m, NULL, 0, NULL, 0, &rlen);
+		if (rv != -EINTR || (sig_interrupts && !sig_restarts))
+			break;
+	}
 	if (rv < 0)
 		return (fail((int)-rv));
 	n = rlen - sizeof(struct sockaddr_in);
-	memcpy(buf, rbuf + sizeof(struct sockaddr_in), n);
+	memcpy(buf, shm->data + sizeof(struct sockaddr_in), n);
+	memcpy(&d->from, shm->data, sizeof(d->from));
+	d->from_ok = last_reply.a != 0;
+	d->from_epoch = last_reply.epoch;
 	if (from != NULL && fromlen != NULL) {
-		memcpy(from, rbuf, *fromlen < sizeof(struct sockaddr_in) ?
+		memcpy(from, shm->data, *fromlen < sizeof(struct sockaddr_in) ?
 		    *fromlen : sizeof(struct sockaddr_in));
 		*fromlen = sizeof(struct sockaddr_in);
 	}
@@ -374,7 +501,7 @@ ssize_t
 recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
     socklen_t *fromlen)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 
 	resolve_recvfrom();
 	if (d == NULL)
@@ -385,7 +512,7 @@ recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
 ssize_t
 recv(int fd, void *buf, size_t len, int flags)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 
 	resolve_recv();
 	if (d == NULL)
@@ -396,7 +523,7 @@ recv(int fd, void *buf, size_t len, int flags)
 ssize_t
 read(int fd, void *buf, size_t len)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 
 	resolve_read();
 	if (d == NULL)
@@ -407,7 +534,7 @@ read(int fd, void *buf, size_t len)
 ssize_t
 recvmsg(int fd, struct msghdr *msg, int flags)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 	static uint8_t tmp[EXEC_MAXPAYLOAD];
 	socklen_t fl;
 	size_t total = 0, off = 0;
@@ -438,8 +565,63 @@ recvmsg(int fd, struct msghdr *msg, int flags)
 	return (n);
 }
 
+/*
+ * Is this sendto's result known without asking?  Only for a write back
+ * to the address of the packet last read (not 0.0.0.0), which the
+ * simulator said passes div_output()'s address tests, before the process
+ * waited again: then div_output() queues it for ip_input() and returns
+ * success, unless a test on the call itself fails, and those are checked
+ * here (the header length; on release 14 the family, FreeBSD 14's
+ * div_output()/div_send() EAFNOSUPPORT, and the IP version).
+ */
+static bool
+send_known(const struct dsock *d, const void *buf, size_t len,
+    const struct sockaddr_in *sin, socklen_t tolen)
+{
+	if (!d->from_ok || d->from_epoch != cur_epoch || sin == NULL ||
+	    tolen != sizeof(*sin) || len < 20 || len > 65535)
+		return (false);
+	if (sin->sin_addr.s_addr != d->from.sin_addr.s_addr ||
+	    memcmp(sin->sin_zero, d->from.sin_zero, sizeof(sin->sin_zero)) != 0)
+		return (false);
+	if (release14 && (sin->sin_family != AF_INET ||
+	    (((const uint8_t *)buf)[0] >> 4) != 4))
+		return (false);
+	return (true);
+}
+
+/*
+ * Post the sendto (no reply awaited): the simulator takes it, at this
+ * same simulated instant, before anything else the process asks.  False
+ * when the post area is full (the call then asks, which empties it).
+ */
+static bool
+post_send(const struct dsock *d, const void *buf, size_t len,
+    const struct sockaddr_in *sin, socklen_t tolen)
+{
+	uint32_t off = __atomic_load_n(&shm->posted, __ATOMIC_RELAXED);
+	size_t need = (sizeof(struct exec_msg) + sizeof(*sin) + len + 7) &
+	    ~(size_t)7;
+	struct exec_msg m;
+
+	if (off > EXEC_POSTMAX || need > EXEC_POSTMAX - off)
+		return (false);
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_SEND;
+	m.id = d->id;
+	m.a = tolen;
+	m.rv = (int64_t)len;
+	m.len = (uint32_t)(sizeof(*sin) + len);
+	memcpy(shm->post + off, &m, sizeof(m));
+	memcpy(shm->post + off + sizeof(m), sin, sizeof(*sin));
+	memcpy(shm->post + off + sizeof(m) + sizeof(*sin), buf, len);
+	/* Complete before it counts: a process killed now leaves it whole. */
+	__atomic_store_n(&shm->posted, off + (uint32_t)need, __ATOMIC_RELEASE);
+	return (true);
+}
+
 static ssize_t
-div_send(struct dfd *d, const void *buf, size_t len,
+div_send(struct dsock *d, const void *buf, size_t len,
     const struct sockaddr *to, socklen_t tolen)
 {
 	struct sockaddr_in sin;
@@ -451,6 +633,9 @@ div_send(struct dfd *d, const void *buf, size_t len,
 	memset(&sin, 0, sizeof(sin));
 	if (to != NULL)
 		memcpy(&sin, to, tolen < sizeof(sin) ? tolen : sizeof(sin));
+	if (to != NULL && send_known(d, buf, len, &sin, tolen) &&
+	    post_send(d, buf, len, &sin, tolen))
+		return ((ssize_t)len);
 	memset(&m, 0, sizeof(m));
 	m.op = EXEC_SEND;
 	m.id = d->id;
@@ -465,7 +650,7 @@ ssize_t
 sendto(int fd, const void *buf, size_t len, int flags,
     const struct sockaddr *to, socklen_t tolen)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 
 	resolve_sendto();
 	if (d == NULL)
@@ -476,7 +661,7 @@ sendto(int fd, const void *buf, size_t len, int flags,
 ssize_t
 send(int fd, const void *buf, size_t len, int flags)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 
 	resolve_send();
 	if (d == NULL)
@@ -487,7 +672,7 @@ send(int fd, const void *buf, size_t len, int flags)
 ssize_t
 write(int fd, const void *buf, size_t len)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 
 	resolve_write();
 	if (d == NULL)
@@ -498,7 +683,7 @@ write(int fd, const void *buf, size_t len)
 ssize_t
 sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 	static uint8_t tmp[65536];
 	size_t off = 0;
 
@@ -518,27 +703,81 @@ sendmsg(int fd, const struct msghdr *msg, int flags)
 int
 close(int fd)
 {
-	struct dfd *d = dfd_of(fd);
-	struct exec_msg m;
-
 	resolve_close();
 	/* The channel is not the program's to close. */
-	if (ctl_fd >= 0 && fd == ctl_fd)
+	if (ctl_fd >= 0 && (fd == ctl_fd || fd == shm_fd))
 		return (fail(EBADF));
-	if (d != NULL) {
-		memset(&m, 0, sizeof(m));
-		m.op = EXEC_CLOSE;
-		m.id = d->id;
-		(void)rpc(&m, NULL, 0, NULL, 0, NULL);
-		d->used = false;
-	}
+	if (dfd_of(fd) != NULL)
+		dsock_unref(fd);
 	return (REAL(close)(fd));
+}
+
+/*
+ * dup(2) family: the copy names the same divert socket (one open file:
+ * O_NONBLOCK and the port are shared), which closes with its last fd.
+ * A copy that lands above the fds the shim tracks is refused (EMFILE).
+ */
+static int
+dup_track(int oldfd, int newfd)
+{
+	struct dsock *d = dfd_of(oldfd);
+
+	if (newfd < 0 || d == NULL)
+		return (newfd);
+	if (newfd >= DFD_MAX) {
+		resolve_close();
+		REAL(close)(newfd);
+		return (fail(EMFILE));
+	}
+	d->refs++;
+	dfds[newfd] = d;
+	return (newfd);
+}
+
+int
+dup(int fd)
+{
+	resolve_dup();
+	return (dup_track(fd, REAL(dup)(fd)));
+}
+
+static int
+dup2_common(int oldfd, int newfd, int flags, bool three)
+{
+	int r;
+
+	resolve_dup2();
+	resolve_dup3();
+	if (ctl_fd >= 0 && (newfd == ctl_fd || newfd == shm_fd))
+		return (fail(EBADF));
+	if (oldfd == newfd && !three)
+		return (REAL(dup2)(oldfd, newfd));
+	r = three ? REAL(dup3)(oldfd, newfd, flags) :
+	    REAL(dup2)(oldfd, newfd);
+	if (r < 0)
+		return (r);
+	/* newfd was closed first, as close() would: maybe a divert fd. */
+	if (dfd_of(newfd) != NULL)
+		dsock_unref(newfd);
+	return (dup_track(oldfd, r));
+}
+
+int
+dup2(int oldfd, int newfd)
+{
+	return (dup2_common(oldfd, newfd, 0, false));
+}
+
+int
+dup3(int oldfd, int newfd, int flags)
+{
+	return (dup2_common(oldfd, newfd, flags, true));
 }
 
 int
 setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 	struct exec_msg m;
 	int v;
 
@@ -580,7 +819,7 @@ setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 int
 getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 	int v;
 
 	resolve_getsockopt();
@@ -608,7 +847,7 @@ getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 static int
 shim_fcntl(int fd, int cmd, long arg)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 
 	resolve_fcntl();
 	if (d != NULL && cmd == F_GETFL)
@@ -617,6 +856,8 @@ shim_fcntl(int fd, int cmd, long arg)
 		d->nonblock = (arg & O_NONBLOCK) != 0;
 		return (0);
 	}
+	if (d != NULL && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
+		return (dup_track(fd, REAL(fcntl)(fd, cmd, arg)));
 	return (REAL(fcntl)(fd, cmd, arg));
 }
 
@@ -638,7 +879,7 @@ int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
 int
 ioctl(int fd, unsigned long req, ...)
 {
-	struct dfd *d = dfd_of(fd);
+	struct dsock *d = dfd_of(fd);
 	va_list ap;
 	void *arg;
 
@@ -657,7 +898,10 @@ ioctl(int fd, unsigned long req, ...)
 
 /*
  * Wait in simulated time until one of the divert sockets ids[] is readable
- * or until deadline (ns, -1: none).  ready[i] tells which.
+ * or until deadline (ns, -1: none).  ready[i] tells which.  -1 with EINTR
+ * when a caught signal (SIGALRM) cut it short: poll, select and the
+ * sleeps end so whatever SA_RESTART says, as FreeBSD's kern_poll(),
+ * kern_select() and kern_clock_nanosleep() turn ERESTART into EINTR.
  */
 static int
 sim_wait(const int32_t *ids, unsigned n, int64_t deadline, uint8_t *ready)
@@ -666,12 +910,16 @@ sim_wait(const int32_t *ids, unsigned n, int64_t deadline, uint8_t *ready)
 	uint32_t rlen;
 	int64_t rv;
 
-	memset(&m, 0, sizeof(m));
-	m.op = EXEC_WAIT;
-	m.a = deadline;
-	rv = rpc(&m, ids, n * sizeof(*ids), NULL, 0, &rlen);
+	do {
+		memset(&m, 0, sizeof(m));
+		m.op = EXEC_WAIT;
+		m.a = deadline;
+		rv = rpc(&m, ids, n * sizeof(*ids), NULL, 0, &rlen);
+	} while (rv == -EINTR && !sig_interrupts);
+	if (rv < 0)
+		return (fail((int)-rv));
 	if (ready != NULL)
-		memcpy(ready, rbuf, rlen < n ? rlen : n);
+		memcpy(ready, shm->data, rlen < n ? rlen : n);
 	return ((int)rv);
 }
 
@@ -699,7 +947,7 @@ mixed_poll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
 
 	resolve_poll();
 	for (nfds_t i = 0; i < nfds; i++) {
-		struct dfd *d = dfd_of(fds[i].fd);
+		struct dsock *d = dfd_of(fds[i].fd);
 
 		fds[i].revents = 0;
 		if (d == NULL) {
@@ -730,8 +978,9 @@ mixed_poll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
 			return (got);
 	}
 	memset(ready, 0, sizeof(ready));
-	(void)sim_wait(ids, nd, got > 0 || writable ? (int64_t)sim_now_ns :
-	    deadline_after(timeout_ns), ready);
+	if (sim_wait(ids, nd, got > 0 || writable ? (int64_t)sim_now_ns :
+	    deadline_after(timeout_ns), ready) < 0)
+		return (-1);
 	for (unsigned k = 0; k < nd; k++) {
 		struct pollfd *p = &fds[idx[k]];
 
@@ -853,46 +1102,71 @@ pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *ts,
 	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec));
 }
 
+/*
+ * Sleep ns of simulated time.  0, or -1 with EINTR and *left the time
+ * that was left when a caught signal cut it short.
+ */
 static int
-sim_sleep_ns(int64_t ns)
+sim_sleep_ns(int64_t ns, int64_t *left)
 {
-	(void)sim_wait(NULL, 0, deadline_after(ns < 0 ? 0 : ns), NULL);
-	return (0);
+	int64_t deadline = deadline_after(ns < 0 ? 0 : ns);
+
+	if (left != NULL)
+		*left = 0;
+	if (sim_wait(NULL, 0, deadline, NULL) == 0)
+		return (0);
+	if (left != NULL && deadline > (int64_t)sim_now_ns)
+		*left = deadline - (int64_t)sim_now_ns;
+	return (-1);
 }
 
 int
 nanosleep(const struct timespec *req, struct timespec *rem)
 {
+	int64_t left;
+
 	if (ctl_fd < 0)
 		return ((int)syscall(SYS_nanosleep, req, rem));
 	if (req == NULL)
 		return (fail(EFAULT));
 	if (req->tv_nsec < 0 || req->tv_nsec >= NS_PER_S || req->tv_sec < 0)
 		return (fail(EINVAL));
+	if (sim_sleep_ns((int64_t)req->tv_sec * NS_PER_S + req->tv_nsec,
+	    &left) == 0) {
+		if (rem != NULL)
+			*rem = (struct timespec){ 0, 0 };
+		return (0);
+	}
 	if (rem != NULL)
-		*rem = (struct timespec){ 0, 0 };
-	return (sim_sleep_ns((int64_t)req->tv_sec * NS_PER_S + req->tv_nsec));
+		*rem = (struct timespec){ left / NS_PER_S, left % NS_PER_S };
+	return (-1);
 }
 
 int
 clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
     struct timespec *rem)
 {
-	int64_t ns;
+	int64_t ns, left;
 
 	if (ctl_fd < 0)
 		return ((int)syscall(SYS_clock_nanosleep, clk, flags, req,
 		    rem) < 0 ? errno : 0);
 	if (req == NULL)
 		return (EFAULT);
+	if (req->tv_nsec < 0 || req->tv_nsec >= NS_PER_S || req->tv_sec < 0)
+		return (EINVAL);
 	ns = (int64_t)req->tv_sec * NS_PER_S + req->tv_nsec;
 	if (flags & TIMER_ABSTIME) {
 		if (clk == CLOCK_REALTIME)
 			ns -= SIM_EPOCH_S * NS_PER_S;
 		ns -= (int64_t)sim_now_ns;
 	}
-	(void)sim_sleep_ns(ns);
-	return (0);
+	if (sim_sleep_ns(ns, &left) == 0)
+		return (0);
+	/* An absolute sleep leaves nothing to report. */
+	if (rem != NULL && !(flags & TIMER_ABSTIME))
+		*rem = (struct timespec){ left / NS_PER_S, left % NS_PER_S };
+	return (EINTR);
 }
 
 int
@@ -903,20 +1177,121 @@ usleep(useconds_t us)
 
 		return ((int)syscall(SYS_nanosleep, &t, NULL));
 	}
-	return (sim_sleep_ns((int64_t)us * 1000));
+	return (sim_sleep_ns((int64_t)us * 1000, NULL));
 }
 
+/* FreeBSD's sleep(3): what was left, rounded up to the second. */
 unsigned
 sleep(unsigned s)
 {
+	int64_t left;
+
 	if (ctl_fd < 0) {
 		struct timespec t = { s, 0 };
 
 		(void)syscall(SYS_nanosleep, &t, &t);
 		return ((unsigned)t.tv_sec);
 	}
-	(void)sim_sleep_ns((int64_t)s * NS_PER_S);
+	if (sim_sleep_ns((int64_t)s * NS_PER_S, &left) == 0)
+		return (0);
+	return ((unsigned)((left + NS_PER_S - 1) / NS_PER_S));
+}
+
+/* pause(2): until a caught signal, in simulated time. */
+int
+pause(void)
+{
+	if (ctl_fd < 0)
+		return ((int)syscall(SYS_pause));
+	for (;;)
+		if (sim_wait(NULL, 0, -1, NULL) < 0)
+			return (-1);
+}
+
+/* ---- ITIMER_REAL: setitimer, getitimer, alarm ---------------------------- */
+
+static int64_t
+tv_ns(const struct timeval *tv)
+{
+	return ((int64_t)tv->tv_sec * NS_PER_S + (int64_t)tv->tv_usec * 1000);
+}
+
+static struct timeval
+ns_tv(int64_t ns)
+{
+	/* As FreeBSD's getitimer() reports it: whole microseconds. */
+	return ((struct timeval){ ns / NS_PER_S, (ns % NS_PER_S) / 1000 });
+}
+
+/* itimerfix(): seconds not negative, microseconds below a second. */
+static bool
+itimer_valid(const struct timeval *tv)
+{
+	return (tv->tv_sec >= 0 && tv->tv_usec >= 0 && tv->tv_usec < 1000000);
+}
+
+/*
+ * ITIMER_REAL counts simulated time and its SIGALRM comes at the
+ * simulated instant (FreeBSD's realitexpire()); ITIMER_VIRTUAL and
+ * ITIMER_PROF count the real process's CPU time and stay the system's.
+ */
+int
+setitimer(__itimer_which_t which, const struct itimerval *nv,
+    struct itimerval *ov)
+{
+	struct exec_msg m;
+	int64_t rv;
+
+	resolve_setitimer();
+	if (ctl_fd < 0 || which != ITIMER_REAL)
+		return (REAL(setitimer)(which, nv, ov));
+	if (nv == NULL)
+		return (fail(EFAULT));
+	if (!itimer_valid(&nv->it_value) || !itimer_valid(&nv->it_interval))
+		return (fail(EINVAL));
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_SETITIMER;
+	m.a = tv_ns(&nv->it_value);
+	m.b = m.a == 0 ? 0 : tv_ns(&nv->it_interval);
+	rv = rpc(&m, NULL, 0, NULL, 0, NULL);
+	if (rv < 0)
+		return (fail((int)-rv));
+	if (ov != NULL) {
+		ov->it_value = ns_tv(last_reply.a);
+		ov->it_interval = ns_tv(last_reply.b);
+	}
 	return (0);
+}
+
+int
+getitimer(__itimer_which_t which, struct itimerval *cv)
+{
+	struct exec_msg m;
+
+	resolve_getitimer();
+	if (ctl_fd < 0 || which != ITIMER_REAL)
+		return (REAL(getitimer)(which, cv));
+	if (cv == NULL)
+		return (fail(EFAULT));
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_GETITIMER;
+	(void)rpc(&m, NULL, 0, NULL, 0, NULL);
+	cv->it_value = ns_tv(last_reply.a);
+	cv->it_interval = ns_tv(last_reply.b);
+	return (0);
+}
+
+/* FreeBSD's alarm(3): the seconds that were left, a fraction as one. */
+unsigned
+alarm(unsigned s)
+{
+	struct itimerval nv = { { 0, 0 }, { (time_t)s, 0 } }, ov;
+
+	if (ctl_fd < 0)
+		return ((unsigned)syscall(SYS_alarm, s));
+	if (setitimer(ITIMER_REAL, &nv, &ov) != 0)
+		return ((unsigned)-1);
+	return ((unsigned)ov.it_value.tv_sec + (ov.it_value.tv_usec != 0));
 }
 
 /* ---- the clock ------------------------------------------------------------ */

@@ -11,6 +11,10 @@
  * everything is fixed by simulated time and the programs' own logic, never
  * by the wall clock, and two runs give the same bytes.
  *
+ * The channel is shared memory and a socket (exec/exec_proto.h): a
+ * request and its reply are written in place and the turn handed over
+ * with a store, the waiting side spinning briefly before it sleeps.
+ *
  * A process that does not block again within the wall-clock limit is
  * killed and reported as hung (the run fails); one that exits or dies of a
  * signal is reported with its status; either way its sockets close, and
@@ -23,12 +27,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -62,6 +69,7 @@ struct exec_sock {
 	bool		 unanswered;	/* read, nothing written since */
 	uint64_t	 lineage;	/* of the packet last read */
 	unsigned	 len;		/* its length, for the drop event */
+	uint64_t	*c_read, *c_written;	/* HOST.divert.PORT.* */
 };
 
 struct exec_proc {
@@ -71,7 +79,10 @@ struct exec_proc {
 	uint32_t	 uid, rcvbuf;
 	uint64_t	 service_ns;
 	pid_t		 pid;
-	int		 fd;		/* our end of the channel */
+	int		 fd;		/* our end of the channel's socket */
+	struct exec_shm	*shm;		/* the channel's shared memory */
+	uint64_t	 turn_start;	/* wall clock (ns) when it got the turn */
+	uint64_t	 epoch;		/* how many times it has waited */
 	enum exec_state	 state;
 	GPtrArray	*socks;		/* struct exec_sock *, id = index + 1 */
 	int32_t		 wait_id;	/* EX_RECV */
@@ -79,28 +90,88 @@ struct exec_proc {
 	int32_t		*wait_ids;	/* EX_WAIT */
 	unsigned	 wait_n;
 	uint64_t	 timer_ev;	/* EX_WAIT deadline or EX_SERVICE end */
-	uint8_t		*raw;		/* a request: header and payload */
-	uint8_t		*buf;		/* payload in and out (in raw) */
+	uint8_t		*buf;		/* payload in and out (shm->data) */
 	uint32_t	 reply_len;	/* EX_SERVICE: the reply held back */
 	int64_t		 reply_rv;
+	bool		 reply_in_ok;	/* EX_SERVICE: struct exec_msg.a */
+	struct exec_sock *reply_es;	/* EX_SERVICE: the socket read */
+	/* ITIMER_REAL (setitimer(2)) in simulated time. */
+	uint64_t	 it_at;		/* expiry, ns; 0: disarmed */
+	uint64_t	 it_interval;
+	uint64_t	 it_ev;
+	int		 sig_pending;	/* to deliver with the next reply */
+	int64_t		 wait_deadline;	/* EX_WAIT: -1 none */
 	uint64_t	*c_exits, *c_signals, *c_hangs;
 };
 
 static void	exec_serve(struct exec_proc *ep);
 static void	exec_gone(struct exec_proc *ep, bool hung);
 
+static unsigned exec_limit_option;	/* --exec-limit; 0: not given */
+
+void
+exec_set_limit_ms(unsigned ms)
+{
+	exec_limit_option = ms;
+}
+
+bool
+exec_parse_limit_ms(const char *s, unsigned *ms)
+{
+	unsigned long v;
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return (false);
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v < 1 || v > EXEC_MAX_LIMIT_MS)
+		return (false);
+	*ms = (unsigned)v;
+	return (true);
+}
+
+/* --exec-limit, else $DIVERTSIM_EXEC_LIMIT_MS, else the default. */
 static unsigned
 exec_limit_ms(void)
 {
 	const char *v = g_getenv("DIVERTSIM_EXEC_LIMIT_MS");
-	unsigned long ms;
-	char *end;
+	unsigned ms;
 
-	if (v == NULL || *v == '\0')
-		return (EXEC_DEFAULT_LIMIT_MS);
-	ms = strtoul(v, &end, 10);
-	return (*end == '\0' && ms > 0 && ms < 3600000 ? (unsigned)ms :
-	    EXEC_DEFAULT_LIMIT_MS);
+	if (exec_limit_option != 0)
+		return (exec_limit_option);
+	if (v != NULL && exec_parse_limit_ms(v, &ms))
+		return (ms);
+	return (EXEC_DEFAULT_LIMIT_MS);
+}
+
+static uint64_t
+wall_ns(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+/*
+ * How long a side waiting for the turn spins before it sleeps, in ns
+ * ($DIVERTSIM_EXEC_SPIN_NS; the shim reads the same variable).
+ */
+static uint64_t
+exec_spin_ns(void)
+{
+	static int64_t ns = -1;
+
+	if (ns < 0) {
+		const char *v = g_getenv("DIVERTSIM_EXEC_SPIN_NS");
+
+		ns = v != NULL && *v != '\0' ? g_ascii_strtoll(v, NULL, 10) :
+		    EXEC_DEFAULT_SPIN_NS;
+		if (ns < 0)
+			ns = 0;
+	}
+	return ((uint64_t)ns);
 }
 
 char *
@@ -179,104 +250,111 @@ exec_event(struct exec_proc *ep, const char *what, int64_t value,
 
 /* ---- the channel ---------------------------------------------------------- */
 
-static bool
-xfer(int fd, bool out, void *p, size_t n)
+/* Give the turn to side `to`, waking it if it sleeps. */
+static void
+exec_hand(struct exec_proc *ep, uint32_t to)
 {
-	uint8_t *b = p;
+	struct exec_shm *s = ep->shm;
 
-	while (n > 0) {
-		ssize_t r = out ? send(fd, b, n, MSG_NOSIGNAL) :
-		    read(fd, b, n);
+	__atomic_store_n(&s->turn, to, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&s->sleeps[to], 0, __ATOMIC_SEQ_CST) != 0) {
+		ssize_t w;
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return (false);
-		b += r;
-		n -= (size_t)r;
+		/* A failed write: the process is gone, as the next wait says. */
+		do
+			w = send(ep->fd, "w", 1, MSG_NOSIGNAL);
+		while (w < 0 && errno == EINTR);
 	}
-	return (true);
 }
 
 /* Answer the request the process is waiting on; it runs again. */
 static void
+exec_reply_full(struct exec_proc *ep, int64_t rv, const void *p, uint32_t len,
+    int64_t a, int64_t b, int64_t c)
+{
+	struct exec_msg *r = &ep->shm->rep;
+
+	if (len > 0 && p != ep->shm->data)
+		memmove(ep->shm->data, p, len);
+	memset(r, 0, sizeof(*r));
+	r->rv = rv;
+	r->a = a;
+	r->b = b;
+	r->c = c;
+	r->now = sim_now();
+	r->epoch = ep->epoch;
+	r->len = len;
+	r->sig = ep->sig_pending;
+	ep->sig_pending = 0;
+	ep->state = EX_RUNNING;
+	ep->turn_start = wall_ns();
+	exec_hand(ep, EXEC_TURN_PROC);
+}
+
+static void
 exec_reply(struct exec_proc *ep, int64_t rv, const void *p, uint32_t len)
 {
-	struct exec_msg r;
-
-	memset(&r, 0, sizeof(r));
-	r.rv = rv;
-	r.now = sim_now();
-	r.len = len;
-	/*
-	 * One system call for the header and the payload (the common case);
-	 * a failed write means the process is gone: the next read says so.
-	 */
-	{
-		struct iovec iov[2] = { { &r, sizeof(r) },
-		    { (void *)(uintptr_t)p, len } };
-		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
-		ssize_t w;
-
-		do
-			w = sendmsg(ep->fd, &mh, MSG_NOSIGNAL);
-		while (w < 0 && errno == EINTR);
-		if (w >= 0 && (size_t)w < sizeof(r))
-			(void)xfer(ep->fd, true, (uint8_t *)&r + w,
-			    sizeof(r) - (size_t)w);
-		if (w >= 0 && len > 0)
-			(void)xfer(ep->fd, true, (uint8_t *)(uintptr_t)p +
-			    ((size_t)w > sizeof(r) ? (size_t)w - sizeof(r) :
-			    0), len - ((size_t)w > sizeof(r) ?
-			    (size_t)w - sizeof(r) : 0));
-	}
-	ep->state = EX_RUNNING;
+	exec_reply_full(ep, rv, p, len, 0, 0, 0);
 }
 
 /*
- * The next request, waiting at most the wall-clock limit for it.  0: got
- * one; 1: the process closed the channel (it ended); 2: it did not ask
- * within the limit (hung).
+ * Wait for the turn: the next request.  0: got one (in shm->req); 1: the
+ * process closed the channel (it ended); 2: it did not ask within the
+ * limit since it got the turn (hung).
  */
 static int
-exec_next(struct exec_proc *ep, struct exec_msg *m)
+exec_await(struct exec_proc *ep)
 {
-	struct pollfd pf = { .fd = ep->fd, .events = POLLIN };
-	int n;
+	struct exec_shm *s = ep->shm;
+	uint64_t limit = (uint64_t)exec_limit_ms() * 1000000u;
+	uint64_t spin = exec_spin_ns(), t0, now;
+	unsigned i;
+	char byte;
 
-	do
-		n = poll(&pf, 1, (int)exec_limit_ms());
-	while (n < 0 && errno == EINTR);
-	if (n == 0)
-		return (2);
 	/*
-	 * One read takes the header and what came of the payload (the
-	 * process wrote both at once); at most one request is ever in flight.
+	 * Spin first: a process that computes for a few microseconds is
+	 * answered without either side sleeping.  Past the first loops,
+	 * yield, in case it waits for this very processor.
 	 */
-	{
+	t0 = wall_ns();
+	for (i = 0; ; i++) {
+		if (__atomic_load_n(&s->turn, __ATOMIC_ACQUIRE) ==
+		    EXEC_TURN_SIM)
+			return (0);
+		if (i % 64 == 63 && wall_ns() - t0 >= spin)
+			break;
+		if (i >= 256)
+			(void)sched_yield();
+	}
+	for (;;) {
+		struct pollfd pf = { .fd = ep->fd, .events = POLLIN };
 		ssize_t r;
-		size_t have;
+		int n;
 
+		__atomic_store_n(&s->sleeps[EXEC_TURN_SIM], 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&s->turn, __ATOMIC_SEQ_CST) ==
+		    EXEC_TURN_SIM) {
+			/* It handed over meanwhile; its byte may be coming. */
+			if (__atomic_exchange_n(&s->sleeps[EXEC_TURN_SIM], 0,
+			    __ATOMIC_SEQ_CST) == 0)
+				(void)read(ep->fd, &byte, 1);
+			return (0);
+		}
+		now = wall_ns();
+		if (now - ep->turn_start >= limit)
+			return (2);
 		do
-			r = read(ep->fd, ep->raw, sizeof(*m) + EXEC_MAXPAYLOAD);
+			n = poll(&pf, 1, (int)((limit - (now - ep->turn_start) +
+			    999999) / 1000000));
+		while (n < 0 && errno == EINTR);
+		if (n == 0)
+			continue;	/* the limit: the test above says so */
+		do
+			r = read(ep->fd, &byte, 1);
 		while (r < 0 && errno == EINTR);
 		if (r <= 0)
 			return (1);
-		have = (size_t)r;
-		if (have < sizeof(*m) && !xfer(ep->fd, false, ep->raw + have,
-		    sizeof(*m) - have))
-			return (1);
-		if (have < sizeof(*m))
-			have = sizeof(*m);
-		memcpy(m, ep->raw, sizeof(*m));
-		if (m->len > EXEC_MAXPAYLOAD ||
-		    have - sizeof(*m) > m->len)
-			return (1);
-		if (!xfer(ep->fd, false, ep->raw + have,
-		    sizeof(*m) + m->len - have))
-			return (1);
 	}
-	return (0);
 }
 
 /* ---- sockets ---------------------------------------------------------------- */
@@ -379,15 +457,45 @@ exec_op_bind(struct exec_proc *ep, struct exec_sock *es,
 	es->port = port;
 	es->bound = true;
 	/* The same counters as a built-in program's, at 0 from now. */
-	(void)counters_slotf(h->sim->counters, "%s.divert.%u.read", h->name,
-	    (unsigned)port);
-	(void)counters_slotf(h->sim->counters, "%s.divert.%u.written",
+	es->c_read = counters_slotf(h->sim->counters, "%s.divert.%u.read",
 	    h->name, (unsigned)port);
+	es->c_written = counters_slotf(h->sim->counters,
+	    "%s.divert.%u.written", h->name, (unsigned)port);
 	(void)counters_slotf(h->sim->counters, "%s.divert.%u.write_errors",
 	    h->name, (unsigned)port);
 	(void)counters_slotf(h->sim->counters, "%s.divert.%u.discarded",
 	    h->name, (unsigned)port);
 	return (0);
+}
+
+/*
+ * Would a sendto back to `from` (as recvfrom reported it) pass
+ * div_output()'s address tests now?  Only the inbound case (an address
+ * other than 0.0.0.0): the interface named in sin_zero, else the one
+ * owning the address, as div_output() looks them up.  The outbound case
+ * runs ip_output() and ipfw, whose verdict is not known in advance.
+ */
+static bool
+exec_inbound_ok(struct exec_proc *ep, const struct sockaddr_in *from)
+{
+	char name[8];
+
+	if (from->sin_addr.s_addr == INADDR_ANY)
+		return (false);
+	if (div_sin_zero_get(from, name) && host_ifunit(ep->h, name) != NULL)
+		return (true);
+	return (ifa_ifwithaddr(ep->h, ntohl(from->sin_addr.s_addr)) != NULL);
+}
+
+/* The reply to a recvfrom: the packet, and whether it may post. */
+static void
+exec_recv_reply(struct exec_proc *ep)
+{
+	struct sockaddr_in from;
+
+	memcpy(&from, ep->buf, sizeof(from));
+	exec_reply_full(ep, ep->reply_rv, ep->buf, ep->reply_len,
+	    exec_inbound_ok(ep, &from), 0, 0);
 }
 
 static void
@@ -396,7 +504,7 @@ exec_service_done(void *arg)
 	struct exec_proc *ep = arg;
 
 	ep->timer_ev = 0;
-	exec_reply(ep, ep->reply_rv, ep->buf, ep->reply_len);
+	exec_recv_reply(ep);
 	exec_serve(ep);
 }
 
@@ -410,7 +518,6 @@ static bool
 exec_do_recv(struct exec_proc *ep, struct exec_sock *es, int64_t max)
 {
 	struct sockaddr_in from;
-	struct host *h = ep->h;
 	ssize_t n;
 	int err = 0;
 
@@ -418,8 +525,7 @@ exec_do_recv(struct exec_proc *ep, struct exec_sock *es, int64_t max)
 	n = div_recvfrom(es->so, ep->buf + sizeof(from),
 	    max < 0 ? 0 : (size_t)MIN(max, 65535), &from, &err);
 	g_assert(n >= 0);
-	(*counters_slotf(h->sim->counters, "%s.divert.%u.read", h->name,
-	    (unsigned)es->port))++;
+	(*es->c_read)++;
 	memcpy(ep->buf, &from, sizeof(from));
 	es->unanswered = true;
 	es->lineage = div_last_lineage(es->so);
@@ -430,17 +536,19 @@ exec_do_recv(struct exec_proc *ep, struct exec_sock *es, int64_t max)
 	ep->reply_rv = n;
 	ep->reply_len = (uint32_t)(sizeof(from) + (size_t)n);
 	if (ep->service_ns == 0) {
-		exec_reply(ep, ep->reply_rv, ep->buf, ep->reply_len);
+		exec_recv_reply(ep);
 		return (true);
 	}
 	ep->state = EX_SERVICE;
+	ep->epoch++;
 	ep->timer_ev = sim_schedule(ep->service_ns, exec_service_done, ep);
 	return (false);
 }
 
+/* sendto(2): payload is the address (16 bytes) and the datagram. */
 static int64_t
 exec_op_send(struct exec_proc *ep, struct exec_sock *es,
-    const struct exec_msg *m)
+    const struct exec_msg *m, const uint8_t *payload)
 {
 	struct sockaddr_in to;
 	struct host *h = ep->h;
@@ -450,9 +558,9 @@ exec_op_send(struct exec_proc *ep, struct exec_sock *es,
 
 	if (m->len < sizeof(to))
 		return (-EINVAL);
-	memcpy(&to, ep->buf, sizeof(to));
+	memcpy(&to, payload, sizeof(to));
 	es->unanswered = false;
-	n = div_sendto(es->so, ep->buf + sizeof(to), m->len - sizeof(to),
+	n = div_sendto(es->so, payload + sizeof(to), m->len - sizeof(to),
 	    m->a > 0 ? &to : NULL, (size_t)m->a, &err);
 	if (n < 0) {
 		(*counters_slotf(h->sim->counters, "%s.divert.%u.write_errors",
@@ -462,9 +570,46 @@ exec_op_send(struct exec_proc *ep, struct exec_sock *es,
 		    errno_name(err, nbuf)))++;
 		return (-err);
 	}
-	(*counters_slotf(h->sim->counters, "%s.divert.%u.written", h->name,
-	    (unsigned)es->port))++;
+	if (es->c_written == NULL)	/* written before any bind */
+		es->c_written = counters_slotf(h->sim->counters,
+		    "%s.divert.%u.written", h->name, (unsigned)es->port);
+	(*es->c_written)++;
 	return (n);
+}
+
+/*
+ * The messages the process posted while it ran (sendto calls whose result
+ * it knew), in order, before anything else it asks: the same simulated
+ * instant and order as if each had waited for its reply.
+ */
+static void
+exec_drain_posts(struct exec_proc *ep)
+{
+	struct exec_shm *s = ep->shm;
+	uint32_t off = 0, end = s->posted;
+
+	if (end > EXEC_POSTMAX)
+		end = EXEC_POSTMAX;
+	while (end - off >= sizeof(struct exec_msg)) {
+		struct exec_msg m;
+		struct exec_sock *es;
+		int64_t rv;
+
+		memcpy(&m, s->post + off, sizeof(m));
+		if (m.len > end - off - sizeof(m))
+			break;
+		es = exec_sock(ep, m.id);
+		rv = m.op != EXEC_SEND ? -ENOSYS : es == NULL ? -EBADF :
+		    exec_op_send(ep, es, &m, s->post + off + sizeof(m));
+		/* The shim returned m.rv already: the two must agree. */
+		if (rv != m.rv)
+			g_printerr("divertsim: %s: %s (port %u): internal "
+			    "error: a posted sendto gave %" G_GINT64_FORMAT
+			    ", the program was told %" G_GINT64_FORMAT "\n",
+			    ep->h->name, ep->name, ep->port, rv, m.rv);
+		off += (uint32_t)((sizeof(m) + m.len + 7u) & ~(size_t)7u);
+	}
+	s->posted = 0;
 }
 
 /* ---- waiting -------------------------------------------------------------- */
@@ -565,10 +710,90 @@ exec_op_wait(struct exec_proc *ep, const struct exec_msg *m)
 		if (g_ptr_array_index(ep->socks, i) != NULL)
 			exec_discarded(g_ptr_array_index(ep->socks, i));
 	ep->state = EX_WAIT;
+	ep->epoch++;
+	ep->wait_deadline = m->a;
 	if (m->a >= 0)
 		ep->timer_ev = sim_schedule((uint64_t)m->a - now,
 		    exec_deadline, ep);
 	return (false);
+}
+
+/* ---- ITIMER_REAL ----------------------------------------------------------- */
+
+/*
+ * A signal reaches the process blocked in the shim: a blocking call is
+ * cut short with EINTR (the shim restarts a recvfrom when the handler has
+ * SA_RESTART, as FreeBSD's soreceive() ERESTART does; poll, select and
+ * nanosleep always end with EINTR).  A process whose packet is in service
+ * gets it with that reply.
+ */
+static void
+exec_interrupt(struct exec_proc *ep, int sig)
+{
+	int64_t deadline = -1;
+
+	ep->sig_pending = sig;
+	switch (ep->state) {
+	case EX_RECV:
+		break;
+	case EX_WAIT:
+		if (ep->timer_ev != 0)
+			sim_cancel(ep->timer_ev);
+		ep->timer_ev = 0;
+		g_free(ep->wait_ids);
+		ep->wait_ids = NULL;
+		ep->wait_n = 0;
+		deadline = ep->wait_deadline;
+		break;
+	default:
+		return;
+	}
+	exec_reply_full(ep, -EINTR, NULL, 0, 0, 0, deadline);
+	exec_serve(ep);
+}
+
+/* ITIMER_REAL expires: SIGALRM, as FreeBSD's realitexpire() sends it. */
+static void
+exec_itimer_fire(void *arg)
+{
+	struct exec_proc *ep = arg;
+
+	ep->it_ev = 0;
+	if (ep->it_interval != 0) {
+		ep->it_at += ep->it_interval;
+		ep->it_ev = sim_schedule(ep->it_at - sim_now(),
+		    exec_itimer_fire, ep);
+	} else
+		ep->it_at = 0;
+	exec_interrupt(ep, SIGALRM);
+}
+
+/* setitimer(ITIMER_REAL) and getitimer(): the old value in a and b. */
+static void
+exec_op_itimer(struct exec_proc *ep, const struct exec_msg *m)
+{
+	uint64_t now = sim_now();
+	int64_t old = ep->it_at > now ? (int64_t)(ep->it_at - now) : 0;
+	int64_t oldi = ep->it_at != 0 ? (int64_t)ep->it_interval : 0;
+
+	if (m->op == EXEC_SETITIMER) {
+		if (m->a < 0 || m->b < 0) {
+			exec_reply(ep, -EINVAL, NULL, 0);
+			return;
+		}
+		if (ep->it_ev != 0)
+			sim_cancel(ep->it_ev);
+		ep->it_ev = 0;
+		ep->it_at = 0;
+		ep->it_interval = 0;
+		if (m->a > 0) {
+			ep->it_at = now + (uint64_t)m->a;
+			ep->it_interval = (uint64_t)m->b;
+			ep->it_ev = sim_schedule((uint64_t)m->a,
+			    exec_itimer_fire, ep);
+		}
+	}
+	exec_reply_full(ep, 0, NULL, 0, old, oldi, 0);
 }
 
 /* ---- serving ----------------------------------------------------------------- */
@@ -582,15 +807,22 @@ exec_serve(struct exec_proc *ep)
 	int got;
 
 	while (ep->state == EX_RUNNING) {
-		got = exec_next(ep, &m);
+		got = exec_await(ep);
 		if (got != 0) {
 			exec_gone(ep, got == 2);
+			return;
+		}
+		exec_drain_posts(ep);
+		m = ep->shm->req;
+		if (m.len > EXEC_MAXPAYLOAD) {
+			exec_gone(ep, false);
 			return;
 		}
 		es = exec_sock(ep, m.id);
 		switch (m.op) {
 		case EXEC_HELLO:
-			exec_reply(ep, 0, NULL, 0);
+			exec_reply_full(ep, 0, NULL, 0,
+			    ep->h->release >= RELEASE_14, 0, 0);
 			break;
 		case EXEC_SOCKET:
 			exec_reply(ep, exec_op_socket(ep, &m), NULL, 0);
@@ -611,13 +843,14 @@ exec_serve(struct exec_proc *ep)
 				/* sbwait(): until a packet comes. */
 				exec_discarded(es);
 				ep->state = EX_RECV;
+				ep->epoch++;
 				ep->wait_id = es->id;
 				ep->wait_max = m.b;
 			}
 			break;
 		case EXEC_SEND:
 			exec_reply(ep, es == NULL ? -EBADF :
-			    exec_op_send(ep, es, &m), NULL, 0);
+			    exec_op_send(ep, es, &m, ep->buf), NULL, 0);
 			break;
 		case EXEC_CLOSE:
 			if (es != NULL) {
@@ -635,6 +868,10 @@ exec_serve(struct exec_proc *ep)
 			break;
 		case EXEC_WAIT:
 			(void)exec_op_wait(ep, &m);
+			break;
+		case EXEC_SETITIMER:
+		case EXEC_GETITIMER:
+			exec_op_itimer(ep, &m);
 			break;
 		default:
 			exec_reply(ep, -ENOSYS, NULL, 0);
@@ -667,6 +904,10 @@ exec_release(struct exec_proc *ep)
 	if (ep->timer_ev != 0)
 		sim_cancel(ep->timer_ev);
 	ep->timer_ev = 0;
+	if (ep->it_ev != 0)
+		sim_cancel(ep->it_ev);
+	ep->it_ev = 0;
+	ep->it_at = 0;
 	for (guint i = 0; i < ep->socks->len; i++)
 		if (g_ptr_array_index(ep->socks, i) != NULL)
 			exec_sock_close(g_ptr_array_index(ep->socks, i));
@@ -687,6 +928,8 @@ exec_gone(struct exec_proc *ep, bool hung)
 
 	if (hung) {
 		exec_kill(ep);
+		/* What it wrote before it stopped answering is written. */
+		exec_drain_posts(ep);
 		(*ep->c_hangs)++;
 		ep->h->sim->proc_hangs++;
 		exec_event(ep, "hang", exec_limit_ms(), "%s (port %u) did "
@@ -712,6 +955,8 @@ exec_gone(struct exec_proc *ep, bool hung)
 	ep->pid = 0;
 	/* Its own children go with it. */
 	(void)kill(-pid, SIGKILL);
+	/* What it wrote before it ended is written (the shim had posted it). */
+	exec_drain_posts(ep);
 	if (WIFSIGNALED(st)) {
 		(*ep->c_signals)++;
 		exec_event(ep, "signal", WTERMSIG(st), "%s (port %u) killed "
@@ -740,7 +985,7 @@ exec_free(void *arg)
 	}
 	exec_release(ep);
 	g_ptr_array_free(ep->socks, TRUE);
-	g_free(ep->raw);
+	(void)munmap(ep->shm, sizeof(*ep->shm));
 	g_free(ep->name);
 	g_free(ep);
 }
@@ -749,31 +994,54 @@ int
 exec_proc_start(struct host *h, const struct exec_spec *spec)
 {
 	struct exec_proc *ep;
-	char **envp, *fdvar, *preload;
-	int sv[2], n, i;
+	struct exec_shm *shm;
+	char **envp, *fdvar, *shmvar, *preload;
+	int sv[2], n, i, mfd;
 	pid_t parent = getpid(), pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+	mfd = memfd_create("divertsim-exec", MFD_CLOEXEC);
+	if (mfd < 0)
 		return (errno);
+	if (ftruncate(mfd, sizeof(*shm)) != 0 || (shm = mmap(NULL,
+	    sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0)) ==
+	    MAP_FAILED) {
+		int err = errno;
+
+		close(mfd);
+		return (err);
+	}
+	/* The process has the turn first (zeroed memory: EXEC_TURN_PROC). */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		int err = errno;
+
+		(void)munmap(shm, sizeof(*shm));
+		close(mfd);
+		return (err);
+	}
 	/* Everything the child needs is made before fork(). */
 	n = 0;
 	while (environ[n] != NULL)
 		n++;
-	envp = g_new0(char *, n + 3);
+	envp = g_new0(char *, n + 4);
 	for (i = 0; i < n; i++)
 		envp[i] = environ[i];
 	fdvar = g_strdup_printf("%s=%d", EXEC_ENV_FD, sv[1]);
+	shmvar = g_strdup_printf("%s=%d", EXEC_ENV_SHM, mfd);
 	preload = g_strdup_printf("LD_PRELOAD=%s", exec_preload_path());
 	for (i = 0; i < n; i++) {
 		if (g_str_has_prefix(envp[i], "LD_PRELOAD="))
 			envp[i] = preload;
 		else if (g_str_has_prefix(envp[i], EXEC_ENV_FD "="))
 			envp[i] = fdvar;
+		else if (g_str_has_prefix(envp[i], EXEC_ENV_SHM "="))
+			envp[i] = shmvar;
 	}
 	if (g_strv_contains((const char *const *)envp, preload) == FALSE)
 		envp[n++] = preload;
 	if (g_strv_contains((const char *const *)envp, fdvar) == FALSE)
 		envp[n++] = fdvar;
+	if (g_strv_contains((const char *const *)envp, shmvar) == FALSE)
+		envp[n++] = shmvar;
 
 	fflush(NULL);
 	pid = fork();
@@ -782,8 +1050,11 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 
 		close(sv[0]);
 		close(sv[1]);
+		close(mfd);
+		(void)munmap(shm, sizeof(*shm));
 		g_free(envp);
 		g_free(fdvar);
+		g_free(shmvar);
 		g_free(preload);
 		return (err);
 	}
@@ -794,6 +1065,7 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 		if (getppid() != parent)
 			_exit(126);
 		(void)fcntl(sv[1], F_SETFD, 0);
+		(void)fcntl(mfd, F_SETFD, 0);
 		/* The simulator's report owns stdout. */
 		(void)dup2(STDERR_FILENO, STDOUT_FILENO);
 		if (spec->cwd != NULL && chdir(spec->cwd) != 0)
@@ -803,8 +1075,10 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 	}
 	(void)setpgid(pid, pid);
 	close(sv[1]);
+	close(mfd);
 	g_free(envp);
 	g_free(fdvar);
+	g_free(shmvar);
 	g_free(preload);
 
 	ep = g_new0(struct exec_proc, 1);
@@ -816,10 +1090,11 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 	ep->service_ns = spec->service_ns;
 	ep->pid = pid;
 	ep->fd = sv[0];
+	ep->shm = shm;
+	ep->buf = shm->data;
+	ep->turn_start = wall_ns();
 	ep->state = EX_RUNNING;
 	ep->socks = g_ptr_array_new();
-	ep->raw = g_malloc(sizeof(struct exec_msg) + EXEC_MAXPAYLOAD);
-	ep->buf = ep->raw + sizeof(struct exec_msg);
 	ep->c_exits = counters_slotf(h->sim->counters, "%s.proc.%u.exits",
 	    h->name, (unsigned)ep->port);
 	ep->c_signals = counters_slotf(h->sim->counters, "%s.proc.%u.signals",

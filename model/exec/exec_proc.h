@@ -42,5 +42,15 @@ char		*exec_resolve(const char *program, const char *dir,
 int		 exec_proc_start(struct host *h, const struct exec_spec *spec);
 /* The wall-clock limit for a program to block again, in ms (default). */
 #define	EXEC_DEFAULT_LIMIT_MS	5000u
+#define	EXEC_MAX_LIMIT_MS	3600000u
+/* How long a side waiting for its turn spins before it sleeps, in ns. */
+#define	EXEC_DEFAULT_SPIN_NS	50000
+/*
+ * The limit (--exec-limit MS); it wins over $DIVERTSIM_EXEC_LIMIT_MS,
+ * which wins over the default.
+ */
+void		 exec_set_limit_ms(unsigned ms);
+/* MS as --exec-limit takes it: 1 .. EXEC_MAX_LIMIT_MS. */
+bool		 exec_parse_limit_ms(const char *s, unsigned *ms);
 
 #endif /* DIVERTSIM_EXEC_PROC_H */
