@@ -70,7 +70,7 @@ static struct exec_shm *shm;
 static uint64_t sim_now_ns;		/* from the last reply */
 static uint64_t cur_epoch;		/* from the last reply */
 static bool release14;			/* the host's release, from HELLO */
-static int64_t spin_ns = 50000;		/* $DIVERTSIM_EXEC_SPIN_NS */
+static int64_t spin_ns = 0;		/* $DIVERTSIM_EXEC_SPIN_NS */
 static struct dsock *dfds[DFD_MAX];
 static struct exec_msg last_reply;
 /* The last reply carried a signal that cuts a blocking call short. */
@@ -127,7 +127,8 @@ mono_ns(void)
 {
 	struct timespec ts;
 
-	(void)syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	resolve_clock_gettime();
+	(void)REAL(clock_gettime)(CLOCK_MONOTONIC, &ts);
 	return ((uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec);
 }
 
@@ -164,12 +165,13 @@ await_turn(void)
 		if (__atomic_load_n(&shm->turn, __ATOMIC_ACQUIRE) ==
 		    EXEC_TURN_PROC)
 			return;
+		if (spin_ns <= 0)
+			break;
 		if (i == 0)
 			t0 = mono_ns();
 		else if (i % 64 == 63 && mono_ns() - t0 >= (uint64_t)spin_ns)
 			break;
-		if (i >= 256)
-			(void)syscall(SYS_sched_yield);
+		exec_cpu_relax();
 	}
 	for (;;) {
 		__atomic_store_n(&shm->sleeps[EXEC_TURN_PROC], 1,

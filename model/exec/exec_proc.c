@@ -312,19 +312,19 @@ exec_await(struct exec_proc *ep)
 	char byte;
 
 	/*
-	 * Spin first: a process that computes for a few microseconds is
-	 * answered without either side sleeping.  Past the first loops,
-	 * yield, in case it waits for this very processor.
+	 * Spin first, if asked: where the process has a processor of its
+	 * own, one that computes for a few microseconds is answered without
+	 * either side sleeping.  Where the two share one (a loaded machine),
+	 * a spin only delays the other side, hence no spin by default.
 	 */
-	t0 = wall_ns();
+	t0 = spin > 0 ? wall_ns() : 0;
 	for (i = 0; ; i++) {
 		if (__atomic_load_n(&s->turn, __ATOMIC_ACQUIRE) ==
 		    EXEC_TURN_SIM)
 			return (0);
-		if (i % 64 == 63 && wall_ns() - t0 >= spin)
+		if (spin == 0 || (i % 64 == 63 && wall_ns() - t0 >= spin))
 			break;
-		if (i >= 256)
-			(void)sched_yield();
+		exec_cpu_relax();
 	}
 	for (;;) {
 		struct pollfd pf = { .fd = ep->fd, .events = POLLIN };

@@ -44,7 +44,7 @@ int		 exec_proc_start(struct host *h, const struct exec_spec *spec);
 #define	EXEC_DEFAULT_LIMIT_MS	5000u
 #define	EXEC_MAX_LIMIT_MS	3600000u
 /* How long a side waiting for its turn spins before it sleeps, in ns. */
-#define	EXEC_DEFAULT_SPIN_NS	50000
+#define	EXEC_DEFAULT_SPIN_NS	0
 /*
  * The limit (--exec-limit MS); it wins over $DIVERTSIM_EXEC_LIMIT_MS,
  * which wins over the default.

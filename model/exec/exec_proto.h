@@ -87,4 +87,15 @@ struct exec_shm {
 	uint8_t		post[EXEC_POSTMAX] __attribute__((aligned(8)));
 };
 
+/* A pause in a spin loop, kind to the other hardware thread. */
+static inline void
+exec_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
 #endif /* DIVERTSIM_EXEC_PROTO_H */
