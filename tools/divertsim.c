@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "apps/proc.h"
+#include "exec/exec_proc.h"
 #include "divertsim/divertsim.h"
 #include "scenario/diag.h"
 #include "scenario/scn.h"
@@ -47,10 +48,10 @@ static const char usage_text[] =
 "usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events]\n"
 "                 [--Werror] [--max-events N] [--max-trace-bytes N]\n"
 "                 [--host H] [--ev TYPE] [--lineage N] [--width N]\n"
-"                 [--html OUT.html] [FILE]\n"
+"                 [--html OUT.html] [--exec-limit MS] [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
 "                 [-j N] [--shard K/N] [--Werror] [--max-events N]\n"
-"                 [--max-trace-bytes N] FILE...\n"
+"                 [--max-trace-bytes N] [--exec-limit MS] FILE...\n"
 "       divertsim lint [--Werror] [--counters] FILE...\n"
 "       divertsim story [--width N] EVENTS.JSONL LINEAGE\n"
 "       divertsim view [-o OUT.html] [--svg-topology F] [--svg-sequence F] FILE\n"
@@ -99,6 +100,10 @@ static const char help_text[] =
 "  --max-events N     stop a run after N events (default 500000000, 0: none)\n"
 "  --max-trace-bytes N  stop a run once its pcaps and events.jsonl reach N\n"
 "                     bytes together (default 1073741824 = 1 GiB, 0: none)\n"
+"  --exec-limit MS    the wall-clock time a program under `exec` may run\n"
+"                     without waiting in the shim before it is killed and\n"
+"                     reported as hung (default 5000; 1..3600000; the\n"
+"                     environment's DIVERTSIM_EXEC_LIMIT_MS when not given)\n"
 "  --Werror           treat warnings as errors\n"
 "  --junit FILE       check: write a JUnit XML report to FILE\n"
 "  -j N, --jobs N     check: run N files at a time (default: the number of\n"
@@ -779,7 +784,7 @@ main(int argc, char **argv)
 	enum { OPT_COUNTERS = 256, OPT_TRACE_DIR, OPT_NO_TRACES, OPT_NO_EVENTS,
 	    OPT_VERSION, OPT_WERROR, OPT_JUNIT, OPT_SHARD, OPT_MAX_EVENTS,
 	    OPT_MAX_TRACE_BYTES, OPT_HOST, OPT_EV, OPT_LINEAGE, OPT_WIDTH,
-	    OPT_HTML };
+	    OPT_HTML, OPT_EXEC_LIMIT };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "counters", no_argument, NULL, OPT_COUNTERS },
@@ -800,6 +805,7 @@ main(int argc, char **argv)
 		{ "lineage", required_argument, NULL, OPT_LINEAGE },
 		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ "html", required_argument, NULL, OPT_HTML },
+		{ "exec-limit", required_argument, NULL, OPT_EXEC_LIMIT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = {
@@ -894,6 +900,18 @@ main(int argc, char **argv)
 		case OPT_HTML:
 			cli.html = optarg;
 			break;
+		case OPT_EXEC_LIMIT: {
+			unsigned ms;
+
+			if (!exec_parse_limit_ms(optarg, &ms)) {
+				fprintf(stderr, "divertsim: --exec-limit '%s': "
+				    "milliseconds, 1..%u\n", optarg,
+				    EXEC_MAX_LIMIT_MS);
+				return (EXIT_SCENARIO_ERROR);
+			}
+			exec_set_limit_ms(ms);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			fputs(help_text, stdout);

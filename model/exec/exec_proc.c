@@ -937,7 +937,8 @@ exec_gone(struct exec_proc *ep, bool hung)
 		    "killed", ep->name, ep->port, exec_limit_ms());
 		g_printerr("divertsim: %s: %s (port %u) stopped answering at "
 		    "%.9fs of simulated time (it ran %u ms of wall-clock time "
-		    "without blocking): killed, the run fails\n", ep->h->name,
+		    "without blocking in the shim): killed, the run fails "
+		    "(--exec-limit MS raises the limit)\n", ep->h->name,
 		    ep->name, ep->port, t, exec_limit_ms());
 		exec_release(ep);
 		return;
