@@ -763,16 +763,19 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 		goto refuse;
 	}
 	if (to != NULL) {
-		if (tolen != sizeof(struct sockaddr_in)) {
-			error = EINVAL;
-			goto refuse;
-		}
 		/*
 		 * 6.x's div_send()/div_output() never look at the family (a
-		 * sin_family of 0 works); 14's div_send() wants AF_INET.
+		 * sin_family of 0 works).  14's div_output() (div_send() since
+		 * PF_DIVERT) tests it first, after only the header length:
+		 * EAFNOSUPPORT unless AF_INET, then EINVAL unless sin_len (the
+		 * length passed, getsockaddr()) is a whole sockaddr_in.
 		 */
 		if (r14 && to->sin_family != AF_INET) {
 			error = EAFNOSUPPORT;
+			goto refuse;
+		}
+		if (tolen != sizeof(struct sockaddr_in)) {
+			error = EINVAL;
 			goto refuse;
 		}
 		tag = to->sin_port;	/* host order, as read */

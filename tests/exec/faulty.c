@@ -11,6 +11,7 @@
  *   pfdivert  opens socket(PF_DIVERT, SOCK_RAW, 0) (FreeBSD 14 only);
  *             on failure exits with 10 + errno's index below
  *   family0   writes back with sin_family = 0
+ *   family0short  the same with an address length of 8
  *   pidfile=F writes its pid to F, then as noread
  *
  * Errors of socket()/bind() are printed and end it with status 1.
@@ -85,8 +86,10 @@ main(int argc, char *argv[])
 		if (strcmp(mode, "spin") == 0)
 			for (;;)
 				spin++;
-		if (strcmp(mode, "family0") == 0)
+		if (strncmp(mode, "family0", 7) == 0)
 			sin.sin_family = 0;
+		if (strcmp(mode, "family0short") == 0)
+			sinlen = 8;
 		if (sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&sin,
 		    sinlen) == -1)
 			warn("sendto");
