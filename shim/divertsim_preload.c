@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -72,6 +73,8 @@ static uint64_t cur_epoch;		/* from the last reply */
 static bool release14;			/* the host's release, from HELLO */
 static int64_t spin_ns = 0;		/* $DIVERTSIM_EXEC_SPIN_NS */
 static struct dsock *dfds[DFD_MAX];
+/* In a child the program forked: the divert fds it inherited. */
+static bool orphan[DFD_MAX];
 static struct exec_msg last_reply;
 /* The last reply carried a signal that cuts a blocking call short. */
 static bool sig_interrupts, sig_restarts;
@@ -329,9 +332,33 @@ fork(void)
 		ctl_fd = shm_fd = -1;
 		unsetenv(EXEC_ENV_FD);
 		unsetenv(EXEC_ENV_SHM);
+		for (int fd = 0; fd < DFD_MAX; fd++)
+			orphan[fd] = dfds[fd] != NULL;
 		memset(dfds, 0, sizeof(dfds));
 	}
 	return (pid);
+}
+
+/*
+ * A divert fd inherited by a child of the program is not served (the
+ * child runs outside the simulation): reading or writing it is EBADF,
+ * said once on stderr, rather than a wait that never ends.
+ */
+static bool
+orphaned(int fd)
+{
+	static bool told;
+
+	if (fd < 0 || fd >= DFD_MAX || !orphan[fd])
+		return (false);
+	if (!told) {
+		told = true;
+		dprintf(STDERR_FILENO, "divertsim shim: pid %ld: a divert "
+		    "socket is served only in the process the simulator "
+		    "started, not in a child it forked: EBADF\n",
+		    (long)getpid());
+	}
+	return (true);
 }
 
 static struct dsock *
@@ -506,6 +533,8 @@ recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
 	struct dsock *d = dfd_of(fd);
 
 	resolve_recvfrom();
+	if (d == NULL && orphaned(fd))
+		return (fail(EBADF));
 	if (d == NULL)
 		return (REAL(recvfrom)(fd, buf, len, flags, from, fromlen));
 	return (div_recv(d, buf, len, flags, from, fromlen));
@@ -517,6 +546,8 @@ recv(int fd, void *buf, size_t len, int flags)
 	struct dsock *d = dfd_of(fd);
 
 	resolve_recv();
+	if (d == NULL && orphaned(fd))
+		return (fail(EBADF));
 	if (d == NULL)
 		return (REAL(recv)(fd, buf, len, flags));
 	return (div_recv(d, buf, len, flags, NULL, NULL));
@@ -528,6 +559,8 @@ read(int fd, void *buf, size_t len)
 	struct dsock *d = dfd_of(fd);
 
 	resolve_read();
+	if (d == NULL && orphaned(fd))
+		return (fail(EBADF));
 	if (d == NULL)
 		return (REAL(read)(fd, buf, len));
 	return (div_recv(d, buf, len, 0, NULL, NULL));
@@ -543,6 +576,8 @@ recvmsg(int fd, struct msghdr *msg, int flags)
 	ssize_t n;
 
 	resolve_recvmsg();
+	if (d == NULL && orphaned(fd))
+		return (fail(EBADF));
 	if (d == NULL)
 		return (REAL(recvmsg)(fd, msg, flags));
 	for (size_t i = 0; i < msg->msg_iovlen; i++)
@@ -655,6 +690,8 @@ sendto(int fd, const void *buf, size_t len, int flags,
 	struct dsock *d = dfd_of(fd);
 
 	resolve_sendto();
+	if (d == NULL && orphaned(fd))
+		return (fail(EBADF));
 	if (d == NULL)
 		return (REAL(sendto)(fd, buf, len, flags, to, tolen));
 	return (div_send(d, buf, len, to, tolen));
@@ -666,6 +703,8 @@ send(int fd, const void *buf, size_t len, int flags)
 	struct dsock *d = dfd_of(fd);
 
 	resolve_send();
+	if (d == NULL && orphaned(fd))
+		return (fail(EBADF));
 	if (d == NULL)
 		return (REAL(send)(fd, buf, len, flags));
 	return (div_send(d, buf, len, NULL, 0));
@@ -677,6 +716,8 @@ write(int fd, const void *buf, size_t len)
 	struct dsock *d = dfd_of(fd);
 
 	resolve_write();
+	if (d == NULL && orphaned(fd))
+		return (fail(EBADF));
 	if (d == NULL)
 		return (REAL(write)(fd, buf, len));
 	return (div_send(d, buf, len, NULL, 0));
@@ -690,6 +731,8 @@ sendmsg(int fd, const struct msghdr *msg, int flags)
 	size_t off = 0;
 
 	resolve_sendmsg();
+	if (d == NULL && orphaned(fd))
+		return (fail(EBADF));
 	if (d == NULL)
 		return (REAL(sendmsg)(fd, msg, flags));
 	for (size_t i = 0; i < msg->msg_iovlen; i++) {
@@ -711,6 +754,8 @@ close(int fd)
 		return (fail(EBADF));
 	if (dfd_of(fd) != NULL)
 		dsock_unref(fd);
+	if (fd >= 0 && fd < DFD_MAX)
+		orphan[fd] = false;
 	return (REAL(close)(fd));
 }
 

@@ -14,7 +14,7 @@
  * ignored SIGALRM interrupts nothing; a masked one stays pending and runs
  * its handler when unmasked; with the default action it ends the
  * process.  A dup of a divert fd is the same socket, which outlives the
- * close of one copy.
+ * close of one copy; a forked child's copy is refused.
  *
  * Exits with the number of the first check that failed (and says which
  * on stderr); when all hold it dies of its last SIGALRM (default action)
@@ -24,6 +24,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -105,7 +106,8 @@ main(int argc, char *argv[])
 	struct timeval tv = { 1, 0 };
 	socklen_t len;
 	sigset_t set;
-	int fd, fd2, fd3;
+	pid_t pid;
+	int fd, fd2, fd3, st;
 
 	if (argc != 2)
 		return (100);
@@ -207,7 +209,18 @@ main(int argc, char *argv[])
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	CHECK(alarms == 7);
 
-	/* 8. The default action: the process ends at 11.001006880s. */
+	/*
+	 * 8. A child the program forks runs outside the simulation: the
+	 * divert fd it inherited is refused (EBADF), not a wait for ever.
+	 */
+	pid = fork();
+	if (pid == 0)
+		_exit(reinject(fd2) == -1 && errno == EBADF ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0);
+	CHECK(now() == 10001006880LL);
+
+	/* 9. The default action: the process ends at 11.001006880s. */
 	signal(SIGALRM, SIG_DFL);
 	CHECK(alarm(1) == 0);
 	pause();
