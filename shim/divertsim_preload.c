@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/select.h>
@@ -65,8 +66,9 @@ struct dsock {
 	uint64_t	 from_epoch;
 };
 
-static int ctl_fd = -1;			/* -1: inactive, pass everything */
-static int shm_fd = -1;
+static int ctl_fd = -1;			/* the channel's memfd; -1: inactive,
+					   pass everything */
+static pid_t sim_pid;			/* the simulator: our parent */
 static struct exec_shm *shm;
 static uint64_t sim_now_ns;		/* from the last reply */
 static uint64_t cur_epoch;		/* from the last reply */
@@ -140,29 +142,23 @@ static void
 hand_to_sim(void)
 {
 	__atomic_store_n(&shm->turn, EXEC_TURN_SIM, __ATOMIC_SEQ_CST);
-	if (__atomic_exchange_n(&shm->sleeps[EXEC_TURN_SIM], 0,
-	    __ATOMIC_SEQ_CST) != 0) {
-		long w;
-
-		do
-			w = syscall(SYS_write, ctl_fd, "w", 1);
-		while (w < 0 && errno == EINTR);
-		if (w != 1)
-			ctl_lost();
-	}
+	if (__atomic_load_n(&shm->sleeps[EXEC_TURN_SIM], __ATOMIC_SEQ_CST) != 0)
+		(void)syscall(SYS_futex, &shm->turn, FUTEX_WAKE, 1, NULL, NULL,
+		    0);
 }
 
 /*
- * Wait for the turn (the reply): spin a little, in case the simulator
- * answers within microseconds, then sleep in read() on the socket.
+ * Wait for the turn (the reply): spin a little if asked, then sleep in
+ * FUTEX_WAIT on the turn word, which the simulator wakes.  A simulator
+ * that died cannot wake us: PR_SET_PDEATHSIG kills us then, and a second
+ * look at the parent each second covers a lost death signal.
  */
 static void
 await_turn(void)
 {
+	struct timespec second = { 1, 0 };
 	uint64_t t0 = 0;
 	unsigned i;
-	char byte;
-	long r;
 
 	for (i = 0; ; i++) {
 		if (__atomic_load_n(&shm->turn, __ATOMIC_ACQUIRE) ==
@@ -181,21 +177,14 @@ await_turn(void)
 		    __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&shm->turn, __ATOMIC_SEQ_CST) ==
 		    EXEC_TURN_PROC) {
-			/* Handed over meanwhile: its byte may be coming. */
-			if (__atomic_exchange_n(&shm->sleeps[EXEC_TURN_PROC],
-			    0, __ATOMIC_SEQ_CST) == 0) {
-				do
-					r = syscall(SYS_read, ctl_fd, &byte, 1);
-				while (r < 0 && errno == EINTR);
-				if (r != 1)
-					ctl_lost();
-			}
+			__atomic_store_n(&shm->sleeps[EXEC_TURN_PROC], 0,
+			    __ATOMIC_SEQ_CST);
 			return;
 		}
-		do
-			r = syscall(SYS_read, ctl_fd, &byte, 1);
-		while (r < 0 && errno == EINTR);
-		if (r != 1)
+		/* Returns at once if the turn is no longer the simulator's. */
+		if (syscall(SYS_futex, &shm->turn, FUTEX_WAIT, EXEC_TURN_SIM,
+		    &second, NULL, 0) != 0 && errno == ETIMEDOUT &&
+		    getppid() != sim_pid)
 			ctl_lost();
 	}
 }
@@ -285,13 +274,13 @@ static void
 shim_init(void)
 {
 	struct exec_msg m;
-	long fd = env_long(EXEC_ENV_FD, -1), sfd = env_long(EXEC_ENV_SHM, -1);
+	long fd = env_long(EXEC_ENV_FD, -1);
 	void *p;
 
-	if (fd < 0 || sfd < 0)
+	if (fd < 0)
 		return;
 	p = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED,
-	    (int)sfd, 0);
+	    (int)fd, 0);
 	if (p == MAP_FAILED)
 		return;
 	/*
@@ -300,8 +289,8 @@ shim_init(void)
 	 * says HELLO again.  fork() below cuts children off.
 	 */
 	shm = p;
+	sim_pid = getppid();
 	ctl_fd = (int)fd;
-	shm_fd = (int)sfd;
 	spin_ns = env_long("DIVERTSIM_EXEC_SPIN_NS", spin_ns);
 	memset(&m, 0, sizeof(m));
 	m.op = EXEC_HELLO;
@@ -326,12 +315,10 @@ fork(void)
 	pid = real_fork();
 	if (pid == 0 && ctl_fd >= 0) {
 		(void)syscall(SYS_close, ctl_fd);
-		(void)syscall(SYS_close, shm_fd);
 		(void)munmap(shm, sizeof(*shm));
 		shm = NULL;
-		ctl_fd = shm_fd = -1;
+		ctl_fd = -1;
 		unsetenv(EXEC_ENV_FD);
-		unsetenv(EXEC_ENV_SHM);
 		for (int fd = 0; fd < DFD_MAX; fd++)
 			orphan[fd] = dfds[fd] != NULL;
 		memset(dfds, 0, sizeof(dfds));
@@ -750,7 +737,7 @@ close(int fd)
 {
 	resolve_close();
 	/* The channel is not the program's to close. */
-	if (ctl_fd >= 0 && (fd == ctl_fd || fd == shm_fd))
+	if (ctl_fd >= 0 && fd == ctl_fd)
 		return (fail(EBADF));
 	if (dfd_of(fd) != NULL)
 		dsock_unref(fd);
@@ -795,7 +782,7 @@ dup2_common(int oldfd, int newfd, int flags, bool three)
 
 	resolve_dup2();
 	resolve_dup3();
-	if (ctl_fd >= 0 && (newfd == ctl_fd || newfd == shm_fd))
+	if (ctl_fd >= 0 && newfd == ctl_fd)
 		return (fail(EBADF));
 	if (oldfd == newfd && !three)
 		return (REAL(dup2)(oldfd, newfd));

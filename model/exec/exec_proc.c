@@ -28,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -79,7 +81,6 @@ struct exec_proc {
 	uint32_t	 uid, rcvbuf;
 	uint64_t	 service_ns;
 	pid_t		 pid;
-	int		 fd;		/* our end of the channel's socket */
 	struct exec_shm	*shm;		/* the channel's shared memory */
 	uint64_t	 turn_start;	/* wall clock (ns) when it got the turn */
 	uint64_t	 epoch;		/* how many times it has waited */
@@ -250,21 +251,21 @@ exec_event(struct exec_proc *ep, const char *what, int64_t value,
 
 /* ---- the channel ---------------------------------------------------------- */
 
-/* Give the turn to side `to`, waking it if it sleeps. */
+/*
+ * Give the turn to the process, waking it if it sleeps (in FUTEX_WAIT on
+ * the turn word: cheaper than a byte on the socket, and the process
+ * needs no word from the socket but the simulator's end, which
+ * PR_SET_PDEATHSIG gives it).
+ */
 static void
-exec_hand(struct exec_proc *ep, uint32_t to)
+exec_hand(struct exec_proc *ep)
 {
 	struct exec_shm *s = ep->shm;
 
-	__atomic_store_n(&s->turn, to, __ATOMIC_SEQ_CST);
-	if (__atomic_exchange_n(&s->sleeps[to], 0, __ATOMIC_SEQ_CST) != 0) {
-		ssize_t w;
-
-		/* A failed write: the process is gone, as the next wait says. */
-		do
-			w = send(ep->fd, "w", 1, MSG_NOSIGNAL);
-		while (w < 0 && errno == EINTR);
-	}
+	__atomic_store_n(&s->turn, EXEC_TURN_PROC, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&s->sleeps[EXEC_TURN_PROC], __ATOMIC_SEQ_CST) != 0)
+		(void)syscall(SYS_futex, &s->turn, FUTEX_WAKE, 1, NULL, NULL,
+		    0);
 }
 
 /* Answer the request the process is waiting on; it runs again. */
@@ -288,7 +289,7 @@ exec_reply_full(struct exec_proc *ep, int64_t rv, const void *p, uint32_t len,
 	ep->sig_pending = 0;
 	ep->state = EX_RUNNING;
 	ep->turn_start = wall_ns();
-	exec_hand(ep, EXEC_TURN_PROC);
+	exec_hand(ep);
 }
 
 static void
@@ -297,19 +298,29 @@ exec_reply(struct exec_proc *ep, int64_t rv, const void *p, uint32_t len)
 	exec_reply_full(ep, rv, p, len, 0, 0, 0);
 }
 
+/* Has the process ended (without reaping it: exec_gone() does)? */
+static bool
+exec_exited(struct exec_proc *ep)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return (waitid(P_PID, (id_t)ep->pid, &si, WEXITED | WNOHANG |
+	    WNOWAIT) == 0 && si.si_pid == ep->pid);
+}
+
 /*
  * Wait for the turn: the next request.  0: got one (in shm->req); 1: the
- * process closed the channel (it ended); 2: it did not ask within the
- * limit since it got the turn (hung).
+ * process ended; 2: it did not ask within the limit since it got the turn
+ * (hung).  Asleep, it looks whether the process ended every 10ms.
  */
 static int
 exec_await(struct exec_proc *ep)
 {
 	struct exec_shm *s = ep->shm;
 	uint64_t limit = (uint64_t)exec_limit_ms() * 1000000u;
-	uint64_t spin = exec_spin_ns(), t0, now;
+	uint64_t spin = exec_spin_ns(), t0, now, left;
 	unsigned i;
-	char byte;
 
 	/*
 	 * Spin first, if asked: where the process has a processor of its
@@ -327,32 +338,27 @@ exec_await(struct exec_proc *ep)
 		exec_cpu_relax();
 	}
 	for (;;) {
-		struct pollfd pf = { .fd = ep->fd, .events = POLLIN };
-		ssize_t r;
-		int n;
+		struct timespec ts;
 
 		__atomic_store_n(&s->sleeps[EXEC_TURN_SIM], 1, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&s->turn, __ATOMIC_SEQ_CST) ==
 		    EXEC_TURN_SIM) {
-			/* It handed over meanwhile; its byte may be coming. */
-			if (__atomic_exchange_n(&s->sleeps[EXEC_TURN_SIM], 0,
-			    __ATOMIC_SEQ_CST) == 0)
-				(void)read(ep->fd, &byte, 1);
+			__atomic_store_n(&s->sleeps[EXEC_TURN_SIM], 0,
+			    __ATOMIC_SEQ_CST);
 			return (0);
 		}
 		now = wall_ns();
 		if (now - ep->turn_start >= limit)
 			return (2);
-		do
-			n = poll(&pf, 1, (int)((limit - (now - ep->turn_start) +
-			    999999) / 1000000));
-		while (n < 0 && errno == EINTR);
-		if (n == 0)
-			continue;	/* the limit: the test above says so */
-		do
-			r = read(ep->fd, &byte, 1);
-		while (r < 0 && errno == EINTR);
-		if (r <= 0)
+		left = limit - (now - ep->turn_start);
+		if (left > 10000000u)
+			left = 10000000u;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)left;
+		/* Returns at once if the turn is already ours. */
+		if (syscall(SYS_futex, &s->turn, FUTEX_WAIT, EXEC_TURN_PROC,
+		    &ts, NULL, 0) != 0 && errno == ETIMEDOUT &&
+		    exec_exited(ep))
 			return (1);
 	}
 }
@@ -814,8 +820,9 @@ exec_serve(struct exec_proc *ep)
 		}
 		exec_drain_posts(ep);
 		m = ep->shm->req;
+		/* Only a process that wrote over the channel asks so. */
 		if (m.len > EXEC_MAXPAYLOAD) {
-			exec_gone(ep, false);
+			exec_gone(ep, true);
 			return;
 		}
 		es = exec_sock(ep, m.id);
@@ -911,9 +918,6 @@ exec_release(struct exec_proc *ep)
 	for (guint i = 0; i < ep->socks->len; i++)
 		if (g_ptr_array_index(ep->socks, i) != NULL)
 			exec_sock_close(g_ptr_array_index(ep->socks, i));
-	if (ep->fd >= 0)
-		close(ep->fd);
-	ep->fd = -1;
 	g_free(ep->wait_ids);
 	ep->wait_ids = NULL;
 	ep->state = EX_DEAD;
@@ -943,7 +947,7 @@ exec_gone(struct exec_proc *ep, bool hung)
 		exec_release(ep);
 		return;
 	}
-	/* The channel closed: it exits or has died; give it the limit. */
+	/* It ended (exit or signal): reap it, giving it the limit. */
 	for (tries = 0; tries < (int)exec_limit_ms(); tries++) {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			break;
@@ -996,8 +1000,8 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 {
 	struct exec_proc *ep;
 	struct exec_shm *shm;
-	char **envp, *fdvar, *shmvar, *preload;
-	int sv[2], n, i, mfd;
+	char **envp, *fdvar, *preload;
+	int n, i, mfd;
 	pid_t parent = getpid(), pid;
 
 	mfd = memfd_create("divertsim-exec", MFD_CLOEXEC);
@@ -1012,50 +1016,35 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 		return (err);
 	}
 	/* The process has the turn first (zeroed memory: EXEC_TURN_PROC). */
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		int err = errno;
-
-		(void)munmap(shm, sizeof(*shm));
-		close(mfd);
-		return (err);
-	}
 	/* Everything the child needs is made before fork(). */
 	n = 0;
 	while (environ[n] != NULL)
 		n++;
-	envp = g_new0(char *, n + 4);
+	envp = g_new0(char *, n + 3);
 	for (i = 0; i < n; i++)
 		envp[i] = environ[i];
-	fdvar = g_strdup_printf("%s=%d", EXEC_ENV_FD, sv[1]);
-	shmvar = g_strdup_printf("%s=%d", EXEC_ENV_SHM, mfd);
+	fdvar = g_strdup_printf("%s=%d", EXEC_ENV_FD, mfd);
 	preload = g_strdup_printf("LD_PRELOAD=%s", exec_preload_path());
 	for (i = 0; i < n; i++) {
 		if (g_str_has_prefix(envp[i], "LD_PRELOAD="))
 			envp[i] = preload;
 		else if (g_str_has_prefix(envp[i], EXEC_ENV_FD "="))
 			envp[i] = fdvar;
-		else if (g_str_has_prefix(envp[i], EXEC_ENV_SHM "="))
-			envp[i] = shmvar;
 	}
 	if (g_strv_contains((const char *const *)envp, preload) == FALSE)
 		envp[n++] = preload;
 	if (g_strv_contains((const char *const *)envp, fdvar) == FALSE)
 		envp[n++] = fdvar;
-	if (g_strv_contains((const char *const *)envp, shmvar) == FALSE)
-		envp[n++] = shmvar;
 
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		int err = errno;
 
-		close(sv[0]);
-		close(sv[1]);
 		close(mfd);
 		(void)munmap(shm, sizeof(*shm));
 		g_free(envp);
 		g_free(fdvar);
-		g_free(shmvar);
 		g_free(preload);
 		return (err);
 	}
@@ -1065,7 +1054,6 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(126);
-		(void)fcntl(sv[1], F_SETFD, 0);
 		(void)fcntl(mfd, F_SETFD, 0);
 		/* The simulator's report owns stdout. */
 		(void)dup2(STDERR_FILENO, STDOUT_FILENO);
@@ -1075,11 +1063,9 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 		_exit(127);
 	}
 	(void)setpgid(pid, pid);
-	close(sv[1]);
 	close(mfd);
 	g_free(envp);
 	g_free(fdvar);
-	g_free(shmvar);
 	g_free(preload);
 
 	ep = g_new0(struct exec_proc, 1);
@@ -1090,7 +1076,6 @@ exec_proc_start(struct host *h, const struct exec_spec *spec)
 	ep->rcvbuf = spec->rcvbuf;
 	ep->service_ns = spec->service_ns;
 	ep->pid = pid;
-	ep->fd = sv[0];
 	ep->shm = shm;
 	ep->buf = shm->data;
 	ep->turn_start = wall_ns();

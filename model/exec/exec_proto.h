@@ -4,14 +4,14 @@
  * fixed-size integers, shared by both sides; no simulator type crosses.
  *
  * The channel is a region of shared memory (struct exec_shm, a memfd both
- * map) and a stream socket.  The two sides take turns, told by
- * exec_shm.turn: the process writes a request and hands the turn over;
- * the simulator answers (reply and payload in the region) and hands it
- * back.  The simulator runs only while it has the turn.  A side waiting
- * for the turn spins a little, then sleeps in read() on the socket after
- * saying so (exec_shm.sleeps[]); the other side then writes one byte to
- * wake it.  The socket also tells each side that the other has gone (end
- * of file), as a plain pipe would.
+ * map).  The two sides take turns, told by exec_shm.turn: the process
+ * writes a request and hands the turn over; the simulator answers (reply
+ * and payload in the region) and hands it back.  The simulator runs only
+ * while it has the turn.  A side waiting for the turn may spin a little,
+ * then sleeps in FUTEX_WAIT on the turn word after saying so
+ * (exec_shm.sleeps[]); the other side then wakes it with FUTEX_WAKE.
+ * The simulator sees the process end with waitid() when a wait times
+ * out; the process sees the simulator end by PR_SET_PDEATHSIG.
  *
  * Posted messages (EXEC_SEND only) need no reply: the process appends
  * them to exec_shm.post while it runs and goes on; the simulator takes
@@ -24,9 +24,8 @@
 
 #include <stdint.h>
 
-/* The environment variables naming the channel's fds in the process. */
+/* The environment variable naming the channel's memfd in the process. */
 #define	EXEC_ENV_FD	"DIVERTSIM_EXEC_FD"
-#define	EXEC_ENV_SHM	"DIVERTSIM_EXEC_SHM"
 /* FreeBSD's numbers, which a program passes unchanged to socket(2). */
 #define	EXEC_IPPROTO_DIVERT	258
 #define	EXEC_PF_DIVERT		44
@@ -78,7 +77,7 @@ enum { EXEC_TURN_PROC = 0, EXEC_TURN_SIM = 1 };
 
 struct exec_shm {
 	uint32_t	turn;		/* EXEC_TURN_*, atomically */
-	uint32_t	sleeps[2];	/* by turn: that side sleeps in read() */
+	uint32_t	sleeps[2];	/* by turn: that side sleeps in futex */
 	uint32_t	posted;		/* bytes used in post[] */
 	struct exec_msg	req, rep;
 	/* The request's payload, then the reply's (the same bytes). */
