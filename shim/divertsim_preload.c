@@ -196,12 +196,12 @@ await_turn(void)
  * not even sent; a masked one stays pending.
  */
 static void
-deliver(int sig)
+deliver(int sig, bool *interrupts, bool *restarts)
 {
 	struct sigaction sa;
 	sigset_t mask;
 
-	sig_interrupts = sig_restarts = false;
+	*interrupts = *restarts = false;
 	if (sigaction(sig, NULL, &sa) != 0 ||
 	    sigprocmask(SIG_BLOCK, NULL, &mask) != 0)
 		return;
@@ -209,8 +209,8 @@ deliver(int sig)
 		return;
 	if (!sigismember(&mask, sig) &&
 	    ((sa.sa_flags & SA_SIGINFO) || sa.sa_handler != SIG_DFL)) {
-		sig_interrupts = true;
-		sig_restarts = (sa.sa_flags & SA_RESTART) != 0;
+		*interrupts = true;
+		*restarts = (sa.sa_flags & SA_RESTART) != 0;
 	}
 	/* SIG_DFL: SIGALRM's default action ends the process, here. */
 	(void)raise(sig);
@@ -225,6 +225,9 @@ static int64_t
 rpc(struct exec_msg *m, const void *p1, size_t n1, const void *p2,
     size_t n2, uint32_t *rlen)
 {
+	static uint8_t keep[EXEC_MAXPAYLOAD];
+	struct exec_msg r;
+	bool intr = false, restart = false;
 	int saved = errno;
 
 	m->len = (uint32_t)(n1 + n2);
@@ -235,18 +238,27 @@ rpc(struct exec_msg *m, const void *p1, size_t n1, const void *p2,
 	shm->req = *m;
 	hand_to_sim();
 	await_turn();
-	last_reply = shm->rep;
-	if (last_reply.len > EXEC_MAXPAYLOAD)
+	r = shm->rep;
+	if (r.len > EXEC_MAXPAYLOAD)
 		ctl_lost();
-	sim_now_ns = last_reply.now;
-	cur_epoch = last_reply.epoch;
+	sim_now_ns = r.now;
+	cur_epoch = r.epoch;
+	if (r.sig != 0) {
+		/*
+		 * The handler runs here and may itself call the shim: what
+		 * this reply brought is kept aside meanwhile.
+		 */
+		memcpy(keep, shm->data, r.len);
+		deliver(r.sig, &intr, &restart);
+		memcpy(shm->data, keep, r.len);
+	}
+	sig_interrupts = intr;
+	sig_restarts = restart;
+	last_reply = r;
 	if (rlen != NULL)
-		*rlen = last_reply.len;
-	sig_interrupts = sig_restarts = false;
-	if (last_reply.sig != 0)
-		deliver(last_reply.sig);
+		*rlen = r.len;
 	errno = saved;
-	return (last_reply.rv);
+	return (r.rv);
 }
 
 static int

@@ -42,6 +42,9 @@
 
 static int step;
 static volatile sig_atomic_t alarms;
+/* What getitimer() said inside the handler: a call to the shim nested in
+   the one the signal interrupted. */
+static volatile long handler_left_us;
 
 #define	CHECK(cond) do {						\
 	step++;								\
@@ -65,8 +68,13 @@ now(void)
 static void
 on_alarm(int sig)
 {
+	struct itimerval v;
+
 	(void)sig;
 	alarms++;
+	if (getitimer(ITIMER_REAL, &v) == 0)
+		handler_left_us = v.it_value.tv_sec * 1000000L +
+		    v.it_value.tv_usec;
 }
 
 static void
@@ -153,6 +161,8 @@ main(int argc, char *argv[])
 	CHECK(nanosleep(&req, &rem) == -1 && errno == EINTR);
 	CHECK(now() == T0 + 100 * MS && alarms == 3);
 	CHECK(rem.tv_sec == 0 && rem.tv_nsec == 900 * MS);
+	/* In the handler the timer was already re-armed for 250ms. */
+	CHECK(handler_left_us == 250000);
 	CHECK(poll(NULL, 0, 1000) == -1 && errno == EINTR);
 	CHECK(now() == T0 + 350 * MS && alarms == 4);
 	CHECK(select(0, NULL, NULL, NULL, &tv) == -1 && errno == EINTR);
