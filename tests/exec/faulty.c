@@ -12,6 +12,8 @@
  *             on failure exits with 10 + errno's index below
  *   family0   writes back with sin_family = 0
  *   family0short  the same with an address length of 8
+ *   flood     writes each packet back 2000 times (more than the shim's
+ *             room for posted writes holds)
  *   pidfile=F writes its pid to F, then as noread
  *
  * Errors of socket()/bind() are printed and end it with status 1.
@@ -90,6 +92,11 @@ main(int argc, char *argv[])
 			sin.sin_family = 0;
 		if (strcmp(mode, "family0short") == 0)
 			sinlen = 8;
+		if (strcmp(mode, "flood") == 0)
+			for (int i = 1; i < 2000; i++)
+				if (sendto(fd, buf, (size_t)len, 0,
+				    (struct sockaddr *)&sin, sinlen) != len)
+					err(1, "sendto %d", i);
 		if (sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&sin,
 		    sinlen) == -1)
 			warn("sendto");
