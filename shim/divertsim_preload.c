@@ -74,6 +74,8 @@ static uint64_t sim_now_ns;		/* from the last reply */
 static uint64_t cur_epoch;		/* from the last reply */
 static bool release14;			/* the host's release, from HELLO */
 static int64_t spin_ns = 0;		/* $DIVERTSIM_EXEC_SPIN_NS */
+static bool no_posts;			/* $DIVERTSIM_EXEC_SYNC: every call
+					   waits for its answer (a test) */
 static struct dsock *dfds[DFD_MAX];
 /* In a child the program forked: the divert fds it inherited. */
 static bool orphan[DFD_MAX];
@@ -304,6 +306,7 @@ shim_init(void)
 	sim_pid = getppid();
 	ctl_fd = (int)fd;
 	spin_ns = env_long("DIVERTSIM_EXEC_SPIN_NS", spin_ns);
+	no_posts = env_long("DIVERTSIM_EXEC_SYNC", 0) != 0;
 	memset(&m, 0, sizeof(m));
 	m.op = EXEC_HELLO;
 	m.a = getpid();
@@ -614,8 +617,8 @@ static bool
 send_known(const struct dsock *d, const void *buf, size_t len,
     const struct sockaddr_in *sin, socklen_t tolen)
 {
-	if (!d->from_ok || d->from_epoch != cur_epoch || sin == NULL ||
-	    tolen != sizeof(*sin) || len < 20 || len > 65535)
+	if (no_posts || !d->from_ok || d->from_epoch != cur_epoch ||
+	    sin == NULL || tolen != sizeof(*sin) || len < 20 || len > 65535)
 		return (false);
 	if (sin->sin_addr.s_addr != d->from.sin_addr.s_addr ||
 	    memcmp(sin->sin_zero, d->from.sin_zero, sizeof(sin->sin_zero)) != 0)
