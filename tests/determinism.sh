@@ -1,14 +1,17 @@
 #!/bin/sh
 # The same scenario gives byte-identical output, events.jsonl and pcaps
 # (docs/architecture.md, "Determinism"): run one twice into two trace
-# directories and compare everything.
+# directories and compare everything.  A third argument VAR=VALUE is set
+# for the second run only (exec/posted-vs-sync: DIVERTSIM_EXEC_SYNC=1).
 set -eu
 exe=$1
 scn=$2
+second=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$exe" run --counters --trace-dir "$tmp/a" "$scn" >"$tmp/a.out" 2>&1 || true
-"$exe" run --counters --trace-dir "$tmp/b" "$scn" >"$tmp/b.out" 2>&1 || true
+env ${second:+"$second"} "$exe" run --counters --trace-dir "$tmp/b" "$scn" \
+    >"$tmp/b.out" 2>&1 || true
 sed -i "s|$tmp/[ab]|TRACES|" "$tmp/a.out" "$tmp/b.out"
 cmp "$tmp/a.out" "$tmp/b.out"
 n=0
