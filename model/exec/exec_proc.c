@@ -11,9 +11,9 @@
  * everything is fixed by simulated time and the programs' own logic, never
  * by the wall clock, and two runs give the same bytes.
  *
- * The channel is shared memory and a socket (exec/exec_proto.h): a
- * request and its reply are written in place and the turn handed over
- * with a store, the waiting side spinning briefly before it sleeps.
+ * The channel is shared memory (exec/exec_proto.h): a request and its
+ * reply are written in place and the turn handed over with a store, the
+ * waiting side sleeping in FUTEX_WAIT until the other wakes it.
  *
  * A process that does not block again within the wall-clock limit is
  * killed and reported as hung (the run fails); one that exits or dies of a
@@ -23,11 +23,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -35,7 +33,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,8 +91,6 @@ struct exec_proc {
 	uint8_t		*buf;		/* payload in and out (shm->data) */
 	uint32_t	 reply_len;	/* EX_SERVICE: the reply held back */
 	int64_t		 reply_rv;
-	bool		 reply_in_ok;	/* EX_SERVICE: struct exec_msg.a */
-	struct exec_sock *reply_es;	/* EX_SERVICE: the socket read */
 	/* ITIMER_REAL (setitimer(2)) in simulated time. */
 	uint64_t	 it_at;		/* expiry, ns; 0: disarmed */
 	uint64_t	 it_interval;
@@ -251,12 +246,7 @@ exec_event(struct exec_proc *ep, const char *what, int64_t value,
 
 /* ---- the channel ---------------------------------------------------------- */
 
-/*
- * Give the turn to the process, waking it if it sleeps (in FUTEX_WAIT on
- * the turn word: cheaper than a byte on the socket, and the process
- * needs no word from the socket but the simulator's end, which
- * PR_SET_PDEATHSIG gives it).
- */
+/* Give the turn to the process, waking it if it sleeps (in FUTEX_WAIT). */
 static void
 exec_hand(struct exec_proc *ep)
 {
