@@ -36,8 +36,8 @@ char		*exec_resolve(const char *program, const char *dir,
 /*
  * Start the process and serve it until it first blocks (it has its
  * sockets by then, as a real program has before packets flow).  Returns 0,
- * or an errno (fork, memfd_create, mmap) with nothing left behind.  A process that
- * dies or hangs later is reported, not returned.
+ * or an errno (fork, memfd_create, mmap) with nothing left behind.  A
+ * process that dies or hangs later is reported, not returned.
  */
 int		 exec_proc_start(struct host *h, const struct exec_spec *spec);
 /* The wall-clock limit for a program to block again, in ms (default). */
