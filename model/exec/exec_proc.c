@@ -277,8 +277,15 @@ exec_reply_full(struct exec_proc *ep, int64_t rv, const void *p, uint32_t len,
 	r->len = len;
 	r->sig = ep->sig_pending;
 	ep->sig_pending = 0;
+	/*
+	 * The limit runs from the end of its last wait: a program that asks
+	 * and asks without ever waiting (a poll with a zero timeout in a
+	 * loop) lets simulated time stand still as surely as one that
+	 * computes.
+	 */
+	if (ep->state != EX_RUNNING)
+		ep->turn_start = wall_ns();
 	ep->state = EX_RUNNING;
-	ep->turn_start = wall_ns();
 	exec_hand(ep);
 }
 
@@ -301,7 +308,7 @@ exec_exited(struct exec_proc *ep)
 
 /*
  * Wait for the turn: the next request.  0: got one (in shm->req); 1: the
- * process ended; 2: it did not ask within the limit since it got the turn
+ * process ended; 2: it did not wait in simulated time within the limit
  * (hung).  Asleep, it looks whether the process ended every 10ms.
  */
 static int
@@ -931,7 +938,7 @@ exec_gone(struct exec_proc *ep, bool hung)
 		    "killed", ep->name, ep->port, exec_limit_ms());
 		g_printerr("divertsim: %s: %s (port %u) stopped answering at "
 		    "%.9fs of simulated time (it ran %u ms of wall-clock time "
-		    "without blocking in the shim): killed, the run fails "
+		    "without waiting in the shim): killed, the run fails "
 		    "(--exec-limit MS raises the limit)\n", ep->h->name,
 		    ep->name, ep->port, t, exec_limit_ms());
 		exec_release(ep);

@@ -7,6 +7,7 @@
  *   exit5     exit(3) when reading the 5th packet
  *   noread    binds and never reads (sleeps in simulated time)
  *   spin      reads one packet, then computes forever without blocking
+ *   pollspin  reads one packet, then polls with a zero timeout forever
  *   close2    closes its socket after the 2nd packet, then sleeps
  *   pfdivert  opens socket(PF_DIVERT, SOCK_RAW, 0) (FreeBSD 14 only);
  *             on failure exits with 10 + errno's index below
@@ -23,6 +24,7 @@
 #include <netinet/in.h>
 
 #include <err.h>
+#include <poll.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,6 +90,12 @@ main(int argc, char *argv[])
 		if (strcmp(mode, "spin") == 0)
 			for (;;)
 				spin++;
+		if (strcmp(mode, "pollspin") == 0) {
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+			for (;;)
+				(void)poll(&pfd, 1, 0);
+		}
 		if (strncmp(mode, "family0", 7) == 0)
 			sin.sin_family = 0;
 		if (strcmp(mode, "family0short") == 0)
