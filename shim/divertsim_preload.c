@@ -1064,12 +1064,25 @@ int
 ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *ts,
     const sigset_t *mask)
 {
-	(void)mask;	/* signals are the real system's; not masked here */
+	sigset_t old;
+	int r, err;
+
 	if (ctl_fd < 0)
 		return ((int)syscall(SYS_ppoll, fds, nfds, ts, mask,
 		    _NSIG / 8));
-	return (mixed_poll(fds, nfds, ts == NULL ? -1 :
-	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec));
+	/*
+	 * The mask holds for the wait, as the kernel sets it: a SIGALRM it
+	 * lets through interrupts (the shim waits and delivers within it).
+	 */
+	if (mask != NULL)
+		(void)sigprocmask(SIG_SETMASK, mask, &old);
+	r = mixed_poll(fds, nfds, ts == NULL ? -1 :
+	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec);
+	err = errno;
+	if (mask != NULL)
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return (r);
 }
 
 /* select() as a poll() over the same fds. */
@@ -1135,6 +1148,9 @@ int
 pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *ts,
     const sigset_t *mask)
 {
+	sigset_t old;
+	int got, err;
+
 	if (ctl_fd < 0) {
 		struct { const sigset_t *ss; size_t len; } sm = { mask,
 		    _NSIG / 8 };
@@ -1147,8 +1163,16 @@ pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *ts,
 		return ((int)syscall(SYS_pselect6, nfds, r, w, e, tp,
 		    mask != NULL ? &sm : NULL));
 	}
-	return (mixed_select(nfds, r, w, e, ts == NULL ? -1 :
-	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec));
+	/* The mask holds for the wait, as in ppoll(). */
+	if (mask != NULL)
+		(void)sigprocmask(SIG_SETMASK, mask, &old);
+	got = mixed_select(nfds, r, w, e, ts == NULL ? -1 :
+	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec);
+	err = errno;
+	if (mask != NULL)
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return (got);
 }
 
 /*

@@ -12,13 +12,14 @@
  * the time that was left; sleep(3) returns what was left rounded up;
  * alarm(3) returns what was left of the previous alarm rounded up; an
  * ignored SIGALRM interrupts nothing; a masked one stays pending and runs
- * its handler when unmasked; with the default action it ends the
+ * its handler when unmasked, and pselect()'s mask holds for its wait
+ * only; with the default action it ends the
  * process.  A dup of a divert fd is the same socket, which outlives the
  * close of one copy; a forked child's copy is refused.
  *
  * Exits with the number of the first check that failed (and says which
  * on stderr); when all hold it dies of its last SIGALRM (default action)
- * at 11.001006880s, which timercheck.scn expects.
+ * at 11.501006880s, which timercheck.scn expects.
  */
 #include <sys/types.h>
 #include <sys/select.h>
@@ -113,7 +114,7 @@ main(int argc, char *argv[])
 	struct timespec req = { 1, 0 }, rem;
 	struct timeval tv = { 1, 0 };
 	socklen_t len;
-	sigset_t set;
+	sigset_t set, unblocked, cur;
 	pid_t pid;
 	int fd, fd2, fd3, st;
 
@@ -220,6 +221,22 @@ main(int argc, char *argv[])
 	CHECK(alarms == 7);
 
 	/*
+	 * 7b. pselect's mask holds during its wait only: SIGALRM blocked
+	 * outside, let through inside, interrupts it (at 10.501006880s) and
+	 * is blocked again after.
+	 */
+	sigprocmask(SIG_BLOCK, &set, &unblocked);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = 500000;
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	CHECK(pselect(0, NULL, NULL, NULL, &req, &unblocked) == -1 &&
+	    errno == EINTR);
+	CHECK(now() == 10501006880LL && alarms == 8);
+	CHECK(sigprocmask(SIG_BLOCK, NULL, &cur) == 0 &&
+	    sigismember(&cur, SIGALRM));
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+
+	/*
 	 * 8. A child the program forks runs outside the simulation: the
 	 * divert fd it inherited is refused (EBADF), not a wait for ever.
 	 */
@@ -228,9 +245,9 @@ main(int argc, char *argv[])
 		_exit(reinject(fd2) == -1 && errno == EBADF ? 0 : 1);
 	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
 	    WEXITSTATUS(st) == 0);
-	CHECK(now() == 10001006880LL);
+	CHECK(now() == 10501006880LL);
 
-	/* 9. The default action: the process ends at 11.001006880s. */
+	/* 9. The default action: the process ends at 11.501006880s. */
 	signal(SIGALRM, SIG_DFL);
 	CHECK(alarm(1) == 0);
 	pause();
