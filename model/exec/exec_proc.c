@@ -127,18 +127,24 @@ exec_parse_limit_ms(const char *s, unsigned *ms)
 	return (true);
 }
 
-/* --exec-limit, else $DIVERTSIM_EXEC_LIMIT_MS, else the default. */
+/*
+ * --exec-limit, else $DIVERTSIM_EXEC_LIMIT_MS, else the default.  Asked
+ * at every exchange: the environment is read once.
+ */
 static unsigned
 exec_limit_ms(void)
 {
-	const char *v = g_getenv("DIVERTSIM_EXEC_LIMIT_MS");
-	unsigned ms;
+	static unsigned env_ms;
 
 	if (exec_limit_option != 0)
 		return (exec_limit_option);
-	if (v != NULL && exec_parse_limit_ms(v, &ms))
-		return (ms);
-	return (EXEC_DEFAULT_LIMIT_MS);
+	if (env_ms == 0) {
+		const char *v = g_getenv("DIVERTSIM_EXEC_LIMIT_MS");
+
+		if (v == NULL || !exec_parse_limit_ms(v, &env_ms))
+			env_ms = EXEC_DEFAULT_LIMIT_MS;
+	}
+	return (env_ms);
 }
 
 static uint64_t
