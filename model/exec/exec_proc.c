@@ -85,7 +85,7 @@ struct exec_proc {
 	GPtrArray	*socks;		/* struct exec_sock *, id = index + 1 */
 	int32_t		 wait_id;	/* EX_RECV */
 	int64_t		 wait_max;	/* EX_RECV: the program's buffer */
-	int32_t		*wait_ids;	/* EX_WAIT */
+	int32_t		 wait_ids[EXEC_MAXWAIT];	/* EX_WAIT */
 	unsigned	 wait_n;
 	uint64_t	 timer_ev;	/* EX_WAIT deadline or EX_SERVICE end */
 	uint8_t		*buf;		/* payload in and out (shm->data) */
@@ -647,8 +647,6 @@ exec_wait_reply(struct exec_proc *ep)
 	unsigned got;
 
 	got = exec_ready(ep, ep->wait_ids, ep->wait_n, ready);
-	g_free(ep->wait_ids);
-	ep->wait_ids = NULL;
 	exec_reply(ep, got, ready, ep->wait_n);
 	ep->wait_n = 0;
 }
@@ -703,7 +701,6 @@ exec_op_wait(struct exec_proc *ep, const struct exec_msg *m)
 		exec_reply(ep, -EINVAL, NULL, 0);
 		return (true);
 	}
-	ep->wait_ids = g_new(int32_t, n + 1);
 	memcpy(ep->wait_ids, ep->buf, n * sizeof(int32_t));
 	ep->wait_n = n;
 	if (exec_ready(ep, ep->wait_ids, n, ready) > 0 ||
@@ -749,8 +746,6 @@ exec_interrupt(struct exec_proc *ep, int sig)
 		if (ep->timer_ev != 0)
 			sim_cancel(ep->timer_ev);
 		ep->timer_ev = 0;
-		g_free(ep->wait_ids);
-		ep->wait_ids = NULL;
 		ep->wait_n = 0;
 		deadline = ep->wait_deadline;
 		break;
@@ -921,8 +916,7 @@ exec_release(struct exec_proc *ep)
 	for (guint i = 0; i < ep->socks->len; i++)
 		if (g_ptr_array_index(ep->socks, i) != NULL)
 			exec_sock_close(g_ptr_array_index(ep->socks, i));
-	g_free(ep->wait_ids);
-	ep->wait_ids = NULL;
+	ep->wait_n = 0;
 	ep->state = EX_DEAD;
 }
 
