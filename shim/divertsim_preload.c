@@ -30,6 +30,7 @@
 #include <linux/futex.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -329,6 +330,11 @@ fork(void)
 		real_fork = (pid_t (*)(void))dlsym(RTLD_NEXT, "fork");
 	pid = real_fork();
 	if (pid == 0 && ctl_fd >= 0) {
+		/*
+		 * It dies with the program, which dies with the simulator:
+		 * a simulator killed outright leaves neither behind.
+		 */
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 		(void)syscall(SYS_close, ctl_fd);
 		(void)munmap(shm, sizeof(*shm));
 		shm = NULL;
