@@ -16,6 +16,8 @@
  *   flood     writes each packet back 2000 times (more than the shim's
  *             room for posted writes holds)
  *   pidfile=F writes its pid to F, then as noread
+ *   forkspin=F forks a child that writes its pid to F and waits for
+ *             ever (outside the simulation), then as spin
  *
  * Errors of socket()/bind() are printed and end it with status 1.
  */
@@ -72,6 +74,23 @@ main(int argc, char *argv[])
 		fprintf(f, "%ld\n", (long)getpid());
 		fclose(f);
 		mode = "noread";
+	}
+	if (strncmp(mode, "forkspin=", 9) == 0) {
+		pid_t pid = fork();
+
+		if (pid == -1)
+			err(1, "fork");
+		if (pid == 0) {
+			FILE *f = fopen(mode + 9, "w");
+
+			if (f != NULL) {
+				fprintf(f, "%ld\n", (long)getpid());
+				fclose(f);
+			}
+			for (;;)
+				pause();
+		}
+		mode = "spin";
 	}
 	if (strcmp(mode, "noread") == 0)
 		for (;;)

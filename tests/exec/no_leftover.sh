@@ -2,7 +2,7 @@
 # Nothing started by `divert PORT exec` outlives the simulator: not at the
 # end of a run, and not when the simulator itself is killed with SIGKILL
 # while a program runs (the program is in its own process group and dies
-# with its parent, PR_SET_PDEATHSIG).
+# with its parent, PR_SET_PDEATHSIG, and so does a child it forked).
 #   usage: no_leftover.sh DIVERTSIM   (faulty on PATH)
 set -u
 exe=$1
@@ -43,8 +43,9 @@ elif alive "$pid"; then
 	fail=1
 fi
 
-# 2. The simulator is killed while the program computes (spins).
-scenario spin 10s | sed 's/divert 8000 exec faulty spin 8000/divert 8000 exec faulty spin 8000 -t 0s/' >"$tmp/kill.scn"
+# 2. The simulator is killed while the program computes (spins), and
+# while a child the program forked waits outside the simulation.
+scenario "forkspin=$tmp/child" 10s | sed 's/8000$/8000 -t 0s/' >"$tmp/kill.scn"
 DIVERTSIM_EXEC_LIMIT_MS=60000 DIVERTSIM_EXEC_PIDS=1 \
     "$exe" run -q --no-traces "$tmp/kill.scn" >/dev/null 2>"$tmp/kill.err" &
 sim=$!
@@ -71,6 +72,20 @@ if [ -z "$pid" ]; then
 elif alive "$pid"; then
 	echo "pid $pid outlived the simulator killed with SIGKILL"
 	kill -9 "$pid"
+	fail=1
+fi
+child=$(cat "$tmp/child" 2>/dev/null || echo none)
+i=0
+while [ "$child" != none ] && alive "$child" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ "$child" = none ]; then
+	echo "the program's child never wrote its pid"
+	fail=1
+elif alive "$child"; then
+	echo "the program's child $child outlived the simulator"
+	kill -9 "$child"
 	fail=1
 fi
 [ $fail -eq 0 ] && echo "ok: nothing left running"
