@@ -1066,29 +1066,41 @@ poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	    (int64_t)timeout * 1000000));
 }
 
+/*
+ * ppoll() and pselect(): their mask holds for the wait, as the kernel
+ * sets it, so a SIGALRM it lets through interrupts them (the shim waits
+ * and delivers within it); the old mask is back after.
+ */
+static void
+mask_enter(const sigset_t *mask, sigset_t *old)
+{
+	if (mask != NULL)
+		(void)sigprocmask(SIG_SETMASK, mask, old);
+}
+
+static int
+mask_leave(const sigset_t *mask, const sigset_t *old, int r)
+{
+	int err = errno;
+
+	if (mask != NULL)
+		(void)sigprocmask(SIG_SETMASK, old, NULL);
+	errno = err;
+	return (r);
+}
+
 int
 ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *ts,
     const sigset_t *mask)
 {
 	sigset_t old;
-	int r, err;
 
 	if (ctl_fd < 0)
 		return ((int)syscall(SYS_ppoll, fds, nfds, ts, mask,
 		    _NSIG / 8));
-	/*
-	 * The mask holds for the wait, as the kernel sets it: a SIGALRM it
-	 * lets through interrupts (the shim waits and delivers within it).
-	 */
-	if (mask != NULL)
-		(void)sigprocmask(SIG_SETMASK, mask, &old);
-	r = mixed_poll(fds, nfds, ts == NULL ? -1 :
-	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec);
-	err = errno;
-	if (mask != NULL)
-		(void)sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = err;
-	return (r);
+	mask_enter(mask, &old);
+	return (mask_leave(mask, &old, mixed_poll(fds, nfds, ts == NULL ? -1 :
+	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec)));
 }
 
 /* select() as a poll() over the same fds. */
@@ -1155,7 +1167,6 @@ pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *ts,
     const sigset_t *mask)
 {
 	sigset_t old;
-	int got, err;
 
 	if (ctl_fd < 0) {
 		struct { const sigset_t *ss; size_t len; } sm = { mask,
@@ -1169,16 +1180,9 @@ pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *ts,
 		return ((int)syscall(SYS_pselect6, nfds, r, w, e, tp,
 		    mask != NULL ? &sm : NULL));
 	}
-	/* The mask holds for the wait, as in ppoll(). */
-	if (mask != NULL)
-		(void)sigprocmask(SIG_SETMASK, mask, &old);
-	got = mixed_select(nfds, r, w, e, ts == NULL ? -1 :
-	    (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec);
-	err = errno;
-	if (mask != NULL)
-		(void)sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = err;
-	return (got);
+	mask_enter(mask, &old);
+	return (mask_leave(mask, &old, mixed_select(nfds, r, w, e, ts == NULL ?
+	    -1 : (int64_t)ts->tv_sec * NS_PER_S + ts->tv_nsec)));
 }
 
 /*

@@ -16,6 +16,23 @@ alive() {
 	    ! awk '{ exit ($3 == "Z") ? 0 : 1 }' "/proc/$1/stat"
 }
 
+# PID (or "none": never known) must end within 5s; WHAT names it.
+must_end() {	# PID WHAT
+	i=0
+	while [ "$1" != none ] && alive "$1" && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ "$1" = none ]; then
+		echo "$2: its pid was never known"
+		fail=1
+	elif alive "$1"; then
+		echo "$2 (pid $1) outlived the simulator"
+		kill -9 "$1"
+		fail=1
+	fi
+}
+
 scenario() {	# MODE RUN
 	cat <<EOS
 host a
@@ -33,15 +50,8 @@ EOS
 # 1. A normal end: the program sleeps in simulated time when the run ends.
 scenario "pidfile=$tmp/pid1" 10s >"$tmp/end.scn"
 "$exe" run -q --no-traces "$tmp/end.scn" >/dev/null 2>&1
-pid=$(cat "$tmp/pid1" 2>/dev/null || echo none)
-if [ "$pid" = none ]; then
-	echo "the program never wrote its pid"
-	fail=1
-elif alive "$pid"; then
-	echo "pid $pid still running after the run ended"
-	kill -9 "$pid"
-	fail=1
-fi
+must_end "$(cat "$tmp/pid1" 2>/dev/null || echo none)" \
+    "the program, after the run ended"
 
 # 2. The simulator is killed while the program computes (spins), and
 # while a child the program forked waits outside the simulation.
@@ -61,32 +71,8 @@ if ! kill -9 "$sim"; then
 	fail=1
 fi
 wait "$sim" 2>/dev/null
-i=0
-while [ -n "$pid" ] && alive "$pid" && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ -z "$pid" ]; then
-	echo "no pid reported"
-	fail=1
-elif alive "$pid"; then
-	echo "pid $pid outlived the simulator killed with SIGKILL"
-	kill -9 "$pid"
-	fail=1
-fi
-child=$(cat "$tmp/child" 2>/dev/null || echo none)
-i=0
-while [ "$child" != none ] && alive "$child" && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ "$child" = none ]; then
-	echo "the program's child never wrote its pid"
-	fail=1
-elif alive "$child"; then
-	echo "the program's child $child outlived the simulator"
-	kill -9 "$child"
-	fail=1
-fi
+must_end "${pid:-none}" "the program, the simulator killed with SIGKILL"
+must_end "$(cat "$tmp/child" 2>/dev/null || echo none)" \
+    "the program's forked child, the simulator killed with SIGKILL"
 [ $fail -eq 0 ] && echo "ok: nothing left running"
 exit $fail
