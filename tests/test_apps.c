@@ -18,6 +18,7 @@
 
 #include "apps/app_divert_priv.h"
 #include "apps/proc.h"
+#include "netinet/libalias.h"
 #include "pkt/in_cksum.h"
 #include "scenario/scn.h"
 #include "scenario/scn_build.h"
@@ -536,16 +537,18 @@ END_TEST
  * natd -same_ports with a known seed: GetNewPort() tries the original
  * port first, then draws ALIAS_PORT_BASE + (random & ALIAS_PORT_MASK).
  */
-static struct natd_state *
+static struct libalias *
 natd_mk(bool deny)
 {
-	struct natd_state *ns;
+	struct libalias *ns;
 	struct in_addr a;
 
 	ck_assert(inet_pton(AF_INET, "192.0.2.1", &a) == 1);
-	ns = natd_new(a, deny);
-	natd_set_same_ports(ns, true);
-	natd_set_seed(ns, NATD_TEST_SEED);
+	ns = libalias_init();
+	libalias_set_mode(ns, PKT_ALIAS_SAME_PORTS |
+	    (deny ? PKT_ALIAS_DENY_INCOMING : 0), ~0u);
+	libalias_set_address(ns, ntohl(a.s_addr));
+	libalias_set_seed(ns, NATD_TEST_SEED);
 	return (ns);
 }
 
@@ -565,16 +568,17 @@ natd_draw(uint32_t seed, unsigned n)
 /* Without -same_ports the first port is drawn too, never the original. */
 START_TEST(test_natd_random_ports)
 {
-	struct natd_state *ns;
+	struct libalias *ns;
 	struct in_addr a;
 	uint8_t b[32];
 	uint16_t p0;
 
 	ck_assert(inet_pton(AF_INET, "192.0.2.1", &a) == 1);
-	ns = natd_new(a, false);
-	natd_set_seed(ns, 7);
+	ns = libalias_init();
+	libalias_set_address(ns, ntohl(a.s_addr));
+	libalias_set_seed(ns, 7);
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	p0 = ck_get16(b + 20);
 	ck_assert_uint_eq(p0, natd_draw(7, 0));
 	ck_assert_uint_ge(p0, 0x8000);
@@ -582,15 +586,15 @@ START_TEST(test_natd_random_ports)
 	ck_assert(fx_udp_cksum_ok(b));
 	/* Another flow, the next draw. */
 	forge_udp(b, "10.0.0.3", 6000, "192.0.2.10", 53, 2);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert_uint_eq(ck_get16(b + 20), natd_draw(7, 1));
-	natd_free(ns);
+	libalias_uninit(ns);
 }
 END_TEST
 
 START_TEST(test_natd_out_udp_bytes)
 {
-	struct natd_state *ns = natd_mk(false);
+	struct libalias *ns = natd_mk(false);
 	uint8_t b[32];
 
 	/*
@@ -604,7 +608,7 @@ START_TEST(test_natd_out_udp_bytes)
 	ck_assert_uint_eq(ck_get16(b + 10), 0xaec0);
 	ck_assert_uint_eq(ck_get16(b + 26), 0x5b46);
 
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	/*
 	 * Source -> 192.0.2.1 (c000 0201), port 5000 kept (free).  IP sum
 	 * 4500+0020+0001+4011+c000+0201+c000+020a = 0x2093d, folded
@@ -616,56 +620,56 @@ START_TEST(test_natd_out_udp_bytes)
 	ck_assert_uint_eq(ck_get16(b + 20), 5000);
 	ck_assert_uint_eq(ck_get16(b + 10), 0xf6c0);
 	ck_assert_uint_eq(ck_get16(b + 26), 0xa346);
-	ck_assert_uint_eq(natd_nlinks(ns), 1);
+	ck_assert_uint_eq(libalias_nlinks(ns), 1);
 
 	/* The same flow again reuses its link. */
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 2);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert_uint_eq(ck_get16(b + 20), 5000);
-	ck_assert_uint_eq(natd_nlinks(ns), 1);
-	natd_free(ns);
+	ck_assert_uint_eq(libalias_nlinks(ns), 1);
+	libalias_uninit(ns);
 }
 END_TEST
 
 /* A redirect is a link made in advance: in to PUBLICPORT, out from it. */
 START_TEST(test_natd_redirect_port)
 {
-	struct natd_state *ns = natd_mk(false);
+	struct libalias *ns = natd_mk(false);
 	struct in_addr a;
 	uint8_t b[32];
 
 	ck_assert(inet_pton(AF_INET, "10.0.0.2", &a) == 1);
-	ck_assert(natd_redirect_port(ns, IPPROTO_UDP, ntohl(a.s_addr), 53,
+	ck_assert(libalias_redirect_port(ns, IPPROTO_UDP, ntohl(a.s_addr), 53,
 	    5353));
-	ck_assert(!natd_redirect_port(ns, IPPROTO_UDP, ntohl(a.s_addr), 54,
+	ck_assert(!libalias_redirect_port(ns, IPPROTO_UDP, ntohl(a.s_addr), 54,
 	    5353));
-	ck_assert_uint_eq(natd_nlinks(ns), 1);
+	ck_assert_uint_eq(libalias_nlinks(ns), 1);
 	/* From outside to the alias address, public port 5353. */
 	forge_udp(b, "192.0.2.10", 4000, "192.0.2.1", 5353, 1);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
 	ck_assert_uint_eq(ck_get16(b + 22), 53);
 	ck_assert_uint_eq(ck_cksum_fold(ck_cksum_add(0, b, 20)), 0xffff);
 	/* The inside server's answer leaves from the public port. */
 	forge_udp(b, "10.0.0.2", 53, "192.0.2.10", 4000, 2);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
 	ck_assert_uint_eq(ck_get16(b + 20), 5353);
-	ck_assert_uint_eq(natd_nlinks(ns), 1);
-	natd_free(ns);
+	ck_assert_uint_eq(libalias_nlinks(ns), 1);
+	libalias_uninit(ns);
 }
 END_TEST
 
 START_TEST(test_natd_udp_round_trip)
 {
-	struct natd_state *ns = natd_mk(false);
+	struct libalias *ns = natd_mk(false);
 	uint8_t b[32], orig[32];
 
 	/* Two inside hosts, one source port: the second gets a drawn one. */
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	forge_udp(b, "10.0.0.3", 5000, "192.0.2.10", 53, 2);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
 	ck_assert_uint_eq(ck_get16(b + 20), natd_draw(NATD_TEST_SEED, 0));
 	/* Incremental updates agree with a full recomputation. */
@@ -674,7 +678,7 @@ START_TEST(test_natd_udp_round_trip)
 
 	/* Replies come back to the right inside host and port. */
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", 5000, 9);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
 	ck_assert_uint_eq(ck_get16(b + 22), 5000);
 	ck_assert(fx_cksum_ok(b, 20));
@@ -682,7 +686,7 @@ START_TEST(test_natd_udp_round_trip)
 
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1",
 	    natd_draw(NATD_TEST_SEED, 0), 10);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));
 	ck_assert_uint_eq(ck_get16(b + 22), 5000);
 	ck_assert(fx_cksum_ok(b, 20));
@@ -691,44 +695,44 @@ START_TEST(test_natd_udp_round_trip)
 	/* Unknown port, or not to the alias address: untouched. */
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", 9999, 11);
 	memcpy(orig, b, 32);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_IGNORED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_IGNORED);
 	EXPECT_BYTES(b, orig, 32);
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.77", 5000, 12);
 	memcpy(orig, b, 32);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_IGNORED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_IGNORED);
 	EXPECT_BYTES(b, orig, 32);
-	natd_free(ns);
+	libalias_uninit(ns);
 }
 END_TEST
 
 START_TEST(test_natd_udp_nosum)
 {
-	struct natd_state *ns = natd_mk(false);
+	struct libalias *ns = natd_mk(false);
 	uint8_t b[32];
 
 	/* A UDP checksum of 0 means "none" and stays 0 (RFC 768). */
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
 	b[26] = b[27] = 0;
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert_uint_eq(ck_get16(b + 26), 0);
 	ck_assert(fx_cksum_ok(b, 20));
-	natd_free(ns);
+	libalias_uninit(ns);
 }
 END_TEST
 
 START_TEST(test_natd_icmp_echo)
 {
-	struct natd_state *ns = natd_mk(false);
+	struct libalias *ns = natd_mk(false);
 	uint8_t b[32];
 
 	/* Echo ids are aliased like ports, in their own table. */
 	forge_udp(b, "10.0.0.9", 0x1234, "192.0.2.10", 53, 1);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	forge_icmp_echo(b, "10.0.0.2", "192.0.2.10", 8, 0x1234, 1);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert_uint_eq(ck_get16(b + 24), 0x1234);
 	forge_icmp_echo(b, "10.0.0.3", "192.0.2.10", 8, 0x1234, 1);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
 	ck_assert_uint_eq(ck_get16(b + 24), natd_draw(NATD_TEST_SEED, 0));
 	ck_assert(fx_cksum_ok(b, 20));
@@ -736,7 +740,7 @@ START_TEST(test_natd_icmp_echo)
 
 	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 0,
 	    natd_draw(NATD_TEST_SEED, 0), 1);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));
 	ck_assert_uint_eq(ck_get16(b + 24), 0x1234);
 	ck_assert(fx_cksum_ok(b, 20));
@@ -748,19 +752,19 @@ START_TEST(test_natd_icmp_echo)
 	 * link's inside host (0x1234 is 10.0.0.2's) ...
 	 */
 	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 8, 0x1234, 1);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
 	ck_assert(fx_cksum_ok(b, 20));
 	/* ... another makes a link from the alias to itself, id kept, so
 	 * the alias host's own reply goes out with the same id. */
 	forge_icmp_echo(b, "192.0.2.10", "192.0.2.1", 8, 0x4321, 1);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 16, "192.0.2.1"));
 	ck_assert_uint_eq(ck_get16(b + 24), 0x4321);
 	forge_icmp_echo(b, "192.0.2.1", "192.0.2.10", 0, 0x4321, 1);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert_uint_eq(ck_get16(b + 24), 0x4321);
-	natd_free(ns);
+	libalias_uninit(ns);
 }
 END_TEST
 
@@ -798,21 +802,21 @@ forge_port_unreach(uint8_t b[56], const char *src, const char *dst,
  */
 START_TEST(test_natd_icmp_error_out)
 {
-	struct natd_state *ns = natd_mk(false);
+	struct libalias *ns = natd_mk(false);
 	uint8_t b[56], dgram[32];
 	uint16_t aport = natd_draw(NATD_TEST_SEED, 0);
 
 	forge_udp(dgram, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
-	ck_assert_int_eq(natd_out(ns, dgram, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, dgram, 32), PKT_ALIAS_OK);
 	forge_udp(dgram, "10.0.0.3", 5000, "192.0.2.10", 53, 2);
-	ck_assert_int_eq(natd_out(ns, dgram, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, dgram, 32), PKT_ALIAS_OK);
 	ck_assert_uint_eq(ck_get16(dgram + 20), aport);
 
 	/* The datagram as 10.0.0.3 got it: 192.0.2.10:53 -> 10.0.0.3:5000. */
 	forge_udp(dgram, "192.0.2.10", 53, "10.0.0.3", 5000, 3);
 	forge_port_unreach(b, "10.0.0.3", "192.0.2.10", dgram);
 
-	ck_assert_int_eq(natd_out(ns, b, 56), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 56), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));	/* outer src */
 	ck_assert(addr_is(b + 28 + 16, "192.0.2.1"));	/* quoted dst */
 	ck_assert_uint_eq(ck_get16(b + 28 + 22), aport);	/* quoted dport */
@@ -822,21 +826,21 @@ START_TEST(test_natd_icmp_error_out)
 
 	/* An error about a packet no link explains: ignored. */
 	put_addr(b + 28 + 16, "10.0.0.9");
-	ck_assert_int_eq(natd_out(ns, b, 56), NATD_IGNORED);
-	natd_free(ns);
+	ck_assert_int_eq(libalias_out(ns, b, 56), PKT_ALIAS_IGNORED);
+	libalias_uninit(ns);
 }
 END_TEST
 
 START_TEST(test_natd_icmp_error_in)
 {
-	struct natd_state *ns = natd_mk(false);
+	struct libalias *ns = natd_mk(false);
 	uint8_t b[56], dgram[32];
 
 	/* 10.0.0.3:5000 goes out as 192.0.2.1:32768 (5000 is taken). */
 	forge_udp(dgram, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
-	ck_assert_int_eq(natd_out(ns, dgram, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, dgram, 32), PKT_ALIAS_OK);
 	forge_udp(dgram, "10.0.0.3", 5000, "192.0.2.10", 53, 2);
-	ck_assert_int_eq(natd_out(ns, dgram, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, dgram, 32), PKT_ALIAS_OK);
 
 	/*
 	 * 192.0.2.10 answers with port unreachable quoting the aliased
@@ -844,20 +848,20 @@ START_TEST(test_natd_icmp_error_in)
 	 */
 	forge_port_unreach(b, "192.0.2.10", "192.0.2.1", dgram);
 
-	ck_assert_int_eq(natd_in(ns, b, 56), NATD_ALIASED);
+	ck_assert_int_eq(libalias_in(ns, b, 56), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 16, "10.0.0.3"));		/* outer dst */
 	ck_assert(addr_is(b + 28 + 12, "10.0.0.3"));	/* quoted src */
 	ck_assert_uint_eq(ck_get16(b + 48), 5000);		/* quoted sport */
 	ck_assert(fx_cksum_ok(b, 20));
 	ck_assert(fx_cksum_ok(b + 28, 20));
 	ck_assert(fx_cksum_ok(b + 20, 36));
-	natd_free(ns);
+	libalias_uninit(ns);
 }
 END_TEST
 
 START_TEST(test_natd_fragments)
 {
-	struct natd_state *ns = natd_mk(false);
+	struct libalias *ns = natd_mk(false);
 	uint8_t b[32];
 
 	/* Outgoing non-first fragment: only the source address changes. */
@@ -865,25 +869,25 @@ START_TEST(test_natd_fragments)
 	b[6] = 0x00;
 	b[7] = 0xb9;		/* offset 185 * 8 */
 	fx_cksum_fill(b, 20, 10);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 12, "192.0.2.1"));
 	ck_assert_uint_eq(ck_get16(b + 20), 5000);	/* payload, not a port */
 	ck_assert(fx_cksum_ok(b, 20));
 
 	/* Incoming first fragment (MF) of a known flow, then a follower. */
 	forge_udp(b, "10.0.0.2", 5000, "192.0.2.10", 53, 1);
-	ck_assert_int_eq(natd_out(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_out(ns, b, 32), PKT_ALIAS_OK);
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", 5000, 0x4343);
 	b[6] = 0x20;		/* MF */
 	fx_cksum_fill(b, 20, 10);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
 
 	forge_udp(b, "192.0.2.10", 53, "192.0.2.1", 7777, 0x4343);
 	b[6] = 0x00;
 	b[7] = 0xb9;
 	fx_cksum_fill(b, 20, 10);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_ALIASED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_OK);
 	ck_assert(addr_is(b + 16, "10.0.0.2"));
 	ck_assert_uint_eq(ck_get16(b + 22), 7777);	/* payload untouched */
 	ck_assert(fx_cksum_ok(b, 20));
@@ -892,22 +896,22 @@ START_TEST(test_natd_fragments)
 	b[5] = 0x44;
 	put_addr(b + 16, "192.0.2.1");
 	fx_cksum_fill(b, 20, 10);
-	ck_assert_int_eq(natd_in(ns, b, 32), NATD_UNRESOLVED);
+	ck_assert_int_eq(libalias_in(ns, b, 32), PKT_ALIAS_UNRESOLVED_FRAGMENT);
 	ck_assert(addr_is(b + 16, "192.0.2.1"));
-	natd_free(ns);
+	libalias_uninit(ns);
 }
 END_TEST
 
 START_TEST(test_natd_deny_flag)
 {
-	struct natd_state *ns;
+	struct libalias *ns;
 
 	ns = natd_mk(true);
-	ck_assert(natd_deny_incoming(ns));
-	natd_free(ns);
+	ck_assert(libalias_mode(ns) & PKT_ALIAS_DENY_INCOMING);
+	libalias_uninit(ns);
 	ns = natd_mk(false);
-	ck_assert(!natd_deny_incoming(ns));
-	natd_free(ns);
+	ck_assert(!(libalias_mode(ns) & PKT_ALIAS_DENY_INCOMING));
+	libalias_uninit(ns);
 }
 END_TEST
 

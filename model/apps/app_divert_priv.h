@@ -86,46 +86,6 @@ bool		 rewrite_parse(int argc, char *const argv[],
 void		 rewrite_apply(const struct rewrite_spec *rs, uint8_t *buf,
 		    size_t *len, struct sockaddr_in *to, bool *use_write);
 
-/*
- * natd: translation state (libalias with a single alias address) and the
- * two directions, LibAliasOut() and LibAliasIn().  Both translate buf in
- * place (the length never changes) and return NATD_ALIASED when they
- * changed the packet, NATD_IGNORED when they left it untouched (an
- * incoming packet nobody asked for, a protocol natd does not know).
- */
-#define	NATD_ALIASED	0
-#define	NATD_IGNORED	1
-/* natd_in(): a non-first fragment of a datagram not seen: untouched, and
- * written back even with -deny_incoming (libalias's
- * PKT_ALIAS_UNRESOLVED_FRAGMENT, which natd does not drop). */
-#define	NATD_UNRESOLVED	2
-
-/* Alias ports (and ICMP ids) are drawn from ALIAS_PORT_BASE up:
- * ALIAS_PORT_BASE + (random & ALIAS_PORT_MASK), GetNewPort()'s draw. */
-#define	NATD_PORT_BASE	0x8000u
-#define	NATD_PORT_MASK	0x7fffu
-/* GET_NEW_PORT_MAX_ATTEMPTS: draws before GetNewPort() gives up. */
-#define	NATD_PORT_TRIES	20
-
-struct natd_state;
-
-/* alias: the alias address (network order). */
-struct natd_state *natd_new(struct in_addr alias, bool deny_incoming);
-void		 natd_free(struct natd_state *ns);
-bool		 natd_deny_incoming(const struct natd_state *ns);
-/* -same_ports: try the original port (id) first. */
-void		 natd_set_same_ports(struct natd_state *ns, bool on);
-/* The seed of the alias port draws (natd's process: from the scenario's
- * seed, the host and the port). */
-void		 natd_set_seed(struct natd_state *ns, uint32_t seed);
-int		 natd_out(struct natd_state *ns, uint8_t *buf, size_t len);
-int		 natd_in(struct natd_state *ns, uint8_t *buf, size_t len);
-/* Number of translation links (tests). */
-unsigned	 natd_nlinks(const struct natd_state *ns);
-/* -redirect_port: false when aport or laddr:lport is taken. */
-bool		 natd_redirect_port(struct natd_state *ns, uint8_t proto,
-		    uint32_t laddr, uint16_t lport, uint16_t aport);
-
 #ifdef __cplusplus
 }
 #endif
