@@ -23,6 +23,11 @@
  *   caller of ip_output: EACCES on release 6, EPERM on release 14.
  * - reass reassembles a fragment inside the pass and continues after the
  *   rule with the whole datagram.
+ * - nat translates the packet in place through ipfw_nat() (the libalias
+ *   core natd shares) and, as 14's ipfw_check_packet() "honor one-pass in
+ *   case of successful nat", passes it when net.inet.ip.fw.one_pass is 1
+ *   and otherwise goes on at the next rule, not `diverted` (O_NAT clears
+ *   args->rule.info).  IP_FW_DENY from ipfw_nat() drops it as deny does.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -180,6 +185,8 @@ ipfw_log(struct host *h, const struct ipfw_rule *rule,
 		g_string_assign(act, "Accept");
 	else if (g_str_has_prefix(act->str, "skipto"))
 		g_string_overwrite(act, 0, "SkipTo");
+	else if (g_str_has_prefix(act->str, "nat"))
+		g_string_assign(act, "Nat");
 	else if (g_str_has_prefix(act->str, "unreach") ||
 	    g_str_has_prefix(act->str, "reject"))
 		g_string_assign(act, "Reject");
@@ -427,6 +434,24 @@ again:
 		}
 		goto again;
 
+	case IPFW_V_NAT:
+		if (ipfw_nat(h->fw, v.nat_id, incoming, m->data, m->len) !=
+		    IPFW_NAT_DONE) {
+			ip_drop(h, m, DROP_NAT_DENIED, ifp, 0);
+			*mp = NULL;
+			return (deny_errno);
+		}
+		if (h->sysctl.fw_one_pass) {
+			*mp = m;
+			return (0);
+		}
+		args.tag_is_divert = false;
+		args.tag_divert_out = false;
+		args.has_tag = false;
+		args.has_slot = true;
+		args.slot = v.next_slot;
+		goto again;
+
 	case IPFW_V_REASS:
 		m = ip_reass(h, m);
 		if (m == NULL) {
@@ -444,6 +469,23 @@ again:
 	}
 	g_assert_not_reached();
 	return (0);
+}
+
+/* `ipfw nat N config if IF`: the interface's first IPv4 address. */
+static bool
+ipfw_ifaddr(const void *ctx, const char *ifname, uint32_t *addr)
+{
+	const struct host *h = ctx;
+
+	for (guint i = 0; i < h->ifnets->len; i++) {
+		const struct ifnet *ifp = g_ptr_array_index(h->ifnets, i);
+
+		if (strcmp(ifp->if_xname, ifname) == 0 && ifp->if_naddrs > 0) {
+			*addr = ifp->if_addrs[0].ia_addr;
+			return (true);
+		}
+	}
+	return (false);
 }
 
 /* pfil_func_t over ipfw_check_packet(); arg is the host's chain. */
@@ -474,6 +516,7 @@ ipfw_attach(struct host *h)
 	h->fw = ipfw_chain_new(sim_rng_stream_seed(h->sim->seed, h->name));
 	/* net.inet.ip.fw.default_to_accept is read when ipfw loads. */
 	ipfw_chain_set_default_accept(h->fw, h->sysctl.fw_default_to_accept);
+	ipfw_chain_set_ifaddr(h->fw, ipfw_ifaddr, h);
 	error = pfil_add_hook(h, ipfw_check_hook, h->fw, PFIL_IN | PFIL_OUT,
 	    ipfw_detach);
 	g_assert(error == 0);

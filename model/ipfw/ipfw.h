@@ -101,6 +101,29 @@ void		 ipfw_chain_set_autoinc_step(struct ipfw_chain *chain,
 bool		 ipfw_cmd_exec(struct ipfw_chain *chain,
 		    const struct ipfw_cmd *cmd, GString *out, GError **err);
 
+/*
+ * `ipfw nat N config if IF`: the interface's first IPv4 address (host
+ * order), false when it has none; the host's, given by ipfw_attach().
+ */
+void		 ipfw_chain_set_ifaddr(struct ipfw_chain *chain,
+		    bool (*ifaddr)(const void *ctx, const char *ifname,
+		    uint32_t *addr), const void *ctx);
+
+/* ipfw_nat()'s outcomes (ip_fw_nat.c): IP_FW_NAT, or IP_FW_DENY. */
+enum ipfw_nat_result {
+	IPFW_NAT_DONE,		/* translated or left alone: goes on */
+	IPFW_NAT_NOINSTANCE,	/* no `nat N config` for N: denied */
+	IPFW_NAT_DENY_IN,	/* incoming, ignored, deny_in: dropped */
+	IPFW_NAT_UNRESOLVED,	/* incoming fragment not resolved: dropped */
+};
+/*
+ * ipfw_nat(): translate the datagram at buf (len bytes, changed in place,
+ * its length never changes) through instance id, LibAliasIn() on the IN
+ * pass and LibAliasOut() on the OUT pass.
+ */
+enum ipfw_nat_result ipfw_nat(struct ipfw_chain *chain, uint32_t id,
+		    bool incoming, uint8_t *buf, size_t len);
+
 /* `ipfw show` (counters=true) or `ipfw list` of the whole chain. */
 void		 ipfw_chain_print(const struct ipfw_chain *chain, bool counters,
 		    GString *out);
@@ -208,6 +231,8 @@ enum ipfw_verdict_kind {
 	IPFW_V_DIVERT,		/* hand it to divert port `port`, tag rulenum */
 	IPFW_V_TEE,		/* hand a copy to `port`; then see the hook */
 	IPFW_V_REASS,		/* reassemble, then continue at next_slot */
+	IPFW_V_NAT,		/* ipfw_nat() with instance nat_id, then pass
+				 * (one_pass) or continue at next_slot */
 };
 
 struct ipfw_verdict {
@@ -218,6 +243,7 @@ struct ipfw_verdict {
 	bool		 send_icmp;	/* reject/unreach: an ICMP should go out */
 	bool		 send_rst;	/* reset: a TCP RST should go out */
 	uint8_t		 icmp_code;	/* ...ICMP_UNREACH code */
+	uint32_t	 nat_id;	/* nat: the instance */
 	const struct ipfw_rule *rule;	/* deciding rule (NULL: none) */
 };
 

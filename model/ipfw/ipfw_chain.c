@@ -15,6 +15,7 @@
 #include "ipfw/ipfw.h"
 #include "ipfw/ipfw_chain.h"
 #include "ipfw/ipfw_check.h"
+#include "ipfw/ipfw_nat.h"
 #include "ipfw/ipfw_print.h"
 #include "ipfw/ipfw_rule.h"
 #include "ipfw/ipfw_state.h"
@@ -330,6 +331,7 @@ ipfw_chain_new(uint64_t seed)
 	chain->rules[0] = def;
 	chain->n_rules = 1;
 	sim_rng_seed(&chain->rng, seed);
+	chain->seed = seed;
 	return (chain);
 }
 
@@ -343,6 +345,7 @@ ipfw_chain_free(struct ipfw_chain *chain)
 	g_free(chain->rules);
 	ipfw_states_free(chain->states);
 	ipfw_tables_free(chain->tables);
+	ipfw_nat_free_all(chain);
 	g_free(chain);
 }
 
@@ -700,6 +703,8 @@ ipfw_cmd_exec(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
 		return (exec_table(chain, cmd, out, err));
 	case IPFW_CMD_FILE:
 		return (exec_file(chain, cmd, out, err));
+	case IPFW_CMD_NAT:
+		return (ipfw_nat_exec(chain, cmd, out, err));
 	case IPFW_CMD_ADD:
 		if (!ipfw_chain_add(chain, cmd->rule, &r, err))
 			return (false);

@@ -31,6 +31,12 @@ struct ipfw_chain {
 	uint64_t	 now_ns;	/* ipfw_chain_set_now() */
 	struct ipfw_states *states;	/* allocated with the first
 					 * keep-state or check-state rule */
+	uint64_t	 seed;		/* ipfw_chain_new()'s */
+	GPtrArray	*nat;		/* struct ipfw_nat_inst, newest first
+					 * (ipfw_nat.c); NULL: none yet */
+	bool		(*ifaddr)(const void *ctx, const char *ifname,
+			    uint32_t *addr);
+	const void	*ifaddr_ctx;
 };
 
 /* Index of the first rule numbered above num; the default rule's index

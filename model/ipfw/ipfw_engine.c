@@ -401,6 +401,12 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			v->port = (uint16_t)(f->arg_targ ? args->tablearg :
 			    f->arg);
 			return;
+		case IPFW_ACT_NAT:
+			/* O_NAT: ipfw_nat() runs on the packet (the hook
+			 * does it, ipfw_check_packet()). */
+			verdict(v, IPFW_V_NAT, f);
+			v->nat_id = f->arg_targ ? args->tablearg : f->arg;
+			return;
 		case IPFW_ACT_REASS:
 			/* O_REASS: a whole datagram just goes on. */
 			if (args->frag_off != 0 || args->more_frags) {

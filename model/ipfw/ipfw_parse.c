@@ -17,9 +17,11 @@
 
 #include "ipfw/ipfw.h"
 #include "ipfw/ipfw_check.h"
+#include "ipfw/ipfw_nat.h"
 #include "ipfw/ipfw_parse.h"
 #include "ipfw/ipfw_rule.h"
 #include "ipfw/ipfw_table.h"
+#include "netinet/libalias.h"
 #include "sim/sim_names.h"
 
 #define	NATD_PORT	8668	/* /etc/services: natd 8668/divert */
@@ -129,6 +131,7 @@ static const struct keyword action_kw[] = {
 	{ "deny",		IPFW_ACT_DENY },
 	{ "divert",		IPFW_ACT_DIVERT },
 	{ "drop",		IPFW_ACT_DENY },
+	{ "nat",		IPFW_ACT_NAT },
 	{ "pass",		IPFW_ACT_ALLOW },
 	{ "permit",		IPFW_ACT_ALLOW },
 	{ "reass",		IPFW_ACT_REASS },
@@ -268,7 +271,7 @@ static const char *const freebsd_keywords[] = {
 	"ipid", "iplen", "ipoptions", "ipopts", "ipprecedence",
 	"ipsec", "iptos", "ipttl", "ipv4", "ipv6", "jail",
 	"keep-state", "layer2", "list", "log", "lookup", "mac",
-	"mac-type", "nat", "nat64clat", "nat64lsn", "nat64stl",
+	"mac-type", "nat64clat", "nat64lsn", "nat64stl",
 	"netgraph", "ngtee", "not", "nptv6", "out", "pass", "permit",
 	"pipe", "prob", "proto", "queue", "reass", "record-state",
 	"recv", "reject", "reset6", "resetlog", "return", "sched",
@@ -305,12 +308,6 @@ not_modelled(struct ipfw_pctx *ctx, int word)
 	    G_N_ELEMENTS(freebsd_keywords), sizeof(freebsd_keywords[0]),
 	    str_cmp) == NULL))
 		return (false);
-	/* In-kernel NAT (ipfw nat, libalias in the kernel) came with
-	 * FreeBSD 7.0: a release 6 host had only natd. */
-	if (strcmp(w, "nat") == 0 && ctx->release < 7) {
-		(void)need_release(ctx, word, 7, "in-kernel 'nat'");
-		return (true);
-	}
 	*ctx->bad_word = word;
 	g_set_error(ctx->err, IPFW_ERROR, IPFW_ERR_NOT_MODELLED, "'%s' is "
 	    "ipfw(8) syntax divertsim does not model yet (see "
@@ -1632,6 +1629,24 @@ parse_action(struct ipfw_pctx *ctx)
 			    "%s '%s'", w, a));
 		ctx->rule->arg = (uint32_t)v;
 		return (true);
+	case IPFW_ACT_NAT:
+		/* In-kernel NAT (libalias in the kernel) came with FreeBSD
+		 * 7.0: a release 6 host had only natd. */
+		if (!need_release(ctx, ctx->w_action, 7, "in-kernel 'nat'"))
+			return (false);
+		if ((a = peek(ctx)) == NULL)
+			return (fail(ctx, ctx->argc, "missing nat number"));
+		ctx->w_arg = ctx->i++;
+		if (strcmp(a, "tablearg") == 0)
+			return (parse_tablearg(ctx, &ctx->rule->arg_targ));
+		if (strcmp(a, "global") == 0)
+			return (fail(ctx, ctx->w_arg, "'nat global' is not "
+			    "modelled"));
+		if (!parse_number(a, &v) || v == 0 || v > IPFW_MAX_RULENUM)
+			return (fail(ctx, ctx->w_arg, "illegal nat number "
+			    "'%s' (1..%u)", a, IPFW_MAX_RULENUM));
+		ctx->rule->arg = (uint32_t)v;
+		return (true);
 	default:
 		return (true);
 	}
@@ -1926,6 +1941,144 @@ parse_table_cmd(struct ipfw_pctx *ctx, struct ipfw_cmd *cmd)
 	return (true);
 }
 
+/* The words of `nat N config` ipfw(8) has and the model does not. */
+static const char *const nat_not_modelled[] = {
+	"log", "proxy_only", "redirect_addr", "redirect_proto", "reverse",
+	"skip_global", "unreg_cgn", "port_range",
+};
+
+/* nat N config ..., as ipfw_config_nat() reads it; ctx->i after config. */
+static bool
+parse_nat_config(struct ipfw_pctx *ctx, struct ipfw_nat_cfg *cfg)
+{
+	struct libalias_redirect r;
+	const char *w;
+	struct ipfw_addr a;
+	bool is_any;
+	char *why;
+	int bad;
+
+	while ((w = peek(ctx)) != NULL) {
+		int kw = ctx->i++;
+
+		if (strcmp(w, "ip") == 0 || strcmp(w, "if") == 0) {
+			if ((w = peek(ctx)) == NULL)
+				return (fail(ctx, ctx->argc, "missing "
+				    "argument for '%s'", ctx->argv[kw]));
+			if (ctx->argv[kw][1] == 'p') {
+				if (!parse_one_addr(w, &a, &is_any) ||
+				    a.mask != 0xffffffffu)
+					return (fail(ctx, ctx->i, "bad ip "
+					    "address '%s'", w));
+				cfg->ip = a.addr;
+				cfg->if_name[0] = '\0';
+			} else {
+				if (strlen(w) >= sizeof(cfg->if_name))
+					return (fail(ctx, ctx->i, "interface "
+					    "name '%s' too long", w));
+				g_strlcpy(cfg->if_name, w,
+				    sizeof(cfg->if_name));
+				cfg->ip = 0;
+			}
+			ctx->i++;
+		} else if (strcmp(w, "deny_in") == 0) {
+			cfg->mode |= PKT_ALIAS_DENY_INCOMING;
+		} else if (strcmp(w, "same_ports") == 0) {
+			cfg->mode |= PKT_ALIAS_SAME_PORTS;
+		} else if (strcmp(w, "unreg_only") == 0) {
+			cfg->mode |= PKT_ALIAS_UNREGISTERED_ONLY;
+		} else if (strcmp(w, "reset") == 0) {
+			cfg->mode |= PKT_ALIAS_RESET_ON_ADDR_CHANGE;
+		} else if (strcmp(w, "redirect_port") == 0) {
+			/* setup_redir_port(): "redirect_port: missing
+			 * argument" when fewer than three words follow. */
+			if (ctx->i + 2 >= ctx->argc)
+				return (fail(ctx, ctx->argc, "redirect_port: "
+				    "missing argument (tcp|udp ADDR:PORT[-PORT] "
+				    "PORT[-PORT])"));
+			why = libalias_redirect_parse(ctx->argv[ctx->i],
+			    ctx->argv[ctx->i + 1], ctx->argv[ctx->i + 2], &r,
+			    &bad);
+			if (why != NULL) {
+				fail(ctx, ctx->i + bad, "redirect_port: %s",
+				    why);
+				g_free(why);
+				return (false);
+			}
+			ctx->i += 3;
+			/* A remote address after the alias port. */
+			if ((w = peek(ctx)) != NULL && g_ascii_isdigit(w[0]))
+				return (fail(ctx, ctx->i, "redirect_port: a "
+				    "remote address is not modelled"));
+			g_array_append_val(cfg->redir, r);
+		} else {
+			for (size_t k = 0; k < G_N_ELEMENTS(nat_not_modelled);
+			    k++)
+				if (strcmp(w, nat_not_modelled[k]) == 0)
+					return (fail(ctx, kw, "nat option '%s' "
+					    "is not modelled (see "
+					    "docs/ipfw-subset.md)", w));
+			return (fail(ctx, kw, "unrecognised option ``%s''",
+			    w));
+		}
+	}
+	return (true);
+}
+
+/*
+ * nat N config ... | nat N delete | nat N show config | nat show config
+ * (release 7 and later).
+ */
+static bool
+parse_nat_cmd(struct ipfw_pctx *ctx, struct ipfw_cmd *cmd)
+{
+	const char *w = peek(ctx), *op;
+	uint64_t v;
+
+	if (!need_release(ctx, ctx->i - 1, 7, "in-kernel 'nat'"))
+		return (false);
+	cmd->kind = IPFW_CMD_NAT;
+	if (w == NULL)
+		return (fail(ctx, ctx->argc, "nat needs instance number"));
+	if (strcmp(w, "show") != 0) {
+		if (!parse_number(w, &v) || v == 0 || v > IPFW_MAX_RULENUM)
+			return (fail(ctx, ctx->i, "illegal nat number '%s' "
+			    "(1..%u)", w, IPFW_MAX_RULENUM));
+		cmd->nat_id = (uint32_t)v;
+		ctx->i++;
+	}
+	if ((op = peek(ctx)) == NULL)
+		return (fail(ctx, ctx->argc, "nat needs config, delete or "
+		    "show config"));
+	ctx->i++;
+	if (strcmp(op, "config") == 0 && cmd->nat_id != 0) {
+		cmd->nat_op = IPFW_NAT_CONFIG;
+		cmd->nat = ipfw_nat_cfg_new();
+		cmd->nat->id = cmd->nat_id;
+		return (parse_nat_config(ctx, cmd->nat));
+	}
+	if (strcmp(op, "delete") == 0 && cmd->nat_id != 0) {
+		cmd->nat_op = IPFW_NAT_DELETE;
+		return (true);
+	}
+	if (strcmp(op, "show") == 0 || (cmd->nat_id == 0 &&
+	    strcmp(op, "config") == 0)) {
+		/* `nat N show config`, `nat show config`. */
+		if (strcmp(op, "show") == 0) {
+			if ((w = peek(ctx)) == NULL ||
+			    strcmp(w, "config") != 0)
+				return (fail(ctx, w == NULL ? ctx->argc :
+				    ctx->i, "only 'nat N show config' is "
+				    "modelled (the nat log is not)"));
+			ctx->i++;
+		}
+		cmd->nat_op = IPFW_NAT_SHOW;
+		return (true);
+	}
+	return (fail(ctx, ctx->i - 1, "unknown nat command '%s' (config, "
+	    "delete, show config)", op));
+}
+
 /* NUM... for delete (at least one) and zero. */
 static bool
 parse_nums(struct ipfw_pctx *ctx, struct ipfw_cmd *cmd, bool need_one)
@@ -2017,6 +2170,8 @@ ipfw_cmd_parse_release(int release, int argc, char *const argv[],
 		ok = parse_nums(&ctx, cmd, false);
 	} else if (strcmp(w, "table") == 0) {
 		ok = parse_table_cmd(&ctx, cmd);
+	} else if (strcmp(w, "nat") == 0) {
+		ok = parse_nat_cmd(&ctx, cmd);
 	} else if (strcmp(w, "flush") == 0) {
 		cmd->kind = IPFW_CMD_FLUSH;
 	} else if (strcmp(w, "show") == 0) {
@@ -2048,6 +2203,7 @@ ipfw_cmd_free(struct ipfw_cmd *cmd)
 	if (cmd == NULL)
 		return;
 	ipfw_rule_free(cmd->rule);
+	ipfw_nat_cfg_free(cmd->nat);
 	g_free(cmd->nums);
 	for (unsigned k = 0; cmd->sub != NULL && cmd->sub[k] != NULL; k++)
 		ipfw_cmd_free(cmd->sub[k]);

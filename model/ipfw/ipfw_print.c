@@ -325,6 +325,12 @@ ipfw_rule_action_str(const struct ipfw_rule *r, GString *out)
 	case IPFW_ACT_REASS:
 		g_string_append(out, "reass");
 		break;
+	case IPFW_ACT_NAT:
+		if (r->arg_targ)
+			g_string_append(out, "nat tablearg");
+		else
+			g_string_append_printf(out, "nat %u", r->arg);
+		break;
 	}
 }
 

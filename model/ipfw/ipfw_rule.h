@@ -53,6 +53,7 @@ enum ipfw_act {
 	IPFW_ACT_RETURN,
 	IPFW_ACT_CHECK_STATE,
 	IPFW_ACT_REASS,
+	IPFW_ACT_NAT,		/* arg: the nat instance (or tablearg) */
 };
 
 /* Match options; the order of the body ones is the printing order. */
@@ -194,7 +195,11 @@ enum ipfw_cmd_kind {
 	IPFW_CMD_LIST,
 	IPFW_CMD_FILE,		/* ipfw [-q] [-p CMD ...] FILE */
 	IPFW_CMD_TABLE,		/* table N create|add|delete|flush|list */
+	IPFW_CMD_NAT,		/* nat N config|delete|show config */
 };
+
+enum ipfw_nat_op { IPFW_NAT_CONFIG, IPFW_NAT_DELETE, IPFW_NAT_SHOW };
+struct ipfw_nat_cfg;
 
 enum ipfw_table_op {
 	IPFW_TABLE_CREATE, IPFW_TABLE_ADD, IPFW_TABLE_DELETE,
@@ -220,6 +225,10 @@ struct ipfw_cmd {
 	uint32_t	 t_addr;	/* host order, masked */
 	uint8_t		 t_plen;
 	uint32_t	 t_value;
+	/* nat: the instance (0 in `nat show config`: all of them) */
+	enum ipfw_nat_op nat_op;
+	uint32_t	 nat_id;
+	struct ipfw_nat_cfg *nat;	/* config */
 };
 
 /* Rule storage (ipfw_chain.c). */

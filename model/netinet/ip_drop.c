@@ -84,6 +84,9 @@ const struct drop_desc drop_table[DROP_REASON_COUNT] = {
 	    "ICMP checksum wrong" },
 	[DROP_DENIED] = { "denied", "ipfw.denied", false,
 	    "an ipfw rule denied it (deny, reject, unreach, refused tag)" },
+	[DROP_NAT_DENIED] = { "nat-denied", "ipfw.nat_denied", false,
+	    "ipfw nat refused it (no such instance; incoming: deny_in and "
+	    "no link, or a fragment whose first one was not translated)" },
 	[DROP_DIVERT_NOPORT] = { "no-divert-socket", "divert.noport", true,
 	    "diverted to a port no socket is bound to" },
 	[DROP_DIVERT_DISABLED] = { "ipdivert-disabled", "divert.disabled",

@@ -51,6 +51,7 @@ enum drop_reason {
 	DROP_ICMP_TOOSHORT,	/* icmp.tooshort */
 	DROP_ICMP_BADSUM,	/* icmp.badsum */
 	DROP_DENIED,		/* ipfw.denied */
+	DROP_NAT_DENIED,	/* ipfw.nat_denied: ipfw_nat() said IP_FW_DENY */
 	DROP_DIVERT_NOPORT,	/* divert.noport */
 	DROP_DIVERT_DISABLED,	/* divert.disabled */
 	DROP_DIVERT_FULL,	/* divert.PORT.dropped_full */
