@@ -23,6 +23,12 @@
  *   caller of ip_output: EACCES on release 6, EPERM on release 14.
  * - reass reassembles a fragment inside the pass and continues after the
  *   rule with the whole datagram.
+ * - fwd passes the packet with a next hop (PACKET_TAG_IPFORWARD and
+ *   M_IP_NEXTHOP, as 14's ipfw_check_packet() and 6.x
+ *   ipfw_check_in/out() tag it), and M_FASTFWD_OURS when the next hop is
+ *   one of the host's addresses: ip_input() then delivers it here,
+ *   ip_output() queues it back to ip_input(); any other next hop is where
+ *   ip_output()/ip_forward() send it.
  * - nat translates the packet in place through ipfw_nat() (the libalias
  *   core natd shares) and, as 14's ipfw_check_packet() "honor one-pass in
  *   case of successful nat", passes it when net.inet.ip.fw.one_pass is 1
@@ -166,6 +172,29 @@ ipfw_send_rst(struct host *h, const struct ipfw_args *a)
 	    false, t, sizeof(t), PKT_F_SKIP_FIREWALL);
 }
 
+/* ipfw_log()'s O_FORWARD_IP words for act ("fwd A[,PORT]"): "Forward to
+ * A[:PORT]", A the lookup's value for tablearg. */
+static void
+fwd_log_action(const struct ipfw_args *a, GString *act)
+{
+	char *comma = strchr(act->str, ',');
+	char *port = comma != NULL ? g_strdup(comma + 1) : NULL;
+	char buf[16];
+
+	if (comma != NULL)
+		g_string_truncate(act, (gsize)(comma - act->str));
+	if (strcmp(act->str, "fwd tablearg") == 0)
+		g_string_printf(act, "Forward to %s",
+		    inet_addr_str(a->tablearg, buf));
+	else {
+		g_string_erase(act, 0, 3);		/* "fwd" */
+		g_string_prepend(act, "Forward to");
+	}
+	if (port != NULL)
+		g_string_append_printf(act, ":%s", port);
+	g_free(port);
+}
+
 /*
  * ipfw_log(): a `log` rule's line as FreeBSD's ipfw_log() writes it to
  * syslog, "ipfw: 100 Divert 8668 UDP 10.0.0.2:49152 192.0.2.10:53 out via
@@ -187,6 +216,8 @@ ipfw_log(struct host *h, const struct ipfw_rule *rule,
 		g_string_overwrite(act, 0, "SkipTo");
 	else if (g_str_has_prefix(act->str, "nat"))
 		g_string_assign(act, "Nat");
+	else if (g_str_has_prefix(act->str, "fwd "))
+		fwd_log_action(a, act);
 	else if (g_str_has_prefix(act->str, "unreach") ||
 	    g_str_has_prefix(act->str, "reject"))
 		g_string_assign(act, "Reject");
@@ -385,6 +416,15 @@ again:
 
 	switch (v.kind) {
 	case IPFW_V_PASS:
+		/* O_FORWARD_IP: the next hop goes on the packet (a tag the
+		 * IN pass put there is replaced on the OUT pass). */
+		if (v.fwd) {
+			m->fwd_nh = v.fwd_addr;
+			m->fwd_port = v.fwd_port;
+			m->flags |= PKT_F_IP_NEXTHOP;
+			if (in_localip(h, v.fwd_addr))
+				m->flags |= PKT_F_FASTFWD_OURS;
+		}
 		*mp = m;
 		return (0);
 

@@ -231,6 +231,18 @@ static const char *const forms[] = {
 	"14:add count tag tablearg ip from table(3) to any",
 	"14:add tee tablearg udp from table(4,5) to any",
 	"14:add allow tcp from any to any limit dst-addr 3 :per-dst",
+	/* fwd (release 6 with IPFIREWALL_FORWARD), printed as print_fwd(). */
+	"add fwd 10.0.0.1 ip from any to any",
+	"add fwd 127.0.0.1,3128 tcp from 10.0.0.0/24 to any 80 in recv em0",
+	"add forward 192.0.2.2,53 udp from any to any 53 out xmit em1",
+	"add fwd 198.51.100.2 log udp from any to any 53",
+	"14:add fwd tablearg ip from table(3) to any",
+	"14:add fwd tablearg,8080 tcp from table(3) to any",
+	/* In-kernel NAT (FreeBSD 7 and later). */
+	"14:add nat 1 ip from any to any via em1",
+	"14:add nat 65534 udp from 10.0.0.0/8 to any out xmit em1",
+	"14:add nat tablearg ip from table(7) to any",
+	"14:add nat 2 tcp from any to me 8080 in recv em1 // redirect",
 };
 
 static struct ipfw_rule *
@@ -319,6 +331,159 @@ START_TEST(test_roundtrip)
 }
 END_TEST
 
+/* Run one ipfw command line on chain; its output, or NULL on error
+ * (*msg then holds the message). */
+static char *
+run_cmd(struct ipfw_chain *chain, const char *line, char **msg)
+{
+	gchar **argv = NULL;
+	int argc = 0, bad = -1;
+	GError *err = NULL;
+	struct ipfw_cmd *cmd;
+	GString *out = g_string_new(NULL);
+
+	ck_assert(g_shell_parse_argv(line, &argc, &argv, NULL));
+	cmd = ipfw_cmd_parse_release(14, argc, argv, &bad, &err);
+	g_strfreev(argv);
+	if (cmd == NULL || !ipfw_cmd_exec(chain, cmd, out, &err)) {
+		*msg = g_strdup(err->message);
+		g_error_free(err);
+		ipfw_cmd_free(cmd);
+		g_string_free(out, TRUE);
+		return (NULL);
+	}
+	ipfw_cmd_free(cmd);
+	return (g_string_free(out, FALSE));
+}
+
+/*
+ * `ipfw nat N config` prints the instance as nat_show_cfg() does (mode
+ * words in its order: deny_in, same_ports, unreg_only, reset; redirects
+ * in the kernel's list order, last given first), and that line run
+ * again (less its leading "ipfw ") gives the same instance: the same
+ * words, the redirects listed the other way round, and a third run the
+ * first line again.
+ */
+START_TEST(test_nat_config_roundtrip)
+{
+	struct ipfw_chain *chain = ipfw_chain_new(1);
+	const char *want = "ipfw nat 1 config ip 192.0.2.1 deny_in same_ports "
+	    "reset redirect_port tcp 10.0.0.2:80-81 8080-8081 redirect_port "
+	    "udp 10.0.0.2:7 8007\n";
+	char *o1, *o2, *msg = NULL;
+
+	o1 = run_cmd(chain, "nat 1 config ip 192.0.2.1 same_ports reset "
+	    "deny_in redirect_port udp 10.0.0.2:7 8007 redirect_port tcp "
+	    "10.0.0.2:80-81 8080-8081", &msg);
+	ck_assert_msg(o1 != NULL, "%s", msg);
+	ck_assert_str_eq(o1, want);
+	o2 = run_cmd(chain, o1 + 5, &msg);
+	ck_assert_msg(o2 != NULL, "%s", msg);
+	ck_assert_str_eq(o2, "ipfw nat 1 config ip 192.0.2.1 deny_in "
+	    "same_ports reset redirect_port udp 10.0.0.2:7 8007 redirect_port "
+	    "tcp 10.0.0.2:80-81 8080-8081\n");
+	g_free(o1);
+	o1 = run_cmd(chain, o2 + 5, &msg);
+	ck_assert_str_eq(o1, want);
+	g_free(o1);
+	g_free(o2);
+	/* Newest instance first; a reconfiguration moves it to the head. */
+	g_free(run_cmd(chain, "-q nat 2 config ip 198.51.100.1 unreg_only",
+	    &msg));
+	o1 = run_cmd(chain, "nat show config", &msg);
+	ck_assert_str_eq(o1, "ipfw nat 2 config ip 198.51.100.1 unreg_only\n"
+	    "ipfw nat 1 config ip 192.0.2.1 deny_in same_ports reset "
+	    "redirect_port tcp 10.0.0.2:80-81 8080-8081 redirect_port udp "
+	    "10.0.0.2:7 8007\n");
+	g_free(o1);
+	g_free(run_cmd(chain, "-q nat 1 config ip 192.0.2.9", &msg));
+	o1 = run_cmd(chain, "nat show config", &msg);
+	ck_assert_str_eq(o1, "ipfw nat 1 config ip 192.0.2.9\n"
+	    "ipfw nat 2 config ip 198.51.100.1 unreg_only\n");
+	g_free(o1);
+	o1 = run_cmd(chain, "nat 2 show config", &msg);
+	ck_assert_str_eq(o1, "ipfw nat 2 config ip 198.51.100.1 unreg_only\n");
+	g_free(o1);
+	/* delete, then a second delete: ESRCH. */
+	o1 = run_cmd(chain, "nat 2 delete", &msg);
+	ck_assert_str_eq(o1, "");
+	g_free(o1);
+	ck_assert_ptr_null(run_cmd(chain, "nat 2 delete", &msg));
+	ck_assert_str_eq(msg, "setsockopt(IP_FW_NAT44_DESTROY: 2): No such "
+	    "process");
+	g_free(msg);
+	/* `if IF` needs the host's addresses: none in a bare chain. */
+	ck_assert_ptr_null(run_cmd(chain, "nat 3 config if em0", &msg));
+	ck_assert_ptr_nonnull(strstr(msg, "em0: no IPv4 address"));
+	g_free(msg);
+	ipfw_chain_free(chain);
+}
+END_TEST
+
+/* The nat and fwd mistakes, each naming its word. */
+START_TEST(test_nat_config_errors)
+{
+	static const struct {
+		int release;
+		const char *line;
+		int word;
+		const char *msg;
+	} bad[] = {
+		{ 6, "nat 1 config ip 192.0.2.1", 0, "in-kernel 'nat' is "
+		    "ipfw(8) of FreeBSD 7 and later; this host runs release 6" },
+		{ 6, "add nat 1 ip from any to any", 1, "in-kernel 'nat'" },
+		{ 14, "nat 0 config ip 192.0.2.1", 1, "illegal nat number" },
+		{ 14, "nat 1 config ip 192.0.2", 4, "bad ip address" },
+		{ 14, "nat 1 config ip", 4, "missing argument for 'ip'" },
+		{ 14, "nat 1 config log", 3, "'log' is not modelled" },
+		{ 14, "nat 1 config same_port", 3, "unrecognised option" },
+		{ 14, "nat 1 config redirect_port tcp 10.0.0.2:80-82 8080", 6,
+		    "port ranges must be equal" },
+		{ 14, "nat 1 config redirect_port icmp 10.0.0.2:80 8080", 4,
+		    "'icmp' is not tcp or udp" },
+		{ 14, "nat 1 config redirect_port tcp 10.0.0.2 8080", 5,
+		    "is not ADDR:PORT" },
+		{ 14, "nat 1 config redirect_port tcp 10.0.0.2:80 8080 "
+		    "192.0.2.99", 7, "remote address is not modelled" },
+		{ 14, "nat 1 config redirect_port tcp 10.0.0.2:80", 6,
+		    "redirect_port: missing argument" },
+		{ 14, "nat 1 show", 3, "only 'nat N show config'" },
+		{ 14, "nat 1 flush", 2, "unknown nat command 'flush'" },
+		{ 14, "add nat global ip from any to any", 2, "'nat global' is "
+		    "not modelled" },
+		{ 14, "add nat 65535 ip from any to any", 2, "illegal nat "
+		    "number" },
+		{ 6, "add fwd ip from any to any", 2, "bad forward address "
+		    "'ip'" },
+		{ 6, "add fwd any ip from any to any", 2, "bad forward "
+		    "address" },
+		{ 6, "add fwd 10.0.0.1,0 ip from any to any", 2, "bad forward "
+		    "port" },
+		{ 6, "add fwd 10.0.0.1/24 ip from any to any", 2, "bad forward "
+		    "address" },
+		{ 6, "add fwd", 2, "missing forward address" },
+		{ 6, "add fwd tablearg ip from any to any", 2, "'tablearg' is "
+		    "ipfw(8) of FreeBSD 7" },
+	};
+
+	for (size_t k = 0; k < G_N_ELEMENTS(bad); k++) {
+		gchar **argv = NULL;
+		int argc = 0, w = -1;
+		GError *err = NULL;
+
+		ck_assert(g_shell_parse_argv(bad[k].line, &argc, &argv, NULL));
+		ck_assert_msg(ipfw_cmd_parse_release(bad[k].release, argc,
+		    argv, &w, &err) == NULL, "'%s' accepted", bad[k].line);
+		ck_assert_msg(strstr(err->message, bad[k].msg) != NULL,
+		    "'%s': %s", bad[k].line, err->message);
+		ck_assert_msg(w == bad[k].word, "'%s': word %d, not %d",
+		    bad[k].line, w, bad[k].word);
+		g_error_free(err);
+		g_strfreev(argv);
+	}
+}
+END_TEST
+
 START_TEST(test_equal_detects_differences)
 {
 	struct ipfw_rule *a = parse_rule("add allow udp from any to any 53");
@@ -344,6 +509,8 @@ ipfw_roundtrip_suite(void)
 	tcase_add_loop_test(tc, test_roundtrip, 0,
 	    2 * (int)G_N_ELEMENTS(forms));
 	tcase_add_test(tc, test_equal_detects_differences);
+	tcase_add_test(tc, test_nat_config_roundtrip);
+	tcase_add_test(tc, test_nat_config_errors);
 	suite_add_tcase(s, tc);
 	return (s);
 }

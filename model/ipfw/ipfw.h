@@ -244,6 +244,10 @@ struct ipfw_verdict {
 	bool		 send_rst;	/* reset: a TCP RST should go out */
 	uint8_t		 icmp_code;	/* ...ICMP_UNREACH code */
 	uint32_t	 nat_id;	/* nat: the instance */
+	/* PASS by `fwd`: the next hop (host order) and port (0: none). */
+	bool		 fwd;
+	uint32_t	 fwd_addr;
+	uint16_t	 fwd_port;
 	const struct ipfw_rule *rule;	/* deciding rule (NULL: none) */
 };
 

@@ -130,6 +130,7 @@ ipfw_rule_equal(const struct ipfw_rule *a, const struct ipfw_rule *b)
 	    a->limit_mask != b->limit_mask || a->limit_n != b->limit_n ||
 	    a->tag != b->tag || a->untag != b->untag ||
 	    a->arg_targ != b->arg_targ || a->tag_targ != b->tag_targ ||
+	    a->fwd_port != b->fwd_port ||
 	    a->flow != b->flow)
 		return (false);
 	for (unsigned i = 0; i < a->n_opts; i++)

@@ -401,6 +401,14 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			v->port = (uint16_t)(f->arg_targ ? args->tablearg :
 			    f->arg);
 			return;
+		case IPFW_ACT_FWD:
+			/* O_FORWARD_IP: pass, with the next hop for the
+			 * hook to put on the packet (PACKET_TAG_IPFORWARD). */
+			verdict(v, IPFW_V_PASS, f);
+			v->fwd = true;
+			v->fwd_addr = f->arg_targ ? args->tablearg : f->arg;
+			v->fwd_port = f->fwd_port;
+			return;
 		case IPFW_ACT_NAT:
 			/* O_NAT: ipfw_nat() runs on the packet (the hook
 			 * does it, ipfw_check_packet()). */

@@ -131,6 +131,8 @@ static const struct keyword action_kw[] = {
 	{ "deny",		IPFW_ACT_DENY },
 	{ "divert",		IPFW_ACT_DIVERT },
 	{ "drop",		IPFW_ACT_DENY },
+	{ "forward",		IPFW_ACT_FWD },
+	{ "fwd",		IPFW_ACT_FWD },
 	{ "nat",		IPFW_ACT_NAT },
 	{ "pass",		IPFW_ACT_ALLOW },
 	{ "permit",		IPFW_ACT_ALLOW },
@@ -266,7 +268,7 @@ static const char *const freebsd_keywords[] = {
 	"divert", "diverted", "diverted-loopback", "diverted-output",
 	"drop", "dscp", "dst-ip6", "dst-ipv6", "dst-port", "eaction",
 	"enable", "ext6hdr", "fib", "flow", "flow-id",
-	"flush", "forward", "frag", "fragment", "fwd", "gid",
+	"flush", "frag", "fragment", "gid",
 	"icmp6type", "icmp6types", "in", "internal", "ip4", "ip6",
 	"ipid", "iplen", "ipoptions", "ipopts", "ipprecedence",
 	"ipsec", "iptos", "ipttl", "ipv4", "ipv6", "jail",
@@ -1558,6 +1560,50 @@ parse_tablearg(struct ipfw_pctx *ctx, bool *flag)
 	return (true);
 }
 
+/*
+ * fwd|forward ADDR[,PORT] (O_FORWARD_IP; release 6 with the
+ * IPFIREWALL_FORWARD kernel option, taken as built in): the next hop and
+ * an optional port, as compile_rule() reads them; `tablearg` (FreeBSD 7
+ * and later) takes the address from the lookup's value.
+ */
+static bool
+parse_fwd(struct ipfw_pctx *ctx, const char *w)
+{
+	struct ipfw_addr a;
+	const char *arg, *comma;
+	char *addr;
+	uint64_t v;
+	bool is_any, ok;
+
+	if ((arg = peek(ctx)) == NULL)
+		return (fail(ctx, ctx->argc, "missing forward address after "
+		    "'%s'", w));
+	ctx->w_arg = ctx->i++;
+	comma = strchr(arg, ',');
+	addr = comma != NULL ? g_strndup(arg, (gsize)(comma - arg)) :
+	    g_strdup(arg);
+	if (strcmp(addr, "tablearg") == 0) {
+		g_free(addr);
+		if (!parse_tablearg(ctx, &ctx->rule->arg_targ))
+			return (false);
+	} else {
+		ok = parse_one_addr(addr, &a, &is_any) && !is_any &&
+		    a.mask == 0xffffffffu && a.addr != 0;
+		g_free(addr);
+		if (!ok)
+			return (fail(ctx, ctx->w_arg, "bad forward address "
+			    "'%s' (A or A,PORT)", arg));
+		ctx->rule->arg = a.addr;
+	}
+	if (comma != NULL) {
+		if (!parse_number(comma + 1, &v) || v == 0 || v > 65535)
+			return (fail(ctx, ctx->w_arg, "bad forward port in "
+			    "'%s' (1..65535)", arg));
+		ctx->rule->fwd_port = (uint16_t)v;
+	}
+	return (true);
+}
+
 static bool
 parse_action(struct ipfw_pctx *ctx)
 {
@@ -1629,6 +1675,8 @@ parse_action(struct ipfw_pctx *ctx)
 			    "%s '%s'", w, a));
 		ctx->rule->arg = (uint32_t)v;
 		return (true);
+	case IPFW_ACT_FWD:
+		return (parse_fwd(ctx, w));
 	case IPFW_ACT_NAT:
 		/* In-kernel NAT (libalias in the kernel) came with FreeBSD
 		 * 7.0: a release 6 host had only natd. */

@@ -325,6 +325,17 @@ ipfw_rule_action_str(const struct ipfw_rule *r, GString *out)
 	case IPFW_ACT_REASS:
 		g_string_append(out, "reass");
 		break;
+	case IPFW_ACT_FWD:
+		/* print_fwd(): the address, then ",PORT". */
+		if (r->arg_targ)
+			g_string_append(out, "fwd tablearg");
+		else
+			g_string_append_printf(out, "fwd %u.%u.%u.%u",
+			    r->arg >> 24, (r->arg >> 16) & 0xff,
+			    (r->arg >> 8) & 0xff, r->arg & 0xff);
+		if (r->fwd_port != 0)
+			g_string_append_printf(out, ",%u", r->fwd_port);
+		break;
 	case IPFW_ACT_NAT:
 		if (r->arg_targ)
 			g_string_append(out, "nat tablearg");

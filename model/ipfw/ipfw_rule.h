@@ -54,6 +54,8 @@ enum ipfw_act {
 	IPFW_ACT_CHECK_STATE,
 	IPFW_ACT_REASS,
 	IPFW_ACT_NAT,		/* arg: the nat instance (or tablearg) */
+	IPFW_ACT_FWD,		/* arg: next hop (host order, or tablearg),
+				 * fwd_port */
 };
 
 /* Match options; the order of the body ones is the printing order. */
@@ -141,6 +143,7 @@ struct ipfw_rule {
 	/* `tablearg` in place of the action's argument / the tag: the
 	 * value of the rule's last successful table lookup (release 14). */
 	bool		 arg_targ, tag_targ;
+	uint16_t	 fwd_port;	/* fwd A,PORT; 0: none */
 	/* `limit MASK... N` (keep_state is set too): at most limit_n
 	 * states per value of the masked flow fields. */
 	uint8_t		 limit_mask;	/* IPFW_LIMIT_* */

@@ -226,8 +226,16 @@ ip_tryforward(struct host *h, struct pkt *m)
 	neww = wire_get16(p + IP_F_TTL);
 	ip_set_sum(p, in_cksum_update(ip_get_sum(p), oldw, neww));
 
-	/* ip_findroute(): ips_noroute and ips_cantforward, host unreach. */
-	rt = rt_lookup(h, ip_get_dst(p));
+	/*
+	 * ip_findroute(): ips_noroute and ips_cantforward, host unreach.
+	 * "Next hop forced by pfil(9) hook?": ipfw fwd's address is the one
+	 * routed to, and the tag is used up.
+	 */
+	if ((m->flags & PKT_F_IP_NEXTHOP) != 0) {
+		m->flags &= ~PKT_F_IP_NEXTHOP;
+		rt = rt_lookup(h, m->fwd_nh);
+	} else
+		rt = rt_lookup(h, ip_get_dst(p));
 	if (rt == NULL) {
 		h->ipstat.cantforward++;
 		icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_HOST, 0);
@@ -240,6 +248,25 @@ ip_tryforward(struct host *h, struct pkt *m)
 	(void)pfil_run_hooks(h, &m, ifp, PFIL_OUT);
 	if (m == NULL)
 		return;			/* "goto drop": no counter */
+	/*
+	 * fwd on the OUT pass: to this host, "forwardlocal" (back to
+	 * ip_input() as ours); elsewhere, the route to the next hop.
+	 */
+	if ((m->flags & PKT_F_FASTFWD_OURS) != 0) {
+		ip_input(h, m);
+		return;
+	}
+	if ((m->flags & PKT_F_IP_NEXTHOP) != 0) {
+		m->flags &= ~PKT_F_IP_NEXTHOP;
+		rt = rt_lookup(h, m->fwd_nh);
+		if (rt == NULL) {
+			h->ipstat.cantforward++;
+			icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_HOST, 0);
+			ip_drop(h, m, DROP_NOROUTE, m->rcvif, 0);
+			return;
+		}
+		ifp = rt->rt_ifp;
+	}
 	p = m->data;
 	if (ip_get_len_bytes(p) <= ifp->if_mtu) {
 		if_output(ifp, m);
@@ -277,6 +304,15 @@ ip_input(struct host *h, struct pkt *m)
 	bool fastfwd;
 	int error;
 
+	/*
+	 * M_FASTFWD_OURS (ipfw `fwd` to one of this host's addresses on the
+	 * OUT pass; ip_output() queued it back here): straight to "ours",
+	 * before ips_total and the IN hooks, as ip_input() does.
+	 */
+	if ((m->flags & PKT_F_FASTFWD_OURS) != 0) {
+		m->flags &= ~PKT_F_FASTFWD_OURS;
+		goto ours;
+	}
 	h->ipstat.received++;
 	/* The checks of FreeBSD's ip_input(), in its order, at the wire. */
 	c = ip_input_check(m->data, m->len,
@@ -312,6 +348,25 @@ ip_input(struct host *h, struct pkt *m)
 	p = m->data;
 	dst = ip_get_dst(p);
 
+	/*
+	 * A next hop set by ipfw `fwd` on the IN pass (IPFIREWALL_FORWARD
+	 * in 6.x, always in 14): to one of this host's addresses, "ours"
+	 * whatever the destination; to another, forwarded to it directly,
+	 * even a datagram that was for this host and with forwarding off
+	 * (ip_forward(m, 1), or 14's ip_tryforward() when it takes it).
+	 */
+	if ((m->flags & PKT_F_FASTFWD_OURS) != 0) {
+		m->flags &= ~PKT_F_FASTFWD_OURS;
+		goto ours;
+	}
+	if ((m->flags & PKT_F_IP_NEXTHOP) != 0) {
+		if (fastfwd)
+			ip_tryforward(h, m);
+		else
+			ip_forward(h, m);
+		return;
+	}
+
 	if (!ip_is_ours(h, m, dst)) {
 		if (IN_MULTICAST_H(dst)) {
 			/* No group memberships: ips_notmember. */
@@ -333,6 +388,8 @@ ip_input(struct host *h, struct pkt *m)
 	 * Reassembly happens at "ours", after the firewall; ip_reass() counts
 	 * and logs the completion.
 	 */
+ours:
+	p = m->data;
 	if (ip_is_fragment(p)) {
 		m = ip_reass(h, m);
 		if (m == NULL)
@@ -385,7 +442,9 @@ ip_forward(struct host *h, struct pkt *m)
 	 */
 	ip_set_ttl(p, (uint8_t)(ttl - 1));
 
-	rt = rt_lookup(h, dst);
+	/* ipfw fwd: ip_output() will route to the next hop. */
+	rt = rt_lookup(h, (m->flags & PKT_F_IP_NEXTHOP) != 0 ? m->fwd_nh :
+	    dst);
 	mtu = rt != NULL ? rt->rt_ifp->if_mtu : 0;
 	if (rt != NULL)
 		ip_forward_event(h, m, rt->rt_ifp);

@@ -16,6 +16,7 @@
 #include "pkt/pkt.h"
 #include "sim/counters.h"
 #include "sim/events.h"
+#include "sim/sim_sched.h"
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
 
@@ -118,6 +119,16 @@ ip_fragment_event(struct host *h, const struct ifnet *ifp,
 	ev_end(e);
 }
 
+/* The IP netisr's turn for a packet ip_output() sent back as ours. */
+static void
+ip_fastfwd_ours(void *arg)
+{
+	struct pkt *m = arg;
+
+	pkt_hold(m, PKT_HELD_NONE);
+	ip_input(m->rcvif->if_host, m);
+}
+
 int
 ip_output(struct host *h, struct pkt *m, int flags)
 {
@@ -168,6 +179,30 @@ ip_output(struct host *h, struct pkt *m, int flags)
 	error = pfil_run_hooks(h, &m, ifp, PFIL_OUT);
 	if (m == NULL)
 		return (error);
+	/*
+	 * ip_output_pfil(): ipfw `fwd` to one of this host's addresses goes
+	 * back to ip_input() through the IP netisr (rcvif lo0 when it had
+	 * none), M_FASTFWD_OURS taking it to "ours"; to another address, the
+	 * route to that next hop is used ("goto again", M_SKIP_FIREWALL: the
+	 * hooks do not run twice).
+	 */
+	if ((m->flags & PKT_F_FASTFWD_OURS) != 0) {
+		if (m->rcvif == NULL)
+			m->rcvif = host_lo0(h);
+		pkt_hold(m, PKT_HELD_EVENT);
+		sim_schedule(0, ip_fastfwd_ours, m);
+		return (0);
+	}
+	if ((m->flags & PKT_F_IP_NEXTHOP) != 0) {
+		m->flags &= ~PKT_F_IP_NEXTHOP;
+		m->flags |= PKT_F_SKIP_FIREWALL;
+		rt = rt_lookup(h, m->fwd_nh);
+		if (rt == NULL) {
+			ip_drop(h, m, DROP_NOROUTE, NULL, 0);
+			return (EHOSTUNREACH);
+		}
+		ifp = rt->rt_ifp;
+	}
 	p = m->data;
 	hlen = ip_get_hlen_bytes(p);
 	src = ip_get_src(p);

@@ -388,15 +388,20 @@ tcp_do_ack(struct tcpcb *tp, uint32_t ack, uint32_t tiwin, uint32_t seq,
 	return (true);
 }
 
-/* A SYN to a listening port: a new connection in SYN_RECEIVED. */
+/*
+ * A SYN to a listening port: a new connection in SYN_RECEIVED, whose
+ * local end is the segment's destination (laddr, lport), as the syncache
+ * takes it: the listener's own port but for a segment ipfw `fwd` sent to
+ * another port.
+ */
 static void
 tcp_syn_listen(struct host *h, struct tcp_listen *l, uint32_t laddr,
-    uint32_t faddr, uint16_t fport, uint32_t seq, uint32_t win,
-    const struct tcpopt *to)
+    uint16_t lport, uint32_t faddr, uint16_t fport, uint32_t seq,
+    uint32_t win, const struct tcpopt *to)
 {
 	struct tcpcb *tp;
 
-	tp = tcp_newtcpcb(h, laddr, l->lport, faddr, fport);
+	tp = tcp_newtcpcb(h, laddr, lport, faddr, fport);
 	tp->t_flags |= TF_PASSIVE;
 	tp->irs = seq;
 	tp->rcv_nxt = seq + 1;
@@ -541,10 +546,18 @@ tcp_input(struct host *h, struct pkt *m)
 		tp = NULL;	/* closed: the SYN starts a new connection */
 	}
 	if (tp == NULL) {
-		l = tcp_lookup_listen(h, dport);
+		/*
+		 * "Transparently forwarded. Pretend to be the destination":
+		 * a segment ipfw `fwd A,PORT` delivered here looks for the
+		 * listener on PORT when no connection has its own address
+		 * and port (tcp_input()'s PACKET_TAG_IPFORWARD look-up).
+		 */
+		l = tcp_lookup_listen(h, (m->flags & PKT_F_IP_NEXTHOP) != 0 &&
+		    m->fwd_port != 0 ? m->fwd_port : dport);
 		if (l != NULL && (flags & (TH_SYN | TH_ACK | TH_RST)) ==
 		    TH_SYN) {
-			tcp_syn_listen(h, l, dst, src, sport, seq, win, &to);
+			tcp_syn_listen(h, l, dst, dport, src, sport, seq, win,
+			    &to);
 			ip_consumed(m);
 			return;
 		}

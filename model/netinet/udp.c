@@ -142,7 +142,14 @@ udp_input(struct host *h, struct pkt *m)
 		ip_drop(h, m, DROP_UDP_BADSUM, m->rcvif, 0);
 		return;
 	}
-	pcb = udp_pcb_lookup(h, udp_get_dport(uh));
+	/*
+	 * 14's udp_input(): a datagram ipfw `fwd A,PORT` delivered here goes
+	 * to the socket on PORT (PACKET_TAG_IPFORWARD); 6.x's looks up the
+	 * destination port only.
+	 */
+	pcb = udp_pcb_lookup(h, (m->flags & PKT_F_IP_NEXTHOP) != 0 &&
+	    m->fwd_port != 0 && h->release >= RELEASE_14 ? m->fwd_port :
+	    udp_get_dport(uh));
 	if (pcb == NULL) {
 		if (in_broadcast(h, dst) || IN_MULTICAST_H(dst)) {
 			/* udps_noportbcast: no ICMP about broadcasts. */

@@ -89,6 +89,10 @@ struct pkt {
 	uint32_t	 div_rule;
 	uint16_t	 div_port;
 	uint32_t	 flags;		/* PKT_F_* */
+	/* PACKET_TAG_IPFORWARD: the next hop ipfw's `fwd` set (host
+	 * order), valid with PKT_F_IP_NEXTHOP; port 0: none given. */
+	uint32_t	 fwd_nh;
+	uint16_t	 fwd_port;
 	uint32_t	 held;		/* enum pkt_holder */
 	struct pkt	*live_prev;	/* list of every live packet, so the */
 	struct pkt	*live_next;	/* end of a run can account for them */
@@ -97,6 +101,8 @@ struct pkt {
 
 #define	PKT_F_DIVERT_REASS	0x0001u	/* reassembled for a divert rule */
 #define	PKT_F_SKIP_FIREWALL	0x0002u	/* M_SKIP_FIREWALL: ipfw passes it */
+#define	PKT_F_IP_NEXTHOP	0x0004u	/* M_IP_NEXTHOP: fwd_nh is set */
+#define	PKT_F_FASTFWD_OURS	0x0008u	/* M_FASTFWD_OURS: deliver here */
 
 /* Allocate a packet of len bytes (contents undefined) with a new lineage. */
 struct pkt	*pkt_alloc(uint32_t len);
