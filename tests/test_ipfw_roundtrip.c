@@ -223,6 +223,7 @@ static const char *const forms[] = {
 	"14:add allow udp from any to any keep-state :dns",
 	"14:add allow udp from any to any keep-state :default",
 	"14:add check-state :dns",
+	"14:add check-state :any",
 	"14:add check-state :dns log // named",
 	"14:add allow tcp from me to any setup keep-state :out-flows.1",
 	"14:add allow ip from table(65535) to any",
@@ -462,6 +463,8 @@ START_TEST(test_nat_config_errors)
 		{ 6, "add fwd 10.0.0.1/24 ip from any to any", 2, "bad forward "
 		    "address" },
 		{ 6, "add fwd", 2, "missing forward address" },
+		{ 14, "add allow udp from any to any keep-state :any", 8,
+		    "':any' is only for check-state" },
 		{ 6, "add fwd tablearg ip from any to any", 2, "'tablearg' is "
 		    "ipfw(8) of FreeBSD 7" },
 	};

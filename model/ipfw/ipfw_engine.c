@@ -258,6 +258,37 @@ pf_rejects(const struct ipfw_rule *r, const struct ipfw_args *a,
 	    (r->pf_ext != 0 && pf_ext_rejects(r, a, p)));
 }
 
+/*
+ * This walk's state lookups (O_PROBE_STATE / O_CHECK_STATE, 14's
+ * dyn_info): whether one was made, for which flow name, and whether it
+ * found a state.  Another lookup is needed only when none was made yet,
+ * or the last one missed for another name and was not for `:any`.
+ */
+struct dyn_probe {
+	bool		 done, hit;
+	const char	*flow;
+};
+
+static bool
+probe_answered(const struct dyn_probe *p, const char *flow)
+{
+	return (p->done && (p->hit || p->flow == IPFW_FLOW_ANY ||
+	    p->flow == flow));
+}
+
+static struct ipfw_rule *
+probe(struct ipfw_chain *chain, const struct ipfw_args *args,
+    struct dyn_probe *p, const char *flow)
+{
+	struct ipfw_rule *parent = ipfw_state_lookup(chain->states, args,
+	    flow);
+
+	p->done = true;
+	p->hit = parent != NULL;
+	p->flow = flow;
+	return (parent);
+}
+
 bool
 ipfw_prefilter_rejects(const struct ipfw_rule *rule,
     const struct ipfw_args *args)
@@ -279,7 +310,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 	    local_stack;
 	uint8_t *sp = args->callsp != NULL ? args->callsp : &local_sp;
 	unsigned idx;
-	bool state_found = false, state_missed = false;
+	struct dyn_probe dp = { false, false, NULL };
 	struct pf_pkt pfp;
 	uint64_t pktlen = args->ip_len != 0 ? args->ip_len : args->pkt_len;
 
@@ -303,7 +334,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 		 * answered (a miss stands until a state is installed).
 		 */
 		if (pf_rejects(r, args, &pfp) &&
-		    (!r->keep_state || state_found || state_missed)) {
+		    (!r->keep_state || probe_answered(&dp, r->flow))) {
 			idx++;
 			continue;
 		}
@@ -311,14 +342,13 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			idx++;
 			continue;
 		}
-		/* O_PROBE_STATE: a keep-state rule looks states up first
-		 * (a second lookup after a miss would miss again). */
+		/* O_PROBE_STATE: a keep-state rule looks states of its flow
+		 * name up first (a second lookup after a miss would miss
+		 * again). */
 		parent = NULL;
-		if (r->keep_state && !state_found && !state_missed &&
-		    (parent = ipfw_state_lookup(chain->states, args)) == NULL)
-			state_missed = true;
+		if (r->keep_state && !probe_answered(&dp, r->flow))
+			parent = probe(chain, args, &dp, r->flow);
 		if (parent != NULL) {
-			state_found = true;
 			f = parent;
 		} else {
 			if (!ipfw_rule_match(r, args)) {
@@ -328,14 +358,12 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			if (r->action == IPFW_ACT_CHECK_STATE) {
 				/* O_CHECK_STATE: a hit runs the parent's
 				 * action, a miss goes on. */
-				parent = state_found || state_missed ? NULL :
-				    ipfw_state_lookup(chain->states, args);
+				parent = probe_answered(&dp, r->flow) ? NULL :
+				    probe(chain, args, &dp, r->flow);
 				if (parent == NULL) {
-					state_missed = !state_found;
 					idx++;
 					continue;
 				}
-				state_found = true;
 				f = parent;
 			} else if (r->keep_state) {
 				if (!ipfw_state_install(chain->states, r,
@@ -347,7 +375,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 					return;
 				}
 				/* The next lookup finds this state. */
-				state_missed = false;
+				dp.done = false;
 			}
 		}
 		/*

@@ -1041,6 +1041,11 @@ parse_flow(struct ipfw_pctx *ctx)
 	    strspn(w + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789-_.") != strlen(w + 1))
 		return (fail(ctx, ctx->i, "bad flow name '%s'", w));
+	/* `:any` (every name) is only for check-state, as compile_rule()
+	 * refuses it elsewhere. */
+	if (strcmp(w + 1, "any") == 0 &&
+	    ctx->rule->action != IPFW_ACT_CHECK_STATE)
+		return (fail(ctx, ctx->i, "':any' is only for check-state"));
 	/* `:default` is what no name means. */
 	ctx->rule->flow = strcmp(w + 1, "default") == 0 ? NULL :
 	    g_intern_string(w + 1);

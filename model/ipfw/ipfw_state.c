@@ -1,7 +1,10 @@
 /*
  * Dynamic rules for keep-state / check-state, after FreeBSD's
  * lookup_dyn_rule() and install_state(): one entry per flow, keyed on
- * protocol, addresses and (TCP/UDP) ports, found from either direction.
+ * protocol, addresses and (TCP/UDP) ports, found from either direction,
+ * and, as in FreeBSD 12 and later, the flow name (`keep-state :NAME`,
+ * the named object's kidx there): a state is found by a rule of its own
+ * name or by `check-state :any`.
  * Each hit refreshes the lifetime: dyn_udp_lifetime for UDP,
  * dyn_short_lifetime for other protocols, and for TCP the lifetime of
  * the state the SYN/FIN/RST flags seen in each direction put the flow in,
@@ -36,6 +39,7 @@ struct ipfw_dyn {
 	uint64_t	 packets, bytes;
 	uint64_t	 expire_ns;
 	struct ipfw_rule *rule;		/* the parent rule */
+	const char	*flow;		/* its flow name (NULL: default) */
 	int32_t		 next;		/* in bucket or free list; -1 ends */
 };
 
@@ -185,9 +189,11 @@ release(struct ipfw_states *st, int32_t *link, int32_t i)
 	st->free_head = i;
 }
 
-/* The live entry for key, dropping expired ones met on the way. */
+/* The live entry for key and flow name (IPFW_FLOW_ANY: any), dropping
+ * expired ones met on the way. */
 static struct ipfw_dyn *
-find(struct ipfw_states *st, const struct ipfw_dyn_key *k, uint64_t now_ns)
+find(struct ipfw_states *st, const struct ipfw_dyn_key *k, const char *flow,
+    uint64_t now_ns)
 {
 	int32_t *link = &st->buckets[flow_hash(k)];
 
@@ -199,7 +205,8 @@ find(struct ipfw_states *st, const struct ipfw_dyn_key *k, uint64_t now_ns)
 			release(st, link, i);
 			continue;
 		}
-		if (key_equal(&d->key, k))
+		if (key_equal(&d->key, k) && (flow == IPFW_FLOW_ANY ||
+		    d->flow == flow))
 			return (d);
 		link = &d->next;
 	}
@@ -207,7 +214,8 @@ find(struct ipfw_states *st, const struct ipfw_dyn_key *k, uint64_t now_ns)
 }
 
 struct ipfw_rule *
-ipfw_state_lookup(struct ipfw_states *st, const struct ipfw_args *args)
+ipfw_state_lookup(struct ipfw_states *st, const struct ipfw_args *args,
+    const char *flow)
 {
 	struct ipfw_dyn_key k;
 	struct ipfw_dyn *d;
@@ -215,7 +223,7 @@ ipfw_state_lookup(struct ipfw_states *st, const struct ipfw_args *args)
 	if (st == NULL)
 		return (NULL);
 	flow_key(args, &k);
-	if ((d = find(st, &k, args->now_ns)) == NULL)
+	if ((d = find(st, &k, flow, args->now_ns)) == NULL)
 		return (NULL);
 	dyn_update(d, args);
 	return (d->rule);
@@ -291,7 +299,7 @@ ipfw_state_install(struct ipfw_states *st, struct ipfw_rule *rule,
 		return (false);
 	flow_key(args, &k);
 	/* install_state(): an existing state for the flow is kept. */
-	if ((d = find(st, &k, args->now_ns)) != NULL) {
+	if ((d = find(st, &k, rule->flow, args->now_ns)) != NULL) {
 		dyn_update(d, args);
 		return (true);
 	}
@@ -307,6 +315,7 @@ ipfw_state_install(struct ipfw_states *st, struct ipfw_rule *rule,
 	st->free_head = d->next;
 	d->key = k;
 	d->rule = rule;
+	d->flow = rule->flow;
 	d->src = args->src;
 	d->sport = args->has_ports ? args->sport : 0;
 	d->tcp_state = 0;

@@ -31,12 +31,18 @@ struct ipfw_states;
 
 struct ipfw_states *ipfw_states_new(unsigned max);
 void		 ipfw_states_free(struct ipfw_states *st);
+/*
+ * The flow name `check-state :any` looks up: states of every name.  Other
+ * names are interned strings (NULL: `:default`), as in struct ipfw_rule.
+ */
+#define	IPFW_FLOW_ANY	(g_intern_static_string("any"))
 /* The parent rule of a live state for this packet's flow (either
- * direction), refreshing it; NULL when there is none. */
+ * direction) with the flow name `flow` (IPFW_FLOW_ANY: any name),
+ * refreshing it; NULL when there is none. */
 struct ipfw_rule *ipfw_state_lookup(struct ipfw_states *st,
-		    const struct ipfw_args *args);
-/* Install (or refresh) a state for the flow; false when the table is
- * full of live states. */
+		    const struct ipfw_args *args, const char *flow);
+/* Install (or refresh) a state for the flow under the rule's flow name;
+ * false when the table is full of live states. */
 bool		 ipfw_state_install(struct ipfw_states *st,
 		    struct ipfw_rule *rule, const struct ipfw_args *args);
 /* Forget the states of a rule being deleted (remove_dyn_rule()). */

@@ -196,6 +196,7 @@ if_output(struct ifnet *ifp, struct pkt *m)
 		m->fw_ref.slot = 0;
 		m->fw_calls.sp = 0;
 		m->fw_calls.ntags = 0;	/* m_tag_delete_nonpersistent() */
+		m->flags &= ~(PKT_F_IP_NEXTHOP | PKT_F_FASTFWD_OURS);
 		pkt_hold(m, PKT_HELD_EVENT);
 		sim_schedule(0, if_simloop_input, m);
 		return;
