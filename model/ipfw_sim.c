@@ -351,6 +351,18 @@ ipfw_divert(struct host *h, struct pkt *m, const struct ipfw_verdict *v,
 	return (NULL);
 }
 
+/* A walk going on at slot after nat or reass: neither leaves the packet
+ * `diverted` (O_NAT and O_REASS set args->rule.info = 0). */
+static void
+resume_at_slot(struct ipfw_args *args, uint32_t slot)
+{
+	args->tag_is_divert = false;
+	args->tag_divert_out = false;
+	args->has_tag = false;
+	args->has_slot = true;
+	args->slot = slot;
+}
+
 int
 ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
     int dir)
@@ -485,11 +497,7 @@ again:
 			*mp = m;
 			return (0);
 		}
-		args.tag_is_divert = false;
-		args.tag_divert_out = false;
-		args.has_tag = false;
-		args.has_slot = true;
-		args.slot = v.next_slot;
+		resume_at_slot(&args, v.next_slot);
 		goto again;
 
 	case IPFW_V_REASS:
@@ -499,12 +507,7 @@ again:
 			return (0);
 		}
 		ctx.m = m;
-		/* O_REASS: "args->rule.info = 0", so not `diverted`. */
-		args.tag_is_divert = false;
-		args.tag_divert_out = false;
-		args.has_tag = false;
-		args.has_slot = true;
-		args.slot = v.next_slot;
+		resume_at_slot(&args, v.next_slot);
 		goto again;
 	}
 	g_assert_not_reached();

@@ -25,7 +25,6 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -153,20 +152,6 @@ lookup_nat(const struct ipfw_chain *chain, uint32_t id, guint *pos)
 	return (NULL);
 }
 
-static bool G_GNUC_PRINTF(2, 3)
-nat_error(GError **err, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_set_error_literal(err, IPFW_ERROR, 0, msg);
-	g_free(msg);
-	return (false);
-}
-
 /* nat44_config(), after ipfw(8) has resolved `if IF` to its address. */
 static bool
 nat_config(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
@@ -180,9 +165,11 @@ nat_config(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
 
 	/* set_addr_dynamic(): the interface's first IPv4 address. */
 	if (want->if_name[0] != '\0' && (chain->ifaddr == NULL ||
-	    !chain->ifaddr(chain->ifaddr_ctx, want->if_name, &ip)))
-		return (nat_error(err, "%s: no IPv4 address (unknown "
-		    "interface, or none configured yet)", want->if_name));
+	    !chain->ifaddr(chain->ifaddr_ctx, want->if_name, &ip))) {
+		g_set_error(err, IPFW_ERROR, 0, "%s: no IPv4 address (unknown "
+		    "interface, or none configured yet)", want->if_name);
+		return (false);
+	}
 	if (chain->nat == NULL)
 		chain->nat = g_ptr_array_new_with_free_func(inst_free);
 	n = lookup_nat(chain, want->id, &pos);
@@ -236,9 +223,12 @@ ipfw_nat_exec(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
 		return (nat_config(chain, cmd, out, err));
 	case IPFW_NAT_DELETE:
 		/* nat44_destroy(): ESRCH for an instance that is not. */
-		if ((n = lookup_nat(chain, cmd->nat_id, &pos)) == NULL)
-			return (nat_error(err, "setsockopt(IP_FW_NAT44_DESTROY"
-			    ": %u): No such process", cmd->nat_id));
+		if ((n = lookup_nat(chain, cmd->nat_id, &pos)) == NULL) {
+			g_set_error(err, IPFW_ERROR, 0, "setsockopt("
+			    "IP_FW_NAT44_DESTROY: %u): No such process",
+			    cmd->nat_id);
+			return (false);
+		}
 		g_ptr_array_remove_index(chain->nat, pos);
 		return (true);
 	case IPFW_NAT_SHOW:
@@ -250,7 +240,8 @@ ipfw_nat_exec(struct ipfw_chain *chain, const struct ipfw_cmd *cmd,
 		}
 		return (true);
 	}
-	return (nat_error(err, "unknown nat command"));
+	g_set_error(err, IPFW_ERROR, 0, "unknown nat command");
+	return (false);
 }
 
 enum ipfw_nat_result

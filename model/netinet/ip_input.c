@@ -197,6 +197,29 @@ ip_tryforward_takes(const struct host *h, const struct pkt *m)
 }
 
 /*
+ * ip_findroute(): the route to dst, or to ipfw fwd's next hop when the
+ * packet carries one (the tag is used up); none: ips_noroute and
+ * ips_cantforward, host unreachable, and the packet is dropped.
+ */
+static const struct rtentry *
+ip_findroute(struct host *h, struct pkt *m, uint32_t dst)
+{
+	const struct rtentry *rt;
+
+	if ((m->flags & PKT_F_IP_NEXTHOP) != 0) {
+		m->flags &= ~PKT_F_IP_NEXTHOP;
+		dst = m->fwd_nh;
+	}
+	rt = rt_lookup(h, dst);
+	if (rt == NULL) {
+		h->ipstat.cantforward++;
+		icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_HOST, 0);
+		ip_drop(h, m, DROP_NOROUTE, m->rcvif, 0);
+	}
+	return (rt);
+}
+
+/*
  * ip_tryforward() after its IN hook (FreeBSD 14, ip_fastfwd.c): TTL,
  * incremental checksum, route, OUT hook, MTU, transmission.  Its counters
  * differ from ip_forward()'s: no route counts noroute and cantforward; an
@@ -226,22 +249,10 @@ ip_tryforward(struct host *h, struct pkt *m)
 	neww = wire_get16(p + IP_F_TTL);
 	ip_set_sum(p, in_cksum_update(ip_get_sum(p), oldw, neww));
 
-	/*
-	 * ip_findroute(): ips_noroute and ips_cantforward, host unreach.
-	 * "Next hop forced by pfil(9) hook?": ipfw fwd's address is the one
-	 * routed to, and the tag is used up.
-	 */
-	if ((m->flags & PKT_F_IP_NEXTHOP) != 0) {
-		m->flags &= ~PKT_F_IP_NEXTHOP;
-		rt = rt_lookup(h, m->fwd_nh);
-	} else
-		rt = rt_lookup(h, ip_get_dst(p));
-	if (rt == NULL) {
-		h->ipstat.cantforward++;
-		icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_HOST, 0);
-		ip_drop(h, m, DROP_NOROUTE, m->rcvif, 0);
+	/* "Next hop forced by pfil(9) hook?": ipfw fwd's address is the
+	 * one routed to. */
+	if ((rt = ip_findroute(h, m, ip_get_dst(p))) == NULL)
 		return;
-	}
 	ifp = rt->rt_ifp;
 	ip_forward_event(h, m, ifp);
 
@@ -257,14 +268,8 @@ ip_tryforward(struct host *h, struct pkt *m)
 		return;
 	}
 	if ((m->flags & PKT_F_IP_NEXTHOP) != 0) {
-		m->flags &= ~PKT_F_IP_NEXTHOP;
-		rt = rt_lookup(h, m->fwd_nh);
-		if (rt == NULL) {
-			h->ipstat.cantforward++;
-			icmp_error(h, m, ICMP_UNREACH, ICMP_UNREACH_HOST, 0);
-			ip_drop(h, m, DROP_NOROUTE, m->rcvif, 0);
+		if ((rt = ip_findroute(h, m, 0)) == NULL)
 			return;
-		}
 		ifp = rt->rt_ifp;
 	}
 	p = m->data;
