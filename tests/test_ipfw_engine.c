@@ -1275,6 +1275,110 @@ START_TEST(test_tags)
 }
 END_TEST
 
+/* Release 14 ipfw(8) commands run on the chain, in order. */
+static void
+exec14(const char *const *cmds, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		gchar **argv;
+		int argc, bad;
+		GError *err = NULL;
+		struct ipfw_cmd *cmd;
+
+		ck_assert(g_shell_parse_argv(cmds[k], &argc, &argv, NULL));
+		cmd = ipfw_cmd_parse_release(14, argc, argv, &bad, &err);
+		ck_assert_msg(cmd != NULL, "%s: %s", cmds[k], err->message);
+		ck_assert(ipfw_cmd_exec(chain, cmd, NULL, NULL));
+		ipfw_cmd_free(cmd);
+		g_strfreev(argv);
+	}
+}
+
+/*
+ * O_NAT and O_FORWARD_IP: nat ends the walk with the instance (the hook
+ * runs ipfw_nat()) and the slot after the rule; fwd passes with its next
+ * hop and port; `nat tablearg` takes the lookup's value.
+ */
+START_TEST(test_nat_fwd)
+{
+	static const char *const cmds[] = {
+		"table 1 add 10.0.0.1 5",
+		"add 100 nat tablearg ip from table(1) to any in",
+		"add 200 fwd 192.0.2.9,3128 tcp from any to any 25",
+		"add 300 nat 7 ip from any to any",
+	};
+	struct ipfw_verdict v;
+
+	exec14(cmds, G_N_ELEMENTS(cmds));
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_NAT, 100);
+	ck_assert_uint_eq(v.nat_id, 5);
+	ck_assert_uint_eq(v.next_slot, 1);
+	ck_assert_uint_eq(pkts(100), 1);
+	/* Not in the table: rule 300's own instance, slot 3 after it. */
+	udp_pkt(A_10_0_0_2, 2, A_10_0_0_1, 1, 0);
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_NAT, 300);
+	ck_assert_uint_eq(v.nat_id, 7);
+	ck_assert_uint_eq(v.next_slot, 3);
+	/* TCP 10.0.0.1:40000 -> 10.0.0.2:25, going out: no table(1) match
+	 * on the OUT pass for 100 (`in`), so fwd at 200. */
+	tcp_pkt(0x02, 1, 0, 1024, NULL, 0, 0, 0);
+	v = chk(IPFW_DIR_OUT, NULL, "em1");
+	EXPECT_V(v, IPFW_V_PASS, 200);
+	ck_assert(v.fwd);
+	ck_assert_uint_eq(v.fwd_addr, 0xc0000209u);
+	ck_assert_uint_eq(v.fwd_port, 3128);
+	/* A plain pass carries no next hop. */
+	udp_pkt(A_10_0_0_2, 2, A_10_0_0_1, 1, 0);
+	ck_assert(!chk(IPFW_DIR_OUT, NULL, "em1").fwd);
+}
+END_TEST
+
+/*
+ * Flow names (release 14): a `keep-state :dns` state is not found by
+ * `check-state :web`; it is by `check-state :dns` (and :any).  The
+ * reply is counted by rule 200 only when rule 100 missed it.
+ */
+START_TEST(test_flow_names)
+{
+	static const char *const web[] = {
+		"add 100 check-state :web",
+		"add 200 count ip from any to any",
+		"add 300 allow udp from 10.0.0.1 to any keep-state :dns",
+	};
+	static const char *const any[] = {
+		"add 100 check-state :any",
+		"add 200 count ip from any to any",
+		"add 300 allow udp from 10.0.0.1 to any keep-state :dns",
+	};
+	struct ipfw_verdict v;
+
+	exec14(web, G_N_ELEMENTS(web));
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	v = chk_at(0);
+	EXPECT_V(v, IPFW_V_PASS, 300);
+	/* The reply: 100 misses (:web), 200 counts, 300's probe for :dns
+	 * (a miss for another name is looked up again) finds the state. */
+	udp_pkt(A_10_0_0_2, 2, A_10_0_0_1, 1, 0);
+	v = chk_at(SEC);
+	EXPECT_V(v, IPFW_V_PASS, 300);
+	ck_assert_uint_eq(pkts(200), 2);
+	ck_assert_uint_eq(pkts(300), 2);
+	ipfw_chain_flush(chain);
+	exec14(any, G_N_ELEMENTS(any));
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	v = chk_at(0);
+	EXPECT_V(v, IPFW_V_PASS, 300);
+	udp_pkt(A_10_0_0_2, 2, A_10_0_0_1, 1, 0);
+	v = chk_at(SEC);
+	EXPECT_V(v, IPFW_V_PASS, 300);
+	/* check-state :any took the reply before rule 200. */
+	ck_assert_uint_eq(pkts(200), 1);
+}
+END_TEST
+
 /* tablearg: the value of the rule's table lookup as divert port, skipto
  * target and tag (release 14). */
 START_TEST(test_tablearg)
@@ -1295,19 +1399,7 @@ START_TEST(test_tablearg)
 	struct ipfw_args a;
 	struct ipfw_verdict v;
 
-	for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
-		gchar **argv;
-		int argc, bad;
-		GError *err = NULL;
-		struct ipfw_cmd *cmd;
-
-		ck_assert(g_shell_parse_argv(cmds[k], &argc, &argv, NULL));
-		cmd = ipfw_cmd_parse_release(14, argc, argv, &bad, &err);
-		ck_assert_msg(cmd != NULL, "%s: %s", cmds[k], err->message);
-		ck_assert(ipfw_cmd_exec(chain, cmd, NULL, NULL));
-		ipfw_cmd_free(cmd);
-		g_strfreev(argv);
-	}
+	exec14(cmds, G_N_ELEMENTS(cmds));
 	/* 10.0.0.1 -> 192.0.2.1: 100 skips to 300 (value 300), 300 tags 9
 	 * (table 2's value), 310 sees it, 320 diverts to 8000. */
 	udp_pkt(A_10_0_0_1, 1, A_192_0_2_1, 2, 0);
@@ -1700,7 +1792,8 @@ ipfw_engine_suite(void)
 		test_prefilter_every_shape, test_prefilter_keeps_tablearg,
 		test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,
-		test_limit, test_tags, test_tablearg,
+		test_limit, test_tags, test_tablearg, test_nat_fwd,
+		test_flow_names,
 		NULL
 	};
 
