@@ -902,6 +902,104 @@ START_TEST(test_natd_fragments)
 }
 END_TEST
 
+/*
+ * PKT_ALIAS_UNREGISTERED_ONLY (ipfw nat's unreg_only): only sources in
+ * 10/8, 172.16/12 and 192.168/16 are aliased.
+ */
+START_TEST(test_libalias_unreg_only)
+{
+	struct libalias *la = natd_mk(false);
+	uint8_t b[32];
+
+	libalias_set_mode(la, PKT_ALIAS_UNREGISTERED_ONLY,
+	    PKT_ALIAS_UNREGISTERED_ONLY);
+	forge_udp(b, "198.51.100.7", 5000, "192.0.2.10", 53, 1);
+	ck_assert_int_eq(libalias_out(la, b, 32), PKT_ALIAS_IGNORED);
+	ck_assert(addr_is(b + 12, "198.51.100.7"));
+	forge_udp(b, "172.31.255.1", 5000, "192.0.2.10", 53, 2);
+	ck_assert_int_eq(libalias_out(la, b, 32), PKT_ALIAS_OK);
+	ck_assert(addr_is(b + 12, "192.0.2.1"));
+	forge_udp(b, "172.32.0.1", 5001, "192.0.2.10", 53, 3);
+	ck_assert_int_eq(libalias_out(la, b, 32), PKT_ALIAS_IGNORED);
+	forge_udp(b, "192.168.1.1", 5002, "192.0.2.10", 53, 4);
+	ck_assert_int_eq(libalias_out(la, b, 32), PKT_ALIAS_OK);
+	ck_assert_uint_eq(libalias_nlinks(la), 2);
+	libalias_uninit(la);
+}
+END_TEST
+
+/*
+ * LibAliasSetAddress(): without PKT_ALIAS_RESET_ON_ADDR_CHANGE the links
+ * live on under the new address; with it a different address drops them
+ * all but the redirects (CleanupAliasData() keeps LINK_PERMANENT).
+ */
+START_TEST(test_libalias_reset)
+{
+	struct libalias *la = natd_mk(false);
+	uint8_t b[32];
+
+	ck_assert(libalias_redirect_port(la, IPPROTO_UDP, 0x0a000002u, 53,
+	    5353));
+	forge_udp(b, "10.0.0.3", 5000, "192.0.2.10", 53, 1);
+	ck_assert_int_eq(libalias_out(la, b, 32), PKT_ALIAS_OK);
+	ck_assert_uint_eq(libalias_nlinks(la), 2);
+	libalias_set_address(la, 0xc0000202u);
+	ck_assert_uint_eq(libalias_nlinks(la), 2);
+	/* The answer to the new address still finds its link. */
+	forge_udp(b, "192.0.2.10", 53, "192.0.2.2", 5000, 2);
+	ck_assert_int_eq(libalias_in(la, b, 32), PKT_ALIAS_OK);
+	ck_assert(addr_is(b + 16, "10.0.0.3"));
+	libalias_set_mode(la, PKT_ALIAS_RESET_ON_ADDR_CHANGE, ~0u);
+	libalias_set_address(la, 0xc0000202u);	/* the same: kept */
+	ck_assert_uint_eq(libalias_nlinks(la), 2);
+	libalias_set_address(la, 0xc0000203u);
+	ck_assert_uint_eq(libalias_nlinks(la), 1);	/* the redirect */
+	ck_assert_uint_eq(libalias_address(la), 0xc0000203u);
+	libalias_uninit(la);
+}
+END_TEST
+
+/* redirect_port as natd(8) and ipfw(8) write it: ranges, errors. */
+START_TEST(test_libalias_redirect_parse)
+{
+	struct libalias_redirect r;
+	struct libalias *la = natd_mk(false);
+	char *why;
+	int bad;
+
+	why = libalias_redirect_parse("tcp", "10.0.0.2:80-82", "8080-8082", &r,
+	    &bad);
+	ck_assert_ptr_null(why);
+	ck_assert_uint_eq(r.proto, IPPROTO_TCP);
+	ck_assert_uint_eq(r.laddr, 0x0a000002u);
+	ck_assert_uint_eq(r.lport, 80);
+	ck_assert_uint_eq(r.aport, 8080);
+	ck_assert_uint_eq(r.count, 3);
+	ck_assert(libalias_redirect_add(la, &r));
+	ck_assert_uint_eq(libalias_nlinks(la), 3);
+	/* 8082 taken: none of 8082..8083 is made (all or nothing). */
+	why = libalias_redirect_parse("tcp", "10.0.0.3:1-2", "8082-8083", &r,
+	    &bad);
+	ck_assert_ptr_null(why);
+	ck_assert(!libalias_redirect_add(la, &r));
+	ck_assert_uint_eq(libalias_nlinks(la), 3);
+	why = libalias_redirect_parse("udp", "10.0.0.2:80-81", "8080", &r,
+	    &bad);
+	ck_assert_ptr_nonnull(strstr(why, "equal in size"));
+	ck_assert_int_eq(bad, 2);
+	g_free(why);
+	why = libalias_redirect_parse("udp", "10.0.0.2:0", "8080", &r, &bad);
+	ck_assert_ptr_nonnull(strstr(why, "not ADDR:PORT"));
+	ck_assert_int_eq(bad, 1);
+	g_free(why);
+	why = libalias_redirect_parse("udp", "10.0.0.2:9", "192.0.2.1:53",
+	    &r, &bad);
+	ck_assert_ptr_nonnull(strstr(why, "not modelled"));
+	g_free(why);
+	libalias_uninit(la);
+}
+END_TEST
+
 START_TEST(test_natd_deny_flag)
 {
 	struct libalias *ns;
@@ -1227,7 +1325,8 @@ apps_suite(void)
 		test_natd_random_ports, test_natd_icmp_error_out,
 		test_natd_udp_nosum, test_natd_icmp_echo,
 		test_natd_icmp_error_in, test_natd_fragments,
-		test_natd_deny_flag,
+		test_natd_deny_flag, test_libalias_unreg_only,
+		test_libalias_reset, test_libalias_redirect_parse,
 		test_world_reinject, test_world_drop,
 		test_world_incoming_not_local, test_world_retag_loop,
 		test_world_corrupt, test_world_rewrite,
