@@ -1337,6 +1337,34 @@ START_TEST(test_nat_fwd)
 END_TEST
 
 /*
+ * A fwd rule with keep-state: through the state, the next hop is set only
+ * in the direction the state was made (MATCH_FORWARD); answers pass
+ * without it.
+ */
+START_TEST(test_fwd_state_direction)
+{
+	struct ipfw_verdict v;
+
+	add("100 fwd 192.0.2.9 udp from 10.0.0.1 to any keep-state");
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	v = chk_at(0);
+	EXPECT_V(v, IPFW_V_PASS, 100);
+	ck_assert(v.fwd);
+	/* The answer finds the state going the other way. */
+	udp_pkt(A_10_0_0_2, 2, A_10_0_0_1, 1, 0);
+	v = chk_at(SEC);
+	EXPECT_V(v, IPFW_V_PASS, 100);
+	ck_assert(!v.fwd);
+	/* The next packet out finds it the way it was made. */
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	v = chk_at(2 * SEC);
+	EXPECT_V(v, IPFW_V_PASS, 100);
+	ck_assert(v.fwd);
+	ck_assert_uint_eq(v.fwd_addr, 0xc0000209u);
+}
+END_TEST
+
+/*
  * Flow names (release 14): out 10.0.0.1 -> 10.0.0.2 installs a
  * `keep-state :dns` state at 300, then the reply comes back.  Rule 100 is
  * `check-state NAME`; rule 200 counts what it lets by.  The reply passes
@@ -1792,7 +1820,7 @@ ipfw_engine_suite(void)
 		test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,
 		test_limit, test_tags, test_tablearg, test_nat_fwd,
-		test_flow_names,
+		test_flow_names, test_fwd_state_direction,
 		NULL
 	};
 

@@ -266,6 +266,7 @@ pf_rejects(const struct ipfw_rule *r, const struct ipfw_args *a,
  */
 struct dyn_probe {
 	bool		 done, hit;
+	bool		 forward;	/* the hit's direction: MATCH_FORWARD */
 	const char	*flow;
 };
 
@@ -281,7 +282,7 @@ probe(struct ipfw_chain *chain, const struct ipfw_args *args,
     struct dyn_probe *p, const char *flow)
 {
 	struct ipfw_rule *parent = ipfw_state_lookup(chain->states, args,
-	    flow);
+	    flow, &p->forward);
 
 	p->done = true;
 	p->hit = parent != NULL;
@@ -310,7 +311,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 	    local_stack;
 	uint8_t *sp = args->callsp != NULL ? args->callsp : &local_sp;
 	unsigned idx;
-	struct dyn_probe dp = { false, false, NULL };
+	struct dyn_probe dp = { false, false, false, NULL };
 	struct pf_pkt pfp;
 	uint64_t pktlen = args->ip_len != 0 ? args->ip_len : args->pkt_len;
 
@@ -325,6 +326,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 	for (;;) {
 		struct ipfw_rule *r = chain->rules[idx];
 		struct ipfw_rule *f = r;	/* whose action applies */
+		bool via_state = false;		/* f from a state's hit */
 		struct ipfw_rule *parent;
 
 		/*
@@ -350,6 +352,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			parent = probe(chain, args, &dp, r->flow);
 		if (parent != NULL) {
 			f = parent;
+			via_state = true;
 		} else {
 			if (!ipfw_rule_match(r, args)) {
 				idx++;
@@ -365,6 +368,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 					continue;
 				}
 				f = parent;
+				via_state = true;
 			} else if (r->keep_state) {
 				if (!ipfw_state_install(chain->states, r,
 				    args)) {
@@ -433,7 +437,9 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			/* O_FORWARD_IP: pass, with the next hop for the
 			 * hook to put on the packet (PACKET_TAG_IPFORWARD). */
 			verdict(v, IPFW_V_PASS, f);
-			v->fwd = true;
+			/* "q != f || dyn_info.direction == MATCH_FORWARD":
+			 * through a state, only the way it was made. */
+			v->fwd = !via_state || dp.forward;
 			v->fwd_addr = f->arg_targ ? args->tablearg : f->arg;
 			v->fwd_port = f->fwd_port;
 			return;

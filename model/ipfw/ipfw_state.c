@@ -215,7 +215,7 @@ find(struct ipfw_states *st, const struct ipfw_dyn_key *k, const char *flow,
 
 struct ipfw_rule *
 ipfw_state_lookup(struct ipfw_states *st, const struct ipfw_args *args,
-    const char *flow)
+    const char *flow, bool *forward)
 {
 	struct ipfw_dyn_key k;
 	struct ipfw_dyn *d;
@@ -226,6 +226,9 @@ ipfw_state_lookup(struct ipfw_states *st, const struct ipfw_args *args,
 	if ((d = find(st, &k, flow, args->now_ns)) == NULL)
 		return (NULL);
 	dyn_update(d, args);
+	if (forward != NULL)
+		*forward = args->src == d->src &&
+		    (args->has_ports ? args->sport : 0) == d->sport;
 	return (d->rule);
 }
 

@@ -38,9 +38,11 @@ void		 ipfw_states_free(struct ipfw_states *st);
 #define	IPFW_FLOW_ANY	(g_intern_static_string("any"))
 /* The parent rule of a live state for this packet's flow (either
  * direction) with the flow name `flow` (IPFW_FLOW_ANY: any name),
- * refreshing it; NULL when there is none. */
+ * refreshing it; NULL when there is none.  *forward (may be NULL): the
+ * packet goes the way the state was installed (MATCH_FORWARD). */
 struct ipfw_rule *ipfw_state_lookup(struct ipfw_states *st,
-		    const struct ipfw_args *args, const char *flow);
+		    const struct ipfw_args *args, const char *flow,
+		    bool *forward);
 /* Install (or refresh) a state for the flow under the rule's flow name;
  * false when the table is full of live states. */
 bool		 ipfw_state_install(struct ipfw_states *st,
