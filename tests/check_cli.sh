@@ -37,6 +37,12 @@ cmp -s j1.out j2.out || fail "-j 2 stdout differs from -j 1"
 cmp -s j1.err j2.err || fail "-j 2 stderr differs from -j 1"
 tail -1 j1.out | grep -qx "3 passed, 3 failed" || fail "closing line: $(tail -1 j1.out)"
 [ -e traces ] && fail "check wrote traces without --trace-dir"
+# What a directory's test in meson.build relies on: among files that pass,
+# the failing expectation is named by file and line (the file's line 10,
+# "expect a.ping.received == 2"; one ping of two is answered).
+grep -qx "FAIL $src/tests/scenarios/outcome/expect-fails.scn:10: expect \
+a.ping.received == 2 (got 1)" j1.out ||
+    fail "the failing expectation is not named by file and line"
 
 # -q: only failures and the closing line.
 # shellcheck disable=SC2086
