@@ -37,6 +37,35 @@ cmp -s j1.out j2.out || fail "-j 2 stdout differs from -j 1"
 cmp -s j1.err j2.err || fail "-j 2 stderr differs from -j 1"
 tail -1 j1.out | grep -qx "3 passed, 3 failed" || fail "closing line: $(tail -1 j1.out)"
 [ -e traces ] && fail "check wrote traces without --trace-dir"
+# The cost file -j orders the work by (longest first): written after a
+# check of several files, one line per file with its absolute path;
+# with costs that reverse the file order, -j 2 still prints what -j 1 does.
+DIVERTSIM_CHECK_COSTS=$tmp/costs
+export DIVERTSIM_CHECK_COSTS
+# shellcheck disable=SC2086
+"$ds" check -j 1 $files >/dev/null 2>&1
+[ "$(wc -l <costs)" = 6 ] || fail "the cost file has not one line per file"
+for f in $files; do
+	grep -q "^[0-9.]* $f\$" costs || fail "no cost for $f"
+done
+reverse_costs() {
+	i=1
+	for f in $files; do
+		echo "$i $f"
+		i=$((i + 1))
+	done >costs
+}
+reverse_costs
+# shellcheck disable=SC2086
+"$ds" check -j 2 $files >j2r.out 2>j2r.err
+cmp -s j1.out j2r.out || fail "-j 2 in cost order: stdout differs from -j 1"
+cmp -s j1.err j2r.err || fail "-j 2 in cost order: stderr differs from -j 1"
+reverse_costs
+DIVERTSIM_CHECK_COSTS=
+# shellcheck disable=SC2086
+"$ds" check -j 2 $files >/dev/null 2>&1
+grep -q "^1 " costs || fail "DIVERTSIM_CHECK_COSTS= still wrote the costs"
+unset DIVERTSIM_CHECK_COSTS
 # What a directory's test in meson.build relies on: among files that pass,
 # the failing expectation is named by file and line (the file's line 10,
 # "expect a.ping.received == 2"; one ping of two is answered).

@@ -8,12 +8,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -441,6 +443,169 @@ ncpu(void)
 	return (n > 0 ? (unsigned)n : 1);
 }
 
+/*
+ * Expected costs for -j: the wall time each file's check took last time,
+ * kept in the user's cache folder, as ctest keeps its cost data.  Workers
+ * take files longest first, so that a long file does not start last and
+ * leave one worker running alone at the end; files never timed go first,
+ * in file order.  Only the order of the work changes: the output stays in
+ * file order.  DIVERTSIM_CHECK_COSTS names another file; set empty, no
+ * file is read or written.
+ */
+static char *
+costs_path(void)
+{
+	const char *env = getenv("DIVERTSIM_CHECK_COSTS");
+
+	if (env != NULL)
+		return (env[0] != '\0' ? g_strdup(env) : NULL);
+	return (g_build_filename(g_get_user_cache_dir(), "divertsim",
+	    "check-costs", NULL));
+}
+
+/* "SECONDS PATH" lines into a table of path -> seconds. */
+static GHashTable *
+costs_load(const char *path)
+{
+	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
+	char *text = NULL, *line, *nl;
+
+	if (path == NULL || !g_file_get_contents(path, &text, NULL, NULL))
+		return (t);
+	for (line = text; *line != '\0'; line = nl + 1) {
+		char *end;
+		double secs;
+
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		secs = g_ascii_strtod(line, &end);
+		if (end != line && *end == ' ' && end[1] == '/' && secs >= 0)
+			g_hash_table_replace(t, g_strdup(end + 1),
+			    g_memdup2(&secs, sizeof(secs)));
+	}
+	g_free(text);
+	return (t);
+}
+
+/* A file's key: its absolute path without links, NULL if it has none. */
+static char *
+costs_key(const char *file)
+{
+	char *r = realpath(file, NULL), *k;
+
+	if (r == NULL || strchr(r, '\n') != NULL) {
+		free(r);
+		return (NULL);
+	}
+	k = g_strdup(r);
+	free(r);
+	return (k);
+}
+
+/* The most files the cache remembers; the files of this run come first. */
+#define	COSTS_MAX	20000
+
+/*
+ * Merge this run's times into the cache: under a lock (two checks may end
+ * at once), read it again, replace this run's entries, write a new file
+ * and rename it over the old one, so that a reader never sees half a file.
+ */
+static void
+costs_save(const char *path, char **keys, unsigned n,
+    const struct file_result *res)
+{
+	char *dir, *lock, *tmp;
+	GHashTable *t;
+	GHashTableIter it;
+	gpointer k, v;
+	GString *g;
+	unsigned kept = 0;
+	int lfd;
+
+	if (path == NULL)
+		return;
+	dir = g_path_get_dirname(path);
+	(void)g_mkdir_with_parents(dir, 0700);
+	g_free(dir);
+	lock = g_strconcat(path, ".lock", NULL);
+	lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	g_free(lock);
+	if (lfd < 0)
+		return;
+	if (flock(lfd, LOCK_EX) != 0) {
+		close(lfd);
+		return;
+	}
+	t = costs_load(path);
+	g = g_string_new(NULL);
+	for (unsigned i = 0; i < n; i++) {
+		char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+		if (keys[i] == NULL || res[i].out == NULL)
+			continue;
+		g_hash_table_remove(t, keys[i]);
+		g_string_append_printf(g, "%s %s\n", g_ascii_formatd(num,
+		    sizeof(num), "%.6f", res[i].secs), keys[i]);
+		kept++;
+	}
+	g_hash_table_iter_init(&it, t);
+	while (kept < COSTS_MAX && g_hash_table_iter_next(&it, &k, &v)) {
+		char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+		g_string_append_printf(g, "%s %s\n", g_ascii_formatd(num,
+		    sizeof(num), "%.6f", *(double *)v), (char *)k);
+		kept++;
+	}
+	tmp = g_strdup_printf("%s.%ld", path, (long)getpid());
+	if (g_file_set_contents(tmp, g->str, (gssize)g->len, NULL))
+		(void)g_rename(tmp, path);
+	else
+		(void)g_unlink(tmp);
+	g_free(tmp);
+	g_string_free(g, TRUE);
+	g_hash_table_destroy(t);
+	close(lfd);	/* releases the lock */
+}
+
+struct costed {
+	double		 cost;
+	unsigned	 file;
+};
+
+static int
+costed_cmp(const void *a, const void *b)
+{
+	const struct costed *x = a, *y = b;
+
+	if (x->cost != y->cost)
+		return (x->cost > y->cost ? -1 : 1);
+	return (x->file < y->file ? -1 : x->file > y->file);
+}
+
+/* The order workers take the files in: longest expected first. */
+static unsigned *
+costs_order(char **keys, unsigned n, GHashTable *t)
+{
+	struct costed *c = g_new(struct costed, n > 0 ? n : 1);
+	unsigned *ord = g_new(unsigned, n > 0 ? n : 1);
+
+	for (unsigned i = 0; i < n; i++) {
+		double *v = keys[i] != NULL ? g_hash_table_lookup(t, keys[i]) :
+		    NULL;
+
+		c[i].cost = v != NULL ? *v : HUGE_VAL;
+		c[i].file = i;
+	}
+	qsort(c, n, sizeof(*c), costed_cmp);
+	for (unsigned i = 0; i < n; i++)
+		ord[i] = c[i].file;
+	g_free(c);
+	return (ord);
+}
+
 /* What a worker tells the parent when it has finished a file. */
 struct done_msg {
 	uint32_t	 file;
@@ -467,16 +632,17 @@ print_result(const char *path, const struct cli *cli, enum mode mode,
  */
 static void
 worker(unsigned id, char **files, char **dirs, unsigned n,
-    const struct cli *cli, enum mode mode, unsigned *next, int wfd,
-    int pipe_w)
+    const struct cli *cli, enum mode mode, unsigned *next,
+    const unsigned *ord, int wfd, int pipe_w)
 {
 	FILE *f = fdopen(wfd, "a");
-	unsigned i;
+	unsigned k;
 
 	if (f == NULL)
 		_exit(3);
 	while (interrupted == 0 &&
-	    (i = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < n) {
+	    (k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < n) {
+		unsigned i = ord[k];
 		struct file_result r;
 		struct done_msg m;
 
@@ -494,15 +660,15 @@ worker(unsigned id, char **files, char **dirs, unsigned n,
 }
 
 /*
- * Run the files on `jobs` forked workers (each takes the next file when it
- * is free) and print each file's output in file order as soon as the files
- * before it are done: the bytes are those of a run one file at a time.
- * Workers, not a process per file: a run of the library takes
- * milliseconds, as much as a fork and exit.
+ * Run the files on `jobs` forked workers (each takes the next file of
+ * `ord` when it is free) and print each file's output in file order as
+ * soon as the files before it are done: the bytes are those of a run one
+ * file at a time.  Workers, not a process per file: a run of the library
+ * takes milliseconds, as much as a fork and exit.
  */
 static void
 run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
-    enum mode mode, struct file_result *res, FILE *out)
+    enum mode mode, const unsigned *ord, struct file_result *res, FILE *out)
 {
 	unsigned jobs = cli->jobs != 0 ? cli->jobs : ncpu();
 	unsigned *next, shown = 0, got = 0;
@@ -541,7 +707,8 @@ run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
 		pid[w] = rf[w] != NULL && wfd >= 0 ? fork() : -1;
 		if (pid[w] == 0) {
 			close(pfd[0]);
-			worker(w, files, dirs, n, cli, mode, next, wfd, pfd[1]);
+			worker(w, files, dirs, n, cli, mode, next, ord, wfd,
+			    pfd[1]);
 		}
 		if (wfd >= 0)
 			close(wfd);
@@ -691,7 +858,8 @@ cmd_many(int argc, char **argv, const struct cli *cli, enum mode mode)
 	unsigned files_ok = 0, files_bad = 0, n = 0;
 	int worst = EXIT_SUCCESS;
 	struct file_result *res;
-	char **files, **dirs_all, **dirs;
+	char **files, **dirs_all, **dirs, **keys = NULL, *cpath = NULL;
+	unsigned *ord;
 
 	if (argc == 0) {
 		fprintf(stderr, "divertsim %s: no scenario file given\n",
@@ -710,7 +878,26 @@ cmd_many(int argc, char **argv, const struct cli *cli, enum mode mode)
 		dirs[n++] = dirs_all[i];
 	}
 	res = g_new0(struct file_result, n > 0 ? n : 1);
-	run_files(files, dirs, n, cli, mode, res, stdout);
+	/* A suite's costs: read for -j, written after any check of one. */
+	if (mode == MODE_CHECK && n > 1) {
+		cpath = costs_path();
+		keys = g_new0(char *, n + 1);
+		for (unsigned i = 0; i < n; i++)
+			keys[i] = costs_key(files[i]);
+	}
+	if (keys != NULL && (cli->jobs != 0 ? cli->jobs : ncpu()) > 1) {
+		GHashTable *t = costs_load(cpath);
+
+		ord = costs_order(keys, n, t);
+		g_hash_table_destroy(t);
+	} else {
+		ord = g_new(unsigned, n > 0 ? n : 1);
+		for (unsigned i = 0; i < n; i++)
+			ord[i] = i;
+	}
+	run_files(files, dirs, n, cli, mode, ord, res, stdout);
+	if (keys != NULL && interrupted == 0)
+		costs_save(cpath, keys, n, res);
 	for (unsigned i = 0; i < n; i++) {
 		if (res[i].rc == EXIT_SUCCESS)
 			files_ok++;
@@ -734,6 +921,11 @@ cmd_many(int argc, char **argv, const struct cli *cli, enum mode mode)
 	g_free(files);
 	g_free(dirs);
 	g_strfreev(dirs_all);
+	g_free(ord);
+	for (unsigned i = 0; keys != NULL && i < n; i++)
+		g_free(keys[i]);	/* some are NULL: not g_strfreev() */
+	g_free(keys);
+	g_free(cpath);
 	return (worst);
 }
 
