@@ -13,8 +13,12 @@
 #include <string.h>
 
 #include <glib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "sim/events.h"
+#include "sim/sim_bytes.h"
 #include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 
@@ -35,6 +39,21 @@ struct ev {
 	uint64_t	 lineage;
 };
 
+/*
+ * The JSON text ",\"host\":\"H\",\"ev\":\"KIND\"" of a host and an
+ * event kind, kept by the pair of pointers: events.h asks that both strings
+ * stay as they are while the log lives (a host's name, a literal), so the
+ * few pairs of a run are escaped once, not at every event.
+ */
+#define	EV_HEADS	256
+#define	EV_HEAD_MAX	80
+
+struct ev_head {
+	const char	*host, *kind;
+	uint8_t		 len;
+	char		 text[EV_HEAD_MAX];
+};
+
 struct ev_log {
 	FILE		*text_out;
 	FILE		*jsonl_out;
@@ -46,6 +65,7 @@ struct ev_log {
 	struct ev_narration filter;
 	GString		*wrapped;	/* scratch for --width */
 	struct ev	 ev;
+	struct ev_head	*heads;		/* EV_HEADS of them, made on demand */
 };
 
 struct ev_log *
@@ -69,6 +89,7 @@ ev_log_free(struct ev_log *log)
 		return;
 	g_free(log->ev.json.p);
 	g_free(log->ev.text.p);
+	g_free(log->heads);
 	if (log->wrapped != NULL)
 		g_string_free(log->wrapped, TRUE);
 	g_free(log);
@@ -194,7 +215,7 @@ evbuf_room(struct evbuf *b, size_t n)
 static inline void
 evbuf_put(struct evbuf *b, const char *s, size_t n)
 {
-	memcpy(evbuf_room(b, n), s, n);
+	sim_short_copy(evbuf_room(b, n), s, n);
 	b->len += n;
 }
 
@@ -207,65 +228,72 @@ evbuf_putc(struct evbuf *b, char c)
 	b->len++;
 }
 
-/* Decimal digits of v, two at a time, without printf (this runs for
- * every field of every event). */
+/* Decimal digits of v without printf (this runs for every field of every
+ * event). */
 static inline void
 evbuf_u64(struct evbuf *b, uint64_t v)
 {
-	static const char pairs[] =
-	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	    "8081828384858687888990919293949596979899";
-	char buf[20];
-	size_t i = sizeof(buf);
+	char buf[20], *p = sim_u64_dec(buf + sizeof(buf), v);
 
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-
-		v /= 100;
-		buf[--i] = pairs[2 * r + 1];
-		buf[--i] = pairs[2 * r];
-	}
-	if (v >= 10) {
-		buf[--i] = pairs[2 * v + 1];
-		buf[--i] = pairs[2 * v];
-	} else
-		buf[--i] = (char)('0' + v);
-	evbuf_put(b, buf + i, sizeof(buf) - i);
+	evbuf_put(b, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-/*
- * A JSON string, escaped in place: room for the worst case (\u00XX for
- * every byte) is made once, then each byte is copied or escaped.
- */
-static void
-json_escape(struct evbuf *b, const char *v)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)v;
-	size_t n = strlen(v);
-	char *w = evbuf_room(b, 6 * n + 2), *start = w;
+/* The bytes a JSON string cannot hold as they are: below 0x20, '"', '\\'. */
+static const bool json_special[256] = {
+	[0x00 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+};
 
-	*w++ = '"';
-	/* Eight plain bytes at a time: none below 0x20, '"' or '\\'. */
-	for (; n >= 8; n -= 8, p += 8) {
+/*
+ * How many of the first n bytes of p (n >= 8) need no escaping, found and
+ * copied to w 16 (SSE2) or 8 bytes at a time.  Apart, so that the many
+ * short strings (host names, kinds, interfaces) skip its set-up.
+ */
+static size_t
+json_plain_run(const unsigned char *p, size_t n, char *w)
+{
+	size_t done = 0;
+
+#ifdef __SSE2__
+	for (; n - done >= 16; done += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + done));
+		__m128i bad = _mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+		    _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x1f)),
+		    _mm_set1_epi8(0x1f)));
+
+		if (_mm_movemask_epi8(bad) != 0)
+			return (done);
+		_mm_storeu_si128((__m128i *)(void *)(w + done), x);
+	}
+#endif
+	for (; n - done >= 8; done += 8) {
 		uint64_t x, lt, q, bs;
 
-		memcpy(&x, p, 8);
+		memcpy(&x, p + done, 8);
 		lt = (x - 0x2020202020202020u) & ~x;
 		q = x ^ 0x2222222222222222u;
 		q = (q - 0x0101010101010101u) & ~q;
 		bs = x ^ 0x5c5c5c5c5c5c5c5cu;
 		bs = (bs - 0x0101010101010101u) & ~bs;
 		if (((lt | q | bs) & 0x8080808080808080u) != 0)
-			break;
-		memcpy(w, p, 8);
-		w += 8;
+			return (done);
+		memcpy(w + done, p + done, 8);
 	}
-	for (; *p != '\0'; p++) {
+	return (done);
+}
+
+/* From the first byte that needs it on: each byte copied or escaped. */
+static char *
+json_escape_rest(char *w, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (; n > 0; n--, p++) {
 		unsigned char c = *p;
 
-		if (c >= 0x20 && c != '"' && c != '\\') {
+		if (!json_special[c]) {
 			*w++ = (char)c;
 			continue;
 		}
@@ -283,23 +311,52 @@ json_escape(struct evbuf *b, const char *v)
 			*w++ = hex[c & 15];
 		}
 	}
+	return (w);
+}
+
+/*
+ * A JSON string of n bytes, escaped in place: room for the worst case
+ * (\u00XX for every byte) is made once; the plain bytes before the first
+ * that needs escaping are copied in blocks (a long run) or one by one, the
+ * rest is left to json_escape_rest().
+ */
+static void
+json_escape_n(struct evbuf *b, const char *v, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	char *w = evbuf_room(b, 6 * n + 2), *start = w;
+	size_t i = 0;
+
+	*w++ = '"';
+	if (n >= 8)
+		i = json_plain_run(p, n, w);
+	for (; i < n && !json_special[p[i]]; i++)
+		w[i] = (char)p[i];
+	w += i;
+	if (i < n)
+		w = json_escape_rest(w, p + i, n - i);
 	*w++ = '"';
 	b->len += (size_t)(w - start);
 }
 
-/* Keys are the program's own identifiers: no escaping needed. */
 static inline void
-json_key(struct ev *e, const char *key)
+json_escape(struct evbuf *b, const char *v)
 {
-	size_t n = strlen(key);
-	char *w = evbuf_room(&e->json, n + 4);
+	json_escape_n(b, v, strlen(v));
+}
 
-	w[0] = ',';
-	w[1] = '"';
-	memcpy(w + 2, key, n);
-	w[n + 2] = '"';
-	w[n + 3] = ':';
-	e->json.len += n + 4;
+/* The key's text, ",\"KEY\":" (EV_KEY): the program's own identifiers,
+ * no escaping needed. */
+static inline void
+json_key(struct ev *e, const char *key, size_t n)
+{
+	evbuf_put(&e->json, key, n);
+}
+
+static inline bool
+wants_json(const struct ev *e)
+{
+	return (e != NULL && e->log->jsonl_on);
 }
 
 /* "   1.002000000 gw       ": printf's "%4llu.%09llu %-8s ". */
@@ -336,6 +393,34 @@ text_prefix(struct evbuf *b, uint64_t t, const char *host)
 	b->len = (size_t)(w - b->p);
 }
 
+/* ",\"host\":H,\"ev\":KIND" into b, from the log's table when it can. */
+static void
+json_head(struct ev_log *log, struct evbuf *b, const char *host,
+    const char *kind)
+{
+	uintptr_t k = (uintptr_t)host * 31u ^ (uintptr_t)kind;
+	struct ev_head *h;
+	size_t start = b->len;
+
+	if (log->heads == NULL)
+		log->heads = g_new0(struct ev_head, EV_HEADS);
+	h = &log->heads[(k ^ k >> 8 ^ k >> 16) % EV_HEADS];
+	if (h->host == host && h->kind == kind) {
+		evbuf_put(b, h->text, h->len);
+		return;
+	}
+	EVBUF_LIT(b, ",\"host\":");
+	json_escape(b, host);
+	EVBUF_LIT(b, ",\"ev\":");
+	json_escape(b, kind);
+	if (b->len - start <= EV_HEAD_MAX) {
+		h->host = host;
+		h->kind = kind;
+		h->len = (uint8_t)(b->len - start);
+		memcpy(h->text, b->p + start, h->len);
+	}
+}
+
 struct ev *
 ev_begin(struct ev_log *log, const char *host, const char *kind)
 {
@@ -358,10 +443,7 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 		e->json.len = 0;
 		EVBUF_LIT(&e->json, "{\"t\":");
 		evbuf_u64(&e->json, t);
-		EVBUF_LIT(&e->json, ",\"host\":");
-		json_escape(&e->json, host);
-		EVBUF_LIT(&e->json, ",\"ev\":");
-		json_escape(&e->json, kind);
+		json_head(log, &e->json, host, kind);
 	}
 	if (log->text_out != NULL) {
 		e->text.len = 0;
@@ -384,11 +466,11 @@ ev_wants_text(const struct ev *e)
 }
 
 void
-ev_str(struct ev *e, const char *key, const char *val)
+ev_str_k(struct ev *e, const char *key, size_t klen, const char *val)
 {
-	if (!ev_wants_json(e))
+	if (!wants_json(e))
 		return;
-	json_key(e, key);
+	json_key(e, key, klen);
 	if (val == NULL)
 		EVBUF_LIT(&e->json, "null");
 	else
@@ -396,15 +478,16 @@ ev_str(struct ev *e, const char *key, const char *val)
 }
 
 void
-ev_int(struct ev *e, const char *key, int64_t val)
+ev_int_k(struct ev *e, const char *key, size_t klen, int64_t val)
 {
-	if (e != NULL && strcmp(key, "lineage") == 0) {
+	if (e != NULL && klen == sizeof(",\"lineage\":") - 1 &&
+	    memcmp(key, ",\"lineage\":", klen) == 0) {
 		e->has_lineage = true;
 		e->lineage = (uint64_t)val;
 	}
-	if (!ev_wants_json(e))
+	if (!wants_json(e))
 		return;
-	json_key(e, key);
+	json_key(e, key, klen);
 	if (val < 0) {
 		evbuf_putc(&e->json, '-');
 		evbuf_u64(&e->json, (uint64_t)0 - (uint64_t)val);
@@ -413,11 +496,11 @@ ev_int(struct ev *e, const char *key, int64_t val)
 }
 
 void
-ev_bool(struct ev *e, const char *key, bool val)
+ev_bool_k(struct ev *e, const char *key, size_t klen, bool val)
 {
-	if (!ev_wants_json(e))
+	if (!wants_json(e))
 		return;
-	json_key(e, key);
+	json_key(e, key, klen);
 	if (val)
 		EVBUF_LIT(&e->json, "true");
 	else
@@ -425,27 +508,21 @@ ev_bool(struct ev *e, const char *key, bool val)
 }
 
 void
-ev_addr(struct ev *e, const char *key, uint32_t a)
+ev_addr_k(struct ev *e, const char *key, size_t klen, uint32_t a)
 {
 	char buf[INET_ADDRSTRLEN];
 
-	if (!ev_wants_json(e))
+	if (!wants_json(e))
 		return;
-	ev_str(e, key, inet_addr_str(a, buf));
+	ev_str_k(e, key, klen, inet_addr_str(a, buf));
 }
 
 void
-ev_null(struct ev *e, const char *key)
+ev_json_k(struct ev *e, const char *key, size_t klen, const char *json)
 {
-	ev_str(e, key, NULL);
-}
-
-void
-ev_json(struct ev *e, const char *key, const char *json)
-{
-	if (!ev_wants_json(e))
+	if (!wants_json(e))
 		return;
-	json_key(e, key);
+	json_key(e, key, klen);
 	evbuf_put(&e->json, json, strlen(json));
 }
 

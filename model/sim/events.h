@@ -69,19 +69,37 @@ void		 ev_log_set_narration(struct ev_log *log,
 void		 ev_text_wrap(GString *dst, const char *line, size_t len,
 		    unsigned width, size_t indent);
 
+/* host and kind stay as they are while log lives (a host's name, a string
+ * literal): their JSON text is made once per pair. */
 struct ev	*ev_begin(struct ev_log *log, const char *host, const char *kind);
 /* Whether the JSON object / the text line of e will be written: callers
  * skip formatting what nobody reads. */
 bool		 ev_wants_json(const struct ev *e);
 bool		 ev_wants_text(const struct ev *e);
-/* Fields; keys are plain identifiers (written unescaped). */
-void		 ev_str(struct ev *e, const char *key, const char *val); /* NULL -> null */
-void		 ev_int(struct ev *e, const char *key, int64_t val);
-void		 ev_bool(struct ev *e, const char *key, bool val);
-void		 ev_addr(struct ev *e, const char *key, uint32_t addr); /* host order */
-void		 ev_null(struct ev *e, const char *key);
+/*
+ * Fields; keys are string literals, plain identifiers written unescaped
+ * (ev_str(e, "if", ...)).  The _k functions take the key as the JSON text
+ * that precedes the value, made at compile time with its length:
+ * EV_KEY("if") is ",\"if\":", 6.
+ */
+#define	EV_KEY(key)	(",\"" key "\":"), (sizeof(key) + 3)
+#define	ev_str(e, key, val)	ev_str_k((e), EV_KEY(key), (val))
+#define	ev_int(e, key, val)	ev_int_k((e), EV_KEY(key), (val))
+#define	ev_bool(e, key, val)	ev_bool_k((e), EV_KEY(key), (val))
+#define	ev_addr(e, key, val)	ev_addr_k((e), EV_KEY(key), (val))
+#define	ev_null(e, key)		ev_str_k((e), EV_KEY(key), NULL)
+#define	ev_json(e, key, val)	ev_json_k((e), EV_KEY(key), (val))
+void		 ev_str_k(struct ev *e, const char *key, size_t klen,
+		    const char *val);	/* NULL -> null */
+void		 ev_int_k(struct ev *e, const char *key, size_t klen,
+		    int64_t val);
+void		 ev_bool_k(struct ev *e, const char *key, size_t klen,
+		    bool val);
+void		 ev_addr_k(struct ev *e, const char *key, size_t klen,
+		    uint32_t addr);	/* host order */
 /* A value that is already JSON text (a list, say). */
-void		 ev_json(struct ev *e, const char *key, const char *json);
+void		 ev_json_k(struct ev *e, const char *key, size_t klen,
+		    const char *json);
 void		 ev_textf(struct ev *e, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 ev_end(struct ev *e);

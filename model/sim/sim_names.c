@@ -81,23 +81,47 @@ inet_proto_number(const char *name)
 	return (-1);
 }
 
-/* snprintf-free: the event log and the printers call it per packet. */
+/*
+ * "a.b.c.d" and its length, without snprintf: the event log and the
+ * printers call it per packet.  Each octet is four bytes of a table made
+ * at the first call: its digits, then its length in the last byte.
+ */
+size_t
+inet_addr_fmt(uint32_t addr, char buf[INET_ADDRSTRLEN])
+{
+	static char oct[256][4];
+	static bool ready;
+	size_t pos = 0;
+
+	if (!ready) {
+		for (unsigned b = 0; b < 256; b++) {
+			char *o = oct[b];
+			size_t n = 0;
+
+			if (b >= 100)
+				o[n++] = (char)('0' + b / 100);
+			if (b >= 10)
+				o[n++] = (char)('0' + b / 10 % 10);
+			o[n++] = (char)('0' + b % 10);
+			o[3] = (char)n;
+		}
+		ready = true;
+	}
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		const char *o = oct[(addr >> shift) & 0xff];
+
+		/* Three digits copied whatever the length: buf has room. */
+		memcpy(buf + pos, o, 3);
+		pos += (size_t)o[3];
+		buf[pos++] = '.';
+	}
+	buf[--pos] = '\0';
+	return (pos);
+}
+
 char *
 inet_addr_str(uint32_t addr, char buf[INET_ADDRSTRLEN])
 {
-	size_t pos = 0;
-
-	for (int shift = 24; shift >= 0; shift -= 8) {
-		unsigned b = (addr >> shift) & 0xff;
-
-		if (b >= 100)
-			buf[pos++] = (char)('0' + b / 100);
-		if (b >= 10)
-			buf[pos++] = (char)('0' + b / 10 % 10);
-		buf[pos++] = (char)('0' + b % 10);
-		if (shift > 0)
-			buf[pos++] = '.';
-	}
-	buf[pos] = '\0';
+	(void)inet_addr_fmt(addr, buf);
 	return (buf);
 }

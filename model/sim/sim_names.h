@@ -14,6 +14,7 @@
 #define DIVERTSIM_SIM_NAMES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <netinet/in.h>
@@ -34,6 +35,8 @@ int		 inet_proto_number(const char *name);
 /* Write addr (host order) as a dotted quad into buf (INET_ADDRSTRLEN, 16,
  * from <netinet/in.h>); returns buf. */
 char		*inet_addr_str(uint32_t addr, char buf[INET_ADDRSTRLEN]);
+/* inet_addr_str() returning the length. */
+size_t		 inet_addr_fmt(uint32_t addr, char buf[INET_ADDRSTRLEN]);
 
 #ifdef __cplusplus
 }

@@ -110,21 +110,21 @@ bool
 pcap_writer_write(struct pcap_writer *w, uint64_t t_ns, const uint8_t *bytes,
     size_t len)
 {
-	uint8_t rec[16 + PCAP_WRITER_SNAPLEN];
+	uint8_t rec[16];
 	uint32_t caplen = (uint32_t)(len < PCAP_WRITER_SNAPLEN ? len :
 	    PCAP_WRITER_SNAPLEN);
 
 	/*
 	 * Record header: seconds, nanoseconds, the bytes kept (caplen) and
-	 * the length the frame really had; then the bytes.  Built whole so
-	 * that the file gets the record entirely or not at all.
+	 * the length the frame really had; then the bytes, copied once,
+	 * straight into the file's buffer, as one record: the file gets it
+	 * entirely or not at all.
 	 */
 	put32(rec + 0, (uint32_t)(t_ns / 1000000000u));
 	put32(rec + 4, (uint32_t)(t_ns % 1000000000u));
 	put32(rec + 8, caplen);
 	put32(rec + 12, (uint32_t)len);
-	memcpy(rec + 16, bytes, caplen);
-	return (out_file_write(w->f, rec, 16 + (size_t)caplen));
+	return (out_file_write2(w->f, rec, sizeof(rec), bytes, caplen));
 }
 
 bool

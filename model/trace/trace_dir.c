@@ -349,9 +349,11 @@ out_file_flush(struct out_file *f)
 }
 
 bool
-out_file_write(struct out_file *f, const void *bytes, size_t len)
+out_file_write2(struct out_file *f, const void *a, size_t alen,
+    const void *b, size_t blen)
 {
 	struct trace_dir *td = f->td;
+	size_t len = alen + blen;
 
 	if (f->err != 0 || f->fd < 0)
 		return (false);
@@ -365,12 +367,29 @@ out_file_write(struct out_file *f, const void *bytes, size_t len)
 		td->bytes += len;
 	if (f->len + len > f->cap && !out_file_flush(f))
 		return (false);
-	if (len > f->cap)
-		return (out_put(f, bytes, len, &len, 1));
-	memcpy(f->buf + f->len, bytes, len);
+	if (len > f->cap) {
+		uint8_t *whole = g_malloc(len);
+		bool ok;
+
+		memcpy(whole, a, alen);
+		if (blen > 0)
+			memcpy(whole + alen, b, blen);
+		ok = out_put(f, whole, len, &len, 1);
+		g_free(whole);
+		return (ok);
+	}
+	memcpy(f->buf + f->len, a, alen);
+	if (blen > 0)
+		memcpy(f->buf + f->len + alen, b, blen);
 	f->len += len;
 	g_array_append_val(f->ends, f->len);
 	return (true);
+}
+
+bool
+out_file_write(struct out_file *f, const void *bytes, size_t len)
+{
+	return (out_file_write2(f, bytes, len, NULL, 0));
 }
 
 int

@@ -74,6 +74,9 @@ struct out_file	*out_file_open(const char *path, GError **err);
  */
 bool		 out_file_write(struct out_file *f, const void *bytes,
 		    size_t len);
+/* One record from two pieces, a then b (a header and what follows it). */
+bool		 out_file_write2(struct out_file *f, const void *a, size_t alen,
+		    const void *b, size_t blen);
 /* Write out the buffer; false on error. */
 bool		 out_file_flush(struct out_file *f);
 /* The errno of the file's first error, 0 if none. */

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "sim/sim_bytes.h"
 #include "sim/sim_names.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
@@ -19,31 +20,50 @@ struct pr {
 	size_t	 pos;		/* chars written, < size */
 };
 
-static void
-pr_str(struct pr *o, const char *s)
+/*
+ * n bytes of s, cut at the end of the buffer.  Inline, so that a literal's
+ * copy (pr_lit) is a few moves: these run for every packet event.
+ */
+static inline void
+pr_mem(struct pr *o, const char *s, size_t n)
 {
-	size_t n;
+	size_t room = o->size - 1 - o->pos;
 
-	n = strlen(s);
-	if (n > o->size - 1 - o->pos)
-		n = o->size - 1 - o->pos;
-	memcpy(o->buf + o->pos, s, n);
-	o->pos += n;
+	if (n <= room) {
+		sim_short_copy(o->buf + o->pos, s, n);
+		o->pos += n;
+	} else {
+		memcpy(o->buf + o->pos, s, room);
+		o->pos += room;
+	}
 	o->buf[o->pos] = '\0';
 }
 
+#define	pr_lit(o, lit)	pr_mem((o), "" lit "", sizeof(lit) - 1)
+
+static void
+pr_str(struct pr *o, const char *s)
+{
+	pr_mem(o, s, strlen(s));
+}
+
+/* v in decimal, or in hexadecimal when base is 16. */
 static void
 pr_uint(struct pr *o, uint64_t v, unsigned base)
 {
-	char tmp[24];
+	char tmp[20], *p;
 	size_t i = sizeof(tmp);
 
-	tmp[--i] = '\0';
-	do {
-		tmp[--i] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v != 0);
-	pr_str(o, tmp + i);
+	if (base == 16) {
+		do {
+			tmp[--i] = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} while (v != 0);
+		pr_mem(o, tmp + i, sizeof(tmp) - i);
+		return;
+	}
+	p = sim_u64_dec(tmp + sizeof(tmp), v);
+	pr_mem(o, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 static void
@@ -51,6 +71,11 @@ pr_addr(struct pr *o, uint32_t addr)
 {
 	char a[INET_ADDRSTRLEN];
 
+	/* Straight into the buffer when it has room (the usual case). */
+	if (o->size - 1 - o->pos >= INET_ADDRSTRLEN) {
+		o->pos += inet_addr_fmt(addr, o->buf + o->pos);
+		return;
+	}
 	pr_str(o, inet_addr_str(addr, a));
 }
 
@@ -72,7 +97,7 @@ pr_proto(struct pr *o, uint8_t proto)
 	if (name != NULL)
 		pr_str(o, name);
 	else {
-		pr_str(o, "ip-proto-");
+		pr_lit(o, "ip-proto-");
 		pr_uint(o, proto, 10);
 	}
 }
@@ -128,7 +153,7 @@ pr_unreach(struct pr *o, uint8_t code, uint16_t mtu, const uint8_t *q,
 	uint32_t qdst;
 
 	if (qlen < IP_HDR_MIN_BYTES || ip_get_version(q) != 4) {
-		pr_str(o, "unreachable code ");
+		pr_lit(o, "unreachable code ");
 		pr_uint(o, code, 10);
 		return;
 	}
@@ -137,25 +162,25 @@ pr_unreach(struct pr *o, uint8_t code, uint16_t mtu, const uint8_t *q,
 	switch (code) {
 	case ICMP_UNREACH_PROTOCOL:
 		pr_addr(o, qdst);
-		pr_str(o, " protocol ");
+		pr_lit(o, " protocol ");
 		pr_uint(o, ip_get_proto(q), 10);
-		pr_str(o, " unreachable");
+		pr_lit(o, " unreachable");
 		break;
 	case ICMP_UNREACH_PORT:
 		pr_addr(o, qdst);
-		pr_str(o, " ");
+		pr_lit(o, " ");
 		pr_proto(o, ip_get_proto(q));
 		if (qhlen >= IP_HDR_MIN_BYTES && qlen >= qhlen + 4) {
-			pr_str(o, " port ");
+			pr_lit(o, " port ");
 			pr_uint(o, wire_get16(q + qhlen + 2), 10);
 		}
-		pr_str(o, " unreachable");
+		pr_lit(o, " unreachable");
 		break;
 	case ICMP_UNREACH_NEEDFRAG:
 		pr_addr(o, qdst);
-		pr_str(o, " unreachable - need to frag (mtu ");
+		pr_lit(o, " unreachable - need to frag (mtu ");
 		pr_uint(o, mtu, 10);
-		pr_str(o, ")");
+		pr_lit(o, ")");
 		break;
 	default:
 		if (code < sizeof(unreach_fmt) / sizeof(unreach_fmt[0]) &&
@@ -163,7 +188,7 @@ pr_unreach(struct pr *o, uint8_t code, uint16_t mtu, const uint8_t *q,
 			pr_fmt_addr(o, unreach_fmt[code], qdst);
 		else {
 			pr_addr(o, qdst);
-			pr_str(o, " unreachable code ");
+			pr_lit(o, " unreachable code ");
 			pr_uint(o, code, 10);
 		}
 		break;
@@ -189,25 +214,25 @@ pr_tcp(struct pr *o, const uint8_t *th, size_t len)
 	size_t i, dlen = len - tcp_get_off_bytes(th);
 	uint8_t flags = tcp_get_flags(th);
 
-	pr_str(o, ": Flags [");
+	pr_lit(o, ": Flags [");
 	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
 		if (flags & fl[i].bit)
 			pr_str(o, fl[i].c);
 	if (flags == 0)
-		pr_str(o, "none");
-	pr_str(o, "], seq ");
+		pr_lit(o, "none");
+	pr_lit(o, "], seq ");
 	pr_uint(o, tcp_get_seq(th), 10);
 	if (dlen > 0) {
-		pr_str(o, ":");
+		pr_lit(o, ":");
 		pr_uint(o, (uint32_t)(tcp_get_seq(th) + dlen), 10);
 	}
 	if (flags & TH_ACK) {
-		pr_str(o, ", ack ");
+		pr_lit(o, ", ack ");
 		pr_uint(o, tcp_get_ack(th), 10);
 	}
-	pr_str(o, ", win ");
+	pr_lit(o, ", win ");
 	pr_uint(o, tcp_get_win(th), 10);
-	pr_str(o, ", length ");
+	pr_lit(o, ", length ");
 	pr_uint(o, dlen, 10);
 }
 
@@ -218,14 +243,14 @@ pr_icmp(struct pr *o, const uint8_t *p, size_t avail, size_t icmp_len)
 
 	type = icmp_get_type(p);
 	code = icmp_get_code(p);
-	pr_str(o, "ICMP ");
+	pr_lit(o, "ICMP ");
 	switch (type) {
 	case ICMP_ECHO:
 	case ICMP_ECHOREPLY:
 		pr_str(o, type == ICMP_ECHO ? "echo request, id " :
 		    "echo reply, id ");
 		pr_uint(o, icmp_get_echo_id(p), 10);
-		pr_str(o, ", seq ");
+		pr_lit(o, ", seq ");
 		pr_uint(o, icmp_get_echo_seq(p), 10);
 		break;
 	case ICMP_UNREACH:
@@ -234,20 +259,20 @@ pr_icmp(struct pr *o, const uint8_t *p, size_t avail, size_t icmp_len)
 		break;
 	case ICMP_TIMXCEED:
 		if (code == ICMP_TIMXCEED_INTRANS)
-			pr_str(o, "time exceeded in-transit");
+			pr_lit(o, "time exceeded in-transit");
 		else if (code == ICMP_TIMXCEED_REASS)
-			pr_str(o, "ip reassembly time exceeded");
+			pr_lit(o, "ip reassembly time exceeded");
 		else {
-			pr_str(o, "time exceeded code ");
+			pr_lit(o, "time exceeded code ");
 			pr_uint(o, code, 10);
 		}
 		break;
 	default:
-		pr_str(o, "type-#");
+		pr_lit(o, "type-#");
 		pr_uint(o, type, 10);
 		break;
 	}
-	pr_str(o, ", length ");
+	pr_lit(o, ", length ");
 	pr_uint(o, icmp_len, 10);
 }
 
@@ -265,14 +290,14 @@ wire_print_ip(char *buf, size_t size, const uint8_t *p, size_t len)
 		return (0);
 	buf[0] = '\0';
 	if (len < IP_HDR_MIN_BYTES) {
-		pr_str(&o, "[|ip] length ");
+		pr_lit(&o, "[|ip] length ");
 		pr_uint(&o, len, 10);
 		return (o.pos);
 	}
 	if (ip_get_version(p) != 4) {
-		pr_str(&o, "[ip version ");
+		pr_lit(&o, "[ip version ");
 		pr_uint(&o, ip_get_version(p), 10);
-		pr_str(&o, "] length ");
+		pr_lit(&o, "] length ");
 		pr_uint(&o, len, 10);
 		return (o.pos);
 	}
@@ -282,11 +307,11 @@ wire_print_ip(char *buf, size_t size, const uint8_t *p, size_t len)
 	proto = ip_get_proto(p);
 	if (hlen < IP_HDR_MIN_BYTES || hlen > len) {
 		pr_addr(&o, ip_get_src(p));
-		pr_str(&o, " > ");
+		pr_lit(&o, " > ");
 		pr_addr(&o, ip_get_dst(p));
-		pr_str(&o, ": [bad hlen ");
+		pr_lit(&o, ": [bad hlen ");
 		pr_uint(&o, hlen, 10);
-		pr_str(&o, "]");
+		pr_lit(&o, "]");
 		return (o.pos);
 	}
 	/* The transport bytes present: up to ip_len, never past len. */
@@ -297,27 +322,27 @@ wire_print_ip(char *buf, size_t size, const uint8_t *p, size_t len)
 	if ((off & IP_OFFMASK) == 0 && proto == IPPROTO_UDP &&
 	    plen >= UDP_HDR_BYTES) {
 		pr_addr(&o, ip_get_src(p));
-		pr_str(&o, ".");
+		pr_lit(&o, ".");
 		pr_uint(&o, udp_get_sport(l4), 10);
-		pr_str(&o, " > ");
+		pr_lit(&o, " > ");
 		pr_addr(&o, ip_get_dst(p));
-		pr_str(&o, ".");
+		pr_lit(&o, ".");
 		pr_uint(&o, udp_get_dport(l4), 10);
 		if (udp_get_len_bytes(l4) < UDP_HDR_BYTES) {
-			pr_str(&o, ": UDP, bad length ");
+			pr_lit(&o, ": UDP, bad length ");
 			pr_uint(&o, udp_get_len_bytes(l4), 10);
 		} else {
-			pr_str(&o, ": UDP, length ");
+			pr_lit(&o, ": UDP, length ");
 			pr_uint(&o, udp_get_len_bytes(l4) - UDP_HDR_BYTES, 10);
 		}
 	} else if ((off & IP_OFFMASK) == 0 && proto == IPPROTO_TCP &&
 	    plen >= 4) {
 		pr_addr(&o, ip_get_src(p));
-		pr_str(&o, ".");
+		pr_lit(&o, ".");
 		pr_uint(&o, wire_get16(l4), 10);
-		pr_str(&o, " > ");
+		pr_lit(&o, " > ");
 		pr_addr(&o, ip_get_dst(p));
-		pr_str(&o, ".");
+		pr_lit(&o, ".");
 		pr_uint(&o, wire_get16(l4 + 2), 10);
 		/* The whole header present and sane: tcpdump's line; else
 		 * only the length, as for a truncated capture. */
@@ -325,51 +350,51 @@ wire_print_ip(char *buf, size_t size, const uint8_t *p, size_t len)
 		    tcp_check_len(l4, ip_len - hlen) == TCP_CHECK_OK)
 			pr_tcp(&o, l4, ip_len - hlen);
 		else {
-			pr_str(&o, ": tcp ");
+			pr_lit(&o, ": tcp ");
 			pr_uint(&o, ip_len >= hlen ? ip_len - hlen : 0, 10);
 		}
 	} else {
 		pr_addr(&o, ip_get_src(p));
-		pr_str(&o, " > ");
+		pr_lit(&o, " > ");
 		pr_addr(&o, ip_get_dst(p));
-		pr_str(&o, ": ");
+		pr_lit(&o, ": ");
 		if ((off & IP_OFFMASK) == 0 && proto == IPPROTO_ICMP &&
 		    plen >= ICMP_MINLEN)
 			pr_icmp(&o, l4, plen, ip_len - hlen);
 		else if ((off & IP_OFFMASK) == 0 && dissected(proto) &&
 		    ip_len >= hlen) {
 			/* First fragment too short for its header. */
-			pr_str(&o, "[|");
+			pr_lit(&o, "[|");
 			pr_proto(&o, proto);
-			pr_str(&o, "]");
+			pr_lit(&o, "]");
 		} else
 			pr_proto(&o, proto);
 	}
 
 	if ((off & (IP_MF | IP_OFFMASK)) != 0) {
-		pr_str(&o, " (frag ");
+		pr_lit(&o, " (frag ");
 		pr_uint(&o, ip_get_id(p), 10);
-		pr_str(&o, ":");
+		pr_lit(&o, ":");
 		pr_uint(&o, ip_len >= hlen ? ip_len - hlen : 0, 10);
-		pr_str(&o, "@");
+		pr_lit(&o, "@");
 		pr_uint(&o, (uint32_t)(off & IP_OFFMASK) << 3, 10);
 		pr_str(&o, (off & IP_MF) != 0 ? "+)" : ")");
 	}
-	pr_str(&o, " ttl ");
+	pr_lit(&o, " ttl ");
 	pr_uint(&o, ip_get_ttl(p), 10);
 	if (!ip_sum_ok(p)) {
-		pr_str(&o, " [bad cksum ");
+		pr_lit(&o, " [bad cksum ");
 		pr_uint(&o, ip_get_sum(p), 16);
-		pr_str(&o, "!]");
+		pr_lit(&o, "!]");
 	}
 	if (ip_len < hlen) {
-		pr_str(&o, " [bad ip_len ");
+		pr_lit(&o, " [bad ip_len ");
 		pr_uint(&o, ip_len, 10);
-		pr_str(&o, "]");
+		pr_lit(&o, "]");
 	} else if (ip_len > len) {
-		pr_str(&o, " [truncated-ip - ");
+		pr_lit(&o, " [truncated-ip - ");
 		pr_uint(&o, ip_len - len, 10);
-		pr_str(&o, " bytes missing!]");
+		pr_lit(&o, " bytes missing!]");
 	}
 	return (o.pos);
 }
