@@ -10,11 +10,14 @@
 #include <stdint.h>
 #include <string.h>
 
-/* n bytes from s to d: up to 16 as two fixed-size copies that overlap. */
+/* n bytes from s to d: up to 32 as two fixed-size copies that overlap. */
 static inline void
 sim_short_copy(char *d, const char *s, size_t n)
 {
-	if (n >= 8 && n <= 16) {
+	if (n > 16 && n <= 32) {
+		memcpy(d, s, 16);
+		memcpy(d + n - 16, s + n - 16, 16);
+	} else if (n >= 8 && n <= 16) {
 		memcpy(d, s, 8);
 		memcpy(d + n - 8, s + n - 8, 8);
 	} else if (n >= 4 && n < 8) {
@@ -25,7 +28,7 @@ sim_short_copy(char *d, const char *s, size_t n)
 		d[0] = s[0];
 		d[n / 2] = s[n / 2];
 		d[n - 1] = s[n - 1];
-	} else if (n > 16)
+	} else if (n > 32)
 		memcpy(d, s, n);
 }
 

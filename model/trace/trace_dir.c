@@ -378,7 +378,11 @@ out_file_write2(struct out_file *f, const void *a, size_t alen,
 		g_free(whole);
 		return (ok);
 	}
-	memcpy(f->buf + f->len, a, alen);
+	/* A pcap record header is 16 bytes: copied inline. */
+	if (alen == 16)
+		memcpy(f->buf + f->len, a, 16);
+	else
+		memcpy(f->buf + f->len, a, alen);
 	if (blen > 0)
 		memcpy(f->buf + f->len + alen, b, blen);
 	f->len += len;
