@@ -5,8 +5,9 @@
 # (the goal's set: -j 2 at most 0.6x of -j 1); and a heavier one (those and
 # four generated topologies of 250 to 1,000 hosts).  Timed with hyperfine
 # (mean and median of RUNS runs after 3 warm-up runs, which also fill the
-# cost file the workers order the files by) when it is installed, else the
-# best of RUNS runs.  Not a test: the machine's other load moves the
+# cost file the workers order the files by; RUNS/4 after one for the
+# heavier suite) when it is installed, else the best of RUNS runs.
+# CHECK_PARALLEL_LIGHT=1 skips the heavier suite.  Not a test: the machine's other load moves the
 # figures, so the load average is printed before and after each suite.
 #
 #   bench/check_parallel.sh [DIVERTSIM [RUNS]]
@@ -55,7 +56,7 @@ suite() {
 	printf '%s: %s files, %s processors, load average before %s\n' \
 	    "$name" "$#" "$(getconf _NPROCESSORS_ONLN)" "$l0"
 	if command -v hyperfine >/dev/null 2>&1; then
-		hyperfine -N -w 3 -r "$runs" --export-json "$tmp/h.json" \
+		hyperfine -N -w "$warm" -r "$runs" --export-json "$tmp/h.json" \
 		    -n j1 "$ds check -j 1 $*" \
 		    -n j2 "$ds check -j 2 $*" >/dev/null 2>&1
 		python3 - "$tmp/h.json" <<'PY'
@@ -79,6 +80,7 @@ PY
 	printf '  byte-identical: %s; load average after %s\n' "$same" "$(load)"
 }
 
+warm=3
 suite library "$here"/scenarios/*.scn
 suite "library + tests" "$here"/scenarios/*.scn "$here"/tests/scenarios/*.scn
 "$ds" gen chain -n 998 --divert-every 10 --count 3 >"$tmp/g1.scn"
@@ -87,6 +89,9 @@ suite "library + tests" "$here"/scenarios/*.scn "$here"/tests/scenarios/*.scn
 "$ds" gen chain -n 250 --divert-every 5 --proto icmp --ttl 255 \
     >"$tmp/g3.scn"
 "$ds" gen ring -n 9 --divert-every 2 --mtu 576 --size 1000 >"$tmp/g4.scn"
+[ -n "${CHECK_PARALLEL_LIGHT:-}" ] && exit 0
+# Seconds per run: fewer runs, one warm-up (which fills the cost file).
 runs=$(( runs / 4 > 3 ? runs / 4 : 3 ))
+warm=1
 suite heavier "$here"/scenarios/*.scn "$here"/tests/scenarios/*.scn \
     "$tmp"/g1.scn "$tmp"/g2.scn "$tmp"/g3.scn "$tmp"/g4.scn
