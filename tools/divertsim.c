@@ -523,7 +523,7 @@ costs_save(const char *path, char **keys, unsigned n,
 	gpointer k, v;
 	GString *g;
 	unsigned kept = 0;
-	int lfd;
+	int lfd, tfd;
 
 	if (path == NULL)
 		return;
@@ -559,11 +559,19 @@ costs_save(const char *path, char **keys, unsigned n,
 		    sizeof(num), "%.6f", *(double *)v), (char *)k);
 		kept++;
 	}
-	tmp = g_strdup_printf("%s.%ld", path, (long)getpid());
-	if (g_file_set_contents(tmp, g->str, (gssize)g->len, NULL))
-		(void)g_rename(tmp, path);
-	else
-		(void)g_unlink(tmp);
+	/* A new file renamed over the old one, without fsync(2) (which
+	 * g_file_set_contents() does, milliseconds on a busy disk): a lost
+	 * cost file only costs the order of a later run. */
+	tmp = g_strconcat(path, ".XXXXXX", NULL);
+	tfd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+	if (tfd >= 0) {
+		bool ok = write(tfd, g->str, g->len) == (ssize_t)g->len;
+
+		if (close(tfd) == 0 && ok)
+			ok = g_rename(tmp, path) == 0;
+		if (!ok)
+			(void)g_unlink(tmp);
+	}
 	g_free(tmp);
 	g_string_free(g, TRUE);
 	g_hash_table_destroy(t);
