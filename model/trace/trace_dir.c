@@ -35,7 +35,8 @@ struct out_file {
 	int		 fd;		/* -1 once closed */
 	uint8_t		*buf;
 	size_t		 len, cap;
-	GArray		*ends;		/* size_t: where each record ends */
+	size_t		*ends;		/* where each record ends */
+	size_t		 nends, ends_cap;
 	uint64_t	 committed;	/* bytes known to be in the file */
 	int		 err;		/* first errno, 0 if none */
 	char		*msg;		/* first error, for the GError */
@@ -182,7 +183,6 @@ out_new(struct trace_dir *td, char *path, int fd)
 	f->fd = fd;
 	f->cap = OUT_BUF_SIZE;
 	f->buf = g_malloc(f->cap);
-	f->ends = g_array_new(FALSE, FALSE, sizeof(size_t));
 	return (f);
 }
 
@@ -341,10 +341,9 @@ out_file_flush(struct out_file *f)
 
 	if (f->err != 0 || f->fd < 0)
 		return (f->err == 0);
-	ok = out_put(f, f->buf, f->len, (const size_t *)(void *)f->ends->data,
-	    f->ends->len);
+	ok = out_put(f, f->buf, f->len, f->ends, f->nends);
 	f->len = 0;
-	g_array_set_size(f->ends, 0);
+	f->nends = 0;
 	return (ok);
 }
 
@@ -386,7 +385,12 @@ out_file_write2(struct out_file *f, const void *a, size_t alen,
 	if (blen > 0)
 		memcpy(f->buf + f->len + alen, b, blen);
 	f->len += len;
-	g_array_append_val(f->ends, f->len);
+	/* A plain array: this runs for every pcap record and JSON line. */
+	if (f->nends == f->ends_cap) {
+		f->ends_cap = f->ends_cap != 0 ? 2 * f->ends_cap : 64;
+		f->ends = g_renew(size_t, f->ends, f->ends_cap);
+	}
+	f->ends[f->nends++] = f->len;
 	return (true);
 }
 
@@ -428,7 +432,7 @@ out_file_close(struct out_file *f, GError **err)
 	if (f->td != NULL)
 		g_ptr_array_remove_fast(f->td->files, f);
 	g_free(f->msg);
-	g_array_free(f->ends, TRUE);
+	g_free(f->ends);
 	g_free(f->buf);
 	g_free(f->path);
 	g_free(f);
