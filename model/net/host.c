@@ -31,62 +31,41 @@ struct host_sysuninit {
 	void		*arg;
 };
 
-static void
-host_register(struct host *h, const char *name, uint64_t *slot)
-{
-	char buf[256];
-
-	snprintf(buf, sizeof(buf), "%s.%s", h->name, name);
-	counters_register(h->sim->counters, buf, slot);
-}
-
-/* The counters of the contract (scenario-language.md "Counters"). */
-static void
-host_register_counters(struct host *h)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-	} ipc[] = {
-#define	IPC(f)	{ "ip." #f, offsetof(struct ipstat, f) }
-		IPC(received), IPC(delivered), IPC(forwarded), IPC(sent),
-		IPC(fragments), IPC(reassembled), IPC(fragmented),
-		IPC(ofragments), IPC(badsum), IPC(noroute),
-		IPC(ttl_exceeded), IPC(cantfrag), IPC(tooshort), IPC(badhlen),
-		IPC(badlen), IPC(badvers), IPC(cantforward), IPC(fragdropped),
-		IPC(fragtimeout), IPC(noproto),
+/*
+ * The counters of the contract (scenario-language.md "Counters"): one
+ * table for every host, the values in the host itself.
+ */
+static const struct counter_kind host_counter_kinds[] = {
+#define	IPC(f)	{ "ip." #f, offsetof(struct host, ipstat.f) }
+	IPC(received), IPC(delivered), IPC(forwarded), IPC(sent),
+	IPC(fragments), IPC(reassembled), IPC(fragmented),
+	IPC(ofragments), IPC(badsum), IPC(noroute),
+	IPC(ttl_exceeded), IPC(cantfrag), IPC(tooshort), IPC(badhlen),
+	IPC(badlen), IPC(badvers), IPC(cantforward), IPC(fragdropped),
+	IPC(fragtimeout), IPC(noproto),
 #undef IPC
-	}, icc[] = {
-#define	ICC(f)	{ "icmp." #f, offsetof(struct icmpstat, f) }
-		ICC(echo_requests), ICC(echo_replies), ICC(unreach),
-		ICC(needfrag), ICC(timxceed), ICC(errors_sent), ICC(badsum),
-		ICC(error), ICC(oldicmp), ICC(reflect), ICC(bmcastecho),
-		ICC(badaddr), ICC(bandlim),
+#define	ICC(f)	{ "icmp." #f, offsetof(struct host, icmpstat.f) }
+	ICC(echo_requests), ICC(echo_replies), ICC(unreach),
+	ICC(needfrag), ICC(timxceed), ICC(errors_sent), ICC(badsum),
+	ICC(error), ICC(oldicmp), ICC(reflect), ICC(bmcastecho),
+	ICC(badaddr), ICC(bandlim),
 #undef ICC
-	}, udc[] = {
-#define	UDC(f)	{ "udp." #f, offsetof(struct udpstat, f) }
-		UDC(received), UDC(noport), UDC(badsum),
+#define	UDC(f)	{ "udp." #f, offsetof(struct host, udpstat.f) }
+	UDC(received), UDC(noport), UDC(badsum),
 #undef UDC
-	};
-	size_t i;
+	{ "ipfw.denied", offsetof(struct host, fw_denied) },
+};
 
-	for (i = 0; i < G_N_ELEMENTS(ipc); i++)
-		host_register(h, ipc[i].name,
-		    (uint64_t *)((char *)&h->ipstat + ipc[i].off));
-	for (i = 0; i < G_N_ELEMENTS(icc); i++)
-		host_register(h, icc[i].name,
-		    (uint64_t *)((char *)&h->icmpstat + icc[i].off));
-	for (i = 0; i < G_N_ELEMENTS(udc); i++)
-		host_register(h, udc[i].name,
-		    (uint64_t *)((char *)&h->udpstat + udc[i].off));
-	host_register(h, "ipfw.denied", &h->fw_denied);
-}
+/* HOST.if.NAME.qdrops and .ierrors of every interface. */
+static const struct counter_kind if_counter_kinds[] = {
+	{ "qdrops", offsetof(struct ifnet, if_oqdrops) },
+	{ "ierrors", offsetof(struct ifnet, if_ierrors) },
+};
 
 static struct ifnet *
 host_if_new(struct host *h, const char *name, uint32_t mtu, bool loopback)
 {
 	struct ifnet *ifp;
-	char buf[256];
 
 	ifp = g_new0(struct ifnet, 1);
 	g_strlcpy(ifp->if_xname, name, sizeof(ifp->if_xname));
@@ -105,12 +84,9 @@ host_if_new(struct host *h, const char *name, uint32_t mtu, bool loopback)
 		}
 	} else if (h->if_byname != NULL)
 		g_hash_table_insert(h->if_byname, ifp->if_xname, ifp);
-	snprintf(buf, sizeof(buf), "%s.if.%s.qdrops", h->name,
-	    ifp->if_xname);
-	counters_register(h->sim->counters, buf, &ifp->if_oqdrops);
-	snprintf(buf, sizeof(buf), "%s.if.%s.ierrors", h->name,
-	    ifp->if_xname);
-	counters_register(h->sim->counters, buf, &ifp->if_ierrors);
+	counters_register_group(h->sim->counters, &ifp->if_counters, h->name,
+	    "if", ifp->if_xname, if_counter_kinds,
+	    G_N_ELEMENTS(if_counter_kinds), ifp);
 	return (ifp);
 }
 
@@ -143,7 +119,8 @@ host_new(struct sim_ctx *sim, const char *name, int release)
 	h->udp_pcbs = g_ptr_array_new();
 	h->ping_pcbs = g_ptr_array_new();
 	h->procs = g_ptr_array_new();
-	host_register_counters(h);
+	counters_register_group(sim->counters, &h->counters, h->name, NULL,
+	    NULL, host_counter_kinds, G_N_ELEMENTS(host_counter_kinds), h);
 
 	lo0 = host_if_new(h, "lo0", LOOPBACK_MTU, true);
 	if_add_addr(lo0, LOOPBACK_ADDR, 8, false);
@@ -190,7 +167,9 @@ host_free(struct host *h)
 		u->fn(u->arg);
 	}
 	g_array_free(h->sysuninit, TRUE);
+	counters_unregister_owner(h->sim->counters, h->name);
 	ip_reass_state_free(h->reass);
+	in_proto_free(h);
 	rt_destroy(&h->rt);
 	if (h->if_byname != NULL)
 		g_hash_table_destroy(h->if_byname);

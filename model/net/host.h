@@ -19,6 +19,7 @@
 #include "net/pfil.h"
 #include "net/route.h"
 #include "netinet/ip_var.h"
+#include "sim/counters.h"
 #include "sim/sim_ctx.h"
 
 #ifdef __cplusplus
@@ -31,6 +32,7 @@ struct divert_tab;
 struct udp_pcb;
 struct ping_pcb;
 struct tcp_host;
+struct ipprotosw;
 
 /* `release` values: whose behaviour the host follows where FreeBSD changed. */
 #define	RELEASE_6	6
@@ -103,10 +105,14 @@ struct host {
 	struct icmp_rate icmp_rates[BANDLIM_MAX];
 	uint64_t	 fw_denied;		/* HOST.ipfw.denied */
 	struct ip_reass_state *reass;
-	/* Local delivery by protocol (ip_protox[]); NULL: rip_input(). */
-	ipproto_input_t	*ip_protox[IP_NPROTO];
+	/* Local delivery by protocol (ip_protox[]); NULL: rip_input().
+	 * Both tables are the stack's shared defaults (inetsw[]) until a
+	 * registration changes them for this host, which then gets its own
+	 * copy (ipproto_register()). */
+	ipproto_input_t	*const *ip_protox;
 	/* ICMP errors by the quoted protocol (pr_ctlinput); NULL: none. */
-	ipproto_ctlinput_t *ip_ctlinput[IP_NPROTO];
+	ipproto_ctlinput_t *const *ip_ctlinput;
+	struct ipprotosw *protosw;		/* the copy, or NULL */
 	struct pfil_head pfil;			/* the firewall hooks */
 	/* ipfw's slot: set by ipfw_attach() (NULL: no ipfw in the kernel). */
 	struct ipfw_chain *fw;
@@ -121,6 +127,8 @@ struct host {
 	/* TCP's slot: made on the host's first TCP use (tcp_host_get()). */
 	struct tcp_host	*tcp;
 	void		*ns3_node;		/* ns3_node * */
+	struct counter_group counters;		/* ipstat, icmpstat, udpstat,
+						   fw_denied, by name */
 };
 
 /*

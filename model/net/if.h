@@ -12,6 +12,8 @@
 
 #include <glib.h>
 
+#include "sim/counters.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -63,6 +65,7 @@ struct ifnet {
 	unsigned	 if_naddrs;
 	uint64_t	 if_opackets, if_ipackets, if_oqdrops;
 	uint64_t	 if_ierrors;	/* frames the link lost on the way here */
+	struct counter_group if_counters; /* HOST.if.NAME.{qdrops,ierrors} */
 };
 
 /* First IPv4 address of ifp (host order), or 0 (INADDR_ANY) if none. */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <netinet/in.h>
 
@@ -21,30 +22,60 @@
 #include "pkt/pkt.h"
 #include "wire/wire_icmp.h"
 
-/* The protocols built into the stack (inetsw[]). */
-static const struct {
-	uint8_t		 proto;
-	ipproto_input_t	*input;
-	ipproto_ctlinput_t *ctlinput;
-} inetsw[] = {
-	{ IPPROTO_ICMP,	icmp_input,	NULL },
-	{ IPPROTO_TCP,	tcp_input,	tcp_ctlinput },
-	{ IPPROTO_UDP,	udp_input,	NULL },
+/*
+ * The protocols built into the stack (inetsw[]), as the tables every host
+ * starts with.  They are shared: a host gets its own copy only when a
+ * registration changes them (ipproto_own()), so a million idle hosts do
+ * not carry a million copies of 4 KiB of mostly NULL pointers.
+ */
+static ipproto_input_t *const inetsw_input[IP_NPROTO] = {
+	[IPPROTO_ICMP] = icmp_input,
+	[IPPROTO_TCP] = tcp_input,
+	[IPPROTO_UDP] = udp_input,
+};
+static ipproto_ctlinput_t *const inetsw_ctlinput[IP_NPROTO] = {
+	[IPPROTO_TCP] = tcp_ctlinput,
+};
+
+struct ipprotosw {
+	ipproto_input_t	*input[IP_NPROTO];
+	ipproto_ctlinput_t *ctlinput[IP_NPROTO];
 };
 
 void
 in_proto_init(struct host *h)
 {
-	size_t i;
-	int error;
 
-	for (i = 0; i < G_N_ELEMENTS(inetsw); i++) {
-		error = ipproto_register(h, inetsw[i].proto, inetsw[i].input);
-		g_assert(error == 0);
-		if (inetsw[i].ctlinput != NULL)
-			(void)ipproto_register_ctlinput(h, inetsw[i].proto,
-			    inetsw[i].ctlinput);
+	h->ip_protox = inetsw_input;
+	h->ip_ctlinput = inetsw_ctlinput;
+	h->protosw = NULL;
+}
+
+/* The host's own, writable tables, copied from the shared ones first. */
+static struct ipprotosw *
+ipproto_own(struct host *h)
+{
+	struct ipprotosw *sw = h->protosw;
+
+	if (sw == NULL) {
+		sw = g_new(struct ipprotosw, 1);
+		memcpy(sw->input, h->ip_protox, sizeof(sw->input));
+		memcpy(sw->ctlinput, h->ip_ctlinput, sizeof(sw->ctlinput));
+		h->protosw = sw;
+		h->ip_protox = sw->input;
+		h->ip_ctlinput = sw->ctlinput;
 	}
+	return (sw);
+}
+
+void
+in_proto_free(struct host *h)
+{
+
+	g_free(h->protosw);
+	h->protosw = NULL;
+	h->ip_protox = inetsw_input;
+	h->ip_ctlinput = inetsw_ctlinput;
 }
 
 int
@@ -54,7 +85,7 @@ ipproto_register_ctlinput(struct host *h, uint8_t proto,
 
 	if (h->ip_ctlinput[proto] != NULL)
 		return (EEXIST);
-	h->ip_ctlinput[proto] = ctlinput;
+	ipproto_own(h)->ctlinput[proto] = ctlinput;
 	return (0);
 }
 
@@ -66,18 +97,20 @@ ipproto_register(struct host *h, uint8_t proto, ipproto_input_t *input)
 	/* A slot still pointing at rip_input() is free (FreeBSD 14). */
 	if (h->ip_protox[proto] != NULL)
 		return (EEXIST);
-	h->ip_protox[proto] = input;
+	ipproto_own(h)->input[proto] = input;
 	return (0);
 }
 
 int
 ipproto_unregister(struct host *h, uint8_t proto)
 {
+	struct ipprotosw *sw;
 
 	if (h->ip_protox[proto] == NULL)
 		return (ENOENT);
-	h->ip_protox[proto] = NULL;
-	h->ip_ctlinput[proto] = NULL;
+	sw = ipproto_own(h);
+	sw->input[proto] = NULL;
+	sw->ctlinput[proto] = NULL;
 	return (0);
 }
 

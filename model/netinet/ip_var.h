@@ -104,6 +104,8 @@ int		 ipproto_register_ctlinput(struct host *h, uint8_t proto,
 int		 ipproto_unregister(struct host *h, uint8_t proto);
 /* The stack's own protocols (in_proto.c's inetsw[]), for host_new(). */
 void		 in_proto_init(struct host *h);
+/* Frees the host's own copy of the tables, if a registration made one. */
+void		 in_proto_free(struct host *h);
 /* rip_input(): the no-protocol case (consumes m). */
 void		 rip_input(struct host *h, struct pkt *m);
 
