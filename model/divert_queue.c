@@ -153,7 +153,8 @@ divert_detach(void *arg)
 
 	while (t->socks->len > 0)
 		div_free(g_ptr_array_index(t->socks, t->socks->len - 1));
-	g_hash_table_destroy(t->byport);
+	if (t->byport != NULL)
+		g_hash_table_destroy(t->byport);
 	g_ptr_array_free(t->socks, TRUE);
 	g_free(t);
 	h->divert = NULL;
@@ -167,7 +168,7 @@ divert_attach(struct host *h)
 
 	g_assert(h->divert == NULL);
 	t = g_new0(struct divert_tab, 1);
-	t->byport = g_hash_table_new(g_direct_hash, g_direct_equal);
+	/* The port table is made by the first bind (most hosts have none). */
 	t->socks = g_ptr_array_new();
 	h->divert = t;
 	/* div_modevent(MOD_LOAD): ip_divert_ptr = divert_packet. */
@@ -209,6 +210,8 @@ div_bind(struct divert_sock *so, uint16_t port)
 	struct divert_tab *t = so->h->divert;
 	struct divert_sock *other;
 
+	if (t->byport == NULL)
+		t->byport = g_hash_table_new(g_direct_hash, g_direct_equal);
 	other = g_hash_table_lookup(t->byport, GUINT_TO_POINTER(port));
 	if (other != NULL && other != so)
 		return (EADDRINUSE);
@@ -579,7 +582,8 @@ divert_packet(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 	struct sockaddr_in from;
 	struct ev *e;
 
-	so = g_hash_table_lookup(h->divert->byport, GUINT_TO_POINTER(port));
+	so = h->divert->byport == NULL ? NULL :
+	    g_hash_table_lookup(h->divert->byport, GUINT_TO_POINTER(port));
 	if (so == NULL) {
 		divert_lost_v6(h);
 		ip_drop(h, m, DROP_DIVERT_NOPORT, m->rcvif, port);

@@ -110,12 +110,13 @@ static void
 rt_insert(struct rtable *t, const struct rtentry *e)
 {
 	if (t->n == t->cap) {
-		t->cap = t->cap == 0 ? 16 : t->cap * 2;
+		/* Most hosts keep a handful of routes: start small. */
+		t->cap = t->cap == 0 ? 4 : t->cap * 2;
 		t->rt = g_renew(struct rtentry, t->rt, t->cap);
 	}
 	t->rt[t->n++] = *e;
 	if (t->n * 2 > t->nslot)
-		rt_reindex(t, t->nslot == 0 ? 32 : t->nslot * 2);
+		rt_reindex(t, t->nslot == 0 ? 8 : t->nslot * 2);
 	else
 		rt_index(t, t->n - 1);
 }
@@ -174,7 +175,7 @@ rt_rebuild(struct host *h)
 		if (t->rt[i].rt_flags & RTF_STATIC)
 			t->rt[nstatic++] = t->rt[i];
 	t->n = nstatic;
-	rt_reindex(t, t->nslot == 0 ? 32 : t->nslot);
+	rt_reindex(t, t->nslot == 0 ? 8 : t->nslot);
 	t->stale = false;
 	for (i = 0; i < h->ifnets->len; i++) {
 		const struct ifnet *ifp = g_ptr_array_index(h->ifnets, i);

@@ -29,13 +29,13 @@ struct host;
 #define	RTF_LOCAL	0x4	/* one of the host's own addresses (via lo0) */
 #define	RTF_STATIC	0x8	/* added by `route add` */
 
-struct rtentry {
+struct rtentry {	/* 32 bytes: a host holds a few of these */
 	uint32_t	 rt_dst;	/* host order, masked */
-	uint8_t		 rt_plen;
 	uint32_t	 rt_gateway;	/* host order; 0 when directly connected */
 	struct ifnet	*rt_ifp;	/* outgoing interface */
-	unsigned	 rt_flags;
 	uint64_t	 rt_rank;	/* among equal prefixes, lower wins */
+	unsigned	 rt_flags;
+	uint8_t		 rt_plen;
 };
 
 struct rtable {

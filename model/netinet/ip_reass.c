@@ -115,8 +115,9 @@ ip_reass_state_new(void)
 {
 	struct ip_reass_state *s;
 
+	/* The queue table is made by the first fragment (most hosts get
+	 * none). */
 	s = g_new0(struct ip_reass_state, 1);
-	s->queues = g_hash_table_new(ipq_key_hash, ipq_key_equal);
 	return (s);
 }
 
@@ -167,6 +168,10 @@ ip_reass_state_free(struct ip_reass_state *s)
 
 	if (s == NULL)
 		return;
+	if (s->queues == NULL) {
+		g_free(s);
+		return;
+	}
 	g_hash_table_iter_init(&it, s->queues);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		struct ipq *q = value;
@@ -313,6 +318,8 @@ ip_reass(struct host *h, struct pkt *m)
 	nf->end_bytes = end;
 	nf->mf = mf;
 
+	if (s->queues == NULL)
+		s->queues = g_hash_table_new(ipq_key_hash, ipq_key_equal);
 	q = g_hash_table_lookup(s->queues, &key);
 	if (q == NULL) {
 		/* First fragment to arrive: the timer starts now. */
