@@ -39,6 +39,14 @@ struct ns3_dev {
 	void			*tap_ctx;
 	uint64_t		 sent_ts;	/* instant of the last send */
 	uint64_t		 sent_n;	/* sends at that instant */
+	ns3_dev			*peer;	/* the other end of the link */
+	/* ns3_dev_frames()'s receive side: frames the device handed up
+	 * (its receive callback, called right after its MacRx trace) and
+	 * frames its receive error model ate (PhyRxDrop, hooked only once
+	 * there is an error model: nothing else fires it). */
+	uint64_t		 rx_up;
+	uint64_t		 rx_dropped;
+	bool			 rx_drop_hooked;
 };
 
 namespace {
@@ -285,12 +293,20 @@ dev_deliver(ns3_dev *d, ns3_rx_fn fn, ns3::Ptr<const ns3::Packet> p)
 	fn(d->rx_ctx, st.rxbuf.data(), len, tagged ? &tag.t : nullptr);
 }
 
+/*
+ * The receive callback of every device: one ns-3 callback object shared by
+ * all of them (a callback bound to each device's ns3_dev costs some 240
+ * bytes a device), which finds the ns3_dev from the interface index the
+ * shim gave the device (its place in shim_state::devs).
+ */
 bool
-dev_receive(ns3_dev *d, ns3::Ptr<ns3::NetDevice> nd,
-    ns3::Ptr<const ns3::Packet> p, uint16_t protocol, const ns3::Address &from)
+dev_receive(ns3::Ptr<ns3::NetDevice> nd, ns3::Ptr<const ns3::Packet> p,
+    uint16_t protocol, const ns3::Address &from)
 {
-	(void)nd;
+	ns3_dev *d = g_shim->devs[nd->GetIfIndex()].get();
+
 	(void)from;
+	d->rx_up++;
 	if (protocol != SHIM_ETHERTYPE_IPV4 || d->rx_fn == nullptr)
 		return (false);
 
@@ -302,6 +318,7 @@ dev_receive(ns3_dev *d, ns3::Ptr<ns3::NetDevice> nd,
 void
 dev_rx_lost(ns3_dev *d, ns3::Ptr<const ns3::Packet> p)
 {
+	d->rx_dropped++;
 	if (d->lost_fn == nullptr)
 		return;
 
@@ -347,51 +364,6 @@ dev_make(ns3_node *n, uint64_t rate_bps, uint32_t mtu, uint32_t queue_pkts)
 
 } // namespace
 
-/*
- * Frame counts per device for the conservation audit, taken from the
- * device's own trace sources (PhyTxBegin when a frame leaves the queue for
- * the wire, MacRx when a received frame goes up, PhyRxDrop when the receive
- * error model eats it) so that they do not depend on the C model's
- * bookkeeping they are checked against.
- */
-namespace {
-
-struct frame_stats {
-	uint64_t	 tx_begun = 0;
-	uint64_t	 rx_up = 0;
-	uint64_t	 rx_dropped = 0;
-};
-
-std::unordered_map<const ns3::NetDevice *, frame_stats> g_frames;
-
-void
-frames_count(uint64_t *slot, ns3::Ptr<const ns3::Packet> p)
-{
-	(void)p;
-	(*slot)++;
-}
-
-void
-frames_attach(ns3::Ptr<ns3::PointToPointNetDevice> dev)
-{
-	frame_stats &fs = g_frames[ns3::PeekPointer(dev)];
-
-	dev->TraceConnectWithoutContext("PhyTxBegin",
-	    ns3::MakeBoundCallback(&frames_count, &fs.tx_begun));
-	dev->TraceConnectWithoutContext("MacRx",
-	    ns3::MakeBoundCallback(&frames_count, &fs.rx_up));
-	dev->TraceConnectWithoutContext("PhyRxDrop",
-	    ns3::MakeBoundCallback(&frames_count, &fs.rx_dropped));
-}
-
-void
-frames_reset()
-{
-	g_frames.clear();
-}
-
-} // namespace
-
 extern "C" {
 
 void
@@ -405,6 +377,18 @@ ns3_sim_init(void)
 	 * and we hand it our scheduler.
 	 */
 	ns3::Simulator::Destroy();
+	/*
+	 * Until the resolution is frozen (by this call or by the first
+	 * Simulator::Run()), ns-3 records every Time object made in a set,
+	 * to convert it should the resolution change: 120 bytes per link
+	 * while a big topology is built.  Nanoseconds is the default; ns-3
+	 * allows setting it once per process.
+	 */
+	static bool resolution_frozen;
+	if (!resolution_frozen) {
+		ns3::Time::SetResolution(ns3::Time::NS);
+		resolution_frozen = true;
+	}
 	ns3::ObjectFactory f;
 	f.SetTypeId(ShimScheduler::GetTypeId());
 	ns3::Simulator::SetScheduler(f);
@@ -423,7 +407,6 @@ ns3_sim_destroy(void)
 	 * pending event; then our own references go.
 	 */
 	ns3::Simulator::Destroy();
-	frames_reset();
 	delete g_shim;
 	g_shim = nullptr;
 }
@@ -564,10 +547,16 @@ ns3_link_create(ns3_node *a, ns3_node *b, uint64_t rate_bps,
 	ns3_dev **out[2] = { dev_a, dev_b };
 
 	ch->SetAttribute("Delay", ns3::TimeValue(ns3::NanoSeconds(delay_ns)));
+	static const ns3::NetDevice::ReceiveCallback rx_cb =
+	    ns3::MakeCallback(&dev_receive);
+
 	for (int i = 0; i < 2; i++) {
 		st.devs.push_back(std::make_unique<ns3_dev>());
 		ns3_dev *d = st.devs.back().get();
 		d->dev = dev_make(ends[i], rate_bps, mtu, queue_pkts);
+		/* Node::AddDevice() numbered it within its node; nothing of
+		 * ns-3's reads that number back on a PPP device. */
+		d->dev->SetIfIndex(static_cast<uint32_t>(st.devs.size() - 1));
 		d->dst = d->dev->GetBroadcast();
 		d->rx_fn = nullptr;
 		d->lost_fn = nullptr;
@@ -576,20 +565,24 @@ ns3_link_create(ns3_node *a, ns3_node *b, uint64_t rate_bps,
 		d->tap_ctx = nullptr;
 		d->sent_ts = 0;
 		d->sent_n = 0;
+		d->rx_up = 0;
+		d->rx_dropped = 0;
+		d->rx_drop_hooked = false;
 		/*
 		 * Taken straight from the device, after Node::AddDevice()
 		 * installed the node's own callback: no protocol handler
 		 * list is walked per packet.
 		 */
-		d->dev->SetReceiveCallback(ns3::MakeBoundCallback(&dev_receive,
-		    d));
-		d->dev->TraceConnectWithoutContext("PhyRxDrop",
-		    ns3::MakeBoundCallback(&dev_rx_lost, d));
+		d->dev->SetReceiveCallback(rx_cb);
 		d->dev->Attach(ch);
-		frames_attach(d->dev);
 		if (out[i] != nullptr)
 			*out[i] = d;
 	}
+	/* The two ns3_dev just made, last in st.devs. */
+	ns3_dev *da = st.devs[st.devs.size() - 2].get();
+	ns3_dev *db = st.devs[st.devs.size() - 1].get();
+	da->peer = db;
+	db->peer = da;
 }
 
 bool
@@ -633,6 +626,13 @@ ns3_dev_set_rx_loss(ns3_dev *dev, const uint32_t *nth, size_t n)
 
 	ns3::Ptr<ns3::ReceiveListErrorModel> em =
 	    ns3::CreateObject<ns3::ReceiveListErrorModel>();
+
+	/* PhyRxDrop fires only where an error model discards a frame. */
+	if (!dev->rx_drop_hooked) {
+		dev->dev->TraceConnectWithoutContext("PhyRxDrop",
+		    ns3::MakeBoundCallback(&dev_rx_lost, dev));
+		dev->rx_drop_hooked = true;
+	}
 
 	em->SetList(std::list<uint32_t>(nth, nth + n));
 	dev->dev->SetReceiveErrorModel(em);
@@ -698,25 +698,22 @@ ns3_busiest_dev(void)
 void
 ns3_dev_frames(const ns3_dev *dev, struct ns3_dev_frames *out)
 {
-	const ns3::NetDevice *me = ns3::PeekPointer(dev->dev);
-	ns3::Ptr<ns3::Channel> ch = dev->dev->GetChannel();
-	const frame_stats &mine = g_frames[me];
-	uint64_t arrived = 0;
+	ns3::Ptr<ns3::Queue<ns3::Packet>> q = dev->dev->GetQueue();
+	/*
+	 * Every frame the queue accepted and gave up again went on the wire:
+	 * PointToPointNetDevice dequeues only to TransmitStart() (in Send()
+	 * and TransmitComplete()).  ns-3 counts these in 32 bits: the
+	 * difference is taken in 32 bits too (frames on the wire are few).
+	 */
+	uint32_t tx_begun = q->GetTotalReceivedPackets() - q->GetNPackets() -
+	    q->GetTotalDroppedPacketsAfterDequeue();
+	uint32_t arrived = static_cast<uint32_t>(dev->peer->rx_up +
+	    dev->peer->rx_dropped);
 
-	/* The peer is the channel's other device: PPP has exactly one. */
-	for (std::size_t i = 0; ch != nullptr && i < ch->GetNDevices(); i++) {
-		const ns3::NetDevice *d = ns3::PeekPointer(ch->GetDevice(i));
-
-		if (d != me) {
-			const frame_stats &peer = g_frames[d];
-
-			arrived = peer.rx_up + peer.rx_dropped;
-		}
-	}
-	out->queued = dev->dev->GetQueue()->GetNPackets();
-	out->on_wire = mine.tx_begun - arrived;
-	out->received = mine.rx_up;
-	out->lost = mine.rx_dropped;
+	out->queued = q->GetNPackets();
+	out->on_wire = static_cast<uint32_t>(tx_begun - arrived);
+	out->received = dev->rx_up;
+	out->lost = dev->rx_dropped;
 }
 
 } /* extern "C" */
