@@ -401,11 +401,41 @@ parse_number(const char *s, uint64_t *out)
  * the rule's protocol when it is TCP or UDP; a '-' inside a name is
  * written "\-" (ftp\-data).
  */
+/*
+ * getservbyname(3), remembered: every `from any to any` rule asks the
+ * services database whether "to" names a port, and each question reads
+ * /etc/services from the start (~300k instructions; a million rules took
+ * minutes).  The database does not change during a run.  -1: no such
+ * service.
+ */
+static int
+serv_port(const char *name, const char *proto)
+{
+	static GHashTable *memo;	/* "proto/name" -> port + 1, 0 = none */
+	const struct servent *se;
+	char *key;
+	gpointer hit;
+	int port;
+
+	if (memo == NULL)
+		memo = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    NULL);
+	key = g_strdup_printf("%s/%s", proto != NULL ? proto : "", name);
+	if (g_hash_table_lookup_extended(memo, key, NULL, &hit)) {
+		g_free(key);
+		return (GPOINTER_TO_INT(hit) - 1);
+	}
+	se = getservbyname(name, proto);
+	port = se == NULL ? -1 : ntohs((uint16_t)se->s_port);
+	g_hash_table_insert(memo, key, GINT_TO_POINTER(port + 1));
+	return (port);
+}
+
 static bool
 parse_port_value(const struct ipfw_pctx *ctx, const char *s, uint64_t *v)
 {
-	const struct servent *se;
 	const char *proto = NULL;
+	int port;
 	GString *name;
 
 	if (parse_number(s, v))
@@ -419,11 +449,11 @@ parse_port_value(const struct ipfw_pctx *ctx, const char *s, uint64_t *v)
 	for (; *s != '\0'; s++)
 		if (*s != '\\')
 			g_string_append_c(name, *s);
-	se = getservbyname(name->str, proto);
+	port = serv_port(name->str, proto);
 	g_string_free(name, TRUE);
-	if (se == NULL)
+	if (port < 0)
 		return (false);
-	*v = ntohs((uint16_t)se->s_port);
+	*v = (uint64_t)port;
 	return (true);
 }
 
