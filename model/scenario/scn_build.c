@@ -54,7 +54,8 @@ struct world {
 	struct out_file		*jsonl;
 	GPtrArray		*link_pcaps;	/* struct pcap_writer * */
 	char			*cut_short;	/* why the run ended early */
-	GPtrArray		*ipfw_names;	/* counter names last synced */
+	GPtrArray		*ipfw_slots;	/* uint64_t *: the counters
+						   last synced */
 	struct scn_counter_facts facts;
 	/* What the build narrates (title, ipfw echo), held until the build
 	 * has succeeded: nothing reaches stdout before an error. */
@@ -850,7 +851,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	w->o = ro;
 	w->hosts = g_ptr_array_new();
 	w->byname = g_hash_table_new(g_str_hash, g_str_equal);
-	w->ipfw_names = g_ptr_array_new_with_free_func(g_free);
+	w->ipfw_slots = g_ptr_array_new();
 	w->link_pcaps = g_ptr_array_new();
 	w->sim.seed = s->seed;
 	w->sim.loop_limit = s->loop_limit;
@@ -998,25 +999,26 @@ static void
 ipfw_sync_one(void *arg, uint32_t num)
 {
 	struct ipfw_sync *s = arg;
-	uint64_t pk, by;
-	char *n;
+	uint64_t pk, by, *slot;
 
 	ipfw_chain_counters(s->h->fw, num, &pk, &by);
-	n = g_strdup_printf("%s.ipfw.%u.packets", s->h->name, num);
-	*counters_slot(s->w->sim.counters, n) = pk;
-	g_ptr_array_add(s->w->ipfw_names, n);
-	n = g_strdup_printf("%s.ipfw.%u.bytes", s->h->name, num);
-	*counters_slot(s->w->sim.counters, n) = by;
-	g_ptr_array_add(s->w->ipfw_names, n);
+	slot = counters_slotf(s->w->sim.counters, "%s.ipfw.%u.packets",
+	    s->h->name, num);
+	*slot = pk;
+	g_ptr_array_add(s->w->ipfw_slots, slot);
+	slot = counters_slotf(s->w->sim.counters, "%s.ipfw.%u.bytes",
+	    s->h->name, num);
+	*slot = by;
+	g_ptr_array_add(s->w->ipfw_slots, slot);
 }
 
 static void
 ipfw_counters_sync(struct world *w)
 {
-	for (guint i = 0; i < w->ipfw_names->len; i++)
-		*counters_slot(w->sim.counters,
-		    g_ptr_array_index(w->ipfw_names, i)) = 0;
-	g_ptr_array_set_size(w->ipfw_names, 0);
+	/* The registry's own slots: they live as long as it does. */
+	for (guint i = 0; i < w->ipfw_slots->len; i++)
+		*(uint64_t *)g_ptr_array_index(w->ipfw_slots, i) = 0;
+	g_ptr_array_set_size(w->ipfw_slots, 0);
 	for (guint i = 0; i < w->hosts->len; i++) {
 		struct ipfw_sync s = { w, g_ptr_array_index(w->hosts, i) };
 
@@ -1248,7 +1250,7 @@ world_free(struct world *w)
 	g_free(w->cut_short);
 	g_ptr_array_free(w->hosts, TRUE);
 	g_hash_table_destroy(w->byname);
-	g_ptr_array_free(w->ipfw_names, TRUE);
+	g_ptr_array_free(w->ipfw_slots, TRUE);
 	if (w->facts.bound != NULL) {
 		g_hash_table_destroy(w->facts.bound);
 		g_hash_table_destroy(w->facts.targeted);

@@ -132,9 +132,12 @@ scn_counter_check(const struct world *w, const char *name, char **msg)
 	host = g_strndup(name, (gsize)(dot - name));
 	rest = dot + 1;
 	h = world_host(w, host);
-	names = counters_names(world_counters(w));
+	/* Every name, sorted: only for a suggestion (a million hosts have
+	 * tens of millions of names). */
+	names = NULL;
 	rc = SCN_COUNTER_OK;
 	if (strcmp(host, "sim") != 0 && h == NULL) {
+		names = counters_names(world_counters(w));
 		diag_suggest_init(&sg, host);
 		for (guint i = 0; i < names->len; i++) {
 			const char *c = g_ptr_array_index(names, i);
@@ -326,12 +329,14 @@ scn_counter_check(const struct world *w, const char *name, char **msg)
 		}
 		g_free(fam);
 	}
+	names = counters_names(world_counters(w));
 	best = closest_counter(w, name, names);
 	rc = fail(msg, SCN_COUNTER_ERROR, "unknown counter '%s' (see "
 	    "docs/counters.md)%s", name, diag_did_you_mean(best, dym,
 	    sizeof(dym)));
 out:
-	g_ptr_array_free(names, TRUE);
+	if (names != NULL)
+		g_ptr_array_free(names, TRUE);
 	g_free(host);
 	return (rc);
 }
