@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "apps/app_traffic.h"
 #include "ipfw/ipfw.h"
 #include "scenario/diag.h"
@@ -2129,16 +2131,17 @@ scn_parse_string(const char *path, const char *text, FILE *errout,
 }
 
 /*
- * The largest scenario and physical line read: far above any hand-written
- * or generated file (a 60,000-host star is a few MB), low enough that a
- * hostile file cannot make lint take gigabytes.
+ * The largest scenario read: room for a generated million-host topology
+ * (a 1,000 x 1,000 grid is about 370 MB), and a bound on what a hostile
+ * file can make lint read.  A regular file is measured before it is read.
  */
-#define	SCN_MAX_FILE_BYTES	(64u << 20)
+#define	SCN_MAX_FILE_BYTES	(1u << 30)
 
 struct scenario *
 scn_parse_file_diag(const char *path, struct diag *d)
 {
 	struct scenario *s;
+	struct stat st;
 	GString *text;
 	FILE *f;
 	char buf[65536];
@@ -2151,6 +2154,14 @@ scn_parse_file_diag(const char *path, struct diag *d)
 		return (NULL);
 	}
 	text = g_string_new(NULL);
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > (off_t)SCN_MAX_FILE_BYTES) {
+		fclose(f);
+		g_string_free(text, TRUE);
+		diag_error_file(d, "file too large (more than %u MiB)",
+		    SCN_MAX_FILE_BYTES >> 20);
+		return (NULL);
+	}
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (text->len + n > SCN_MAX_FILE_BYTES) {
 			fclose(f);
