@@ -12,7 +12,10 @@
 # matrix), scaling, shapes (100 rules of each realistic shape against
 # ns-3 plain forwarding, callgrind), traces (traced-run cost per
 # packet-hop, callgrind), memory (memory per idle host on `divertsim gen
-# chain` topologies).  --quick: fewer packets and sizes everywhere.
+# chain` topologies), scale (bench/scale.sh: a million-host chain and a
+# 1,000 x 1,000 grid, set-up, run and peak memory; not in the default set,
+# as it needs some 12 GiB and a quarter of an hour: name it).  --quick:
+# fewer packets and sizes everywhere.
 # --before PATH: a divertsim binary built from an earlier commit, measured
 # beside the current one in the shapes, traces and memory sections.
 #
@@ -44,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--report) report_only=$2; shift ;;
 	--only) sections=$2; shift ;;
 	--before) before=$2; shift ;;
-	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -426,6 +429,14 @@ if section memory; then
 		echo "$((n + 2)),$WALL,$RSS,$bw,$br" >> "$mcsv"
 		echo "  gen chain $((n + 2)) hosts: ${WALL}s ${RSS} KiB (before: ${bw:--}s ${br:--} KiB)" >&2
 	done
+fi
+
+# --- scale: a million hosts (bench/scale.sh) ------------------------------------
+if section scale; then
+	sq=""
+	[ $quick = 0 ] || sq=--quick
+	# shellcheck disable=SC2086
+	DIVERTSIM="$ds" "$here/scale.sh" $sq --out "$out/scale"
 fi
 
 report "$out"

@@ -170,6 +170,7 @@ host_free(struct host *h)
 	counters_unregister_owner(h->sim->counters, h->name);
 	ip_reass_state_free(h->reass);
 	in_proto_free(h);
+	g_free(h->icmp_rates);
 	rt_destroy(&h->rt);
 	if (h->if_byname != NULL)
 		g_hash_table_destroy(h->if_byname);

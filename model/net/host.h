@@ -102,7 +102,8 @@ struct host {
 	struct ipstat	 ipstat;
 	struct icmpstat	 icmpstat;
 	struct udpstat	 udpstat;
-	struct icmp_rate icmp_rates[BANDLIM_MAX];
+	/* badport_bandlim()'s state, made by its first call. */
+	struct icmp_rate *icmp_rates;		/* [BANDLIM_MAX] */
 	uint64_t	 fw_denied;		/* HOST.ipfw.denied */
 	struct ip_reass_state *reass;
 	/* Local delivery by protocol (ip_protox[]); NULL: rip_input().

@@ -120,10 +120,14 @@ icmp_reflect_src(struct host *h, uint32_t odst, uint32_t osrc, uint32_t *src)
 int
 badport_bandlim(struct host *h, int which)
 {
-	struct icmp_rate *r = &h->icmp_rates[which];
+	struct icmp_rate *r;
 	uint64_t now = sim_now() / (SIM_NS_PER_S / ICMP_HZ);
 	int lim = h->sysctl.icmplim;
 	bool ok;
+
+	if (h->icmp_rates == NULL)
+		h->icmp_rates = g_new0(struct icmp_rate, BANDLIM_MAX);
+	r = &h->icmp_rates[which];
 
 	if (h->release < RELEASE_14) {
 		if (lim <= 0)
