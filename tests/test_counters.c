@@ -3,6 +3,7 @@
  * exact bytes of a text line and of a JSON object (escaping written out by
  * hand from RFC 8259 section 7).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,89 @@ START_TEST(counters_dump_empty)
 	ck_assert_str_eq(out, "");
 	free(out);
 	fclose(f);
+	counters_free(c);
+}
+END_TEST
+
+/* Groups: one table of names for every owner, values in the owner. */
+struct fake_if {
+	uint64_t	 a, qdrops, ierrors;
+	struct counter_group g;
+};
+
+struct fake_host {
+	uint64_t	 received, sent;
+	struct counter_group g;
+};
+
+static const struct counter_kind host_kinds[] = {
+	{ "ip.received", offsetof(struct fake_host, received) },
+	{ "ip.sent", offsetof(struct fake_host, sent) },
+};
+
+static const struct counter_kind if_kinds[] = {
+	{ "qdrops", offsetof(struct fake_if, qdrops) },
+	{ "ierrors", offsetof(struct fake_if, ierrors) },
+};
+
+START_TEST(counters_groups)
+{
+	struct counters *c = counters_new();
+	struct fake_host r1 = { 0 }, dotted = { 0 };
+	struct fake_if em0 = { 0 };
+	bool exists;
+	FILE *f = tmpfile();
+	GPtrArray *names;
+	char *out;
+
+	counters_register_group(c, &r1.g, "r1", NULL, NULL, host_kinds, 2,
+	    &r1);
+	counters_register_group(c, &em0.g, "r1", "if", "em0", if_kinds, 2,
+	    &em0);
+	/* An owner whose name holds a dot. */
+	counters_register_group(c, &dotted.g, "a.b", NULL, NULL, host_kinds,
+	    2, &dotted);
+	r1.received = 5;
+	em0.ierrors = 2;
+	dotted.sent = 7;
+	ck_assert_uint_eq(counters_get(c, "r1.ip.received", &exists), 5);
+	ck_assert(exists);
+	ck_assert_uint_eq(counters_get(c, "r1.ip.sent", &exists), 0);
+	ck_assert(exists);
+	ck_assert_uint_eq(counters_get(c, "r1.if.em0.ierrors", NULL), 2);
+	ck_assert_uint_eq(counters_get(c, "a.b.ip.sent", NULL), 7);
+	(void)counters_get(c, "r1.if.em1.ierrors", &exists);
+	ck_assert(!exists);
+	(void)counters_get(c, "r1.ip", &exists);
+	ck_assert(!exists);
+	(void)counters_get(c, "r2.ip.sent", &exists);
+	ck_assert(!exists);
+	/* A slot asked for by name is the group's own slot. */
+	ck_assert_ptr_eq(counters_slot(c, "r1.if.em0.qdrops"), &em0.qdrops);
+	(*counters_slotf(c, "%s.ip.sent", "r1"))++;
+	ck_assert_uint_eq(r1.sent, 1);
+	/* Created slots and groups sort together. */
+	*counters_slot(c, "r1.icmp.outhist.0") = 3;
+	counters_dump(c, f);
+	out = slurp(f);
+	ck_assert_str_eq(out, "a.b.ip.sent 7\nr1.icmp.outhist.0 3\n"
+	    "r1.if.em0.ierrors 2\nr1.ip.received 5\nr1.ip.sent 1\n");
+	free(out);
+	fclose(f);
+	names = counters_names(c);
+	ck_assert_uint_eq(names->len, 7);
+	ck_assert_str_eq(g_ptr_array_index(names, 0), "a.b.ip.received");
+	ck_assert_str_eq(g_ptr_array_index(names, 2), "r1.icmp.outhist.0");
+	ck_assert_str_eq(g_ptr_array_index(names, 3), "r1.if.em0.ierrors");
+	ck_assert_str_eq(g_ptr_array_index(names, 6), "r1.ip.sent");
+	g_ptr_array_free(names, TRUE);
+	/* Gone with their owner; the created slot stays. */
+	counters_unregister_owner(c, "r1");
+	(void)counters_get(c, "r1.ip.received", &exists);
+	ck_assert(!exists);
+	(void)counters_get(c, "r1.if.em0.ierrors", &exists);
+	ck_assert(!exists);
+	ck_assert_uint_eq(counters_get(c, "r1.icmp.outhist.0", NULL), 3);
 	counters_free(c);
 }
 END_TEST
@@ -259,6 +343,7 @@ counters_suite(void)
 	const TTest *tests[] = {
 		counters_registry,
 		counters_dump_empty,
+		counters_groups,
 		event_text_and_json,
 		event_counted_when_silent,
 		event_narration_filter,
