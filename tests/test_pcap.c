@@ -676,6 +676,41 @@ START_TEST(seam_event_budgets)
 }
 END_TEST
 
+static void
+count_up(void *arg)
+{
+	(*(uint64_t *)arg)++;
+}
+
+/*
+ * Events at time 0 queued before the first run (ns-3 queues one per node
+ * and per device: three million for a million-host chain) are not counted
+ * against the events-per-instant budget; what the run itself queues is.
+ */
+START_TEST(seam_setup_events_not_a_livelock)
+{
+	uint64_t n = 0;
+
+	ns3_set_limits(0, 10);
+	for (int i = 0; i < 50; i++)
+		sim_schedule(0, count_up, &n);
+	ck_assert(!ns3_run_until(UINT64_MAX));
+	ck_assert_int_eq(ns3_stop_cause(), NS3_STOP_NONE);
+	ck_assert_uint_eq(n, 50);
+
+	/* The first spin was queued before the run: 1 + the 11 counted,
+	 * the 11th tripping the budget and still run. */
+	ns3_sim_init();
+	n = 0;
+	sim_schedule(0, spin, &n);
+	ck_assert(ns3_run_until(UINT64_MAX));
+	ck_assert_int_eq(ns3_stop_cause(), NS3_STOP_LIVELOCK);
+	ck_assert_uint_eq(n, 12);
+	ns3_set_limits(0, 0);
+	ns3_sim_init();
+}
+END_TEST
+
 /*
  * A delay that would end past ns-3's last instant (2^63 - 1 ns) wraps
  * negative there: such an event never runs, and can still be cancelled.
@@ -757,6 +792,7 @@ seam_suite(void)
 		seam_run_until,
 		seam_queue_full,
 		seam_event_budgets,
+		seam_setup_events_not_a_livelock,
 		seam_beyond_the_clock,
 		seam_zero_time_livelock,
 		NULL,

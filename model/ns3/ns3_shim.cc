@@ -132,10 +132,16 @@ public:
 	ShimScheduler();
 	~ShimScheduler() override;
 	bool IsEmpty() const override;
+	void Insert(const ns3::Scheduler::Event &ev) override;
 	ns3::Scheduler::Event RemoveNext() override;
 	bool HasEvents() const;
 	uint64_t m_horizon_ts;
 	bool m_running = false;		/* inside ns3_run_until() */
+	bool m_ran = false;		/* ns3_run_until() was called */
+	/* Events at time 0 queued while the world was built, before the
+	 * first run: how many are left, and the id of the last. */
+	uint64_t m_setup_left = 0;
+	uint32_t m_setup_last_uid = 0;
 	uint64_t m_removed = 0;		/* events handed out to run */
 	uint64_t m_instant_ts = 0;	/* time stamp of the last one */
 	uint64_t m_instant_n = 0;	/* events run at that stamp */
@@ -185,12 +191,34 @@ ShimScheduler::IsEmpty() const
 	return (MapScheduler::PeekNext().key.m_ts > m_horizon_ts);
 }
 
+/*
+ * Building the world queues events of its own: ns-3 initializes every node
+ * and every device with an event at time 0 (NodeList::Add(),
+ * Node::AddDevice()), three per chain host.  They are finite and queued
+ * before anything runs, so they cannot be a livelock, but a million hosts
+ * queue three million of them: the events at time 0 queued before the
+ * first run are left out of the count of events at one instant.
+ */
+void
+ShimScheduler::Insert(const ns3::Scheduler::Event &ev)
+{
+	if (!m_ran && ev.key.m_ts == 0) {
+		m_setup_left++;
+		m_setup_last_uid = ev.key.m_uid;
+	}
+	MapScheduler::Insert(ev);
+}
+
 /* Every event run passes here: the event budgets are counted on it. */
 ns3::Scheduler::Event
 ShimScheduler::RemoveNext()
 {
 	ns3::Scheduler::Event ev = MapScheduler::RemoveNext();
+	bool setup = m_setup_left > 0 && ev.key.m_ts == 0 &&
+	    ev.key.m_uid <= m_setup_last_uid;
 
+	if (setup)
+		m_setup_left--;
 	m_removed++;
 	if (g_max_events != 0 && m_removed >= g_max_events &&
 	    g_stop_reason == NS3_STOP_NONE)
@@ -199,8 +227,8 @@ ShimScheduler::RemoveNext()
 		m_instant_ts = ev.key.m_ts;
 		m_instant_n = 0;
 	}
-	if (++m_instant_n > g_max_per_instant && g_max_per_instant != 0 &&
-	    g_stop_reason == NS3_STOP_NONE)
+	if (!setup && ++m_instant_n > g_max_per_instant &&
+	    g_max_per_instant != 0 && g_stop_reason == NS3_STOP_NONE)
 		g_stop_reason = NS3_STOP_LIVELOCK;
 	return (ev);
 }
@@ -493,6 +521,7 @@ ns3_run_until(uint64_t until_ns)
 	if (until_ns >= now_ns) {
 		g_sched->m_horizon_ts = horizon_ts;
 		g_sched->m_running = true;
+		g_sched->m_ran = true;
 		ns3::Simulator::Run();
 		/*
 		 * Events remain beyond the horizon: time has reached until_ns,
