@@ -46,13 +46,15 @@ ds=${DIVERTSIM:-$build/tools/divertsim}
 [ -n "$out" ] || out=$(mktemp -d /tmp/divertsim-scale.XXXXXX)
 mkdir -p "$out"
 csv="$out/scale.csv"
-[ -s "$csv" ] || echo "topology,hosts,links,gen_s,gen_kib,scn_bytes,setup_s,setup_kib,run_s,run_kib" > "$csv"
+[ -s "$csv" ] || echo "topology,hosts,links,gen_s,gen_kib,scn_bytes,setup_s,setup_kib,run_s,run_kib,setup_cpu_s,run_cpu_s" > "$csv"
 
-# timed STEP CMD...: runs CMD at nice 10 under /usr/bin/time; sets SECS and
-# KIB (peak RSS).  Standard output goes to $out/STEP.out.
+# timed STEP CMD...: runs CMD at nice 10 under /usr/bin/time; sets SECS
+# (wall), CPU (user + system) and KIB (peak RSS).  Standard output goes to
+# $out/STEP.out.  On a shared machine the CPU seconds are the steadier
+# measure.
 timed() {
 	_step=$1; shift
-	if ! /usr/bin/time -f "%e %M" -o "$out/$_step.time" nice -n 10 "$@" \
+	if ! /usr/bin/time -f "%e %M %U %S" -o "$out/$_step.time" nice -n 10 "$@" \
 	    > "$out/$_step.out" 2> "$out/$_step.err"; then
 		echo "scale.sh: failed: $*" >&2
 		tail -n 5 "$out/$_step.err" "$out/$_step.out" >&2
@@ -60,6 +62,7 @@ timed() {
 	fi
 	SECS=$(awk '{ print $1 }' "$out/$_step.time")
 	KIB=$(awk '{ print $2 }' "$out/$_step.time")
+	CPU=$(awk '{ printf "%.2f", $3 + $4 }' "$out/$_step.time")
 }
 
 # one NAME HOSTS LINKS GEN-ARGS...: generate, lint (set-up), run.
@@ -72,12 +75,12 @@ one() {
 	gs=$SECS gk=$KIB
 	bytes=$(wc -c < "$scn")
 	timed "$name-lint" "$ds" lint "$scn"
-	ss=$SECS sk=$KIB
+	ss=$SECS sk=$KIB sc=$CPU
 	echo "  set-up (lint): ${ss}s ${sk} KiB" >&2
 	# A failed expectation fails the run (exit status 1), and timed().
 	timed "$name-run" "$ds" run -q --no-traces "$scn"
 	echo "  run: ${SECS}s ${KIB} KiB; $(grep -c '^PASS' "$out/$name-run.out") expectations held" >&2
-	echo "$name,$hosts,$links,$gs,$gk,$bytes,$ss,$sk,$SECS,$KIB" >> "$csv"
+	echo "$name,$hosts,$links,$gs,$gk,$bytes,$ss,$sk,$SECS,$KIB,$sc,$CPU" >> "$csv"
 	[ $keep = 1 ] || rm -f "$scn"
 }
 
@@ -92,7 +95,7 @@ esac
 
 echo
 awk -F, 'NR == 1 { next } {
-	printf "%-16s %9d hosts %9d links | gen %7.1fs %7d KiB, %5.0f MB | set-up %7.1fs %9d KiB (%.2f KiB/host) | run %7.1fs (%.1fs after set-up) %9d KiB\n",
-	    $1, $2, $3, $4, $5, $6 / 1e6, $7, $8, $8 / $2, $9, $9 - $7, $10
+	printf "%-16s %9d hosts %9d links | gen %7.1fs %7d KiB, %5.0f MB | set-up %7.1fs (cpu %.1fs) %9d KiB (%.2f KiB/host) | run %7.1fs (cpu %.1fs) %9d KiB\n",
+	    $1, $2, $3, $4, $5, $6 / 1e6, $7, $11, $8, $8 / $2, $9, $12, $10
 }' "$csv"
 echo "raw results: $csv"
