@@ -14,7 +14,7 @@
 # packet-hop, callgrind), memory (memory per idle host on `divertsim gen
 # chain` topologies), scale (bench/scale.sh: a million-host chain and a
 # 1,000 x 1,000 grid, set-up, run and peak memory; not in the default set,
-# as it needs some 12 GiB and a quarter of an hour: name it).  --quick:
+# as it needs up to 13 GiB: name it).  --quick:
 # fewer packets and sizes everywhere.
 # --before PATH: a divertsim binary built from an earlier commit, measured
 # beside the current one in the shapes, traces and memory sections.
