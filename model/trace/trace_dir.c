@@ -373,6 +373,12 @@ out_file_write(struct out_file *f, const void *bytes, size_t len)
 	return (true);
 }
 
+void
+out_file_fail(struct out_file *f, int e, const char *msg)
+{
+	out_fail(f, e != 0 ? e : EIO, "%s", msg);
+}
+
 int
 out_file_errno(const struct out_file *f)
 {

@@ -76,6 +76,12 @@ bool		 out_file_write(struct out_file *f, const void *bytes,
 		    size_t len);
 /* Write out the buffer; false on error. */
 bool		 out_file_flush(struct out_file *f);
+/*
+ * Record an error of the file's producer (not of its writes): the file's
+ * first error, the folder's if first, and the run stops.  msg is "what
+ * went wrong" without the path.
+ */
+void		 out_file_fail(struct out_file *f, int e, const char *msg);
 /* The errno of the file's first error, 0 if none. */
 int		 out_file_errno(const struct out_file *f);
 /*
