@@ -1,7 +1,7 @@
 /*
  * run.pcapng through libwiretap.  libwiretap writes to a descriptor of its
- * own (a memfd); after each record the new bytes are taken from it and
- * handed whole to the trace folder's checked file, so that run.pcapng
+ * own (a memfd); its bytes are taken from there in batches and handed, one
+ * whole record at a time, to the trace folder's checked file, so that run.pcapng
  * obeys the folder's rules (O_NOFOLLOW, the --max-trace-bytes budget, a
  * failed write cut back to the last whole block) like every other trace.
  */
@@ -28,6 +28,9 @@
 #define	EPB_FLAG_INBOUND	1u
 #define	EPB_FLAG_OUTBOUND	2u
 
+/* Bytes gathered in the memfd before they go to the file. */
+#define	PCAPNG_RELAY_BATCH	(64 * 1024)
+
 /* The dissector Wireshark runs on a pseudo-interface record's text. */
 #define	STEP_DISSECTOR		"data-text-lines"
 
@@ -41,7 +44,10 @@ struct pcapng_writer {
 	struct out_file	*f;
 	wtap_dumper	*wdh;
 	int		 mfd;		/* libwiretap's output, read back */
-	off_t		 relayed;	/* bytes of mfd handed to f */
+	gint64		 base;		/* libwiretap's byte count at mfd's
+					   first byte */
+	GArray		*ends;		/* gint64: that count at each record's
+					   end, not relayed yet */
 	GHashTable	*ifs;		/* "host:ifname" -> struct pcapng_if */
 	guint32		 nifs;
 	GArray		*shb;		/* the section header, for wiretap */
@@ -89,15 +95,18 @@ pcapng_fail(struct pcapng_writer *w, int err, const char *err_info)
 }
 
 /*
- * Hand what libwiretap wrote since the last call to the checked file, as
- * one whole record, and give the memfd's pages back.
+ * Hand what libwiretap wrote since the last relay to the checked file,
+ * block group by block group as libwiretap's byte count marked them (each
+ * a whole record, so that the budget or a failed write cuts the file at
+ * a record's end), then empty the memfd.  flush is false once the dumper
+ * is closed (it flushed).
  */
 static bool
 relay(struct pcapng_writer *w, bool flush)
 {
 	struct stat st;
 	int err = 0;
-	size_t n;
+	size_t n, at = 0;
 	uint8_t *buf;
 	ssize_t got;
 
@@ -111,28 +120,63 @@ relay(struct pcapng_writer *w, bool flush)
 		pcapng_fail(w, errno, NULL);
 		return (false);
 	}
-	if (st.st_size <= w->relayed)
-		return (true);
-	n = (size_t)(st.st_size - w->relayed);
-	buf = g_malloc(n);
-	got = pread(w->mfd, buf, n, w->relayed);
-	if (got < 0 || (size_t)got != n) {
+	n = (size_t)st.st_size;
+	if (n > 0) {
+		buf = g_malloc(n);
+		got = pread(w->mfd, buf, n, 0);
+		if (got < 0 || (size_t)got != n) {
+			g_free(buf);
+			pcapng_fail(w, got < 0 ? errno : EIO, NULL);
+			return (false);
+		}
+		for (guint i = 0; i < w->ends->len && !w->failed; i++) {
+			size_t end = (size_t)(g_array_index(w->ends, gint64, i) -
+			    w->base);
+
+			/* A mark beyond the bytes found: send them whole. */
+			if (end <= at || end > n)
+				continue;
+			/* Refused: the folder's error (budget, disk), the run
+			 * stops. */
+			if (!out_file_write(w->f, buf + at, end - at))
+				w->failed = true;
+			at = end;
+		}
+		if (!w->failed && at < n && !out_file_write(w->f, buf + at,
+		    n - at))
+			w->failed = true;
 		g_free(buf);
-		pcapng_fail(w, got < 0 ? errno : EIO, NULL);
+		if (w->failed)
+			return (false);
+	}
+	w->base += (gint64)n;
+	g_array_set_size(w->ends, 0);
+	/*
+	 * Empty the memfd and rewind it (libwiretap's descriptor is a dup:
+	 * they share the offset), so that it never holds more than a batch
+	 * and never meets a file size limit the real file has not.
+	 */
+	if (ftruncate(w->mfd, 0) != 0 || lseek(w->mfd, 0, SEEK_SET) != 0) {
+		pcapng_fail(w, errno, NULL);
 		return (false);
 	}
-	if (!out_file_write(w->f, buf, n)) {
-		/* The folder's error (budget, disk): the run stops. */
-		g_free(buf);
-		w->failed = true;
-		return (false);
-	}
-	g_free(buf);
-	w->relayed = st.st_size;
-	/* Only memory is at stake: a failure just keeps the pages. */
-	(void)fallocate(w->mfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-	    w->relayed);
 	return (true);
+}
+
+/*
+ * A record (or interface) is complete: mark where it ends, and relay once
+ * a batch is there.  A syscall or five per batch instead of per record;
+ * the budget is met at most a batch late (the records beyond it are
+ * refused whole all the same).
+ */
+static void
+mark(struct pcapng_writer *w)
+{
+	gint64 end = wtap_get_bytes_dumped(w->wdh);
+
+	g_array_append_val(w->ends, end);
+	if (end - w->base >= PCAPNG_RELAY_BATCH)
+		(void)relay(w, true);
 }
 
 struct pcapng_writer *
@@ -154,6 +198,7 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 	w->ifs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
 	w->data = g_byte_array_new();
+	w->ends = g_array_new(FALSE, FALSE, sizeof(gint64));
 	w->comment = g_string_sized_new(256);
 	wtap_rec_init(&w->rec);
 
@@ -240,6 +285,7 @@ if_describe(struct pcapng_writer *w, const char *fullname, uint32_t linktype)
 	wtap_block_unref(idb);
 	if (!ok)
 		return (NULL);
+	mark(w);
 	pi = g_new0(struct pcapng_if, 1);
 	pi->id = w->nifs++;
 	pi->linktype = linktype;
@@ -268,7 +314,7 @@ pcapng_writer_interface(struct pcapng_writer *w, const char *host,
 {
 	if (w->failed)
 		return (false);
-	return (if_get(w, host, ifname, linktype) != NULL && relay(w, true));
+	return (if_get(w, host, ifname, linktype) != NULL && !w->failed);
 }
 
 /* The link header a frame of linktype starts with, before the datagram. */
@@ -325,7 +371,7 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 
 	if (fr != NULL) {
 		pi = if_get(w, s->host, fr->ifname, fr->linktype);
-		if (pi == NULL)
+		if (pi == NULL || w->failed)
 			return;
 		/* An interface described with another link type than this
 		 * frame's is a caller's error: the step keeps its text. */
@@ -339,7 +385,7 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 		const char *proto = s->kind != NULL ? s->kind : "divertsim";
 
 		pi = if_get(w, s->host, NULL, PCAPNG_LINKTYPE_UPPER_PDU);
-		if (pi == NULL)
+		if (pi == NULL || w->failed)
 			return;
 		/* Shown as "Line-based text data", the kind in the Protocol
 		 * column. */
@@ -382,7 +428,7 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 		return;
 	}
 	w->records++;
-	(void)relay(w, true);
+	mark(w);
 }
 
 uint64_t
@@ -418,6 +464,7 @@ pcapng_writer_close(struct pcapng_writer *w)
 	g_array_free(w->shb, TRUE);
 	g_hash_table_destroy(w->ifs);
 	g_byte_array_free(w->data, TRUE);
+	g_array_free(w->ends, TRUE);
 	g_string_free(w->comment, TRUE);
 	g_free(w);
 	return (ok);
