@@ -1,9 +1,11 @@
 /*
  * run.pcapng through libwiretap.  libwiretap writes to a descriptor of its
- * own (a memfd); its bytes are taken from there in batches and handed, one
- * whole record at a time, to the trace folder's checked file, so that run.pcapng
- * obeys the folder's rules (O_NOFOLLOW, the --max-trace-bytes budget, a
- * failed write cut back to the last whole block) like every other trace.
+ * own (a memfd); each record is counted against the trace budget as soon
+ * as libwiretap has it, and the bytes are taken from the memfd in batches
+ * and handed, one whole record at a time, to the trace folder's checked
+ * file, so that run.pcapng obeys the folder's rules (O_NOFOLLOW, the
+ * --max-trace-bytes budget, a failed write cut back to the last whole
+ * block) like every other trace.
  */
 #include "trace/pcapng_writer.h"
 
@@ -46,6 +48,7 @@ struct pcapng_writer {
 	int		 mfd;		/* libwiretap's output, read back */
 	gint64		 base;		/* libwiretap's byte count at mfd's
 					   first byte */
+	gint64		 last;		/* that count at the last mark */
 	GArray		*ends;		/* gint64: that count at each record's
 					   end, not relayed yet */
 	GHashTable	*ifs;		/* "host:ifname" -> struct pcapng_if */
@@ -95,11 +98,9 @@ pcapng_fail(struct pcapng_writer *w, int err, const char *err_info)
 }
 
 /*
- * Hand what libwiretap wrote since the last relay to the checked file,
- * block group by block group as libwiretap's byte count marked them (each
- * a whole record, so that the budget or a failed write cuts the file at
- * a record's end), then empty the memfd.  flush is false once the dumper
- * is closed (it flushed).
+ * Hand the records marked since the last relay (counted against the
+ * budget already) to the checked file, one whole record at a time, then
+ * empty the memfd.  flush is false once the dumper is closed (it flushed).
  */
 static bool
 relay(struct pcapng_writer *w, bool flush)
@@ -107,7 +108,7 @@ relay(struct pcapng_writer *w, bool flush)
 	struct stat st;
 	int err = 0;
 	size_t n, at = 0;
-	uint8_t *buf;
+	uint8_t *buf = NULL;
 	ssize_t got;
 
 	if (w->failed)
@@ -120,7 +121,11 @@ relay(struct pcapng_writer *w, bool flush)
 		pcapng_fail(w, errno, NULL);
 		return (false);
 	}
-	n = (size_t)st.st_size;
+	n = (size_t)(w->last - w->base);
+	if ((size_t)st.st_size < n) {
+		pcapng_fail(w, EIO, "fewer bytes than it counted");
+		return (false);
+	}
 	if (n > 0) {
 		buf = g_malloc(n);
 		got = pread(w->mfd, buf, n, 0);
@@ -129,33 +134,30 @@ relay(struct pcapng_writer *w, bool flush)
 			pcapng_fail(w, got < 0 ? errno : EIO, NULL);
 			return (false);
 		}
-		for (guint i = 0; i < w->ends->len && !w->failed; i++) {
-			size_t end = (size_t)(g_array_index(w->ends, gint64, i) -
-			    w->base);
-
-			/* A mark beyond the bytes found: send them whole. */
-			if (end <= at || end > n)
-				continue;
-			/* Refused: the folder's error (budget, disk), the run
-			 * stops. */
-			if (!out_file_write(w->f, buf + at, end - at))
-				w->failed = true;
-			at = end;
-		}
-		if (!w->failed && at < n && !out_file_write(w->f, buf + at,
-		    n - at))
-			w->failed = true;
-		g_free(buf);
-		if (w->failed)
-			return (false);
 	}
-	w->base += (gint64)n;
+	for (guint i = 0; i < w->ends->len; i++) {
+		size_t end = (size_t)(g_array_index(w->ends, gint64, i) -
+		    w->base);
+
+		/* Refused: the file's error (disk), the run stops. */
+		if (!out_file_write_reserved(w->f, buf + at, end - at)) {
+			w->failed = true;
+			break;
+		}
+		at = end;
+	}
+	g_free(buf);
 	g_array_set_size(w->ends, 0);
+	if (w->failed)
+		return (false);
 	/*
 	 * Empty the memfd and rewind it (libwiretap's descriptor is a dup:
 	 * they share the offset), so that it never holds more than a batch
-	 * and never meets a file size limit the real file has not.
+	 * and never meets a file size limit the real file has not.  Bytes
+	 * past the last mark (a record refused) go with it.
 	 */
+	w->base += (gint64)st.st_size;
+	w->last = w->base;
 	if (ftruncate(w->mfd, 0) != 0 || lseek(w->mfd, 0, SEEK_SET) != 0) {
 		pcapng_fail(w, errno, NULL);
 		return (false);
@@ -164,16 +166,28 @@ relay(struct pcapng_writer *w, bool flush)
 }
 
 /*
- * A record (or interface) is complete: mark where it ends, and relay once
- * a batch is there.  A syscall or five per batch instead of per record;
- * the budget is met at most a batch late (the records beyond it are
- * refused whole all the same).
+ * A record (or an interface) is complete: count it against the budget
+ * now, as a file written record by record would, mark where it ends, and
+ * relay once a batch is there (a few syscalls a batch instead of a
+ * record).  A record over the budget is refused after the ones before it
+ * reached the file, and the run stops.
  */
 static void
 mark(struct pcapng_writer *w)
 {
 	gint64 end = wtap_get_bytes_dumped(w->wdh);
+	size_t len = (size_t)(end - w->last);
 
+	if (w->failed)
+		return;
+	if (!out_file_fits(w->f, len)) {
+		(void)relay(w, true);
+		(void)out_file_reserve(w->f, len);
+		w->failed = true;
+		return;
+	}
+	(void)out_file_reserve(w->f, len);
+	w->last = end;
 	g_array_append_val(w->ends, end);
 	if (end - w->base >= PCAPNG_RELAY_BATCH)
 		(void)relay(w, true);

@@ -349,20 +349,45 @@ out_file_flush(struct out_file *f)
 }
 
 bool
-out_file_write(struct out_file *f, const void *bytes, size_t len)
+out_file_fits(const struct out_file *f, size_t len)
+{
+	const struct trace_dir *td = f->td;
+
+	return (f->err == 0 && f->fd >= 0 && (td == NULL ||
+	    td->max_bytes == 0 || td->bytes + len <= td->max_bytes));
+}
+
+bool
+out_file_reserve(struct out_file *f, size_t len)
 {
 	struct trace_dir *td = f->td;
 
 	if (f->err != 0 || f->fd < 0)
 		return (false);
-	if (td != NULL && td->max_bytes != 0 &&
-	    td->bytes + len > td->max_bytes) {
+	if (!out_file_fits(f, len)) {
+		/* What the file accepted before stays in it. */
+		(void)out_file_flush(f);
 		out_fail(f, EFBIG, "trace size limit of %" PRIu64 " bytes "
 		    "reached (--max-trace-bytes)", td->max_bytes);
 		return (false);
 	}
 	if (td != NULL)
 		td->bytes += len;
+	return (true);
+}
+
+bool
+out_file_write(struct out_file *f, const void *bytes, size_t len)
+{
+	return (out_file_reserve(f, len) &&
+	    out_file_write_reserved(f, bytes, len));
+}
+
+bool
+out_file_write_reserved(struct out_file *f, const void *bytes, size_t len)
+{
+	if (f->err != 0 || f->fd < 0)
+		return (false);
 	if (f->len + len > f->cap && !out_file_flush(f))
 		return (false);
 	if (len > f->cap)

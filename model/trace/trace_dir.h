@@ -74,6 +74,18 @@ struct out_file	*out_file_open(const char *path, GError **err);
  */
 bool		 out_file_write(struct out_file *f, const void *bytes,
 		    size_t len);
+/*
+ * The same in two steps, for a producer that knows a record's size before
+ * it has its bytes: out_file_reserve() counts len bytes against the
+ * folder's budget (false, the file's and the folder's error, when they do
+ * not fit; the records accepted before stay in the file), and
+ * out_file_write_reserved() appends the record later, without counting
+ * it again.  out_file_fits() asks without counting.
+ */
+bool		 out_file_fits(const struct out_file *f, size_t len);
+bool		 out_file_reserve(struct out_file *f, size_t len);
+bool		 out_file_write_reserved(struct out_file *f, const void *bytes,
+		    size_t len);
 /* Write out the buffer; false on error. */
 bool		 out_file_flush(struct out_file *f);
 /*

@@ -21,7 +21,9 @@ own narration, taken apart independently of the pcapng:
   are one per link end of the scenario (PPP, nanosecond resolution), one
   per divert socket (raw IPv4) and one per host (exported PDU);
 - every per-link and divert pcap is a nanosecond pcap (magic 0xa1b23c4d);
-- `--no-pcapng` writes no run.pcapng.
+- `--no-pcapng` writes no run.pcapng;
+- under `--max-trace-bytes`, the files together stay within the budget
+  and run.pcapng holds the first records of the unlimited run's, whole.
 
 usage: check_pcapng.py DIVERTSIM SOURCE_ROOT
 """
@@ -242,6 +244,31 @@ def main():
         check(os.path.exists(os.path.join(d2, "gw-em0.pcap")) and
               not os.path.exists(os.path.join(d2, "run.pcapng")),
               "--no-pcapng: pcaps but no run.pcapng")
+
+        # The budget: counted record by record, whatever the batching.
+        natd = os.path.join(root, "scenarios", "19-tcp-natd.scn")
+        comments = []
+        for sub, opts in (("all", []), ("cut", ["--max-trace-bytes",
+                                                 "20000"])):
+            dd = os.path.join(tmp, sub)
+            r = subprocess.run([ds, "run", "-q", *opts, "--trace-dir", dd,
+                                natd], capture_output=True, text=True)
+            r2 = subprocess.run(["tshark", "-r",
+                                 os.path.join(dd, "run.pcapng"), "-T",
+                                 "fields", "-e", "frame.comment"],
+                                capture_output=True, text=True)
+            check(r2.returncode == 0 and "appears to be" not in r2.stderr,
+                  f"{sub}: run.pcapng unreadable: {r2.stderr}")
+            comments.append(r2.stdout.splitlines())
+        total = sum(os.path.getsize(os.path.join(dd, f))
+                    for f in os.listdir(dd))
+        check(r.returncode == 2 and "--max-trace-bytes" in r.stderr,
+              f"--max-trace-bytes 20000: exit {r.returncode}, {r.stderr}")
+        check(total <= 20000, f"--max-trace-bytes 20000: {total} bytes")
+        check(0 < len(comments[1]) < len(comments[0]) and
+              comments[1] == comments[0][:len(comments[1])],
+              f"cut run.pcapng: {len(comments[1])} records, not a prefix "
+              f"of the {len(comments[0])}")
 
     for f in failures:
         print("FAIL:", f)
