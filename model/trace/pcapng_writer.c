@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -57,6 +56,7 @@ struct pcapng_writer {
 	wtap_rec	 rec;
 	GByteArray	*data;		/* one record's bytes */
 	GString		*comment;
+	GString		*key;		/* if_get()'s scratch */
 	uint64_t	 records;
 	bool		 failed;
 };
@@ -105,7 +105,6 @@ pcapng_fail(struct pcapng_writer *w, int err, const char *err_info)
 static bool
 relay(struct pcapng_writer *w, bool flush)
 {
-	struct stat st;
 	int err = 0;
 	size_t n, at = 0;
 	uint8_t *buf = NULL;
@@ -117,15 +116,7 @@ relay(struct pcapng_writer *w, bool flush)
 		pcapng_fail(w, err, NULL);
 		return (false);
 	}
-	if (fstat(w->mfd, &st) != 0) {
-		pcapng_fail(w, errno, NULL);
-		return (false);
-	}
 	n = (size_t)(w->last - w->base);
-	if ((size_t)st.st_size < n) {
-		pcapng_fail(w, EIO, "fewer bytes than it counted");
-		return (false);
-	}
 	if (n > 0) {
 		buf = g_malloc(n);
 		got = pread(w->mfd, buf, n, 0);
@@ -150,18 +141,20 @@ relay(struct pcapng_writer *w, bool flush)
 	g_array_set_size(w->ends, 0);
 	if (w->failed)
 		return (false);
+	if (!flush)
+		return (true);
 	/*
-	 * Empty the memfd and rewind it (libwiretap's descriptor is a dup:
-	 * they share the offset), so that it never holds more than a batch
-	 * and never meets a file size limit the real file has not.  Bytes
-	 * past the last mark (a record refused) go with it.
+	 * Rewind the memfd (libwiretap's descriptor is a dup: they share the
+	 * offset): the next batch overwrites this one, so the memfd never
+	 * grows past a batch and a record and never meets a file size limit
+	 * the real file has not.  Bytes past the last mark (a record
+	 * refused) are overwritten too.
 	 */
-	w->base += (gint64)st.st_size;
-	w->last = w->base;
-	if (ftruncate(w->mfd, 0) != 0 || lseek(w->mfd, 0, SEEK_SET) != 0) {
+	if (lseek(w->mfd, 0, SEEK_SET) != 0) {
 		pcapng_fail(w, errno, NULL);
 		return (false);
 	}
+	w->base = w->last = wtap_get_bytes_dumped(w->wdh);
 	return (true);
 }
 
@@ -214,6 +207,7 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 	w->data = g_byte_array_new();
 	w->ends = g_array_new(FALSE, FALSE, sizeof(gint64));
 	w->comment = g_string_sized_new(256);
+	w->key = g_string_sized_new(32);
 	wtap_rec_init(&w->rec);
 
 	shb = wtap_block_create(WTAP_BLOCK_SECTION);
@@ -312,13 +306,17 @@ static struct pcapng_if *
 if_get(struct pcapng_writer *w, const char *host, const char *ifname,
     uint32_t linktype)
 {
-	char *full = ifname != NULL ? g_strdup_printf("%s:%s", host, ifname) :
-	    g_strdup(host);
-	struct pcapng_if *pi = g_hash_table_lookup(w->ifs, full);
+	struct pcapng_if *pi;
 
+	/* "host:ifname" in a reused buffer: this runs for every step. */
+	g_string_assign(w->key, host);
+	if (ifname != NULL) {
+		g_string_append_c(w->key, ':');
+		g_string_append(w->key, ifname);
+	}
+	pi = g_hash_table_lookup(w->ifs, w->key->str);
 	if (pi == NULL)
-		pi = if_describe(w, full, linktype);
-	g_free(full);
+		pi = if_describe(w, w->key->str, linktype);
 	return (pi);
 }
 
@@ -379,8 +377,10 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 		return;
 	g_byte_array_set_size(w->data, 0);
 	g_string_truncate(w->comment, 0);
-	if (s->kind != NULL)
-		g_string_append_printf(w->comment, "%s: ", s->kind);
+	if (s->kind != NULL) {
+		g_string_append(w->comment, s->kind);
+		g_string_append(w->comment, ": ");
+	}
 	g_string_append_len(w->comment, s->text, (gssize)s->text_len);
 
 	if (fr != NULL) {
@@ -480,6 +480,7 @@ pcapng_writer_close(struct pcapng_writer *w)
 	g_byte_array_free(w->data, TRUE);
 	g_array_free(w->ends, TRUE);
 	g_string_free(w->comment, TRUE);
+	g_string_free(w->key, TRUE);
 	g_free(w);
 	return (ok);
 }
