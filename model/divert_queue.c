@@ -82,6 +82,7 @@
 #include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 #include "trace/pcap_writer.h"
+#include "trace/pcapng_writer.h"
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
 
@@ -240,6 +241,14 @@ div_bind(struct divert_sock *so, uint16_t port)
 		if (so->pcap == NULL)
 			so->h->sim->trace_errors++;
 		g_free(name);
+	}
+	/* The socket's interface in run.pcapng, from its bind on. */
+	if (so->h->sim->pcapng != NULL) {
+		char ifn[16];
+
+		(void)snprintf(ifn, sizeof(ifn), "divert%u", port);
+		(void)pcapng_writer_interface(so->h->sim->pcapng, so->h->name,
+		    ifn, PCAP_LINKTYPE_RAW);
 	}
 	return (0);
 }

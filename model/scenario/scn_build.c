@@ -502,6 +502,7 @@ open_traces(struct world *w, struct diag *d)
 		/* A failure is the folder's error, reported after the build. */
 		w->pcapng = pcapng_writer_create(w->traces, "run.pcapng",
 		    w->s->title);
+		w->sim.pcapng = w->pcapng;
 	}
 	if (!w->o.events_jsonl)
 		return (true);
@@ -1185,7 +1186,7 @@ world_run(struct world *w, unsigned *npassed)
 	/* run.pcapng's last bytes reach its file before the folder closes. */
 	ev_log_set_step_sink(w->sim.log, NULL, NULL);
 	(void)pcapng_writer_close(w->pcapng);
-	w->pcapng = NULL;
+	w->pcapng = w->sim.pcapng = NULL;
 	note_cut_short(w);
 	if (w->traces != NULL && !trace_dir_finish(w->traces) &&
 	    w->cut_short == NULL)
@@ -1266,6 +1267,7 @@ world_free(struct world *w)
 	g_ptr_array_free(w->link_pcaps, TRUE);
 	if (w->sim.log != NULL)
 		ev_log_set_step_sink(w->sim.log, NULL, NULL);
+	w->sim.pcapng = NULL;
 	(void)pcapng_writer_close(w->pcapng);
 	(void)out_file_close(w->jsonl, NULL);
 	trace_dir_free(w->traces);
