@@ -61,7 +61,11 @@ struct pcapng_writer {
 	bool		 failed;
 };
 
-/* libwiretap reports through its return values; its log stays silent. */
+/*
+ * libwiretap reports through its return values; its log (debug lines on
+ * stderr by default) stays silent.  ws_log's writer is the process's: the
+ * library has no other user of it.
+ */
 static void
 ws_log_quiet(const char *domain, enum ws_log_level level,
     struct timespec timestamp, const char *file, long line,
@@ -90,8 +94,9 @@ pcapng_fail(struct pcapng_writer *w, int err, const char *err_info)
 	if (w->failed)
 		return;
 	w->failed = true;
-	/* wiretap's own codes are negative; wtap_strerror() knows both. */
-	msg = g_strdup_printf("libwiretap: %s%s%s", wtap_strerror(err),
+	/* libwiretap's own codes are negative, errno values positive. */
+	msg = g_strdup_printf("%s%s%s%s", err < 0 ? "libwiretap: " : "",
+	    err != 0 ? wtap_strerror(err) : "error",
 	    err_info != NULL ? ": " : "", err_info != NULL ? err_info : "");
 	out_file_fail(w->f, err > 0 ? err : EIO, msg);
 	g_free(msg);
@@ -100,7 +105,8 @@ pcapng_fail(struct pcapng_writer *w, int err, const char *err_info)
 /*
  * Hand the records marked since the last relay (counted against the
  * budget already) to the checked file, one whole record at a time, then
- * empty the memfd.  flush is false once the dumper is closed (it flushed).
+ * rewind the memfd.  flush is false once the dumper is closed (it
+ * flushed).
  */
 static bool
 relay(struct pcapng_writer *w, bool flush)
@@ -221,7 +227,7 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 
 	w->mfd = memfd_create("divertsim-pcapng", MFD_CLOEXEC);
 	if (w->mfd < 0)
-		pcapng_fail(w, errno, "cannot make its buffer");
+		pcapng_fail(w, errno, "memfd_create()");
 	return (w);
 }
 
