@@ -82,6 +82,7 @@
 #include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 #include "trace/pcap_writer.h"
+#include "trace/pcapng_writer.h"
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
 
@@ -243,6 +244,14 @@ div_bind(struct divert_sock *so, uint16_t port)
 		if (so->pcap == NULL)
 			so->h->sim->trace_errors++;
 		g_free(name);
+	}
+	/* The socket's interface in run.pcapng, from its bind on. */
+	if (so->h->sim->pcapng != NULL) {
+		char ifn[16];
+
+		(void)snprintf(ifn, sizeof(ifn), "divert%u", port);
+		(void)pcapng_writer_interface(so->h->sim->pcapng, so->h->name,
+		    ifn, PCAP_LINKTYPE_RAW);
 	}
 	return (0);
 }
@@ -663,9 +672,14 @@ div_recvfrom(struct divert_sock *so, void *buf, size_t len,
 
 	e = ev_begin(h->sim->log, h->name, "divert-read");
 	if (e != NULL) {
-		char a[16], s[160];
+		char a[16], s[160], ifn[16];
 		uint32_t sa = ntohl(qe.from.sin_addr.s_addr);
+		struct ev_frame fr = { ifn, PCAP_LINKTYPE_RAW, true,
+		    qe.m->data, qe.m->len };
 
+		/* run.pcapng: what the program read, on the socket. */
+		(void)snprintf(ifn, sizeof(ifn), "divert%u", so->port);
+		ev_frame(e, &fr);
 		inet_addr_str(sa, a);
 		wire_print_ip(s, sizeof(s), qe.m->data, qe.m->len);
 		ev_int(e, "port", so->port);
@@ -696,12 +710,17 @@ write_event(struct divert_sock *so, const uint8_t *buf, size_t len,
 {
 	struct host *h = so->h;
 	struct ev *e;
-	char a[16], name[8], s[160], eb[ERRNO_NAMELEN];
+	char a[16], name[8], s[160], eb[ERRNO_NAMELEN], ifn[16];
 	const char *ename = err != 0 ? errno_name(err, eb) : NULL;
+	struct ev_frame fr = { ifn, PCAP_LINKTYPE_RAW, false, buf, len };
 
 	e = ev_begin(h->sim->log, h->name, "divert-write");
 	if (e == NULL)
 		return;
+	/* run.pcapng: what the program wrote, when div_output() took it. */
+	(void)snprintf(ifn, sizeof(ifn), "divert%u", so->port);
+	if (err == 0)
+		ev_frame(e, &fr);
 	inet_addr_str(to != NULL ? ntohl(to->sin_addr.s_addr) : 0, a);
 	if (to == NULL || !div_sin_zero_get(to, name))
 		name[0] = '\0';
@@ -841,8 +860,12 @@ div_sendto(struct divert_sock *so, const void *buf, size_t len,
 		 */
 		m->rcvif = ifp;
 		if (ev_log_active(h->sim->log)) {
-			char s[WIRE_PRINT_MAX];
+			char s[WIRE_PRINT_MAX], ifn[16];
+			struct ev_frame fr = { ifn, PCAP_LINKTYPE_RAW, false,
+			    buf, len };
 
+			(void)snprintf(ifn, sizeof(ifn), "divert%u", so->port);
+			ev_log_frame(h->sim->log, &fr);
 			wire_print_ip(s, sizeof(s), buf, (uint32_t)len);
 			ev_log_stepf(h->sim->log, h->name, "divert-write",
 			    lineage, "sendto port %u: outgoing, ipfw resumes "

@@ -48,9 +48,9 @@
 
 static const char usage_text[] =
 "usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events]\n"
-"                 [--Werror] [--max-events N] [--max-trace-bytes N]\n"
-"                 [--host H] [--ev TYPE] [--lineage N] [--width N]\n"
-"                 [--html OUT.html] [--exec-limit MS] [FILE]\n"
+"                 [--no-pcapng] [--Werror] [--max-events N]\n"
+"                 [--max-trace-bytes N] [--host H] [--ev TYPE] [--lineage N]\n"
+"                 [--width N] [--html OUT.html] [--exec-limit MS] [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
 "                 [-j N] [--shard K/N] [--Werror] [--max-events N]\n"
 "                 [--max-trace-bytes N] [--exec-limit MS] FILE...\n"
@@ -94,6 +94,7 @@ static const char help_text[] =
 "                     of the same base name)\n"
 "  --no-traces        write no pcap and no events.jsonl\n"
 "  --no-events        write the pcaps but no events.jsonl\n"
+"  --no-pcapng        write the pcaps but no run.pcapng\n"
 "  --host H           run: narrate only host H's events\n"
 "  --ev TYPE          run: narrate only events of TYPE (docs/events.md)\n"
 "  --lineage N        run: narrate only packet N's events\n"
@@ -127,6 +128,7 @@ struct cli {
 	bool		 counters;
 	bool		 no_traces;
 	bool		 no_events;
+	bool		 no_pcapng;
 	bool		 werror;
 	const char	*trace_dir;
 	uint64_t	 max_events;
@@ -268,6 +270,7 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	o.counters = cli->counters && mode != MODE_LINT;
 	o.traces = trace_dir != NULL && mode != MODE_LINT;
 	o.events_jsonl = !cli->no_events;
+	o.pcapng = !cli->no_pcapng;
 	o.trace_dir = trace_dir;
 	o.max_events = cli->max_events;
 	o.max_trace_bytes = cli->max_trace_bytes;
@@ -982,6 +985,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_COUNTERS = 256, OPT_TRACE_DIR, OPT_NO_TRACES, OPT_NO_EVENTS,
+	    OPT_NO_PCAPNG,
 	    OPT_VERSION, OPT_WERROR, OPT_JUNIT, OPT_SHARD, OPT_MAX_EVENTS,
 	    OPT_MAX_TRACE_BYTES, OPT_HOST, OPT_EV, OPT_LINEAGE, OPT_WIDTH,
 	    OPT_HTML, OPT_EXEC_LIMIT };
@@ -991,6 +995,7 @@ main(int argc, char **argv)
 		{ "trace-dir", required_argument, NULL, OPT_TRACE_DIR },
 		{ "no-traces", no_argument, NULL, OPT_NO_TRACES },
 		{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
+		{ "no-pcapng", no_argument, NULL, OPT_NO_PCAPNG },
 		{ "max-events", required_argument, NULL, OPT_MAX_EVENTS },
 		{ "max-trace-bytes", required_argument, NULL,
 		    OPT_MAX_TRACE_BYTES },
@@ -1048,6 +1053,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_NO_EVENTS:
 			cli.no_events = true;
+			break;
+		case OPT_NO_PCAPNG:
+			cli.no_pcapng = true;
 			break;
 		case OPT_MAX_EVENTS:
 			if (!parse_limit("--max-events", optarg,

@@ -17,6 +17,7 @@
 #include "pkt/pkt.h"
 #include "sim/events.h"
 #include "sim/sim_sched.h"
+#include "trace/pcap_writer.h"
 #include "wire/wire_print.h"
 
 void
@@ -84,10 +85,19 @@ if_event(struct host *h, const struct ifnet *ifp, const struct pkt *m,
 {
 	char sum[WIRE_PRINT_MAX];
 	struct ev *e;
+	struct ev_frame fr;
 
 	e = ev_begin(h->sim->log, h->name, kind);
 	if (e == NULL)
 		return;
+	/* For run.pcapng: the frame as the interface's bpf would show it. */
+	fr.ifname = ifp->if_xname;
+	fr.linktype = ifp->if_loopback ? PCAP_LINKTYPE_NULL :
+	    ifp->if_dev != NULL ? PCAP_LINKTYPE_PPP : PCAP_LINKTYPE_RAW;
+	fr.inbound = dir == '<';
+	fr.bytes = m->data;
+	fr.len = m->len;
+	ev_frame(e, &fr);
 	ip_summary(m, sum, sizeof(sum));
 	ev_str(e, "if", ifp->if_xname);
 	ev_int(e, "len", m->len);

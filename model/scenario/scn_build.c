@@ -33,6 +33,7 @@
 #include "sim/sim_names.h"
 #include "sim/sim_sched.h"
 #include "trace/pcap_writer.h"
+#include "trace/pcapng_writer.h"
 #include "trace/trace_dir.h"
 
 /* `run` without a time stops here at the latest (scenario-language.md). */
@@ -53,6 +54,7 @@ struct world {
 	struct trace_dir	*traces;
 	struct out_file		*jsonl;
 	GPtrArray		*link_pcaps;	/* struct pcap_writer * */
+	struct pcapng_writer	*pcapng;	/* run.pcapng */
 	char			*cut_short;	/* why the run ended early */
 	GPtrArray		*ipfw_slots;	/* uint64_t *: the counters
 						   last synced */
@@ -451,7 +453,8 @@ clean_trace_dir(const char *dir)
 		char *path;
 
 		if (!g_str_has_suffix(name, ".pcap") &&
-		    strcmp(name, "events.jsonl") != 0)
+		    strcmp(name, "events.jsonl") != 0 &&
+		    strcmp(name, "run.pcapng") != 0)
 			continue;
 		path = g_build_filename(dir, name, NULL);
 		if (!g_file_test(path, G_FILE_TEST_IS_DIR))
@@ -496,6 +499,12 @@ open_traces(struct world *w, struct diag *d)
 	clean_trace_dir(w->o.trace_dir);
 	trace_dir_set_stop(w->traces, traces_stop, w);
 	w->sim.traces = w->traces;
+	if (w->o.pcapng) {
+		/* A failure is the folder's error, reported after the build. */
+		w->pcapng = pcapng_writer_create(w->traces, "run.pcapng",
+		    w->s->title);
+		w->sim.pcapng = w->pcapng;
+	}
 	if (!w->o.events_jsonl)
 		return (true);
 	w->jsonl = trace_dir_create(w->traces, "events.jsonl", &err);
@@ -545,6 +554,10 @@ link_pcap(struct world *w, ns3_dev *dev, struct host *h, struct ifnet *ifp)
 		return;
 	g_ptr_array_add(w->link_pcaps, pw);
 	ns3_dev_set_tap(dev, link_pcap_tap, pw);
+	/* The same interface in run.pcapng, described up front. */
+	if (w->pcapng != NULL)
+		(void)pcapng_writer_interface(w->pcapng, h->name,
+		    ifp->if_xname, PCAP_LINKTYPE_PPP);
 }
 
 static void
@@ -872,6 +885,8 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	w->sim.log = ev_log_new(w->pre_out, NULL, &w->sim.events);
 	if (w->jsonl != NULL || ro.events_tap != NULL)
 		ev_log_set_jsonl_sink(w->sim.log, jsonl_sink, w);
+	if (w->pcapng != NULL)
+		ev_log_set_step_sink(w->sim.log, pcapng_writer_step, w->pcapng);
 	ev_log_set_narration(w->sim.log, &ro.narration);
 
 	if (w->pre_out != NULL && s->title != NULL)
@@ -984,6 +999,9 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 		w->sim.log = ev_log_new(o->out, NULL, &w->sim.events);
 		if (w->jsonl != NULL || w->o.events_tap != NULL)
 			ev_log_set_jsonl_sink(w->sim.log, jsonl_sink, w);
+		if (w->pcapng != NULL)
+			ev_log_set_step_sink(w->sim.log, pcapng_writer_step,
+			    w->pcapng);
 		ev_log_set_narration(w->sim.log, &o->narration);
 	}
 	return (w);
@@ -1167,6 +1185,10 @@ world_run(struct world *w, unsigned *npassed)
 	until = (s->has_run && s->run_until_ns > 0) ? s->run_until_ns :
 	    RUN_SAFETY_LIMIT_NS;
 	pending = ns3_run_until(until);
+	/* run.pcapng's last bytes reach its file before the folder closes. */
+	ev_log_set_step_sink(w->sim.log, NULL, NULL);
+	(void)pcapng_writer_close(w->pcapng);
+	w->pcapng = w->sim.pcapng = NULL;
 	note_cut_short(w);
 	if (w->traces != NULL && !trace_dir_finish(w->traces) &&
 	    w->cut_short == NULL)
@@ -1245,6 +1267,10 @@ world_free(struct world *w)
 	for (guint i = 0; i < w->link_pcaps->len; i++)
 		(void)pcap_writer_close(g_ptr_array_index(w->link_pcaps, i));
 	g_ptr_array_free(w->link_pcaps, TRUE);
+	if (w->sim.log != NULL)
+		ev_log_set_step_sink(w->sim.log, NULL, NULL);
+	w->sim.pcapng = NULL;
+	(void)pcapng_writer_close(w->pcapng);
 	(void)out_file_close(w->jsonl, NULL);
 	trace_dir_free(w->traces);
 	g_free(w->cut_short);

@@ -33,6 +33,7 @@ struct run_opts {
 	bool		 counters;	/* --counters */
 	bool		 traces;	/* pcaps (and events.jsonl) */
 	bool		 events_jsonl;	/* events.jsonl beside the pcaps */
+	bool		 pcapng;	/* run.pcapng beside the pcaps */
 	const char	*trace_dir;	/* where they go (created) */
 	const char	*expect_prefix;	/* "PATH: " before result lines */
 	bool		 failures_only;	/* print failed expectations only */

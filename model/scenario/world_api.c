@@ -41,6 +41,7 @@ divertsim_options_init(struct divertsim_options *o)
 	o->out = stdout;
 	o->errout = stderr;
 	o->events = true;
+	o->pcapng = true;
 	o->max_events = DIVERTSIM_MAX_EVENTS_DEFAULT;
 	o->max_trace_bytes = DIVERTSIM_MAX_TRACE_BYTES_DEFAULT;
 }
@@ -73,6 +74,7 @@ world_load(struct scenario *s, FILE *devnull,
 	ro.counters = o->counters;
 	ro.traces = o->traces;
 	ro.events_jsonl = o->traces && o->events;
+	ro.pcapng = o->traces && o->pcapng;
 	ro.expect_prefix = o->expect_prefix;
 	ro.max_events = o->max_events;
 	ro.max_trace_bytes = o->max_trace_bytes;

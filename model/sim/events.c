@@ -37,6 +37,8 @@ struct ev {
 	bool		 narrate;	/* host and kind pass the filter */
 	bool		 has_lineage;
 	uint64_t	 lineage;
+	uint64_t	 t;		/* for the step sink */
+	const char	*host, *kind;
 };
 
 /*
@@ -64,6 +66,9 @@ struct ev_log {
 	uint64_t	*events;
 	struct ev_narration filter;
 	GString		*wrapped;	/* scratch for --width */
+	ev_step_fn	 step_fn;	/* the run's pcapng */
+	void		*step_ctx;
+	const struct ev_frame *frame;	/* of the next step, borrowed */
 	struct ev	 ev;
 	struct ev_head	*heads;		/* EV_HEADS of them, made on demand */
 };
@@ -113,7 +118,45 @@ ev_log_jsonl_errno(const struct ev_log *log)
 bool
 ev_log_active(const struct ev_log *log)
 {
-	return (log != NULL && (log->text_out != NULL || log->jsonl_on));
+	return (log != NULL && (log->text_out != NULL || log->jsonl_on ||
+	    log->step_fn != NULL));
+}
+
+void
+ev_log_set_step_sink(struct ev_log *log, ev_step_fn fn, void *ctx)
+{
+	if (log == NULL)
+		return;
+	log->step_fn = fn;
+	log->step_ctx = ctx;
+}
+
+/* Text is built for the narration and for the step sink. */
+static inline bool
+log_wants_text(const struct ev_log *log)
+{
+	return (log->text_out != NULL || log->step_fn != NULL);
+}
+
+/* Hand one narrative line (after its prefix) to the step sink. */
+static void
+step_emit(struct ev_log *log, uint64_t t, const char *host, const char *kind,
+    bool has_lineage, uint64_t lineage, const char *text, size_t len)
+{
+	struct ev_step st;
+
+	if (log->step_fn == NULL)
+		return;
+	st.t_ns = t;
+	st.host = host;
+	st.kind = kind;
+	st.has_lineage = has_lineage;
+	st.lineage = lineage;
+	st.text = text;
+	st.text_len = len;
+	st.frame = log->frame;
+	log->frame = NULL;
+	log->step_fn(log->step_ctx, &st);
 }
 
 void
@@ -439,13 +482,17 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 	e->has_lineage = false;
 	e->narrate = narrate_host_kind(log, host, kind);
 	t = sim_now();
+	e->t = t;
+	e->host = host;
+	e->kind = kind;
+	log->frame = NULL;
 	if (log->jsonl_on) {
 		e->json.len = 0;
 		EVBUF_LIT(&e->json, "{\"t\":");
 		evbuf_u64(&e->json, t);
 		json_head(log, &e->json, host, kind);
 	}
-	if (log->text_out != NULL) {
+	if (log_wants_text(log)) {
 		e->text.len = 0;
 		text_prefix(&e->text, t, host);
 		e->text_prefix_len = e->text.len;
@@ -462,7 +509,7 @@ ev_wants_json(const struct ev *e)
 bool
 ev_wants_text(const struct ev *e)
 {
-	return (e != NULL && e->log->text_out != NULL);
+	return (e != NULL && log_wants_text(e->log));
 }
 
 void
@@ -575,14 +622,39 @@ ev_end(struct ev *e)
 		}
 	}
 	/* An event whose text was left empty has no narrative line. */
+	if (log_wants_text(log) && e->text.len > e->text_prefix_len)
+		step_emit(log, e->t, e->host, e->kind, e->has_lineage,
+		    e->lineage, e->text.p + e->text_prefix_len,
+		    e->text.len - e->text_prefix_len);
 	if (log->text_out != NULL && e->text.len > e->text_prefix_len &&
 	    e->narrate && narrate_lineage(log, e->has_lineage, e->lineage))
 		text_write(log, e->text.p, e->text.len, e->text_prefix_len);
+	log->frame = NULL;
 	e->open = false;
 }
 
+void
+ev_frame(struct ev *e, const struct ev_frame *f)
+{
+	if (e != NULL)
+		e->log->frame = f;
+}
+
+void
+ev_log_frame(struct ev_log *log, const struct ev_frame *f)
+{
+	if (log != NULL && log->step_fn != NULL)
+		log->frame = f;
+}
+
+/*
+ * A line of a step that has no event of its own: to the step sink always,
+ * to the narration when narrate.
+ */
 static void
-log_vline(struct ev_log *log, const char *host, const char *fmt, va_list ap)
+log_vline(struct ev_log *log, const char *host, const char *kind,
+    bool has_lineage, uint64_t lineage, bool narrate, const char *fmt,
+    va_list ap)
 {
 	uint64_t t = sim_now();
 	GString *l = g_string_sized_new(160);
@@ -592,7 +664,10 @@ log_vline(struct ev_log *log, const char *host, const char *fmt, va_list ap)
 	    (uint64_t)(t / SIM_NS_PER_S), (uint64_t)(t % SIM_NS_PER_S), host);
 	indent = l->len;
 	g_string_append_vprintf(l, fmt, ap);
-	text_write(log, l->str, l->len, indent);
+	step_emit(log, t, host, kind, has_lineage, lineage, l->str + indent,
+	    l->len - indent);
+	if (narrate)
+		text_write(log, l->str, l->len, indent);
 	g_string_free(l, TRUE);
 }
 
@@ -600,14 +675,18 @@ void
 ev_log_linef(struct ev_log *log, const char *host, const char *fmt, ...)
 {
 	va_list ap;
+	bool narrate;
 
+	if (log == NULL || !log_wants_text(log))
+		return;
 	/* Neither a kind nor a lineage: only a host filter can pass it. */
-	if (log == NULL || log->text_out == NULL ||
-	    log->filter.kind != NULL || log->filter.lineage != 0 ||
-	    (log->filter.host != NULL && strcmp(log->filter.host, host) != 0))
+	narrate = log->text_out != NULL &&
+	    log->filter.kind == NULL && log->filter.lineage == 0 &&
+	    (log->filter.host == NULL || strcmp(log->filter.host, host) == 0);
+	if (!narrate && log->step_fn == NULL)
 		return;
 	va_start(ap, fmt);
-	log_vline(log, host, fmt, ap);
+	log_vline(log, host, NULL, false, 0, narrate, fmt, ap);
 	va_end(ap);
 }
 
@@ -616,13 +695,17 @@ ev_log_stepf(struct ev_log *log, const char *host, const char *kind,
     uint64_t lineage, const char *fmt, ...)
 {
 	va_list ap;
+	bool narrate;
 
-	if (log == NULL || log->text_out == NULL ||
-	    !narrate_host_kind(log, host, kind) ||
-	    !narrate_lineage(log, true, lineage))
+	if (log == NULL || !log_wants_text(log))
+		return;
+	narrate = log->text_out != NULL &&
+	    narrate_host_kind(log, host, kind) &&
+	    narrate_lineage(log, true, lineage);
+	if (!narrate && log->step_fn == NULL)
 		return;
 	va_start(ap, fmt);
-	log_vline(log, host, fmt, ap);
+	log_vline(log, host, kind, true, lineage, narrate, fmt, ap);
 	va_end(ap);
 }
 

@@ -69,6 +69,35 @@ void		 ev_log_set_narration(struct ev_log *log,
 void		 ev_text_wrap(GString *dst, const char *line, size_t len,
 		    unsigned width, size_t indent);
 
+/*
+ * Steps for the run's pcapng: every narrative line (an event's text, an
+ * ev_log_linef() or ev_log_stepf() line) is also handed, unfiltered and
+ * unwrapped, to the step sink, with the frame the step is about when its
+ * caller gave one (ev_frame(), ev_log_frame()).  The line's text is the
+ * narration's own, without the time and host.
+ */
+struct ev_frame {
+	const char	*ifname;	/* "em0", "divert8000" */
+	uint32_t	 linktype;	/* the pcap link type of that interface */
+	bool		 inbound;	/* received (read), not sent (written) */
+	const uint8_t	*bytes;		/* the datagram, IPv4 header first */
+	size_t		 len;
+};
+struct ev_step {
+	uint64_t	 t_ns;
+	const char	*host;
+	const char	*kind;		/* NULL for an ev_log_linef() line */
+	bool		 has_lineage;
+	uint64_t	 lineage;
+	const char	*text;		/* not NUL-terminated */
+	size_t		 text_len;
+	const struct ev_frame *frame;	/* NULL: no frame */
+};
+typedef void	(*ev_step_fn)(void *ctx, const struct ev_step *s);
+/* fn NULL: no sink.  A sink makes the log active and its text built. */
+void		 ev_log_set_step_sink(struct ev_log *log, ev_step_fn fn,
+		    void *ctx);
+
 /* host and kind stay as they are while log lives (a host's name, a string
  * literal): their JSON text is made once per pair. */
 struct ev	*ev_begin(struct ev_log *log, const char *host, const char *kind);
@@ -103,6 +132,13 @@ void		 ev_json_k(struct ev *e, const char *key, size_t klen,
 void		 ev_textf(struct ev *e, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 ev_end(struct ev *e);
+/*
+ * The frame of e's step (borrowed until ev_end()); only the step sink
+ * sees it.
+ */
+void		 ev_frame(struct ev *e, const struct ev_frame *f);
+/* The same for the next ev_log_stepf() line of log. */
+void		 ev_log_frame(struct ev_log *log, const struct ev_frame *f);
 
 /*
  * A narrative line with the event prefix (time, host) but no JSON object

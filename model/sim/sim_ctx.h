@@ -17,6 +17,7 @@ extern "C" {
 #endif
 
 struct trace_dir;
+struct pcapng_writer;
 
 struct sim_ctx {
 	struct counters	*counters;
@@ -24,6 +25,7 @@ struct sim_ctx {
 	uint32_t	 seed;		/* scenario `seed` */
 	unsigned	 loop_limit;	/* scenario `loop-limit` (default 64) */
 	struct trace_dir *traces;	/* NULL: no pcap files */
+	struct pcapng_writer *pcapng;	/* NULL: no run.pcapng */
 	uint64_t	 loops;		/* sim.loops */
 	uint64_t	 rediverts;	/* sim.rediverts */
 	uint64_t	 packets;	/* sim.packets: datagrams originated */

@@ -20,6 +20,7 @@ struct pcap_writer;
 struct trace_dir;
 
 /* Link types (pcap-linktype(7)). */
+#define	PCAP_LINKTYPE_NULL	0u	/* BSD loop-back: the family, host order */
 #define	PCAP_LINKTYPE_PPP	9u	/* PPP header, then the datagram */
 #define	PCAP_LINKTYPE_RAW	101u	/* the IPv4 header first */
 

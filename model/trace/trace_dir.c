@@ -348,22 +348,42 @@ out_file_flush(struct out_file *f)
 }
 
 bool
-out_file_write2(struct out_file *f, const void *a, size_t alen,
-    const void *b, size_t blen)
+out_file_fits(const struct out_file *f, size_t len)
+{
+	const struct trace_dir *td = f->td;
+
+	return (f->err == 0 && f->fd >= 0 && (td == NULL ||
+	    td->max_bytes == 0 || td->bytes + len <= td->max_bytes));
+}
+
+bool
+out_file_reserve(struct out_file *f, size_t len)
 {
 	struct trace_dir *td = f->td;
-	size_t len = alen + blen;
 
 	if (f->err != 0 || f->fd < 0)
 		return (false);
-	if (td != NULL && td->max_bytes != 0 &&
-	    td->bytes + len > td->max_bytes) {
+	if (!out_file_fits(f, len)) {
+		/* What the file accepted before stays in it. */
+		(void)out_file_flush(f);
 		out_fail(f, EFBIG, "trace size limit of %" PRIu64 " bytes "
 		    "reached (--max-trace-bytes)", td->max_bytes);
 		return (false);
 	}
 	if (td != NULL)
 		td->bytes += len;
+	return (true);
+}
+
+/* Append a record of two pieces already counted against the budget. */
+static bool
+out_file_append2(struct out_file *f, const void *a, size_t alen,
+    const void *b, size_t blen)
+{
+	size_t len = alen + blen;
+
+	if (f->err != 0 || f->fd < 0)
+		return (false);
 	if (f->len + len > f->cap && !out_file_flush(f))
 		return (false);
 	if (len > f->cap) {
@@ -395,9 +415,29 @@ out_file_write2(struct out_file *f, const void *a, size_t alen,
 }
 
 bool
+out_file_write2(struct out_file *f, const void *a, size_t alen,
+    const void *b, size_t blen)
+{
+	return (out_file_reserve(f, alen + blen) &&
+	    out_file_append2(f, a, alen, b, blen));
+}
+
+bool
 out_file_write(struct out_file *f, const void *bytes, size_t len)
 {
 	return (out_file_write2(f, bytes, len, NULL, 0));
+}
+
+bool
+out_file_write_reserved(struct out_file *f, const void *bytes, size_t len)
+{
+	return (out_file_append2(f, bytes, len, NULL, 0));
+}
+
+void
+out_file_fail(struct out_file *f, int e, const char *msg)
+{
+	out_fail(f, e != 0 ? e : EIO, "%s", msg);
 }
 
 int

@@ -77,8 +77,26 @@ bool		 out_file_write(struct out_file *f, const void *bytes,
 /* One record from two pieces, a then b (a header and what follows it). */
 bool		 out_file_write2(struct out_file *f, const void *a, size_t alen,
 		    const void *b, size_t blen);
+/*
+ * The same in two steps, for a producer that knows a record's size before
+ * it has its bytes: out_file_reserve() counts len bytes against the
+ * folder's budget (false, the file's and the folder's error, when they do
+ * not fit; the records accepted before stay in the file), and
+ * out_file_write_reserved() appends the record later, without counting
+ * it again.  out_file_fits() asks without counting.
+ */
+bool		 out_file_fits(const struct out_file *f, size_t len);
+bool		 out_file_reserve(struct out_file *f, size_t len);
+bool		 out_file_write_reserved(struct out_file *f, const void *bytes,
+		    size_t len);
 /* Write out the buffer; false on error. */
 bool		 out_file_flush(struct out_file *f);
+/*
+ * Record an error of the file's producer (not of its writes): the file's
+ * first error, the folder's if first, and the run stops.  msg is "what
+ * went wrong" without the path.
+ */
+void		 out_file_fail(struct out_file *f, int e, const char *msg);
 /* The errno of the file's first error, 0 if none. */
 int		 out_file_errno(const struct out_file *f);
 /*

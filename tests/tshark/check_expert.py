@@ -7,11 +7,15 @@ That exception: a packet diverted on ipfw's OUT pass is read before
 ip_output() fills in its header checksum (0x0000 on the socket), and a
 program writing it back unchanged writes that checksum again; FreeBSD's
 div_output() lets ip_output() compute it.  So an IPv4 "Bad checksum" is
-accepted only in a HOST-divertPORT.pcap, on a frame whose time is that of
-a `divert-read` or `divert-write` with dir "out" on HOST:PORT.  Checksum
-checks of IPv4 and UDP are switched on (they are off in tshark by default);
-TCP's stays off, since 19-tcp-natd.scn's naive NAT (`rewrite ... fixsum`)
-leaves a wrong TCP checksum on purpose.
+accepted only in a HOST-divertPORT.pcap, or on interface HOST:divertPORT of
+run.pcapng, on a frame whose time is that of a `divert-read` or
+`divert-write` with dir "out" on HOST:PORT (each such step excusing one
+frame of each file).  Checksum checks of IPv4 and UDP are switched on (they
+are off in tshark by default); TCP's stays off, since 19-tcp-natd.scn's
+naive NAT (`rewrite ... fixsum`) leaves a wrong TCP checksum on purpose.
+TCP's sequence analysis is off for run.pcapng only: it assumes a single
+capture point, and run.pcapng shows each segment at every step of its way
+(sent, received, read, written back), which it would call out of order.
 The other bad checksum accepted is a scenario's own: what the `corrupt`
 program (which flips a bit of the header checksum on purpose) writes back,
 in its socket's pcap, at the time of its `divert-write`.
@@ -32,6 +36,7 @@ import tempfile
 # Wireshark's PI_WARN; PI_CHAT and PI_NOTE are below it, PI_ERROR above.
 WARN = 0x00600000
 PREFS = ["-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]
+RUN_PREFS = ["-o", "tcp.analyze_sequence_numbers:FALSE"]
 
 
 def readme_example(root, tmp):
@@ -87,21 +92,31 @@ def check_dir(d, name, corrupt):
                     o.get("dir") == "out":
                 out_steps[(o["host"], o["port"], o["t"])] += 1
     problems = []
-    for pcap in sorted(glob.glob(os.path.join(d, "*.pcap"))):
-        base = os.path.basename(pcap)[:-len(".pcap")]
-        m = re.fullmatch(r"(.+)-divert(\d+)", base)
-        r = subprocess.run(["tshark", "-r", pcap] + PREFS + [
+    pcaps = sorted(glob.glob(os.path.join(d, "*.pcap")))
+    if not os.path.exists(os.path.join(d, "run.pcapng")):
+        problems.append(f"{name}: no run.pcapng")
+    else:
+        pcaps.append(os.path.join(d, "run.pcapng"))
+    for pcap in pcaps:
+        base = os.path.basename(pcap)
+        excused = collections.Counter(out_steps)
+        prefs = PREFS + (RUN_PREFS if base == "run.pcapng" else [])
+        r = subprocess.run(["tshark", "-r", pcap] + prefs + [
             "-Y", "_ws.expert", "-T", "fields", "-E", "separator=|",
             "-E", "occurrence=a", "-E", "aggregator=;",
             "-e", "frame.number", "-e", "frame.time_epoch",
             "-e", "_ws.expert.message", "-e", "_ws.expert.severity",
-            "-e", "ip.checksum.status"],
+            "-e", "ip.checksum.status", "-e", "frame.interface_name"],
             capture_output=True, text=True)
         if r.returncode != 0:
             problems.append(f"{name}/{base}: tshark failed: {r.stderr}")
             continue
         for line in r.stdout.splitlines():
-            num, epoch, msgs, sevs, status = line.split("|")
+            num, epoch, msgs, sevs, status, ifname = line.split("|")
+            # HOST-divertPORT.pcap, or interface HOST:divertPORT of
+            # run.pcapng.
+            m = re.fullmatch(r"(.+)[-:]divert(\d+)",
+                             ifname if ifname else base[:-len(".pcap")])
             # Chats and notes (a TCP handshake, a retransmitted SYN) tell
             # of normal traffic; warnings and errors are findings.
             msgs = [m_ for m_, sv in zip(msgs.split(";"), sevs.split(";"))
@@ -112,8 +127,8 @@ def check_dir(d, name, corrupt):
             if m and status.split(";")[0] == "0" and all(
                     x.startswith("Bad checksum") for x in msgs):
                 key = (m.group(1), int(m.group(2)), ns(epoch))
-                if out_steps[key] > 0:
-                    out_steps[key] -= 1
+                if excused[key] > 0:
+                    excused[key] -= 1
                     ok = True
             if not ok:
                 problems.append(f"{name}/{base} frame {num}: "

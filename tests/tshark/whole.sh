@@ -1,13 +1,13 @@
 #!/bin/sh
-# Whether every trace file of DIR is whole: each pcap read to its end by
-# tshark without an error, every line of events.jsonl (if any) a complete
-# JSON object and the file ending with a newline.
+# Whether every trace file of DIR is whole: each pcap and run.pcapng read to
+# its end by tshark without an error, every line of events.jsonl (if any) a
+# complete JSON object and the file ending with a newline.
 #   usage: whole.sh DIR
 set -eu
 dir=$1
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
-for p in "$dir"/*.pcap; do
+for p in "$dir"/*.pcap "$dir"/*.pcapng; do
 	[ -f "$p" ] || continue
 	tshark -r "$p" >/dev/null 2>"$err" || { echo "$p: $(cat "$err")"; exit 1; }
 	# tshark warns about running as root: only errors count
