@@ -722,9 +722,12 @@ exec_ready(struct exec_proc *ep, const int32_t *ids, unsigned n,
 static bool
 exec_may_peek(struct exec_proc *ep)
 {
+	static int sync = -1;
 	uint64_t end = sim_now() + ep->service_ns;
 
-	if (g_getenv("DIVERTSIM_EXEC_SYNC") != NULL)
+	if (sync < 0)
+		sync = g_getenv("DIVERTSIM_EXEC_SYNC") != NULL;
+	if (sync)
 		return (false);
 	return ((ep->it_at == 0 || ep->it_at > end) &&
 	    (ep->service_ns == 0 || ep->h->sim->cmds_pending == 0));
