@@ -640,6 +640,20 @@ divert_packet(struct host *h, struct pkt *m, bool incoming, uint16_t port,
 	div_enqueue(so, m, &from, incoming);
 }
 
+const uint8_t *
+div_rcv_peek(const struct divert_sock *so, struct sockaddr_in *from,
+    size_t *len)
+{
+	const struct div_qent *qe;
+
+	if (so->q_len == 0)
+		return (NULL);
+	qe = &so->q[so->q_head];
+	*from = qe->from;
+	*len = qe->m->len;
+	return (qe->m->data);
+}
+
 ssize_t
 div_recvfrom(struct divert_sock *so, void *buf, size_t len,
     struct sockaddr_in *from, int *err)

@@ -64,6 +64,13 @@ struct host	*div_host(const struct divert_sock *so);
 unsigned	 div_rcv_queued(const struct divert_sock *so);
 
 /*
+ * The packet recvfrom() would read next, left in the buffer: its bytes
+ * (*len of them) and *from; NULL when nothing is queued.
+ */
+const uint8_t	*div_rcv_peek(const struct divert_sock *so,
+		    struct sockaddr_in *from, size_t *len);
+
+/*
  * recvfrom(): copy the next queued packet into buf (truncated to len, as a
  * raw socket truncates) and fill *from as divert(4) says. Returns the
  * packet's length, or -1 with *err = EAGAIN when nothing is queued.

@@ -81,6 +81,13 @@ static struct dsock *dfds[DFD_MAX];
 /* In a child the program forked: the divert fds it inherited. */
 static bool orphan[DFD_MAX];
 static struct exec_msg last_reply;
+/*
+ * The last wait's reply showed the next packet of the socket peek_id (0:
+ * none) at EXEC_PEEK_OFF in shm->data: until the process next asks or
+ * posts, a recvfrom on it is answered here and posted.
+ */
+static int32_t peek_id;
+static int64_t peek_ok, peek_service;
 /* The last reply carried a signal that cuts a blocking call short. */
 static bool sig_interrupts, sig_restarts;
 
@@ -233,6 +240,7 @@ rpc(struct exec_msg *m, const void *p1, size_t n1, const void *p2,
 	bool intr = false, restart = false;
 	int saved = errno;
 
+	peek_id = 0;
 	m->len = (uint32_t)(n1 + n2);
 	if (n1 > 0)
 		memcpy(shm->data, p1, n1);
@@ -500,6 +508,38 @@ getsockname(int fd, struct sockaddr *addr, socklen_t *len)
  * or restarts it when the handler has SA_RESTART (FreeBSD's sbwait()
  * returns ERESTART, which the system call layer turns into a restart).
  */
+/*
+ * A recvfrom of the packet the last wait showed: read it here and post
+ * the call; the simulator reads the packet at this same instant and
+ * holds the process for the service time before it takes anything the
+ * process does next, so the process's clock moves on by that time now.
+ * False when the post area is full (the call then asks).
+ */
+static bool
+post_recv(struct dsock *d, size_t len)
+{
+	uint32_t off = __atomic_load_n(&shm->posted, __ATOMIC_RELAXED);
+	size_t need = sizeof(struct exec_msg);
+	struct exec_msg m;
+
+	if (off > EXEC_POSTMAX || need > EXEC_POSTMAX - off)
+		return (false);
+	memset(&m, 0, sizeof(m));
+	m.op = EXEC_RECV;
+	m.id = d->id;
+	m.b = (int64_t)len;
+	m.rv = (int64_t)len;
+	memcpy(shm->post + off, &m, sizeof(m));
+	__atomic_store_n(&shm->posted, off + (uint32_t)need, __ATOMIC_RELEASE);
+	peek_id = 0;
+	sim_now_ns += (uint64_t)peek_service;
+	if (peek_service > 0)
+		cur_epoch++;
+	d->from_ok = peek_ok != 0;
+	d->from_epoch = cur_epoch;
+	return (true);
+}
+
 static ssize_t
 div_recv(struct dsock *d, void *buf, size_t len, int flags,
     struct sockaddr *from, socklen_t *fromlen)
@@ -509,6 +549,26 @@ div_recv(struct dsock *d, void *buf, size_t len, int flags,
 	int64_t rv;
 	size_t n;
 
+	if (peek_id != 0 && peek_id == d->id && !no_posts) {
+		const uint8_t *p = shm->data + EXEC_PEEK_OFF;
+		size_t plen = last_reply.len - EXEC_PEEK_OFF -
+		    sizeof(struct sockaddr_in);
+
+		/* A raw socket truncates to the buffer, as the simulator's
+		   recvfrom does. */
+		n = plen < len ? plen : len;
+		memcpy(&d->from, p, sizeof(d->from));
+		memcpy(buf, p + sizeof(struct sockaddr_in), n);
+		if (post_recv(d, n)) {
+			if (from != NULL && fromlen != NULL) {
+				memcpy(from, p, *fromlen <
+				    sizeof(struct sockaddr_in) ? *fromlen :
+				    sizeof(struct sockaddr_in));
+				*fromlen = sizeof(struct sockaddr_in);
+			}
+			return ((ssize_t)n);
+		}
+	}
 	for (;;) {
 		memset(&m, 0, sizeof(m));
 		m.op = EXEC_RECV;
@@ -651,6 +711,7 @@ post_send(const struct dsock *d, const void *buf, size_t len,
 
 	if (off > EXEC_POSTMAX || need > EXEC_POSTMAX - off)
 		return (false);
+	peek_id = 0;
 	memset(&m, 0, sizeof(m));
 	m.op = EXEC_SEND;
 	m.id = d->id;
@@ -975,6 +1036,13 @@ sim_wait(const int32_t *ids, unsigned n, int64_t deadline, uint8_t *ready)
 		return (fail((int)-rv));
 	if (ready != NULL)
 		memcpy(ready, shm->data, rlen < n ? rlen : n);
+	if (rv > 0 && last_reply.sig == 0 && last_reply.a > 0 &&
+	    rlen >= EXEC_PEEK_OFF +
+	    sizeof(struct sockaddr_in)) {
+		peek_id = (int32_t)last_reply.a;
+		peek_ok = last_reply.b;
+		peek_service = last_reply.c;
+	}
 	return ((int)rv);
 }
 

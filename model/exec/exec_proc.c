@@ -97,6 +97,14 @@ struct exec_proc {
 	uint64_t	 it_ev;
 	int		 sig_pending;	/* to deliver with the next reply */
 	int64_t		 wait_deadline;	/* EX_WAIT: -1 none */
+	/*
+	 * A posted recvfrom is in service: the posts from post_off on, the
+	 * request and the end found meanwhile (gone: 1 ended, 2 hung) wait
+	 * for its end.
+	 */
+	bool		 posted_recv;
+	uint32_t	 post_off;
+	int		 gone;
 	uint64_t	*c_exits, *c_signals, *c_hangs;
 };
 
@@ -507,6 +515,27 @@ exec_recv_reply(struct exec_proc *ep)
 	    exec_inbound_ok(ep, &from), 0, 0);
 }
 
+/*
+ * The service time of a posted recvfrom ends: the process, which went on
+ * at once, is now at the instant where its posts after the recvfrom and
+ * its next request were made.
+ */
+static void
+exec_posted_recv_done(void *arg)
+{
+	struct exec_proc *ep = arg;
+
+	ep->timer_ev = 0;
+	ep->posted_recv = false;
+	ep->state = EX_RUNNING;
+	if (ep->gone != 0) {
+		exec_gone(ep, ep->gone == 2);
+		return;
+	}
+	ep->turn_start = wall_ns();
+	exec_serve(ep);
+}
+
 static void
 exec_service_done(void *arg)
 {
@@ -523,19 +552,25 @@ exec_service_done(void *arg)
  * later, as with a built-in program.  Returns false when the process now
  * waits (for the service time).
  */
-static bool
-exec_do_recv(struct exec_proc *ep, struct exec_sock *es, int64_t max)
+static void
+exec_take(struct exec_proc *ep, struct exec_sock *es, int64_t max, bool copy)
 {
 	struct sockaddr_in from;
+	uint8_t none[1];
 	ssize_t n;
 	int err = 0;
 
 	exec_discarded(es);
-	n = div_recvfrom(es->so, ep->buf + sizeof(from),
-	    max < 0 ? 0 : (size_t)MIN(max, 65535), &from, &err);
+	/*
+	 * A posted recvfrom's process has the bytes already, and the
+	 * channel's payload then holds its next request's: nothing copied.
+	 */
+	n = div_recvfrom(es->so, copy ? ep->buf + sizeof(from) : none,
+	    max < 0 || !copy ? 0 : (size_t)MIN(max, 65535), &from, &err);
 	g_assert(n >= 0);
 	(*es->c_read)++;
-	memcpy(ep->buf, &from, sizeof(from));
+	if (copy)
+		memcpy(ep->buf, &from, sizeof(from));
 	es->unanswered = true;
 	es->lineage = div_last_lineage(es->so);
 	es->len = (unsigned)n;
@@ -544,6 +579,12 @@ exec_do_recv(struct exec_proc *ep, struct exec_sock *es, int64_t max)
 		n = max;
 	ep->reply_rv = n;
 	ep->reply_len = (uint32_t)(sizeof(from) + (size_t)n);
+}
+
+static bool
+exec_do_recv(struct exec_proc *ep, struct exec_sock *es, int64_t max)
+{
+	exec_take(ep, es, max, true);
 	if (ep->service_ns == 0) {
 		exec_recv_reply(ep);
 		return (true);
@@ -591,11 +632,17 @@ exec_op_send(struct exec_proc *ep, struct exec_sock *es,
  * it knew), in order, before anything else it asks: the same simulated
  * instant and order as if each had waited for its reply.
  */
-static void
+static void	exec_posted_recv_done(void *arg);
+
+/*
+ * Returns false when a posted recvfrom put the process in service: the
+ * rest waits for exec_posted_recv_done().
+ */
+static bool
 exec_drain_posts(struct exec_proc *ep)
 {
 	struct exec_shm *s = ep->shm;
-	uint32_t off = 0, end = s->posted;
+	uint32_t off = ep->post_off, end = s->posted;
 
 	if (end > EXEC_POSTMAX)
 		end = EXEC_POSTMAX;
@@ -608,6 +655,28 @@ exec_drain_posts(struct exec_proc *ep)
 		if (m.len > end - off - sizeof(m))
 			break;
 		es = exec_sock(ep, m.id);
+		if (m.op == EXEC_RECV && es != NULL &&
+		    div_rcv_queued(es->so) > 0) {
+			off += (uint32_t)((sizeof(m) + m.len + 7u) &
+			    ~(size_t)7u);
+			exec_take(ep, es, m.b, false);
+			if (ep->reply_rv != m.rv)
+				g_printerr("divertsim: %s: %s (port %u): "
+				    "internal error: a posted recvfrom read "
+				    "%" G_GINT64_FORMAT " bytes, the program "
+				    "%" G_GINT64_FORMAT "\n", ep->h->name,
+				    ep->name, ep->port, ep->reply_rv, m.rv);
+			if (ep->service_ns == 0)
+				continue;
+			/* As exec_do_recv(): held for the service time. */
+			ep->post_off = off;
+			ep->posted_recv = true;
+			ep->state = EX_SERVICE;
+			ep->epoch++;
+			ep->timer_ev = sim_schedule(ep->service_ns,
+			    exec_posted_recv_done, ep);
+			return (false);
+		}
 		rv = m.op != EXEC_SEND ? -ENOSYS : es == NULL ? -EBADF :
 		    exec_op_send(ep, es, &m, s->post + off + sizeof(m));
 		/* The shim returned m.rv already: the two must agree. */
@@ -619,6 +688,8 @@ exec_drain_posts(struct exec_proc *ep)
 		off += (uint32_t)((sizeof(m) + m.len + 7u) & ~(size_t)7u);
 	}
 	s->posted = 0;
+	ep->post_off = 0;
+	return (true);
 }
 
 /* ---- waiting -------------------------------------------------------------- */
@@ -640,14 +711,58 @@ exec_ready(struct exec_proc *ep, const int32_t *ids, unsigned n,
 	return (got);
 }
 
+/*
+ * May the reply to a wait show the next packet of es, for the shim to
+ * answer the recvfrom that follows without asking (a posted recvfrom)?
+ * Only if what that recvfrom's reply would carry is known now: no
+ * signal comes during its service time (ITIMER_REAL), and the address
+ * test of its reply (exec_inbound_ok(), made when the service time
+ * ends) cannot change meanwhile: no `at` command is left to run.
+ */
+static bool
+exec_may_peek(struct exec_proc *ep)
+{
+	static int sync = -1;
+	uint64_t end = sim_now() + ep->service_ns;
+
+	if (sync < 0)
+		sync = g_getenv("DIVERTSIM_EXEC_SYNC") != NULL;
+	if (sync)
+		return (false);
+	return ((ep->it_at == 0 || ep->it_at > end) &&
+	    (ep->service_ns == 0 || ep->h->sim->cmds_pending == 0));
+}
+
 static void
 exec_wait_reply(struct exec_proc *ep)
 {
 	uint8_t ready[EXEC_MAXWAIT];
+	struct sockaddr_in from;
+	const uint8_t *p;
+	struct exec_sock *es;
 	unsigned got;
+	size_t len;
+	int64_t ok = 0;
+	int32_t id = 0;
 
 	got = exec_ready(ep, ep->wait_ids, ep->wait_n, ready);
-	exec_reply(ep, got, ready, ep->wait_n);
+	memcpy(ep->buf, ready, ep->wait_n);
+	for (unsigned i = 0; i < ep->wait_n && got > 0; i++) {
+		es = exec_sock(ep, ep->wait_ids[i]);
+		if (!ready[i] || es == NULL || !exec_may_peek(ep))
+			continue;
+		p = div_rcv_peek(es->so, &from, &len);
+		if (p == NULL || EXEC_PEEK_OFF + sizeof(from) + len >
+		    EXEC_MAXPAYLOAD)
+			break;
+		memcpy(ep->buf + EXEC_PEEK_OFF, &from, sizeof(from));
+		memcpy(ep->buf + EXEC_PEEK_OFF + sizeof(from), p, len);
+		id = es->id;
+		ok = exec_inbound_ok(ep, &from);
+		break;
+	}
+	exec_reply_full(ep, got, ep->buf, id != 0 ? (uint32_t)(EXEC_PEEK_OFF +
+	    sizeof(from) + len) : ep->wait_n, id, ok, (int64_t)ep->service_ns);
 	ep->wait_n = 0;
 }
 
@@ -813,10 +928,16 @@ exec_serve(struct exec_proc *ep)
 	while (ep->state == EX_RUNNING) {
 		got = exec_await(ep);
 		if (got != 0) {
+			/* It ended after a posted recvfrom's service time. */
+			if (!exec_drain_posts(ep)) {
+				ep->gone = got;
+				return;
+			}
 			exec_gone(ep, got == 2);
 			return;
 		}
-		exec_drain_posts(ep);
+		if (!exec_drain_posts(ep))
+			return;
 		m = ep->shm->req;
 		/* Only a process that wrote over the channel asks so. */
 		if (m.len > EXEC_MAXPAYLOAD) {

@@ -13,11 +13,17 @@
  * The simulator sees the process end with waitid() when a wait times
  * out; the process sees the simulator end by PR_SET_PDEATHSIG.
  *
- * Posted messages (EXEC_SEND only) need no reply: the process appends
- * them to exec_shm.post while it runs and goes on; the simulator takes
- * them, in order, before the next request (or when the process ends), at
- * the same simulated instant, so the order of everything is unchanged.
- * The shim posts a sendto only when its result is known: see EXEC_RECV.
+ * Posted messages need no reply: the process appends them to
+ * exec_shm.post while it runs and goes on; the simulator takes them, in
+ * order, before the next request (or when the process ends), at the same
+ * simulated instant, so the order of everything is unchanged.  The shim
+ * posts a sendto only when its result is known (see EXEC_RECV), and a
+ * recvfrom only when it is the process's first call on the channel after
+ * a wait whose reply showed the packet it reads (see EXEC_WAIT): the
+ * simulator then reads that packet at the wait's instant, holds the
+ * process for the service time as for a recvfrom asked, and only then
+ * takes the posts after it and the next request, which the process made
+ * at that later instant.
  */
 #ifndef DIVERTSIM_EXEC_PROTO_H
 #define DIVERTSIM_EXEC_PROTO_H
@@ -33,6 +39,8 @@
 #define	EXEC_MAXPAYLOAD		(65535u + 16u)
 /* The most divert sockets one wait names. */
 #define	EXEC_MAXWAIT		64
+/* Where a wait's reply shows the next packet (after the ready bytes). */
+#define	EXEC_PEEK_OFF		EXEC_MAXWAIT
 /* Room for posted messages before a post waits for the simulator. */
 #define	EXEC_POSTMAX		(256u * 1024u)
 
@@ -51,7 +59,11 @@ enum exec_op {
 	EXEC_SETRCVBUF,		/* id, a: bytes                 -> rv 0 */
 	EXEC_WAIT,		/* a: deadline ns (-1: none), payload: ids
 				   (int32)  -> rv n ready, payload: a byte
-				   per id, 1 if readable */
+				   per id, 1 if readable; a: the id whose
+				   next packet is shown (0: none), at
+				   EXEC_PEEK_OFF: sockaddr_in(16) + the
+				   whole packet; b: EXEC_RECV's a for it;
+				   c: the service time, ns */
 	EXEC_SETITIMER,		/* ITIMER_REAL: a: value ns (0: disarm),
 				   b: interval ns -> rv 0, a: old value,
 				   b: old interval */

@@ -346,6 +346,7 @@ at_fire(void *arg)
 	char *msg;
 	struct ev *e;
 
+	w->sim.cmds_pending--;
 	e = ev_begin(w->sim.log, h->name, "command");
 	if (e != NULL) {
 		gchar *text = g_strjoinv(" ",
@@ -957,6 +958,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 		rule_warnings(w, d, NULL, at->cmd, at->host);
 		w->ats[i] = (struct at_event){ .w = w, .at = at };
 		(void)sim_schedule(at->t_ns, at_fire, &w->ats[i]);
+		w->sim.cmds_pending++;
 	}
 
 	for (guint i = 0; i < s->expects->len; i++) {

@@ -34,6 +34,7 @@ struct sim_ctx {
 	uint64_t	 in_flight;	/* sim.in_flight: packets held at the end */
 	uint64_t	 trace_errors;	/* sim.trace_errors: trace files not made */
 	uint64_t	 proc_hangs;	/* exec programs killed for not blocking */
+	uint64_t	 cmds_pending;	/* `at` commands not yet run */
 };
 
 #ifdef __cplusplus
