@@ -31,6 +31,7 @@
 #include "sim/counters.h"
 #include "sim/events.h"
 #include "sim/sim_ctx.h"
+#include "sim/sim_sched.h"
 
 #define	A(a, b, c, d)	FX_A(a, b, c, d)
 #define	SELF		A(10, 0, 0, 1)		/* em0 */
@@ -756,6 +757,86 @@ START_TEST(test_ping)
 }
 END_TEST
 
+/* An echo reply with 56 data bytes whose tv32 says sec, nsec. */
+static void
+stamped_reply(uint16_t id, uint16_t seq, uint32_t sec, uint32_t nsec)
+{
+	uint8_t rep[64];
+
+	fx_echo(rep, 0, id, seq, 56);
+	ck_put32(rep + 8, sec);
+	ck_put32(rep + 12, nsec);
+	fx_cksum_fill(rep, 64, 2);
+	ip_input(h, fx_ip(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, rep, 64));
+}
+
+/*
+ * The time of a reply received at 10 s, as ping.c's pr_pack() computes it
+ * from the tv32 in the reply: now - stamp with timespecsub(), a negative
+ * time printed as 0.  The stamp's seconds are 32 bits: 0xffffffff is
+ * 2^32 - 1 s, 11 s before 2^32 + 10 s, not a time 4294967285 s ahead.
+ */
+START_TEST(test_ping_triptime)
+{
+	uint16_t id;
+
+	/* The clock stops at the last event: the 11th request, at 10 s. */
+	ck_assert_int_eq(app_ping_start(h, PEER, 11, 1000000000ull, 56,
+	    false, 64), 0);
+	ns3_run_until(10500000000ull);
+	ck_assert_uint_eq(fx_sent->len, 11);
+	ck_assert_uint_eq(sim_now(), 10 * 1000000000ull);
+	id = ck_get16(fx_sent_data(0) + 24);
+	/* 10.000000000 - 9.998765432 = 1.234568 ms */
+	stamped_reply(id, 0, 9, 998765432);
+	ck_assert(fx_log_has("icmp_seq=0 time=1.235 ms\n"));
+	ck_assert(strstr(fx_jsonl(), "\"rtt_ns\":1234568") != NULL);
+	/* nanoseconds borrowed: 10.0 - 8.999999999 = 1000.000001 ms */
+	stamped_reply(id, 1, 8, 999999999);
+	ck_assert(fx_log_has("icmp_seq=1 time=1000.000 ms\n"));
+	ck_assert(strstr(fx_jsonl(), "\"rtt_ns\":1000000001") != NULL);
+	/* a stamp 1 ns ahead of now: clamped to 0 */
+	stamped_reply(id, 2, 10, 1);
+	ck_assert(fx_log_has("icmp_seq=2 time=0.000 ms\n"));
+	/* 32-bit seconds: 0xffffffff is 11 s ago */
+	stamped_reply(id, 3, 0xffffffffu, 0);
+	ck_assert(fx_log_has("icmp_seq=3 time=11000.000 ms\n"));
+	ck_assert(strstr(fx_jsonl(), "\"rtt_ns\":11000000000") != NULL);
+	ck_assert_uint_eq(counters_get(fx_sim.counters, "h.ping.received",
+	    NULL), 4);
+	fx_sockets_left(h, 0, 1);
+}
+END_TEST
+
+/*
+ * ping -s 8: the tv32 is sent, but pr_pack() wants sizeof(struct
+ * timespec) (16 on amd64) data bytes in a reply to time it: the reply of
+ * 16 ICMP bytes has no time, and timing is off from then on (the next
+ * request keeps the first one's stamp, as ping.c's outpack does).
+ */
+START_TEST(test_ping_short_no_time)
+{
+	uint8_t rep[16];
+
+	ck_assert_int_eq(app_ping_start(h, PEER, 2, 1000000000ull, 8, false,
+	    64), 0);
+	ns3_run_until(500000000ull);
+	ck_assert_uint_eq(fx_sent->len, 1);
+	/* The request turned into its reply: same id, seq and data. */
+	memcpy(rep, fx_sent_data(0) + 20, 16);
+	rep[0] = 0;
+	fx_cksum_fill(rep, 16, 2);
+	ip_input(h, fx_ip(em0, PEER, SELF, IPPROTO_ICMP, 64, 0, rep, 16));
+	ck_assert(fx_log_has("ping: 16 bytes from 10.0.0.2: icmp_seq=0\n"));
+	ck_assert(strstr(fx_jsonl(), "rtt_ns") == NULL);
+	ns3_run_until(1500000000ull);
+	ck_assert_uint_eq(fx_sent->len, 2);
+	/* Sent at 1 s, still stamped 0 s. */
+	ck_assert_uint_eq(ck_get32(fx_sent_data(1) + 28), 0);
+	fx_sockets_left(h, 0, 1);
+}
+END_TEST
+
 /* ping 10.0.0.1 (ourselves): through lo0 and back, answered locally. */
 START_TEST(test_ping_self_via_lo0)
 {
@@ -874,6 +955,8 @@ ip_output_suite(void)
 		test_udp_echo,
 		test_udp_send,
 		test_ping,
+		test_ping_triptime,
+		test_ping_short_no_time,
 		test_ping_self_via_lo0,
 		test_drop_event_text,
 		test_output_denied_by_default_rule,

@@ -624,17 +624,31 @@ struct done_msg {
 	int64_t		 off;		/* of the result in its worker's file */
 };
 
+/*
+ * The errno of the first failed flush of standard output: glibc drops the
+ * bytes an explicit fflush() could not write, so close_stdout() would see
+ * only the error flag.
+ */
+static int stdout_errno;
+
+static void
+flush_out(FILE *out)
+{
+	if (fflush(out) != 0 && out == stdout && stdout_errno == 0)
+		stdout_errno = errno;
+}
+
 static void
 print_result(const char *path, const struct cli *cli, enum mode mode,
     const struct file_result *r, FILE *out)
 {
 	fputs(r->out, out);
-	fflush(out);
+	flush_out(out);
 	fputs(r->err, stderr);
 	fflush(stderr);
 	if (mode == MODE_CHECK)
 		file_line(path, cli, r, out);
-	fflush(out);
+	flush_out(out);
 }
 
 /*
@@ -981,8 +995,54 @@ parse_count(const char *s, unsigned *v)
 	return (true);
 }
 
+/*
+ * Standard output is checked once, at exit, as coreutils' close_stdout()
+ * does: a report lost to a full disk or a bad descriptor is an output
+ * error (exit status 2, like a trace file's), never a silent success.
+ * A closed descriptor with nothing to write (EBADF from fclose() only) is
+ * no error.
+ */
+static int
+close_stdout(int rc)
+{
+	int err = 0;
+	bool failed = false;
+
+	errno = 0;
+	if (fflush(stdout) != 0) {
+		failed = true;
+		err = errno;
+	} else if (ferror(stdout)) {
+		failed = true;
+		/* A descriptor closed under us says so even to 0 bytes. */
+		err = stdout_errno != 0 ? stdout_errno :
+		    write(STDOUT_FILENO, "", 0) < 0 ? errno : 0;
+	}
+	errno = 0;
+	if (fclose(stdout) != 0 && !failed && errno != EBADF) {
+		failed = true;
+		err = errno;
+	}
+	if (!failed)
+		return (rc);
+	if (err != 0)
+		fprintf(stderr, "divertsim: write error on standard output: "
+		    "%s\n", g_strerror(err));
+	else
+		fprintf(stderr, "divertsim: write error on standard output\n");
+	return (rc > EXIT_SCENARIO_ERROR ? rc : EXIT_SCENARIO_ERROR);
+}
+
+static int divertsim_main(int, char **);
+
 int
 main(int argc, char **argv)
+{
+	return (close_stdout(divertsim_main(argc, argv)));
+}
+
+static int
+divertsim_main(int argc, char **argv)
 {
 	enum { OPT_COUNTERS = 256, OPT_TRACE_DIR, OPT_NO_TRACES, OPT_NO_EVENTS,
 	    OPT_NO_PCAPNG,

@@ -25,6 +25,12 @@
 #define	PING_DUP_BITS	65536u
 /* ping.c's TIMEVAL_LEN: the struct tv32 at the start of the data. */
 #define	PING_TV_LEN	8u
+/*
+ * What pr_pack() wants in a reply before it reads the tv32: data of
+ * sizeof(struct timespec), 16 bytes on amd64, not TIMEVAL_LEN.  A shorter
+ * reply (ping -s 8..15) prints no time and turns timing off for good.
+ */
+#define	PING_TS_LEN	16u
 
 struct ping_app {
 	struct host	*h;
@@ -35,6 +41,7 @@ struct ping_app {
 	uint64_t	 interval_ns;
 	uint32_t	 size;
 	bool		 df;
+	bool		 timing;	/* ping.c's `timing` */
 	uint8_t		 ttl;
 	uint64_t	 timer;		/* pending send event, 0 if none */
 	uint8_t		*rcvd_tbl;	/* PING_DUP_BITS bits */
@@ -58,7 +65,12 @@ ping_send(void *arg)
 	/* The bit for this sequence number starts clear (CLR() in pinger). */
 	pa->rcvd_tbl[(pa->ntransmitted & 0xffff) >> 3] &=
 	    (uint8_t)~(1u << (pa->ntransmitted & 7));
-	if (pa->size >= PING_TV_LEN) {
+	/*
+	 * pinger() truncates the seconds to 32 bits ("we're only concerned
+	 * with durations"); once timing is off the old stamp stays in the
+	 * packet, as in ping.c's outpack.
+	 */
+	if (pa->timing) {
 		now = sim_now();
 		wire_put32(icp + ICMP_F_DATA,
 		    (uint32_t)(now / SIM_NS_PER_S));
@@ -74,13 +86,33 @@ ping_send(void *arg)
 		pa->timer = sim_schedule(pa->interval_ns, ping_send, pa);
 }
 
+/*
+ * The round-trip time of a reply whose tv32 says sec, nsec, received at
+ * now_ns, as pr_pack() computes it with timespecsub() and clamps a
+ * negative time to 0 ("time of day goes back").  The seconds are those
+ * pinger() truncated to 32 bits: their difference is taken modulo 2^32 as
+ * a signed 32-bit number, which is pr_pack()'s result whenever the clock
+ * is below 2^31 s and stays right beyond 2^32 s of simulated time (a
+ * 64-bit subtraction would add 2^32 s per wrap of the stamp).
+ */
+static uint64_t
+ping_triptime_ns(uint32_t sec, uint32_t nsec, uint64_t now_ns)
+{
+	uint32_t now_sec = (uint32_t)(now_ns / SIM_NS_PER_S);
+	int64_t dsec = (int32_t)(now_sec - sec);
+	int64_t dnsec = (int64_t)(now_ns % SIM_NS_PER_S) - (int64_t)nsec;
+	int64_t t = dsec * (int64_t)SIM_NS_PER_S + dnsec;
+
+	return (t > 0 ? (uint64_t)t : 0);
+}
+
+/* rtt: the round-trip time in ns, or -1 when timing is off. */
 static void
 ping_reply_event(struct ping_app *pa, uint32_t src, uint16_t seq,
-    uint32_t len, bool dup, const uint8_t *icmp)
+    uint32_t len, bool dup, int64_t rtt)
 {
 	char a[INET_ADDRSTRLEN];
 	struct ev *e;
-	uint64_t sent_ns, now;
 
 	e = ev_begin(pa->h->sim->log, pa->h->name, "ping-reply");
 	if (e == NULL)
@@ -91,15 +123,9 @@ ping_reply_event(struct ping_app *pa, uint32_t src, uint16_t seq,
 	ev_bool(e, "dup", dup);
 	ev_textf(e, "ping: %u bytes from %s: icmp_seq=%u", len,
 	    inet_addr_str(src, a), seq);
-	if (len >= ICMP_MINLEN + PING_TV_LEN) {
-		sent_ns = (uint64_t)wire_get32(icmp + ICMP_F_DATA) *
-		    SIM_NS_PER_S + wire_get32(icmp + ICMP_F_DATA + 4);
-		now = sim_now();
-		if (now >= sent_ns) {
-			ev_int(e, "rtt_ns", (int64_t)(now - sent_ns));
-			ev_textf(e, " time=%.3f ms",
-			    (double)(now - sent_ns) / 1e6);
-		}
+	if (rtt >= 0) {
+		ev_int(e, "rtt_ns", rtt);
+		ev_textf(e, " time=%.3f ms", (double)rtt / 1e6);
 	}
 	if (dup)
 		ev_textf(e, " (DUP!)");
@@ -114,7 +140,14 @@ ping_reply(void *ctx, uint32_t src, uint16_t seq, const uint8_t *icmp,
 {
 	struct ping_app *pa = ctx;
 	uint8_t bit = (uint8_t)(1u << (seq & 7));
+	int64_t rtt = -1;
 	bool dup;
+
+	if (pa->timing && len < ICMP_MINLEN + PING_TS_LEN)
+		pa->timing = false;
+	if (pa->timing)
+		rtt = (int64_t)ping_triptime_ns(wire_get32(icmp + ICMP_F_DATA),
+		    wire_get32(icmp + ICMP_F_DATA + 4), sim_now());
 
 	dup = (pa->rcvd_tbl[seq >> 3] & bit) != 0;
 	if (dup) {
@@ -123,7 +156,7 @@ ping_reply(void *ctx, uint32_t src, uint16_t seq, const uint8_t *icmp,
 		pa->rcvd_tbl[seq >> 3] |= bit;
 		(*pa->c_received)++;
 	}
-	ping_reply_event(pa, src, seq, len, dup, icmp);
+	ping_reply_event(pa, src, seq, len, dup, rtt);
 }
 
 static void
@@ -159,6 +192,8 @@ app_ping_start(struct host *h, uint32_t dst, uint32_t count,
 	pa->interval_ns = interval_ns;
 	pa->size = size;
 	pa->df = df;
+	/* main(): timing when the data has room for the tv32. */
+	pa->timing = size >= PING_TV_LEN;
 	pa->ttl = ttl;
 	pa->rcvd_tbl = g_malloc0(PING_DUP_BITS / 8);
 	pa->packet = g_malloc(ICMP_MINLEN + size);

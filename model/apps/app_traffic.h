@@ -33,8 +33,9 @@ struct host;
  * count 0 pings until the run ends, as ping(8) without -c.  The ICMP id is
  * derived from the host's name and the number of pings started on it
  * (deterministic); sequence numbers start at 0.  The first 8 payload bytes
- * carry the send time (seconds, nanoseconds, big-endian) when size >= 8,
- * the rest byte i = i & 0xff, as ping(8) fills them.
+ * carry the send time (seconds truncated to 32 bits, nanoseconds,
+ * big-endian) when size >= 8, the rest byte i = i & 0xff, as ping(8) fills
+ * them; a reply with 16 data bytes or more is timed.
  * Returns 0, or EMSGSIZE (size too big), EINVAL (interval 0 with count
  * other than 1).
  */

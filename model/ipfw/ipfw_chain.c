@@ -43,6 +43,7 @@ ipfw_rule_clone(const struct ipfw_rule *rule)
 	r->addrs = g_memdup2(rule->addrs, rule->n_addrs * sizeof(*r->addrs));
 	r->ranges = g_memdup2(rule->ranges,
 	    rule->n_ranges * sizeof(*r->ranges));
+	r->comment = g_strdup(rule->comment);
 	return (r);
 }
 
@@ -54,6 +55,7 @@ ipfw_rule_free(struct ipfw_rule *rule)
 	g_free(rule->opts);
 	g_free(rule->addrs);
 	g_free(rule->ranges);
+	g_free(rule->comment);
 	g_free(rule);
 }
 
@@ -126,7 +128,8 @@ ipfw_rule_equal(const struct ipfw_rule *a, const struct ipfw_rule *b)
 	if (a->rulenum != b->rulenum || a->prob_x != b->prob_x ||
 	    a->action != b->action || a->arg != b->arg || a->log != b->log ||
 	    a->keep_state != b->keep_state || a->n_opts != b->n_opts ||
-	    a->logamount != b->logamount || a->comment != b->comment ||
+	    a->logamount != b->logamount ||
+	    g_strcmp0(a->comment, b->comment) != 0 ||
 	    a->limit_mask != b->limit_mask || a->limit_n != b->limit_n ||
 	    a->tag != b->tag || a->untag != b->untag ||
 	    a->arg_targ != b->arg_targ || a->tag_targ != b->tag_targ ||

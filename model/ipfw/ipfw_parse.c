@@ -1051,7 +1051,7 @@ parse_comment(struct ipfw_pctx *ctx, int word)
 		g_string_free(c, TRUE);
 		return (fail(ctx, word, "comment too long (max 80 chars)"));
 	}
-	ctx->rule->comment = c->len > 0 ? g_intern_string(c->str) : NULL;
+	ctx->rule->comment = c->len > 0 ? g_strdup(c->str) : NULL;
 	g_string_free(c, TRUE);
 	return (true);
 }

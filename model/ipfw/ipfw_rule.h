@@ -150,9 +150,12 @@ struct ipfw_rule {
 	uint32_t	 limit_n;
 	int		 release;	/* the ipfw(8) it was written for (6,
 					 * 14): its printing style */
-	/* Interned strings (g_intern_string()), so a rule still copies
-	 * with memcpy; NULL when absent. */
-	const char	*comment;	/* `// text` */
+	/* The rule's own copy (ipfw_rule_clone() duplicates it), not
+	 * interned: glib's quark table never shrinks, so every distinct
+	 * comment parsed would stay for good; NULL when absent. */
+	char		*comment;	/* `// text` */
+	/* Interned (g_intern_string()): states and lookups compare flow
+	 * names by pointer; NULL when absent. */
 	const char	*flow;		/* keep-state/check-state :name */
 
 	struct ipfw_opt	*opts;

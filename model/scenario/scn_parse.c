@@ -46,10 +46,13 @@
  */
 #define	MAX_DURATION_NS			((uint64_t)INT64_MAX)
 /*
- * ns-3's DataRate turns bits per second into a double to time a frame;
- * from 2^64 - 1024 on, the rate rounds to 2^64 and converts back to 0.
+ * ns-3's DataRate times a frame with int64x64_t arithmetic, which goes
+ * wrong near 2^64 bits per second: from about 2^64 - 1.6e16 (lower for
+ * larger frames) the transmission time comes out negative and a frame
+ * arrives before it was sent.  Below 2^63 every frame size is timed
+ * within 1 ns of bits / rate.
  */
-#define	MAX_RATE_BPS			(UINT64_MAX - 1024u)
+#define	MAX_RATE_BPS			((uint64_t)INT64_MAX)
 #define	IFNAMSIZ_CHARS			15u	/* IFNAMSIZ less the NUL */
 
 /* What pass 1 knows of one interface a link joins. */
