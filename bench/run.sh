@@ -385,11 +385,12 @@ echo "mode,instr_per_hop,before_instr_per_hop" > "$trcsv"
 if section traces && [ $callgrind = 1 ]; then
 	echo "traces: K=$SK, 512 bytes, callgrind N=$SCGN,$((SCGN * 2))" >&2
 	td="$out/traces"
-	for mode in none pcap pcap+events run divert-none divert-pcap+events ns3-pcap; do
+	for mode in none pcap pcap+events pcap+events+pcapng run divert-none divert-pcap+events ns3-pcap; do
 		case $mode in
 		none|divert-none) tr_f="run -q --no-traces" ;;
 		pcap)	tr_f="run -q --no-events --trace-dir $td" ;;
 		pcap+events|divert-pcap+events) tr_f="run -q --trace-dir $td" ;;
+		pcap+events+pcapng) tr_f="run -q --pcapng --trace-dir $td" ;;
 		run)	tr_f="run --trace-dir $td" ;;
 		esac
 		case $mode in divert-*) tr_v=divert ;; *) tr_v=plain ;; esac

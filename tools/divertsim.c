@@ -48,7 +48,7 @@
 
 static const char usage_text[] =
 "usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events]\n"
-"                 [--no-pcapng] [--Werror] [--max-events N]\n"
+"                 [--pcapng] [--Werror] [--max-events N]\n"
 "                 [--max-trace-bytes N] [--host H] [--ev TYPE] [--lineage N]\n"
 "                 [--width N] [--html OUT.html] [--exec-limit MS] [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
@@ -94,7 +94,10 @@ static const char help_text[] =
 "                     of the same base name)\n"
 "  --no-traces        write no pcap and no events.jsonl\n"
 "  --no-events        write the pcaps but no events.jsonl\n"
-"  --no-pcapng        write the pcaps but no run.pcapng\n"
+"  --pcapng           also write run.pcapng, every step of the run in one\n"
+"                     capture (docs/traces.md; costs about as much as the\n"
+"                     rest of the run: off unless asked for)\n"
+"  --no-pcapng        write no run.pcapng (the default)\n"
 "  --host H           run: narrate only host H's events\n"
 "  --ev TYPE          run: narrate only events of TYPE (docs/events.md)\n"
 "  --lineage N        run: narrate only packet N's events\n"
@@ -128,7 +131,7 @@ struct cli {
 	bool		 counters;
 	bool		 no_traces;
 	bool		 no_events;
-	bool		 no_pcapng;
+	bool		 pcapng;
 	bool		 werror;
 	const char	*trace_dir;
 	uint64_t	 max_events;
@@ -270,7 +273,7 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	o.counters = cli->counters && mode != MODE_LINT;
 	o.traces = trace_dir != NULL && mode != MODE_LINT;
 	o.events_jsonl = !cli->no_events;
-	o.pcapng = !cli->no_pcapng;
+	o.pcapng = cli->pcapng;
 	o.trace_dir = trace_dir;
 	o.max_events = cli->max_events;
 	o.max_trace_bytes = cli->max_trace_bytes;
@@ -1045,7 +1048,7 @@ static int
 divertsim_main(int argc, char **argv)
 {
 	enum { OPT_COUNTERS = 256, OPT_TRACE_DIR, OPT_NO_TRACES, OPT_NO_EVENTS,
-	    OPT_NO_PCAPNG,
+	    OPT_NO_PCAPNG, OPT_PCAPNG,
 	    OPT_VERSION, OPT_WERROR, OPT_JUNIT, OPT_SHARD, OPT_MAX_EVENTS,
 	    OPT_MAX_TRACE_BYTES, OPT_HOST, OPT_EV, OPT_LINEAGE, OPT_WIDTH,
 	    OPT_HTML, OPT_EXEC_LIMIT };
@@ -1056,6 +1059,7 @@ divertsim_main(int argc, char **argv)
 		{ "no-traces", no_argument, NULL, OPT_NO_TRACES },
 		{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
 		{ "no-pcapng", no_argument, NULL, OPT_NO_PCAPNG },
+		{ "pcapng", no_argument, NULL, OPT_PCAPNG },
 		{ "max-events", required_argument, NULL, OPT_MAX_EVENTS },
 		{ "max-trace-bytes", required_argument, NULL,
 		    OPT_MAX_TRACE_BYTES },
@@ -1115,7 +1119,10 @@ divertsim_main(int argc, char **argv)
 			cli.no_events = true;
 			break;
 		case OPT_NO_PCAPNG:
-			cli.no_pcapng = true;
+			cli.pcapng = false;
+			break;
+		case OPT_PCAPNG:
+			cli.pcapng = true;
 			break;
 		case OPT_MAX_EVENTS:
 			if (!parse_limit("--max-events", optarg,

@@ -40,7 +40,7 @@ struct divertsim_options {
 	bool		 counters;	/* print non-zero counters at the end */
 	bool		 traces;	/* write pcaps */
 	bool		 events;	/* and events.jsonl beside them */
-	bool		 pcapng;	/* and run.pcapng beside them */
+	bool		 pcapng;	/* and run.pcapng (init: off) */
 	const char	*trace_dir;	/* NULL: traces/NAME (NAME the
 					   scenario's base name) */
 	const char	*expect_prefix;	/* printed before each result line */

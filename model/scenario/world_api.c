@@ -41,7 +41,6 @@ divertsim_options_init(struct divertsim_options *o)
 	o->out = stdout;
 	o->errout = stderr;
 	o->events = true;
-	o->pcapng = true;
 	o->max_events = DIVERTSIM_MAX_EVENTS_DEFAULT;
 	o->max_trace_bytes = DIVERTSIM_MAX_TRACE_BYTES_DEFAULT;
 }

@@ -152,7 +152,7 @@ def main():
         def one(scn):
             name = os.path.basename(scn)[:-len(".scn")]
             d = os.path.join(tmp, name)
-            subprocess.run([ds, "run", "-q", "--trace-dir", d, scn],
+            subprocess.run([ds, "run", "-q", "--pcapng", "--trace-dir", d, scn],
                            stdout=subprocess.DEVNULL, check=False)
             if not os.path.exists(os.path.join(d, "events.jsonl")):
                 return [f"{name}: no traces written"]

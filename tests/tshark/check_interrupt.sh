@@ -22,7 +22,7 @@ for sig in INT TERM; do
 	out="$tmp/$sig"
 	# 0.3 .. 1.5 s into a run of several seconds
 	delay=$(awk 'BEGIN { srand(); printf "%.2f", 0.3 + rand() * 1.2 }')
-	"$exe" run -q --counters --trace-dir "$out" "$here/busy.scn" \
+	"$exe" run -q --pcapng --counters --trace-dir "$out" "$here/busy.scn" \
 	    >"$tmp/stdout" 2>"$tmp/stderr" &
 	pid=$!
 	sleep "$delay"

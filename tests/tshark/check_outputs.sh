@@ -57,7 +57,7 @@ d="$tmp/full"
 expect_fail "file size limit" \
     "output error: $d/[a-z0-9-]*\.[a-z]*: File too large (EFBIG) at [0-9.]* s" \
     sh -c "trap '' XFSZ; ulimit -f 512; exec \"\$@\"" sh \
-    "$exe" run -q --trace-dir "$d" "$scn"
+    "$exe" run -q --pcapng --trace-dir "$d" "$scn"
 check_whole "$d"
 
 # More pcaps than file descriptors: refused before anything runs.
@@ -80,7 +80,7 @@ expect_fail "ulimit -n 80" \
 d="$tmp/bytes"
 expect_fail "--max-trace-bytes" \
     "trace size limit of 100000 bytes reached (--max-trace-bytes) at 0\.0" \
-    "$exe" run -q --max-trace-bytes 100000 --trace-dir "$d" "$scn"
+    "$exe" run -q --pcapng --max-trace-bytes 100000 --trace-dir "$d" "$scn"
 check_whole "$d"
 sz=$(cat "$d"/* | wc -c)
 [ "$sz" -le 100000 ] || { echo "--max-trace-bytes: $sz bytes written"; exit 1; }

@@ -154,7 +154,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         d = os.path.join(tmp, "tour")
-        r = subprocess.run([ds, "run", "--trace-dir", d, scn],
+        r = subprocess.run([ds, "run", "--pcapng", "--trace-dir", d, scn],
                            capture_output=True, text=True)
         check(r.returncode == 0 and r.stderr == "",
               f"run: exit {r.returncode}, stderr {r.stderr!r}")
@@ -251,7 +251,7 @@ def main():
         for sub, opts in (("all", []), ("cut", ["--max-trace-bytes",
                                                  "20000"])):
             dd = os.path.join(tmp, sub)
-            r = subprocess.run([ds, "run", "-q", *opts, "--trace-dir", dd,
+            r = subprocess.run([ds, "run", "-q", "--pcapng", *opts, "--trace-dir", dd,
                                 natd], capture_output=True, text=True)
             r2 = subprocess.run(["tshark", "-r",
                                  os.path.join(dd, "run.pcapng"), "-T",
