@@ -43,6 +43,7 @@
 #include <netinet/in.h>
 
 #include "ipfw/ipfw.h"
+#include "ipfw/ipfw_why.h"
 #include "ipfw_sim.h"
 #include "net/host.h"
 #include "net/pfil.h"
@@ -63,6 +64,7 @@ struct pfil_ctx {
 	struct pkt	*m;
 	const char	*ifname;
 	int		 dir;
+	struct ipfw_why	*why;		/* used when h->sim->why (--why) */
 };
 
 static bool
@@ -290,6 +292,13 @@ ipfw_on_match(void *arg, const struct ipfw_rule *rule,
 	ev_textf(e, "%s %s ipfw rule %05u %s", c->ifname != NULL ?
 	    c->ifname : "-", c->dir == PFIL_IN ? "in" : "out",
 	    ipfw_rule_number(rule), act->str);
+	if (h->sim->why) {
+		GPtrArray *why = g_ptr_array_new_with_free_func(g_free);
+
+		ipfw_why_match(c->why, rule, args, why);
+		ev_why(e, why);
+		g_ptr_array_free(why, TRUE);
+	}
 	ev_end(e);
 	g_string_free(act, TRUE);
 }
@@ -368,6 +377,7 @@ ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
     int dir)
 {
 	struct pkt *m = *mp;
+	struct ipfw_why why;		/* --why's, used only when on */
 	struct ipfw_args args;
 	struct ipfw_verdict v;
 	struct pfil_ctx ctx;
@@ -395,7 +405,7 @@ ipfw_check_packet(struct host *h, struct pkt **mp, struct ifnet *ifp,
 	args.is_local_net = ipfw_is_local_net;
 	args.me_ctx = h;
 	ctx = (struct pfil_ctx){ .h = h, .m = m, .ifname = ifp->if_xname,
-	    .dir = dir };
+	    .dir = dir, .why = &why };
 	args.on_match = ipfw_on_match;
 	args.match_ctx = &ctx;
 
@@ -424,6 +434,8 @@ again:
 	args.ntags = &m->fw_calls.ntags;
 	args.max_tags = PKT_FW_TAGS;
 	ipfw_args_dissect(&args);
+	if (h->sim->why)
+		ipfw_why_begin(&why, h->fw, &args);
 	ipfw_chk(h->fw, &args, &v);
 
 	switch (v.kind) {
@@ -448,7 +460,8 @@ again:
 			ipfw_send_rst(h, &args);
 		/* FALLTHROUGH */
 	case IPFW_V_DENY:
-		ip_drop(h, m, DROP_DENIED, ifp, 0);
+		/* The rule rides in the port argument (for --why). */
+		ip_drop(h, m, DROP_DENIED, ifp, v.rulenum);
 		*mp = NULL;
 		return (deny_errno);
 

@@ -2,8 +2,8 @@
 """Fails when events.jsonl carries an event type or a field that
 docs/events.md does not document.
 
-Runs every scenario of the library (scenarios/*.scn) with its traces in a
-temporary directory, collects each event type's keys (and the keys of a
+Runs every scenario of the library (scenarios/*.scn) with --why (so its
+`why` fields too), traces in a temporary directory, collects each event type's keys (and the keys of a
 loop's `cycle` steps), and compares them with the page: a section
 "### `TYPE`" (several types may share one heading) and table rows whose
 first cell names the field ("| `field` |" or "| `a`, `b` |").  Every drop
@@ -62,7 +62,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for scn in scenarios:
             out = os.path.join(tmp, os.path.basename(scn))
-            r = subprocess.run([ds, "run", "-q", "--trace-dir", out, scn],
+            r = subprocess.run([ds, "run", "-q", "--why", "--trace-dir", out,
+                                scn],
                                stdout=subprocess.DEVNULL)
             if r.returncode != 0:
                 print(f"{scn}: divertsim exited {r.returncode}")

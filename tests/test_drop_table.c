@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "check_util.h"
+#include "fixture.h"
 
 #include "netinet/ip_drop.h"
 
@@ -23,6 +24,9 @@ START_TEST(test_every_reason_has_a_row)
 		ck_assert(d->name != NULL && d->name[0] != '\0');
 		ck_assert(d->counter != NULL && d->counter[0] != '\0');
 		ck_assert(d->why != NULL && d->why[0] != '\0');
+		/* --why's sentence, with the host it happened on. */
+		ck_assert_msg(d->cause != NULL && strstr(d->cause, "HOST") !=
+		    NULL, "%s: no --why sentence naming HOST", d->name);
 		/* A counter qualified by a port is a reason with a port. */
 		if (strstr(d->counter, "PORT") != NULL)
 			ck_assert_msg(d->has_port, "%s", d->name);
@@ -134,12 +138,80 @@ START_TEST(test_counter_match)
 }
 END_TEST
 
+/* drop_why()'s sentence is want. */
+static void
+expect_why(const struct host *h, const struct pkt *m, enum drop_reason r,
+    const struct ifnet *ifp, unsigned port, const char *want)
+{
+	char *w = drop_why(h, m, r, ifp, port);
+
+	ck_assert_str_eq(w, want);
+	g_free(w);
+}
+
+/* --why's sentences, filled in for a UDP datagram 10.0.0.2:5000 ->
+ * 10.9.9.9:53 on host gw (written out by hand). */
+START_TEST(test_why_sentences)
+{
+	uint8_t d[28] = { 0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0,
+	    10, 0, 0, 2, 10, 9, 9, 9, 0x13, 0x88, 0, 53, 0, 8, 0, 0 };
+	struct host *h;
+	struct ifnet *em1;
+	struct pkt *m;
+	char *w;
+
+	fx_init();
+	h = fx_host("gw", RELEASE_6, FX_FW_OFF);
+	em1 = fx_if(h, "em1", FX_A(192, 0, 2, 1), 24);
+	m = pkt_from_bytes(d, sizeof(d));
+	h->sysctl.forwarding = false;
+	expect_why(h, m, DROP_NOROUTE, NULL, 0,
+	    "no-route: gw has no route to 10.9.9.9");
+	expect_why(h, m, DROP_CANTFORWARD, NULL, 0,
+	    "not-forwarding: net.inet.ip.forwarding=0 on gw, "
+	    "and 10.9.9.9 is not one of its addresses");
+	h->sysctl.forwarding = true;
+	expect_why(h, m, DROP_CANTFORWARD, NULL, 0,
+	    "not-forwarding: 10.9.9.9 is never forwarded "
+	    "(in_canforward() on gw)");
+	expect_why(h, m, DROP_DIVERT_NOPORT, em1, 8000,
+	    "no-divert-socket: no divert socket bound to "
+	    "port 8000 on gw");
+	expect_why(h, m, DROP_UDP_NOPORT, NULL, 0,
+	    "udp-noport: no UDP socket is bound to port 53 on "
+	    "gw");
+	expect_why(h, m, DROP_QUEUE_FULL, em1, 0,
+	    "queue-full: the transmit queue of gw's em1 was "
+	    "full");
+	expect_why(h, m, DROP_DENIED, NULL, 200,
+	    "denied: gw's ipfw rule 200 took it (deny, "
+	    "reject or unreach; the ipfw step before shows it), or its "
+	    "keep-state or limit found no room for a state");
+	/* No packet at hand (a program that wrote nothing back). */
+	expect_why(h, NULL, DROP_PROGRAM, NULL, 8668,
+	    "program-drop: the program on divert port 8668 of "
+	    "gw read it and wrote nothing back");
+	/* Every row fills in: no placeholder is left. */
+	for (int r = 0; r < DROP_REASON_COUNT; r++) {
+		w = drop_why(h, m, (enum drop_reason)r, em1, 1);
+		ck_assert_msg(g_str_has_prefix(w, drop_table[r].name), "%s", w);
+		ck_assert_msg(strstr(w, "HOST") == NULL &&
+		    strstr(w, "SRC") == NULL && strstr(w, "DST") == NULL &&
+		    strstr(w, "DPORT") == NULL && strstr(w, "PROTO") == NULL,
+		    "%s", w);
+		g_free(w);
+	}
+	pkt_dispose(m, PKT_FATE_DROPPED);
+	fx_host_free(h);
+}
+END_TEST
+
 static Suite *
 table_suite(void)
 {
 	const TTest *const tests[] = {
 		test_every_reason_has_a_row, test_doc_matches_table,
-		test_counter_match, NULL
+		test_counter_match, test_why_sentences, NULL
 	};
 
 	return (check_suite("drop_table", tests, NULL, NULL));

@@ -50,7 +50,8 @@ static const char usage_text[] =
 "usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events]\n"
 "                 [--pcapng] [--Werror] [--max-events N]\n"
 "                 [--max-trace-bytes N] [--host H] [--ev TYPE] [--lineage N]\n"
-"                 [--width N] [--html OUT.html] [--exec-limit MS] [FILE]\n"
+"                 [--width N] [--why] [--html OUT.html] [--exec-limit MS]\n"
+"                 [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
 "                 [-j N] [--shard K/N] [--Werror] [--max-events N]\n"
 "                 [--max-trace-bytes N] [--exec-limit MS] FILE...\n"
@@ -103,6 +104,12 @@ static const char help_text[] =
 "  --lineage N        run: narrate only packet N's events\n"
 "  --width N          run: wrap narration at N columns (at least 40)\n"
 "  --html OUT.html    run: also write the page `divertsim view` writes\n"
+"  --why              run: under each ipfw step, every rule tried since the\n"
+"                     last match and the first condition it failed, the\n"
+"                     rules a re-entry or skipto passed over, how the rule\n"
+"                     matched (a state: whose, found by which rule, which\n"
+"                     way); under each drop, the configuration that caused\n"
+"                     it; a `why` list in those events of events.jsonl\n"
 "  --max-events N     stop a run after N events (default 500000000, 0: none)\n"
 "  --max-trace-bytes N  stop a run once its pcaps and events.jsonl reach N\n"
 "                     bytes together (default 1073741824 = 1 GiB, 0: none)\n"
@@ -141,6 +148,7 @@ struct cli {
 	unsigned	 shard_k, shard_n;	/* 1-based; n == 0: no shard */
 	struct narrate_opts narrate;	/* run: --host, --ev, --lineage */
 	const char	*html;		/* run --html */
+	bool		 why;		/* run: --why */
 };
 
 enum mode { MODE_RUN, MODE_CHECK, MODE_LINT };
@@ -280,8 +288,10 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	o.interrupted = &interrupted;
 	o.on_expect = junit_case;
 	o.on_expect_ctx = r;
-	if (mode == MODE_RUN)
+	if (mode == MODE_RUN) {
 		narrate_apply(&cli->narrate, &o.narration);
+		o.narration.why = cli->why;
+	}
 
 	diag_init(&d, path, err);
 	diag_set_werror(&d, cli->werror);
@@ -1051,7 +1061,7 @@ divertsim_main(int argc, char **argv)
 	    OPT_NO_PCAPNG, OPT_PCAPNG,
 	    OPT_VERSION, OPT_WERROR, OPT_JUNIT, OPT_SHARD, OPT_MAX_EVENTS,
 	    OPT_MAX_TRACE_BYTES, OPT_HOST, OPT_EV, OPT_LINEAGE, OPT_WIDTH,
-	    OPT_HTML, OPT_EXEC_LIMIT };
+	    OPT_HTML, OPT_EXEC_LIMIT, OPT_WHY };
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "counters", no_argument, NULL, OPT_COUNTERS },
@@ -1075,6 +1085,7 @@ divertsim_main(int argc, char **argv)
 		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ "html", required_argument, NULL, OPT_HTML },
 		{ "exec-limit", required_argument, NULL, OPT_EXEC_LIMIT },
+		{ "why", no_argument, NULL, OPT_WHY },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = {
@@ -1187,6 +1198,9 @@ divertsim_main(int argc, char **argv)
 			exec_set_limit_ms(ms);
 			break;
 		}
+		case OPT_WHY:
+			cli.why = true;
+			break;
 		case 'h':
 			usage(stdout);
 			fputs(help_text, stdout);

@@ -44,6 +44,7 @@
 #include "exec/exec_proc.h"
 #include "exec/exec_proto.h"
 #include "net/host.h"
+#include "netinet/ip_drop.h"
 #include "sim/counters.h"
 #include "sim/events.h"
 #include "sim/sim_names.h"
@@ -409,6 +410,7 @@ exec_discarded(struct exec_sock *es)
 	ev_int(e, "port", es->port);
 	ev_textf(e, "drop program-drop: %s on port %u read the packet and "
 	    "wrote nothing back", es->ep->name, es->port);
+	drop_ev_why(e, h, NULL, DROP_PROGRAM, NULL, es->port);
 	ev_end(e);
 }
 

@@ -155,6 +155,14 @@ enum ipfw_dir { IPFW_DIR_IN, IPFW_DIR_OUT };
 struct ipfw_args {
 	/* --- filled by the caller ---------------------------------------- */
 	enum ipfw_dir	 dir;
+	/*
+	 * Set by ipfw_chk() when a dynamic state matches (only then, off
+	 * the common path; in the padding after dir, so args grow not): 1 +
+	 * the index of the check-state or keep-state rule whose lookup found
+	 * it, on_match getting the state's rule.  --why reads it and sets it
+	 * back to 0.
+	 */
+	uint32_t	 state_found_at;
 	const char	*rcvif;		/* receive interface name or NULL */
 	const char	*oif;		/* transmit interface name (OUT pass) */
 	const uint8_t	*pkt;		/* IPv4 header (borrowed) */

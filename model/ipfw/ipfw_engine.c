@@ -187,6 +187,37 @@ apply_tag(struct ipfw_args *args, const struct ipfw_rule *r, uint32_t targ)
 	}
 }
 
+/*
+ * Where a skipto goes, never backwards.  14's jump_fast(): a target at or
+ * below the rule's own number means the first rule numbered above it.
+ * 6.x lookup_next_rule() searches from the next slot for a number >= the
+ * target, so such a target gives the next slot, even one sharing the
+ * rule's number.
+ */
+static inline unsigned
+skipto_index(const struct ipfw_chain *chain, const struct ipfw_args *args,
+    const struct ipfw_rule *f)
+{
+	if (args->release < 14 && f->arg <= f->rulenum)
+		return (f->index + 1);
+	return (ipfw_chain_first_at_least(chain, MAX(f->arg_targ ?
+	    args->tablearg : f->arg, f->rulenum + 1)));
+}
+
+unsigned
+ipfw_skipto_index(const struct ipfw_chain *chain,
+    const struct ipfw_args *args, const struct ipfw_rule *f)
+{
+	return (skipto_index(chain, args, f));
+}
+
+bool
+ipfw_start_index(const struct ipfw_chain *chain,
+    const struct ipfw_args *args, unsigned *idx)
+{
+	return (start_index(chain, args, idx));
+}
+
 static void
 verdict(struct ipfw_verdict *v, enum ipfw_verdict_kind kind,
     const struct ipfw_rule *f)
@@ -351,6 +382,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 		if (r->keep_state && !probe_answered(&dp, r->flow))
 			parent = probe(chain, args, &dp, r->flow);
 		if (parent != NULL) {
+			args->state_found_at = r->index + 1;
 			f = parent;
 			via_state = true;
 		} else {
@@ -367,6 +399,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 					idx++;
 					continue;
 				}
+				args->state_found_at = r->index + 1;
 				f = parent;
 				via_state = true;
 			} else if (r->keep_state) {
@@ -393,9 +426,6 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			idx = f->index + 1;
 			continue;
 		}
-		/* O_TAG: the matching rule tags (or untags) the packet. */
-		if (r->tag != 0 || r->tag_targ)
-			apply_tag(args, r, args->tablearg);
 		f->packets++;
 		f->bytes += pktlen;
 		/* O_REASS of a fragment: IPFW_INC_RULE_COUNTER() in the
@@ -405,8 +435,13 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			f->packets++;
 			f->bytes += pktlen;
 		}
+		/* Before the tag, so that --why (ipfw_why.c) sees the tags
+		 * the rules before this one were tested with. */
 		if (args->on_match != NULL)
 			args->on_match(args->match_ctx, f, args);
+		/* O_TAG: the matching rule tags (or untags) the packet. */
+		if (r->tag != 0 || r->tag_targ)
+			apply_tag(args, r, args->tablearg);
 		switch (f->action) {
 		case IPFW_ACT_ALLOW:
 			verdict(v, IPFW_V_PASS, f);
@@ -458,20 +493,7 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 			idx = f->index + 1;
 			break;
 		case IPFW_ACT_SKIPTO:
-			/*
-			 * Never backwards.  14's jump_fast(): a target at or
-			 * below the rule's own number means the first rule
-			 * numbered above it.  6.x lookup_next_rule() searches
-			 * from the next slot for a number >= the target, so
-			 * such a target gives the next slot, even one sharing
-			 * the rule's number.
-			 */
-			if (args->release < 14 && f->arg <= f->rulenum)
-				idx = f->index + 1;
-			else
-				idx = ipfw_chain_first_at_least(chain,
-				    MAX(f->arg_targ ? args->tablearg : f->arg,
-				    f->rulenum + 1));
+			idx = skipto_index(chain, args, f);
 			break;
 		case IPFW_ACT_CALL:
 			/* The full stack was handled above. */

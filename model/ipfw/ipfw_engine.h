@@ -19,10 +19,21 @@ extern "C" {
 bool	ipfw_rule_match(const struct ipfw_rule *rule,
 	    const struct ipfw_args *args);
 
+/* --why: one option's test alone (`not` not applied). */
+bool	ipfw_opt_match(const struct ipfw_rule *rule,
+	    const struct ipfw_opt *o, const struct ipfw_args *args);
+
 /* Whether ipfw_chk()'s quick rejection (ipfw_rule_prefilter()) skips
  * the rule for the packet; a rejected rule must not match (tests). */
 bool	ipfw_prefilter_rejects(const struct ipfw_rule *rule,
 	    const struct ipfw_args *args);
+
+/* Where ipfw_chk() starts for args (false: the tag is refused), and
+ * where a matching skipto rule f sends it: for --why (ipfw_why.c). */
+bool	ipfw_start_index(const struct ipfw_chain *chain,
+	    const struct ipfw_args *args, unsigned *idx);
+unsigned ipfw_skipto_index(const struct ipfw_chain *chain,
+	    const struct ipfw_args *args, const struct ipfw_rule *f);
 
 #ifdef __cplusplus
 }

@@ -545,3 +545,11 @@ ipfw_rule_match(const struct ipfw_rule *rule, const struct ipfw_args *args)
 	}
 	return (true);
 }
+
+/* One option's test alone, for --why (ipfw_why.c). */
+bool
+ipfw_opt_match(const struct ipfw_rule *rule, const struct ipfw_opt *o,
+    const struct ipfw_args *args)
+{
+	return (opt_match(rule, o, args));
+}

@@ -274,6 +274,47 @@ print_option(const struct ipfw_rule *r, const struct ipfw_opt *o,
 	}
 }
 
+/*
+ * One option as ipfw(8) prints it, for --why: the address list or port
+ * ranges alone (no `not`: the caller words it), a protocol by name, and
+ * any other option with its keyword (and `not`).  No leading space.
+ */
+void
+ipfw_opt_value_str(const struct ipfw_rule *r, const struct ipfw_opt *o,
+    GString *out)
+{
+	GString *t = g_string_new(NULL);
+	const char *name;
+
+	switch (o->op) {
+	case IPFW_O_PROTO:
+		if ((name = inet_proto_name((uint8_t)o->u.val)) != NULL)
+			g_string_append(t, name);
+		else
+			g_string_append_printf(t, "%u", o->u.val);
+		break;
+	case IPFW_O_SRC_ME: case IPFW_O_DST_ME:
+	case IPFW_O_SRC_ADDR: case IPFW_O_DST_ADDR:
+	case IPFW_O_SRC_TABLE: case IPFW_O_DST_TABLE:
+	case IPFW_O_SRC_SET: case IPFW_O_DST_SET: {
+		struct ipfw_opt plain = *o;
+
+		plain.negate = false;
+		print_addr(r, &plain, t);
+		break;
+	}
+	case IPFW_O_SRC_PORT:
+	case IPFW_O_DST_PORT:
+		print_ranges(r, o, t);
+		break;
+	default:
+		print_option(r, o, t);
+		break;
+	}
+	g_string_append(out, t->str[0] == ' ' ? t->str + 1 : t->str);
+	g_string_free(t, TRUE);
+}
+
 void
 ipfw_rule_action_str(const struct ipfw_rule *r, GString *out)
 {

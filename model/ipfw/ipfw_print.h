@@ -22,6 +22,9 @@ int	ipfw_u64_width(uint64_t v);
  */
 void	ipfw_rule_print(const struct ipfw_rule *rule, int pcwidth,
 	    int bcwidth, GString *out);
+/* One option's value as ipfw(8) prints it (ipfw_print.c). */
+void	ipfw_opt_value_str(const struct ipfw_rule *r,
+	    const struct ipfw_opt *o, GString *out);
 
 #ifdef __cplusplus
 }

@@ -232,6 +232,33 @@ ipfw_state_lookup(struct ipfw_states *st, const struct ipfw_args *args,
 	return (d->rule);
 }
 
+/*
+ * --why: the live state of the packet's flow without touching it (no
+ * refresh, nothing released), and whether the packet goes the way of
+ * the packet that installed it.
+ */
+const struct ipfw_rule *
+ipfw_state_peek(const struct ipfw_states *st, const struct ipfw_args *args,
+    bool *forward)
+{
+	struct ipfw_dyn_key k;
+
+	if (st == NULL)
+		return (NULL);
+	flow_key(args, &k);
+	for (int32_t i = st->buckets[flow_hash(&k)]; i >= 0;
+	    i = st->pool[i].next) {
+		const struct ipfw_dyn *d = &st->pool[i];
+
+		if (args->now_ns < d->expire_ns && key_equal(&d->key, &k)) {
+			*forward = args->src == d->src &&
+			    (!args->has_ports || args->sport == d->sport);
+			return (d->rule);
+		}
+	}
+	return (NULL);
+}
+
 /* Release the entries expired at now_ns, and every entry of rule. */
 static void
 sweep(struct ipfw_states *st, uint64_t now_ns, const struct ipfw_rule *rule)

@@ -43,6 +43,10 @@ void		 ipfw_states_free(struct ipfw_states *st);
 struct ipfw_rule *ipfw_state_lookup(struct ipfw_states *st,
 		    const struct ipfw_args *args, const char *flow,
 		    bool *forward);
+/* The same without refreshing it (--why), any flow name; *forward:
+ * the packet goes the way of the one that installed the state. */
+const struct ipfw_rule *ipfw_state_peek(const struct ipfw_states *st,
+		    const struct ipfw_args *args, bool *forward);
 /* Install (or refresh) a state for the flow under the rule's flow name;
  * false when the table is full of live states. */
 bool		 ipfw_state_install(struct ipfw_states *st,

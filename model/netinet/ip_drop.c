@@ -18,93 +18,162 @@
 #include "pkt/pkt.h"
 #include "sim/counters.h"
 #include "sim/events.h"
+#include "sim/sim_names.h"
 #include "wire/wire_ip.h"
 #include "wire/wire_print.h"
 
 const struct drop_desc drop_table[DROP_REASON_COUNT] = {
 	[DROP_TOOSHORT] = { "too-short", "ip.tooshort", false,
-	    "shorter than an IP header, or than its own ip_len" },
+	    "shorter than an IP header, or than its own ip_len",
+	    "HOST's ip_input() got a datagram shorter than an IP header or "
+	    "than its own ip_len" },
 	[DROP_BADVERS] = { "bad-version", "ip.badvers", false,
-	    "IP version is not 4" },
+	    "IP version is not 4",
+	    "HOST's ip_input() got a datagram whose version is not 4" },
 	[DROP_BADHLEN] = { "bad-hlen", "ip.badhlen", false,
-	    "header length below 20 bytes or beyond the datagram" },
+	    "header length below 20 bytes or beyond the datagram",
+	    "HOST's ip_input() got a header length below 20 bytes or beyond"
+	    " the datagram" },
 	[DROP_BADLEN] = { "bad-len", "ip.badlen", false,
-	    "ip_len smaller than the header length" },
+	    "ip_len smaller than the header length",
+	    "HOST's ip_input() got an ip_len smaller than the header length" },
 	[DROP_BADSUM] = { "badsum", "ip.badsum", false,
-	    "IP header checksum wrong" },
+	    "IP header checksum wrong",
+	    "the IP header checksum of the datagram from SRC to HOST is "
+	    "wrong (a program that changes the header must recompute it)" },
 	[DROP_BADADDR] = { "bad-addr", "ip.badaddr", false,
-	    "127/8 address on a non-loopback interface (RFC 1122)" },
+	    "127/8 address on a non-loopback interface (RFC 1122)",
+	    "HOST got a 127/8 address (SRC > DST) on an interface that is "
+	    "not loopback" },
 	[DROP_NOTMEMBER] = { "not-member", "ip.notmember", false,
-	    "multicast datagram for a group this host has not joined" },
+	    "multicast datagram for a group this host has not joined",
+	    "HOST has not joined the multicast group DST" },
 	[DROP_NOROUTE] = { "no-route", "ip.noroute", false,
-	    "no route to the destination" },
+	    "no route to the destination",
+	    "HOST has no route to DST" },
 	[DROP_FWD_NOROUTE] = { "fwd-no-route", "ip.fwd_noroute", false,
-	    "no route to forward it by (6.x ip_forward(): ip_rtaddr() failed)" },
+	    "no route to forward it by (6.x ip_forward(): ip_rtaddr() failed)",
+	    "HOST has no route to forward DST by" },
 	[DROP_NOSRCADDR] = { "no-source-address", "ip.nosrcaddr", false,
-	    "the outgoing interface has no address to send from" },
+	    "the outgoing interface has no address to send from",
+	    "the interface HOST would send DST by has no address to send "
+	    "from" },
 	[DROP_CANTFORWARD] = { "not-forwarding", "ip.cantforward", false,
-	    "not for this host and net.inet.ip.forwarding is 0" },
+	    "not for this host and net.inet.ip.forwarding is 0",
+	    "net.inet.ip.forwarding=0 on HOST, and DST is not one of its "
+	    "addresses" },
 	[DROP_TTL] = { "ttl-exceeded", "ip.ttl_exceeded", false,
-	    "TTL would reach 0 when forwarded" },
+	    "TTL would reach 0 when forwarded",
+	    "the TTL of the datagram to DST would reach 0 when HOST "
+	    "forwards it" },
 	[DROP_CANTFRAG] = { "cantfrag", "ip.cantfrag", false,
-	    "larger than the MTU with DF set" },
+	    "larger than the MTU with DF set",
+	    "the datagram to DST is larger than the MTU of HOST's outgoing "
+	    "interface and has DF set" },
 	[DROP_FRAG_TIMEOUT] = { "frag-timeout", "ip.fragtimeout", false,
-	    "reassembly did not complete within 30 s" },
+	    "reassembly did not complete within 30 s",
+	    "HOST did not get every fragment of the datagram from SRC "
+	    "within 30 s" },
 	[DROP_FRAG_OVERFLOW] = { "frag-overflow", "ip.fragdropped", false,
-	    "reassembly limits reached (queues or fragments per datagram)" },
+	    "reassembly limits reached (queues or fragments per datagram)",
+	    "HOST's reassembly limits were reached (queues, or fragments "
+	    "per datagram)" },
 	[DROP_FRAG_BAD] = { "frag-bad", "ip.fragdropped", false,
-	    "fragment overlaps, has a bad length or makes it too long" },
+	    "fragment overlaps, has a bad length or makes it too long",
+	    "the fragment from SRC duplicates or overlaps one HOST holds, "
+	    "has a bad length or makes the datagram too long" },
 	[DROP_NOPROTO] = { "no-proto", "ip.noproto", false,
-	    "no such protocol on this host" },
+	    "no such protocol on this host",
+	    "HOST has no protocol PROTO" },
 	[DROP_UDP_HDROPS] = { "udp-tooshort", "udp.hdrops", false,
-	    "shorter than a UDP header" },
+	    "shorter than a UDP header",
+	    "the UDP datagram from SRC to HOST is shorter than a UDP header" },
 	[DROP_UDP_BADLEN] = { "udp-badlen", "udp.badlen", false,
-	    "uh_ulen below 8 or beyond the datagram" },
+	    "uh_ulen below 8 or beyond the datagram",
+	    "the UDP length of the datagram from SRC to HOST is below 8 or beyond "
+	    "the datagram" },
 	[DROP_UDP_BADSUM] = { "udp-badsum", "udp.badsum", false,
-	    "UDP checksum wrong" },
+	    "UDP checksum wrong",
+	    "the UDP checksum of the datagram from SRC to HOST is wrong" },
 	[DROP_UDP_NOPORT] = { "udp-noport", "udp.noport", false,
-	    "no socket bound to the destination port" },
+	    "no socket bound to the destination port",
+	    "no UDP socket is bound to port DPORT on HOST" },
 	[DROP_UDP_NOPORTBCAST] = { "udp-noport-bcast", "udp.noportbcast",
-	    false, "broadcast or multicast to a port with no socket" },
+	    false, "broadcast or multicast to a port with no socket",
+	    "no UDP socket is bound to port DPORT on HOST for this "
+	    "broadcast or multicast" },
 	[DROP_TCP_TOOSHORT] = { "tcp-tooshort", "tcp.rcvshort", false,
-	    "shorter than a TCP header" },
+	    "shorter than a TCP header",
+	    "the TCP segment from SRC to HOST is shorter than a TCP header" },
 	[DROP_TCP_BADOFF] = { "tcp-badoff", "tcp.rcvbadoff", false,
-	    "TCP data offset below 20 bytes or beyond the segment" },
+	    "TCP data offset below 20 bytes or beyond the segment",
+	    "the TCP data offset of the segment from SRC to HOST is below 20 bytes "
+	    "or beyond it" },
 	[DROP_TCP_BADSUM] = { "tcp-badsum", "tcp.badsum", false,
-	    "TCP checksum wrong" },
+	    "TCP checksum wrong",
+	    "the TCP checksum of the segment from SRC to HOST is wrong" },
 	[DROP_TCP_BROADCAST] = { "tcp-broadcast", "tcp.bcastdrops", false,
-	    "a TCP segment to a broadcast or multicast address" },
+	    "a TCP segment to a broadcast or multicast address",
+	    "HOST takes no TCP segment to the broadcast or multicast "
+	    "address DST" },
 	[DROP_TCP_NOPORT] = { "tcp-noport", "tcp.noport", false,
-	    "no connection for the segment (answered with RST unless RST)" },
+	    "no connection for the segment (answered with RST unless RST)",
+	    "HOST has no connection or listener for port DPORT" },
 	[DROP_TCP_LISTEN_NOSYN] = { "tcp-listen-nosyn", "tcp.noport", false,
-	    "to a listening port, but not a bare SYN (RST unless RST)" },
+	    "to a listening port, but not a bare SYN (RST unless RST)",
+	    "HOST listens on port DPORT, but the segment from SRC is not a "
+	    "bare SYN" },
 	[DROP_ICMP_TOOSHORT] = { "icmp-tooshort", "icmp.tooshort", false,
-	    "shorter than an ICMP header" },
+	    "shorter than an ICMP header",
+	    "the ICMP message from SRC to HOST is shorter than an ICMP "
+	    "header" },
 	[DROP_ICMP_BADSUM] = { "icmp-badsum", "icmp.badsum", false,
-	    "ICMP checksum wrong" },
+	    "ICMP checksum wrong",
+	    "the ICMP checksum of the message from SRC to HOST is wrong" },
 	[DROP_DENIED] = { "denied", "ipfw.denied", false,
-	    "an ipfw rule denied it (deny, reject, unreach, refused tag)" },
+	    "an ipfw rule denied it (deny, reject, unreach, refused tag)",
+	    "HOST's ipfw rule RULE took it (deny, reject or unreach; the "
+	    "ipfw step before shows it), or its keep-state or limit found "
+	    "no room for a state" },
 	[DROP_NAT_DENIED] = { "nat-denied", "ipfw.nat_denied", false,
 	    "ipfw nat refused it (no such instance; incoming: deny_in and "
-	    "no link, or a fragment whose first one was not translated)" },
+	    "no link, or a fragment whose first one was not translated)",
+	    "HOST's ipfw nat refused it (no such instance, or deny_in and "
+	    "no translation for it, or a fragment whose first one was not "
+	    "translated)" },
 	[DROP_DIVERT_NOPORT] = { "no-divert-socket", "divert.noport", true,
-	    "diverted to a port no socket is bound to" },
+	    "diverted to a port no socket is bound to",
+	    "no divert socket bound to port PORT on HOST" },
 	[DROP_DIVERT_DISABLED] = { "ipdivert-disabled", "divert.disabled",
-	    true, "divert or tee on a kernel without IPDIVERT" },
+	    true, "divert or tee on a kernel without IPDIVERT",
+	    "HOST's kernel has no IPDIVERT, so its divert and tee rules "
+	    "drop" },
 	[DROP_DIVERT_FULL] = { "socket-full", "divert.PORT.dropped_full", true,
-	    "the divert socket's receive buffer was full" },
+	    "the divert socket's receive buffer was full",
+	    "the receive buffer of the divert socket on port PORT of HOST "
+	    "was full: its program reads too slowly" },
 	[DROP_DIVERT_NOTAG] = { "divert-no-tag", "divert.notag", false,
-	    "reassembled for divert, but its first fragment had no divert tag" },
+	    "reassembled for divert, but its first fragment had no divert tag",
+	    "HOST reassembled it for divert, but its first fragment was not"
+	    " diverted (FreeBSD 6 keeps the first fragment's tags)" },
 	[DROP_LOOP] = { "loop", "divert.PORT.loops", true,
-	    "the packet came back to the same divert port: a loop" },
+	    "the packet came back to the same divert port: a loop",
+	    "the packet reached divert port PORT on HOST again exactly as "
+	    "an earlier diversion did, so it could only repeat (the loop "
+	    "event before gives the cycle)" },
 	[DROP_PROGRAM] = { "program-drop", "divert.PORT.discarded", true,
-	    "the divert program read it and wrote nothing back" },
+	    "the divert program read it and wrote nothing back",
+	    "the program on divert port PORT of HOST read it and wrote "
+	    "nothing back" },
 	[DROP_QUEUE_FULL] = { "queue-full", "if.IF.qdrops", false,
-	    "the link's transmit queue was full" },
+	    "the link's transmit queue was full",
+	    "the transmit queue of HOST's IF was full" },
 	[DROP_IF_DOWN] = { "if-down", "if.IF.downdrops", false,
-	    "the interface has no link to send on" },
+	    "the interface has no link to send on",
+	    "HOST's IF has no link to send on" },
 	[DROP_LINK_LOST] = { "link-lost", "if.IF.ierrors", false,
-	    "the link lost the frame on its way here (a receive error)" },
+	    "the link lost the frame on its way here (a receive error)",
+	    "the link lost the frame before HOST's IF got it" },
 };
 
 const struct drop_desc *
@@ -255,6 +324,96 @@ drop_cause(const struct host *h, const struct pkt *m, enum drop_reason r)
 	return (NULL);
 }
 
+/* A placeholder of a cause sentence, or NULL if word is none. */
+static const char *
+cause_value(const char *word, size_t n, const struct host *h,
+    const struct pkt *m, const struct ifnet *ifp, unsigned port,
+    char *buf, size_t size)
+{
+	bool ip = m != NULL && m->len >= IP_HDR_MIN_BYTES;
+	unsigned hl = ip ? ip_get_hlen_bytes(m->data) : 0;
+
+#define	IS(w)	(n == sizeof(w) - 1 && strncmp(word, (w), n) == 0)
+	if (IS("HOST"))
+		return (h->name);
+	if (IS("IF"))
+		return (ifp != NULL ? ifp->if_xname : "interface");
+	if (IS("PORT") || IS("RULE")) {
+		snprintf(buf, size, "%u", port);
+		return (buf);
+	}
+	if (IS("SRC") || IS("DST")) {
+		if (!ip)
+			return ("?");
+		return (inet_addr_str(IS("SRC") ? ip_get_src(m->data) :
+		    ip_get_dst(m->data), buf));
+	}
+	if (IS("PROTO")) {
+		snprintf(buf, size, "%u", ip ? ip_get_proto(m->data) : 0);
+		return (buf);
+	}
+	if (IS("DPORT")) {
+		/* TCP and UDP both keep the destination port at byte 2. */
+		if (!ip || m->len < hl + 4)
+			return ("?");
+		snprintf(buf, size, "%u", (unsigned)(m->data[hl + 2] << 8 |
+		    m->data[hl + 3]));
+		return (buf);
+	}
+#undef IS
+	return (NULL);
+}
+
+char *
+drop_why(const struct host *h, const struct pkt *m, enum drop_reason r,
+    const struct ifnet *ifp, unsigned port)
+{
+	const struct drop_desc *d = drop_desc(r);
+	GString *s = g_string_new(d->name);
+	const char *p;
+	char buf[INET_ADDRSTRLEN + 8];
+
+	g_string_append(s, ": ");
+	p = d->cause;
+	/* in_canforward() refuses some destinations whatever the sysctl. */
+	if (r == DROP_CANTFORWARD && h->sysctl.forwarding)
+		p = "DST is never forwarded (in_canforward() on HOST)";
+	/* No rule: 6.x ipfw_chk() refused the re-entry tag itself. */
+	if (r == DROP_DENIED && port == 0)
+		p = "HOST's FreeBSD 6 ipfw refuses a re-entry tag of 65535 "
+		    "or more";
+	while (*p != '\0') {
+		size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+		const char *v = n > 0 ? cause_value(p, n, h, m, ifp, port,
+		    buf, sizeof(buf)) : NULL;
+
+		if (v != NULL) {
+			g_string_append(s, v);
+			p += n;
+		} else if (n > 0) {
+			g_string_append_len(s, p, (gssize)n);
+			p += n;
+		} else {
+			g_string_append_c(s, *p++);
+		}
+	}
+	return (g_string_free(s, FALSE));
+}
+
+void
+drop_ev_why(struct ev *e, const struct host *h, const struct pkt *m,
+    enum drop_reason r, const struct ifnet *ifp, unsigned port)
+{
+	GPtrArray *why;
+
+	if (e == NULL || !h->sim->why)
+		return;
+	why = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(why, drop_why(h, m, r, ifp, port));
+	ev_why(e, why);
+	g_ptr_array_free(why, TRUE);
+}
+
 static void
 drop_event(struct host *h, const struct pkt *m, enum drop_reason r,
     const struct ifnet *ifp, unsigned port)
@@ -290,6 +449,7 @@ drop_event(struct host *h, const struct pkt *m, enum drop_reason r,
 		ev_textf(e, " (%s)", cause);
 	g_free(cause);
 	ev_textf(e, ": %s", sum);
+	drop_ev_why(e, h, m, r, ifp, port);
 	ev_end(e);
 }
 

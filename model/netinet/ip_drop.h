@@ -74,10 +74,27 @@ struct drop_desc {
 	const char	*counter;	/* "ip.badsum", "if.IF.qdrops", ... */
 	bool		 has_port;	/* qualified by a divert port */
 	const char	*why;		/* one line for a human */
+	/*
+	 * --why's sentence after "NAME: ": the configuration or the packet
+	 * that caused the drop, with HOST, IF, PORT (RULE), SRC, DST, DPORT
+	 * and PROTO filled in (drop_why()).
+	 */
+	const char	*cause;
 };
 
 extern const struct drop_desc drop_table[DROP_REASON_COUNT];
 
+/* --why's sentence for a drop of m (NULL: unknown) on h: "no-route: gw
+ * has no route to 10.9.9.9" (g_free() it).  For `denied`, port is the
+ * denying rule's number (RULE; 0: a re-entry tag refused). */
+char		*drop_why(const struct host *h, const struct pkt *m,
+		    enum drop_reason r, const struct ifnet *ifp, unsigned port);
+/* The same as the `why` of drop event e, when --why is on (m may be
+ * NULL for a drop without the packet at hand). */
+struct ev;
+void		 drop_ev_why(struct ev *e, const struct host *h,
+		    const struct pkt *m, enum drop_reason r,
+		    const struct ifnet *ifp, unsigned port);
 /* The reason's row; NULL for a value outside the enum. */
 const struct drop_desc *drop_desc(enum drop_reason r);
 /*
@@ -90,7 +107,8 @@ const char	*drop_reason_name(enum drop_reason r);
 /*
  * Count and log the drop of m, then free it.  ifp may be NULL (m->rcvif is
  * used then); a reason whose counter names IF needs one of the two.  port is
- * the divert port for the reasons that have one (ignored otherwise).
+ * the divert port for the reasons that have one, the rule's number for
+ * `denied` (its --why sentence names it), ignored otherwise.
  */
 void		 ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
 		    const struct ifnet *ifp, unsigned port);

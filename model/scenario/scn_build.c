@@ -889,6 +889,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	if (w->pcapng != NULL)
 		ev_log_set_step_sink(w->sim.log, pcapng_writer_step, w->pcapng);
 	ev_log_set_narration(w->sim.log, &ro.narration);
+	w->sim.why = ev_log_why(w->sim.log);
 
 	if (w->pre_out != NULL && s->title != NULL)
 		fprintf(w->pre_out, "# %s\n", s->title);
@@ -1005,6 +1006,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 			ev_log_set_step_sink(w->sim.log, pcapng_writer_step,
 			    w->pcapng);
 		ev_log_set_narration(w->sim.log, &o->narration);
+		w->sim.why = ev_log_why(w->sim.log);
 	}
 	return (w);
 }

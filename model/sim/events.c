@@ -39,6 +39,7 @@ struct ev {
 	uint64_t	 lineage;
 	uint64_t	 t;		/* for the step sink */
 	const char	*host, *kind;
+	struct evbuf	 why;		/* ev_why(): lines, '\n'-ended */
 };
 
 /*
@@ -95,6 +96,7 @@ ev_log_free(struct ev_log *log)
 	g_free(log->ev.json.p);
 	g_free(log->ev.text.p);
 	g_free(log->heads);
+	g_free(log->ev.why.p);
 	if (log->wrapped != NULL)
 		g_string_free(log->wrapped, TRUE);
 	g_free(log);
@@ -113,6 +115,12 @@ int
 ev_log_jsonl_errno(const struct ev_log *log)
 {
 	return (log->jsonl_errno);
+}
+
+bool
+ev_log_why(const struct ev_log *log)
+{
+	return (log != NULL && log->filter.why && ev_log_active(log));
 }
 
 bool
@@ -480,6 +488,7 @@ ev_begin(struct ev_log *log, const char *host, const char *kind)
 	g_assert(!e->open);
 	e->open = true;
 	e->has_lineage = false;
+	e->why.len = 0;
 	e->narrate = narrate_host_kind(log, host, kind);
 	t = sim_now();
 	e->t = t;
@@ -574,6 +583,31 @@ ev_json_k(struct ev *e, const char *key, size_t klen, const char *json)
 }
 
 void
+ev_why(struct ev *e, const GPtrArray *sentences)
+{
+	if (e == NULL)
+		return;
+	if (ev_wants_json(e)) {
+		json_key(e, EV_KEY("why"));
+		evbuf_putc(&e->json, '[');
+		for (guint i = 0; i < sentences->len; i++) {
+			if (i > 0)
+				evbuf_putc(&e->json, ',');
+			json_escape(&e->json, g_ptr_array_index(sentences, i));
+		}
+		evbuf_putc(&e->json, ']');
+	}
+	if (!ev_wants_text(e))
+		return;
+	for (guint i = 0; i < sentences->len; i++) {
+		const char *t = g_ptr_array_index(sentences, i);
+
+		evbuf_put(&e->why, t, strlen(t));
+		evbuf_putc(&e->why, '\n');
+	}
+}
+
+void
 ev_textf(struct ev *e, const char *fmt, ...)
 {
 	struct evbuf *b;
@@ -598,6 +632,28 @@ ev_textf(struct ev *e, const char *fmt, ...)
 		va_end(ap);
 	}
 	b->len += (size_t)n;
+}
+
+/* ev_why()'s lines under the event's text, two columns further in. */
+static void
+why_write(struct ev_log *log, struct ev *e)
+{
+	size_t indent = e->text_prefix_len + 2, at = 0;
+	GString *l = g_string_sized_new(160);
+
+	while (at < e->why.len) {
+		const char *nl = memchr(e->why.p + at, '\n', e->why.len - at);
+		size_t n = (size_t)(nl - (e->why.p + at));
+
+		g_string_truncate(l, 0);
+		for (size_t i = 0; i < indent; i++)
+			g_string_append_c(l, ' ');
+		g_string_append_len(l, e->why.p + at, (gssize)n);
+		/* A sentence wrapped at --width goes on further in. */
+		text_write(log, l->str, l->len, indent + 2);
+		at += n + 1;
+	}
+	g_string_free(l, TRUE);
 }
 
 void
@@ -627,8 +683,11 @@ ev_end(struct ev *e)
 		    e->lineage, e->text.p + e->text_prefix_len,
 		    e->text.len - e->text_prefix_len);
 	if (log->text_out != NULL && e->text.len > e->text_prefix_len &&
-	    e->narrate && narrate_lineage(log, e->has_lineage, e->lineage))
+	    e->narrate && narrate_lineage(log, e->has_lineage, e->lineage)) {
 		text_write(log, e->text.p, e->text.len, e->text_prefix_len);
+		if (e->why.len > 0)
+			why_write(log, e);
+	}
 	log->frame = NULL;
 	e->open = false;
 }

@@ -41,6 +41,8 @@ void		 ev_log_set_jsonl_sink(struct ev_log *log, ev_sink_fn fn,
 		    void *ctx);
 /* The errno of the first failed write of a FILE jsonl stream, 0 if none. */
 int		 ev_log_jsonl_errno(const struct ev_log *log);
+/* Whether --why is on: callers explain their events (ev_why()). */
+bool		 ev_log_why(const struct ev_log *log);
 /* Whether any event would be written: callers may skip building text. */
 bool		 ev_log_active(const struct ev_log *log);
 
@@ -56,6 +58,7 @@ struct ev_narration {
 	const char	*kind;
 	uint64_t	 lineage;
 	unsigned	 width;
+	bool		 why;		/* --why: callers add ev_why() */
 };
 void		 ev_log_set_narration(struct ev_log *log,
 		    const struct ev_narration *n);
@@ -129,6 +132,11 @@ void		 ev_addr_k(struct ev *e, const char *key, size_t klen,
 /* A value that is already JSON text (a list, say). */
 void		 ev_json_k(struct ev *e, const char *key, size_t klen,
 		    const char *json);
+/*
+ * --why's sentences: a `why` list in the JSON object, and one narrative
+ * line each under the event's line, indented.
+ */
+void		 ev_why(struct ev *e, const GPtrArray *sentences);
 void		 ev_textf(struct ev *e, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 ev_end(struct ev *e);

@@ -22,6 +22,7 @@ struct pcapng_writer;
 struct sim_ctx {
 	struct counters	*counters;
 	struct ev_log	*log;
+	bool		 why;		/* --why: ev_log_why(log), read once */
 	uint32_t	 seed;		/* scenario `seed` */
 	unsigned	 loop_limit;	/* scenario `loop-limit` (default 64) */
 	struct trace_dir *traces;	/* NULL: no pcap files */
