@@ -7,7 +7,6 @@
  * off ev_begin() only counts.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,6 +70,7 @@ struct ev_log {
 	void		*step_ctx;
 	const struct ev_frame *frame;	/* of the next step, borrowed */
 	struct ev	 ev;
+	struct evbuf	 line;		/* scratch for ev_log_linef/stepf */
 	struct ev_head	*heads;		/* EV_HEADS of them, made on demand */
 };
 
@@ -97,6 +97,7 @@ ev_log_free(struct ev_log *log)
 	g_free(log->ev.text.p);
 	g_free(log->heads);
 	g_free(log->ev.why.p);
+	g_free(log->line.p);
 	if (log->wrapped != NULL)
 		g_string_free(log->wrapped, TRUE);
 	g_free(log);
@@ -607,31 +608,38 @@ ev_why(struct ev *e, const GPtrArray *sentences)
 	}
 }
 
-void
-ev_textf(struct ev *e, const char *fmt, ...)
+/* printf into b: tried in the room there is, again once grown if short. */
+static void
+evbuf_vprintf(struct evbuf *b, const char *fmt, va_list ap)
 {
-	struct evbuf *b;
-	va_list ap;
+	va_list first;
 	size_t avail;
 	int n;
 
-	if (!ev_wants_text(e))
-		return;
-	b = &e->text;
 	(void)evbuf_room(b, 128);
 	avail = b->cap - b->len;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, avail, fmt, ap);
-	va_end(ap);
+	va_copy(first, ap);
+	n = vsnprintf(b->p + b->len, avail, fmt, first);
+	va_end(first);
 	if (n < 0)
 		return;
 	if ((size_t)n >= avail) {
 		evbuf_room(b, (size_t)n + 1);
-		va_start(ap, fmt);
 		(void)vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-		va_end(ap);
 	}
 	b->len += (size_t)n;
+}
+
+void
+ev_textf(struct ev *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ev_wants_text(e))
+		return;
+	va_start(ap, fmt);
+	evbuf_vprintf(&e->text, fmt, ap);
+	va_end(ap);
 }
 
 /* ev_why()'s lines under the event's text, two columns further in. */
@@ -716,18 +724,18 @@ log_vline(struct ev_log *log, const char *host, const char *kind,
     va_list ap)
 {
 	uint64_t t = sim_now();
-	GString *l = g_string_sized_new(160);
+	struct evbuf *l = &log->line;
 	size_t indent;
 
-	g_string_append_printf(l, "%4" PRIu64 ".%09" PRIu64 " %-8s ",
-	    (uint64_t)(t / SIM_NS_PER_S), (uint64_t)(t % SIM_NS_PER_S), host);
+	/* The same prefix and buffer growth as an event's line. */
+	l->len = 0;
+	text_prefix(l, t, host);
 	indent = l->len;
-	g_string_append_vprintf(l, fmt, ap);
-	step_emit(log, t, host, kind, has_lineage, lineage, l->str + indent,
+	evbuf_vprintf(l, fmt, ap);
+	step_emit(log, t, host, kind, has_lineage, lineage, l->p + indent,
 	    l->len - indent);
 	if (narrate)
-		text_write(log, l->str, l->len, indent);
-	g_string_free(l, TRUE);
+		text_write(log, l->p, l->len, indent);
 }
 
 void
