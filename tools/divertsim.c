@@ -15,6 +15,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <poll.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -698,22 +699,66 @@ worker(unsigned id, char **files, char **dirs, unsigned n,
 }
 
 /*
- * Run the files on `jobs` forked workers (each takes the next file of
- * `ord` when it is free) and print each file's output in file order as
- * soon as the files before it are done: the bytes are those of a run one
- * file at a time.  Workers, not a process per file: a run of the library
- * takes milliseconds, as much as a fork and exit.
+ * Read what the other workers have finished: every message waiting on the
+ * pipe, or (block) at least one.  False when no worker is left.
  */
-static void
+static bool
+collect(int pfd, bool block, unsigned n, unsigned jobs, FILE **rf,
+    struct file_result *res, bool *done, unsigned *got)
+{
+	struct done_msg m;
+	ssize_t r;
+
+	for (;;) {
+		if (block) {
+			struct pollfd p = { .fd = pfd, .events = POLLIN };
+
+			if (poll(&p, 1, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				return (false);
+			}
+		}
+		r = read(pfd, &m, sizeof(m));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return (true);
+		if (r != sizeof(m))
+			return (false);	/* every other worker is gone */
+		if (m.file >= n || m.worker >= jobs || rf[m.worker] == NULL ||
+		    done[m.file] ||
+		    fseeko(rf[m.worker], (off_t)m.off, SEEK_SET) != 0 ||
+		    !result_read(rf[m.worker], &res[m.file]))
+			return (false);
+		done[m.file] = true;
+		(*got)++;
+		block = false;
+	}
+}
+
+/*
+ * Run the files on `jobs` workers, this process and jobs - 1 forked ones
+ * (each takes the next file of `ord` when it is free), and print each
+ * file's output in file order as soon as the files before it are done:
+ * the bytes are those of a run one file at a time.  Workers, not a process
+ * per file: a run of the library takes milliseconds, as much as a fork
+ * and exit.  This process works too rather than only waiting: a third
+ * process on two processors took CPU time from the workers (a wake-up per
+ * file) and cost one more fork, whose copy-on-write faults are paid again
+ * by each worker.  It reads the others' results between its own files.
+ */
+static pid_t *
 run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
-    enum mode mode, const unsigned *ord, struct file_result *res, FILE *out)
+    enum mode mode, const unsigned *ord, struct file_result *res, FILE *out,
+    unsigned *nworkers)
 {
 	unsigned jobs = cli->jobs != 0 ? cli->jobs : ncpu();
-	unsigned *next, shown = 0, got = 0;
+	unsigned *next, shown = 0, got = 0, k;
 	int pfd[2] = { -1, -1 };
 	pid_t *pid;
 	FILE **rf;
-	bool *done;
+	bool *done, others = true;
 
 	if (jobs > n)
 		jobs = n;
@@ -726,15 +771,17 @@ run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
 		}
 		if (next != MAP_FAILED)
 			munmap(next, sizeof(*next));
-		return;
+		return (NULL);
 	}
 	*next = 0;
+	*nworkers = jobs;
 	pid = g_new0(pid_t, jobs);
 	rf = g_new0(FILE *, jobs);
 	done = g_new0(bool, n);
 	fflush(out);
 	fflush(stderr);
-	for (unsigned w = 0; w < jobs; w++) {
+	/* Worker 0 is this process; 1 .. jobs - 1 are forked. */
+	for (unsigned w = 1; w < jobs; w++) {
 		char path[] = "/tmp/divertsim-check.XXXXXX";
 		int fd = mkstemp(path), wfd;
 
@@ -752,28 +799,28 @@ run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
 			close(wfd);
 	}
 	close(pfd[1]);
-	while (got < n) {
-		struct done_msg m;
-
-		if (read(pfd[0], &m, sizeof(m)) != sizeof(m))
-			break;	/* every worker is gone */
-		if (m.file >= n || m.worker >= jobs || rf[m.worker] == NULL ||
-		    fseeko(rf[m.worker], (off_t)m.off, SEEK_SET) != 0 ||
-		    !result_read(rf[m.worker], &res[m.file]))
-			break;
-		done[m.file] = true;
+	(void)fcntl(pfd[0], F_SETFL, fcntl(pfd[0], F_GETFL) | O_NONBLOCK);
+	while (interrupted == 0 &&
+	    (k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < n) {
+		run_captured(files[ord[k]], cli, mode, dirs[ord[k]],
+		    &res[ord[k]]);
+		done[ord[k]] = true;
 		got++;
-		while (shown < n && done[shown]) {
-			print_result(files[shown], cli, mode, &res[shown], out);
-			shown++;
-		}
+		if (others)
+			others = collect(pfd[0], false, n, jobs, rf, res,
+			    done, &got);
+		for (; shown < n && done[shown]; shown++)
+			print_result(files[shown], cli, mode, &res[shown],
+			    out);
+	}
+	while (others && got < n) {
+		others = collect(pfd[0], true, n, jobs, rf, res, done, &got);
+		for (; shown < n && done[shown]; shown++)
+			print_result(files[shown], cli, mode, &res[shown],
+			    out);
 	}
 	close(pfd[0]);
-	for (unsigned w = 0; w < jobs; w++) {
-		int st;
-
-		if (pid[w] > 0)
-			(void)waitpid(pid[w], &st, 0);
+	for (unsigned w = 1; w < jobs; w++) {
 		if (rf[w] != NULL)
 			fclose(rf[w]);
 	}
@@ -785,9 +832,28 @@ run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
 		print_result(files[shown], cli, mode, &res[shown], out);
 	}
 	munmap(next, sizeof(*next));
-	g_free(pid);
 	g_free(rf);
 	g_free(done);
+	return (pid);
+}
+
+/*
+ * Wait for the workers run_files() forked.  Not as soon as their last
+ * result is in: a worker's exit (the kernel unmapping its libraries and
+ * heap) took half a millisecond, now spent on the other processor while
+ * this process saves the costs and prints the closing line.
+ */
+static void
+reap_workers(pid_t *pid, unsigned jobs)
+{
+	for (unsigned w = 1; pid != NULL && w < jobs; w++) {
+		int st;
+
+		while (pid[w] > 0 && waitpid(pid[w], &st, 0) < 0 &&
+		    errno == EINTR)
+			continue;
+	}
+	g_free(pid);
 }
 
 static bool
@@ -893,7 +959,8 @@ check_trace_dirs(char **files, unsigned n, const struct cli *cli)
 static int
 cmd_many(int argc, char **argv, const struct cli *cli, enum mode mode)
 {
-	unsigned files_ok = 0, files_bad = 0, n = 0;
+	unsigned files_ok = 0, files_bad = 0, n = 0, nworkers = 0;
+	pid_t *workers;
 	int worst = EXIT_SUCCESS;
 	struct file_result *res;
 	char **files, **dirs_all, **dirs, **keys = NULL, *cpath = NULL;
@@ -933,7 +1000,8 @@ cmd_many(int argc, char **argv, const struct cli *cli, enum mode mode)
 		for (unsigned i = 0; i < n; i++)
 			ord[i] = i;
 	}
-	run_files(files, dirs, n, cli, mode, ord, res, stdout);
+	workers = run_files(files, dirs, n, cli, mode, ord, res, stdout,
+	    &nworkers);
 	if (keys != NULL && interrupted == 0)
 		costs_save(cpath, keys, n, res);
 	for (unsigned i = 0; i < n; i++) {
@@ -949,6 +1017,7 @@ cmd_many(int argc, char **argv, const struct cli *cli, enum mode mode)
 	if (cli->junit != NULL && !junit_write(cli->junit, files, n, res) &&
 	    worst < EXIT_SCENARIO_ERROR)
 		worst = EXIT_SCENARIO_ERROR;
+	reap_workers(workers, nworkers);
 	for (unsigned i = 0; i < n; i++) {
 		g_free(res[i].out);
 		g_free(res[i].err);
