@@ -9,6 +9,7 @@
  */
 #include "trace/pcapng_writer.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -21,9 +22,76 @@
 #include <wsutil/exported_pdu_tlvs.h>
 #include <wsutil/wslog.h>
 
+#include "config.h"
 #include "sim/sim_sched.h"
 #include "trace/pcap_writer.h"
 #include "trace/trace_dir.h"
+
+/*
+ * libwiretap is opened (dlopen) when a run first writes run.pcapng, not
+ * linked: it and the libraries it needs took a quarter of every
+ * divertsim start-up, most of which write no pcapng.  Each function is
+ * called through a pointer of its own declared type; the names below
+ * stand for those pointers.
+ */
+#define	WTAP_FUNCS(X)							\
+	X(ws_log_set_writer) X(ws_log_set_level) X(wtap_init)		\
+	X(wtap_strerror) X(wtap_dump_flush) X(wtap_get_bytes_dumped)	\
+	X(wtap_rec_init) X(wtap_rec_cleanup) X(wtap_block_create)	\
+	X(wtap_block_unref) X(wtap_block_get_mandatory_data)		\
+	X(wtap_block_add_string_option) X(wtap_block_add_uint8_option)	\
+	X(wtap_block_add_uint32_option) X(wtap_block_add_uint64_option)	\
+	X(wtap_dump_fdopen) X(wtap_dump_add_idb) X(wtap_dump)		\
+	X(wtap_dump_close) X(wtap_pcapng_file_type_subtype)		\
+	X(wtap_pcap_encap_to_wtap_encap)
+#define	WTAP_PTR(f)	static __typeof__(f) *p_##f;
+WTAP_FUNCS(WTAP_PTR)
+
+/* dlerror()'s text when libwiretap could not be opened, else NULL. */
+static char *wtap_load_error;
+
+static void
+wtap_load(void)
+{
+	void *h = dlopen(DIVERTSIM_WIRETAP_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *missing = NULL;
+
+	if (h == NULL) {
+		wtap_load_error = g_strdup(dlerror());
+		return;
+	}
+	/* dlsym() on the handle also finds libwsutil's ws_log_*(). */
+#define	WTAP_SYM(f)							\
+	if ((*(void **)&p_##f = dlsym(h, #f)) == NULL && missing == NULL) \
+		missing = #f;
+	WTAP_FUNCS(WTAP_SYM)
+#undef WTAP_SYM
+	if (missing != NULL)
+		wtap_load_error = g_strdup_printf("%s: no %s()",
+		    DIVERTSIM_WIRETAP_SONAME, missing);
+}
+
+#define	ws_log_set_writer		(*p_ws_log_set_writer)
+#define	ws_log_set_level		(*p_ws_log_set_level)
+#define	wtap_init			(*p_wtap_init)
+#define	wtap_strerror			(*p_wtap_strerror)
+#define	wtap_dump_flush			(*p_wtap_dump_flush)
+#define	wtap_get_bytes_dumped		(*p_wtap_get_bytes_dumped)
+#define	wtap_rec_init			(*p_wtap_rec_init)
+#define	wtap_rec_cleanup		(*p_wtap_rec_cleanup)
+#define	wtap_block_create		(*p_wtap_block_create)
+#define	wtap_block_unref		(*p_wtap_block_unref)
+#define	wtap_block_get_mandatory_data	(*p_wtap_block_get_mandatory_data)
+#define	wtap_block_add_string_option	(*p_wtap_block_add_string_option)
+#define	wtap_block_add_uint8_option	(*p_wtap_block_add_uint8_option)
+#define	wtap_block_add_uint32_option	(*p_wtap_block_add_uint32_option)
+#define	wtap_block_add_uint64_option	(*p_wtap_block_add_uint64_option)
+#define	wtap_dump_fdopen		(*p_wtap_dump_fdopen)
+#define	wtap_dump_add_idb		(*p_wtap_dump_add_idb)
+#define	wtap_dump			(*p_wtap_dump)
+#define	wtap_dump_close			(*p_wtap_dump_close)
+#define	wtap_pcapng_file_type_subtype	(*p_wtap_pcapng_file_type_subtype)
+#define	wtap_pcap_encap_to_wtap_encap	(*p_wtap_pcap_encap_to_wtap_encap)
 
 /* pcapng's epb_flags direction bits (the pcapng specification, 4.3.1). */
 #define	EPB_FLAG_INBOUND	1u
@@ -80,6 +148,9 @@ static gpointer
 wtap_once(gpointer arg)
 {
 	(void)arg;
+	wtap_load();
+	if (wtap_load_error != NULL)
+		return (NULL);
 	ws_log_set_writer(ws_log_quiet);
 	ws_log_set_level(LOG_LEVEL_CRITICAL);
 	wtap_init(FALSE);
@@ -214,6 +285,17 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 	w->ends = g_array_new(FALSE, FALSE, sizeof(gint64));
 	w->comment = g_string_sized_new(256);
 	w->key = g_string_sized_new(32);
+	w->shb = g_array_new(FALSE, FALSE, sizeof(wtap_block_t));
+	if (wtap_load_error != NULL) {
+		/* Only the file's error: nothing of libwiretap is called. */
+		char *msg = g_strdup_printf("cannot open libwiretap: %s",
+		    wtap_load_error);
+
+		w->failed = true;
+		out_file_fail(f, ELIBACC, msg);
+		g_free(msg);
+		return (w);
+	}
 	wtap_rec_init(&w->rec);
 
 	shb = wtap_block_create(WTAP_BLOCK_SECTION);
@@ -222,7 +304,6 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 	if (comment != NULL)
 		(void)wtap_block_add_string_option(shb, OPT_COMMENT, comment,
 		    strlen(comment));
-	w->shb = g_array_new(FALSE, FALSE, sizeof(wtap_block_t));
 	g_array_append_val(w->shb, shb);
 
 	w->mfd = memfd_create("divertsim-pcapng", MFD_CLOEXEC);
@@ -478,7 +559,8 @@ pcapng_writer_close(struct pcapng_writer *w)
 	if (w->mfd >= 0)
 		close(w->mfd);
 	ok = out_file_close(w->f, NULL) && !w->failed;
-	wtap_rec_cleanup(&w->rec);
+	if (wtap_load_error == NULL)
+		wtap_rec_cleanup(&w->rec);
 	for (guint i = 0; i < w->shb->len; i++)
 		wtap_block_unref(g_array_index(w->shb, wtap_block_t, i));
 	g_array_free(w->shb, TRUE);
