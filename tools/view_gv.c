@@ -4,12 +4,19 @@
  * programs it runs, an edge per link labelled with its rate, delay and
  * MTU, joined to the rows of the two interfaces.
  *
- * The layout and SVG plugins are linked in and Graphviz is told not to
- * load others (gvContextPlugins(..., 0)): text is then measured with
- * Graphviz's own font tables, not with whatever fonts the machine has, so
- * that the same scenario gives the same picture everywhere (the teaching
- * pages' pictures are compared byte for byte).
+ * The layout and SVG plugins are handed to Graphviz as built-ins and it is
+ * told not to load others (gvContextPlugins(..., 0)): text is then
+ * measured with Graphviz's own font tables, not with whatever fonts the
+ * machine has, so that the same scenario gives the same picture
+ * everywhere (the teaching pages' pictures are compared byte for byte).
+ *
+ * libgvc and those plugins are opened (dlopen) when a picture is first
+ * drawn, not linked: they took a sixth of every divertsim start-up, and
+ * only `view` and `run --html` draw.  Each function is called through a
+ * pointer of its own declared type; the names below stand for those
+ * pointers.
  */
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +27,70 @@
 
 #include "view.h"
 
-extern gvplugin_library_t gvplugin_core_LTX_library;
-extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
-extern gvplugin_library_t gvplugin_neato_layout_LTX_library;
+#define	GV_FUNCS(X)							\
+	X(gvContextPlugins) X(gvLayout) X(gvRenderData)			\
+	X(gvFreeRenderData) X(gvFreeLayout) X(gvFreeContext) X(agopen)	\
+	X(agclose) X(agattr) X(agnode) X(agedge) X(agsafeset)		\
+	X(agstrdup_html)
+#define	GV_PTR(f)	static __typeof__(f) *p_##f;
+GV_FUNCS(GV_PTR)
+static __typeof__(Agundirected) *p_Agundirected;
 
+/* The plugins' libraries, by path: they are not where ld.so looks. */
 static lt_symlist_t view_gv_builtins[] = {
-	{ "gvplugin_core_LTX_library", &gvplugin_core_LTX_library },
-	{ "gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library },
-	{ "gvplugin_neato_layout_LTX_library",
-	    &gvplugin_neato_layout_LTX_library },
+	{ "gvplugin_core_LTX_library", NULL },
+	{ "gvplugin_dot_layout_LTX_library", NULL },
+	{ "gvplugin_neato_layout_LTX_library", NULL },
 	{ NULL, NULL },
 };
+static const char *const view_gv_plugin_libs[] = {
+	VIEW_GVPLUGIN_CORE, VIEW_GVPLUGIN_DOT_LAYOUT,
+	VIEW_GVPLUGIN_NEATO_LAYOUT,
+};
+
+static gpointer
+gv_load(gpointer arg)
+{
+	void *h = dlopen(VIEW_GV_LIBGVC, RTLD_NOW | RTLD_LOCAL);
+
+	(void)arg;
+	if (h == NULL)
+		return (g_strdup(dlerror()));
+	/* dlsym() on the handle also finds libcgraph's ag*(). */
+#define	GV_SYM(f)							\
+	if ((*(void **)&p_##f = dlsym(h, #f)) == NULL)			\
+		return (g_strdup_printf("%s: no %s", VIEW_GV_LIBGVC, #f));
+	GV_FUNCS(GV_SYM)
+	GV_SYM(Agundirected)
+#undef GV_SYM
+	for (size_t i = 0; i < G_N_ELEMENTS(view_gv_plugin_libs); i++) {
+		const char *name = view_gv_builtins[i].name;
+
+		h = dlopen(view_gv_plugin_libs[i], RTLD_NOW | RTLD_LOCAL);
+		if (h == NULL)
+			return (g_strdup(dlerror()));
+		view_gv_builtins[i].address = dlsym(h, name);
+		if (view_gv_builtins[i].address == NULL)
+			return (g_strdup_printf("%s: no %s",
+			    view_gv_plugin_libs[i], name));
+	}
+	return (NULL);
+}
+
+#define	gvContextPlugins	(*p_gvContextPlugins)
+#define	gvLayout		(*p_gvLayout)
+#define	gvRenderData		(*p_gvRenderData)
+#define	gvFreeRenderData	(*p_gvFreeRenderData)
+#define	gvFreeLayout		(*p_gvFreeLayout)
+#define	gvFreeContext		(*p_gvFreeContext)
+#define	agopen			(*p_agopen)
+#define	agclose			(*p_agclose)
+#define	agattr			(*p_agattr)
+#define	agnode			(*p_agnode)
+#define	agedge			(*p_agedge)
+#define	agsafeset		(*p_agsafeset)
+#define	agstrdup_html		(*p_agstrdup_html)
+#define	Agundirected		(*p_Agundirected)
 
 /*
  * Graphviz 2.42's HTML-label parser (htmlparse(), reached from
@@ -178,13 +238,22 @@ set(void *obj, const char *name, const char *value)
 char *
 view_topology_svg(const struct scenario *s, bool standalone, char **why)
 {
+	static GOnce once = G_ONCE_INIT;
 	bool small = s->hosts->len <= VIEW_SMALL_TOPO_MAX;
-	GHashTable *nodes = g_hash_table_new(g_str_hash, g_str_equal);
-	GVC_t *gvc = gvContextPlugins(view_gv_builtins, 0);
+	GHashTable *nodes;
+	GVC_t *gvc;
 	Agraph_t *g;
 	char *data = NULL, *out = NULL, *p;
+	const char *load_error;
 	unsigned len = 0;
 
+	load_error = g_once(&once, gv_load, NULL);
+	if (load_error != NULL) {
+		*why = g_strdup_printf("cannot open Graphviz: %s", load_error);
+		return (NULL);
+	}
+	nodes = g_hash_table_new(g_str_hash, g_str_equal);
+	gvc = gvContextPlugins(view_gv_builtins, 0);
 	g = agopen((char *)"topology", Agundirected, NULL);
 	set(g, "fontname", "Courier");
 	set(g, "bgcolor", "transparent");
