@@ -7,8 +7,14 @@
 # (mean and median of RUNS runs after 3 warm-up runs, which also fill the
 # cost file the workers order the files by; RUNS/4 after one for the
 # heavier suite) when it is installed, else the best of RUNS runs.
-# CHECK_PARALLEL_LIGHT=1 skips the heavier suite.  Not a test: the machine's other load moves the
-# figures, so the load average is printed before and after each suite.
+# CHECK_PARALLEL_LIGHT=1 skips the heavier suite.  Not a test: the
+# machine's other load moves the figures, so the load average is printed
+# before and after each suite.  CHECK_PARALLEL_RT=1 times every run under
+# SCHED_FIFO (chrt -f 10, which needs CAP_SYS_NICE): other processes then
+# wait while a run has the processors, as on an idle machine; without it,
+# on a shared machine at load 8, a run gets a fraction of a processor and
+# the ratio measures the scheduler (a -j 1 run of 60 ms of CPU time took
+# 200 ms).  A run is tens of milliseconds, the whole script seconds.
 #
 #   bench/check_parallel.sh [DIVERTSIM [RUNS]]
 set -u
@@ -20,6 +26,12 @@ trap 'rm -rf "$tmp"' EXIT HUP INT TERM
 # A cost file of this script's own, not the user's.
 DIVERTSIM_CHECK_COSTS=$tmp/costs
 export DIVERTSIM_CHECK_COSTS
+
+rt=
+if [ -n "${CHECK_PARALLEL_RT:-}" ]; then
+	rt="chrt -f 10"
+	$rt true || exit 99
+fi
 
 load() {
 	cut -d' ' -f1-3 /proc/loadavg
@@ -33,7 +45,7 @@ best() {
 	i=0
 	while [ $i -lt "$runs" ]; do
 		s=$(date +%s.%N)
-		"$ds" check -j "$j" "$@" >/dev/null 2>&1
+		$rt "$ds" check -j "$j" "$@" >/dev/null 2>&1
 		e=$(date +%s.%N)
 		t=$(echo "$e - $s" | bc)
 		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then
@@ -53,20 +65,23 @@ suite() {
 	same=no
 	cmp -s "$tmp/j1.out" "$tmp/j2.out" &&
 	    cmp -s "$tmp/j1.err" "$tmp/j2.err" && same=yes
-	printf '%s: %s files, %s processors, load average before %s\n' \
-	    "$name" "$#" "$(getconf _NPROCESSORS_ONLN)" "$l0"
+	printf '%s: %s files, %s processors, load average before %s%s\n' \
+	    "$name" "$#" "$(getconf _NPROCESSORS_ONLN)" "$l0" \
+	    "${rt:+, timed under $rt}"
 	if command -v hyperfine >/dev/null 2>&1; then
-		hyperfine -N -w "$warm" -r "$runs" --export-json "$tmp/h.json" \
+		$rt hyperfine -N -w "$warm" -r "$runs" \
+		    --export-json "$tmp/h.json" \
 		    -n j1 "$ds check -j 1 $*" \
 		    -n j2 "$ds check -j 2 $*" >/dev/null 2>&1
 		python3 - "$tmp/h.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 a, b = r["j1"], r["j2"]
-print("  -j 1: mean %.3f s, median %.3f s, min %.3f s (user %.3f s)" %
-      (a["mean"], a["median"], a["min"], a["user"]))
-print("  -j 2: mean %.3f s, median %.3f s, min %.3f s (user %.3f s)" %
-      (b["mean"], b["median"], b["min"], b["user"]))
+for j, x in (("1", a), ("2", b)):
+    print("  -j %s: mean %.1f ms, median %.1f ms, min %.1f ms "
+          "(user %.1f ms, system %.1f ms)" %
+          (j, x["mean"] * 1e3, x["median"] * 1e3, x["min"] * 1e3,
+           x["user"] * 1e3, x["system"] * 1e3))
 print("  ratio -j 2 / -j 1: mean %.2f, median %.2f, min %.2f" %
       (b["mean"] / a["mean"], b["median"] / a["median"],
        b["min"] / a["min"]))
