@@ -483,13 +483,54 @@ jsonl_sink(void *ctx, const char *bytes, size_t len)
 	return (w->jsonl == NULL || out_file_write(w->jsonl, bytes, len));
 }
 
+/*
+ * The trace files a run keeps open at once: two pcaps per link, one per
+ * divert socket a `divert` line binds (at time 0 or later; a real program
+ * binding more is refused when it binds), events.jsonl and run.pcapng.
+ */
+static unsigned
+traces_needed(const struct world *w)
+{
+	const struct scenario *s = w->s;
+	uint64_t n = 2 * (uint64_t)s->links->len;
+
+	for (guint i = 0; i < s->hosts->len; i++) {
+		const struct scn_host *sh = g_ptr_array_index(s->hosts, i);
+
+		for (guint j = 0; j < sh->cmds->len; j++)
+			n += ((const struct scn_host_cmd *)
+			    g_ptr_array_index(sh->cmds, j))->kind == SCN_DIVERT;
+	}
+	for (guint i = 0; i < s->ats->len; i++)
+		n += ((const struct scn_at *)
+		    g_ptr_array_index(s->ats, i))->cmd->kind == SCN_DIVERT;
+	n += w->o.events_jsonl + w->o.pcapng;
+	return (n > G_MAXUINT ? G_MAXUINT : (unsigned)n);
+}
+
 static bool
 open_traces(struct world *w, struct diag *d)
 {
 	GError *err = NULL;
+	unsigned need, max;
 
 	if (!w->o.traces)
 		return (true);
+	/*
+	 * Refused before the folder is made or cleaned and before any file
+	 * is opened: the traces of an earlier run stay as they were.
+	 */
+	need = traces_needed(w);
+	max = trace_files_max();
+	if (need > max) {
+		diag_error_file(d, "%s: the run needs %u trace files open at "
+		    "once (2 pcaps per link, 1 per divert socket, events.jsonl"
+		    ", run.pcapng), more than %u (the file descriptor limit, "
+		    "ulimit -n, less %u): raise the hard limit or use "
+		    "--no-traces; nothing was written", w->o.trace_dir, need,
+		    max, TRACE_FD_RESERVE);
+		return (false);
+	}
 	w->traces = trace_dir_open(w->o.trace_dir, w->o.max_trace_bytes,
 	    &err);
 	if (w->traces == NULL) {

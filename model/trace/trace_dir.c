@@ -68,8 +68,8 @@ trace_raise_nofile(void)
 	return ((uint64_t)rl.rlim_cur);
 }
 
-static unsigned
-files_budget(void)
+unsigned
+trace_files_max(void)
 {
 	struct rlimit rl;
 	rlim_t n;
@@ -155,7 +155,7 @@ trace_dir_open(const char *path, uint64_t max_bytes, GError **err)
 	td->path = g_strdup(path);
 	td->dirfd = fd;
 	td->max_bytes = max_bytes;
-	td->max_files = files_budget();
+	td->max_files = trace_files_max();
 	td->files = g_ptr_array_new();
 	return (td);
 }

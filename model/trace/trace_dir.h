@@ -108,6 +108,11 @@ bool		 out_file_close(struct out_file *f, GError **err);
 
 /* Raise RLIMIT_NOFILE's soft limit to the hard limit; returns the limit. */
 uint64_t	 trace_raise_nofile(void);
+/*
+ * How many trace files may be open at once: RLIMIT_NOFILE's soft limit
+ * less TRACE_FD_RESERVE.  A run that needs more is refused up front.
+ */
+unsigned	 trace_files_max(void);
 
 #ifdef __cplusplus
 }

@@ -72,9 +72,24 @@ check_whole "$d"
 	done
 	echo 'run 1ms'
 } >"$tmp/many.scn"
+# 40 pcaps and events.jsonl, counted before the folder is made or cleaned:
+# a folder that did not exist is not created, the traces of an earlier run
+# stay byte for byte, and no file is opened (a header-only pcap or an
+# empty events.jsonl would be left otherwise).
 expect_fail "ulimit -n 80" \
-    "more than 16 trace files open at once (the file descriptor limit, ulimit -n, less 64)" \
+    "the run needs 41 trace files open at once .*more than 16 (the file descriptor limit, ulimit -n, less 64)" \
     sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$tmp/many" "$tmp/many.scn"
+[ ! -e "$tmp/many" ] || { echo "ulimit -n 80: $tmp/many created:"; ls -la "$tmp/many"; exit 1; }
+d="$tmp/earlier"
+"$exe" run -q --trace-dir "$d" "$short" >/dev/null
+before=$(cd "$d" && ls -la --time-style=+%s.%N && md5sum ./*)
+expect_fail "ulimit -n 80, earlier traces" "the run needs 41 trace files" \
+    sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$d" "$tmp/many.scn"
+after=$(cd "$d" && ls -la --time-style=+%s.%N && md5sum ./*)
+[ "$before" = "$after" ] || { echo "ulimit -n 80: $d changed"; ls -la "$d"; exit 1; }
+expect_fail "ulimit -n 80, --pcapng" "the run needs 42 trace files" \
+    sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --pcapng --trace-dir "$tmp/many" "$tmp/many.scn"
+[ ! -e "$tmp/many" ] || { echo "ulimit -n 80 --pcapng: $tmp/many created"; exit 1; }
 
 # The limits of a run.
 d="$tmp/bytes"
