@@ -1,14 +1,16 @@
 #!/bin/sh
 # Builds and runs the big generated topologies of bench/README.md
 # ("Scale"): a chain of 1,000,000 hosts and a 1,000 x 1,000 grid of
-# routers, each with traffic, and prints for each the time `divertsim gen`
-# takes to write it, the set-up time (parse and build: `divertsim lint`),
-# the whole run, and the peak memory of each step.
+# routers, each with traffic, and stars of 2,000, 8,000 and 60,000 leaves
+# (one hub with that many interfaces), and prints for each the time
+# `divertsim gen` takes to write it, the set-up time (parse and build:
+# `divertsim lint`), the whole run, and the peak memory of each step.
 #
 # usage: bench/scale.sh [--build DIR] [--out DIR] [--quick] [--keep]
-#                       [--only chain,grid]
+#                       [--only chain,grid,star]
 #
-# --quick: a 100,000-host chain and a 300 x 300 grid instead.  --keep:
+# --quick: a 100,000-host chain, a 300 x 300 grid and stars of 2,000 and
+# 8,000 leaves instead.  --keep:
 # leave the generated scenarios in DIR (they are hundreds of MB).
 # Results go to DIR/scale.csv (default DIR: a fresh /tmp/divertsim-scale.*).
 # Run it alone: the million-host runs take 9 GiB (chain) and 13 GiB (grid),
@@ -21,6 +23,7 @@
 # corners 1,998 apart), so every datagram dies at the 64th router from its
 # sender, which answers with ICMP time exceeded: the run checks gen's
 # expectations on that (h0.icmp.timxceed == 100, r64.ip.ttl_exceeded ...).
+# In a star the two flows cross the hub and arrive (100 each way).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +32,7 @@ build="$top/build-bench"
 out=""
 quick=0
 keep=0
-only=chain,grid
+only=chain,grid,star
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) build=$2; shift ;;
@@ -37,7 +40,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--keep) keep=1 ;;
 	--only) only=$2; shift ;;
-	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
 	*) echo "scale.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -92,6 +95,12 @@ esac
 case ",$only," in *,grid,*)
 	one "grid-${gw}x$gw" $((gw * gw + 2)) $((2 * gw * (gw - 1) + 2)) \
 	    grid -n "${gw}x$gw" ;;
+esac
+case ",$only," in *,star,*)
+	if [ $quick = 1 ]; then leaves="2000 8000"; else leaves="2000 8000 60000"; fi
+	for n in $leaves; do
+		one "star-$n" $((n + 1)) $n star -n $n
+	done ;;
 esac
 
 echo

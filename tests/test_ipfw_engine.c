@@ -294,6 +294,33 @@ START_TEST(test_default_rule)
 }
 END_TEST
 
+/*
+ * A rule without options ("ip from any to any": no opcode beyond the
+ * action) has no options array at all; matching it must not compute
+ * NULL + 0 (UBSan's "applying zero offset to null pointer", which the
+ * fuzzing of issue 12 hit).  It matches every packet.
+ */
+START_TEST(test_rule_without_options)
+{
+	gchar **argv;
+	int argc, bad;
+	struct ipfw_cmd *cmd;
+	struct ipfw_args a;
+
+	ck_assert(g_shell_parse_argv("add 100 count ip from any to any",
+	    &argc, &argv, NULL));
+	cmd = ipfw_cmd_parse_release(6, argc, argv, &bad, NULL);
+	ck_assert_ptr_nonnull(cmd);
+	ck_assert_uint_eq(cmd->rule->n_opts, 0);
+	ck_assert_ptr_null(cmd->rule->opts);
+	udp_pkt(A_10_0_0_1, 1, A_10_0_0_2, 2, 0);
+	mkargs(&a, IPFW_DIR_IN, "em0", NULL);
+	ck_assert(ipfw_rule_match(cmd->rule, &a));
+	ipfw_cmd_free(cmd);
+	g_strfreev(argv);
+}
+END_TEST
+
 static bool
 is_me(const void *ctx, uint32_t addr)
 {
@@ -1807,6 +1834,7 @@ ipfw_engine_suite(void)
 {
 	const TTest *const tests[] = {
 		test_dissect, test_dissect_tcp, test_default_rule,
+		test_rule_without_options,
 		test_addresses_and_proto,
 		test_ports_and_fragments, test_icmptypes, test_interfaces,
 		test_ip_fields, test_skipto_forward_only, test_call_return,
