@@ -90,6 +90,30 @@ after=$(cd "$d" && ls -la --time-style=+%s.%N && md5sum ./*)
 expect_fail "ulimit -n 80, --pcapng" "the run needs 42 trace files" \
     sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --pcapng --trace-dir "$tmp/many" "$tmp/many.scn"
 [ ! -e "$tmp/many" ] || { echo "ulimit -n 80 --pcapng: $tmp/many created"; exit 1; }
+# The count at its edge: 7 links (14 pcaps), events.jsonl and a divert
+# socket bound at time 0 are 16 files, which run; a second socket bound by
+# an `at` line makes 17, refused up front.
+{
+	echo 'title "7 links and a divert socket: 16 trace files"'
+	i=0
+	while [ $i -lt 7 ]; do
+		echo "host h$i"
+		[ $i -ne 0 ] || echo "  divert 8000 reinject"
+		echo "host g$i"
+		echo "link h$i:em0 g$i:em0"
+		i=$((i + 1))
+	done
+	echo 'expect sim.command_errors == 0'
+} >"$tmp/edge.scn"
+{ cat "$tmp/edge.scn"; echo 'run 1ms'; } >"$tmp/edge16.scn"
+{ cat "$tmp/edge.scn"; echo 'at 1ms h1 divert 8001 reinject'; echo 'run 2ms'; } >"$tmp/edge17.scn"
+sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$tmp/edge16" "$tmp/edge16.scn" >/dev/null ||
+    { echo "ulimit -n 80: 16 trace files refused"; exit 1; }
+[ "$(ls "$tmp/edge16" | wc -l)" -eq 16 ] || { echo "ulimit -n 80: not 16 files"; ls "$tmp/edge16"; exit 1; }
+check_whole "$tmp/edge16"
+expect_fail "ulimit -n 80, 17 files" "the run needs 17 trace files open at once" \
+    sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$tmp/edge17" "$tmp/edge17.scn"
+[ ! -e "$tmp/edge17" ] || { echo "ulimit -n 80, 17 files: folder created"; exit 1; }
 
 # The limits of a run.
 d="$tmp/bytes"
