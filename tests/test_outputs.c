@@ -178,6 +178,46 @@ START_TEST(symlink_and_fifo_refused)
 }
 END_TEST
 
+/*
+ * Files leave the folder in any order (first made first, from the middle,
+ * last): each close finds its file by its index, and the folder's limit
+ * counts only those still open.  Each file keeps its one record.
+ */
+START_TEST(files_closed_in_any_order)
+{
+	static const unsigned order[] = { 0, 1, 4, 2, 7, 6 };
+	struct trace_dir *td;
+	struct out_file *f[8];
+	char name[16];
+
+	td = trace_dir_open(tmpdir, 0, NULL);
+	ck_assert_ptr_nonnull(td);
+	for (unsigned i = 0; i < G_N_ELEMENTS(f); i++) {
+		(void)snprintf(name, sizeof(name), "f%u", i);
+		f[i] = trace_dir_create(td, name, NULL);
+		ck_assert_ptr_nonnull(f[i]);
+		ck_assert(out_file_write(f[i], name, strlen(name)));
+	}
+	for (unsigned k = 0; k < G_N_ELEMENTS(order); k++)
+		ck_assert(out_file_close(f[order[k]], NULL));
+	/* f3 and f5 are still open: written out by the folder's end. */
+	ck_assert(out_file_write(f[3], "!", 1));
+	trace_dir_free(td);
+	for (unsigned i = 0; i < G_N_ELEMENTS(f); i++) {
+		char *path, *text = NULL, *want;
+
+		(void)snprintf(name, sizeof(name), "f%u", i);
+		path = g_build_filename(tmpdir, name, NULL);
+		ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+		want = g_strdup_printf("%s%s", name, i == 3 ? "!" : "");
+		ck_assert_str_eq(text, want);
+		g_free(want);
+		g_free(text);
+		g_free(path);
+	}
+}
+END_TEST
+
 /* A regular file where the folder should be: a clear error. */
 START_TEST(folder_is_a_file)
 {
@@ -269,6 +309,7 @@ outputs_suite(void)
 		write_error_keeps_whole_records,
 		foreign_folder_refused,
 		symlink_and_fifo_refused,
+		files_closed_in_any_order,
 		folder_is_a_file,
 		livelock_names_the_link,
 		NULL,

@@ -31,6 +31,7 @@ struct trace_dir {
 
 struct out_file {
 	struct trace_dir *td;		/* NULL: stand-alone */
+	guint		 slot;		/* index in td->files */
 	char		*path;		/* for messages */
 	int		 fd;		/* -1 once closed */
 	uint8_t		*buf;
@@ -256,6 +257,7 @@ trace_dir_create(struct trace_dir *td, const char *name, GError **err)
 		else {
 			struct out_file *f = out_new(td, path, fd);
 
+			f->slot = td->files->len;
 			g_ptr_array_add(td->files, f);
 			return (f);
 		}
@@ -469,8 +471,19 @@ out_file_close(struct out_file *f, GError **err)
 	ok = f->err == 0;
 	if (!ok)
 		g_set_error_literal(err, TRACE_ERROR, f->err, f->msg);
-	if (f->td != NULL)
-		g_ptr_array_remove_fast(f->td->files, f);
+	/*
+	 * By its index, not by a search: a world closes its link pcaps in
+	 * the order they were made, which searching would make quadratic in
+	 * the number of files (a hub's pcaps).
+	 */
+	if (f->td != NULL) {
+		GPtrArray *fs = f->td->files;
+
+		g_ptr_array_remove_index_fast(fs, f->slot);
+		if (f->slot < fs->len)
+			((struct out_file *)g_ptr_array_index(fs, f->slot))->slot =
+			    f->slot;
+	}
 	g_free(f->msg);
 	g_free(f->ends);
 	g_free(f->buf);
