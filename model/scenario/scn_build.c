@@ -524,11 +524,12 @@ open_traces(struct world *w, struct diag *d)
 	max = trace_files_max();
 	if (need > max) {
 		diag_error_file(d, "%s: the run needs %u trace files open at "
-		    "once (2 pcaps per link, 1 per divert socket, events.jsonl"
-		    ", run.pcapng), more than %u (the file descriptor limit, "
-		    "ulimit -n, less %u): raise the hard limit or use "
-		    "--no-traces; nothing was written", w->o.trace_dir, need,
-		    max, TRACE_FD_RESERVE);
+		    "once (2 pcaps per link, 1 per divert socket%s%s), more "
+		    "than %u (the file descriptor limit, ulimit -n, less %u): "
+		    "raise the hard limit or use --no-traces; nothing was "
+		    "written", w->o.trace_dir, need,
+		    w->o.events_jsonl ? ", events.jsonl" : "",
+		    w->o.pcapng ? ", run.pcapng" : "", max, TRACE_FD_RESERVE);
 		return (false);
 	}
 	w->traces = trace_dir_open(w->o.trace_dir, w->o.max_trace_bytes,

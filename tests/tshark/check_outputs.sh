@@ -77,7 +77,7 @@ check_whole "$d"
 # stay byte for byte, and no file is opened (a header-only pcap or an
 # empty events.jsonl would be left otherwise).
 expect_fail "ulimit -n 80" \
-    "the run needs 41 trace files open at once .*more than 16 (the file descriptor limit, ulimit -n, less 64)" \
+    "the run needs 41 trace files open at once (2 pcaps per link, 1 per divert socket, events.jsonl), more than 16 (the file descriptor limit, ulimit -n, less 64)" \
     sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$tmp/many" "$tmp/many.scn"
 [ ! -e "$tmp/many" ] || { echo "ulimit -n 80: $tmp/many created:"; ls -la "$tmp/many"; exit 1; }
 d="$tmp/earlier"
@@ -87,7 +87,7 @@ expect_fail "ulimit -n 80, earlier traces" "the run needs 41 trace files" \
     sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$d" "$tmp/many.scn"
 after=$(cd "$d" && ls -la --time-style=+%s.%N && md5sum ./*)
 [ "$before" = "$after" ] || { echo "ulimit -n 80: $d changed"; ls -la "$d"; exit 1; }
-expect_fail "ulimit -n 80, --pcapng" "the run needs 42 trace files" \
+expect_fail "ulimit -n 80, --pcapng" "the run needs 42 trace files open at once (2 pcaps per link, 1 per divert socket, events.jsonl, run.pcapng)" \
     sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --pcapng --trace-dir "$tmp/many" "$tmp/many.scn"
 [ ! -e "$tmp/many" ] || { echo "ulimit -n 80 --pcapng: $tmp/many created"; exit 1; }
 # The count at its edge: 7 links (14 pcaps), events.jsonl and a divert
