@@ -26,7 +26,8 @@
 static const char *const ev_types[] = {
 	"command", "command-error", "link-out", "link-in", "link-lost",
 	"ipfw", "divert", "divert-read", "divert-write", "loop", "deliver",
-	"forward", "fragment", "reassembled", "drop", "ping-reply", NULL,
+	"forward", "fragment", "frag-queued", "reassembled", "drop",
+	"ping-reply", NULL,
 };
 
 static bool
@@ -322,6 +323,15 @@ describe(const struct sev *e, GString *s)
 	else if (strcmp(ev, "reassembled") == 0)
 		g_string_append_printf(s, "reassembled from %s fragments, "
 		    "len %s", fld(e, "frags"), fld(e, "len"));
+	else if (strcmp(ev, "frag-queued") == 0) {
+		const char *total = g_hash_table_lookup(e->f, "total");
+
+		g_string_append_printf(s, "fragment held for reassembly: "
+		    "offset %s, %s data bytes; %s held, %s of %s bytes, "
+		    "waiting for the rest", fld(e, "off"), fld(e, "data"),
+		    fld(e, "held"), fld(e, "held_bytes"),
+		    total != NULL ? total : "?");
+	}
 	else if (strcmp(ev, "deliver") == 0) {
 		const char *p = fld(e, "proto");
 
@@ -336,6 +346,8 @@ describe(const struct sev *e, GString *s)
 		if (g_hash_table_lookup(e->f, "port") != NULL)
 			g_string_append_printf(s, " at port %s",
 			    fld(e, "port"));
+		if (g_hash_table_lookup(e->f, "frag") != NULL)
+			g_string_append_printf(s, " (%s)", fld(e, "frag"));
 	} else if (strcmp(ev, "loop") == 0)
 		g_string_append_printf(s, "loop stopped at port %s, rule %s: "
 		    "%s", fld(e, "port"), fld(e, "rule"), fld(e, "why"));
