@@ -30,6 +30,26 @@ narrated() { grep -E '^ *[0-9]+\.[0-9]{9} '; }
 same "story of the tour's ping, 72 columns" "$here/tour-72.story" "$tmp/out"
 "$ds" story "$tmp/np/events.jsonl" 1 >"$tmp/out"
 same "story of a datagram and its ICMP error" "$here/udp-noport.story" "$tmp/out"
+# --why: the reasons run --why logged, under each ipfw step and drop,
+# worked out by hand from tour.scn's rules (100 in recv em0, 200 out xmit
+# em1, 65000) and the drop table; the option may follow the operands.
+"$ds" run -q --why --trace-dir "$tmp/tourwhy" "$root/scenarios/tour.scn" \
+    >/dev/null
+"$ds" story "$tmp/tourwhy/events.jsonl" 1 --why >"$tmp/out"
+same "story --why of the tour's ping" "$here/tour-why.story" "$tmp/out"
+"$ds" run -q --why --trace-dir "$tmp/npwhy" "$here/udp-noport.scn" >/dev/null
+"$ds" story --why "$tmp/npwhy/events.jsonl" 1 >"$tmp/out"
+same "story --why of a datagram and its ICMP error" \
+    "$here/udp-noport-why.story" "$tmp/out"
+# Without --why, a file written by run --why tells the same story.
+"$ds" story "$tmp/tourwhy/events.jsonl" 1 >"$tmp/out"
+"$ds" story "$tmp/tour/events.jsonl" 1 >"$tmp/want"
+same "story of a --why file without --why" "$tmp/want" "$tmp/out"
+# --why and --width 60 together: every line fits.
+w=$("$ds" story --width 60 --why "$tmp/tourwhy/events.jsonl" 1 |
+    awk '{ if (length($0) > m) m = length($0) } END { print m }')
+[ "$w" -le 60 ] && echo "ok story --why --width 60" ||
+    { echo "FAIL story --why --width 60: a line of $w columns"; fail=1; }
 # The story of the reply alone starts at the reply.
 "$ds" story "$tmp/np/events.jsonl" 2 | head -1 >"$tmp/out"
 echo "packet 2, made by B in answer to packet 1:" >"$tmp/want"
@@ -56,7 +76,10 @@ w=$("$ds" run --no-traces --width 50 "$root/scenarios/tour.scn" |
 for args in "run --ev nosuch x" "run --lineage 0 x" "run --width 10 x" \
     "run --host nosuch $root/scenarios/tour.scn" \
     "story $tmp/tour/events.jsonl 99" "story /dev/null" \
-    "story $root/scenarios/tour.scn 1"; do
+    "story $root/scenarios/tour.scn 1" \
+    "story --why $tmp/tour/events.jsonl 1" \
+    "story --bogus $tmp/tour/events.jsonl 1" \
+    "story $tmp/tour/events.jsonl 1 2"; do
 	# shellcheck disable=SC2086
 	"$ds" $args >/dev/null 2>"$tmp/err"
 	rc=$?
