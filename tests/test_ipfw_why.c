@@ -320,6 +320,19 @@ START_TEST(test_state_origin)
 }
 END_TEST
 
+/* A DNS-like flow's request (out) or answer (in), through pass(). */
+static char *
+dns_pass(bool out, struct ipfw_verdict *v)
+{
+	if (out)	/* 10.0.0.2:5000 -> 192.0.2.10:53 out em1 */
+		forge(17, A(10, 0, 0, 2), 5000, A(192, 0, 2, 10), 53, 0,
+		    IPFW_DIR_OUT, NULL, "em1");
+	else		/* its answer, in em1 */
+		forge(17, A(192, 0, 2, 10), 53, A(10, 0, 0, 2), 5000, 0,
+		    IPFW_DIR_IN, "em1", NULL);
+	return (pass(v));
+}
+
 /*
  * Two states of one flow under two names (keep-state :NAME): --why's
  * direction is that of the state the engine's lookup found, by its
@@ -341,9 +354,7 @@ START_TEST(test_state_flow_names)
 	add("200 allow udp from any to any in keep-state :web");
 	add("300 allow udp from any to any out keep-state :dns");
 	/* A */
-	forge(17, A(10, 0, 0, 2), 5000, A(192, 0, 2, 10), 53, 0, IPFW_DIR_OUT,
-	    NULL, "em1");
-	got = pass(&v);
+	got = dns_pass(true, &v);
 	ck_assert_str_eq(got,
 	    "300: rule 10: in: the packet is on its out pass |"
 	    " rule 50: check-state: no state for this flow |"
@@ -352,17 +363,13 @@ START_TEST(test_state_flow_names)
 	    " rule 300 matches and installs a state for the flow (keep-state)\n");
 	g_free(got);
 	/* B */
-	forge(17, A(192, 0, 2, 10), 53, A(10, 0, 0, 2), 5000, 0, IPFW_DIR_IN,
-	    "em1", NULL);
-	got = pass(&v);
+	got = dns_pass(false, &v);
 	ck_assert_msg(strstr(got, "200: rule 100: check-state: no state for "
 	    "this flow | rule 200 matches and installs a state for the flow "
 	    "(keep-state)\n") != NULL, "%s", got);
 	g_free(got);
 	/* C */
-	forge(17, A(10, 0, 0, 2), 5000, A(192, 0, 2, 10), 53, 0, IPFW_DIR_OUT,
-	    NULL, "em1");
-	got = pass(&v);
+	got = dns_pass(true, &v);
 	ck_assert_str_eq(got,
 	    "300: rule 10: in: the packet is on its out pass |"
 	    " state from rule 300, found by check-state 50, in the same"
@@ -370,9 +377,7 @@ START_TEST(test_state_flow_names)
 	g_free(got);
 	ck_assert_uint_eq(v.rulenum, 300);
 	/* D */
-	forge(17, A(192, 0, 2, 10), 53, A(10, 0, 0, 2), 5000, 0, IPFW_DIR_IN,
-	    "em1", NULL);
-	got = pass(&v);
+	got = dns_pass(false, &v);
 	ck_assert_msg(g_str_has_suffix(got, "\n200: state from rule 200, found "
 	    "by check-state 100, in the same direction\n"), "%s", got);
 	g_free(got);
