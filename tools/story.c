@@ -327,7 +327,7 @@ describe(const struct sev *e, GString *s)
 		const char *total = g_hash_table_lookup(e->f, "total");
 
 		g_string_append_printf(s, "fragment held for reassembly: "
-		    "offset %s, %s data bytes; %s held, %s of %s bytes, "
+		    "offset %s, %s data bytes; %s held, %s of %s data bytes, "
 		    "waiting for the rest", fld(e, "off"), fld(e, "data"),
 		    fld(e, "held"), fld(e, "held_bytes"),
 		    total != NULL ? total : "?");

@@ -45,6 +45,29 @@ same "story --why of a datagram and its ICMP error" \
 "$ds" story "$tmp/tourwhy/events.jsonl" 1 >"$tmp/out"
 "$ds" story "$tmp/tour/events.jsonl" 1 >"$tmp/want"
 same "story of a --why file without --why" "$tmp/want" "$tmp/out"
+# A tee'd fragment written back (tests/scenarios/tee-fragments-reinjected):
+# the original of the first fragment is held (1480 of ? bytes), its copy
+# dropped as a duplicate, said in the step and in --why; the third copy,
+# after the datagram is gone, held alone with the length known (2960 +
+# 1048 = 4008).
+"$ds" run -q --why --trace-dir "$tmp/teer" \
+    "$root/tests/scenarios/tee-fragments-reinjected.scn" >/dev/null
+"$ds" story --why "$tmp/teer/events.jsonl" 1 >"$tmp/out"
+for want in \
+    '  9.    1.001120160 H        fragment held for reassembly: offset 0, 1480 data bytes; 1 held, 1480 of ? data bytes, waiting for the rest' \
+    ' 13.    1.001130160 H        dropped: frag-bad on em0 (duplicate)' \
+    '                               frag-bad: the fragment from 192.0.2.1 at offset 0 (1480 data bytes) duplicates one H holds already; ip_reass() keeps the copy that came first' \
+    '                               frag-timeout: H did not get every fragment of the datagram from 192.0.2.1 within 30 s'; do
+	if grep -qxF "$want" "$tmp/out"; then
+		echo "ok story --why tells: $(echo "$want" | cut -c1-60)..."
+	else
+		echo "FAIL story --why lacks: $want"; fail=1
+	fi
+done
+n=$(grep -c 'offset 2960, 1048 data bytes; 1 held, 1048 of 4008 data bytes' \
+    "$tmp/out")
+[ "$n" -eq 1 ] && echo "ok the last copy held alone, length known" ||
+    { echo "FAIL the last copy's held step: $n lines"; fail=1; }
 # --why and --width 60 together: every line fits.
 w=$("$ds" story --width 60 --why "$tmp/tourwhy/events.jsonl" 1 |
     awk '{ if (length($0) > m) m = length($0) } END { print m }')
