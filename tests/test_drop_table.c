@@ -203,6 +203,7 @@ START_TEST(test_why_sentences)
 	}
 	pkt_dispose(m, PKT_FATE_DROPPED);
 	fx_host_free(h);
+	fx_fini();	/* the next test makes its own (CK_FORK=no) */
 }
 END_TEST
 
@@ -258,6 +259,7 @@ START_TEST(test_frag_rows)
 	g_free(w);
 	pkt_dispose(m, PKT_FATE_DROPPED);
 	fx_host_free(h);
+	fx_fini();
 	g_free(doc);
 	g_free(path);
 }
