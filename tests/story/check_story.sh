@@ -41,6 +41,11 @@ same "story --why of the tour's ping" "$here/tour-why.story" "$tmp/out"
 "$ds" story --why "$tmp/npwhy/events.jsonl" 1 >"$tmp/out"
 same "story --why of a datagram and its ICMP error" \
     "$here/udp-noport-why.story" "$tmp/out"
+# check --why --trace-dir writes the same why lists (no narration).
+"$ds" check -q --why --trace-dir "$tmp/chk" "$root/scenarios/tour.scn" \
+    >/dev/null
+"$ds" story --why "$tmp/chk/tour/events.jsonl" 1 >"$tmp/out"
+same "story --why of check --why's traces" "$here/tour-why.story" "$tmp/out"
 # Without --why, a file written by run --why tells the same story.
 "$ds" story "$tmp/tourwhy/events.jsonl" 1 >"$tmp/out"
 "$ds" story "$tmp/tour/events.jsonl" 1 >"$tmp/want"
@@ -102,7 +107,9 @@ for args in "run --ev nosuch x" "run --lineage 0 x" "run --width 10 x" \
     "story $root/scenarios/tour.scn 1" \
     "story --why $tmp/tour/events.jsonl 1" \
     "story --bogus $tmp/tour/events.jsonl 1" \
-    "story $tmp/tour/events.jsonl 1 2"; do
+    "story $tmp/tour/events.jsonl 1 2" \
+    "check --why $root/scenarios/tour.scn" \
+    "lint --why $root/scenarios/tour.scn"; do
 	# shellcheck disable=SC2086
 	"$ds" $args >/dev/null 2>"$tmp/err"
 	rc=$?
