@@ -203,6 +203,65 @@ START_TEST(test_why_sentences)
 	}
 	pkt_dispose(m, PKT_FATE_DROPPED);
 	fx_host_free(h);
+	fx_fini();	/* the next test makes its own (CK_FORK=no) */
+}
+END_TEST
+
+/*
+ * ip_reass()'s tests: each has a name, a line text and a --why sentence
+ * that fills in; each name is a row of docs/events.md's table of `frag`
+ * values, with its reason.
+ */
+START_TEST(test_frag_rows)
+{
+	uint8_t d[28] = { 0x45, 0, 0, 28, 0, 9, 0x20, 0xb9, 64, 17, 0, 0,
+	    10, 0, 0, 2, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 };
+	const char *root = getenv("DIVERTSIM_SOURCE_ROOT");
+	char *path, *doc, *w;
+	struct host *h;
+	struct pkt *m;
+
+	ck_assert(root != NULL);
+	path = g_build_filename(root, "docs", "events.md", NULL);
+	ck_assert(g_file_get_contents(path, &doc, NULL, NULL));
+	fx_init();
+	h = fx_host("gw", RELEASE_14, FX_FW_OFF);
+	/* 8 data bytes at offset 185 x 8 = 1480, MF set (0x20b9). */
+	m = pkt_from_bytes(d, sizeof(d));
+	for (int fd = FRAG_DROP_NONE + 1; fd < FRAG_DROP_COUNT; fd++) {
+		const struct frag_drop_desc *f = &frag_drop_table[fd];
+		enum drop_reason r = fd >= FRAG_DROP_MAXFRAGS ?
+		    DROP_FRAG_OVERFLOW : DROP_FRAG_BAD;
+		char *row = g_strdup_printf("| `%s` | `%s` |", f->name,
+		    drop_reason_name(r));
+
+		ck_assert(f->name != NULL && f->text != NULL &&
+		    f->cause != NULL);
+		ck_assert_msg(strstr(doc, row) != NULL, "events.md lacks %s",
+		    row);
+		g_free(row);
+		w = drop_why_frag(h, m, r, (enum frag_drop)fd);
+		ck_assert_msg(g_str_has_prefix(w, drop_reason_name(r)), "%s",
+		    w);
+		ck_assert_msg(strstr(w, "HOST") == NULL &&
+		    strstr(w, "SRC") == NULL && strstr(w, "OFF") == NULL &&
+		    strstr(w, "DATA") == NULL, "%s", w);
+		g_free(w);
+	}
+	w = drop_why_frag(h, m, DROP_FRAG_BAD, FRAG_DROP_DUPLICATE);
+	ck_assert_str_eq(w, "frag-bad: the fragment from 10.0.0.2 at offset "
+	    "1480 (8 data bytes) duplicates one gw holds already; ip_reass() "
+	    "keeps the copy that came first");
+	g_free(w);
+	w = drop_why_frag(h, m, DROP_FRAG_OVERFLOW, FRAG_DROP_MAXFRAGS);
+	ck_assert_str_eq(w, "frag-overflow: gw holds 1024 fragments already, "
+	    "the most net.inet.ip.maxfrags allows");
+	g_free(w);
+	pkt_dispose(m, PKT_FATE_DROPPED);
+	fx_host_free(h);
+	fx_fini();
+	g_free(doc);
+	g_free(path);
 }
 END_TEST
 
@@ -211,7 +270,7 @@ table_suite(void)
 {
 	const TTest *const tests[] = {
 		test_every_reason_has_a_row, test_doc_matches_table,
-		test_counter_match, test_why_sentences, NULL
+		test_counter_match, test_why_sentences, test_frag_rows, NULL
 	};
 
 	return (check_suite("drop_table", tests, NULL, NULL));

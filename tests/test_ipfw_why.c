@@ -320,6 +320,71 @@ START_TEST(test_state_origin)
 }
 END_TEST
 
+/* A DNS-like flow's request (out) or answer (in), through pass(). */
+static char *
+dns_pass(bool out, struct ipfw_verdict *v)
+{
+	if (out)	/* 10.0.0.2:5000 -> 192.0.2.10:53 out em1 */
+		forge(17, A(10, 0, 0, 2), 5000, A(192, 0, 2, 10), 53, 0,
+		    IPFW_DIR_OUT, NULL, "em1");
+	else		/* its answer, in em1 */
+		forge(17, A(192, 0, 2, 10), 53, A(10, 0, 0, 2), 5000, 0,
+		    IPFW_DIR_IN, "em1", NULL);
+	return (pass(v));
+}
+
+/*
+ * Two states of one flow under two names (keep-state :NAME): --why's
+ * direction is that of the state the engine's lookup found, by its
+ * name.  A (out) misses both lookups and installs `:dns` at rule 300;
+ * B (in) skips to 100, misses `:web` and installs `:web` at rule 200.
+ * C (as A) is found by check-state :dns, the state A made: the same
+ * direction; D (as B) by check-state :web, the one B made: the same
+ * direction too.  A lookup blind to names finds one state for both, and
+ * says "reverse" for C or for D, whichever state it meets first.
+ */
+START_TEST(test_state_flow_names)
+{
+	struct ipfw_verdict v;
+	char *got;
+
+	add("10 skipto 100 udp from any to any in");
+	add("50 check-state :dns");
+	add("100 check-state :web");
+	add("200 allow udp from any to any in keep-state :web");
+	add("300 allow udp from any to any out keep-state :dns");
+	/* A */
+	got = dns_pass(true, &v);
+	ck_assert_str_eq(got,
+	    "300: rule 10: in: the packet is on its out pass |"
+	    " rule 50: check-state: no state for this flow |"
+	    " rule 100: check-state: no state for this flow |"
+	    " rule 200: in: the packet is on its out pass |"
+	    " rule 300 matches and installs a state for the flow (keep-state)\n");
+	g_free(got);
+	/* B */
+	got = dns_pass(false, &v);
+	ck_assert_msg(strstr(got, "200: rule 100: check-state: no state for "
+	    "this flow | rule 200 matches and installs a state for the flow "
+	    "(keep-state)\n") != NULL, "%s", got);
+	g_free(got);
+	/* C */
+	got = dns_pass(true, &v);
+	ck_assert_str_eq(got,
+	    "300: rule 10: in: the packet is on its out pass |"
+	    " state from rule 300, found by check-state 50, in the same"
+	    " direction\n");
+	g_free(got);
+	ck_assert_uint_eq(v.rulenum, 300);
+	/* D */
+	got = dns_pass(false, &v);
+	ck_assert_msg(g_str_has_suffix(got, "\n200: state from rule 200, found "
+	    "by check-state 100, in the same direction\n"), "%s", got);
+	g_free(got);
+	ck_assert_uint_eq(v.rulenum, 200);
+}
+END_TEST
+
 /* A write-back's re-entry, a count and the default rule. */
 START_TEST(test_reentry_and_default)
 {
@@ -401,7 +466,7 @@ why_suite(void)
 {
 	const TTest *const tests[] = {
 		test_proto, test_ports, test_interfaces, test_addresses,
-		test_direction_and_more, test_state_origin,
+		test_direction_and_more, test_state_origin, test_state_flow_names,
 		test_reentry_and_default, test_prob, test_call_return_tag,
 		NULL
 	};

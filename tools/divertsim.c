@@ -55,9 +55,9 @@ static const char usage_text[] =
 "                 [FILE]\n"
 "       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
 "                 [-j N] [--shard K/N] [--Werror] [--max-events N]\n"
-"                 [--max-trace-bytes N] [--exec-limit MS] FILE...\n"
+"                 [--max-trace-bytes N] [--exec-limit MS] [--why] FILE...\n"
 "       divertsim lint [--Werror] [--counters] FILE...\n"
-"       divertsim story [--width N] EVENTS.JSONL LINEAGE\n"
+"       divertsim story [--width N] [--why] EVENTS.JSONL LINEAGE\n"
 "       divertsim view [-o OUT.html] [--svg-topology F] [--svg-sequence F] FILE\n"
 "       divertsim gen KIND [OPTIONS]      (divertsim gen --help)\n"
 "       divertsim --help | --version\n";
@@ -78,7 +78,9 @@ static const char help_text[] =
 "                world, bind the divert sockets, check the programs'\n"
 "                arguments and every counter name), without simulating\n"
 "  story F N     packet N's way in events.jsonl F, with the replies and\n"
-"                ICMP errors it caused, as a numbered walk\n"
+"                ICMP errors it caused, as a numbered walk (--why: with\n"
+"                the reasons of its ipfw steps and drops, from a file\n"
+"                written by run --why)\n"
 "  view FILE     one self-contained HTML page of the run: topology,\n"
 "                sequence diagram, step controls, queues, ipfw show\n"
 "                (divertsim view --help)\n"
@@ -111,6 +113,8 @@ static const char help_text[] =
 "                     matched (a state: whose, found by which rule, which\n"
 "                     way); under each drop, the configuration that caused\n"
 "                     it; a `why` list in those events of events.jsonl\n"
+"                     (check, with --trace-dir: the lists only, for\n"
+"                     `divertsim story --why`)\n"
 "  --max-events N     stop a run after N events (default 500000000, 0: none)\n"
 "  --max-trace-bytes N  stop a run once its pcaps and events.jsonl reach N\n"
 "                     bytes together (default 1073741824 = 1 GiB, 0: none)\n"
@@ -291,6 +295,10 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	o.on_expect_ctx = r;
 	if (mode == MODE_RUN) {
 		narrate_apply(&cli->narrate, &o.narration);
+		o.narration.why = cli->why;
+	} else if (mode == MODE_CHECK) {
+		/* No narration: the why lists go to events.jsonl only, for
+		 * `story --why`. */
 		o.narration.why = cli->why;
 	}
 
@@ -1325,6 +1333,14 @@ divertsim_main(int argc, char **argv)
 	    !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "divertsim: --trace-dir %s: not a directory\n",
 		    cli.trace_dir);
+		return (EXIT_SCENARIO_ERROR);
+	}
+	if (cli.why && (mode == MODE_LINT || (mode == MODE_CHECK &&
+	    (cli.trace_dir == NULL || cli.no_events)))) {
+		fprintf(stderr, "divertsim %s: --why %s\n", cmd,
+		    mode == MODE_LINT ? "is an option of run and check" :
+		    "writes its reasons to events.jsonl only: give "
+		    "--trace-dir");
 		return (EXIT_SCENARIO_ERROR);
 	}
 	if (mode != MODE_RUN && cli.html != NULL) {

@@ -26,7 +26,8 @@
 static const char *const ev_types[] = {
 	"command", "command-error", "link-out", "link-in", "link-lost",
 	"ipfw", "divert", "divert-read", "divert-write", "loop", "deliver",
-	"forward", "fragment", "reassembled", "drop", "ping-reply", NULL,
+	"forward", "fragment", "frag-queued", "reassembled", "drop",
+	"ping-reply", NULL,
 };
 
 static bool
@@ -322,6 +323,15 @@ describe(const struct sev *e, GString *s)
 	else if (strcmp(ev, "reassembled") == 0)
 		g_string_append_printf(s, "reassembled from %s fragments, "
 		    "len %s", fld(e, "frags"), fld(e, "len"));
+	else if (strcmp(ev, "frag-queued") == 0) {
+		const char *total = g_hash_table_lookup(e->f, "total");
+
+		g_string_append_printf(s, "fragment held for reassembly: "
+		    "offset %s, %s data bytes; %s held, %s of %s data bytes, "
+		    "waiting for the rest", fld(e, "off"), fld(e, "data"),
+		    fld(e, "held"), fld(e, "held_bytes"),
+		    total != NULL ? total : "?");
+	}
 	else if (strcmp(ev, "deliver") == 0) {
 		const char *p = fld(e, "proto");
 
@@ -336,6 +346,8 @@ describe(const struct sev *e, GString *s)
 		if (g_hash_table_lookup(e->f, "port") != NULL)
 			g_string_append_printf(s, " at port %s",
 			    fld(e, "port"));
+		if (g_hash_table_lookup(e->f, "frag") != NULL)
+			g_string_append_printf(s, " (%s)", fld(e, "frag"));
 	} else if (strcmp(ev, "loop") == 0)
 		g_string_append_printf(s, "loop stopped at port %s, rule %s: "
 		    "%s", fld(e, "port"), fld(e, "rule"), fld(e, "why"));
@@ -361,6 +373,7 @@ struct story {
 	GHashTable	*first;		/* lineage -> index of first event */
 	FILE		*out;
 	unsigned	 width;
+	bool		 why;		/* --why: each step's `why` list */
 	unsigned	 step;
 	GHashTable	*stepno;	/* event index -> step number */
 };
@@ -430,6 +443,58 @@ story_line(struct story *st, GString *line, size_t indent)
 	ev_text_wrap(w, line->str, line->len, st->width, indent);
 	fputs(w->str, st->out);
 	g_string_free(w, TRUE);
+}
+
+/*
+ * The sentences of a `why` list (its JSON text, as parse_event() keeps
+ * it), each appended to out; false if it is not a list of strings.
+ */
+static bool
+why_sentences(const char *json, GPtrArray *out)
+{
+	GString *v = g_string_new(NULL);
+	const char *p = skip_ws(json);
+	bool ok = false;
+
+	if (*p++ != '[')
+		goto done;
+	for (p = skip_ws(p); *p != ']'; p = skip_ws(p)) {
+		if (*p++ != '"' || (p = json_string(p, v)) == NULL)
+			goto done;
+		g_ptr_array_add(out, g_strdup(v->str));
+		p = skip_ws(p);
+		if (*p == ',')
+			p++;
+		else if (*p != ']')
+			goto done;
+	}
+	ok = true;
+done:
+	g_string_free(v, TRUE);
+	return (ok);
+}
+
+/* --why: e's sentences (run --why's `why` list), one a line, at indent
+ * columns, as run --why prints them under the step. */
+static void
+story_why(struct story *st, const struct sev *e, size_t indent)
+{
+	const char *json = g_hash_table_lookup(e->f, "why");
+	GPtrArray *why;
+	GString *line;
+
+	if (json == NULL)
+		return;
+	why = g_ptr_array_new_with_free_func(g_free);
+	line = g_string_new(NULL);
+	(void)why_sentences(json, why);
+	for (guint i = 0; i < why->len; i++) {
+		g_string_printf(line, "%*s%s", (int)indent, "",
+		    (const char *)g_ptr_array_index(why, i));
+		story_line(st, line, indent);
+	}
+	g_string_free(line, TRUE);
+	g_ptr_array_free(why, TRUE);
 }
 
 static int
@@ -515,6 +580,8 @@ story_walk(struct story *st, uint64_t lineage, int depth)
 
 			describe(e, line);
 			story_line(st, line, indent);
+			if (st->why)
+				story_why(st, e, indent + 2);
 		}
 	}
 	g_array_free(order, TRUE);
@@ -540,37 +607,49 @@ story_walk(struct story *st, uint64_t lineage, int depth)
 int
 story_main(int argc, char **argv, FILE *out, FILE *err)
 {
+	static const char usage[] = "usage: divertsim story [--width N] "
+	    "[--why] EVENTS.JSONL LINEAGE\n";
 	struct narrate_opts n = { 0 };
 	struct story st = { 0 };
+	const char *pos[2] = { NULL, NULL };
 	const char *path;
 	uint64_t lineage;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	unsigned lineno = 0;
+	unsigned lineno = 0, npos = 0;
 	FILE *f;
-	int i = 1, rc = 0;
+	int rc = 0;
 
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)) {
-		fprintf(out, "usage: divertsim story [--width N] "
-		    "EVENTS.JSONL LINEAGE\n");
+		fputs(usage, out);
 		return (0);
 	}
-	if (argc > 2 && strcmp(argv[1], "--width") == 0) {
-		if (!narrate_option(&n, 'W', argv[2]))
+	/* Options before, between or after the two operands. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--why") == 0)
+			st.why = true;
+		else if (strcmp(argv[i], "--width") == 0 && i + 1 < argc) {
+			if (!narrate_option(&n, 'W', argv[++i]))
+				return (2);
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(err, "divertsim story: %s: no such option\n%s",
+			    argv[i], usage);
 			return (2);
-		i = 3;
+		} else if (npos < 2)
+			pos[npos++] = argv[i];
+		else
+			npos++;
 	}
-	if (argc - i != 2) {
-		fprintf(err, "usage: divertsim story [--width N] "
-		    "EVENTS.JSONL LINEAGE\n");
+	if (npos != 2) {
+		fputs(usage, err);
 		return (2);
 	}
-	path = argv[i];
-	if (!parse_u64(argv[i + 1], &lineage) || lineage == 0) {
+	path = pos[0];
+	if (!parse_u64(pos[1], &lineage) || lineage == 0) {
 		fprintf(err, "divertsim story: %s: a packet's lineage is a "
-		    "whole number from 1\n", argv[i + 1]);
+		    "whole number from 1\n", pos[1]);
 		return (2);
 	}
 	if ((f = fopen(path, "r")) == NULL) {
@@ -600,6 +679,17 @@ story_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	free(line);
 	fclose(f);
+	/* run --why gives every ipfw event its list: one without it means
+	 * the file was written without --why, and the walk cannot say why. */
+	for (guint k = 0; rc == 0 && st.why && k < st.evs->len; k++)
+		if (strcmp(SEV(&st, k)->ev, "ipfw") == 0 &&
+		    g_hash_table_lookup(SEV(&st, k)->f, "why") == NULL) {
+			fprintf(err, "divertsim story: --why: %s was written "
+			    "without --why (its ipfw events have no why "
+			    "list): write it with `divertsim run --why`\n",
+			    path);
+			rc = 2;
+		}
 	if (rc == 0) {
 		story_link(&st);
 		if (!g_hash_table_contains(st.first, KEY(lineage))) {

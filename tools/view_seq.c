@@ -115,6 +115,9 @@ short_label(const struct sev *e, GString *g)
 	else if (strcmp(ev, "reassembled") == 0)
 		g_string_append_printf(g, "reassembled (%s frags)",
 		    fld(e, "frags"));
+	else if (strcmp(ev, "frag-queued") == 0)
+		g_string_append_printf(g, "frag @%s queued (%s held)",
+		    fld(e, "off"), fld(e, "held"));
 	else if (strcmp(ev, "command") == 0)
 		g_string_append_printf(g, "$ %s", fld(e, "command"));
 	else if (strcmp(ev, "command-error") == 0)

@@ -189,6 +189,22 @@ release(struct ipfw_states *st, int32_t *link, int32_t i)
 	st->free_head = i;
 }
 
+/* Whether d's flow name answers a lookup for flow (IPFW_FLOW_ANY: any). */
+static bool
+flow_matches(const struct ipfw_dyn *d, const char *flow)
+{
+	return (flow == IPFW_FLOW_ANY || d->flow == flow);
+}
+
+/* Whether the packet goes the way of the one that installed d
+ * (lookup_dyn_rule()'s MATCH_FORWARD). */
+static bool
+dyn_forward(const struct ipfw_dyn *d, const struct ipfw_args *args)
+{
+	return (args->src == d->src &&
+	    (args->has_ports ? args->sport : 0) == d->sport);
+}
+
 /* The live entry for key and flow name (IPFW_FLOW_ANY: any), dropping
  * expired ones met on the way. */
 static struct ipfw_dyn *
@@ -205,8 +221,7 @@ find(struct ipfw_states *st, const struct ipfw_dyn_key *k, const char *flow,
 			release(st, link, i);
 			continue;
 		}
-		if (key_equal(&d->key, k) && (flow == IPFW_FLOW_ANY ||
-		    d->flow == flow))
+		if (key_equal(&d->key, k) && flow_matches(d, flow))
 			return (d);
 		link = &d->next;
 	}
@@ -227,19 +242,19 @@ ipfw_state_lookup(struct ipfw_states *st, const struct ipfw_args *args,
 		return (NULL);
 	dyn_update(d, args);
 	if (forward != NULL)
-		*forward = args->src == d->src &&
-		    (args->has_ports ? args->sport : 0) == d->sport;
+		*forward = dyn_forward(d, args);
 	return (d->rule);
 }
 
 /*
- * --why: the live state of the packet's flow without touching it (no
- * refresh, nothing released), and whether the packet goes the way of
- * the packet that installed it.
+ * --why: the state ipfw_state_lookup() finds for this flow name (the
+ * first live one of the bucket's chain, in the same order), without
+ * touching it (no refresh, nothing released), and whether the packet
+ * goes the way of the packet that installed it.
  */
 const struct ipfw_rule *
 ipfw_state_peek(const struct ipfw_states *st, const struct ipfw_args *args,
-    bool *forward)
+    const char *flow, bool *forward)
 {
 	struct ipfw_dyn_key k;
 
@@ -250,9 +265,10 @@ ipfw_state_peek(const struct ipfw_states *st, const struct ipfw_args *args,
 	    i = st->pool[i].next) {
 		const struct ipfw_dyn *d = &st->pool[i];
 
-		if (args->now_ns < d->expire_ns && key_equal(&d->key, &k)) {
-			*forward = args->src == d->src &&
-			    (!args->has_ports || args->sport == d->sport);
+		if (args->now_ns < d->expire_ns && key_equal(&d->key, &k) &&
+		    flow_matches(d, flow)) {
+			if (forward != NULL)
+				*forward = dyn_forward(d, args);
 			return (d->rule);
 		}
 	}

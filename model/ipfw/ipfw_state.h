@@ -43,10 +43,11 @@ void		 ipfw_states_free(struct ipfw_states *st);
 struct ipfw_rule *ipfw_state_lookup(struct ipfw_states *st,
 		    const struct ipfw_args *args, const char *flow,
 		    bool *forward);
-/* The same without refreshing it (--why), any flow name; *forward:
- * the packet goes the way of the one that installed the state. */
+/* The same state without refreshing it (--why), for the same flow name
+ * (IPFW_FLOW_ANY: any); *forward (may be NULL) as above. */
 const struct ipfw_rule *ipfw_state_peek(const struct ipfw_states *st,
-		    const struct ipfw_args *args, bool *forward);
+		    const struct ipfw_args *args, const char *flow,
+		    bool *forward);
 /* Install (or refresh) a state for the flow under the rule's flow name;
  * false when the table is full of live states. */
 bool		 ipfw_state_install(struct ipfw_states *st,

@@ -455,7 +455,8 @@ matched(struct ipfw_why *w, const struct ipfw_rule *f,
 
 	if (r != f || a->state_found_at != 0) {
 		w->state_used = true;
-		(void)ipfw_state_peek(w->chain->states, a, &fwd);
+		/* r's lookup, under r's flow name, as the engine made it. */
+		(void)ipfw_state_peek(w->chain->states, a, r->flow, &fwd);
 		if (r->action == IPFW_ACT_CHECK_STATE)
 			return (g_strdup_printf("state from rule %u, found by "
 			    "check-state %u, in the %s direction", f->rulenum,

@@ -15,6 +15,7 @@
 #include "net/host.h"
 #include "net/if.h"
 #include "netinet/ip_drop.h"
+#include "netinet/ip_var.h"
 #include "pkt/pkt.h"
 #include "sim/counters.h"
 #include "sim/events.h"
@@ -174,6 +175,56 @@ const struct drop_desc drop_table[DROP_REASON_COUNT] = {
 	[DROP_LINK_LOST] = { "link-lost", "if.IF.ierrors", false,
 	    "the link lost the frame on its way here (a receive error)",
 	    "the link lost the frame before HOST's IF got it" },
+};
+
+/*
+ * ip_reass()'s tests, named after what 6.x ip_reass() (in ip_input.c) and
+ * 14's (ip_reass.c) do: `dropfrag` when a queued fragment ahead provides
+ * all the new one's data (a duplicate is the commonest case), the dequeue
+ * of queued fragments the new one covers entirely, ips_toosmall,
+ * ips_toolong, 14's ipq_maxoff test, maxfrags and maxfragsperpacket.
+ */
+const struct frag_drop_desc frag_drop_table[FRAG_DROP_COUNT] = {
+	[FRAG_DROP_DUPLICATE] = { "duplicate",
+	    "duplicate of a held fragment",
+	    "the fragment from SRC at offset OFF (DATA data bytes) duplicates"
+	    " one HOST holds already; ip_reass() keeps the copy that came "
+	    "first" },
+	[FRAG_DROP_COVERED] = { "covered",
+	    "its data all held already",
+	    "every data byte of the fragment from SRC at offset OFF is in "
+	    "the fragments HOST holds already; ip_reass() keeps what came "
+	    "first" },
+	[FRAG_DROP_REPLACED] = { "replaced",
+	    "a newer fragment carries all its data",
+	    "HOST held the fragment from SRC at offset OFF, but a newer one "
+	    "carries all of its data: ip_reass() lets a new fragment win "
+	    "over the ones after it" },
+	[FRAG_DROP_BADLEN] = { "bad-length",
+	    "data not a non-zero multiple of 8",
+	    "the fragment from SRC at offset OFF carries DATA data bytes: "
+	    "none, or not a multiple of 8 though more fragments follow "
+	    "(ips_toosmall)" },
+	[FRAG_DROP_TOOLONG] = { "too-long",
+	    "the datagram would pass 65535 bytes",
+	    "the fragments from SRC make a datagram longer than 65535 bytes"
+	    " (ips_toolong)" },
+	[FRAG_DROP_PASTEND] = { "past-end",
+	    "past the end the last fragment set",
+	    "the fragment from SRC at offset OFF ends past the end of its "
+	    "datagram, which its last fragment set, or is another last "
+	    "fragment ending elsewhere (FreeBSD 14's ipq_maxoff test)" },
+	[FRAG_DROP_MAXFRAGS] = { "maxfrags",
+	    "the host holds " G_STRINGIFY(IP_MAXFRAGS) " fragments already",
+	    "HOST holds " G_STRINGIFY(IP_MAXFRAGS) " fragments already, the "
+	    "most net.inet.ip.maxfrags allows" },
+	[FRAG_DROP_PERPACKET] = { "maxfragsperpacket",
+	    "more than " G_STRINGIFY(IP_MAXFRAGSPERPACKET) " fragments of "
+	    "one datagram",
+	    "the datagram from SRC came in more than "
+	    G_STRINGIFY(IP_MAXFRAGSPERPACKET) " fragments without completing"
+	    " (net.inet.ip.maxfragsperpacket): ip_reass() drops every one it"
+	    " held" },
 };
 
 const struct drop_desc *
@@ -352,6 +403,14 @@ cause_value(const char *word, size_t n, const struct host *h,
 		snprintf(buf, size, "%u", ip ? ip_get_proto(m->data) : 0);
 		return (buf);
 	}
+	if (IS("OFF") || IS("DATA")) {
+		if (!ip)
+			return ("?");
+		snprintf(buf, size, "%u", IS("OFF") ?
+		    (unsigned)ip_get_off_bytes(m->data) :
+		    (unsigned)(ip_get_len_bytes(m->data) - hl));
+		return (buf);
+	}
 	if (IS("DPORT")) {
 		/* TCP and UDP both keep the destination port at byte 2. */
 		if (!ip || m->len < hl + 4)
@@ -364,24 +423,15 @@ cause_value(const char *word, size_t n, const struct host *h,
 	return (NULL);
 }
 
-char *
-drop_why(const struct host *h, const struct pkt *m, enum drop_reason r,
-    const struct ifnet *ifp, unsigned port)
+/* "NAME: " and the sentence p with its placeholders filled in. */
+static char *
+why_fill(const struct host *h, const struct pkt *m, const char *name,
+    const char *p, const struct ifnet *ifp, unsigned port)
 {
-	const struct drop_desc *d = drop_desc(r);
-	GString *s = g_string_new(d->name);
-	const char *p;
+	GString *s = g_string_new(name);
 	char buf[INET_ADDRSTRLEN + 8];
 
 	g_string_append(s, ": ");
-	p = d->cause;
-	/* in_canforward() refuses some destinations whatever the sysctl. */
-	if (r == DROP_CANTFORWARD && h->sysctl.forwarding)
-		p = "DST is never forwarded (in_canforward() on HOST)";
-	/* No rule: 6.x ipfw_chk() refused the re-entry tag itself. */
-	if (r == DROP_DENIED && port == 0)
-		p = "HOST's FreeBSD 6 ipfw refuses a re-entry tag of 65535 "
-		    "or more";
 	while (*p != '\0') {
 		size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 		const char *v = n > 0 ? cause_value(p, n, h, m, ifp, port,
@@ -400,23 +450,59 @@ drop_why(const struct host *h, const struct pkt *m, enum drop_reason r,
 	return (g_string_free(s, FALSE));
 }
 
-void
-drop_ev_why(struct ev *e, const struct host *h, const struct pkt *m,
-    enum drop_reason r, const struct ifnet *ifp, unsigned port)
+char *
+drop_why(const struct host *h, const struct pkt *m, enum drop_reason r,
+    const struct ifnet *ifp, unsigned port)
 {
-	GPtrArray *why;
+	const struct drop_desc *d = drop_desc(r);
+	const char *p;
 
-	if (e == NULL || !h->sim->why)
-		return;
-	why = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(why, drop_why(h, m, r, ifp, port));
+	p = d->cause;
+	/* in_canforward() refuses some destinations whatever the sysctl. */
+	if (r == DROP_CANTFORWARD && h->sysctl.forwarding)
+		p = "DST is never forwarded (in_canforward() on HOST)";
+	/* No rule: 6.x ipfw_chk() refused the re-entry tag itself. */
+	if (r == DROP_DENIED && port == 0)
+		p = "HOST's FreeBSD 6 ipfw refuses a re-entry tag of 65535 "
+		    "or more";
+	return (why_fill(h, m, d->name, p, ifp, port));
+}
+
+char *
+drop_why_frag(const struct host *h, const struct pkt *m, enum drop_reason r,
+    enum frag_drop fd)
+{
+
+	if (fd <= FRAG_DROP_NONE || fd >= FRAG_DROP_COUNT)
+		return (drop_why(h, m, r, NULL, 0));
+	return (why_fill(h, m, drop_desc(r)->name, frag_drop_table[fd].cause,
+	    NULL, 0));
+}
+
+/* One --why sentence (owned) as e's `why` list. */
+static void
+ev_why_one(struct ev *e, char *sentence)
+{
+	GPtrArray *why = g_ptr_array_new_with_free_func(g_free);
+
+	g_ptr_array_add(why, sentence);
 	ev_why(e, why);
 	g_ptr_array_free(why, TRUE);
 }
 
+void
+drop_ev_why(struct ev *e, const struct host *h, const struct pkt *m,
+    enum drop_reason r, const struct ifnet *ifp, unsigned port)
+{
+
+	if (e == NULL || !h->sim->why)
+		return;
+	ev_why_one(e, drop_why(h, m, r, ifp, port));
+}
+
 static void
 drop_event(struct host *h, const struct pkt *m, enum drop_reason r,
-    const struct ifnet *ifp, unsigned port)
+    const struct ifnet *ifp, unsigned port, enum frag_drop fd)
 {
 	const struct drop_desc *d = &drop_table[r];
 	char sum[WIRE_PRINT_MAX];
@@ -439,6 +525,8 @@ drop_event(struct host *h, const struct pkt *m, enum drop_reason r,
 		ev_str(e, "if", ifp->if_xname);
 	if (d->has_port)
 		ev_int(e, "port", port);
+	if (fd != FRAG_DROP_NONE)
+		ev_str(e, "frag", frag_drop_table[fd].name);
 	ev_textf(e, "drop %s", d->name);
 	if (ifp != NULL)
 		ev_textf(e, " %s", ifp->if_xname);
@@ -448,14 +536,19 @@ drop_event(struct host *h, const struct pkt *m, enum drop_reason r,
 	if (cause != NULL)
 		ev_textf(e, " (%s)", cause);
 	g_free(cause);
+	if (fd != FRAG_DROP_NONE)
+		ev_textf(e, " (%s)", frag_drop_table[fd].text);
 	ev_textf(e, ": %s", sum);
-	drop_ev_why(e, h, m, r, ifp, port);
+	if (fd != FRAG_DROP_NONE && h->sim->why)
+		ev_why_one(e, drop_why_frag(h, m, r, fd));
+	else
+		drop_ev_why(e, h, m, r, ifp, port);
 	ev_end(e);
 }
 
-void
-ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
-    const struct ifnet *ifp, unsigned port)
+static void
+drop_common(struct host *h, struct pkt *m, enum drop_reason r,
+    const struct ifnet *ifp, unsigned port, enum frag_drop fd)
 {
 	const struct drop_desc *d = drop_desc(r);
 	struct counters *c = h->sim->counters;
@@ -477,8 +570,24 @@ ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
 		(*counters_slotf(c, "%s.divert.badsum", h->name))++;
 	if (r == DROP_LOOP)
 		h->sim->loops++;
-	drop_event(h, m, r, ifp, port);
+	drop_event(h, m, r, ifp, port, fd);
 	pkt_dispose(m, PKT_FATE_DROPPED);
+}
+
+void
+ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
+    const struct ifnet *ifp, unsigned port)
+{
+
+	drop_common(h, m, r, ifp, port, FRAG_DROP_NONE);
+}
+
+void
+ip_drop_frag(struct host *h, struct pkt *m, enum drop_reason r,
+    enum frag_drop fd)
+{
+
+	drop_common(h, m, r, NULL, 0, fd);
 }
 
 void

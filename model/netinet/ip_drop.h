@@ -84,11 +84,38 @@ struct drop_desc {
 
 extern const struct drop_desc drop_table[DROP_REASON_COUNT];
 
+/*
+ * Which of ip_reass()'s tests dropped a fragment (frag-bad, frag-overflow):
+ * the drop event's `frag` field, its line and its --why sentence say it.
+ */
+enum frag_drop {
+	FRAG_DROP_NONE,		/* not a fragment drop */
+	FRAG_DROP_DUPLICATE,	/* same offset and length as a held one */
+	FRAG_DROP_COVERED,	/* all its data held already (dropfrag) */
+	FRAG_DROP_REPLACED,	/* held, a newer one carries all its data */
+	FRAG_DROP_BADLEN,	/* data not a non-zero multiple of 8 */
+	FRAG_DROP_TOOLONG,	/* the datagram beyond IP_MAXPACKET */
+	FRAG_DROP_PASTEND,	/* 14: past the end the last one set */
+	FRAG_DROP_MAXFRAGS,	/* the host holds IP_MAXFRAGS already */
+	FRAG_DROP_PERPACKET,	/* more than maxfragsperpacket, incomplete */
+	FRAG_DROP_COUNT
+};
+struct frag_drop_desc {
+	const char	*name;		/* the `frag` field */
+	const char	*text;		/* in the drop's line, in brackets */
+	const char	*cause;		/* --why's, as drop_desc's */
+};
+extern const struct frag_drop_desc frag_drop_table[FRAG_DROP_COUNT];
+
 /* --why's sentence for a drop of m (NULL: unknown) on h: "no-route: gw
  * has no route to 10.9.9.9" (g_free() it).  For `denied`, port is the
  * denying rule's number (RULE; 0: a re-entry tag refused). */
 char		*drop_why(const struct host *h, const struct pkt *m,
 		    enum drop_reason r, const struct ifnet *ifp, unsigned port);
+/* The same for a fragment ip_reass() dropped for reason fd ("frag-bad:
+ * the fragment from 10.0.0.2 at offset 1480 duplicates ..."). */
+char		*drop_why_frag(const struct host *h, const struct pkt *m,
+		    enum drop_reason r, enum frag_drop fd);
 /* The same as the `why` of drop event e, when --why is on (m may be
  * NULL for a drop without the packet at hand). */
 struct ev;
@@ -112,6 +139,10 @@ const char	*drop_reason_name(enum drop_reason r);
  */
 void		 ip_drop(struct host *h, struct pkt *m, enum drop_reason r,
 		    const struct ifnet *ifp, unsigned port);
+/* ip_drop() of a fragment by ip_reass() (r: frag-bad or frag-overflow),
+ * saying which of its tests dropped it. */
+void		 ip_drop_frag(struct host *h, struct pkt *m,
+		    enum drop_reason r, enum frag_drop fd);
 /*
  * A consumed message (an ICMP reply read by ping, an ICMP error read by the
  * stack): not a drop, no event, the packet is simply done with.

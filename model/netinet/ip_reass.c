@@ -10,12 +10,13 @@
  * - At most IP_MAXFRAGS fragments are queued per host (FreeBSD's
  *   net.inet.ip.maxfrags, counted across all queues): a fragment arriving
  *   when the host is full is dropped (DROP_FRAG_OVERFLOW).  At most
- *   MAXFRAGSPERPACKET (16, net.inet.ip.maxfragsperpacket's default) per
+ *   IP_MAXFRAGSPERPACKET (16, net.inet.ip.maxfragsperpacket's default) per
  *   datagram: as in ip_reass(), the fragment that would be the 17th may
  *   still complete the datagram, otherwise the whole queue is dropped
  *   (DROP_FRAG_OVERFLOW, once per fragment).
  * - A fragment with MF set must carry a non-zero multiple of 8 data bytes,
- *   else it is dropped (DROP_FRAG_BAD; FreeBSD counts ips_toosmall).
+ *   else it is dropped (DROP_FRAG_BAD; FreeBSD counts ips_toosmall); on
+ *   release 14 a last fragment with no data too.
  * - Overlaps and duplicates are resolved as ip_reass() does: data already
  *   queued wins over the new fragment's front, the new fragment wins over
  *   the fronts of the fragments queued after it.  A new fragment whose data
@@ -24,7 +25,12 @@
  *   trimmed (we keep the bytes and move the start, instead of m_adj()).
  *   Each such drop is DROP_FRAG_BAD.
  * - A complete datagram longer than IP_MAXPACKET is dropped whole, every
- *   fragment with DROP_FRAG_BAD (FreeBSD: ips_toolong, then ipq_drop()).
+ *   fragment with DROP_FRAG_BAD (FreeBSD: ips_toolong, then ipq_drop());
+ *   release 14 also refuses, on arrival, a fragment reaching past it, and
+ *   (ipq_maxoff) one past the end the datagram's last fragment set.
+ * - Every such drop says which test made it (enum frag_drop: the drop
+ *   event's `frag`), and a fragment kept while its datagram is still
+ *   incomplete is logged (`frag-queued`): nothing waits unseen.
  * - Timeout: IPFRAGTTL_NS after the queue's first fragment arrived, every
  *   queued fragment is dropped with DROP_FRAG_TIMEOUT (one drop event and
  *   one ip.fragtimeout per fragment, as 6.x ip_slowtimo() and 14's
@@ -47,6 +53,7 @@
 #include <glib.h>
 
 #include "net/host.h"
+#include "net/if.h"
 #include "netinet/icmp_var.h"
 #include "netinet/ip_drop.h"
 #include "netinet/ip_var.h"
@@ -55,8 +62,6 @@
 #include "sim/sim_sched.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
-
-#define	MAXFRAGSPERPACKET	16
 
 /* One queued fragment; m keeps its bytes untouched (trimming moves
  * skip_bytes, not the data). */
@@ -81,6 +86,8 @@ struct ipq {
 	struct host	*h;
 	struct ipq_frag	*frags;
 	unsigned	 nfrags;
+	uint32_t	 maxoff;	/* 14's ipq_maxoff: the end its last
+					 * fragment set; 0 while unknown */
 	uint64_t	 timer;		/* sim event id; 0 when none */
 };
 
@@ -141,9 +148,9 @@ ipq_cancel_timer(struct ipq *q)
 	}
 }
 
-/* Drop every fragment of q with reason r, then q itself. */
+/* Drop every fragment of q with reason r (fd: which test), then q. */
 static void
-ipq_drop(struct ipq *q, enum drop_reason r)
+ipq_drop(struct ipq *q, enum drop_reason r, enum frag_drop fd)
 {
 	struct ipq_frag *f, *next;
 	struct host *h = q->h;
@@ -155,7 +162,7 @@ ipq_drop(struct ipq *q, enum drop_reason r)
 	ipq_remove(q);
 	for (; f != NULL; f = next) {
 		next = f->next;
-		ip_drop(h, f->m, r, f->m->rcvif, 0);
+		ip_drop_frag(h, f->m, r, fd);
 		g_free(f);
 	}
 }
@@ -208,7 +215,7 @@ ipq_timeout(void *arg)
 	struct ipq *q = arg;
 
 	q->timer = 0;		/* fired: nothing to cancel */
-	ipq_drop(q, DROP_FRAG_TIMEOUT);
+	ipq_drop(q, DROP_FRAG_TIMEOUT, FRAG_DROP_NONE);
 }
 
 /* Log the completion: not a fixed event of the contract, an added one. */
@@ -227,6 +234,75 @@ log_reassembled(struct host *h, const struct pkt *r, unsigned nfrags)
 	ev_int(e, "lineage", (int64_t)r->lineage);
 	ev_textf(e, "reassembled %u fragments into len %u lineage %llu",
 	    nfrags, r->len, (unsigned long long)r->lineage);
+	ev_end(e);
+}
+
+/*
+ * Log a fragment ip_reass() keeps, the datagram still incomplete: what
+ * it holds of the datagram now, and its whole length once the last
+ * fragment (no MF) has come.
+ */
+static void
+log_queued(struct host *h, const struct ipq *q, const struct ipq_frag *nf)
+{
+	const struct pkt *m = nf->m;
+	const struct ipq_frag *f;
+	uint32_t held = 0, total = 0, end = 0, off, data;
+	bool last = false, conflict = false;
+	char tot[16];
+	struct ev *e;
+
+	if (h->sim == NULL || h->sim->log == NULL)
+		return;
+	e = ev_begin(h->sim->log, h->name, "frag-queued");
+	if (e == NULL)
+		return;
+	/* The length is known from a last fragment (no MF), unless 6.x has
+	 * held fragments that contradict it (no ipq_maxoff test there). */
+	for (f = q->frags; f != NULL; f = f->next) {
+		held += f->end_bytes - f->off_bytes;
+		if (!f->mf) {
+			conflict |= last && f->end_bytes != total;
+			last = true;
+			total = f->end_bytes;
+		}
+		end = f->end_bytes;
+	}
+	last = last && !conflict && end <= total;
+	off = ip_get_off_bytes(m->data);
+	data = ip_get_len_bytes(m->data) - ip_get_hlen_bytes(m->data);
+	ev_str(e, "if", m->rcvif != NULL ? m->rcvif->if_xname : NULL);
+	ev_int(e, "id", q->key.id);
+	ev_int(e, "off", off);
+	ev_int(e, "data", data);
+	ev_bool(e, "mf", nf->mf);
+	ev_int(e, "trimmed", nf->skip_bytes);
+	ev_int(e, "held", q->nfrags);
+	ev_int(e, "held_bytes", held);
+	if (last)
+		ev_int(e, "total", total);
+	else
+		ev_null(e, "total");
+	ev_int(e, "len", m->len);
+	ev_int(e, "lineage", (int64_t)m->lineage);
+	if (!ev_wants_text(e)) {
+		ev_end(e);
+		return;
+	}
+	if (m->rcvif != NULL)
+		ev_textf(e, "%s ", m->rcvif->if_xname);
+	/* tcpdump's notation, as the link line above it prints it. */
+	ev_textf(e, "fragment %u:%u@%u%s queued", q->key.id, data, off,
+	    nf->mf ? "+" : "");
+	if (nf->skip_bytes != 0)
+		ev_textf(e, " (its first %u bytes held already)",
+		    nf->skip_bytes);
+	if (last)
+		snprintf(tot, sizeof(tot), "%u", total);
+	else
+		snprintf(tot, sizeof(tot), "?");
+	ev_textf(e, ": %u held, %u of %s data bytes, waiting for the rest",
+	    q->nfrags, held, tot);
 	ev_end(e);
 }
 
@@ -298,12 +374,23 @@ ip_reass(struct host *h, struct pkt *m)
 
 	/* ip_reass(): refuse when all queues together are full. */
 	if (s->nfrags >= IP_MAXFRAGS) {
-		ip_drop(h, m, DROP_FRAG_OVERFLOW, m->rcvif, 0);
+		ip_drop_frag(h, m, DROP_FRAG_OVERFLOW, FRAG_DROP_MAXFRAGS);
 		return (NULL);
 	}
-	/* Non-last fragments carry a non-zero multiple of 8 bytes. */
-	if (mf && (end == off || ((end - off) & 7) != 0)) {
-		ip_drop(h, m, DROP_FRAG_BAD, m->rcvif, 0);
+	/*
+	 * Non-last fragments carry a non-zero multiple of 8 bytes
+	 * (ips_toosmall); 14's ip_reass() refuses a last one with no data
+	 * too, 6.x's tests ip_len only under IP_MF.
+	 */
+	if ((mf && ((end - off) & 7) != 0) ||
+	    (end == off && (mf || h->release >= RELEASE_14))) {
+		ip_drop_frag(h, m, DROP_FRAG_BAD, FRAG_DROP_BADLEN);
+		return (NULL);
+	}
+	/* 14 refuses a fragment reaching past IP_MAXPACKET on arrival
+	 * (ips_toolong); 6.x finds out when the datagram completes. */
+	if (h->release >= RELEASE_14 && end > IP_MAXPACKET) {
+		ip_drop_frag(h, m, DROP_FRAG_BAD, FRAG_DROP_TOOLONG);
 		return (NULL);
 	}
 
@@ -329,10 +416,28 @@ ip_reass(struct host *h, struct pkt *m)
 		q->h = h;
 		q->frags = nf;
 		q->nfrags = 1;
+		q->maxoff = mf ? 0 : end;
 		s->nfrags++;
 		g_hash_table_insert(s->queues, &q->key, q);
 		q->timer = sim_schedule(IPFRAGTTL_NS, ipq_timeout, q);
+		log_queued(h, q, nf);
 		return (NULL);
+	}
+
+	/*
+	 * 14's ipq_maxoff: once the last fragment has set the datagram's
+	 * end, a fragment with MF must end before it and another last one
+	 * exactly at it (dropfrag otherwise); 6.x has no such test.
+	 */
+	if (h->release >= RELEASE_14) {
+		if (q->maxoff != 0 && (mf ? end >= q->maxoff :
+		    end != q->maxoff)) {
+			g_free(nf);
+			ip_drop_frag(h, m, DROP_FRAG_BAD, FRAG_DROP_PASTEND);
+			return (NULL);
+		}
+		if (!mf)
+			q->maxoff = end;
 	}
 
 	/* p: the last queued fragment starting at or before us. */
@@ -346,8 +451,15 @@ ip_reass(struct host *h, struct pkt *m)
 		uint32_t i = p->end_bytes - off;
 
 		if (i >= end - off) {
+			uint32_t poff = ip_get_off_bytes(p->m->data);
+			uint32_t pend = poff + ip_get_len_bytes(p->m->data) -
+			    ip_get_hlen_bytes(p->m->data);
+
+			/* dropfrag: a copy of p, or inside what is held. */
 			g_free(nf);
-			ip_drop(h, m, DROP_FRAG_BAD, m->rcvif, 0);
+			ip_drop_frag(h, m, DROP_FRAG_BAD, poff == off &&
+			    pend == end && p->mf == mf ? FRAG_DROP_DUPLICATE :
+			    FRAG_DROP_COVERED);
 			return (NULL);
 		}
 		nf->off_bytes += i;
@@ -373,7 +485,7 @@ ip_reass(struct host *h, struct pkt *m)
 		nf->next = f->next;
 		q->nfrags--;
 		s->nfrags--;
-		ip_drop(h, f->m, DROP_FRAG_BAD, f->m->rcvif, 0);
+		ip_drop_frag(h, f->m, DROP_FRAG_BAD, FRAG_DROP_REPLACED);
 		g_free(f);
 	}
 
@@ -385,12 +497,14 @@ ip_reass(struct host *h, struct pkt *m)
 		next = f->end_bytes;
 	}
 	if (f != NULL || p->mf) {
-		if (q->nfrags > MAXFRAGSPERPACKET)
-			ipq_drop(q, DROP_FRAG_OVERFLOW);
+		if (q->nfrags > IP_MAXFRAGSPERPACKET)
+			ipq_drop(q, DROP_FRAG_OVERFLOW, FRAG_DROP_PERPACKET);
+		else
+			log_queued(h, q, nf);
 		return (NULL);
 	}
 	if (ip_get_hlen_bytes(q->frags->m->data) + next > IP_MAXPACKET) {
-		ipq_drop(q, DROP_FRAG_BAD);
+		ipq_drop(q, DROP_FRAG_BAD, FRAG_DROP_TOOLONG);
 		return (NULL);
 	}
 

@@ -30,6 +30,8 @@ struct pkt;
 /* Bound on fragments queued for reassembly per host (net.inet.ip.maxfragpackets
  * counts datagrams; this counts fragments). */
 #define	IP_MAXFRAGS	1024
+/* net.inet.ip.maxfragsperpacket's default: fragments held per datagram. */
+#define	IP_MAXFRAGSPERPACKET	16
 
 /*
  * ip_input(): a datagram arrived on m->rcvif (never NULL: the interface it

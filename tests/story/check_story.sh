@@ -30,6 +30,54 @@ narrated() { grep -E '^ *[0-9]+\.[0-9]{9} '; }
 same "story of the tour's ping, 72 columns" "$here/tour-72.story" "$tmp/out"
 "$ds" story "$tmp/np/events.jsonl" 1 >"$tmp/out"
 same "story of a datagram and its ICMP error" "$here/udp-noport.story" "$tmp/out"
+# --why: the reasons run --why logged, under each ipfw step and drop,
+# worked out by hand from tour.scn's rules (100 in recv em0, 200 out xmit
+# em1, 65000) and the drop table; the option may follow the operands.
+"$ds" run -q --why --trace-dir "$tmp/tourwhy" "$root/scenarios/tour.scn" \
+    >/dev/null
+"$ds" story "$tmp/tourwhy/events.jsonl" 1 --why >"$tmp/out"
+same "story --why of the tour's ping" "$here/tour-why.story" "$tmp/out"
+"$ds" run -q --why --trace-dir "$tmp/npwhy" "$here/udp-noport.scn" >/dev/null
+"$ds" story --why "$tmp/npwhy/events.jsonl" 1 >"$tmp/out"
+same "story --why of a datagram and its ICMP error" \
+    "$here/udp-noport-why.story" "$tmp/out"
+# check --why --trace-dir writes the same why lists (no narration).
+"$ds" check -q --why --trace-dir "$tmp/chk" "$root/scenarios/tour.scn" \
+    >/dev/null
+"$ds" story --why "$tmp/chk/tour/events.jsonl" 1 >"$tmp/out"
+same "story --why of check --why's traces" "$here/tour-why.story" "$tmp/out"
+# Without --why, a file written by run --why tells the same story.
+"$ds" story "$tmp/tourwhy/events.jsonl" 1 >"$tmp/out"
+"$ds" story "$tmp/tour/events.jsonl" 1 >"$tmp/want"
+same "story of a --why file without --why" "$tmp/want" "$tmp/out"
+# A tee'd fragment written back (tests/scenarios/tee-fragments-reinjected):
+# the original of the first fragment is held (1480 of ? bytes), its copy
+# dropped as a duplicate, said in the step and in --why; the third copy,
+# after the datagram is gone, held alone with the length known (2960 +
+# 1048 = 4008).
+"$ds" run -q --why --trace-dir "$tmp/teer" \
+    "$root/tests/scenarios/tee-fragments-reinjected.scn" >/dev/null
+"$ds" story --why "$tmp/teer/events.jsonl" 1 >"$tmp/out"
+for want in \
+    '  9.    1.001120160 H        fragment held for reassembly: offset 0, 1480 data bytes; 1 held, 1480 of ? data bytes, waiting for the rest' \
+    ' 13.    1.001130160 H        dropped: frag-bad on em0 (duplicate)' \
+    '                               frag-bad: the fragment from 192.0.2.1 at offset 0 (1480 data bytes) duplicates one H holds already; ip_reass() keeps the copy that came first' \
+    '                               frag-timeout: H did not get every fragment of the datagram from 192.0.2.1 within 30 s'; do
+	if grep -qxF "$want" "$tmp/out"; then
+		echo "ok story --why tells: $(echo "$want" | cut -c1-60)..."
+	else
+		echo "FAIL story --why lacks: $want"; fail=1
+	fi
+done
+n=$(grep -c 'offset 2960, 1048 data bytes; 1 held, 1048 of 4008 data bytes' \
+    "$tmp/out")
+[ "$n" -eq 1 ] && echo "ok the last copy held alone, length known" ||
+    { echo "FAIL the last copy's held step: $n lines"; fail=1; }
+# --why and --width 60 together: every line fits.
+w=$("$ds" story --width 60 --why "$tmp/tourwhy/events.jsonl" 1 |
+    awk '{ if (length($0) > m) m = length($0) } END { print m }')
+[ "$w" -le 60 ] && echo "ok story --why --width 60" ||
+    { echo "FAIL story --why --width 60: a line of $w columns"; fail=1; }
 # The story of the reply alone starts at the reply.
 "$ds" story "$tmp/np/events.jsonl" 2 | head -1 >"$tmp/out"
 echo "packet 2, made by B in answer to packet 1:" >"$tmp/want"
@@ -56,7 +104,12 @@ w=$("$ds" run --no-traces --width 50 "$root/scenarios/tour.scn" |
 for args in "run --ev nosuch x" "run --lineage 0 x" "run --width 10 x" \
     "run --host nosuch $root/scenarios/tour.scn" \
     "story $tmp/tour/events.jsonl 99" "story /dev/null" \
-    "story $root/scenarios/tour.scn 1"; do
+    "story $root/scenarios/tour.scn 1" \
+    "story --why $tmp/tour/events.jsonl 1" \
+    "story --bogus $tmp/tour/events.jsonl 1" \
+    "story $tmp/tour/events.jsonl 1 2" \
+    "check --why $root/scenarios/tour.scn" \
+    "lint --why $root/scenarios/tour.scn"; do
 	# shellcheck disable=SC2086
 	"$ds" $args >/dev/null 2>"$tmp/err"
 	rc=$?

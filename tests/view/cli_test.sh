@@ -153,6 +153,26 @@ else
 	fail=$((fail + 1))
 fi
 
+# 14-fragments, one arrow per event, counted by hand: P 2 commands, 2
+# fragment, 6 link-out; H1 3 x (link-in, ipfw 100), 2 frag-queued (the
+# third fragment completes), reassembled, divert, read, write, ipfw 65000,
+# deliver, then its echo: ipfw 200, divert, read, write, ipfw 65000,
+# fragment, 3 link-out; P 3 link-in, 2 frag-queued, reassembled, deliver;
+# H2 3 x (link-in, ipfw 100 tee, divert, ipfw 65000), 2 frag-queued,
+# reassembled, deliver, 3 x (read, program-drop).  10 + 23 + 7 + 22 = 62
+# steps, 6 of them frag-queued.
+expect 0 "sequence of 14-fragments" "$ds" view --svg-sequence \
+    "$tmp/frag.svg" "$root/scenarios/14-fragments.scn"
+n=$((n + 1))
+steps=$(grep -c '<g class="step ' "$tmp/frag.svg")
+held=$(grep -c '<g class="step ev-frag-queued"' "$tmp/frag.svg")
+if [ "$steps" -eq 62 ] && [ "$held" -eq 6 ]; then
+	echo "ok 14-fragments: 62 steps, 6 fragments held"
+else
+	echo "FAIL 14-fragments: $steps steps ($held frag-queued), expected 62 (6)"
+	fail=$((fail + 1))
+fi
+
 # The page holds everything: no URL it would fetch.
 n=$((n + 1))
 if [ ! -s "$tmp/tour.html" ] ||
