@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -41,6 +42,9 @@
 	X(wtap_block_unref) X(wtap_block_get_mandatory_data)		\
 	X(wtap_block_add_string_option) X(wtap_block_add_uint8_option)	\
 	X(wtap_block_add_uint32_option) X(wtap_block_add_uint64_option)	\
+	X(wtap_block_set_nth_string_option_value)			\
+	X(wtap_block_get_nth_string_option_value)			\
+	X(wtap_block_set_uint64_option_value)				\
 	X(wtap_dump_fdopen) X(wtap_dump_add_idb) X(wtap_dump)		\
 	X(wtap_dump_close) X(wtap_pcapng_file_type_subtype)		\
 	X(wtap_pcap_encap_to_wtap_encap)
@@ -86,6 +90,12 @@ wtap_load(void)
 #define	wtap_block_add_uint8_option	(*p_wtap_block_add_uint8_option)
 #define	wtap_block_add_uint32_option	(*p_wtap_block_add_uint32_option)
 #define	wtap_block_add_uint64_option	(*p_wtap_block_add_uint64_option)
+#define	wtap_block_set_nth_string_option_value \
+	(*p_wtap_block_set_nth_string_option_value)
+#define	wtap_block_get_nth_string_option_value \
+	(*p_wtap_block_get_nth_string_option_value)
+#define	wtap_block_set_uint64_option_value \
+	(*p_wtap_block_set_uint64_option_value)
 #define	wtap_dump_fdopen		(*p_wtap_dump_fdopen)
 #define	wtap_dump_add_idb		(*p_wtap_dump_add_idb)
 #define	wtap_dump			(*p_wtap_dump)
@@ -109,6 +119,42 @@ struct pcapng_if {
 	int		 encap;		/* WTAP_ENCAP_ of linktype */
 };
 
+/*
+ * if_get()'s memo: (host pointer, interface name) -> interface, found
+ * without building "host:ifname" and hashing it (a host's name stays put
+ * while the run lives; an interface name may be a caller's stack buffer,
+ * so it is compared, not its pointer).
+ */
+struct pcapng_alias {
+	char		*ifname;	/* NULL: the host's own */
+	struct pcapng_if *pi;
+	struct pcapng_alias *next;
+};
+struct pcapng_hslot {
+	const char	*host;
+	struct pcapng_alias *first;
+};
+
+/*
+ * The packet block of a record: a comment, then the direction flags and
+ * the packet id when the step has them.  One block per combination of
+ * direction (none, inbound, outbound) and packet id (none, one) is made
+ * once and given each record's values, instead of a block made, filled
+ * and freed per record: the flags are fixed in it, the packet id is set
+ * when it changes, and the comment is written in place into the block's
+ * own string (libwiretap reads it with strlen() when it writes the
+ * record), so a record costs no allocation and no option look-up.  The
+ * options are in the order a fresh block had them, so the file's bytes
+ * are the same.
+ */
+struct pcapng_blk {
+	wtap_block_t	 b;
+	char		*comment;	/* the comment option's string */
+	size_t		 cap;		/* the bytes it holds, NUL excluded */
+	uint64_t	 id;		/* the packet id option's value */
+};
+#define	BLK_DIRS	3		/* no flags, inbound, outbound */
+
 struct pcapng_writer {
 	struct out_file	*f;
 	wtap_dumper	*wdh;
@@ -116,15 +162,23 @@ struct pcapng_writer {
 	gint64		 base;		/* libwiretap's byte count at mfd's
 					   first byte */
 	gint64		 last;		/* that count at the last mark */
-	GArray		*ends;		/* gint64: that count at each record's
-					   end, not relayed yet */
+	size_t		*ends;		/* where each record not relayed yet
+					   ends in the memfd */
+	size_t		 nends, ends_cap;
+	uint8_t		*relay_buf;	/* a batch, read back */
+	size_t		 relay_cap;
 	GHashTable	*ifs;		/* "host:ifname" -> struct pcapng_if */
 	guint32		 nifs;
+	struct pcapng_hslot *hosts;	/* if_get()'s memo, open addressing */
+	size_t		 hosts_cap, nhosts;
 	GArray		*shb;		/* the section header, for wiretap */
 	wtap_rec	 rec;
-	GByteArray	*data;		/* one record's bytes */
-	GString		*comment;
-	GString		*key;		/* if_get()'s scratch */
+	struct pcapng_blk blk[BLK_DIRS][2];	/* [direction][packet id] */
+	uint8_t		*data;		/* one record's bytes */
+	size_t		 data_cap;
+	char		*scratch;	/* a comment on its way to a block */
+	size_t		 scratch_cap;
+	GString		*key;		/* if_get()'s scratch on a miss */
 	uint64_t	 records;
 	bool		 failed;
 };
@@ -175,16 +229,15 @@ pcapng_fail(struct pcapng_writer *w, int err, const char *err_info)
 
 /*
  * Hand the records marked since the last relay (counted against the
- * budget already) to the checked file, one whole record at a time, then
- * rewind the memfd.  flush is false once the dumper is closed (it
+ * budget already) to the checked file, in one write that keeps whole
+ * records on failure, then rewind the memfd.  flush is false once the dumper is closed (it
  * flushed).
  */
 static bool
 relay(struct pcapng_writer *w, bool flush)
 {
 	int err = 0;
-	size_t n, at = 0;
-	uint8_t *buf = NULL;
+	size_t n;
 	ssize_t got;
 
 	if (w->failed)
@@ -195,27 +248,22 @@ relay(struct pcapng_writer *w, bool flush)
 	}
 	n = (size_t)(w->last - w->base);
 	if (n > 0) {
-		buf = g_malloc(n);
-		got = pread(w->mfd, buf, n, 0);
+		if (n > w->relay_cap) {
+			g_free(w->relay_buf);
+			w->relay_cap = n;
+			w->relay_buf = g_malloc(n);
+		}
+		got = pread(w->mfd, w->relay_buf, n, 0);
 		if (got < 0 || (size_t)got != n) {
-			g_free(buf);
 			pcapng_fail(w, got < 0 ? errno : EIO, NULL);
 			return (false);
 		}
-	}
-	for (guint i = 0; i < w->ends->len; i++) {
-		size_t end = (size_t)(g_array_index(w->ends, gint64, i) -
-		    w->base);
-
 		/* Refused: the file's error (disk), the run stops. */
-		if (!out_file_write_reserved(w->f, buf + at, end - at)) {
+		if (!out_file_write_reserved_n(w->f, w->relay_buf, n, w->ends,
+		    w->nends))
 			w->failed = true;
-			break;
-		}
-		at = end;
 	}
-	g_free(buf);
-	g_array_set_size(w->ends, 0);
+	w->nends = 0;
 	if (w->failed)
 		return (false);
 	if (!flush)
@@ -258,7 +306,11 @@ mark(struct pcapng_writer *w)
 	}
 	(void)out_file_reserve(w->f, len);
 	w->last = end;
-	g_array_append_val(w->ends, end);
+	if (w->nends == w->ends_cap) {
+		w->ends_cap = w->ends_cap != 0 ? 2 * w->ends_cap : 256;
+		w->ends = g_renew(size_t, w->ends, w->ends_cap);
+	}
+	w->ends[w->nends++] = (size_t)(end - w->base);
 	if (end - w->base >= PCAPNG_RELAY_BATCH)
 		(void)relay(w, true);
 }
@@ -281,9 +333,6 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 	w->mfd = -1;
 	w->ifs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
-	w->data = g_byte_array_new();
-	w->ends = g_array_new(FALSE, FALSE, sizeof(gint64));
-	w->comment = g_string_sized_new(256);
 	w->key = g_string_sized_new(32);
 	w->shb = g_array_new(FALSE, FALSE, sizeof(wtap_block_t));
 	if (wtap_load_error != NULL) {
@@ -297,6 +346,10 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 		return (w);
 	}
 	wtap_rec_init(&w->rec);
+	w->rec.rec_type = REC_TYPE_PACKET;
+	w->rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN |
+	    WTAP_HAS_INTERFACE_ID;
+	w->rec.tsprec = WTAP_TSPREC_NSEC;
 
 	shb = wtap_block_create(WTAP_BLOCK_SECTION);
 	(void)wtap_block_add_string_option(shb, OPT_SHB_USERAPPL,
@@ -389,13 +442,76 @@ if_describe(struct pcapng_writer *w, const char *fullname, uint32_t linktype)
 	return (pi);
 }
 
+static size_t
+host_slot(const struct pcapng_writer *w, const char *host)
+{
+	uint64_t h = (uint64_t)(uintptr_t)host * 0x9e3779b97f4a7c15u;
+
+	return ((size_t)(h >> 32) & (w->hosts_cap - 1));
+}
+
+/* The memo's list for host, made (and the table grown) if missing. */
+static struct pcapng_hslot *
+host_memo(struct pcapng_writer *w, const char *host)
+{
+	size_t i;
+
+	if (2 * (w->nhosts + 1) > w->hosts_cap) {
+		struct pcapng_hslot *old = w->hosts;
+		size_t n = w->hosts_cap;
+
+		w->hosts_cap = n != 0 ? 2 * n : 64;
+		w->hosts = g_new0(struct pcapng_hslot, w->hosts_cap);
+		for (size_t k = 0; k < n; k++) {
+			if (old[k].host == NULL)
+				continue;
+			for (i = host_slot(w, old[k].host);
+			    w->hosts[i].host != NULL;
+			    i = (i + 1) & (w->hosts_cap - 1))
+				;
+			w->hosts[i] = old[k];
+		}
+		g_free(old);
+	}
+	for (i = host_slot(w, host); w->hosts[i].host != NULL;
+	    i = (i + 1) & (w->hosts_cap - 1))
+		if (w->hosts[i].host == host)
+			return (&w->hosts[i]);
+	w->hosts[i].host = host;
+	w->nhosts++;
+	return (&w->hosts[i]);
+}
+
+static bool
+same_ifname(const char *a, const char *b)
+{
+	return (a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0);
+}
+
 static struct pcapng_if *
 if_get(struct pcapng_writer *w, const char *host, const char *ifname,
     uint32_t linktype)
 {
+	struct pcapng_hslot *hs = NULL;
+	struct pcapng_alias *al;
 	struct pcapng_if *pi;
 
-	/* "host:ifname" in a reused buffer: this runs for every step. */
+	/* The memo first: this runs for every step. */
+	if (w->hosts_cap != 0) {
+		size_t i;
+
+		for (i = host_slot(w, host); w->hosts[i].host != NULL;
+		    i = (i + 1) & (w->hosts_cap - 1)) {
+			if (w->hosts[i].host != host)
+				continue;
+			hs = &w->hosts[i];
+			for (al = hs->first; al != NULL; al = al->next)
+				if (same_ifname(al->ifname, ifname))
+					return (al->pi);
+			break;
+		}
+	}
+	/* By name: "host:ifname". */
 	g_string_assign(w->key, host);
 	if (ifname != NULL) {
 		g_string_append_c(w->key, ':');
@@ -404,6 +520,15 @@ if_get(struct pcapng_writer *w, const char *host, const char *ifname,
 	pi = g_hash_table_lookup(w->ifs, w->key->str);
 	if (pi == NULL)
 		pi = if_describe(w, w->key->str, linktype);
+	if (pi == NULL)
+		return (NULL);
+	if (hs == NULL)
+		hs = host_memo(w, host);
+	al = g_new(struct pcapng_alias, 1);
+	al->ifname = g_strdup(ifname);
+	al->pi = pi;
+	al->next = hs->first;
+	hs->first = al;
 	return (pi);
 }
 
@@ -416,38 +541,144 @@ pcapng_writer_interface(struct pcapng_writer *w, const char *host,
 	return (if_get(w, host, ifname, linktype) != NULL && !w->failed);
 }
 
-/* The link header a frame of linktype starts with, before the datagram. */
-static void
-put_link_header(GByteArray *d, uint32_t linktype)
+/* Room for a record's n bytes of data. */
+static uint8_t *
+data_room(struct pcapng_writer *w, size_t n)
 {
-	static const uint8_t ppp_ip[2] = { 0x00, 0x21 };
+	if (n > w->data_cap) {
+		w->data_cap = n > 2 * w->data_cap ? n : 2 * w->data_cap;
+		g_free(w->data);
+		w->data = g_malloc(w->data_cap);
+	}
+	return (w->data);
+}
+
+/* The length of the link header a frame of linktype starts with. */
+static size_t
+link_header_len(uint32_t linktype)
+{
+	switch (linktype) {
+	case PCAP_LINKTYPE_PPP:
+		return (2);
+	case PCAP_LINKTYPE_NULL:
+		return (4);
+	default:
+		return (0);
+	}
+}
+
+/* That header, before the datagram. */
+static void
+put_link_header(uint8_t *d, uint32_t linktype)
+{
 	uint32_t af_inet = 2;
 
 	switch (linktype) {
 	case PCAP_LINKTYPE_PPP:
 		/* As ns-3's PppHeader: the protocol field only (IPv4). */
-		g_byte_array_append(d, ppp_ip, sizeof(ppp_ip));
+		d[0] = 0x00;
+		d[1] = 0x21;
 		break;
 	case PCAP_LINKTYPE_NULL:
 		/* DLT_NULL, as bpf on FreeBSD's lo0: the family, host order. */
-		g_byte_array_append(d, (const guint8 *)&af_inet,
-		    sizeof(af_inet));
+		memcpy(d, &af_inet, sizeof(af_inet));
 		break;
 	default:
 		break;
 	}
 }
 
-/* An exported-PDU tag (type, length, value; big-endian, not padded). */
-static void
-put_tag(GByteArray *d, uint16_t type, const char *val, size_t len)
+/* An exported-PDU tag (type, length, value; big-endian, not padded);
+ * returns the byte after it. */
+static uint8_t *
+put_tag(uint8_t *d, uint16_t type, const char *val, size_t len)
 {
-	uint8_t h[4] = { (uint8_t)(type >> 8), (uint8_t)type,
-	    (uint8_t)(len >> 8), (uint8_t)len };
-
-	g_byte_array_append(d, h, sizeof(h));
+	d[0] = (uint8_t)(type >> 8);
+	d[1] = (uint8_t)type;
+	d[2] = (uint8_t)(len >> 8);
+	d[3] = (uint8_t)len;
 	if (len > 0)
-		g_byte_array_append(d, (const guint8 *)val, (guint)len);
+		memcpy(d + 4, val, len);
+	return (d + 4 + len);
+}
+
+/* The length of a step's comment, "kind: text". */
+static size_t
+comment_len(const struct ev_step *s)
+{
+	return ((s->kind != NULL ? strlen(s->kind) + 2 : 0) + s->text_len);
+}
+
+/* Write it, NUL-terminated, at c. */
+static void
+put_comment(char *c, const struct ev_step *s)
+{
+	if (s->kind != NULL) {
+		size_t klen = strlen(s->kind);
+
+		memcpy(c, s->kind, klen);
+		c[klen] = ':';
+		c[klen + 1] = ' ';
+		c += klen + 2;
+	}
+	memcpy(c, s->text, s->text_len);
+	c[s->text_len] = '\0';
+}
+
+/*
+ * Give pb's comment option a string of at least len bytes (and at least
+ * twice the last, so that this happens a few times a run), then take
+ * its address and size from the block.  False if libwiretap refused.
+ */
+static bool
+comment_grow(struct pcapng_writer *w, struct pcapng_blk *pb, size_t len)
+{
+	size_t n = len > 2 * pb->cap ? len : 2 * pb->cap;
+	char *c = NULL;
+
+	if (n < 128)
+		n = 128;
+	if (n + 1 > w->scratch_cap) {
+		g_free(w->scratch);
+		w->scratch_cap = n + 1;
+		w->scratch = g_malloc(w->scratch_cap);
+	}
+	/* n bytes whoever reads them: the string is empty. */
+	memset(w->scratch, 0, n + 1);
+	if (wtap_block_set_nth_string_option_value(pb->b, OPT_COMMENT, 0,
+	    w->scratch, n) != WTAP_OPTTYPE_SUCCESS ||
+	    wtap_block_get_nth_string_option_value(pb->b, OPT_COMMENT, 0,
+	    &c) != WTAP_OPTTYPE_SUCCESS || c == NULL)
+		return (false);
+	/* What the allocation holds, not what was asked for: libwiretap
+	 * may copy the string only up to its NUL. */
+	pb->comment = c;
+	pb->cap = malloc_usable_size(c) - 1;
+	return (true);
+}
+
+/* The packet block for direction dir (0 none, 1 in, 2 out) and a packet
+ * id or none, made on first use. */
+static struct pcapng_blk *
+pkt_block(struct pcapng_writer *w, unsigned dir, bool has_id)
+{
+	struct pcapng_blk *pb = &w->blk[dir][has_id];
+	wtap_block_t b;
+
+	if (pb->b != NULL)
+		return (pb);
+	b = wtap_block_create(WTAP_BLOCK_PACKET);
+	(void)wtap_block_add_string_option(b, OPT_COMMENT, "", 0);
+	if (dir != 0)
+		(void)wtap_block_add_uint32_option(b, OPT_PKT_FLAGS,
+		    dir == 1 ? EPB_FLAG_INBOUND : EPB_FLAG_OUTBOUND);
+	if (has_id)
+		(void)wtap_block_add_uint64_option(b, OPT_PKT_PACKETID, 0);
+	pb->b = b;
+	pb->comment = NULL;
+	pb->cap = 0;
+	pb->id = 0;
+	return (pb);
 }
 
 void
@@ -456,20 +687,17 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 	struct pcapng_writer *w = ctx;
 	const struct ev_frame *fr = s->frame;
 	struct pcapng_if *pi = NULL;
+	const uint8_t *data;
+	struct pcapng_blk *pb;
 	gchar *err_info = NULL;
+	unsigned dir = 0;
+	bool has_id;
+	size_t n, clen;
 	int err = 0;
 	bool ok;
 
 	if (w->failed)
 		return;
-	g_byte_array_set_size(w->data, 0);
-	g_string_truncate(w->comment, 0);
-	if (s->kind != NULL) {
-		g_string_append(w->comment, s->kind);
-		g_string_append(w->comment, ": ");
-	}
-	g_string_append_len(w->comment, s->text, (gssize)s->text_len);
-
 	if (fr != NULL) {
 		pi = if_get(w, s->host, fr->ifname, fr->linktype);
 		if (pi == NULL || w->failed)
@@ -480,48 +708,61 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 			pi = NULL;
 	}
 	if (pi != NULL) {
-		put_link_header(w->data, fr->linktype);
-		g_byte_array_append(w->data, fr->bytes, (guint)fr->len);
+		size_t hl = link_header_len(fr->linktype);
+
+		n = hl + fr->len;
+		if (hl == 0) {
+			data = fr->bytes;
+		} else {
+			uint8_t *d = data_room(w, n);
+
+			put_link_header(d, fr->linktype);
+			memcpy(d + hl, fr->bytes, fr->len);
+			data = d;
+		}
+		dir = fr->inbound ? 1 : 2;
 	} else {
 		const char *proto = s->kind != NULL ? s->kind : "divertsim";
+		size_t plen = strlen(proto);
+		uint8_t *d, *p;
 
 		pi = if_get(w, s->host, NULL, PCAPNG_LINKTYPE_UPPER_PDU);
 		if (pi == NULL || w->failed)
 			return;
 		/* Shown as "Line-based text data", the kind in the Protocol
 		 * column. */
-		put_tag(w->data, EXP_PDU_TAG_DISSECTOR_NAME, STEP_DISSECTOR,
+		n = 3 * 4 + strlen(STEP_DISSECTOR) + plen + s->text_len;
+		d = data_room(w, n);
+		p = put_tag(d, EXP_PDU_TAG_DISSECTOR_NAME, STEP_DISSECTOR,
 		    strlen(STEP_DISSECTOR));
-		put_tag(w->data, EXP_PDU_TAG_COL_PROT_TEXT, proto,
-		    strlen(proto));
-		put_tag(w->data, EXP_PDU_TAG_END_OF_OPT, NULL, 0);
-		g_byte_array_append(w->data, (const guint8 *)s->text,
-		    (guint)s->text_len);
+		p = put_tag(p, EXP_PDU_TAG_COL_PROT_TEXT, proto, plen);
+		p = put_tag(p, EXP_PDU_TAG_END_OF_OPT, NULL, 0);
+		memcpy(p, s->text, s->text_len);
+		data = d;
+	}
+	has_id = s->has_lineage && s->lineage != 0;
+	pb = pkt_block(w, dir, has_id);
+	clen = comment_len(s);
+	if (clen > pb->cap && !comment_grow(w, pb, clen)) {
+		pcapng_fail(w, 0, "cannot set a packet comment");
+		return;
+	}
+	put_comment(pb->comment, s);
+	if (has_id && pb->id != s->lineage) {
+		(void)wtap_block_set_uint64_option_value(pb->b,
+		    OPT_PKT_PACKETID, s->lineage);
+		pb->id = s->lineage;
 	}
 
-	w->rec.rec_type = REC_TYPE_PACKET;
-	w->rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN |
-	    WTAP_HAS_INTERFACE_ID;
 	w->rec.ts.secs = (time_t)(s->t_ns / SIM_NS_PER_S);
 	w->rec.ts.nsecs = (int)(s->t_ns % SIM_NS_PER_S);
-	w->rec.tsprec = WTAP_TSPREC_NSEC;
-	w->rec.rec_header.packet_header.len = w->data->len;
+	w->rec.rec_header.packet_header.len = (guint32)n;
 	w->rec.rec_header.packet_header.caplen =
-	    w->data->len < PCAP_WRITER_SNAPLEN ? w->data->len :
-	    PCAP_WRITER_SNAPLEN;
+	    n < PCAP_WRITER_SNAPLEN ? (guint32)n : PCAP_WRITER_SNAPLEN;
 	w->rec.rec_header.packet_header.pkt_encap = pi->encap;
 	w->rec.rec_header.packet_header.interface_id = pi->id;
-	w->rec.block = wtap_block_create(WTAP_BLOCK_PACKET);
-	(void)wtap_block_add_string_option(w->rec.block, OPT_COMMENT,
-	    w->comment->str, w->comment->len);
-	if (fr != NULL && pi->linktype == fr->linktype)
-		(void)wtap_block_add_uint32_option(w->rec.block, OPT_PKT_FLAGS,
-		    fr->inbound ? EPB_FLAG_INBOUND : EPB_FLAG_OUTBOUND);
-	if (s->has_lineage && s->lineage != 0)
-		(void)wtap_block_add_uint64_option(w->rec.block,
-		    OPT_PKT_PACKETID, s->lineage);
-	ok = wtap_dump(w->wdh, &w->rec, w->data->data, &err, &err_info);
-	wtap_block_unref(w->rec.block);
+	w->rec.block = pb->b;
+	ok = wtap_dump(w->wdh, &w->rec, data, &err, &err_info);
 	w->rec.block = NULL;
 	if (!ok) {
 		pcapng_fail(w, err, err_info);
@@ -559,15 +800,30 @@ pcapng_writer_close(struct pcapng_writer *w)
 	if (w->mfd >= 0)
 		close(w->mfd);
 	ok = out_file_close(w->f, NULL) && !w->failed;
-	if (wtap_load_error == NULL)
+	if (wtap_load_error == NULL) {
 		wtap_rec_cleanup(&w->rec);
+		for (size_t d = 0; d < BLK_DIRS; d++)
+			for (size_t i = 0; i < 2; i++)
+				wtap_block_unref(w->blk[d][i].b);
+	}
 	for (guint i = 0; i < w->shb->len; i++)
 		wtap_block_unref(g_array_index(w->shb, wtap_block_t, i));
 	g_array_free(w->shb, TRUE);
+	for (size_t i = 0; i < w->hosts_cap; i++) {
+		struct pcapng_alias *al, *next;
+
+		for (al = w->hosts[i].first; al != NULL; al = next) {
+			next = al->next;
+			g_free(al->ifname);
+			g_free(al);
+		}
+	}
+	g_free(w->hosts);
 	g_hash_table_destroy(w->ifs);
-	g_byte_array_free(w->data, TRUE);
-	g_array_free(w->ends, TRUE);
-	g_string_free(w->comment, TRUE);
+	g_free(w->data);
+	g_free(w->scratch);
+	g_free(w->ends);
+	g_free(w->relay_buf);
 	g_string_free(w->key, TRUE);
 	g_free(w);
 	return (ok);

@@ -434,6 +434,16 @@ out_file_write_reserved(struct out_file *f, const void *bytes, size_t len)
 	return (out_file_append2(f, bytes, len, NULL, 0));
 }
 
+bool
+out_file_write_reserved_n(struct out_file *f, const void *bytes, size_t len,
+    const size_t *ends, size_t nends)
+{
+	/* Straight to the file, after what the buffer holds. */
+	if (f->err != 0 || f->fd < 0 || !out_file_flush(f))
+		return (false);
+	return (out_put(f, bytes, len, ends, nends));
+}
+
 void
 out_file_fail(struct out_file *f, int e, const char *msg)
 {
