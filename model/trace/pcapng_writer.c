@@ -120,32 +120,32 @@ struct pcapng_if {
 };
 
 /*
- * if_get()'s memo: (host pointer, interface name) -> interface, found
- * without building "host:ifname" and hashing it (a host's name stays put
- * while the run lives; an interface name may be a caller's stack buffer,
- * so it is compared, not its pointer).
+ * if_get()'s memo: (host, interface name) pointers -> interface, found
+ * without building "host:ifname" and hashing it; open addressing, never
+ * more than half full.  A host's name stays put while the run lives; an
+ * interface name may be a caller's stack buffer, so its text is kept and
+ * compared, and an entry whose text differs is given the new one.
  */
-struct pcapng_alias {
-	char		*ifname;	/* NULL: the host's own */
+struct pcapng_ifmemo {
+	const char	*host;		/* NULL: a free entry */
+	const char	*ifptr;
 	struct pcapng_if *pi;
-	struct pcapng_alias *next;
-};
-struct pcapng_hslot {
-	const char	*host;
-	struct pcapng_alias *first;
+	char		 ifname[16];	/* "": the host's own */
 };
 
 /*
  * The packet block of a record: a comment, then the direction flags and
- * the packet id when the step has them.  One block per combination of
- * direction (none, inbound, outbound) and packet id (none, one) is made
- * once and given each record's values, instead of a block made, filled
- * and freed per record: the flags are fixed in it, the packet id is set
- * when it changes, and the comment is written in place into the block's
- * own string (libwiretap reads it with strlen() when it writes the
- * record), so a record costs no allocation and no option look-up.  The
- * options are in the order a fresh block had them, so the file's bytes
- * are the same.
+ * the packet id when the step has them.  Blocks are made once and given
+ * each record's values, instead of a block made, filled and freed per
+ * record: per direction (none, inbound, outbound) one without a packet
+ * id and one for each packet id modulo BLK_IDS, so that the flags are
+ * fixed in a block and its id is set only when another packet takes it
+ * over (the steps of one packet's walk find theirs still set while
+ * fewer than BLK_IDS packets are in flight); the comment is written in
+ * place into the block's own string (libwiretap reads it with strlen()
+ * when it writes the record).  A record then costs no allocation and
+ * seldom an option look-up.  The options are in the order a fresh block
+ * had them, so the file's bytes are the same.
  */
 struct pcapng_blk {
 	wtap_block_t	 b;
@@ -154,6 +154,7 @@ struct pcapng_blk {
 	uint64_t	 id;		/* the packet id option's value */
 };
 #define	BLK_DIRS	3		/* no flags, inbound, outbound */
+#define	BLK_IDS		128		/* at most 3 * (1 + BLK_IDS) blocks */
 
 struct pcapng_writer {
 	struct out_file	*f;
@@ -169,11 +170,12 @@ struct pcapng_writer {
 	size_t		 relay_cap;
 	GHashTable	*ifs;		/* "host:ifname" -> struct pcapng_if */
 	guint32		 nifs;
-	struct pcapng_hslot *hosts;	/* if_get()'s memo, open addressing */
-	size_t		 hosts_cap, nhosts;
+	struct pcapng_ifmemo *memo;
+	size_t		 memo_cap, memo_len;
 	GArray		*shb;		/* the section header, for wiretap */
 	wtap_rec	 rec;
-	struct pcapng_blk blk[BLK_DIRS][2];	/* [direction][packet id] */
+	/* [direction][0: no packet id, else 1 + id % BLK_IDS] */
+	struct pcapng_blk blk[BLK_DIRS][1 + BLK_IDS];
 	uint8_t		*data;		/* one record's bytes */
 	size_t		 data_cap;
 	char		*scratch;	/* a comment on its way to a block */
@@ -298,13 +300,13 @@ mark(struct pcapng_writer *w)
 
 	if (w->failed)
 		return;
-	if (!out_file_fits(w->f, len)) {
+	if (!out_file_take(w->f, len)) {
+		/* The records before it, then the file's error. */
 		(void)relay(w, true);
 		(void)out_file_reserve(w->f, len);
 		w->failed = true;
 		return;
 	}
-	(void)out_file_reserve(w->f, len);
 	w->last = end;
 	if (w->nends == w->ends_cap) {
 		w->ends_cap = w->ends_cap != 0 ? 2 * w->ends_cap : 256;
@@ -314,6 +316,9 @@ mark(struct pcapng_writer *w)
 	if (end - w->base >= PCAPNG_RELAY_BATCH)
 		(void)relay(w, true);
 }
+
+static bool	blk_make(struct pcapng_writer *w, unsigned dir,
+		    unsigned slot);
 
 struct pcapng_writer *
 pcapng_writer_create(struct trace_dir *td, const char *name,
@@ -334,6 +339,8 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 	w->ifs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
 	w->key = g_string_sized_new(32);
+	w->memo_cap = 64;
+	w->memo = g_new0(struct pcapng_ifmemo, w->memo_cap);
 	w->shb = g_array_new(FALSE, FALSE, sizeof(wtap_block_t));
 	if (wtap_load_error != NULL) {
 		/* Only the file's error: nothing of libwiretap is called. */
@@ -359,6 +366,10 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 		    strlen(comment));
 	g_array_append_val(w->shb, shb);
 
+	for (unsigned d = 0; d < BLK_DIRS; d++)
+		for (unsigned i = 0; i < 1 + BLK_IDS; i++)
+			if (!blk_make(w, d, i) && !w->failed)
+				pcapng_fail(w, 0, "cannot make a packet block");
 	w->mfd = memfd_create("divertsim-pcapng", MFD_CLOEXEC);
 	if (w->mfd < 0)
 		pcapng_fail(w, errno, "memfd_create()");
@@ -442,75 +453,76 @@ if_describe(struct pcapng_writer *w, const char *fullname, uint32_t linktype)
 	return (pi);
 }
 
-static size_t
-host_slot(const struct pcapng_writer *w, const char *host)
+/* The entry of (host, ifptr), or the free one where it would go. */
+static struct pcapng_ifmemo *
+memo_find(const struct pcapng_writer *w, const char *host, const char *ifptr)
 {
-	uint64_t h = (uint64_t)(uintptr_t)host * 0x9e3779b97f4a7c15u;
+	uint64_t h = ((uint64_t)(uintptr_t)host * 0x9e3779b97f4a7c15u) ^
+	    ((uint64_t)(uintptr_t)ifptr * 0xc2b2ae3d27d4eb4fu);
+	size_t mask = w->memo_cap - 1, i = (size_t)(h >> 32) & mask;
 
-	return ((size_t)(h >> 32) & (w->hosts_cap - 1));
+	while (w->memo[i].host != NULL &&
+	    (w->memo[i].host != host || w->memo[i].ifptr != ifptr))
+		i = (i + 1) & mask;
+	return (&w->memo[i]);
 }
 
-/* The memo's list for host, made (and the table grown) if missing. */
-static struct pcapng_hslot *
-host_memo(struct pcapng_writer *w, const char *host)
+/* Remember (host, ifname) -> pi. */
+static void
+memo_put(struct pcapng_writer *w, const char *host, const char *ifname,
+    struct pcapng_if *pi)
 {
-	size_t i;
+	struct pcapng_ifmemo *m;
 
-	if (2 * (w->nhosts + 1) > w->hosts_cap) {
-		struct pcapng_hslot *old = w->hosts;
-		size_t n = w->hosts_cap;
+	/* A name too long for an entry is looked up by name each time. */
+	if (ifname != NULL && strlen(ifname) >= sizeof(m->ifname))
+		return;
+	if (2 * (w->memo_len + 1) > w->memo_cap) {
+		struct pcapng_ifmemo *old = w->memo;
+		size_t n = w->memo_cap;
 
-		w->hosts_cap = n != 0 ? 2 * n : 64;
-		w->hosts = g_new0(struct pcapng_hslot, w->hosts_cap);
-		for (size_t k = 0; k < n; k++) {
-			if (old[k].host == NULL)
-				continue;
-			for (i = host_slot(w, old[k].host);
-			    w->hosts[i].host != NULL;
-			    i = (i + 1) & (w->hosts_cap - 1))
-				;
-			w->hosts[i] = old[k];
-		}
+		w->memo_cap = 2 * n;
+		w->memo = g_new0(struct pcapng_ifmemo, w->memo_cap);
+		for (size_t k = 0; k < n; k++)
+			if (old[k].host != NULL)
+				*memo_find(w, old[k].host, old[k].ifptr) =
+				    old[k];
 		g_free(old);
 	}
-	for (i = host_slot(w, host); w->hosts[i].host != NULL;
-	    i = (i + 1) & (w->hosts_cap - 1))
-		if (w->hosts[i].host == host)
-			return (&w->hosts[i]);
-	w->hosts[i].host = host;
-	w->nhosts++;
-	return (&w->hosts[i]);
+	m = memo_find(w, host, ifname);
+	if (m->host == NULL)
+		w->memo_len++;
+	m->host = host;
+	m->ifptr = ifname;
+	m->pi = pi;
+	(void)g_strlcpy(m->ifname, ifname != NULL ? ifname : "",
+	    sizeof(m->ifname));
 }
 
-static bool
-same_ifname(const char *a, const char *b)
+/* strcmp() == 0 for the short names of interfaces, without the call. */
+static inline bool
+same_name(const char *a, const char *b)
 {
-	return (a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0);
+	while (*a == *b) {
+		if (*a == '\0')
+			return (true);
+		a++, b++;
+	}
+	return (false);
 }
 
 static struct pcapng_if *
 if_get(struct pcapng_writer *w, const char *host, const char *ifname,
     uint32_t linktype)
 {
-	struct pcapng_hslot *hs = NULL;
-	struct pcapng_alias *al;
+	struct pcapng_ifmemo *m = memo_find(w, host, ifname);
 	struct pcapng_if *pi;
 
-	/* The memo first: this runs for every step. */
-	if (w->hosts_cap != 0) {
-		size_t i;
-
-		for (i = host_slot(w, host); w->hosts[i].host != NULL;
-		    i = (i + 1) & (w->hosts_cap - 1)) {
-			if (w->hosts[i].host != host)
-				continue;
-			hs = &w->hosts[i];
-			for (al = hs->first; al != NULL; al = al->next)
-				if (same_ifname(al->ifname, ifname))
-					return (al->pi);
-			break;
-		}
-	}
+	/* The memo first: this runs for every step.  (A NULL ifname is
+	 * the host's own interface, "" in the memo.) */
+	if (m->host != NULL &&
+	    same_name(m->ifname, ifname != NULL ? ifname : ""))
+		return (m->pi);
 	/* By name: "host:ifname". */
 	g_string_assign(w->key, host);
 	if (ifname != NULL) {
@@ -522,13 +534,7 @@ if_get(struct pcapng_writer *w, const char *host, const char *ifname,
 		pi = if_describe(w, w->key->str, linktype);
 	if (pi == NULL)
 		return (NULL);
-	if (hs == NULL)
-		hs = host_memo(w, host);
-	al = g_new(struct pcapng_alias, 1);
-	al->ifname = g_strdup(ifname);
-	al->pi = pi;
-	al->next = hs->first;
-	hs->first = al;
+	memo_put(w, host, ifname, pi);
 	return (pi);
 }
 
@@ -602,20 +608,12 @@ put_tag(uint8_t *d, uint16_t type, const char *val, size_t len)
 	return (d + 4 + len);
 }
 
-/* The length of a step's comment, "kind: text". */
-static size_t
-comment_len(const struct ev_step *s)
-{
-	return ((s->kind != NULL ? strlen(s->kind) + 2 : 0) + s->text_len);
-}
-
-/* Write it, NUL-terminated, at c. */
+/* A step's comment, "kind: text" (klen: kind's length), NUL-terminated,
+ * at c. */
 static void
-put_comment(char *c, const struct ev_step *s)
+put_comment(char *c, const struct ev_step *s, size_t klen)
 {
 	if (s->kind != NULL) {
-		size_t klen = strlen(s->kind);
-
 		memcpy(c, s->kind, klen);
 		c[klen] = ':';
 		c[klen + 1] = ' ';
@@ -657,28 +655,38 @@ comment_grow(struct pcapng_writer *w, struct pcapng_blk *pb, size_t len)
 	return (true);
 }
 
-/* The packet block for direction dir (0 none, 1 in, 2 out) and a packet
- * id or none, made on first use. */
-static struct pcapng_blk *
-pkt_block(struct pcapng_writer *w, unsigned dir, bool has_id)
+/*
+ * Make the packet block for direction dir (0 none, 1 in, 2 out), with a
+ * packet id option if slot is not 0, and room for a comment.  All are
+ * made with the file (some 1.0M instructions, 130 KiB, once a run): made
+ * on first use, each packet of a run's first BLK_IDS would pay for
+ * three.
+ */
+static bool
+blk_make(struct pcapng_writer *w, unsigned dir, unsigned slot)
 {
-	struct pcapng_blk *pb = &w->blk[dir][has_id];
+	struct pcapng_blk *pb = &w->blk[dir][slot];
 	wtap_block_t b;
 
-	if (pb->b != NULL)
-		return (pb);
 	b = wtap_block_create(WTAP_BLOCK_PACKET);
 	(void)wtap_block_add_string_option(b, OPT_COMMENT, "", 0);
 	if (dir != 0)
 		(void)wtap_block_add_uint32_option(b, OPT_PKT_FLAGS,
 		    dir == 1 ? EPB_FLAG_INBOUND : EPB_FLAG_OUTBOUND);
-	if (has_id)
+	if (slot != 0)
 		(void)wtap_block_add_uint64_option(b, OPT_PKT_PACKETID, 0);
 	pb->b = b;
 	pb->comment = NULL;
 	pb->cap = 0;
 	pb->id = 0;
-	return (pb);
+	return (comment_grow(w, pb, 0));
+}
+
+/* The packet block for direction dir and packet id id (0: none). */
+static inline struct pcapng_blk *
+pkt_block(struct pcapng_writer *w, unsigned dir, uint64_t id)
+{
+	return (&w->blk[dir][id != 0 ? 1 + id % BLK_IDS : 0]);
 }
 
 void
@@ -691,13 +699,15 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 	struct pcapng_blk *pb;
 	gchar *err_info = NULL;
 	unsigned dir = 0;
-	bool has_id;
-	size_t n, clen;
+	uint64_t id;
+	size_t n, clen, klen = 0;
 	int err = 0;
 	bool ok;
 
 	if (w->failed)
 		return;
+	if (s->kind != NULL)
+		klen = strlen(s->kind);
 	if (fr != NULL) {
 		pi = if_get(w, s->host, fr->ifname, fr->linktype);
 		if (pi == NULL || w->failed)
@@ -723,7 +733,7 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 		dir = fr->inbound ? 1 : 2;
 	} else {
 		const char *proto = s->kind != NULL ? s->kind : "divertsim";
-		size_t plen = strlen(proto);
+		size_t plen = s->kind != NULL ? klen : strlen(proto);
 		uint8_t *d, *p;
 
 		pi = if_get(w, s->host, NULL, PCAPNG_LINKTYPE_UPPER_PDU);
@@ -740,18 +750,18 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 		memcpy(p, s->text, s->text_len);
 		data = d;
 	}
-	has_id = s->has_lineage && s->lineage != 0;
-	pb = pkt_block(w, dir, has_id);
-	clen = comment_len(s);
+	id = s->has_lineage ? s->lineage : 0;
+	pb = pkt_block(w, dir, id);
+	clen = (s->kind != NULL ? klen + 2 : 0) + s->text_len;
 	if (clen > pb->cap && !comment_grow(w, pb, clen)) {
 		pcapng_fail(w, 0, "cannot set a packet comment");
 		return;
 	}
-	put_comment(pb->comment, s);
-	if (has_id && pb->id != s->lineage) {
+	put_comment(pb->comment, s, klen);
+	if (pb->id != id) {
 		(void)wtap_block_set_uint64_option_value(pb->b,
-		    OPT_PKT_PACKETID, s->lineage);
-		pb->id = s->lineage;
+		    OPT_PKT_PACKETID, id);
+		pb->id = id;
 	}
 
 	w->rec.ts.secs = (time_t)(s->t_ns / SIM_NS_PER_S);
@@ -803,22 +813,13 @@ pcapng_writer_close(struct pcapng_writer *w)
 	if (wtap_load_error == NULL) {
 		wtap_rec_cleanup(&w->rec);
 		for (size_t d = 0; d < BLK_DIRS; d++)
-			for (size_t i = 0; i < 2; i++)
+			for (size_t i = 0; i < 1 + BLK_IDS; i++)
 				wtap_block_unref(w->blk[d][i].b);
 	}
 	for (guint i = 0; i < w->shb->len; i++)
 		wtap_block_unref(g_array_index(w->shb, wtap_block_t, i));
 	g_array_free(w->shb, TRUE);
-	for (size_t i = 0; i < w->hosts_cap; i++) {
-		struct pcapng_alias *al, *next;
-
-		for (al = w->hosts[i].first; al != NULL; al = next) {
-			next = al->next;
-			g_free(al->ifname);
-			g_free(al);
-		}
-	}
-	g_free(w->hosts);
+	g_free(w->memo);
 	g_hash_table_destroy(w->ifs);
 	g_free(w->data);
 	g_free(w->scratch);

@@ -375,6 +375,16 @@ out_file_reserve(struct out_file *f, size_t len)
 	return (true);
 }
 
+bool
+out_file_take(struct out_file *f, size_t len)
+{
+	if (!out_file_fits(f, len))
+		return (false);
+	if (f->td != NULL)
+		f->td->bytes += len;
+	return (true);
+}
+
 /* Append a record of two pieces already counted against the budget. */
 static bool
 out_file_append2(struct out_file *f, const void *a, size_t alen,
