@@ -234,7 +234,7 @@ run_cmd() {
 		if [ "$6" = 1 ]; then
 			# pcaps only, as ns-3 writes (events.jsonl is divertsim's
 			# extra and is measured in the scaling part).
-			echo "$ds run -q --no-events --trace-dir $out/traces $rc_f"
+			echo "$ds run -q --no-events --no-pcapng --trace-dir $out/traces $rc_f"
 		else
 			echo "$ds run -q --no-traces $rc_f"
 		fi ;;
@@ -328,9 +328,9 @@ if [ $scaling = 1 ] && section scaling; then
 	f=$(scn plain 4 512 100000)
 	measure "$ds" run -q --no-traces "$f"
 	echo "ds,traces-none,6,100000,0,$WALL,$RSS" >> "$scsv"
-	measure "$ds" run -q --no-events --trace-dir "$out/traces" "$f"
+	measure "$ds" run -q --no-events --no-pcapng --trace-dir "$out/traces" "$f"
 	echo "ds,traces-pcap,6,100000,0,$WALL,$RSS" >> "$scsv"
-	measure "$ds" run -q --trace-dir "$out/traces" "$f"
+	measure "$ds" run -q --no-pcapng --trace-dir "$out/traces" "$f"
 	echo "ds,traces-pcap+jsonl,6,100000,0,$WALL,$RSS" >> "$scsv"
 	echo "  traces done" >&2
 fi
@@ -385,13 +385,14 @@ echo "mode,instr_per_hop,before_instr_per_hop" > "$trcsv"
 if section traces && [ $callgrind = 1 ]; then
 	echo "traces: K=$SK, 512 bytes, callgrind N=$SCGN,$((SCGN * 2))" >&2
 	td="$out/traces"
-	for mode in none pcap pcap+events pcap+events+pcapng run divert-none divert-pcap+events ns3-pcap; do
+	for mode in none pcap pcap+events pcap+events+pcapng run run+pcapng divert-none divert-pcap+events ns3-pcap; do
 		case $mode in
 		none|divert-none) tr_f="run -q --no-traces" ;;
-		pcap)	tr_f="run -q --no-events --trace-dir $td" ;;
-		pcap+events|divert-pcap+events) tr_f="run -q --trace-dir $td" ;;
+		pcap)	tr_f="run -q --no-events --no-pcapng --trace-dir $td" ;;
+		pcap+events|divert-pcap+events) tr_f="run -q --no-pcapng --trace-dir $td" ;;
 		pcap+events+pcapng) tr_f="run -q --pcapng --trace-dir $td" ;;
-		run)	tr_f="run --trace-dir $td" ;;
+		run)	tr_f="run --no-pcapng --trace-dir $td" ;;
+		run+pcapng) tr_f="run --pcapng --trace-dir $td" ;;
 		esac
 		case $mode in divert-*) tr_v=divert ;; *) tr_v=plain ;; esac
 		tr_b=""
