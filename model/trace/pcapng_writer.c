@@ -2,7 +2,7 @@
  * run.pcapng through libwiretap.  libwiretap writes to a descriptor of its
  * own (a memfd); each record is counted against the trace budget as soon
  * as libwiretap has it, and the bytes are taken from the memfd in batches
- * and handed, one whole record at a time, to the trace folder's checked
+ * and handed, with where each record ends, to the trace folder's checked
  * file, so that run.pcapng obeys the folder's rules (O_NOFOLLOW, the
  * --max-trace-bytes budget, a failed write cut back to the last whole
  * block) like every other trace.
@@ -658,7 +658,7 @@ comment_grow(struct pcapng_writer *w, struct pcapng_blk *pb, size_t len)
 /*
  * Make the packet block for direction dir (0 none, 1 in, 2 out), with a
  * packet id option if slot is not 0, and room for a comment.  All are
- * made with the file (some 1.0M instructions, 130 KiB, once a run): made
+ * made with the file (some 1.0M instructions, once a run): made
  * on first use, each packet of a run's first BLK_IDS would pay for
  * three.
  */
