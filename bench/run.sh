@@ -121,7 +121,7 @@ report() {
 	fi
 	if [ -s "$1/traces.csv" ] && [ "$(wc -l < "$1/traces.csv")" -gt 1 ]; then
 		printf "\ntraced runs, K=4, 512 B, instructions per packet-hop (x: over the untraced run)\n"
-		printf "(goals: pcap+events <= 1.5x none; run < ns3-pcap)\n"
+		printf "(goals: pcap+events <= 1.5x none; run+pcapng, the default run, < ns3-pcap)\n"
 		awk -F, 'NR == 1 { next } { m[++n] = $1; i[n] = $2; o[n] = $3; by[$1] = $2; bo[$1] = $3 }
 		END {
 			printf "  %-20s %10s %7s %10s %7s\n", "mode", "before", "x", "after", "x"
@@ -378,8 +378,9 @@ fi
 
 # --- traced runs --------------------------------------------------------------
 # The plain chain: what each kind of trace costs per packet-hop.  The
-# default `run` (narration, pcaps and events.jsonl) writes its narration
-# to /dev/null (not a terminal: fully buffered, as a file).
+# default `run` (narration, pcaps, events.jsonl and run.pcapng: mode
+# run+pcapng; run is the same with --no-pcapng) writes its narration to
+# /dev/null (not a terminal: fully buffered, as a file).
 trcsv="$out/traces.csv"
 echo "mode,instr_per_hop,before_instr_per_hop" > "$trcsv"
 if section traces && [ $callgrind = 1 ]; then
