@@ -37,6 +37,7 @@
 #include "scenario/scn_build.h"
 #include "ns3/ns3_shim.h"
 #include "sim/counters.h"
+#include "trace/pcapng_writer.h"
 #include "trace/trace_dir.h"
 
 /* The tour: from the source tree while it exists, else as installed. */
@@ -284,6 +285,17 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	o.events_jsonl = !cli->no_events;
 	/* run.pcapng: run's by default, check's when asked for. */
 	o.pcapng = cli->pcapng > 0 || (cli->pcapng < 0 && mode == MODE_RUN);
+	/* By default only: without libwiretap the run goes on without it
+	 * (--pcapng makes it the run's error, exit status 2). */
+	if (o.pcapng && o.traces && cli->pcapng < 0) {
+		const char *why;
+
+		if (!pcapng_writer_available(&why)) {
+			fprintf(err, "divertsim: warning: no run.pcapng: cannot "
+			    "open libwiretap: %s\n", why);
+			o.pcapng = false;
+		}
+	}
 	o.trace_dir = trace_dir;
 	o.max_events = cli->max_events;
 	o.max_trace_bytes = cli->max_trace_bytes;

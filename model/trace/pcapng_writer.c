@@ -200,6 +200,8 @@ ws_log_quiet(const char *domain, enum ws_log_level level,
 	(void)func, (void)user_format, (void)user_ap, (void)user_data;
 }
 
+static GOnce wtap_once_ctl = G_ONCE_INIT;
+
 static gpointer
 wtap_once(gpointer arg)
 {
@@ -324,7 +326,6 @@ struct pcapng_writer *
 pcapng_writer_create(struct trace_dir *td, const char *name,
     const char *comment)
 {
-	static GOnce once = G_ONCE_INIT;
 	struct pcapng_writer *w;
 	struct out_file *f;
 	wtap_block_t shb;
@@ -332,7 +333,7 @@ pcapng_writer_create(struct trace_dir *td, const char *name,
 	f = trace_dir_create(td, name, NULL);
 	if (f == NULL)
 		return (NULL);
-	g_once(&once, wtap_once, NULL);
+	g_once(&wtap_once_ctl, wtap_once, NULL);
 	w = g_new0(struct pcapng_writer, 1);
 	w->f = f;
 	w->mfd = -1;
@@ -781,6 +782,15 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 	}
 	w->records++;
 	mark(w);
+}
+
+bool
+pcapng_writer_available(const char **why)
+{
+	g_once(&wtap_once_ctl, wtap_once, NULL);
+	if (why != NULL)
+		*why = wtap_load_error;
+	return (wtap_load_error == NULL);
 }
 
 uint64_t
