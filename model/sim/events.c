@@ -629,6 +629,7 @@ evbuf_fmt_fast(struct evbuf *b, const char *fmt, va_list ap)
 		char buf[24], *d;
 		uint64_t u;
 		bool neg = false;
+		char conv;
 
 		if (lit > 0)
 			evbuf_put(b, f, lit);
@@ -641,7 +642,7 @@ evbuf_fmt_fast(struct evbuf *b, const char *fmt, va_list ap)
 			lm = 1, f++;
 		else if (f[0] == 'z')
 			lm = 3, f++;
-		switch (*f++) {
+		switch ((conv = *f++)) {
 		case '%':
 			if (lm != 0)
 				goto slow;
@@ -672,16 +673,13 @@ evbuf_fmt_fast(struct evbuf *b, const char *fmt, va_list ap)
 			break;
 		}
 		case 'u':
-			u = lm == 0 ? va_arg(ap, unsigned) :
-			    lm == 1 ? va_arg(ap, unsigned long) :
-			    lm == 2 ? va_arg(ap, unsigned long long) :
-			    va_arg(ap, size_t);
-			break;
 		case 'x':
 			u = lm == 0 ? va_arg(ap, unsigned) :
 			    lm == 1 ? va_arg(ap, unsigned long) :
 			    lm == 2 ? va_arg(ap, unsigned long long) :
 			    va_arg(ap, size_t);
+			if (conv == 'u')
+				break;
 			d = buf + sizeof(buf);
 			do {
 				*--d = "0123456789abcdef"[u & 15];
