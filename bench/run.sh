@@ -121,7 +121,7 @@ report() {
 	fi
 	if [ -s "$1/traces.csv" ] && [ "$(wc -l < "$1/traces.csv")" -gt 1 ]; then
 		printf "\ntraced runs, K=4, 512 B, instructions per packet-hop (x: over the untraced run)\n"
-		printf "(goals: pcap+events <= 1.5x none; run < ns3-pcap)\n"
+		printf "(goals: pcap+events <= 1.5x none; run+pcapng, the default run, < ns3-pcap)\n"
 		awk -F, 'NR == 1 { next } { m[++n] = $1; i[n] = $2; o[n] = $3; by[$1] = $2; bo[$1] = $3 }
 		END {
 			printf "  %-20s %10s %7s %10s %7s\n", "mode", "before", "x", "after", "x"
@@ -234,7 +234,7 @@ run_cmd() {
 		if [ "$6" = 1 ]; then
 			# pcaps only, as ns-3 writes (events.jsonl is divertsim's
 			# extra and is measured in the scaling part).
-			echo "$ds run -q --no-events --trace-dir $out/traces $rc_f"
+			echo "$ds run -q --no-events --no-pcapng --trace-dir $out/traces $rc_f"
 		else
 			echo "$ds run -q --no-traces $rc_f"
 		fi ;;
@@ -328,9 +328,9 @@ if [ $scaling = 1 ] && section scaling; then
 	f=$(scn plain 4 512 100000)
 	measure "$ds" run -q --no-traces "$f"
 	echo "ds,traces-none,6,100000,0,$WALL,$RSS" >> "$scsv"
-	measure "$ds" run -q --no-events --trace-dir "$out/traces" "$f"
+	measure "$ds" run -q --no-events --no-pcapng --trace-dir "$out/traces" "$f"
 	echo "ds,traces-pcap,6,100000,0,$WALL,$RSS" >> "$scsv"
-	measure "$ds" run -q --trace-dir "$out/traces" "$f"
+	measure "$ds" run -q --no-pcapng --trace-dir "$out/traces" "$f"
 	echo "ds,traces-pcap+jsonl,6,100000,0,$WALL,$RSS" >> "$scsv"
 	echo "  traces done" >&2
 fi
@@ -378,20 +378,22 @@ fi
 
 # --- traced runs --------------------------------------------------------------
 # The plain chain: what each kind of trace costs per packet-hop.  The
-# default `run` (narration, pcaps and events.jsonl) writes its narration
-# to /dev/null (not a terminal: fully buffered, as a file).
+# default `run` (narration, pcaps, events.jsonl and run.pcapng: mode
+# run+pcapng; run is the same with --no-pcapng) writes its narration to
+# /dev/null (not a terminal: fully buffered, as a file).
 trcsv="$out/traces.csv"
 echo "mode,instr_per_hop,before_instr_per_hop" > "$trcsv"
 if section traces && [ $callgrind = 1 ]; then
 	echo "traces: K=$SK, 512 bytes, callgrind N=$SCGN,$((SCGN * 2))" >&2
 	td="$out/traces"
-	for mode in none pcap pcap+events pcap+events+pcapng run divert-none divert-pcap+events ns3-pcap; do
+	for mode in none pcap pcap+events pcap+events+pcapng run run+pcapng divert-none divert-pcap+events ns3-pcap; do
 		case $mode in
 		none|divert-none) tr_f="run -q --no-traces" ;;
-		pcap)	tr_f="run -q --no-events --trace-dir $td" ;;
-		pcap+events|divert-pcap+events) tr_f="run -q --trace-dir $td" ;;
+		pcap)	tr_f="run -q --no-events --no-pcapng --trace-dir $td" ;;
+		pcap+events|divert-pcap+events) tr_f="run -q --no-pcapng --trace-dir $td" ;;
 		pcap+events+pcapng) tr_f="run -q --pcapng --trace-dir $td" ;;
-		run)	tr_f="run --trace-dir $td" ;;
+		run)	tr_f="run --no-pcapng --trace-dir $td" ;;
+		run+pcapng) tr_f="run --pcapng --trace-dir $td" ;;
 		esac
 		case $mode in divert-*) tr_v=divert ;; *) tr_v=plain ;; esac
 		tr_b=""

@@ -3,10 +3,14 @@
  * exact bytes of a text line and of a JSON object (escaping written out by
  * hand from RFC 8259 section 7).
  */
+#include <inttypes.h>
+#include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "check_util.h"
 
@@ -337,6 +341,59 @@ START_TEST(event_text_wrap)
 }
 END_TEST
 
+/*
+ * ev_textf() writes what snprintf() would, whether a conversion takes its
+ * fast path (%s %c %d %i %u %x %%, plain, l, ll, z) or is left to
+ * vsnprintf (flags, widths, precisions, other conversions, NULL strings).
+ */
+#define	TEXTF_CASE(...) do {						\
+	char want_[256];						\
+	struct ev *e_ = ev_begin(log, "h", "x");			\
+									\
+	(void)snprintf(want_, sizeof(want_), __VA_ARGS__);		\
+	g_string_append_printf(want, "   0.000000000 h        %s\n",	\
+	    want_);							\
+	ev_textf(e_, __VA_ARGS__);					\
+	ev_end(e_);							\
+} while (0)
+
+START_TEST(event_textf_like_printf)
+{
+	FILE *text = tmpfile();
+	struct ev_log *log;
+	GString *want = g_string_new(NULL);
+	const char *volatile nul = NULL;
+	char *t;
+
+	ns3_sim_init();
+	log = ev_log_new(text, NULL, NULL);
+	TEXTF_CASE("em0 %c %s: %s", '>', "10.0.0.1 > 10.0.0.2", "ICMP");
+	TEXTF_CASE("plain text, no conversion");
+	TEXTF_CASE("%d %d %d %i", 0, -1, INT_MIN, INT_MAX);
+	TEXTF_CASE("%u %u %x %x", 0u, UINT_MAX, 0u, 0xdeadbeefu);
+	TEXTF_CASE("%ld %lu %lx", LONG_MIN, ULONG_MAX, 0xabcdef012345ul);
+	TEXTF_CASE("%lld %llu", LLONG_MIN, ULLONG_MAX);
+	TEXTF_CASE("%zu %zd %zx", SIZE_MAX, (ssize_t)-5, (size_t)255);
+	TEXTF_CASE("%" PRIu64 " %" PRId64, UINT64_MAX, INT64_MIN);
+	TEXTF_CASE("100%% of %s%%", "it");
+	TEXTF_CASE("%s%s%c", "", "", 'z');
+	/* Left to vsnprintf, after a fast conversion or before one. */
+	TEXTF_CASE("%s rule %05u", "ipfw", 200u);
+	TEXTF_CASE("%.3f ms, %u", 1.5, 7u);
+	TEXTF_CASE("[%-8s] [%8s]", "em0", "em1");
+	TEXTF_CASE("%hu %hhu", 70000, 300);
+	TEXTF_CASE("%u %s", 3u, nul);
+	TEXTF_CASE("%X %o %p", 0xabcu, 8u, (void *)0);
+	ev_log_free(log);
+	t = slurp(text);
+	ck_assert_str_eq(t, want->str);
+	free(t);
+	g_string_free(want, TRUE);
+	fclose(text);
+	ns3_sim_destroy();
+}
+END_TEST
+
 static Suite *
 counters_suite(void)
 {
@@ -348,6 +405,7 @@ counters_suite(void)
 		event_counted_when_silent,
 		event_narration_filter,
 		event_text_wrap,
+		event_textf_like_printf,
 		NULL,
 	};
 

@@ -37,6 +37,7 @@
 #include "scenario/scn_build.h"
 #include "ns3/ns3_shim.h"
 #include "sim/counters.h"
+#include "trace/pcapng_writer.h"
 #include "trace/trace_dir.h"
 
 /* The tour: from the source tree while it exists, else as installed. */
@@ -49,12 +50,12 @@
 
 static const char usage_text[] =
 "usage: divertsim [run] [-q] [--counters] [--trace-dir DIR | --no-traces] [--no-events]\n"
-"                 [--pcapng] [--Werror] [--max-events N]\n"
+"                 [--no-pcapng] [--Werror] [--max-events N]\n"
 "                 [--max-trace-bytes N] [--host H] [--ev TYPE] [--lineage N]\n"
 "                 [--width N] [--why] [--html OUT.html] [--exec-limit MS]\n"
 "                 [FILE]\n"
-"       divertsim check [-q] [--counters] [--trace-dir DIR] [--junit FILE]\n"
-"                 [-j N] [--shard K/N] [--Werror] [--max-events N]\n"
+"       divertsim check [-q] [--counters] [--trace-dir DIR] [--pcapng]\n"
+"                 [--junit FILE] [-j N] [--shard K/N] [--Werror] [--max-events N]\n"
 "                 [--max-trace-bytes N] [--exec-limit MS] [--why] FILE...\n"
 "       divertsim lint [--Werror] [--counters] FILE...\n"
 "       divertsim story [--width N] [--why] EVENTS.JSONL LINEAGE\n"
@@ -99,9 +100,9 @@ static const char help_text[] =
 "  --no-traces        write no pcap and no events.jsonl\n"
 "  --no-events        write the pcaps but no events.jsonl\n"
 "  --pcapng           also write run.pcapng, every step of the run in one\n"
-"                     capture (docs/traces.md; costs about as much as the\n"
-"                     rest of the run: off unless asked for)\n"
-"  --no-pcapng        write no run.pcapng (the default)\n"
+"                     capture (docs/traces.md; run: the default, check:\n"
+"                     with --trace-dir only when asked for)\n"
+"  --no-pcapng        write no run.pcapng\n"
 "  --host H           run: narrate only host H's events\n"
 "  --ev TYPE          run: narrate only events of TYPE (docs/events.md)\n"
 "  --lineage N        run: narrate only packet N's events\n"
@@ -143,7 +144,7 @@ struct cli {
 	bool		 counters;
 	bool		 no_traces;
 	bool		 no_events;
-	bool		 pcapng;
+	int		 pcapng;	/* -1: the command's default */
 	bool		 werror;
 	const char	*trace_dir;
 	uint64_t	 max_events;
@@ -286,7 +287,19 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 	o.counters = cli->counters && mode != MODE_LINT;
 	o.traces = trace_dir != NULL && mode != MODE_LINT;
 	o.events_jsonl = !cli->no_events;
-	o.pcapng = cli->pcapng;
+	/* run.pcapng: run's by default, check's when asked for. */
+	o.pcapng = cli->pcapng > 0 || (cli->pcapng < 0 && mode == MODE_RUN);
+	/* By default only: without libwiretap the run goes on without it
+	 * (--pcapng makes it the run's error, exit status 2). */
+	if (o.pcapng && o.traces && cli->pcapng < 0) {
+		const char *why;
+
+		if (!pcapng_writer_available(&why)) {
+			fprintf(err, "divertsim: warning: no run.pcapng: cannot "
+			    "open libwiretap: %s\n", why);
+			o.pcapng = false;
+		}
+	}
 	o.trace_dir = trace_dir;
 	o.max_events = cli->max_events;
 	o.max_trace_bytes = cli->max_trace_bytes;
@@ -1197,6 +1210,7 @@ divertsim_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = {
+		.pcapng = -1,
 		.max_events = DIVERTSIM_MAX_EVENTS_DEFAULT,
 		.max_trace_bytes = DIVERTSIM_MAX_TRACE_BYTES_DEFAULT,
 	};
@@ -1238,10 +1252,10 @@ divertsim_main(int argc, char **argv)
 			cli.no_events = true;
 			break;
 		case OPT_NO_PCAPNG:
-			cli.pcapng = false;
+			cli.pcapng = 0;
 			break;
 		case OPT_PCAPNG:
-			cli.pcapng = true;
+			cli.pcapng = 1;
 			break;
 		case OPT_MAX_EVENTS:
 			if (!parse_limit("--max-events", optarg,

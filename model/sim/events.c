@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <glib.h>
 #ifdef __SSE2__
@@ -608,6 +609,99 @@ ev_why(struct ev *e, const GPtrArray *sentences)
 	}
 }
 
+/*
+ * evbuf_vprintf()'s fast path: the conversions narrative lines use (%s %c
+ * %d %i %u %x %%, plain or with l, ll or z) written directly, vsnprintf
+ * being most of a narrated line's cost.  Anything else (a flag, a width,
+ * a precision, another conversion or length, a null string) returns
+ * false with b as it was, and vsnprintf does the whole format.
+ */
+static bool
+evbuf_fmt_fast(struct evbuf *b, const char *fmt, va_list ap)
+{
+	size_t start = b->len;
+	const char *f = fmt;
+
+	for (;;) {
+		const char *pct = strchr(f, '%');
+		size_t lit = pct != NULL ? (size_t)(pct - f) : strlen(f);
+		int lm = 0;		/* 0 int, 1 long, 2 long long, 3 size_t */
+		char buf[24], *d;
+		uint64_t u;
+		bool neg = false;
+		char conv;
+
+		if (lit > 0)
+			evbuf_put(b, f, lit);
+		if (pct == NULL)
+			break;
+		f = pct + 1;
+		if (f[0] == 'l' && f[1] == 'l')
+			lm = 2, f += 2;
+		else if (f[0] == 'l')
+			lm = 1, f++;
+		else if (f[0] == 'z')
+			lm = 3, f++;
+		switch ((conv = *f++)) {
+		case '%':
+			if (lm != 0)
+				goto slow;
+			evbuf_putc(b, '%');
+			continue;
+		case 's': {
+			const char *v;
+
+			if (lm != 0 || (v = va_arg(ap, const char *)) == NULL)
+				goto slow;
+			evbuf_put(b, v, strlen(v));
+			continue;
+		}
+		case 'c':
+			if (lm != 0)
+				goto slow;
+			evbuf_putc(b, (char)va_arg(ap, int));
+			continue;
+		case 'd':
+		case 'i': {
+			int64_t v = lm == 0 ? va_arg(ap, int) :
+			    lm == 1 ? va_arg(ap, long) :
+			    lm == 2 ? va_arg(ap, long long) :
+			    va_arg(ap, ssize_t);
+
+			neg = v < 0;
+			u = neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+			break;
+		}
+		case 'u':
+		case 'x':
+			u = lm == 0 ? va_arg(ap, unsigned) :
+			    lm == 1 ? va_arg(ap, unsigned long) :
+			    lm == 2 ? va_arg(ap, unsigned long long) :
+			    va_arg(ap, size_t);
+			if (conv == 'u')
+				break;
+			d = buf + sizeof(buf);
+			do {
+				*--d = "0123456789abcdef"[u & 15];
+				u >>= 4;
+			} while (u != 0);
+			evbuf_put(b, d, (size_t)(buf + sizeof(buf) - d));
+			continue;
+		default:
+			goto slow;
+		}
+		if (neg)
+			evbuf_putc(b, '-');
+		evbuf_u64(b, u);
+	}
+	/* NUL-terminated, as vsnprintf leaves it. */
+	*evbuf_room(b, 1) = '\0';
+	return (true);
+slow:
+	b->len = start;
+	return (false);
+}
+
 /* printf into b: tried in the room there is, again once grown if short. */
 static void
 evbuf_vprintf(struct evbuf *b, const char *fmt, va_list ap)
@@ -615,7 +709,13 @@ evbuf_vprintf(struct evbuf *b, const char *fmt, va_list ap)
 	va_list first;
 	size_t avail;
 	int n;
+	bool done;
 
+	va_copy(first, ap);
+	done = evbuf_fmt_fast(b, fmt, first);
+	va_end(first);
+	if (done)
+		return;
 	(void)evbuf_room(b, 128);
 	avail = b->cap - b->len;
 	va_copy(first, ap);

@@ -47,6 +47,12 @@ bool		 pcapng_writer_interface(struct pcapng_writer *w,
 		    const char *host, const char *ifname, uint32_t linktype);
 /* The step sink (ev_log_set_step_sink(), ctx the writer). */
 void		 pcapng_writer_step(void *ctx, const struct ev_step *s);
+/*
+ * Whether libwiretap could be opened (it is, once, on the first call of
+ * this or of pcapng_writer_create()); when not, *why (if why is not NULL)
+ * gets dlerror()'s text.
+ */
+bool		 pcapng_writer_available(const char **why);
 /* Records written so far. */
 uint64_t	 pcapng_writer_records(const struct pcapng_writer *w);
 /* Finish, close and free; false if the file failed.  NULL is allowed. */

@@ -377,6 +377,16 @@ out_file_reserve(struct out_file *f, size_t len)
 	return (true);
 }
 
+bool
+out_file_take(struct out_file *f, size_t len)
+{
+	if (!out_file_fits(f, len))
+		return (false);
+	if (f->td != NULL)
+		f->td->bytes += len;
+	return (true);
+}
+
 /* Append a record of two pieces already counted against the budget. */
 static bool
 out_file_append2(struct out_file *f, const void *a, size_t alen,
@@ -434,6 +444,16 @@ bool
 out_file_write_reserved(struct out_file *f, const void *bytes, size_t len)
 {
 	return (out_file_append2(f, bytes, len, NULL, 0));
+}
+
+bool
+out_file_write_reserved_n(struct out_file *f, const void *bytes, size_t len,
+    const size_t *ends, size_t nends)
+{
+	/* Straight to the file, after what the buffer holds. */
+	if (f->err != 0 || f->fd < 0 || !out_file_flush(f))
+		return (false);
+	return (out_put(f, bytes, len, ends, nends));
 }
 
 void

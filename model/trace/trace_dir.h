@@ -86,9 +86,19 @@ bool		 out_file_write2(struct out_file *f, const void *a, size_t alen,
  * it again.  out_file_fits() asks without counting.
  */
 bool		 out_file_fits(const struct out_file *f, size_t len);
+/* out_file_reserve() when len fits; false, and nothing done, when not. */
+bool		 out_file_take(struct out_file *f, size_t len);
 bool		 out_file_reserve(struct out_file *f, size_t len);
 bool		 out_file_write_reserved(struct out_file *f, const void *bytes,
 		    size_t len);
+/*
+ * Records already counted, len bytes back to back, the k-th ending at
+ * ends[k] (the last at len), appended in one call; a failed write keeps
+ * the whole ones.
+ */
+bool		 out_file_write_reserved_n(struct out_file *f,
+		    const void *bytes, size_t len, const size_t *ends,
+		    size_t nends);
 /* Write out the buffer; false on error. */
 bool		 out_file_flush(struct out_file *f);
 /*

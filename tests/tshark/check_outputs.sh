@@ -77,21 +77,21 @@ check_whole "$d"
 # stay byte for byte, and no file is opened (a header-only pcap or an
 # empty events.jsonl would be left otherwise).
 expect_fail "ulimit -n 80" \
-    "the run needs 41 trace files open at once (2 pcaps per link, 1 per divert socket, events.jsonl), more than 16 (the file descriptor limit, ulimit -n, less 64)" \
+    "the run needs 42 trace files open at once (2 pcaps per link, 1 per divert socket, events.jsonl, run.pcapng), more than 16 (the file descriptor limit, ulimit -n, less 64)" \
     sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$tmp/many" "$tmp/many.scn"
 [ ! -e "$tmp/many" ] || { echo "ulimit -n 80: $tmp/many created:"; ls -la "$tmp/many"; exit 1; }
 d="$tmp/earlier"
 "$exe" run -q --trace-dir "$d" "$short" >/dev/null
 before=$(cd "$d" && ls -la --time-style=+%s.%N && md5sum ./*)
-expect_fail "ulimit -n 80, earlier traces" "the run needs 41 trace files" \
+expect_fail "ulimit -n 80, earlier traces" "the run needs 42 trace files" \
     sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$d" "$tmp/many.scn"
 after=$(cd "$d" && ls -la --time-style=+%s.%N && md5sum ./*)
 [ "$before" = "$after" ] || { echo "ulimit -n 80: $d changed"; ls -la "$d"; exit 1; }
-expect_fail "ulimit -n 80, --pcapng" "the run needs 42 trace files open at once (2 pcaps per link, 1 per divert socket, events.jsonl, run.pcapng)" \
-    sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --pcapng --trace-dir "$tmp/many" "$tmp/many.scn"
-[ ! -e "$tmp/many" ] || { echo "ulimit -n 80 --pcapng: $tmp/many created"; exit 1; }
-# The count at its edge: 7 links (14 pcaps), events.jsonl and a divert
-# socket bound at time 0 are 16 files, which run; a second socket bound by
+expect_fail "ulimit -n 80, --no-pcapng" "the run needs 41 trace files open at once (2 pcaps per link, 1 per divert socket, events.jsonl), more than 16" \
+    sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --no-pcapng --trace-dir "$tmp/many" "$tmp/many.scn"
+[ ! -e "$tmp/many" ] || { echo "ulimit -n 80 --no-pcapng: $tmp/many created"; exit 1; }
+# The count at its edge (run.pcapng off): 7 links (14 pcaps), events.jsonl
+# and a divert socket bound at time 0 are 16 files, which run; a second socket bound by
 # an `at` line makes 17, refused up front.
 {
 	echo 'title "7 links and a divert socket: 16 trace files"'
@@ -107,12 +107,12 @@ expect_fail "ulimit -n 80, --pcapng" "the run needs 42 trace files open at once 
 } >"$tmp/edge.scn"
 { cat "$tmp/edge.scn"; echo 'run 1ms'; } >"$tmp/edge16.scn"
 { cat "$tmp/edge.scn"; echo 'at 1ms h1 divert 8001 reinject'; echo 'run 2ms'; } >"$tmp/edge17.scn"
-sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$tmp/edge16" "$tmp/edge16.scn" >/dev/null ||
+sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --no-pcapng --trace-dir "$tmp/edge16" "$tmp/edge16.scn" >/dev/null ||
     { echo "ulimit -n 80: 16 trace files refused"; exit 1; }
 [ "$(ls "$tmp/edge16" | wc -l)" -eq 16 ] || { echo "ulimit -n 80: not 16 files"; ls "$tmp/edge16"; exit 1; }
 check_whole "$tmp/edge16"
 expect_fail "ulimit -n 80, 17 files" "the run needs 17 trace files open at once" \
-    sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --trace-dir "$tmp/edge17" "$tmp/edge17.scn"
+    sh -c 'ulimit -n 80; exec "$@"' sh "$exe" run -q --no-pcapng --trace-dir "$tmp/edge17" "$tmp/edge17.scn"
 [ ! -e "$tmp/edge17" ] || { echo "ulimit -n 80, 17 files: folder created"; exit 1; }
 
 # The limits of a run.

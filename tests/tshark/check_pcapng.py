@@ -21,7 +21,9 @@ own narration, taken apart independently of the pcapng:
   are one per link end of the scenario (PPP, nanosecond resolution), one
   per divert socket (raw IPv4) and one per host (exported PDU);
 - every per-link and divert pcap is a nanosecond pcap (magic 0xa1b23c4d);
-- `--no-pcapng` writes no run.pcapng;
+- `run` writes run.pcapng by default (the tour above is run without
+  `--pcapng`), `--no-pcapng` writes none; `check --trace-dir` writes
+  none unless given `--pcapng`;
 - under `--max-trace-bytes`, the files together stay within the budget
   and run.pcapng holds the first records of the unlimited run's, whole.
 
@@ -154,7 +156,8 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         d = os.path.join(tmp, "tour")
-        r = subprocess.run([ds, "run", "--pcapng", "--trace-dir", d, scn],
+        # run.pcapng is run's default.
+        r = subprocess.run([ds, "run", "--trace-dir", d, scn],
                            capture_output=True, text=True)
         check(r.returncode == 0 and r.stderr == "",
               f"run: exit {r.returncode}, stderr {r.stderr!r}")
@@ -244,6 +247,20 @@ def main():
         check(os.path.exists(os.path.join(d2, "gw-em0.pcap")) and
               not os.path.exists(os.path.join(d2, "run.pcapng")),
               "--no-pcapng: pcaps but no run.pcapng")
+        # check: traces only with --trace-dir, run.pcapng only if asked.
+        for sub, opts, want in (("check", [], False),
+                                ("check-pcapng", ["--pcapng"], True)):
+            dd = os.path.join(tmp, sub)
+            r = subprocess.run([ds, "check", "-q", *opts, "--trace-dir", dd,
+                                scn], capture_output=True, text=True)
+            got = os.path.join(dd, "tour", "run.pcapng")
+            check(r.returncode == 0 and
+                  os.path.exists(os.path.join(dd, "tour", "events.jsonl")),
+                  f"check {' '.join(opts)}: exit {r.returncode}, "
+                  f"{r.stdout}{r.stderr}")
+            check(os.path.exists(got) == want,
+                  f"check {' '.join(opts)} --trace-dir: run.pcapng "
+                  f"{'missing' if want else 'written'}")
 
         # The budget: counted record by record, whatever the batching.
         natd = os.path.join(root, "scenarios", "19-tcp-natd.scn")
