@@ -12,7 +12,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -141,16 +140,13 @@ struct pcapng_ifmemo {
  * id and one for each packet id modulo BLK_IDS, so that the flags are
  * fixed in a block and its id is set only when another packet takes it
  * over (the steps of one packet's walk find theirs still set while
- * fewer than BLK_IDS packets are in flight); the comment is written in
- * place into the block's own string (libwiretap reads it with strlen()
- * when it writes the record).  A record then costs no allocation and
- * seldom an option look-up.  The options are in the order a fresh block
+ * fewer than BLK_IDS packets are in flight).  A record then costs one
+ * option set (the comment, through libwiretap's own setter: the block's
+ * string belongs to libwiretap) and seldom a look-up.  The options are in the order a fresh block
  * had them, so the file's bytes are the same.
  */
 struct pcapng_blk {
 	wtap_block_t	 b;
-	char		*comment;	/* the comment option's string */
-	size_t		 cap;		/* the bytes it holds, NUL excluded */
 	uint64_t	 id;		/* the packet id option's value */
 };
 #define	BLK_DIRS	3		/* no flags, inbound, outbound */
@@ -625,40 +621,8 @@ put_comment(char *c, const struct ev_step *s, size_t klen)
 }
 
 /*
- * Give pb's comment option a string of at least len bytes (and at least
- * twice the last, so that this happens a few times a run), then take
- * its address and size from the block.  False if libwiretap refused.
- */
-static bool
-comment_grow(struct pcapng_writer *w, struct pcapng_blk *pb, size_t len)
-{
-	size_t n = len > 2 * pb->cap ? len : 2 * pb->cap;
-	char *c = NULL;
-
-	if (n < 128)
-		n = 128;
-	if (n + 1 > w->scratch_cap) {
-		g_free(w->scratch);
-		w->scratch_cap = n + 1;
-		w->scratch = g_malloc(w->scratch_cap);
-	}
-	/* n bytes whoever reads them: the string is empty. */
-	memset(w->scratch, 0, n + 1);
-	if (wtap_block_set_nth_string_option_value(pb->b, OPT_COMMENT, 0,
-	    w->scratch, n) != WTAP_OPTTYPE_SUCCESS ||
-	    wtap_block_get_nth_string_option_value(pb->b, OPT_COMMENT, 0,
-	    &c) != WTAP_OPTTYPE_SUCCESS || c == NULL)
-		return (false);
-	/* What the allocation holds, not what was asked for: libwiretap
-	 * may copy the string only up to its NUL. */
-	pb->comment = c;
-	pb->cap = malloc_usable_size(c) - 1;
-	return (true);
-}
-
-/*
  * Make the packet block for direction dir (0 none, 1 in, 2 out), with a
- * packet id option if slot is not 0, and room for a comment.  All are
+ * packet id option if slot is not 0, and an empty comment.  All are
  * made with the file (some 1.0M instructions, once a run): made
  * on first use, each packet of a run's first BLK_IDS would pay for
  * three.
@@ -677,10 +641,8 @@ blk_make(struct pcapng_writer *w, unsigned dir, unsigned slot)
 	if (slot != 0)
 		(void)wtap_block_add_uint64_option(b, OPT_PKT_PACKETID, 0);
 	pb->b = b;
-	pb->comment = NULL;
-	pb->cap = 0;
 	pb->id = 0;
-	return (comment_grow(w, pb, 0));
+	return (true);
 }
 
 /* The packet block for direction dir and packet id id (0: none). */
@@ -754,11 +716,17 @@ pcapng_writer_step(void *ctx, const struct ev_step *s)
 	id = s->has_lineage ? s->lineage : 0;
 	pb = pkt_block(w, dir, id);
 	clen = (s->kind != NULL ? klen + 2 : 0) + s->text_len;
-	if (clen > pb->cap && !comment_grow(w, pb, clen)) {
+	if (clen + 1 > w->scratch_cap) {
+		g_free(w->scratch);
+		w->scratch_cap = clen + 1 > 256 ? 2 * (clen + 1) : 256;
+		w->scratch = g_malloc(w->scratch_cap);
+	}
+	put_comment(w->scratch, s, klen);
+	if (wtap_block_set_nth_string_option_value(pb->b, OPT_COMMENT, 0,
+	    w->scratch, clen) != WTAP_OPTTYPE_SUCCESS) {
 		pcapng_fail(w, 0, "cannot set a packet comment");
 		return;
 	}
-	put_comment(pb->comment, s, klen);
 	if (pb->id != id) {
 		(void)wtap_block_set_uint64_option_value(pb->b,
 		    OPT_PKT_PACKETID, id);
