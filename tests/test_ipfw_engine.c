@@ -1733,12 +1733,18 @@ START_TEST(test_prefilter_every_shape)
 		"table 3 add 10.1.0.0/16 8000", "table 4 add 172.20.0.0/16 1",
 	};
 	struct ipfw_chain *full = ipfw_chain_new(42), *quick = chain;
+	/* A third chain whose fields all exceed the sets' budget: every
+	 * field left out (protocols by direction only), so more rules are
+	 * visited, the answers the same. */
+	struct ipfw_chain *tight = ipfw_chain_new(42);
 	uint64_t now = 0;
 	unsigned walks = 0, nfill = G_N_ELEMENTS(diff_filler);
 
+	tight->cls_max_words = 2;
 	for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
 		exec_on(quick, tables[i]);
 		exec_on(full, tables[i]);
+		exec_on(tight, tables[i]);
 	}
 	for (unsigned i = 0; i < 70; i++) {
 		gchar *line = g_strdup_printf("-q add %u %s", 10 + i,
@@ -1746,6 +1752,7 @@ START_TEST(test_prefilter_every_shape)
 
 		exec_on(quick, line);
 		exec_on(full, line);
+		exec_on(tight, line);
 		g_free(line);
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(diff_rules); i++) {
@@ -1753,6 +1760,7 @@ START_TEST(test_prefilter_every_shape)
 
 		exec_on(quick, line);
 		exec_on(full, line);
+		exec_on(tight, line);
 		g_free(line);
 	}
 	ck_assert_uint_eq(full->n_rules, quick->n_rules);
@@ -1774,8 +1782,8 @@ START_TEST(test_prefilter_every_shape)
 	for (size_t f = 0; f < G_N_ELEMENTS(ifs); f++) {
 		uint16_t off = frag ? 185 : 0;
 		uint16_t sport = ports[(p + s) % G_N_ELEMENTS(ports)];
-		struct ipfw_args a, b;
-		struct ipfw_verdict va, vb;
+		struct ipfw_args a, b, t;
+		struct ipfw_verdict va, vb, vt;
 
 		if (proto == 0)
 			udp_pkt(srcs[s], sport, dsts[d], ports[p], off);
@@ -1787,9 +1795,14 @@ START_TEST(test_prefilter_every_shape)
 		a.is_me = diff_is_me;
 		b = a;
 		a.now_ns = b.now_ns = now;
+		t = b;
 		now += 1000000;
 		ipfw_chk(quick, &a, &va);
 		ipfw_chk(full, &b, &vb);
+		ipfw_chk(tight, &t, &vt);
+		ck_assert_int_eq(vt.kind, vb.kind);
+		ck_assert_uint_eq(vt.rulenum, vb.rulenum);
+		ck_assert_uint_eq(vt.port, vb.port);
 		ck_assert_int_eq(va.kind, vb.kind);
 		ck_assert_uint_eq(va.rulenum, vb.rulenum);
 		ck_assert_uint_eq(va.port, vb.port);
@@ -1799,7 +1812,13 @@ START_TEST(test_prefilter_every_shape)
 	/* The first walked with the compiled chain, the second without. */
 	ck_assert_ptr_nonnull(quick->cls);
 	ck_assert_ptr_null(full->cls);
+	ck_assert_ptr_nonnull(tight->cls);
+	ck_assert_ptr_null(tight->cls->dport.sets);
+	ck_assert_uint_eq(tight->cls->src.n, 0);
+	ck_assert_ptr_null(tight->cls->ifs[2].sets);
 	for (unsigned i = 0; i < full->n_rules; i++) {
+		ck_assert_uint_eq(tight->rules[i]->packets,
+		    full->rules[i]->packets);
 		ck_assert_uint_eq(quick->rules[i]->packets,
 		    full->rules[i]->packets);
 		ck_assert_uint_eq(quick->rules[i]->bytes,
@@ -1822,6 +1841,7 @@ START_TEST(test_prefilter_every_shape)
 	ck_assert_uint_ne(pkts(395), 0);
 	ck_assert_uint_ne(pkts(400), 0);
 	ipfw_chain_free(full);
+	ipfw_chain_free(tight);
 }
 END_TEST
 

@@ -302,6 +302,20 @@ ipfw_rule_prefilter(struct ipfw_rule *r)
 
 /* ---- the compiled chain (struct ipfw_cls) ---------------------------------- */
 
+/*
+ * The most words the sets of one field may take (1 MiB); a field that
+ * would need more is left out, its rules then in every set: the walk
+ * visits more rules than it must, and the full match decides them.
+ */
+#define	CLS_MAX_WORDS	((size_t)1 << 17)
+
+static size_t
+cls_budget(const struct ipfw_chain *chain)
+{
+	return (chain->cls_max_words != 0 ? chain->cls_max_words :
+	    CLS_MAX_WORDS);
+}
+
 static inline void
 bit_set(uint64_t *s, unsigned i)
 {
@@ -396,7 +410,12 @@ cls_ports(const struct ipfw_chain *chain, unsigned nw, bool dst,
 		g_free(b);
 		return;
 	}
-	d->n = uniq_u32(b, n);
+	n = uniq_u32(b, n);
+	if ((size_t)(n + 1) * nw > cls_budget(chain)) {
+		g_free(b);
+		return;
+	}
+	d->n = n;
 	d->bounds = b;
 	d->sets = g_new0(uint64_t, (size_t)(d->n + 1) * nw);
 	for (unsigned k = 0; k <= d->n; k++) {
@@ -439,6 +458,10 @@ cls_ifs(const struct ipfw_chain *chain, unsigned nw, unsigned k,
 	for (unsigned i = 0; i < n; i++)
 		if (m == 0 || keys[m - 1] != keys[i])
 			keys[m++] = keys[i];
+	if ((size_t)(m + 1) * nw > cls_budget(chain)) {
+		g_free(keys);
+		return;
+	}
 	d->keys = keys;
 	d->n = m;
 	d->sets = g_new0(uint64_t, (size_t)(m + 1) * nw);
@@ -472,7 +495,8 @@ cls_addrs(const struct ipfw_chain *chain, unsigned nw, bool dst,
 		if (m != 0)
 			masks[n++] = m;
 	}
-	if (n == 0) {
+	/* A rule's prefix lengths in the sets: at most every rule's. */
+	if (n == 0 || (size_t)n * nw > cls_budget(chain)) {
 		g_free(masks);
 		return;
 	}
@@ -565,6 +589,7 @@ ipfw_cls_build(struct ipfw_chain *chain)
 	struct ipfw_cls *c;
 	unsigned nw = (chain->n_rules + 63) / 64, ncls = 1;
 	uint8_t protos[256];
+	bool coarse;
 
 	cls_free(chain->cls);
 	chain->cls = NULL;
@@ -581,6 +606,12 @@ ipfw_cls_build(struct ipfw_chain *chain)
 			protos[ncls++] = p;
 		}
 	}
+	/* Too many protocols for the budget: by direction only. */
+	coarse = (size_t)ncls * 2 * nw > cls_budget(chain);
+	if (coarse) {
+		memset(c->proto_class, 0, sizeof(c->proto_class));
+		ncls = 1;
+	}
 	c->proto_sets = g_new0(uint64_t, (size_t)ncls * 2 * nw);
 	c->keep = g_new0(uint64_t, nw);
 	c->keep_one_flow = true;
@@ -589,7 +620,7 @@ ipfw_cls_build(struct ipfw_chain *chain)
 
 		for (unsigned k = 0; k < ncls; k++)
 			for (unsigned dir = 0; dir < 2; dir++)
-				if ((r->pf_proto == 0 || (k > 0 &&
+				if ((r->pf_proto == 0 || coarse || (k > 0 &&
 				    r->pf_proto == protos[k])) &&
 				    (!(r->pf_ext & IPFW_PF_DIR) ||
 				    (r->pf_dirs & (1u << dir))))

@@ -95,6 +95,7 @@ struct ipfw_chain {
 	 * change (cls_stale).  cls_off: never (tests: the full match). */
 	struct ipfw_cls	*cls;
 	bool		 cls_stale, cls_off;
+	size_t		 cls_max_words;	/* per field; 0: 1 MiB (tests) */
 };
 
 /* (Re)compile chain->cls from the rules' quick rejections. */
