@@ -369,6 +369,7 @@ START_TEST(test_ports_and_fragments)
 {
 	struct ipfw_verdict v;
 
+	chain->cls_min_rules = 1;
 	add("100 deny udp from any to any 53");
 	add("200 count udp from any to any not 53");
 	add("300 deny ip from any to any frag");
@@ -1865,6 +1866,7 @@ START_TEST(test_cls_flow_names)
 	};
 	struct ipfw_verdict v;
 
+	quick->cls_min_rules = 1;
 	for (size_t i = 0; i < G_N_ELEMENTS(rules); i++) {
 		exec_on(quick, rules[i]);
 		exec_on(full, rules[i]);
@@ -1895,6 +1897,7 @@ START_TEST(test_cls_rebuilt_on_change)
 {
 	struct ipfw_verdict v;
 
+	chain->cls_min_rules = 1;
 	add("100 deny udp from any to any 53");
 	add("200 allow ip from any to any");
 	udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 9, 0);
@@ -1908,9 +1911,37 @@ START_TEST(test_cls_rebuilt_on_change)
 	exec_on(chain, "-q delete 150");
 	v = chk(IPFW_DIR_IN, "em0", NULL);
 	EXPECT_V(v, IPFW_V_PASS, 200);
+	ck_assert_ptr_nonnull(chain->cls);
 	exec_on(chain, "-q flush");
 	v = chk(IPFW_DIR_IN, "em0", NULL);
 	EXPECT_V(v, IPFW_V_DENY, 65535);
+	/* The default rule alone is not compiled. */
+	ck_assert_ptr_null(chain->cls);
+}
+
+/* A chain of a few rules is tested rule by rule, a longer one compiled. */
+START_TEST(test_cls_small_chains)
+{
+	struct ipfw_verdict v;
+
+	for (unsigned i = 1; i <= 7; i++) {
+		gchar *line = g_strdup_printf("%u deny udp from any to any %u",
+		    i * 10, 5000 + i);
+
+		add(line);
+		g_free(line);
+	}
+	udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 5003, 0);
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DENY, 30);
+	ck_assert_ptr_null(chain->cls);		/* 8 rules */
+	add("80 deny udp from any to any 5008");
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DENY, 30);
+	ck_assert_ptr_nonnull(chain->cls);	/* 9 rules */
+	udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 5008, 0);
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DENY, 80);
 }
 END_TEST
 
@@ -2033,6 +2064,7 @@ ipfw_engine_suite(void)
 		test_diverted, test_tcp_options, test_prefilter_differential,
 		test_prefilter_every_shape, test_prefilter_keeps_tablearg,
 		test_cls_flow_names, test_cls_rebuilt_on_change,
+		test_cls_small_chains,
 		test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,
 		test_limit, test_tags, test_tablearg, test_nat_fwd,

@@ -309,6 +309,10 @@ ipfw_rule_prefilter(struct ipfw_rule *r)
  */
 #define	CLS_MAX_WORDS	((size_t)1 << 17)
 
+/* Chains of this many rules or fewer (the default one included) are
+ * not compiled. */
+#define	CLS_MIN_RULES	8u
+
 static size_t
 cls_budget(const struct ipfw_chain *chain)
 {
@@ -594,7 +598,9 @@ ipfw_cls_build(struct ipfw_chain *chain)
 	cls_free(chain->cls);
 	chain->cls = NULL;
 	chain->cls_stale = false;
-	if (chain->cls_off)
+	/* A few rules are quicker tested one by one than through sets. */
+	if (chain->cls_off || chain->n_rules <= (chain->cls_min_rules != 0 ?
+	    chain->cls_min_rules : CLS_MIN_RULES))
 		return;
 	c = g_new0(struct ipfw_cls, 1);
 	c->nw = nw;

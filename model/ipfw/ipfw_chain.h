@@ -95,7 +95,10 @@ struct ipfw_chain {
 	 * change (cls_stale).  cls_off: never (tests: the full match). */
 	struct ipfw_cls	*cls;
 	bool		 cls_stale, cls_off;
-	size_t		 cls_max_words;	/* per field; 0: 1 MiB (tests) */
+	/* Tests: the sets' budget per field (0: 1 MiB) and the number of
+	 * rules a chain must exceed to be compiled (0: 8). */
+	size_t		 cls_max_words;
+	unsigned	 cls_min_rules;
 };
 
 /* (Re)compile chain->cls from the rules' quick rejections. */

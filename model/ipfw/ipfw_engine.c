@@ -358,12 +358,27 @@ if_class(const struct ipfw_cls_ifs *d, uint64_t key)
 	return (j);
 }
 
+/* ipfw_ifkey() without the library calls: the walk makes two. */
+static inline uint64_t
+ifkey_inline(const char *name)
+{
+	uint8_t b[8] = { 0 };
+	uint64_t k;
+
+	if (name != NULL)
+		for (unsigned i = 0; i < sizeof(b) && name[i] != '\0'; i++)
+			b[i] = (uint8_t)name[i];
+	memcpy(&k, b, sizeof(k));
+	return (k);
+}
+
 /* cand &= the rules whose prefix (if any) holds addr. */
 static void
 addrs_and(const struct ipfw_cls_addrs *d, uint64_t *cand, uint64_t *tmp,
     unsigned nw, uint32_t addr)
 {
-	memcpy(tmp, d->any, nw * sizeof(*tmp));
+	for (unsigned w = 0; w < nw; w++)
+		tmp[w] = d->any[w];
 	for (unsigned j = 0; j < d->n; j++) {
 		const struct ipfw_cls_net *net = &d->nets[j];
 		uint32_t v = addr & net->mask;
@@ -397,8 +412,11 @@ cls_candidates(const struct ipfw_chain *chain, const struct ipfw_args *a)
 	unsigned nw = c->nw;
 	uint64_t *cand = c->cand;
 
-	memcpy(cand, &c->proto_sets[((size_t)c->proto_class[a->proto] * 2 +
-	    a->dir) * nw], nw * sizeof(*cand));
+	const uint64_t *ps = &c->proto_sets[((size_t)c->proto_class[a->proto] *
+	    2 + a->dir) * nw];
+
+	for (unsigned w = 0; w < nw; w++)
+		cand[w] = ps[w];
 	if (c->sport.sets != NULL)
 		sets_and(cand, &c->sport.sets[(size_t)port_class(&c->sport,
 		    a->has_ports ? a->sport : 0x10000u) * nw], nw);
@@ -407,8 +425,9 @@ cls_candidates(const struct ipfw_chain *chain, const struct ipfw_args *a)
 		    a->has_ports ? a->dport : 0x10000u) * nw], nw);
 	if (c->ifs[0].sets != NULL || c->ifs[1].sets != NULL ||
 	    c->ifs[2].sets != NULL) {
-		uint64_t recv = ipfw_ifkey(a->rcvif);
-		uint64_t xmit = a->dir == IPFW_DIR_OUT ? ipfw_ifkey(a->oif) : 0;
+		uint64_t recv = ifkey_inline(a->rcvif);
+		uint64_t xmit = a->dir == IPFW_DIR_OUT ?
+		    ifkey_inline(a->oif) : 0;
 		uint64_t via = a->dir == IPFW_DIR_OUT && a->oif != NULL ?
 		    xmit : recv;
 		uint64_t keys[3] = { recv, xmit, via };
