@@ -4,7 +4,10 @@
  * (modern).  The packet is dissected once (ipfw_args_dissect(), the
  * "pullup" block at the top of ipfw_chk()); the loop then only tests
  * rules (ipfw_match.c), counts the matching ones and carries out their
- * action.  Nothing is allocated here: the call stack is on the C stack
+ * action.  A chain of more than a few rules is walked compiled (struct
+ * ipfw_cls): only the rules whose quick rejection the packet passes are
+ * visited.  Nothing else is allocated here (the compiled chain is made
+ * by the first walk after a change): the call stack is on the C stack
  * and dynamic states come from a pool made when the rules were added.
  */
 #include <string.h>
@@ -411,7 +414,6 @@ cls_candidates(const struct ipfw_chain *chain, const struct ipfw_args *a)
 	const struct ipfw_cls *c = chain->cls;
 	unsigned nw = c->nw;
 	uint64_t *cand = c->cand;
-
 	const uint64_t *ps = &c->proto_sets[((size_t)c->proto_class[a->proto] *
 	    2 + a->dir) * nw];
 
