@@ -29,6 +29,9 @@
 # simple   the shape of FreeBSD rc.firewall's "simple" ruleset (loopback,
 #          spoofing and RFC 1918 denies on an outside interface em7,
 #          service allows to 198.51.100.1), repeated to RULES-1
+# table    a table lookup per rule: deny from table(1), deny to table(2),
+#          allow udp from table(2) to port 53 (tables of RFC 1918 and
+#          documentation networks the flow is not in)
 # mix      the six never-matching shapes of bench/ipfw_rules.c in rotation
 set -eu
 
@@ -43,7 +46,7 @@ while getopts k:n:s:i:v:r:t:d: opt; do
 	r) nrules=$OPTARG ;;
 	t) dt=$OPTARG ;;
 	d) dst=$OPTARG ;;
-	*) echo "usage: $0 -k ROUTERS [-n N] [-s SIZE] [-i T] [-v plain|rules|divert|ports|iface|addrlist|state|simple|mix] [-r RULES] [-t T]" >&2; exit 2 ;;
+	*) echo "usage: $0 -k ROUTERS [-n N] [-s SIZE] [-i T] [-v plain|rules|divert|ports|iface|addrlist|state|simple|table|mix] [-r RULES] [-t T]" >&2; exit 2 ;;
 	esac
 done
 
@@ -70,6 +73,12 @@ function shape_rule(j,   m) {
 		    "allow udp from me to any 53 keep-state"
 	if (variant == "simple")
 		return simple[(j - 1) % nsimple + 1]
+	if (variant == "table") {
+		m = j % 3
+		if (m == 0) return "deny ip from table(1) to any"
+		if (m == 1) return "deny ip from any to table(2)"
+		return "allow udp from table(2) to any 53"
+	}
 	# mix
 	return mix[(j - 1) % 6 + 1]
 }
@@ -102,6 +111,12 @@ function shapes(   j) {
 	    "deny ip from any to any via em9|deny udp from any to any 53,5353|" \
 	    "deny icmp from any to any icmptypes 8|deny ip from any to 192.0.2.0/24", mix, "|")
 	j = 1
+	if (variant == "table") {
+		printf "  ipfw table 1 add 192.168.0.0/16\n"
+		printf "  ipfw table 1 add 172.16.0.0/12\n"
+		printf "  ipfw table 2 add 198.51.100.0/24 53\n"
+		printf "  ipfw table 2 add 203.0.113.7 80\n"
+	}
 	if (variant == "state") {
 		printf "  ipfw add 10 check-state\n"
 		j = 2
@@ -134,7 +149,7 @@ BEGIN {
 			printf "  route add %s.0/24 %s.1\n", net(0), net(r - 1)
 		if (variant == "rules")
 			rules()
-		else if (variant ~ /^(ports|iface|addrlist|state|simple|mix)$/)
+		else if (variant ~ /^(ports|iface|addrlist|state|simple|table|mix)$/)
 			shapes()
 		else if (variant == "divert") {
 			printf "  ipfw add 100 divert 8000 ip from any to any in recv em0\n"

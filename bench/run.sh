@@ -367,7 +367,7 @@ if section shapes && [ $callgrind = 1 ]; then
 	sh_i=$(ipc "$(run_cmd ns3 plain $SK 512 $SCGN 0)" \
 	    "$(run_cmd ns3 plain $SK 512 $((SCGN * 2)) 0)" $SHOPS)
 	echo "ns3-plain,$sh_i," >> "$shcsv"
-	for v in plain rules ports iface addrlist state simple mix; do
+	for v in plain rules ports iface addrlist state simple table mix; do
 		sh_i=$(ds_ipc "$ds" "$v" run -q --no-traces)
 		sh_b=""
 		[ -z "$before" ] || sh_b=$(ds_ipc "$before" "$v" run -q --no-traces)

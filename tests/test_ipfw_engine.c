@@ -369,6 +369,7 @@ START_TEST(test_ports_and_fragments)
 {
 	struct ipfw_verdict v;
 
+	chain->cls_min_rules = 1;
 	add("100 deny udp from any to any 53");
 	add("200 count udp from any to any not 53");
 	add("300 deny ip from any to any frag");
@@ -1645,7 +1646,72 @@ static const char *const diff_rules[] = {
 	"310 allow tcp from any to any 80",
 	"320 deny udp from any 1-1023 to any",
 	"330 unreach host udp from any to any 5353 in via em0",
+	/* Tables: a rule whose first table option misses is skipped; a
+	 * negated one, one in an or-block or one after a lookup that may
+	 * have hit is not.  Rule 400 shows the walk's tablearg. */
+	"340 count ip from table(1) to any",
+	"341 count udp from any to table(2,7) 53",
+	"342 count ip from not table(1) to any",
+	"343 count ip from { table(3) or 10.0.0.1 } to any",
+	"347 count ip from { 10.0.0.1 or table(3) } to any",
+	"344 count ip from table(3) to table(2)",
+	"345 count ip from 10.0.0.0/8 to table(1)",
+	"346 count tcp from table(4) to any",
+	/* Several prefix lengths, me, prob (its draw before the body),
+	 * flow names, skipto and call over skipped rules. */
+	"350 count ip from 10.0.0.0/8 to 10.0.0.0/30",
+	"351 count ip from 10.1.0.0/16 to any out",
+	"352 count ip from me to any",
+	"353 prob 0.5 count udp from any to any 9",
+	"354 count tcp from any to any 80 keep-state :web",
+	"355 check-state :web",
+	"356 count udp from any to any 5353 keep-state :mdns",
+	"357 check-state :any",
+	"358 skipto 380 udp from any 1000-1100 to any",
+	"360 call 390 ip from 10.0.0.0/8 to 10.1.0.0/16",
+	"370 count ip from any to any out xmit em0",
+	"380 count udp from any to any 6000",
+	"385 skipto 400 ip from any to any",
+	"390 count ip from any to any via em1",
+	"395 return ip from any to any",
+	"400 divert tablearg ip from 10.1.2.3 to any",
 };
+
+/* Filler before the shapes, so that the rule sets span two words. */
+static const char *const diff_filler[] = {
+	"deny udp from any to any 7000-7100",
+	"deny ip from any to any via em7",
+	"deny tcp from any 9000 to any",
+	"deny ip from 172.20.0.0/16 to any",
+	"deny ip from any to 198.51.100.0/24,203.0.113.0/24",
+	"count ip from any to any in recv em9",
+	"deny udp from 10.9.9.9 to any keep-state",
+};
+
+/* An ipfw command (release 14) on chain c. */
+static void
+exec_on(struct ipfw_chain *c, const char *line)
+{
+	gchar **argv;
+	int argc, bad;
+	struct ipfw_cmd *cmd;
+	GError *err = NULL;
+
+	ck_assert(g_shell_parse_argv(line, &argc, &argv, NULL));
+	cmd = ipfw_cmd_parse_release(14, argc, argv, &bad, &err);
+	ck_assert_msg(cmd != NULL, "'%s': %s", line, err ? err->message : "");
+	ck_assert_msg(ipfw_cmd_exec(c, cmd, NULL, &err), "'%s': %s", line,
+	    err ? err->message : "");
+	ipfw_cmd_free(cmd);
+	g_strfreev(argv);
+}
+
+static bool
+diff_is_me(const void *ctx, uint32_t addr)
+{
+	(void)ctx;
+	return (addr == 0x0a010203u || addr == 0x0a000003u);
+}
 
 START_TEST(test_prefilter_every_shape)
 {
@@ -1662,26 +1728,52 @@ START_TEST(test_prefilter_every_shape)
 		NULL }, { IPFW_DIR_OUT, "em0", "interface1" },
 		{ IPFW_DIR_OUT, "em0", NULL },
 	};
+	static const char *const tables[] = {
+		"table 1 add 10.0.0.1 7000", "table 1 add 192.168.0.0/16 5",
+		"table 2 add 10.0.0.0/8 7", "table 2 add 10.0.0.3 8",
+		"table 3 add 10.1.0.0/16 8000", "table 4 add 172.20.0.0/16 1",
+	};
 	struct ipfw_chain *full = ipfw_chain_new(42), *quick = chain;
+	/* A third chain whose fields all exceed the sets' budget: every
+	 * field left out (protocols by direction only), so more rules are
+	 * visited, the answers the same. */
+	struct ipfw_chain *tight = ipfw_chain_new(42);
 	uint64_t now = 0;
-	unsigned walks = 0;
+	unsigned walks = 0, nfill = G_N_ELEMENTS(diff_filler);
 
+	tight->cls_max_words = 2;
+	for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
+		exec_on(quick, tables[i]);
+		exec_on(full, tables[i]);
+		exec_on(tight, tables[i]);
+	}
+	for (unsigned i = 0; i < 70; i++) {
+		gchar *line = g_strdup_printf("-q add %u %s", 10 + i,
+		    diff_filler[i % nfill]);
+
+		exec_on(quick, line);
+		exec_on(full, line);
+		exec_on(tight, line);
+		g_free(line);
+	}
 	for (size_t i = 0; i < G_N_ELEMENTS(diff_rules); i++) {
-		add(diff_rules[i]);
-		chain = full;
-		add(diff_rules[i]);
-		chain = quick;
+		gchar *line = g_strdup_printf("-q add %s", diff_rules[i]);
+
+		exec_on(quick, line);
+		exec_on(full, line);
+		exec_on(tight, line);
+		g_free(line);
 	}
 	ck_assert_uint_eq(full->n_rules, quick->n_rules);
-	for (unsigned i = 0; i < full->n_rules; i++)
-		ipfw_rule_prefilter_open(full->rules[i]);
+	ck_assert_uint_gt(quick->n_rules, 64);
+	ipfw_chain_full_match_only(full);
 	/* The quick rejection is really there to be compared. */
-	ck_assert(quick->rules[1]->pf_ext & IPFW_PF_PORTS);
-	ck_assert_uint_eq(quick->rules[1]->pf_dport_lo, 53);
-	ck_assert_uint_eq(quick->rules[1]->pf_dport_span, 5353 - 53);
-	ck_assert(quick->rules[4]->pf_ext & IPFW_PF_IFACES);
-	ck_assert(!(quick->rules[9]->pf_ext & IPFW_PF_IFACES));	/* glob */
-	ck_assert_uint_ne(quick->rules[11]->pf_src_mask, 0);
+	ck_assert(quick->rules[71]->pf_ext & IPFW_PF_PORTS);
+	ck_assert_uint_eq(quick->rules[71]->pf_dport_lo, 53);
+	ck_assert_uint_eq(quick->rules[71]->pf_dport_span, 5353 - 53);
+	ck_assert(quick->rules[74]->pf_ext & IPFW_PF_IFACES);
+	ck_assert(!(quick->rules[79]->pf_ext & IPFW_PF_IFACES)); /* glob */
+	ck_assert_uint_ne(quick->rules[81]->pf_src_mask, 0);
 
 	for (unsigned proto = 0; proto < 3; proto++)
 	for (size_t s = 0; s < G_N_ELEMENTS(srcs); s++)
@@ -1691,8 +1783,8 @@ START_TEST(test_prefilter_every_shape)
 	for (size_t f = 0; f < G_N_ELEMENTS(ifs); f++) {
 		uint16_t off = frag ? 185 : 0;
 		uint16_t sport = ports[(p + s) % G_N_ELEMENTS(ports)];
-		struct ipfw_args a, b;
-		struct ipfw_verdict va, vb;
+		struct ipfw_args a, b, t;
+		struct ipfw_verdict va, vb, vt;
 
 		if (proto == 0)
 			udp_pkt(srcs[s], sport, dsts[d], ports[p], off);
@@ -1701,16 +1793,33 @@ START_TEST(test_prefilter_every_shape)
 		else
 			icmp_pkt(srcs[s], dsts[d], (uint8_t)(p * 3), off);
 		mkargs(&a, ifs[f].dir, ifs[f].rcv, ifs[f].oif);
+		a.is_me = diff_is_me;
 		b = a;
 		a.now_ns = b.now_ns = now;
+		t = b;
 		now += 1000000;
 		ipfw_chk(quick, &a, &va);
 		ipfw_chk(full, &b, &vb);
+		ipfw_chk(tight, &t, &vt);
+		ck_assert_int_eq(vt.kind, vb.kind);
+		ck_assert_uint_eq(vt.rulenum, vb.rulenum);
+		ck_assert_uint_eq(vt.port, vb.port);
 		ck_assert_int_eq(va.kind, vb.kind);
 		ck_assert_uint_eq(va.rulenum, vb.rulenum);
+		ck_assert_uint_eq(va.port, vb.port);
+		ck_assert_uint_eq(a.tablearg, b.tablearg);
 		walks++;
 	}
+	/* The first walked with the compiled chain, the second without. */
+	ck_assert_ptr_nonnull(quick->cls);
+	ck_assert_ptr_null(full->cls);
+	ck_assert_ptr_nonnull(tight->cls);
+	ck_assert_ptr_null(tight->cls->dport.sets);
+	ck_assert_uint_eq(tight->cls->src.n, 0);
+	ck_assert_ptr_null(tight->cls->ifs[2].sets);
 	for (unsigned i = 0; i < full->n_rules; i++) {
+		ck_assert_uint_eq(tight->rules[i]->packets,
+		    full->rules[i]->packets);
 		ck_assert_uint_eq(quick->rules[i]->packets,
 		    full->rules[i]->packets);
 		ck_assert_uint_eq(quick->rules[i]->bytes,
@@ -1723,7 +1832,116 @@ START_TEST(test_prefilter_every_shape)
 	ck_assert_uint_ne(pkts(270), 0);
 	ck_assert_uint_ne(pkts(300), 0);
 	ck_assert_uint_ne(pkts(330), 0);
+	ck_assert_uint_ne(pkts(340), 0);
+	ck_assert_uint_ne(pkts(341), 0);
+	ck_assert_uint_ne(pkts(344), 0);
+	ck_assert_uint_ne(pkts(352), 0);
+	ck_assert_uint_ne(pkts(353), 0);
+	ck_assert_uint_ne(pkts(358), 0);
+	ck_assert_uint_ne(pkts(360), 0);
+	ck_assert_uint_ne(pkts(395), 0);
+	ck_assert_uint_ne(pkts(400), 0);
 	ipfw_chain_free(full);
+	ipfw_chain_free(tight);
+}
+END_TEST
+
+/*
+ * The compiled walk stops visiting keep-state rules whose bodies fail
+ * once the state lookup has answered for every flow name they use, not
+ * before.  Rules 100 and 300 (default name) and 200 (:mdns): the reply
+ * of the flow 200 allowed (10.0.0.2:5353 -> 10.0.0.1:1000) misses the
+ * default name at rule 100 and must still be looked up under :mdns at
+ * rule 200, whose body (to port 5353) it fails: O_PROBE_STATE finds the
+ * state, rule 200 allows it.
+ */
+START_TEST(test_cls_flow_names)
+{
+	struct ipfw_chain *quick = chain, *full = ipfw_chain_new(42);
+	static const char *const rules[] = {
+		"-q add 100 count udp from any to any 7 keep-state",
+		"-q add 200 allow udp from any to any 5353 keep-state :mdns",
+		"-q add 300 count udp from any to any 8 keep-state",
+		"-q add 400 deny ip from any to any",
+	};
+	struct ipfw_verdict v;
+
+	quick->cls_min_rules = 1;
+	for (size_t i = 0; i < G_N_ELEMENTS(rules); i++) {
+		exec_on(quick, rules[i]);
+		exec_on(full, rules[i]);
+	}
+	ipfw_chain_full_match_only(full);
+	for (int k = 0; k < 2; k++) {
+		udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 5353, 0);
+		v = chk(IPFW_DIR_IN, "em0", NULL);
+		EXPECT_V(v, IPFW_V_PASS, 200);
+		udp_pkt(A_10_0_0_2, 5353, A_10_0_0_1, 1000, 0);
+		v = chk(IPFW_DIR_IN, "em1", NULL);
+		EXPECT_V(v, IPFW_V_PASS, 200);
+		ck_assert_uint_eq(pkts(200), 2);
+		ck_assert_uint_eq(pkts(400), 0);
+		chain = full;
+	}
+	chain = quick;
+	ck_assert_ptr_nonnull(quick->cls);
+	ipfw_chain_free(full);
+}
+END_TEST
+
+/*
+ * A rule added or deleted between walks is seen by the next walk: the
+ * compiled chain is rebuilt from the rules as they are then.
+ */
+START_TEST(test_cls_rebuilt_on_change)
+{
+	struct ipfw_verdict v;
+
+	chain->cls_min_rules = 1;
+	add("100 deny udp from any to any 53");
+	add("200 allow ip from any to any");
+	udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 9, 0);
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_PASS, 200);
+	add("150 deny udp from any to any 9 in recv em0");
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DENY, 150);
+	v = chk(IPFW_DIR_IN, "em1", NULL);
+	EXPECT_V(v, IPFW_V_PASS, 200);
+	exec_on(chain, "-q delete 150");
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_PASS, 200);
+	ck_assert_ptr_nonnull(chain->cls);
+	exec_on(chain, "-q flush");
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DENY, 65535);
+	/* The default rule alone is not compiled. */
+	ck_assert_ptr_null(chain->cls);
+}
+
+/* A chain of a few rules is tested rule by rule, a longer one compiled. */
+START_TEST(test_cls_small_chains)
+{
+	struct ipfw_verdict v;
+
+	for (unsigned i = 1; i <= 7; i++) {
+		gchar *line = g_strdup_printf("%u deny udp from any to any %u",
+		    i * 10, 5000 + i);
+
+		add(line);
+		g_free(line);
+	}
+	udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 5003, 0);
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DENY, 30);
+	ck_assert_ptr_null(chain->cls);		/* 8 rules */
+	add("80 deny udp from any to any 5008");
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DENY, 30);
+	ck_assert_ptr_nonnull(chain->cls);	/* 9 rules */
+	udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 5008, 0);
+	v = chk(IPFW_DIR_IN, "em0", NULL);
+	EXPECT_V(v, IPFW_V_DENY, 80);
 }
 END_TEST
 
@@ -1845,6 +2063,8 @@ ipfw_engine_suite(void)
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, test_tcp_options, test_prefilter_differential,
 		test_prefilter_every_shape, test_prefilter_keeps_tablearg,
+		test_cls_flow_names, test_cls_rebuilt_on_change,
+		test_cls_small_chains,
 		test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,
 		test_limit, test_tags, test_tablearg, test_nat_fwd,

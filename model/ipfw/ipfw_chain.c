@@ -8,6 +8,7 @@
  * FreeBSD).
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -299,6 +300,367 @@ ipfw_rule_prefilter(struct ipfw_rule *r)
 	}
 }
 
+/* ---- the compiled chain (struct ipfw_cls) ---------------------------------- */
+
+/*
+ * The most words the sets of one field may take (1 MiB); a field that
+ * would need more is left out, its rules then in every set: the walk
+ * visits more rules than it must, and the full match decides them.
+ */
+#define	CLS_MAX_WORDS	((size_t)1 << 17)
+
+/* Chains of this many rules or fewer (the default one included) are
+ * not compiled. */
+#define	CLS_MIN_RULES	8u
+
+static size_t
+cls_budget(const struct ipfw_chain *chain)
+{
+	return (chain->cls_max_words != 0 ? chain->cls_max_words :
+	    CLS_MAX_WORDS);
+}
+
+static inline void
+bit_set(uint64_t *s, unsigned i)
+{
+	s[i >> 6] |= 1ull << (i & 63);
+}
+
+static void
+cls_free(struct ipfw_cls *c)
+{
+	if (c == NULL)
+		return;
+	g_free(c->proto_sets);
+	g_free(c->keep);
+	g_free(c->sport.bounds);
+	g_free(c->sport.sets);
+	g_free(c->dport.bounds);
+	g_free(c->dport.sets);
+	for (unsigned k = 0; k < 3; k++) {
+		g_free(c->ifs[k].keys);
+		g_free(c->ifs[k].sets);
+	}
+	for (unsigned k = 0; k < 2; k++) {
+		struct ipfw_cls_addrs *d = k == 0 ? &c->src : &c->dst;
+
+		for (unsigned j = 0; j < d->n; j++) {
+			g_free(d->nets[j].addrs);
+			g_free(d->nets[j].sets);
+		}
+		g_free(d->nets);
+		g_free(d->any);
+	}
+	for (unsigned j = 0; j < c->n_tables; j++)
+		g_free(c->tables[j].sets);
+	g_free(c->tables);
+	g_free(c->cand);
+	g_free(c->tmp);
+	g_free(c);
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Sort and drop repeats; the new count. */
+static unsigned
+uniq_u32(uint32_t *v, unsigned n)
+{
+	unsigned m = 0;
+
+	qsort(v, n, sizeof(*v), u32_cmp);
+	for (unsigned i = 0; i < n; i++)
+		if (m == 0 || v[m - 1] != v[i])
+			v[m++] = v[i];
+	return (m);
+}
+
+/*
+ * Ports: the bounds lo and hi + 1 of every rule's span cut 0..0x10000
+ * into intervals inside which every rule answers alike; a rule is in an
+ * interval's set when its test passes the interval's first port.
+ */
+static void
+cls_ports(const struct ipfw_chain *chain, unsigned nw, bool dst,
+    struct ipfw_cls_ports *d)
+{
+	uint32_t *b = g_new(uint32_t, 2 * (size_t)chain->n_rules);
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < chain->n_rules; i++) {
+		const struct ipfw_rule *r = chain->rules[i];
+		uint32_t lo = dst ? r->pf_dport_lo : r->pf_sport_lo;
+		uint32_t span = dst ? r->pf_dport_span : r->pf_sport_span;
+
+		if ((r->pf_ext & IPFW_PF_PORTS) && span != UINT32_MAX) {
+			b[n++] = lo;
+			b[n++] = lo + span + 1;
+		}
+	}
+	if (n == 0) {
+		g_free(b);
+		return;
+	}
+	n = uniq_u32(b, n);
+	if ((size_t)(n + 1) * nw > cls_budget(chain)) {
+		g_free(b);
+		return;
+	}
+	d->n = n;
+	d->bounds = b;
+	d->sets = g_new0(uint64_t, (size_t)(d->n + 1) * nw);
+	for (unsigned k = 0; k <= d->n; k++) {
+		uint32_t p = k == 0 ? 0 : b[k - 1];
+
+		for (unsigned i = 0; i < chain->n_rules; i++) {
+			const struct ipfw_rule *r = chain->rules[i];
+			uint32_t lo = dst ? r->pf_dport_lo : r->pf_sport_lo;
+			uint32_t span = dst ? r->pf_dport_span :
+			    r->pf_sport_span;
+
+			if (!(r->pf_ext & IPFW_PF_PORTS) || p - lo <= span)
+				bit_set(&d->sets[(size_t)k * nw], i);
+		}
+	}
+}
+
+/* recv (k 0), xmit (1), via (2): one class per name the rules give. */
+static void
+cls_ifs(const struct ipfw_chain *chain, unsigned nw, unsigned k,
+    struct ipfw_cls_ifs *d)
+{
+	uint64_t *keys = g_new(uint64_t, chain->n_rules);
+	unsigned n = 0, m = 0;
+
+	for (unsigned i = 0; i < chain->n_rules; i++) {
+		const struct ipfw_rule *r = chain->rules[i];
+		uint64_t mask = k == 0 ? r->pf_recv_m : k == 1 ?
+		    r->pf_xmit_m : r->pf_via_m;
+
+		if ((r->pf_ext & IPFW_PF_IFACES) && mask != 0)
+			keys[n++] = k == 0 ? r->pf_recv : k == 1 ?
+			    r->pf_xmit : r->pf_via;
+	}
+	if (n == 0) {
+		g_free(keys);
+		return;
+	}
+	qsort(keys, n, sizeof(*keys), u64_cmp);
+	for (unsigned i = 0; i < n; i++)
+		if (m == 0 || keys[m - 1] != keys[i])
+			keys[m++] = keys[i];
+	if ((size_t)(m + 1) * nw > cls_budget(chain)) {
+		g_free(keys);
+		return;
+	}
+	d->keys = keys;
+	d->n = m;
+	d->sets = g_new0(uint64_t, (size_t)(m + 1) * nw);
+	for (unsigned i = 0; i < chain->n_rules; i++) {
+		const struct ipfw_rule *r = chain->rules[i];
+		uint64_t mask = k == 0 ? r->pf_recv_m : k == 1 ?
+		    r->pf_xmit_m : r->pf_via_m;
+		uint64_t key = k == 0 ? r->pf_recv : k == 1 ?
+		    r->pf_xmit : r->pf_via;
+
+		for (unsigned j = 0; j <= m; j++)
+			if (!(r->pf_ext & IPFW_PF_IFACES) ||
+			    (j < m ? ((keys[j] ^ key) & mask) == 0 :
+			    mask == 0))
+				bit_set(&d->sets[(size_t)j * nw], i);
+	}
+}
+
+/* Source or destination prefixes, grouped by mask. */
+static void
+cls_addrs(const struct ipfw_chain *chain, unsigned nw, bool dst,
+    struct ipfw_cls_addrs *d)
+{
+	uint32_t *masks = g_new(uint32_t, chain->n_rules);
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < chain->n_rules; i++) {
+		uint32_t m = dst ? chain->rules[i]->pf_dst_mask :
+		    chain->rules[i]->pf_src_mask;
+
+		if (m != 0)
+			masks[n++] = m;
+	}
+	/* A rule's prefix lengths in the sets: at most every rule's. */
+	if (n == 0 || (size_t)n * nw > cls_budget(chain)) {
+		g_free(masks);
+		return;
+	}
+	d->n = uniq_u32(masks, n);
+	d->nets = g_new0(struct ipfw_cls_net, d->n);
+	d->any = g_new0(uint64_t, nw);
+	for (unsigned i = 0; i < chain->n_rules; i++)
+		if ((dst ? chain->rules[i]->pf_dst_mask :
+		    chain->rules[i]->pf_src_mask) == 0)
+			bit_set(d->any, i);
+	for (unsigned j = 0; j < d->n; j++) {
+		struct ipfw_cls_net *net = &d->nets[j];
+		unsigned na = 0;
+
+		net->mask = masks[j];
+		net->addrs = g_new(uint32_t, chain->n_rules);
+		for (unsigned i = 0; i < chain->n_rules; i++) {
+			const struct ipfw_rule *r = chain->rules[i];
+
+			if ((dst ? r->pf_dst_mask : r->pf_src_mask) ==
+			    net->mask)
+				net->addrs[na++] = dst ? r->pf_dst_addr :
+				    r->pf_src_addr;
+		}
+		net->n = uniq_u32(net->addrs, na);
+		net->sets = g_new0(uint64_t, (size_t)net->n * nw);
+		for (unsigned i = 0; i < chain->n_rules; i++) {
+			const struct ipfw_rule *r = chain->rules[i];
+			uint32_t a = dst ? r->pf_dst_addr : r->pf_src_addr;
+			const uint32_t *at;
+
+			if ((dst ? r->pf_dst_mask : r->pf_src_mask) !=
+			    net->mask)
+				continue;
+			at = bsearch(&a, net->addrs, net->n, sizeof(a),
+			    u32_cmp);
+			bit_set(&net->sets[(size_t)(at - net->addrs) * nw],
+			    i);
+		}
+	}
+	g_free(masks);
+}
+
+/*
+ * A rule whose first table option is required (not negated, not in an
+ * or-block) cannot match a packet that table lacks, and skipping it then
+ * changes nothing: no lookup before that one can have set tablearg
+ * (O_IP_SRC_LOOKUP sets it only on a hit).  A rule with prob is left
+ * alone, as its draw comes first.
+ */
+static void
+cls_tables(const struct ipfw_chain *chain, struct ipfw_cls *c)
+{
+	for (unsigned i = 0; i < chain->n_rules; i++) {
+		const struct ipfw_rule *r = chain->rules[i];
+		const struct ipfw_opt *o = NULL;
+		unsigned k, j;
+
+		if (r->prob_x < IPFW_PROB_SCALE)
+			continue;
+		for (k = 0; k < r->n_opts; k++) {
+			if (r->opts[k].op == IPFW_O_SRC_TABLE ||
+			    r->opts[k].op == IPFW_O_DST_TABLE) {
+				o = &r->opts[k];
+				break;
+			}
+		}
+		if (o == NULL || o->negate || o->or_next ||
+		    (k > 0 && r->opts[k - 1].or_next))
+			continue;
+		for (j = 0; j < c->n_tables; j++)
+			if (c->tables[j].num == o->first &&
+			    c->tables[j].dst == (o->op == IPFW_O_DST_TABLE))
+				break;
+		if (j == c->n_tables) {
+			c->tables = g_renew(struct ipfw_cls_table, c->tables,
+			    c->n_tables + 1);
+			c->tables[j].num = o->first;
+			c->tables[j].dst = o->op == IPFW_O_DST_TABLE;
+			c->tables[j].sets = g_new0(uint64_t, c->nw);
+			c->n_tables++;
+		}
+		bit_set(c->tables[j].sets, i);
+	}
+}
+
+void
+ipfw_cls_build(struct ipfw_chain *chain)
+{
+	struct ipfw_cls *c;
+	unsigned nw = (chain->n_rules + 63) / 64, ncls = 1;
+	uint8_t protos[256];
+	bool coarse;
+
+	cls_free(chain->cls);
+	chain->cls = NULL;
+	chain->cls_stale = false;
+	/* A few rules are quicker tested one by one than through sets. */
+	if (chain->cls_off || chain->n_rules <= (chain->cls_min_rules != 0 ?
+	    chain->cls_min_rules : CLS_MIN_RULES))
+		return;
+	c = g_new0(struct ipfw_cls, 1);
+	c->nw = nw;
+	for (unsigned i = 0; i < chain->n_rules; i++) {
+		uint8_t p = chain->rules[i]->pf_proto;
+
+		if (p != 0 && c->proto_class[p] == 0) {
+			c->proto_class[p] = (uint8_t)ncls;
+			protos[ncls++] = p;
+		}
+	}
+	/* Too many protocols for the budget: by direction only. */
+	coarse = (size_t)ncls * 2 * nw > cls_budget(chain);
+	if (coarse) {
+		memset(c->proto_class, 0, sizeof(c->proto_class));
+		ncls = 1;
+	}
+	c->proto_sets = g_new0(uint64_t, (size_t)ncls * 2 * nw);
+	c->keep = g_new0(uint64_t, nw);
+	c->keep_one_flow = true;
+	for (unsigned i = 0; i < chain->n_rules; i++) {
+		const struct ipfw_rule *r = chain->rules[i];
+
+		for (unsigned k = 0; k < ncls; k++)
+			for (unsigned dir = 0; dir < 2; dir++)
+				if ((r->pf_proto == 0 || coarse || (k > 0 &&
+				    r->pf_proto == protos[k])) &&
+				    (!(r->pf_ext & IPFW_PF_DIR) ||
+				    (r->pf_dirs & (1u << dir))))
+					bit_set(&c->proto_sets[(k * 2 + dir) *
+					    (size_t)nw], i);
+		if (r->keep_state) {
+			if (c->has_keep && r->flow != c->keep_flow)
+				c->keep_one_flow = false;
+			c->keep_flow = r->flow;
+			c->has_keep = true;
+			bit_set(c->keep, i);
+		}
+	}
+	cls_ports(chain, nw, false, &c->sport);
+	cls_ports(chain, nw, true, &c->dport);
+	for (unsigned k = 0; k < 3; k++)
+		cls_ifs(chain, nw, k, &c->ifs[k]);
+	cls_addrs(chain, nw, false, &c->src);
+	cls_addrs(chain, nw, true, &c->dst);
+	cls_tables(chain, c);
+	c->cand = g_new0(uint64_t, nw);
+	c->tmp = g_new0(uint64_t, nw);
+	chain->cls = c;
+}
+
+void
+ipfw_chain_full_match_only(struct ipfw_chain *chain)
+{
+	for (unsigned i = 0; i < chain->n_rules; i++)
+		ipfw_rule_prefilter_open(chain->rules[i]);
+	chain->cls_off = true;
+	ipfw_cls_build(chain);
+}
+
 static bool G_GNUC_PRINTF(2, 3)
 chain_error(GError **err, const char *fmt, ...)
 {
@@ -318,6 +680,7 @@ reindex(struct ipfw_chain *chain, unsigned from)
 {
 	for (unsigned i = from; i < chain->n_rules; i++)
 		chain->rules[i]->index = i;
+	chain->cls_stale = true;
 }
 
 struct ipfw_chain *
@@ -334,6 +697,7 @@ ipfw_chain_new(uint64_t seed)
 	chain->rules = g_new0(struct ipfw_rule *, chain->cap);
 	chain->rules[0] = def;
 	chain->n_rules = 1;
+	chain->cls_stale = true;
 	sim_rng_seed(&chain->rng, seed);
 	chain->seed = seed;
 	return (chain);
@@ -347,6 +711,7 @@ ipfw_chain_free(struct ipfw_chain *chain)
 	for (unsigned i = 0; i < chain->n_rules; i++)
 		ipfw_rule_free(chain->rules[i]);
 	g_free(chain->rules);
+	cls_free(chain->cls);
 	ipfw_states_free(chain->states);
 	ipfw_tables_free(chain->tables);
 	ipfw_nat_free_all(chain);

@@ -4,7 +4,10 @@
  * (modern).  The packet is dissected once (ipfw_args_dissect(), the
  * "pullup" block at the top of ipfw_chk()); the loop then only tests
  * rules (ipfw_match.c), counts the matching ones and carries out their
- * action.  Nothing is allocated here: the call stack is on the C stack
+ * action.  A chain of more than a few rules is walked compiled (struct
+ * ipfw_cls): only the rules whose quick rejection the packet passes are
+ * visited.  Nothing else is allocated here (the compiled chain is made
+ * by the first walk after a change): the call stack is on the C stack
  * and dynamic states come from a pool made when the rules were added.
  */
 #include <string.h>
@@ -18,6 +21,7 @@
 #include "ipfw/ipfw_engine.h"
 #include "ipfw/ipfw_rule.h"
 #include "ipfw/ipfw_state.h"
+#include "ipfw/ipfw_table.h"
 #include "wire/wire_icmp.h"
 #include "wire/wire_ip.h"
 #include "wire/wire_tcp.h"
@@ -321,6 +325,163 @@ probe(struct ipfw_chain *chain, const struct ipfw_args *args,
 	return (parent);
 }
 
+/* ---- the compiled chain's sets for one packet (struct ipfw_cls) ------------ */
+
+static inline void
+sets_and(uint64_t *dst, const uint64_t *s, unsigned nw)
+{
+	for (unsigned w = 0; w < nw; w++)
+		dst[w] &= s[w];
+}
+
+/* The class of port v: how many bounds are at or below it. */
+static inline unsigned
+port_class(const struct ipfw_cls_ports *d, uint32_t v)
+{
+	unsigned lo = 0, hi = d->n;
+
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+
+		if (d->bounds[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+static inline unsigned
+if_class(const struct ipfw_cls_ifs *d, uint64_t key)
+{
+	unsigned j;
+
+	for (j = 0; j < d->n && d->keys[j] != key; j++)
+		;
+	return (j);
+}
+
+/* ipfw_ifkey() without the library calls: the walk makes two. */
+static inline uint64_t
+ifkey_inline(const char *name)
+{
+	uint8_t b[8] = { 0 };
+	uint64_t k;
+
+	if (name != NULL)
+		for (unsigned i = 0; i < sizeof(b) && name[i] != '\0'; i++)
+			b[i] = (uint8_t)name[i];
+	memcpy(&k, b, sizeof(k));
+	return (k);
+}
+
+/* cand &= the rules whose prefix (if any) holds addr. */
+static void
+addrs_and(const struct ipfw_cls_addrs *d, uint64_t *cand, uint64_t *tmp,
+    unsigned nw, uint32_t addr)
+{
+	for (unsigned w = 0; w < nw; w++)
+		tmp[w] = d->any[w];
+	for (unsigned j = 0; j < d->n; j++) {
+		const struct ipfw_cls_net *net = &d->nets[j];
+		uint32_t v = addr & net->mask;
+		unsigned lo = 0, hi = net->n;
+
+		while (lo < hi) {
+			unsigned mid = (lo + hi) / 2;
+
+			if (net->addrs[mid] < v)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < net->n && net->addrs[lo] == v)
+			for (unsigned w = 0; w < nw; w++)
+				tmp[w] |= net->sets[(size_t)lo * nw + w];
+	}
+	sets_and(cand, tmp, nw);
+}
+
+/*
+ * The rules this packet passes the quick rejection of (pf_rejects()),
+ * less those whose first table option it misses.  The interface keys are
+ * pf_ext_rejects()'s: recv the rcvif, xmit the OUT pass's oif, via the
+ * oif when there is one, else the rcvif.
+ */
+static void
+cls_candidates(const struct ipfw_chain *chain, const struct ipfw_args *a)
+{
+	const struct ipfw_cls *c = chain->cls;
+	unsigned nw = c->nw;
+	uint64_t *cand = c->cand;
+	const uint64_t *ps = &c->proto_sets[((size_t)c->proto_class[a->proto] *
+	    2 + a->dir) * nw];
+
+	for (unsigned w = 0; w < nw; w++)
+		cand[w] = ps[w];
+	if (c->sport.sets != NULL)
+		sets_and(cand, &c->sport.sets[(size_t)port_class(&c->sport,
+		    a->has_ports ? a->sport : 0x10000u) * nw], nw);
+	if (c->dport.sets != NULL)
+		sets_and(cand, &c->dport.sets[(size_t)port_class(&c->dport,
+		    a->has_ports ? a->dport : 0x10000u) * nw], nw);
+	if (c->ifs[0].sets != NULL || c->ifs[1].sets != NULL ||
+	    c->ifs[2].sets != NULL) {
+		uint64_t recv = ifkey_inline(a->rcvif);
+		uint64_t xmit = a->dir == IPFW_DIR_OUT ?
+		    ifkey_inline(a->oif) : 0;
+		uint64_t via = a->dir == IPFW_DIR_OUT && a->oif != NULL ?
+		    xmit : recv;
+		uint64_t keys[3] = { recv, xmit, via };
+
+		for (unsigned k = 0; k < 3; k++)
+			if (c->ifs[k].sets != NULL)
+				sets_and(cand, &c->ifs[k].sets[
+				    (size_t)if_class(&c->ifs[k], keys[k]) * nw],
+				    nw);
+	}
+	if (c->src.n != 0)
+		addrs_and(&c->src, cand, c->tmp, nw, a->src);
+	if (c->dst.n != 0)
+		addrs_and(&c->dst, cand, c->tmp, nw, a->dst);
+	for (unsigned j = 0; j < c->n_tables; j++) {
+		const struct ipfw_cls_table *t = &c->tables[j];
+		uint32_t v;
+
+		if (!ipfw_table_lookup(chain->tables, t->num,
+		    t->dst ? a->dst : a->src, &v))
+			for (unsigned w = 0; w < nw; w++)
+				cand[w] &= ~t->sets[w];
+	}
+}
+
+/*
+ * The first rule at or after idx the walk must visit: a candidate, or a
+ * keep-state rule while its state lookup is still to be made (keep).
+ * The default rule is always a candidate.
+ */
+static inline unsigned
+cls_next(const struct ipfw_chain *chain, unsigned idx, bool keep)
+{
+	const struct ipfw_cls *c = chain->cls;
+	unsigned w = idx >> 6;
+	uint64_t bits = (c->cand[w] | (keep ? c->keep[w] : 0)) &
+	    (~0ull << (idx & 63));
+
+	while (bits == 0) {
+		if (++w >= c->nw)
+			return (chain->n_rules - 1);
+		bits = c->cand[w] | (keep ? c->keep[w] : 0);
+	}
+	return (w * 64 + (unsigned)__builtin_ctzll(bits));
+}
+
+static inline bool
+cls_has(const struct ipfw_cls *c, unsigned idx)
+{
+	return ((c->cand[idx >> 6] >> (idx & 63)) & 1);
+}
+
 bool
 ipfw_prefilter_rejects(const struct ipfw_rule *rule,
     const struct ipfw_args *args)
@@ -344,9 +505,15 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 	unsigned idx;
 	struct dyn_probe dp = { false, false, false, NULL };
 	struct pf_pkt pfp;
+	const struct ipfw_cls *cls;
 	uint64_t pktlen = args->ip_len != 0 ? args->ip_len : args->pkt_len;
 
 	memset(v, 0, sizeof(*v));
+	if (chain->cls_stale)
+		ipfw_cls_build(chain);
+	cls = chain->cls;
+	if (cls != NULL)
+		cls_candidates(chain, args);
 	pf_pkt_init(&pfp, args);
 	args->tables = chain->tables;
 	args->tablearg = 0;
@@ -355,18 +522,32 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 		return;
 	}
 	for (;;) {
-		struct ipfw_rule *r = chain->rules[idx];
-		struct ipfw_rule *f = r;	/* whose action applies */
+		struct ipfw_rule *r;
+		struct ipfw_rule *f;		/* whose action applies */
 		bool via_state = false;		/* f from a state's hit */
 		struct ipfw_rule *parent;
+		bool rejected;
 
 		/*
-		 * The inline quick rejection (ipfw_rule_prefilter()).  A
-		 * keep-state rule probes the states before its body, so its
-		 * body may be skipped only once this walk's lookup has
-		 * answered (a miss stands until a state is installed).
+		 * The quick rejection: the compiled chain's candidates, or
+		 * rule by rule (ipfw_rule_prefilter()).  A keep-state rule
+		 * probes the states before its body, so its body may be
+		 * skipped only once this walk's lookup has answered (a miss
+		 * stands until a state is installed); the compiled walk
+		 * stops visiting them once it has for all their names.
 		 */
-		if (pf_rejects(r, args, &pfp) &&
+		if (cls != NULL) {
+			idx = cls_next(chain, idx, cls->has_keep &&
+			    !(dp.done && (dp.hit || dp.flow == IPFW_FLOW_ANY ||
+			    (cls->keep_one_flow && dp.flow == cls->keep_flow))));
+			r = chain->rules[idx];
+			rejected = !cls_has(cls, idx);
+		} else {
+			r = chain->rules[idx];
+			rejected = pf_rejects(r, args, &pfp);
+		}
+		f = r;
+		if (rejected &&
 		    (!r->keep_state || probe_answered(&dp, r->flow))) {
 			idx++;
 			continue;

@@ -35,7 +35,18 @@ void		 ipfw_states_free(struct ipfw_states *st);
  * The flow name `check-state :any` looks up: states of every name.  Other
  * names are interned strings (NULL: `:default`), as in struct ipfw_rule.
  */
-#define	IPFW_FLOW_ANY	(g_intern_static_string("any"))
+static inline const char *
+ipfw_flow_any(void)
+{
+	/* Interned once: the walk compares it per keep-state rule, and a
+	 * g_intern_static_string() is a locked hash lookup. */
+	static const char *any;
+
+	if (G_UNLIKELY(any == NULL))
+		any = g_intern_static_string("any");
+	return (any);
+}
+#define	IPFW_FLOW_ANY	(ipfw_flow_any())
 /* The parent rule of a live state for this packet's flow (either
  * direction) with the flow name `flow` (IPFW_FLOW_ANY: any name),
  * refreshing it; NULL when there is none.  *forward (may be NULL): the

@@ -28,6 +28,16 @@ for f in "$root"/scenarios/*.scn "$root"/tests/scenarios/*.scn \
 				} >"$dir/$(basename "$f")-$n"
 			fi
 		done
+		if [ "$kind" = ipfw_diff ]; then
+			# every line of the file at once: a whole chain, the
+			# same datagram through it
+			rules=$(sed -n 's/^.*[[:space:]]ipfw[[:space:]]\{1,\}//p' "$f")
+			if [ -n "$rules" ]; then
+				{ printf '%s' "$rules"
+				  printf '\000\000\105\000\000\040\000\001\000\000\100\021\000\000\012\000\000\002\012\000\000\001\004\000\000\011\000\014\000\000abcd'
+				} >"$dir/$(basename "$f")-all"
+			fi
+		fi
 		;;
 	div_output)
 		;;

@@ -3,7 +3,8 @@
 # made from the scenario files of the tree (docs/fuzzing.md).
 #   usage: smoke.sh HARNESS KIND RUNS SOURCE_ROOT
 # KIND: scenario (whole files), ipfw (the ipfw command lines of the
-# scenarios), ipfw_diff (those lines, a NUL, a flag byte and a packet),
+# scenarios), ipfw_diff (those lines, one or all of a file's at once,
+# a NUL, a flag byte and a packet),
 # div_output (a flag byte, an address, a packet).
 set -eu
 exe=$1 kind=$2 runs=$3 root=$4
