@@ -1817,6 +1817,10 @@ START_TEST(test_prefilter_every_shape)
 	ck_assert_ptr_null(tight->cls->dport.sets);
 	ck_assert_uint_eq(tight->cls->src.n, 0);
 	ck_assert_ptr_null(tight->cls->ifs[2].sets);
+	/* Table sets keep to the budget too: 2 words hold one table's set
+	 * of 2 words, not the four tables the rules name. */
+	ck_assert_uint_le((size_t)tight->cls->n_tables * tight->cls->nw, 2);
+	ck_assert_uint_ge(quick->cls->n_tables, 2);
 	for (unsigned i = 0; i < full->n_rules; i++) {
 		ck_assert_uint_eq(tight->rules[i]->packets,
 		    full->rules[i]->packets);

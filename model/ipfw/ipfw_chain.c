@@ -576,6 +576,13 @@ cls_tables(const struct ipfw_chain *chain, struct ipfw_cls *c)
 			    c->tables[j].dst == (o->op == IPFW_O_DST_TABLE))
 				break;
 		if (j == c->n_tables) {
+			/* Within the budget like the other fields: a rule
+			 * left out stays a candidate and the full match
+			 * decides it.  This also bounds the look-ups a
+			 * packet pays for and this search. */
+			if ((size_t)(c->n_tables + 1) * c->nw >
+			    cls_budget(chain))
+				continue;
 			c->tables = g_renew(struct ipfw_cls_table, c->tables,
 			    c->n_tables + 1);
 			c->tables[j].num = o->first;
