@@ -413,6 +413,8 @@ START_TEST(test_bad)
 	ck_assert_ptr_null(ip_reass(h, frag(6, 0, 7, true, -1, 0)));
 	ck_assert_ptr_null(ip_reass(h, frag(6, 0, 0, true, -1, 0)));
 	ck_assert_uint_eq(h->ipstat.fragdropped, 2);
+	/* 6.x ip_input() tests the length before ips_fragments++. */
+	ck_assert_uint_eq(h->ipstat.fragments, 0);
 	ck_assert_uint_eq(ip_reass_queued(h->reass), 0);
 	ck_assert_uint_eq(json_count("\"frag\":\"bad-length\""), 2);
 	ck_assert(fx_log_has("drop frag-bad em0 (data not a non-zero multiple "
@@ -447,6 +449,8 @@ START_TEST(test_release14_checks)
 	ck_assert_uint_eq(json_count("\"frag\":\"bad-length\""), 1);
 	ck_assert_ptr_null(ip_reass(h, frag(11, 65528, 16, true, -1, 0)));
 	ck_assert_uint_eq(json_count("\"frag\":\"too-long\""), 1);
+	/* 14's ip_reass() counts ips_fragments after both tests. */
+	ck_assert_uint_eq(h->ipstat.fragments, 0);
 	ck_assert_uint_eq(ip_reass_queued(h->reass), 0);
 
 	ck_assert_ptr_null(ip_reass(h, frag(12, 16, 8, false, 'L', 0)));

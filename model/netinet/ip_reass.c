@@ -360,7 +360,6 @@ ip_reass(struct host *h, struct pkt *m)
 	if (h->reass == NULL)
 		h->reass = ip_reass_state_new();
 	s = h->reass;
-	h->ipstat.fragments++;
 
 	/* The caller (ip_input) has checked the header: ip_len <= m->len.
 	 * Bytes beyond ip_len are link padding. */
@@ -372,8 +371,10 @@ ip_reass(struct host *h, struct pkt *m)
 	end = off + (ip_len - hlen);
 	mf = ip_get_mf(m->data);
 
-	/* ip_reass(): refuse when all queues together are full. */
+	/* ip_reass(): refuse when all queues together are full (14 counts
+	 * the fragment in ips_fragments first). */
 	if (s->nfrags >= IP_MAXFRAGS) {
+		h->ipstat.fragments++;
 		ip_drop_frag(h, m, DROP_FRAG_OVERFLOW, FRAG_DROP_MAXFRAGS);
 		return (NULL);
 	}
@@ -393,6 +394,9 @@ ip_reass(struct host *h, struct pkt *m)
 		ip_drop_frag(h, m, DROP_FRAG_BAD, FRAG_DROP_TOOLONG);
 		return (NULL);
 	}
+	/* Counted only now: both releases test the length (6.x
+	 * ip_input(), 14 ip_reass()) before ips_fragments++. */
+	h->ipstat.fragments++;
 
 	key.src = ip_get_src(m->data);
 	key.dst = ip_get_dst(m->data);
