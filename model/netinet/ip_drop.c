@@ -217,7 +217,8 @@ const struct frag_drop_desc frag_drop_table[FRAG_DROP_COUNT] = {
 	[FRAG_DROP_MAXFRAGS] = { "maxfrags",
 	    "the host holds " G_STRINGIFY(IP_MAXFRAGS) " fragments already",
 	    "HOST holds " G_STRINGIFY(IP_MAXFRAGS) " fragments already, the "
-	    "most net.inet.ip.maxfrags allows" },
+	    "model's bound on every release (FreeBSD 14's "
+	    "net.inet.ip.maxfrags; 6.x has no such limit)" },
 	[FRAG_DROP_PERPACKET] = { "maxfragsperpacket",
 	    "more than " G_STRINGIFY(IP_MAXFRAGSPERPACKET) " fragments of "
 	    "one datagram",
