@@ -24,6 +24,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 
 #include "config.h"
 #include "apps/proc.h"
@@ -816,7 +817,11 @@ run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
 		jobs = n;
 	next = jobs > 1 ? mmap(NULL, sizeof(*next), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
-	if (jobs <= 1 || next == MAP_FAILED || pipe(pfd) != 0) {
+	/* Close-on-exec, like the workers' result files: a program an
+	 * exec line starts must not hold them (a grandchild it leaves
+	 * behind would keep the pipe open and collect() waiting). */
+	if (jobs <= 1 || next == MAP_FAILED || !g_unix_open_pipe(pfd,
+	    FD_CLOEXEC, NULL)) {
 		for (unsigned i = 0; i < n && interrupted == 0; i++) {
 			run_captured(files[i], cli, mode, dirs[i], &res[i]);
 			print_result(files[i], cli, mode, &res[i], out);
@@ -834,12 +839,15 @@ run_files(char **files, char **dirs, unsigned n, const struct cli *cli,
 	fflush(stderr);
 	/* Worker 0 is this process; 1 .. jobs - 1 are forked. */
 	for (unsigned w = 1; w < jobs; w++) {
-		char path[] = "/tmp/divertsim-check.XXXXXX";
-		int fd = mkstemp(path), wfd;
+		gchar *path = g_build_filename(g_get_tmp_dir(),
+		    "divertsim-check.XXXXXX", NULL);
+		int fd = g_mkstemp_full(path, O_RDWR | O_CLOEXEC, 0600), wfd;
 
-		wfd = fd >= 0 ? open(path, O_WRONLY | O_APPEND) : -1;
+		wfd = fd >= 0 ? open(path, O_WRONLY | O_APPEND | O_CLOEXEC) :
+		    -1;
 		if (fd >= 0)
 			unlink(path);
+		g_free(path);
 		rf[w] = fd >= 0 ? fdopen(fd, "r") : NULL;
 		pid[w] = rf[w] != NULL && wfd >= 0 ? fork() : -1;
 		if (pid[w] == 0) {
