@@ -630,7 +630,12 @@ story_main(int argc, char **argv, FILE *out, FILE *err)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--why") == 0)
 			st.why = true;
-		else if (strcmp(argv[i], "--width") == 0 && i + 1 < argc) {
+		else if (strcmp(argv[i], "--width") == 0) {
+			if (i + 1 == argc) {
+				fprintf(err, "divertsim story: --width needs "
+				    "a value\n%s", usage);
+				return (2);
+			}
 			if (!narrate_option(&n, 'W', argv[++i]))
 				return (2);
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {

@@ -120,4 +120,13 @@ for args in "run --ev nosuch x" "run --lineage 0 x" "run --width 10 x" \
 		echo "ok divertsim $args: $(head -1 "$tmp/err")"
 	fi
 done
+# A --width with no value says so, not "no such option".
+"$ds" story "$tmp/tour/events.jsonl" 1 --width >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q -- "--width needs a value" "$tmp/err"; then
+	echo "ok story --width without a value"
+else
+	echo "FAIL story --width without a value: exit $rc, '$(head -1 "$tmp/err")'"
+	fail=1
+fi
 exit $fail
