@@ -178,7 +178,7 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 			inet_addr_str(c->u.route.dst, a);
 			*msg = g_strdup_printf("route add: a route to %s/%u "
 			    "already exists (EEXIST)", a, c->u.route.plen);
-			*word = c->w->argc - 2;
+			*word = c->argc - 2;
 		} else if (error != 0) {
 			inet_addr_str(c->u.route.gw, a);
 			*msg = g_strdup_printf(error == ENETUNREACH ?
@@ -186,7 +186,7 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 			    "network (%s)" : "route add: %s (%s)",
 			    error == ENETUNREACH ? a : "cannot add route",
 			    errno_text(error));
-			*word = c->w->argc - 1;
+			*word = c->argc - 1;
 		}
 		return (error);
 
@@ -377,15 +377,16 @@ check_divert_exec(struct diag *d, const struct scenario *s,
 	char *dir, *path;
 
 	if (c->u.divert.argc < 1) {
-		diag_error(d, c->w, c->u.divert.argv_w0, "missing PROGRAM "
-		    "(usage: divert PORT exec PROGRAM [ARGS ...])");
+		diag_error(d, scn_cmd_words(s, c), c->u.divert.argv_w0,
+		    "missing PROGRAM (usage: divert PORT exec PROGRAM "
+		    "[ARGS ...])");
 		return;
 	}
 	dir = g_path_get_dirname(s->path);
 	path = exec_resolve(c->u.divert.argv[0], dir, &why);
 	if (path == NULL)
-		diag_error(d, c->w, c->u.divert.argv_w0, "exec: %s: %s",
-		    c->u.divert.argv[0], why);
+		diag_error(d, scn_cmd_words(s, c), c->u.divert.argv_w0,
+		    "exec: %s: %s", c->u.divert.argv[0], why);
 	g_free(path);
 	g_free(dir);
 }
@@ -417,11 +418,13 @@ check_divert_program(struct diag *d, const struct scenario *s,
 			    q->name);
 		}
 		if (diag_suggest_best(&sg) != NULL)
-			diag_error(d, c->w, c->w0 + 2, "unknown divert program "
+			diag_error(d, scn_cmd_words(s, c), c->w0 + 2,
+			    "unknown divert program "
 			    "'%s'%s", c->u.divert.program, diag_did_you_mean(
 			    diag_suggest_best(&sg), dym, sizeof(dym)));
 		else
-			diag_error(d, c->w, c->w0 + 2, "unknown divert program "
+			diag_error(d, scn_cmd_words(s, c), c->w0 + 2,
+			    "unknown divert program "
 			    "'%s' (programs: %s)", c->u.divert.program,
 			    all->str);
 		g_string_free(all, TRUE);
@@ -429,7 +432,8 @@ check_divert_program(struct diag *d, const struct scenario *s,
 	}
 	if (!divert_program_check_args(prog, c->u.divert.argc,
 	    c->u.divert.argv, &bad, &err)) {
-		diag_error(d, c->w, c->u.divert.argv_w0 + (unsigned)bad,
+		diag_error(d, scn_cmd_words(s, c), c->u.divert.argv_w0 +
+		    (unsigned)bad,
 		    "%s (usage: divert PORT %s)", err != NULL ? err->message :
 		    "bad arguments", prog->usage);
 		g_clear_error(&err);
@@ -820,6 +824,7 @@ rule_warnings(struct world *w, struct diag *d, const struct scn_host *sh,
     const struct scn_host_cmd *c, const char *host)
 {
 	const struct ipfw_rule *r;
+	const struct scn_words *cw;
 	struct host *h = world_host(w, host);
 	char *key;
 
@@ -848,9 +853,10 @@ rule_warnings(struct world *w, struct diag *d, const struct scn_host *sh,
 		}
 		if (found)
 			continue;
-		for (unsigned j = c->w0; j < c->w->argc; j++)
-			if (strcmp(c->w->argv[j], o->u.ifname) == 0) {
-				diag_warning(d, c->w, j, "host '%s' has no "
+		cw = scn_cmd_words(w->s, c);
+		for (unsigned j = c->w0; j < cw->argc; j++)
+			if (strcmp(cw->argv[j], o->u.ifname) == 0) {
+				diag_warning(d, cw, j, "host '%s' has no "
 				    "interface '%s': this rule can never "
 				    "match%s", host, o->u.ifname,
 				    diag_did_you_mean(diag_suggest_best(&sg),
@@ -863,11 +869,12 @@ rule_warnings(struct world *w, struct diag *d, const struct scn_host *sh,
 	key = facts_key(host, r->arg);
 	/* (A kernel without IPDIVERT drops them as divert.disabled.) */
 	if (!g_hash_table_contains(w->facts.bound, key) && h->ipdivert) {
-		for (unsigned j = c->w0; j < c->w->argc; j++) {
-			if (strcmp(c->w->argv[j], "divert") != 0 &&
-			    strcmp(c->w->argv[j], "tee") != 0)
+		cw = scn_cmd_words(w->s, c);
+		for (unsigned j = c->w0; j < cw->argc; j++) {
+			if (strcmp(cw->argv[j], "divert") != 0 &&
+			    strcmp(cw->argv[j], "tee") != 0)
 				continue;
-			diag_warning(d, c->w, j + 1, "no program binds divert "
+			diag_warning(d, cw, j + 1, "no program binds divert "
 			    "port %u on host '%s': every packet this rule "
 			    "takes is dropped (divert.noport)", r->arg, host);
 			break;
@@ -978,7 +985,8 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 			 * rejected: that line was the mistake. */
 			if (error != 0 && !(sh->parse_errors &&
 			    c->kind == SCN_ROUTE_ADD))
-				diag_error(d, c->w, word, "%s", msg);
+				diag_error(d, scn_cmd_words(s, c), word, "%s",
+				    msg);
 			g_free(msg);
 		}
 	}
@@ -1021,7 +1029,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	 * Valid by the letter of the language (every expectation holds), so
 	 * warnings; --Werror makes a CI job refuse them.
 	 */
-	if (s->lines->len == 0 && s->parse_errors == 0)
+	if (s->nlines == 0 && s->parse_errors == 0)
 		diag_warning_file(d, "empty scenario: nothing to simulate and "
 		    "nothing to check");
 	else if (s->expects->len == 0 && s->parse_errors == 0)

@@ -31,6 +31,13 @@ struct diag;
  */
 GPtrArray	*scn_lex(const char *text, struct diag *d);
 void		 scn_words_free(struct scn_words *w);
+/*
+ * The logical line that starts at byte off of text (len bytes), its first
+ * physical line numbered line, lexed again as scn_lex() did (silently);
+ * NULL if there is no word there.  Free with scn_words_free().
+ */
+struct scn_words *scn_lex_line(const char *text, size_t len, size_t off,
+		    unsigned line);
 
 /*
  * Physical line `line` (an absolute line number inside w) of w->text; its

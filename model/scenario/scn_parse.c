@@ -73,6 +73,20 @@ struct mention {
 	char		*ifname;
 };
 
+/*
+ * Where the lines a scenario no longer holds are lexed again from: the
+ * file's text, kept when it came from a string or a pipe, read again from
+ * the file (the same length, or it changed) the first time a message needs
+ * it otherwise.
+ */
+struct scn_source {
+	char		*text;
+	size_t		 len;
+	bool		 reread;	/* text == NULL: read s->path again */
+	bool		 changed;	/* the file is not the one parsed */
+	struct scn_words *last;		/* what scn_cmd_words() last made */
+};
+
 struct parser {
 	struct diag	*d;
 	struct scenario	*s;
@@ -1386,6 +1400,9 @@ parse_host_cmd(struct parser *p, struct scn_words *w, unsigned w0,
 	c->kind = kw->kind;
 	c->w = w;
 	c->w0 = w0;
+	c->argc = w->argc;
+	c->line = w->line;
+	c->off = w->off;
 	if (!kw->fn(p, w, w0 + 1, host, c)) {
 		host_cmd_free(c);
 		return (NULL);
@@ -2039,6 +2056,7 @@ scenario_new(const char *path)
 	s->name = base;
 	s->seed = 1;
 	s->loop_limit = SCN_DEFAULT_LOOP_LIMIT;
+	s->src = g_new0(struct scn_source, 1);
 	s->hosts = g_ptr_array_new();
 	s->host_index = g_hash_table_new(g_str_hash, g_str_equal);
 	s->links = g_ptr_array_new_with_free_func((GDestroyNotify)link_free);
@@ -2048,8 +2066,126 @@ scenario_new(const char *path)
 	return (s);
 }
 
+/*
+ * Keep only the lines whose words are used after parsing (`at`, whose
+ * command runs later and is narrated as written, and `expect`, found again
+ * by its counter's position); every record holds its own copy of what it
+ * needs.  A host's lines then cost their records, not their words (about
+ * 1.4 KB a host of a generated chain).
+ */
+static void
+drop_lines(struct scenario *s)
+{
+	GPtrArray *keep;
+	GHashTable *divert;
+	unsigned i, j;
+
+	/* A divert line's program arguments were moved to the end of its
+	 * words (words_partition()): lexing it again would not give them. */
+	divert = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (i = 0; i < s->hosts->len; i++) {
+		struct scn_host *h = g_ptr_array_index(s->hosts, i);
+
+		for (j = 0; j < h->cmds->len; j++) {
+			struct scn_host_cmd *c = g_ptr_array_index(h->cmds, j);
+
+			if (c->kind == SCN_DIVERT)
+				g_hash_table_add(divert, c->w);
+			else
+				c->w = NULL;
+		}
+	}
+	s->nlines = s->lines->len;
+	keep = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)scn_words_free);
+	for (i = 0; i < s->lines->len; i++) {
+		struct scn_words *w = g_ptr_array_index(s->lines, i);
+
+		if (strcmp(w->argv[0], "at") == 0 ||
+		    strcmp(w->argv[0], "expect") == 0 ||
+		    g_hash_table_contains(divert, w)) {
+			g_ptr_array_add(keep, w);
+			s->lines->pdata[i] = NULL;
+		}
+	}
+	g_ptr_array_free(s->lines, TRUE);
+	g_hash_table_destroy(divert);
+	s->lines = keep;
+}
+
+/* Words standing for a line that cannot be read again: no source. */
+static struct scn_words *
+words_blank(const struct scn_host_cmd *c)
+{
+	struct scn_words *w;
+	static char empty[] = "";
+	unsigned k;
+
+	w = g_malloc0(sizeof(*w) + (c->argc + 1) * (sizeof(char *) +
+	    sizeof(struct scn_pos)));
+	w->argc = c->argc;
+	w->argv = (char **)(void *)(w + 1);
+	w->pos = (struct scn_pos *)(void *)(w->argv + c->argc + 1);
+	for (k = 0; k < c->argc; k++)
+		w->argv[k] = empty;
+	for (k = 0; k <= c->argc; k++)
+		w->pos[k] = (struct scn_pos){ c->line, 1 };
+	w->line = c->line;
+	w->off = c->off;
+	return (w);
+}
+
+const struct scn_words *
+scn_cmd_words(const struct scenario *s, const struct scn_host_cmd *c)
+{
+	struct scn_source *src = s->src;
+	struct scn_words *w = NULL;
+	gsize len;
+	char *text;
+
+	if (c->w != NULL)
+		return (c->w);
+	if (src->last != NULL && src->last->off == c->off &&
+	    src->last->line == c->line)
+		return (src->last);
+	scn_words_free(src->last);
+	src->last = NULL;
+	if (src->text == NULL && src->reread && !src->changed) {
+		if (g_file_get_contents(s->path, &text, &len, NULL) &&
+		    len == src->len)
+			src->text = text;
+		else {
+			g_free(text);
+			src->changed = true;
+		}
+	}
+	if (src->text != NULL)
+		w = scn_lex_line(src->text, src->len, c->off, c->line);
+	/* The same line, or the file changed under us. */
+	if (w != NULL && (w->line != c->line || w->argc != c->argc)) {
+		scn_words_free(w);
+		w = NULL;
+	}
+	src->last = w != NULL ? w : words_blank(c);
+	return (src->last);
+}
+
+static struct scenario *
+parse_text(const char *path, const char *text, struct diag *d);
+
 struct scenario *
 scn_parse_text_diag(const char *path, const char *text, struct diag *d)
+{
+	struct scenario *s;
+
+	s = parse_text(path, text, d);
+	s->src->len = strlen(text);
+	s->src->text = g_strndup(text, s->src->len);
+	return (s);
+}
+
+static struct scenario *
+parse_text(const char *path, const char *text, struct diag *d)
 {
 	struct parser p;
 	struct scenario *s;
@@ -2110,6 +2246,7 @@ scn_parse_text_diag(const char *path, const char *text, struct diag *d)
 	g_hash_table_destroy(p.seen_if);
 	g_ptr_array_free(p.mentions, TRUE);
 	s->parse_errors = d->errors;
+	drop_lines(s);
 	return (s);
 }
 
@@ -2147,6 +2284,7 @@ scn_parse_file_diag(const char *path, struct diag *d)
 	struct stat st;
 	GString *text;
 	FILE *f;
+	bool regular;
 	char buf[65536];
 	size_t n;
 	int error;
@@ -2157,8 +2295,8 @@ scn_parse_file_diag(const char *path, struct diag *d)
 		return (NULL);
 	}
 	text = g_string_new(NULL);
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > (off_t)SCN_MAX_FILE_BYTES) {
+	regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+	if (regular && st.st_size > (off_t)SCN_MAX_FILE_BYTES) {
 		fclose(f);
 		g_string_free(text, TRUE);
 		diag_error_file(d, "file too large (more than %u MiB)",
@@ -2194,8 +2332,14 @@ scn_parse_file_diag(const char *path, struct diag *d)
 		g_string_free(text, TRUE);
 		return (NULL);
 	}
-	s = scn_parse_text_diag(path, text->str, d);
-	g_string_free(text, TRUE);
+	s = parse_text(path, text->str, d);
+	s->src->len = text->len;
+	/* A regular file can be read again for a message; a pipe cannot. */
+	if (regular) {
+		s->src->reread = true;
+		g_string_free(text, TRUE);
+	} else
+		s->src->text = g_string_free(text, FALSE);
 	return (s);
 }
 
@@ -2241,6 +2385,9 @@ scn_free(struct scenario *s)
 	/* The records borrow the words: free the lines last. */
 	if (s->lines != NULL)
 		g_ptr_array_free(s->lines, TRUE);
+	g_free(s->src->text);
+	scn_words_free(s->src->last);
+	g_free(s->src);
 	g_free(s->path);
 	g_free(s->name);
 	g_free(s->title);
