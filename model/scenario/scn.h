@@ -67,15 +67,20 @@ enum scn_sysctl {
 	SYSCTL_FW_AUTOINC_STEP,
 };
 
+/*
+ * Allocated only as long as the union member of its kind needs
+ * (scn_parse.c): a generated host has several, kept until the world holds
+ * them.
+ */
 struct scn_host_cmd {
 	enum scn_host_cmd_kind kind;
+	unsigned	 w0;		/* index of the command's first word */
 	/*
 	 * The words (borrowed from the file) while parsing; NULL afterwards
 	 * for the time-0 commands of a host, whose lines are not kept:
 	 * scn_cmd_words() lexes the line again from the file for a message.
 	 */
 	struct scn_words *w;
-	unsigned	 w0;		/* index of the command's first word */
 	unsigned	 argc;		/* words on its line */
 	unsigned	 line;		/* first physical line */
 	size_t		 off;		/* byte offset of the line */
@@ -123,11 +128,12 @@ struct scn_link {
 
 struct scn_host {
 	char		*name;
-	bool		 no_ipdivert;
-	int		 release;	/* 6 or 14 */
+	/* NULL once the build used them up (run_opts.consume_cmds). */
 	GPtrArray	*cmds;		/* struct scn_host_cmd *, time 0, in order */
 	GPtrArray	*ifnames;	/* char *, in order of first mention */
 	struct scn_pos	 pos;
+	int		 release;	/* 6 or 14 */
+	bool		 no_ipdivert;
 	bool		 parse_errors;	/* a line of it was rejected: what
 					   the world lacks follows from it */
 };
@@ -186,6 +192,16 @@ struct scenario	*scn_parse_file_diag(const char *path, struct diag *d);
 struct scenario	*scn_parse_text_diag(const char *path, const char *text,
 		    struct diag *d);
 void		 scn_free(struct scenario *s);
+/*
+ * Free what the build no longer needs (scn_build.c, when the caller lets
+ * it): a host's interface names once its interfaces exist, its commands
+ * once they ran (both arrays become NULL), a link once it exists (its
+ * slot becomes NULL), then the list of links.
+ */
+void		 scn_host_drop_ifnames(struct scn_host *h);
+void		 scn_host_drop_cmds(struct scn_host *h);
+void		 scn_drop_link(struct scenario *s, unsigned i);	/* to NULL */
+void		 scn_drop_links(struct scenario *s);
 /*
  * The words of c's line, for a message: c->w when kept, otherwise the line
  * lexed again from the file's text (read again from the file when it was

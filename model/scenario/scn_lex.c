@@ -413,24 +413,109 @@ lex_next(const char *text, const char **pp, unsigned *lineno,
 	return (true);
 }
 
+/* The bytes of w's one block (line_finish()): up to its last string. */
+static size_t
+words_size(const struct scn_words *w)
+{
+	const char *end = w->text + strlen(w->text) + 1;
+
+	for (unsigned k = 0; k < w->argc; k++)
+		if (w->argv[k] + strlen(w->argv[k]) + 1 > end)
+			end = w->argv[k] + strlen(w->argv[k]) + 1;
+	return ((size_t)(end - (const char *)w));
+}
+
+/* Copy w's block to dst (size bytes) and point the copy at itself. */
+static struct scn_words *
+words_move(void *dst, const struct scn_words *w, size_t size)
+{
+	struct scn_words *c = dst;
+	ptrdiff_t delta = (const char *)dst - (const char *)w;
+
+	memcpy(dst, w, size);
+	c->argv = (char **)(void *)((char *)w->argv + delta);
+	c->pos = (struct scn_pos *)(void *)((char *)w->pos + delta);
+	c->text = w->text + delta;
+	for (unsigned k = 0; k < w->argc; k++)
+		c->argv[k] = w->argv[k] + delta;
+	return (c);
+}
+
+struct scn_words *
+scn_words_dup(const struct scn_words *w)
+{
+	size_t size = words_size(w);
+
+	return (words_move(g_malloc(size), w, size));
+}
+
+void
+scn_lexer_init(struct scn_lexer *lx, const char *text, struct diag *d)
+{
+
+	lx->text = text;
+	lx->p = text;
+	/* A UTF-8 byte-order mark, as some editors write: not a word. */
+	if (strncmp(lx->p, "\xef\xbb\xbf", 3) == 0)
+		lx->p += 3;
+	lx->lineno = 1;
+	lx->d = d;
+	lx->buf = NULL;
+	lx->cap = 0;
+}
+
+struct scn_words *
+scn_lexer_next(struct scn_lexer *lx)
+{
+	struct scn_words *w;
+
+	while (lex_next(lx->text, &lx->p, &lx->lineno, lx->d, &w))
+		if (w != NULL)
+			return (w);
+	return (NULL);
+}
+
+const struct scn_words *
+scn_lexer_next_scratch(struct scn_lexer *lx)
+{
+	struct scn_words *w;
+	size_t size;
+
+	if ((w = scn_lexer_next(lx)) == NULL)
+		return (NULL);
+	size = words_size(w);
+	if (size > lx->cap) {
+		lx->cap = MAX(size, 2 * lx->cap);
+		lx->buf = g_realloc(lx->buf, lx->cap);
+	}
+	(void)words_move(lx->buf, w, size);
+	/* Freed before the caller allocates: no hole left between the
+	 * records it makes from one line and the next. */
+	scn_words_free(w);
+	return (lx->buf);
+}
+
+void
+scn_lexer_done(struct scn_lexer *lx)
+{
+
+	g_free(lx->buf);
+	lx->buf = NULL;
+	lx->cap = 0;
+}
+
 GPtrArray *
 scn_lex(const char *text, struct diag *d)
 {
 	GPtrArray *lines;
-	const char *p;
-	unsigned lineno;
+	struct scn_lexer lx;
 	struct scn_words *w;
 
 	lines = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)scn_words_free);
-	p = text;
-	/* A UTF-8 byte-order mark, as some editors write: not a word. */
-	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	lineno = 1;
-	while (lex_next(text, &p, &lineno, d, &w))
-		if (w != NULL)
-			g_ptr_array_add(lines, w);
+	scn_lexer_init(&lx, text, d);
+	while ((w = scn_lexer_next(&lx)) != NULL)
+		g_ptr_array_add(lines, w);
 	return (lines);
 }
 

@@ -1382,6 +1382,41 @@ host_cmd_free(struct scn_host_cmd *c)
 	g_free(c);
 }
 
+/* What a command of a keyword's kind takes: the union's member for it
+ * (ifconfig may turn out to set an mtu, listen to be tcp). */
+static size_t
+host_cmd_size(enum scn_host_cmd_kind kind)
+{
+	const struct scn_host_cmd *c = NULL;
+	size_t u = sizeof(c->u);
+
+	switch (kind) {
+	case SCN_IFCONFIG_ADDR:
+	case SCN_IFCONFIG_MTU:
+		u = MAX(sizeof(c->u.ifaddr), sizeof(c->u.ifmtu));
+		break;
+	case SCN_ROUTE_ADD:
+		u = sizeof(c->u.route);
+		break;
+	case SCN_SYSCTL:
+		u = sizeof(c->u.sysctl);
+		break;
+	case SCN_IPFW:
+		u = sizeof(c->u.ipfw);
+		break;
+	case SCN_DIVERT:
+	case SCN_PING:
+	case SCN_SEND_UDP:
+	case SCN_CONNECT_TCP:
+		break;
+	case SCN_LISTEN_UDP:
+	case SCN_LISTEN_TCP:
+		u = sizeof(c->u.listen);
+		break;
+	}
+	return (offsetof(struct scn_host_cmd, u) + u);
+}
+
 /* The host command starting at word w0 of w, run on host; NULL on error. */
 static struct scn_host_cmd *
 parse_host_cmd(struct parser *p, struct scn_words *w, unsigned w0,
@@ -1396,7 +1431,7 @@ parse_host_cmd(struct parser *p, struct scn_words *w, unsigned w0,
 		    w->argv[w0]);
 		return (NULL);
 	}
-	c = g_new0(struct scn_host_cmd, 1);
+	c = g_malloc0(host_cmd_size(kw->kind));
 	c->kind = kw->kind;
 	c->w = w;
 	c->w0 = w0;
@@ -1944,86 +1979,95 @@ parse_line(struct parser *p, struct scn_words *w)
 }
 
 /*
- * Pass 1, silent: the names of hosts (declared anywhere in the file) and
- * the interfaces links join, with the link's mtu when it can be read.
+ * Pass 1, silent, a line at a time: the names of hosts (declared anywhere
+ * in the file) and the interfaces links join, with the link's mtu when it
+ * can be read.
  */
 static void
-prescan(struct parser *p)
+prescan_line(struct parser *p, const struct scn_words *w)
 {
-	struct scn_words *w;
 	struct prelink *pl;
-	struct diag_suggest sg;
-	unsigned i, j, k;
+	unsigned j, k;
 	uint64_t v;
-	const char *colon;
+	char *name;
+
+	if (strcmp(w->argv[0], "host") == 0 && w->argc >= 2) {
+		if (!valid_host_name(w->argv[1]) ||
+		    strcmp(w->argv[1], "sim") == 0)
+			g_hash_table_add(p->bad_hosts, g_strdup(w->argv[1]));
+		else if (!g_hash_table_contains(p->declared, w->argv[1])) {
+			/* The table's copy: the line does not stay. */
+			name = g_strdup(w->argv[1]);
+			g_hash_table_add(p->declared, name);
+			g_ptr_array_add(p->declared_order, name);
+		}
+	} else if (w->argc >= 2 && !is_top_cmd(w->argv[0]) &&
+	    host_cmd_lookup(w->argv[0]) == NULL &&
+	    g_strcmp0(suggest_command(w->argv[0]), "host") == 0) {
+		/* "hots gw": gw is reported once, at that line. */
+		g_hash_table_add(p->bad_hosts, g_strdup(w->argv[1]));
+	}
+	if (strcmp(w->argv[0], "link") != 0 || w->argc < 3)
+		return;
+	for (k = 1; k <= 2; k++) {
+		if (g_hash_table_contains(p->ends, w->argv[k]))
+			continue;
+		pl = g_new0(struct prelink, 1);
+		pl->line = w->pos[0].line;
+		pl->mtu = LINK_DEFAULT_MTU;
+		for (j = 3; j + 1 < w->argc; j += 2)
+			if (strcmp(w->argv[j], "mtu") == 0)
+				pl->mtu = str_u64(w->argv[j + 1], &v) &&
+				    v <= IF_MAXMTU ? (uint32_t)v : 0;
+		g_hash_table_insert(p->ends, g_strdup(w->argv[k]), pl);
+	}
+}
+
+/*
+ * After pass 1: a link to "sever:em0" is reported at the link (did you
+ * mean 'server'?); server's em0 then counts as joined, or its ifconfig
+ * would be a second error for the same typo.  The ends are the keys of
+ * p->ends (every link's, once).
+ */
+static void
+prescan_suggest(struct parser *p)
+{
+	struct diag_suggest sg;
+	GPtrArray *ends;
+	GHashTableIter it;
+	gpointer k;
+	const char *colon, *end;
+	unsigned i, j;
 	char *h, *key;
 
-	for (i = 0; i < p->s->lines->len; i++) {
-		w = g_ptr_array_index(p->s->lines, i);
-		if (strcmp(w->argv[0], "host") == 0 && w->argc >= 2) {
-			if (!valid_host_name(w->argv[1]) ||
-			    strcmp(w->argv[1], "sim") == 0)
-				g_hash_table_add(p->bad_hosts,
-				    g_strdup(w->argv[1]));
-			else if (g_hash_table_add(p->declared,
-			    g_strdup(w->argv[1])))
-				g_ptr_array_add(p->declared_order,
-				    w->argv[1]);
-		} else if (w->argc >= 2 && !is_top_cmd(w->argv[0]) &&
-		    host_cmd_lookup(w->argv[0]) == NULL &&
-		    g_strcmp0(suggest_command(w->argv[0]), "host") == 0) {
-			/* "hots gw": gw is reported once, at that line. */
-			g_hash_table_add(p->bad_hosts, g_strdup(w->argv[1]));
-		}
-		if (strcmp(w->argv[0], "link") != 0 || w->argc < 3)
+	ends = g_ptr_array_new();
+	g_hash_table_iter_init(&it, p->ends);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(ends, k);
+	for (i = 0; i < ends->len; i++) {
+		end = g_ptr_array_index(ends, i);
+		colon = strchr(end, ':');
+		if (colon == NULL)
 			continue;
-		for (k = 1; k <= 2; k++) {
-			if (g_hash_table_contains(p->ends, w->argv[k]))
-				continue;
-			pl = g_new0(struct prelink, 1);
-			pl->line = w->pos[0].line;
-			pl->mtu = LINK_DEFAULT_MTU;
-			for (j = 3; j + 1 < w->argc; j += 2)
-				if (strcmp(w->argv[j], "mtu") == 0)
-					pl->mtu = str_u64(w->argv[j + 1], &v) &&
-					    v <= IF_MAXMTU ? (uint32_t)v : 0;
-			g_hash_table_insert(p->ends, g_strdup(w->argv[k]), pl);
-		}
-	}
-	/*
-	 * A link to "sever:em0" is reported at the link (did you mean
-	 * 'server'?); server's em0 then counts as joined, or its ifconfig
-	 * would be a second error for the same typo.
-	 */
-	for (i = 0; i < p->s->lines->len; i++) {
-		w = g_ptr_array_index(p->s->lines, i);
-		if (strcmp(w->argv[0], "link") != 0 || w->argc < 3)
-			continue;
-		for (k = 1; k <= 2; k++) {
-			colon = strchr(w->argv[k], ':');
-			if (colon == NULL)
-				continue;
-			h = g_strndup(w->argv[k], (gsize)(colon - w->argv[k]));
-			if (!g_hash_table_contains(p->declared, h) &&
-			    !g_hash_table_contains(p->bad_hosts, h)) {
-				diag_suggest_init(&sg, h);
-				for (j = 0; j < p->declared_order->len; j++)
-					diag_suggest_offer(&sg, g_ptr_array_index(
-					    p->declared_order, j));
-				if (diag_suggest_best(&sg) != NULL) {
-					key = if_key(diag_suggest_best(&sg),
-					    colon + 1);
-					if (!g_hash_table_contains(p->ends,
-					    key))
-						g_hash_table_insert(p->ends, key,
-						    g_new0(struct prelink, 1));
-					else
-						g_free(key);
-				}
+		h = g_strndup(end, (gsize)(colon - end));
+		if (!g_hash_table_contains(p->declared, h) &&
+		    !g_hash_table_contains(p->bad_hosts, h)) {
+			diag_suggest_init(&sg, h);
+			for (j = 0; j < p->declared_order->len; j++)
+				diag_suggest_offer(&sg, g_ptr_array_index(
+				    p->declared_order, j));
+			if (diag_suggest_best(&sg) != NULL) {
+				key = if_key(diag_suggest_best(&sg), colon + 1);
+				if (!g_hash_table_contains(p->ends, key))
+					g_hash_table_insert(p->ends, key,
+					    g_new0(struct prelink, 1));
+				else
+					g_free(key);
 			}
-			g_free(h);
 		}
+		g_free(h);
 	}
+	g_ptr_array_free(ends, TRUE);
 }
 
 /* Each host's interfaces, in the order of their first mention. */
@@ -2067,50 +2111,34 @@ scenario_new(const char *path)
 }
 
 /*
- * Keep only the lines whose words are used after parsing (`at`, whose
- * command runs later and is narrated as written, and `expect`, found again
- * by its counter's position); every record holds its own copy of what it
- * needs.  A host's lines then cost their records, not their words (about
- * 1.4 KB a host of a generated chain).
+ * Keep a line once parsed only when its words are used later: `at`, whose
+ * command runs later and is narrated as written, `expect`, found again by
+ * its counter's position, and `divert`, whose program arguments were
+ * moved to the end of its words (words_partition()), so that lexing it
+ * again would not give them.  Every record holds its own copy of what it
+ * needs; a host's other commands lex their line again for a message
+ * (scn_cmd_words()).
  */
-static void
-drop_lines(struct scenario *s)
+static bool
+line_kept(const struct scn_words *w)
 {
-	GPtrArray *keep;
-	GHashTable *divert;
-	unsigned i, j;
 
-	/* A divert line's program arguments were moved to the end of its
-	 * words (words_partition()): lexing it again would not give them. */
-	divert = g_hash_table_new(g_direct_hash, g_direct_equal);
-	for (i = 0; i < s->hosts->len; i++) {
-		struct scn_host *h = g_ptr_array_index(s->hosts, i);
+	return (strcmp(w->argv[0], "at") == 0 ||
+	    strcmp(w->argv[0], "expect") == 0 ||
+	    strcmp(w->argv[0], "divert") == 0);
+}
 
-		for (j = 0; j < h->cmds->len; j++) {
-			struct scn_host_cmd *c = g_ptr_array_index(h->cmds, j);
+/* A line not kept: the command made from it (cur's last) forgets it. */
+static void
+cmd_unref_line(struct scn_host *cur, const struct scn_words *w)
+{
+	struct scn_host_cmd *c;
 
-			if (c->kind == SCN_DIVERT)
-				g_hash_table_add(divert, c->w);
-			else
-				c->w = NULL;
-		}
-	}
-	s->nlines = s->lines->len;
-	keep = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)scn_words_free);
-	for (i = 0; i < s->lines->len; i++) {
-		struct scn_words *w = g_ptr_array_index(s->lines, i);
-
-		if (strcmp(w->argv[0], "at") == 0 ||
-		    strcmp(w->argv[0], "expect") == 0 ||
-		    g_hash_table_contains(divert, w)) {
-			g_ptr_array_add(keep, w);
-			s->lines->pdata[i] = NULL;
-		}
-	}
-	g_ptr_array_free(s->lines, TRUE);
-	g_hash_table_destroy(divert);
-	s->lines = keep;
+	if (cur == NULL || cur->cmds->len == 0)
+		return;
+	c = g_ptr_array_index(cur->cmds, cur->cmds->len - 1);
+	if (c->w == w)
+		c->w = NULL;
 }
 
 /* Words standing for a line that cannot be read again: no source. */
@@ -2189,15 +2217,19 @@ parse_text(const char *path, const char *text, struct diag *d)
 {
 	struct parser p;
 	struct scenario *s;
+	const struct scn_words *sw;
 	struct scn_words *w;
 	struct scn_host *h;
+	struct scn_lexer lx;
+	struct diag quiet;
 	GHashTable *err_hosts;
 	GHashTableIter it;
 	gpointer name;
-	unsigned i, before;
+	unsigned before;
 
 	s = scenario_new(path);
-	s->lines = scn_lex(text, d);
+	s->lines = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)scn_words_free);
 	memset(&p, 0, sizeof(p));
 	p.d = d;
 	p.s = s;
@@ -2216,21 +2248,44 @@ parse_text(const char *path, const char *text, struct diag *d)
 	p.seen_if = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    NULL);
 	p.mentions = g_ptr_array_new_with_free_func(mention_free);
-	err_hosts = g_hash_table_new(g_str_hash, g_str_equal);
-	prescan(&p);
-	for (i = 0; i < s->lines->len; i++) {
-		w = g_ptr_array_index(s->lines, i);
+	err_hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	/*
+	 * Two passes over the text, each lexing a line at a time and letting
+	 * it go: the file never exists as words all at once (a generated
+	 * host's lines are several times its text).  The first is silent;
+	 * the second reports the lexer's errors.
+	 */
+	diag_init(&quiet, path, NULL);
+	scn_lexer_init(&lx, text, &quiet);
+	while ((sw = scn_lexer_next_scratch(&lx)) != NULL)
+		prescan_line(&p, sw);
+	prescan_suggest(&p);
+	scn_lexer_init(&lx, text, d);
+	while ((sw = scn_lexer_next_scratch(&lx)) != NULL) {
+		/* The parser may reorder a line's words (words_partition()):
+		 * a copy of its own for the lines kept. */
+		w = line_kept(sw) ? scn_words_dup(sw) : (struct scn_words *)sw;
+		s->nlines++;
 		before = d->errors;
 		parse_line(&p, w);
-		if (d->errors == before)
-			continue;
-		/* Which host's world is incomplete now (scn_build.c stays
-		 * quiet about what follows from it). */
-		if (strcmp(w->argv[0], "at") == 0 && w->argc > 2)
-			g_hash_table_add(err_hosts, w->argv[2]);
-		else if (host_cmd_lookup(w->argv[0]) != NULL && p.cur != NULL)
-			g_hash_table_add(err_hosts, p.cur->name);
+		if (d->errors != before) {
+			/* Which host's world is incomplete now (scn_build.c
+			 * stays quiet about what follows from it). */
+			if (strcmp(w->argv[0], "at") == 0 && w->argc > 2)
+				g_hash_table_add(err_hosts,
+				    g_strdup(w->argv[2]));
+			else if (host_cmd_lookup(w->argv[0]) != NULL &&
+			    p.cur != NULL)
+				g_hash_table_add(err_hosts,
+				    g_strdup(p.cur->name));
+		}
+		if (line_kept(w))
+			g_ptr_array_add(s->lines, w);
+		else
+			cmd_unref_line(p.cur, w);
 	}
+	scn_lexer_done(&lx);
 	collect_ifnames(&p);
 	g_hash_table_iter_init(&it, err_hosts);
 	while (g_hash_table_iter_next(&it, &name, NULL))
@@ -2246,7 +2301,6 @@ parse_text(const char *path, const char *text, struct diag *d)
 	g_hash_table_destroy(p.seen_if);
 	g_ptr_array_free(p.mentions, TRUE);
 	s->parse_errors = d->errors;
-	drop_lines(s);
 	return (s);
 }
 
@@ -2294,15 +2348,15 @@ scn_parse_file_diag(const char *path, struct diag *d)
 		diag_error_file(d, "cannot open: %s", strerror(errno));
 		return (NULL);
 	}
-	text = g_string_new(NULL);
 	regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
 	if (regular && st.st_size > (off_t)SCN_MAX_FILE_BYTES) {
 		fclose(f);
-		g_string_free(text, TRUE);
 		diag_error_file(d, "file too large (more than %u MiB)",
 		    SCN_MAX_FILE_BYTES >> 20);
 		return (NULL);
 	}
+	/* Sized from the start: a big file is not copied as it grows. */
+	text = g_string_sized_new(regular ? (gsize)st.st_size + 1 : 0);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (text->len + n > SCN_MAX_FILE_BYTES) {
 			fclose(f);
@@ -2373,8 +2427,8 @@ scn_free(struct scenario *s)
 	for (i = 0; i < s->hosts->len; i++) {
 		h = g_ptr_array_index(s->hosts, i);
 		g_free(h->name);
-		g_ptr_array_free(h->cmds, TRUE);
-		g_ptr_array_free(h->ifnames, TRUE);
+		scn_host_drop_cmds(h);
+		scn_host_drop_ifnames(h);
 		g_free(h);
 	}
 	g_hash_table_destroy(s->host_index);
@@ -2392,6 +2446,40 @@ scn_free(struct scenario *s)
 	g_free(s->name);
 	g_free(s->title);
 	g_free(s);
+}
+
+void
+scn_host_drop_ifnames(struct scn_host *h)
+{
+
+	if (h->ifnames != NULL)
+		g_ptr_array_free(h->ifnames, TRUE);
+	h->ifnames = NULL;
+}
+
+void
+scn_host_drop_cmds(struct scn_host *h)
+{
+
+	if (h->cmds != NULL)
+		g_ptr_array_free(h->cmds, TRUE);
+	h->cmds = NULL;
+}
+
+void
+scn_drop_link(struct scenario *s, unsigned i)
+{
+
+	link_free(g_ptr_array_index(s->links, i));
+	g_ptr_array_index(s->links, i) = NULL;
+}
+
+void
+scn_drop_links(struct scenario *s)
+{
+
+	g_ptr_array_free(s->links, TRUE);
+	s->links = g_ptr_array_new_with_free_func((GDestroyNotify)link_free);
 }
 
 struct scn_host *
