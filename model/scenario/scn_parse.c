@@ -2260,6 +2260,7 @@ parse_text(const char *path, const char *text, struct diag *d)
 	scn_lexer_init(&lx, text, &quiet);
 	while ((sw = scn_lexer_next_scratch(&lx)) != NULL)
 		prescan_line(&p, sw);
+	scn_lexer_done(&lx);
 	prescan_suggest(&p);
 	scn_lexer_init(&lx, text, d);
 	while ((sw = scn_lexer_next_scratch(&lx)) != NULL) {
