@@ -991,8 +991,8 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 		 * The kernel's modules: ipfw when the host ever runs an ipfw
 		 * command, divert(4) always (IPDIVERT or not).  Loaded here,
 		 * just before the host's first command, not with the host:
-		 * then every host's chain is not made while every host's
-		 * parsed commands still exist (the peak of the build).
+		 * no chain exists yet at the peak of the build (the last
+		 * link made, every host's parsed commands still there).
 		 */
 		if (host_has_ipfw(s, sh))
 			(void)ipfw_attach(h);
