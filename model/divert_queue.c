@@ -116,7 +116,8 @@ struct divert_sock {
 
 struct divert_tab {
 	GHashTable		*byport;	/* port -> struct divert_sock * */
-	GPtrArray		*socks;		/* every socket, bound or not */
+	GPtrArray		*socks;		/* every socket, bound or not
+						   (made by the first) */
 };
 
 /*
@@ -152,11 +153,12 @@ divert_detach(void *arg)
 	struct host *h = arg;
 	struct divert_tab *t = h->divert;
 
-	while (t->socks->len > 0)
+	while (host_list_len(t->socks) > 0)
 		div_free(g_ptr_array_index(t->socks, t->socks->len - 1));
 	if (t->byport != NULL)
 		g_hash_table_destroy(t->byport);
-	g_ptr_array_free(t->socks, TRUE);
+	if (t->socks != NULL)
+		g_ptr_array_free(t->socks, TRUE);
 	g_free(t);
 	h->divert = NULL;
 	h->ip_divert_ptr = NULL;
@@ -169,8 +171,8 @@ divert_attach(struct host *h)
 
 	g_assert(h->divert == NULL);
 	t = g_new0(struct divert_tab, 1);
-	/* The port table is made by the first bind (most hosts have none). */
-	t->socks = g_ptr_array_new();
+	/* The port table (first bind) and the socket list (first socket) are
+	 * made on first use: most hosts have none. */
 	h->divert = t;
 	/* div_modevent(MOD_LOAD): ip_divert_ptr = divert_packet. */
 	h->ip_divert_ptr = h->ipdivert ? divert_packet : NULL;
@@ -180,7 +182,7 @@ divert_attach(struct host *h)
 unsigned
 divert_nsocks(const struct host *h)
 {
-	return (h->divert != NULL ? h->divert->socks->len : 0);
+	return (h->divert != NULL ? host_list_len(h->divert->socks) : 0);
 }
 
 /* ---- creating and binding -------------------------------------------- */
@@ -200,7 +202,7 @@ div_attach(struct host *h, uint32_t uid, struct divert_sock **sop)
 	so = g_new0(struct divert_sock, 1);
 	so->h = h;
 	so->rcvbuf_bytes = DIVRCVQ;
-	g_ptr_array_add(h->divert->socks, so);
+	host_list_add(&h->divert->socks, so);
 	*sop = so;
 	return (0);
 }

@@ -200,12 +200,12 @@ fx_fini(void)
 
 		ck_assert_msg(divert_nsocks(fh->h) == 0,
 		    "%s: a divert socket is still open", fh->h->name);
-		ck_assert_msg(fh->h->udp_pcbs->len == fh->udp,
+		ck_assert_msg(host_list_len(fh->h->udp_pcbs) == fh->udp,
 		    "%s: %u UDP sockets open, %u expected", fh->h->name,
-		    fh->h->udp_pcbs->len, fh->udp);
-		ck_assert_msg(fh->h->ping_pcbs->len == fh->ping,
+		    host_list_len(fh->h->udp_pcbs), fh->udp);
+		ck_assert_msg(host_list_len(fh->h->ping_pcbs) == fh->ping,
 		    "%s: %u ping sockets open, %u expected", fh->h->name,
-		    fh->h->ping_pcbs->len, fh->ping);
+		    host_list_len(fh->h->ping_pcbs), fh->ping);
 	}
 	/* Freeing a host cancels its timers: nothing may be left queued. */
 	for (i = 0; i < fx_hosts->len; i++)

@@ -394,6 +394,76 @@ START_TEST(event_textf_like_printf)
 }
 END_TEST
 
+/*
+ * A source: names read where they are kept.  Two names, "r.ipfw.100.
+ * packets" = 3 and "r.ipfw.100.bytes" = 0; a registered name shadows one
+ * of the source's.
+ */
+static bool
+src_get(void *ctx, const char *name, uint64_t *value)
+{
+	const uint64_t *v = ctx;
+
+	if (strcmp(name, "r.ipfw.100.packets") == 0)
+		*value = v[0];
+	else if (strcmp(name, "r.ipfw.100.bytes") == 0)
+		*value = v[1];
+	else
+		return (false);
+	return (true);
+}
+
+static void
+src_each(void *ctx, void (*fn)(void *arg, const char *name, uint64_t value),
+    void *arg)
+{
+	const uint64_t *v = ctx;
+
+	fn(arg, "r.ipfw.100.packets", v[0]);
+	fn(arg, "r.ipfw.100.bytes", v[1]);
+}
+
+START_TEST(counters_source)
+{
+	struct counters *c = counters_new();
+	uint64_t v[2] = { 3, 0 };
+	GPtrArray *names;
+	FILE *f = tmpfile();
+	char *out, *joined;
+	bool exists;
+
+	*counters_slot(c, "a.x") = 1;
+	*counters_slot(c, "z.y") = 2;
+	ck_assert_uint_eq(counters_get(c, "r.ipfw.100.packets", &exists), 0);
+	ck_assert(!exists);
+	counters_set_source(c, src_get, src_each, v);
+	ck_assert_uint_eq(counters_get(c, "r.ipfw.100.packets", &exists), 3);
+	ck_assert(exists);
+	ck_assert_uint_eq(counters_get(c, "r.ipfw.100.bytes", &exists), 0);
+	ck_assert(exists);
+	ck_assert_uint_eq(counters_get(c, "r.ipfw.200.bytes", &exists), 0);
+	ck_assert(!exists);
+	/* Every name, sorted, the source's among the registered ones. */
+	names = counters_names(c);
+	g_ptr_array_add(names, NULL);
+	joined = g_strjoinv(" ", (char **)names->pdata);
+	ck_assert_str_eq(joined,
+	    "a.x r.ipfw.100.bytes r.ipfw.100.packets z.y");
+	g_free(joined);
+	g_ptr_array_free(names, TRUE);
+	/* The dump: non-zero only; a registered name is read, not the
+	 * source's, and listed once. */
+	*counters_slot(c, "r.ipfw.100.packets") = 7;
+	ck_assert_uint_eq(counters_get(c, "r.ipfw.100.packets", NULL), 7);
+	counters_dump(c, f);
+	out = slurp(f);
+	ck_assert_str_eq(out, "a.x 1\nr.ipfw.100.packets 7\nz.y 2\n");
+	free(out);
+	fclose(f);
+	counters_free(c);
+}
+END_TEST
+
 static Suite *
 counters_suite(void)
 {
@@ -401,6 +471,7 @@ counters_suite(void)
 		counters_registry,
 		counters_dump_empty,
 		counters_groups,
+		counters_source,
 		event_text_and_json,
 		event_counted_when_silent,
 		event_narration_filter,

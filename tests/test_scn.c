@@ -318,6 +318,64 @@ END_TEST
 /* ---- values -------------------------------------------------------------- */
 
 /* The contract's example scenario, every value worked out from its text. */
+/*
+ * A host's lines are not kept after parsing: a message about one lexes it
+ * again from the file (a continuation line included), and gives words
+ * without source when the file changed in between.
+ */
+START_TEST(test_cmd_words_reread)
+{
+	static const char text[] =
+	    "# a comment\n"
+	    "host a\n"
+	    "  ifconfig em0 inet 10.0.0.1/24\n"
+	    "  route \\\n"
+	    "    add default 10.0.0.2\n"
+	    "host b\n"
+	    "  ifconfig em0 inet 10.0.0.2/24\n"
+	    "link a:em0 b:em0\n";
+	const struct scn_host_cmd *c;
+	const struct scn_words *w;
+	struct scenario *s, *s2;
+	char *path, *joined;
+	int fd;
+
+	fd = g_file_open_tmp("scn-XXXXXX.scn", &path, NULL);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert(g_file_set_contents(path, text, -1, NULL));
+	s = scn_parse_file(path, stderr, NULL);
+	s2 = scn_parse_file(path, stderr, NULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(s2);
+	c = g_ptr_array_index(scn_find_host(s, "a")->cmds, 1);
+	ck_assert_ptr_null(c->w);
+	w = scn_cmd_words(s, c);
+	joined = g_strjoinv(" ", w->argv);
+	ck_assert_str_eq(joined, "route add default 10.0.0.2");
+	g_free(joined);
+	ck_assert_uint_eq(w->argc, 4);
+	ck_assert_uint_eq(w->line, 4);
+	/* "    add": line 5, column 5. */
+	ck_assert_uint_eq(w->pos[1].line, 5);
+	ck_assert_uint_eq(w->pos[1].col, 5);
+	ck_assert_str_eq(w->text, "  route \\\n    add default 10.0.0.2");
+	/* The same file, one byte longer: not the one parsed. */
+	ck_assert(g_file_set_contents(path, "#\n# a comment\nhost a\n", -1,
+	    NULL));
+	c = g_ptr_array_index(scn_find_host(s2, "a")->cmds, 0);
+	w = scn_cmd_words(s2, c);
+	ck_assert_uint_eq(w->argc, 4);
+	ck_assert_str_eq(w->argv[0], "");
+	ck_assert_ptr_null(w->text);
+	ck_assert_uint_eq(w->pos[0].line, 3);
+	scn_free(s);
+	scn_free(s2);
+	unlink(path);
+	g_free(path);
+}
+END_TEST
+
 START_TEST(test_parse_example)
 {
 	struct scenario *s;
@@ -348,7 +406,10 @@ START_TEST(test_parse_example)
 	c = g_ptr_array_index(h->cmds, 0);
 	ck_assert_int_eq(c->kind, SCN_IFCONFIG_ADDR);
 	ck_assert_uint_eq(c->w0, 0);
-	ck_assert_str_eq(c->w->argv[0], "ifconfig");
+	/* The line is not kept: lexed again for a message. */
+	ck_assert_ptr_null(c->w);
+	ck_assert_str_eq(scn_cmd_words(s, c)->argv[0], "ifconfig");
+	ck_assert_uint_eq(scn_cmd_words(s, c)->pos[1].col, 12);
 	ck_assert_str_eq(c->u.ifaddr.ifname, "em0");
 	/* 10.0.0.2 = 0x0a000002 in host order. */
 	ck_assert_uint_eq(c->u.ifaddr.addr, 0x0a000002u);
@@ -448,7 +509,9 @@ START_TEST(test_parse_example)
 	ck_assert_uint_eq(e->pos.col, 8);
 	e = g_ptr_array_index(s->expects, 3);
 	ck_assert_str_eq(e->counter, "sim.loops");
-	ck_assert_uint_eq(s->lines->len, 22);
+	ck_assert_uint_eq(s->nlines, 22);
+	/* Kept: the divert line, one `at`, four `expect`. */
+	ck_assert_uint_eq(s->lines->len, 6);
 	scn_free(s);
 }
 END_TEST
@@ -1295,7 +1358,8 @@ scn_suite(void)
 	const TTest *const tests[] = {
 		test_lex_quoting, test_lex_continuation, test_lex_comments,
 		test_lex_utf8_columns, test_lex_errors,
-		test_parse_example, test_parse_units, test_parse_settings,
+		test_parse_example, test_cmd_words_reread,
+		test_parse_units, test_parse_settings,
 		test_parse_forward_refs, test_parse_divert,
 		test_err_commands, test_err_hosts, test_err_units, test_err_limits,
 		test_err_host_cmds, test_err_expect, test_err_ipfw,

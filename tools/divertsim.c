@@ -331,6 +331,9 @@ run_one(const char *path, const struct cli *cli, enum mode mode,
 		o.events_tap = view_take_line;
 		o.events_tap_ctx = page;
 	}
+	/* The page draws the hosts from their commands. */
+	o.consume_cmds = page == NULL;
+	o.check_only = mode == MODE_LINT;
 	if (s != NULL)
 		w = scn_build_diag(s, &o, &d);
 	diag_flush(&d);

@@ -208,12 +208,12 @@ app_ping_start(struct host *h, uint32_t dst, uint32_t count,
 	pp->h = h;
 	/* ping(8) uses its pid; here a fixed function of host and rank. */
 	pp->id = (uint16_t)((g_str_hash(h->name) & 0xffffu) +
-	    h->ping_pcbs->len * 0x101u);
+	    host_list_len(h->ping_pcbs) * 0x101u);
 	pp->reply = ping_reply;
 	pp->ctx = pa;
 	pp->detach = ping_detach;
 	pa->pcb = pp;
-	g_ptr_array_add(h->ping_pcbs, pp);
+	host_list_add(&h->ping_pcbs, pp);
 	pa->timer = sim_schedule(0, ping_send, pa);
 	return (0);
 }

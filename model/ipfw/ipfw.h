@@ -45,6 +45,9 @@ bool		 ipfw_chain_has_rules(const struct ipfw_chain *chain);
 /* Sum of packet/byte counters of every rule numbered num. */
 void		 ipfw_chain_counters(const struct ipfw_chain *chain,
 		    uint32_t num, uint64_t *packets, uint64_t *bytes);
+/* Whether a rule numbered num is installed. */
+bool		 ipfw_chain_has_number(const struct ipfw_chain *chain,
+		    uint32_t num);
 /* Calls fn for each distinct rule number present (ascending, with 65535). */
 void		 ipfw_chain_foreach_number(const struct ipfw_chain *chain,
 		    void (*fn)(void *ctx, uint32_t num), void *ctx);

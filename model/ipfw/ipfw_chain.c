@@ -816,6 +816,15 @@ ipfw_chain_counters(const struct ipfw_chain *chain, uint32_t num,
 		*bytes = b;
 }
 
+bool
+ipfw_chain_has_number(const struct ipfw_chain *chain, uint32_t num)
+{
+	unsigned first, end;
+
+	number_span(chain, num, &first, &end);
+	return (first < end);
+}
+
 void
 ipfw_chain_foreach_number(const struct ipfw_chain *chain,
     void (*fn)(void *ctx, uint32_t num), void *ctx)

@@ -134,22 +134,24 @@ struct ipfw_rule {
 	uint32_t	 prob_x;	/* prob * IPFW_PROB_SCALE, as ipfw does */
 	enum ipfw_act	 action;
 	uint32_t	 arg;		/* port, target rule or ICMP code */
+	int		 release;	/* the ipfw(8) it was written for (6,
+					 * 14): its printing style */
+	/* (Fields ordered to leave no holes: a chain of a big world holds
+	 * two rules a host.) */
 	bool		 log;
 	bool		 keep_state;
-	uint32_t	 logamount;	/* log logamount N; 0: none given */
-	uint32_t	 log_left;	/* lines still allowed (logamount) */
-	uint16_t	 tag;		/* tag N / untag N (1..65534); 0: none */
 	bool		 untag;
 	/* `tablearg` in place of the action's argument / the tag: the
 	 * value of the rule's last successful table lookup (release 14). */
 	bool		 arg_targ, tag_targ;
-	uint16_t	 fwd_port;	/* fwd A,PORT; 0: none */
 	/* `limit MASK... N` (keep_state is set too): at most limit_n
 	 * states per value of the masked flow fields. */
 	uint8_t		 limit_mask;	/* IPFW_LIMIT_* */
+	uint16_t	 tag;		/* tag N / untag N (1..65534); 0: none */
+	uint16_t	 fwd_port;	/* fwd A,PORT; 0: none */
+	uint32_t	 logamount;	/* log logamount N; 0: none given */
+	uint32_t	 log_left;	/* lines still allowed (logamount) */
 	uint32_t	 limit_n;
-	int		 release;	/* the ipfw(8) it was written for (6,
-					 * 14): its printing style */
 	/* The rule's own copy (ipfw_rule_clone() duplicates it), not
 	 * interned: glib's quark table never shrinks, so every distinct
 	 * comment parsed would stay for good; NULL when absent. */
@@ -160,8 +162,8 @@ struct ipfw_rule {
 
 	struct ipfw_opt	*opts;
 	unsigned	 n_opts;
-	struct ipfw_addr *addrs;
 	unsigned	 n_addrs;
+	struct ipfw_addr *addrs;
 	struct ipfw_range *ranges;
 	unsigned	 n_ranges;
 

@@ -116,9 +116,6 @@ host_new(struct sim_ctx *sim, const char *name, int release)
 	in_proto_init(h);
 	h->sysuninit = g_array_new(FALSE, FALSE,
 	    sizeof(struct host_sysuninit));
-	h->udp_pcbs = g_ptr_array_new();
-	h->ping_pcbs = g_ptr_array_new();
-	h->procs = g_ptr_array_new();
 	counters_register_group(sim->counters, &h->counters, h->name, NULL,
 	    NULL, host_counter_kinds, G_N_ELEMENTS(host_counter_kinds), h);
 
@@ -143,10 +140,10 @@ host_free(struct host *h)
 	if (h == NULL)
 		return;
 	/* Sockets first: their timers and state refer to the host. */
-	while (h->udp_pcbs->len > 0)
+	while (host_list_len(h->udp_pcbs) > 0)
 		udp_pcb_free(g_ptr_array_index(h->udp_pcbs,
 		    h->udp_pcbs->len - 1));
-	while (h->ping_pcbs->len > 0) {
+	while (host_list_len(h->ping_pcbs) > 0) {
 		struct ping_pcb *pp = g_ptr_array_index(h->ping_pcbs,
 		    h->ping_pcbs->len - 1);
 
@@ -155,9 +152,12 @@ host_free(struct host *h)
 			pp->detach(pp->ctx);
 		g_free(pp);
 	}
-	g_ptr_array_free(h->udp_pcbs, TRUE);
-	g_ptr_array_free(h->ping_pcbs, TRUE);
-	g_ptr_array_free(h->procs, TRUE);
+	if (h->udp_pcbs != NULL)
+		g_ptr_array_free(h->udp_pcbs, TRUE);
+	if (h->ping_pcbs != NULL)
+		g_ptr_array_free(h->ping_pcbs, TRUE);
+	if (h->procs != NULL)
+		g_ptr_array_free(h->procs, TRUE);
 	/* Modules unload: pfil hooks first (ipfw), then the others. */
 	pfil_head_free(h);
 	for (i = h->sysuninit->len; i > 0; i--) {

@@ -122,6 +122,8 @@ struct host {
 	struct divert_tab *divert;
 	ip_divert_packet_t *ip_divert_ptr;
 	GArray		*sysuninit;		/* struct host_sysuninit */
+	/* Made by their first element (host_list_add()): most hosts of a
+	 * big world have none. */
 	GPtrArray	*udp_pcbs;		/* struct udp_pcb * */
 	GPtrArray	*ping_pcbs;		/* struct ping_pcb * */
 	GPtrArray	*procs;			/* struct proc * */
@@ -136,6 +138,22 @@ struct host {
  * A host with lo0 (127.0.0.1/8), its counters registered and the stack's
  * own protocols (ICMP, UDP) in ip_protox[]; no firewall, no divert.
  */
+/* The length of a list of struct host made on first use (NULL: empty). */
+static inline guint
+host_list_len(const GPtrArray *a)
+{
+	return (a != NULL ? a->len : 0);
+}
+
+/* Add p to such a list, making it if needed. */
+static inline void
+host_list_add(GPtrArray **a, gpointer p)
+{
+	if (*a == NULL)
+		*a = g_ptr_array_new();
+	g_ptr_array_add(*a, p);
+}
+
 struct host	*host_new(struct sim_ctx *sim, const char *name, int release);
 /*
  * Frees the host: sockets, then the pfil hooks' destructors and the

@@ -173,16 +173,18 @@ if_link(struct ifnet *a, struct ifnet *b, uint64_t rate_bps,
 {
 	struct host *ha = a->if_host, *hb = b->if_host;
 
+	a->if_peer = b;
+	b->if_peer = a;
+	a->if_link_mtu = a->if_mtu = mtu;
+	b->if_link_mtu = b->if_mtu = mtu;
+	if (ha->sim->no_devices)
+		return;
 	if (ha->ns3_node == NULL)
 		ha->ns3_node = ns3_node_create();
 	if (hb->ns3_node == NULL)
 		hb->ns3_node = ns3_node_create();
 	ns3_link_create(ha->ns3_node, hb->ns3_node, rate_bps, delay_ns, mtu,
 	    queue, &a->if_dev, &b->if_dev);
-	a->if_peer = b;
-	b->if_peer = a;
-	a->if_link_mtu = a->if_mtu = mtu;
-	b->if_link_mtu = b->if_mtu = mtu;
 	ns3_dev_set_rx(a->if_dev, if_input, if_input_lost, a);
 	ns3_dev_set_rx(b->if_dev, if_input, if_input_lost, b);
 }

@@ -267,7 +267,7 @@ icmp_to_ping(struct host *h, uint32_t src, const uint8_t *icmp,
 	uint16_t id = icmp_get_echo_id(icmp), seq = icmp_get_echo_seq(icmp);
 	guint i;
 
-	for (i = 0; i < h->ping_pcbs->len; i++) {
+	for (i = 0; i < host_list_len(h->ping_pcbs); i++) {
 		struct ping_pcb *pp = g_ptr_array_index(h->ping_pcbs, i);
 
 		if (pp->id == id && pp->reply != NULL)

@@ -31,7 +31,7 @@ udp_pcb_lookup(const struct host *h, uint16_t lport)
 {
 	guint i;
 
-	for (i = 0; i < h->udp_pcbs->len; i++) {
+	for (i = 0; i < host_list_len(h->udp_pcbs); i++) {
 		struct udp_pcb *pcb = g_ptr_array_index(h->udp_pcbs, i);
 
 		if (pcb->lport == lport)
@@ -54,7 +54,7 @@ udp_pcb_bind(struct host *h, uint16_t lport, udp_input_fn fn, void *ctx,
 	pcb->input = fn;
 	pcb->ctx = ctx;
 	pcb->detach = detach;
-	g_ptr_array_add(h->udp_pcbs, pcb);
+	host_list_add(&h->udp_pcbs, pcb);
 	*out = pcb;
 	return (0);
 }
@@ -78,7 +78,8 @@ udp_pcb_free(struct udp_pcb *pcb)
 
 	if (pcb == NULL)
 		return;
-	g_ptr_array_remove(pcb->h->udp_pcbs, pcb);
+	if (pcb->h->udp_pcbs != NULL)
+		(void)g_ptr_array_remove(pcb->h->udp_pcbs, pcb);
 	if (pcb->detach != NULL)
 		pcb->detach(pcb->ctx);
 	g_free(pcb);

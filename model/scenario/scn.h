@@ -25,6 +25,7 @@ extern "C" {
 #define	DIVERT_DEFAULT_RCVBUF		65636u
 
 struct ipfw_cmd;
+struct scn_source;
 
 /* Where a word came from: 1-based line and column. */
 struct scn_pos {
@@ -39,6 +40,7 @@ struct scn_words {
 	struct scn_pos	*pos;		/* pos[i] for argv[i]; pos[argc] = end */
 	char		*text;		/* the physical line(s), for carets */
 	unsigned	 line;		/* first physical line */
+	size_t		 off;		/* byte offset of the line in the file */
 };
 
 enum scn_host_cmd_kind {
@@ -65,10 +67,23 @@ enum scn_sysctl {
 	SYSCTL_FW_AUTOINC_STEP,
 };
 
+/*
+ * Allocated only as long as the union member of its kind needs
+ * (scn_parse.c): a generated host has several, kept until the world holds
+ * them.
+ */
 struct scn_host_cmd {
 	enum scn_host_cmd_kind kind;
-	struct scn_words *w;		/* the words (borrowed from the file) */
 	unsigned	 w0;		/* index of the command's first word */
+	/*
+	 * The words (borrowed from the file) while parsing; NULL afterwards
+	 * for the time-0 commands of a host, whose lines are not kept:
+	 * scn_cmd_words() lexes the line again from the file for a message.
+	 */
+	struct scn_words *w;
+	unsigned	 argc;		/* words on its line */
+	unsigned	 line;		/* first physical line */
+	size_t		 off;		/* byte offset of the line */
 	union {
 		struct { char *ifname; uint32_t addr; uint8_t plen;
 			 bool alias; } ifaddr;
@@ -113,11 +128,12 @@ struct scn_link {
 
 struct scn_host {
 	char		*name;
-	bool		 no_ipdivert;
-	int		 release;	/* 6 or 14 */
+	/* NULL once the build used them up (run_opts.consume_cmds). */
 	GPtrArray	*cmds;		/* struct scn_host_cmd *, time 0, in order */
 	GPtrArray	*ifnames;	/* char *, in order of first mention */
 	struct scn_pos	 pos;
+	int		 release;	/* 6 or 14 */
+	bool		 no_ipdivert;
 	bool		 parse_errors;	/* a line of it was rejected: what
 					   the world lacks follows from it */
 };
@@ -142,7 +158,15 @@ struct scenario {
 	GPtrArray	*expects;	/* struct scn_expect * */
 	bool		 has_run;
 	uint64_t	 run_until_ns;	/* 0: until no event is pending */
-	GPtrArray	*lines;		/* struct scn_words *, owned */
+	/*
+	 * struct scn_words *, owned: the lines of `at` and `expect`, whose
+	 * words the run and the checks use.  The others are dropped once
+	 * parsed (a host's lines cost several times their text); messages
+	 * about them lex their line again (scn_cmd_words()).
+	 */
+	GPtrArray	*lines;
+	unsigned	 nlines;	/* logical lines the file had */
+	struct scn_source *src;		/* where those lines are read again */
 	unsigned	 parse_errors;	/* reported while parsing */
 };
 
@@ -168,6 +192,24 @@ struct scenario	*scn_parse_file_diag(const char *path, struct diag *d);
 struct scenario	*scn_parse_text_diag(const char *path, const char *text,
 		    struct diag *d);
 void		 scn_free(struct scenario *s);
+/*
+ * Free what the build no longer needs (scn_build.c, when the caller lets
+ * it): a host's interface names once its interfaces exist, its commands
+ * once they ran (both arrays become NULL), a link once it exists (its
+ * slot becomes NULL), then the list of links.
+ */
+void		 scn_host_drop_ifnames(struct scn_host *h);
+void		 scn_host_drop_cmds(struct scn_host *h);
+void		 scn_drop_link(struct scenario *s, unsigned i);	/* to NULL */
+void		 scn_drop_links(struct scenario *s);
+/*
+ * The words of c's line, for a message: c->w when kept, otherwise the line
+ * lexed again from the file's text (read again from the file when it was
+ * not kept).  Valid until the next call for s.  If the file has changed
+ * since, words without text at c's line (a message without its source).
+ */
+const struct scn_words *scn_cmd_words(const struct scenario *s,
+		    const struct scn_host_cmd *c);
 struct scn_host	*scn_find_host(const struct scenario *s, const char *name);
 
 #ifdef __cplusplus

@@ -56,8 +56,6 @@ struct world {
 	GPtrArray		*link_pcaps;	/* struct pcap_writer * */
 	struct pcapng_writer	*pcapng;	/* run.pcapng */
 	char			*cut_short;	/* why the run ended early */
-	GPtrArray		*ipfw_slots;	/* uint64_t *: the counters
-						   last synced */
 	struct scn_counter_facts facts;
 	/* What the build narrates (title, ipfw echo), held until the build
 	 * has succeeded: nothing reaches stdout before an error. */
@@ -178,7 +176,7 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 			inet_addr_str(c->u.route.dst, a);
 			*msg = g_strdup_printf("route add: a route to %s/%u "
 			    "already exists (EEXIST)", a, c->u.route.plen);
-			*word = c->w->argc - 2;
+			*word = c->argc - 2;
 		} else if (error != 0) {
 			inet_addr_str(c->u.route.gw, a);
 			*msg = g_strdup_printf(error == ENETUNREACH ?
@@ -186,7 +184,7 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 			    "network (%s)" : "route add: %s (%s)",
 			    error == ENETUNREACH ? a : "cannot add route",
 			    errno_text(error));
-			*word = c->w->argc - 1;
+			*word = c->argc - 1;
 		}
 		return (error);
 
@@ -285,7 +283,7 @@ host_cmd_exec(struct world *w, struct host *h, const struct scn_host_cmd *c,
 			    c->u.divert.program, errno_text(error));
 			return (error);
 		}
-		g_ptr_array_add(h->procs, p);
+		host_list_add(&h->procs, p);
 		return (0);
 	}
 
@@ -377,15 +375,16 @@ check_divert_exec(struct diag *d, const struct scenario *s,
 	char *dir, *path;
 
 	if (c->u.divert.argc < 1) {
-		diag_error(d, c->w, c->u.divert.argv_w0, "missing PROGRAM "
-		    "(usage: divert PORT exec PROGRAM [ARGS ...])");
+		diag_error(d, scn_cmd_words(s, c), c->u.divert.argv_w0,
+		    "missing PROGRAM (usage: divert PORT exec PROGRAM "
+		    "[ARGS ...])");
 		return;
 	}
 	dir = g_path_get_dirname(s->path);
 	path = exec_resolve(c->u.divert.argv[0], dir, &why);
 	if (path == NULL)
-		diag_error(d, c->w, c->u.divert.argv_w0, "exec: %s: %s",
-		    c->u.divert.argv[0], why);
+		diag_error(d, scn_cmd_words(s, c), c->u.divert.argv_w0,
+		    "exec: %s: %s", c->u.divert.argv[0], why);
 	g_free(path);
 	g_free(dir);
 }
@@ -417,11 +416,13 @@ check_divert_program(struct diag *d, const struct scenario *s,
 			    q->name);
 		}
 		if (diag_suggest_best(&sg) != NULL)
-			diag_error(d, c->w, c->w0 + 2, "unknown divert program "
+			diag_error(d, scn_cmd_words(s, c), c->w0 + 2,
+			    "unknown divert program "
 			    "'%s'%s", c->u.divert.program, diag_did_you_mean(
 			    diag_suggest_best(&sg), dym, sizeof(dym)));
 		else
-			diag_error(d, c->w, c->w0 + 2, "unknown divert program "
+			diag_error(d, scn_cmd_words(s, c), c->w0 + 2,
+			    "unknown divert program "
 			    "'%s' (programs: %s)", c->u.divert.program,
 			    all->str);
 		g_string_free(all, TRUE);
@@ -429,7 +430,8 @@ check_divert_program(struct diag *d, const struct scenario *s,
 	}
 	if (!divert_program_check_args(prog, c->u.divert.argc,
 	    c->u.divert.argv, &bad, &err)) {
-		diag_error(d, c->w, c->u.divert.argv_w0 + (unsigned)bad,
+		diag_error(d, scn_cmd_words(s, c), c->u.divert.argv_w0 +
+		    (unsigned)bad,
 		    "%s (usage: divert PORT %s)", err != NULL ? err->message :
 		    "bad arguments", prog->usage);
 		g_clear_error(&err);
@@ -618,6 +620,8 @@ build_links(struct world *w)
 			link_pcap(w, ia->if_dev, ha, ia);
 			link_pcap(w, ib->if_dev, hb, ib);
 		}
+		if (w->o.consume_cmds)
+			scn_drop_link((struct scenario *)w->s, i);
 	}
 }
 
@@ -687,16 +691,14 @@ facts_key(const char *host, unsigned n)
 	return (g_strdup_printf("%s:%u", host, n));
 }
 
+/* The last rule number before the default rule. */
 static void
-fact_rule(void *arg, uint32_t num)
+fact_max(void *arg, uint32_t num)
 {
-	struct { struct world *w; const char *host; uint32_t *max; } *a = arg;
+	uint32_t *max = arg;
 
-	if (num == IPFW_DEFAULT_RULE)
-		return;
-	g_hash_table_add(a->w->facts.rules, facts_key(a->host, num));
-	if (num > *a->max)
-		*a->max = num;
+	if (num != IPFW_DEFAULT_RULE && num > *max)
+		*max = num;
 }
 
 static int
@@ -731,12 +733,11 @@ fact_targeted(struct world *w, const char *host, const struct ipfw_cmd *cmd)
 		    cmd->rule->arg));
 }
 
+/* What the `at` lines bind, send to and connect (before any host). */
 static void
-collect_facts(struct world *w)
+facts_begin(struct world *w)
 {
 	const struct scenario *s = w->s;
-	GHashTable *maxnum;
-	GPtrArray *ats;
 
 	w->facts.bound = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
@@ -744,34 +745,51 @@ collect_facts(struct world *w)
 	    g_free, NULL);
 	w->facts.rules = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
-	maxnum = g_hash_table_new(g_str_hash, g_str_equal);
-	for (guint i = 0; i < s->hosts->len; i++) {
-		const struct scn_host *sh = g_ptr_array_index(s->hosts, i);
-		struct host *h = g_ptr_array_index(w->hosts, i);
-		uint32_t max = 0;
-		struct { struct world *w; const char *host; uint32_t *max; }
-		    a = { w, sh->name, &max };
+	for (guint i = 0; i < s->ats->len; i++) {
+		const struct scn_at *at = g_ptr_array_index(s->ats, i);
+		const struct scn_host_cmd *c = at->cmd;
 
-		/* The default rule is there wherever ipfw is loaded. */
-		if (h->fw != NULL)
-			ipfw_chain_foreach_number(h->fw, fact_rule, &a);
-		if (h->fw != NULL)
-			g_hash_table_add(w->facts.rules, facts_key(sh->name,
-			    IPFW_DEFAULT_RULE));
-		g_hash_table_insert(maxnum, sh->name, GUINT_TO_POINTER(max));
-		for (guint j = 0; j < sh->cmds->len; j++) {
-			const struct scn_host_cmd *c =
-			    g_ptr_array_index(sh->cmds, j);
-
-			if (c->kind == SCN_CONNECT_TCP)
-				w->facts.tcp_conns += 2ull * c->u.connect.count;
-			if (c->kind == SCN_DIVERT)
-				g_hash_table_add(w->facts.bound, facts_key(
-				    sh->name, c->u.divert.port));
-			else if (c->kind == SCN_IPFW)
-				fact_targeted(w, sh->name, c->u.ipfw.cmd);
-		}
+		if (c->kind == SCN_DIVERT)
+			g_hash_table_add(w->facts.bound, facts_key(at->host,
+			    c->u.divert.port));
+		else if (c->kind == SCN_CONNECT_TCP)
+			w->facts.tcp_conns += 2ull * c->u.connect.count;
+		else if (c->kind == SCN_IPFW && c->u.ipfw.cmd->kind ==
+		    IPFW_CMD_ADD && ipfw_cmd_uses_divert(c->u.ipfw.cmd))
+			g_hash_table_add(w->facts.targeted, facts_key(at->host,
+			    c->u.ipfw.cmd->rule->arg));
 	}
+}
+
+/*
+ * A host's share, once its time-0 commands ran.  The rules its chain
+ * holds then are not copied: scn_expect.c reads the chain.
+ */
+static void
+facts_host(struct world *w, const struct scn_host *sh)
+{
+	for (guint j = 0; j < sh->cmds->len; j++) {
+		const struct scn_host_cmd *c = g_ptr_array_index(sh->cmds, j);
+
+		if (c->kind == SCN_CONNECT_TCP)
+			w->facts.tcp_conns += 2ull * c->u.connect.count;
+		if (c->kind == SCN_DIVERT)
+			g_hash_table_add(w->facts.bound, facts_key(sh->name,
+			    c->u.divert.port));
+		else if (c->kind == SCN_IPFW)
+			fact_targeted(w, sh->name, c->u.ipfw.cmd);
+	}
+}
+
+/* The rule numbers `at` lines add, in the order they run. */
+static void
+facts_at_rules(struct world *w)
+{
+	const struct scenario *s = w->s;
+	GHashTable *maxnum;
+	GPtrArray *ats;
+
+	maxnum = g_hash_table_new(g_str_hash, g_str_equal);
 	ats = g_ptr_array_new();
 	for (guint i = 0; i < s->ats->len; i++)
 		g_ptr_array_add(ats, g_ptr_array_index(s->ats, i));
@@ -782,20 +800,21 @@ collect_facts(struct world *w)
 		const struct ipfw_rule *r;
 		uint32_t max, num;
 
-		if (c->kind == SCN_DIVERT) {
-			g_hash_table_add(w->facts.bound, facts_key(at->host,
-			    c->u.divert.port));
-			continue;
-		}
-		if (c->kind == SCN_CONNECT_TCP)
-			w->facts.tcp_conns += 2ull * c->u.connect.count;
 		if (c->kind != SCN_IPFW || c->u.ipfw.cmd->kind !=
 		    IPFW_CMD_ADD)
 			continue;
 		r = c->u.ipfw.cmd->rule;
-		if (ipfw_cmd_uses_divert(c->u.ipfw.cmd))
-			g_hash_table_add(w->facts.targeted, facts_key(at->host,
-			    r->arg));
+		/* The last number after time 0, then after each `at`. */
+		if (!g_hash_table_contains(maxnum, at->host)) {
+			struct host *h = world_host(w, at->host);
+
+			max = 0;
+			if (h != NULL && h->fw != NULL)
+				ipfw_chain_foreach_number(h->fw, fact_max,
+				    &max);
+			g_hash_table_insert(maxnum, at->host,
+			    GUINT_TO_POINTER(max));
+		}
 		max = GPOINTER_TO_UINT(g_hash_table_lookup(maxnum, at->host));
 		num = r->rulenum != 0 ? r->rulenum : max + IPFW_AUTOINC_STEP;
 		if (num > IPFW_MAX_RULENUM)
@@ -820,6 +839,7 @@ rule_warnings(struct world *w, struct diag *d, const struct scn_host *sh,
     const struct scn_host_cmd *c, const char *host)
 {
 	const struct ipfw_rule *r;
+	const struct scn_words *cw;
 	struct host *h = world_host(w, host);
 	char *key;
 
@@ -848,9 +868,10 @@ rule_warnings(struct world *w, struct diag *d, const struct scn_host *sh,
 		}
 		if (found)
 			continue;
-		for (unsigned j = c->w0; j < c->w->argc; j++)
-			if (strcmp(c->w->argv[j], o->u.ifname) == 0) {
-				diag_warning(d, c->w, j, "host '%s' has no "
+		cw = scn_cmd_words(w->s, c);
+		for (unsigned j = c->w0; j < cw->argc; j++)
+			if (strcmp(cw->argv[j], o->u.ifname) == 0) {
+				diag_warning(d, cw, j, "host '%s' has no "
 				    "interface '%s': this rule can never "
 				    "match%s", host, o->u.ifname,
 				    diag_did_you_mean(diag_suggest_best(&sg),
@@ -863,11 +884,12 @@ rule_warnings(struct world *w, struct diag *d, const struct scn_host *sh,
 	key = facts_key(host, r->arg);
 	/* (A kernel without IPDIVERT drops them as divert.disabled.) */
 	if (!g_hash_table_contains(w->facts.bound, key) && h->ipdivert) {
-		for (unsigned j = c->w0; j < c->w->argc; j++) {
-			if (strcmp(c->w->argv[j], "divert") != 0 &&
-			    strcmp(c->w->argv[j], "tee") != 0)
+		cw = scn_cmd_words(w->s, c);
+		for (unsigned j = c->w0; j < cw->argc; j++) {
+			if (strcmp(cw->argv[j], "divert") != 0 &&
+			    strcmp(cw->argv[j], "tee") != 0)
 				continue;
-			diag_warning(d, c->w, j + 1, "no program binds divert "
+			diag_warning(d, cw, j + 1, "no program binds divert "
 			    "port %u on host '%s': every packet this rule "
 			    "takes is dropped (divert.noport)", r->arg, host);
 			break;
@@ -907,10 +929,10 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	w->o = ro;
 	w->hosts = g_ptr_array_new();
 	w->byname = g_hash_table_new(g_str_hash, g_str_equal);
-	w->ipfw_slots = g_ptr_array_new();
 	w->link_pcaps = g_ptr_array_new();
 	w->sim.seed = s->seed;
 	w->sim.loop_limit = s->loop_limit;
+	w->sim.no_devices = ro.check_only;
 	w->sim.counters = counters_new();
 	register_sim_counters(w);
 
@@ -940,25 +962,41 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 		struct host *h = host_new(&w->sim, sh->name, sh->release);
 
 		h->ipdivert = !sh->no_ipdivert;
-		/* The kernel's modules: ipfw when the host ever runs an ipfw
-		 * command, divert(4) always (IPDIVERT or not). */
-		if (host_has_ipfw(s, sh))
-			(void)ipfw_attach(h);
-		divert_attach(h);
-		h->ns3_node = ns3_node_create();
+		if (!ro.check_only)
+			h->ns3_node = ns3_node_create();
 		for (guint j = 0; j < sh->ifnames->len; j++)
 			(void)host_if_get_or_create(h,
 			    g_ptr_array_index(sh->ifnames, j));
+		if (ro.consume_cmds)
+			scn_host_drop_ifnames((struct scn_host *)sh);
 		g_ptr_array_add(w->hosts, h);
 		g_hash_table_insert(w->byname, h->name, h);
 	}
 	build_links(w);
+	if (ro.consume_cmds)
+		scn_drop_links((struct scenario *)s);
 
-	/* Time-0 commands, host by host in file order. */
+	/*
+	 * Time-0 commands, host by host in file order; then what the host
+	 * makes possible and its rules' warnings.  Its commands are freed
+	 * then: nothing needs them later, and a host's parsed lines are
+	 * about as big as its world (when the caller lets the build).
+	 */
+	facts_begin(w);
 	for (guint i = 0; i < s->hosts->len; i++) {
 		const struct scn_host *sh = g_ptr_array_index(s->hosts, i);
 		struct host *h = g_ptr_array_index(w->hosts, i);
 
+		/*
+		 * The kernel's modules: ipfw when the host ever runs an ipfw
+		 * command, divert(4) always (IPDIVERT or not).  Loaded here,
+		 * just before the host's first command, not with the host:
+		 * no chain exists yet at the peak of the build (the last
+		 * link made, every host's parsed commands still there).
+		 */
+		if (host_has_ipfw(s, sh))
+			(void)ipfw_attach(h);
+		divert_attach(h);
 		for (guint j = 0; j < sh->cmds->len; j++) {
 			const struct scn_host_cmd *c =
 			    g_ptr_array_index(sh->cmds, j);
@@ -978,18 +1016,18 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 			 * rejected: that line was the mistake. */
 			if (error != 0 && !(sh->parse_errors &&
 			    c->kind == SCN_ROUTE_ADD))
-				diag_error(d, c->w, word, "%s", msg);
+				diag_error(d, scn_cmd_words(s, c), word, "%s",
+				    msg);
 			g_free(msg);
 		}
-	}
-	collect_facts(w);
-	for (guint i = 0; i < s->hosts->len; i++) {
-		const struct scn_host *sh = g_ptr_array_index(s->hosts, i);
-
+		facts_host(w, sh);
 		for (guint j = 0; j < sh->cmds->len; j++)
 			rule_warnings(w, d, sh, g_ptr_array_index(sh->cmds, j),
 			    sh->name);
+		if (ro.consume_cmds)
+			scn_host_drop_cmds((struct scn_host *)sh);
 	}
+	facts_at_rules(w);
 
 	/* `at` commands: checked now, run later. */
 	w->ats = g_new0(struct at_event, s->ats->len);
@@ -1021,7 +1059,7 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	 * Valid by the letter of the language (every expectation holds), so
 	 * warnings; --Werror makes a CI job refuse them.
 	 */
-	if (s->lines->len == 0 && s->parse_errors == 0)
+	if (s->nlines == 0 && s->parse_errors == 0)
 		diag_warning_file(d, "empty scenario: nothing to simulate and "
 		    "nothing to check");
 	else if (s->expects->len == 0 && s->parse_errors == 0)
@@ -1053,41 +1091,96 @@ scn_build_diag(const struct scenario *s, const struct run_opts *o,
 	return (w);
 }
 
-/* HOST.ipfw.NUM.packets/bytes mirror the chains at the end of a run. */
-struct ipfw_sync {
-	struct world	*w;
+/*
+ * HOST.ipfw.NUM.packets/bytes: read from the chains once the run is over,
+ * for every rule number installed then (as `ipfw show` sums the rules of
+ * one number).  Not registered: four names a host would cost more than
+ * the host's chain.
+ */
+static bool
+ipfw_counter_parse(const struct world *w, const char *name,
+    struct host **hp, uint32_t *nump, bool *bytes)
+{
+	const char *dot = strchr(name, '.'), *p, *end;
+	struct host *h;
+	uint64_t num = 0;
+	char *host;
+
+	if (dot == NULL || strncmp(dot, ".ipfw.", 6) != 0)
+		return (false);
+	/* The number as "%u" writes it: digits, no leading zero. */
+	p = dot + 6;
+	for (end = p; *end >= '0' && *end <= '9' && end - p < 6; end++)
+		num = num * 10 + (uint64_t)(*end - '0');
+	if (end == p || *p == '0' || *end != '.' || num > IPFW_DEFAULT_RULE)
+		return (false);
+	if (strcmp(end + 1, "packets") == 0)
+		*bytes = false;
+	else if (strcmp(end + 1, "bytes") == 0)
+		*bytes = true;
+	else
+		return (false);
+	host = g_strndup(name, (gsize)(dot - name));
+	h = world_host(w, host);
+	g_free(host);
+	if (h == NULL || h->fw == NULL ||
+	    !ipfw_chain_has_number(h->fw, (uint32_t)num))
+		return (false);
+	*hp = h;
+	*nump = (uint32_t)num;
+	return (true);
+}
+
+static bool
+ipfw_counter_get(void *ctx, const char *name, uint64_t *value)
+{
+	struct host *h;
+	uint32_t num;
+	uint64_t pk, by;
+	bool bytes;
+
+	if (!ipfw_counter_parse(ctx, name, &h, &num, &bytes))
+		return (false);
+	ipfw_chain_counters(h->fw, num, &pk, &by);
+	*value = bytes ? by : pk;
+	return (true);
+}
+
+struct ipfw_each {
 	struct host	*h;
+	void		(*fn)(void *arg, const char *name, uint64_t value);
+	void		*arg;
 };
 
 static void
-ipfw_sync_one(void *arg, uint32_t num)
+ipfw_each_number(void *arg, uint32_t num)
 {
-	struct ipfw_sync *s = arg;
-	uint64_t pk, by, *slot;
+	struct ipfw_each *e = arg;
+	uint64_t pk, by;
+	char name[128];
 
-	ipfw_chain_counters(s->h->fw, num, &pk, &by);
-	slot = counters_slotf(s->w->sim.counters, "%s.ipfw.%u.packets",
-	    s->h->name, num);
-	*slot = pk;
-	g_ptr_array_add(s->w->ipfw_slots, slot);
-	slot = counters_slotf(s->w->sim.counters, "%s.ipfw.%u.bytes",
-	    s->h->name, num);
-	*slot = by;
-	g_ptr_array_add(s->w->ipfw_slots, slot);
+	ipfw_chain_counters(e->h->fw, num, &pk, &by);
+	(void)snprintf(name, sizeof(name), "%s.ipfw.%u.packets", e->h->name,
+	    num);
+	e->fn(e->arg, name, pk);
+	(void)snprintf(name, sizeof(name), "%s.ipfw.%u.bytes", e->h->name,
+	    num);
+	e->fn(e->arg, name, by);
 }
 
 static void
-ipfw_counters_sync(struct world *w)
+ipfw_counter_each(void *ctx, void (*fn)(void *arg, const char *name,
+    uint64_t value), void *arg)
 {
-	/* The registry's own slots: they live as long as it does. */
-	for (guint i = 0; i < w->ipfw_slots->len; i++)
-		*(uint64_t *)g_ptr_array_index(w->ipfw_slots, i) = 0;
-	g_ptr_array_set_size(w->ipfw_slots, 0);
-	for (guint i = 0; i < w->hosts->len; i++) {
-		struct ipfw_sync s = { w, g_ptr_array_index(w->hosts, i) };
+	const struct world *w = ctx;
 
-		if (s.h->fw != NULL)
-			ipfw_chain_foreach_number(s.h->fw, ipfw_sync_one, &s);
+	for (guint i = 0; i < w->hosts->len; i++) {
+		struct ipfw_each e = { g_ptr_array_index(w->hosts, i), fn,
+		    arg };
+
+		if (e.h->fw != NULL)
+			ipfw_chain_foreach_number(e.h->fw, ipfw_each_number,
+			    &e);
 	}
 }
 
@@ -1248,7 +1341,8 @@ world_run(struct world *w, unsigned *npassed)
 	fflush(out);
 
 	world_audit(w);
-	ipfw_counters_sync(w);
+	counters_set_source(w->sim.counters, ipfw_counter_get,
+	    ipfw_counter_each, w);
 	if (!w->o.quiet) {
 		for (guint i = 0; i < w->hosts->len; i++) {
 			struct host *h = g_ptr_array_index(w->hosts, i);
@@ -1293,7 +1387,7 @@ world_free(struct world *w)
 	for (guint i = 0; i < w->hosts->len; i++) {
 		struct host *h = g_ptr_array_index(w->hosts, i);
 
-		while (h->procs->len > 0) {
+		while (host_list_len(h->procs) > 0) {
 			struct proc *p = g_ptr_array_index(h->procs,
 			    h->procs->len - 1);
 
@@ -1322,7 +1416,6 @@ world_free(struct world *w)
 	g_free(w->cut_short);
 	g_ptr_array_free(w->hosts, TRUE);
 	g_hash_table_destroy(w->byname);
-	g_ptr_array_free(w->ipfw_slots, TRUE);
 	if (w->facts.bound != NULL) {
 		g_hash_table_destroy(w->facts.bound);
 		g_hash_table_destroy(w->facts.targeted);

@@ -50,6 +50,14 @@ struct run_opts {
 	 * `divertsim view`); NULL: none. */
 	void		(*events_tap)(void *ctx, const char *line, size_t len);
 	void		*events_tap_ctx;
+	/* Free what of s the build has used up: each host's interface
+	 * names and time-0 commands, the links (nothing in the build or the
+	 * run needs them again; `divertsim view` draws them, so it leaves
+	 * this off). */
+	bool		 consume_cmds;
+	/* `lint`: the world is only checked, never run (no ns-3 nodes or
+	 * devices; world_run() must not be called). */
+	bool		 check_only;
 };
 
 /*
@@ -99,7 +107,8 @@ struct counters	*world_counters(const struct world *w);
  * What the file can make exist, for checking counter names exactly: keys
  * "HOST:PORT" of divert ports a `divert` line binds (at time 0 or in an
  * `at` command) and of ports a divert or tee rule sends to, "HOST:NUM" of
- * rule numbers a line adds.
+ * rule numbers an `at` line adds (those of the time-0 lines are read from
+ * the chains, not copied here).
  */
 struct scn_counter_facts {
 	GHashTable	*bound;

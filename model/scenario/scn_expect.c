@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "net/host.h"
+#include "ipfw/ipfw.h"
 #include "net/if.h"
 #include "netinet/ip_drop.h"
 #include "scenario/diag.h"
@@ -74,6 +75,39 @@ all_digits(const char *s, size_t n)
 		if (s[i] < '0' || s[i] > '9')
 			return (false);
 	return (true);
+}
+
+/*
+ * Whether rule n digits at s names is in h's chain once the time-0
+ * commands ran (the build checks expectations then): the facts hold only
+ * what `at` lines add.  "%u" spelling only, as the facts' keys.
+ */
+static bool
+rule_at_time0(const struct host *h, const char *s, size_t n)
+{
+	uint32_t num = 0;
+
+	if (h->fw == NULL || s[0] == '0')
+		return (false);
+	for (size_t i = 0; i < n; i++)
+		num = num * 10 + (uint32_t)(s[i] - '0');
+	return (ipfw_chain_has_number(h->fw, num));
+}
+
+struct rule_names {
+	GPtrArray	*out;
+	const char	*host;
+};
+
+static void
+rule_names_one(void *arg, uint32_t num)
+{
+	struct rule_names *a = arg;
+
+	g_ptr_array_add(a->out, g_strdup_printf("%s.ipfw.%u.packets",
+	    a->host, num));
+	g_ptr_array_add(a->out, g_strdup_printf("%s.ipfw.%u.bytes", a->host,
+	    num));
 }
 
 static char *
@@ -174,7 +208,8 @@ scn_counter_check(const struct world *w, const char *name, char **msg)
 			goto out;
 		}
 		key = host_key(host, rest + 5, (size_t)(p3 - rest - 5));
-		if (!g_hash_table_contains(f->rules, key))
+		if (!g_hash_table_contains(f->rules, key) &&
+		    !rule_at_time0(h, rest + 5, (size_t)(p3 - rest - 5)))
 			rc = fail(msg, SCN_COUNTER_ERROR, "counter '%s': no "
 			    "line of this file adds a rule %.*s on host '%s'",
 			    name, (int)(p3 - rest - 5), rest + 5, host);
@@ -420,6 +455,13 @@ scn_counter_names(const struct world *w)
 				    strstr(drop_table[j].counter, "PORT") == NULL)
 					g_ptr_array_add(out, g_strdup_printf(
 					    "%s.%s", host, drop_table[j].counter));
+			/* The rules of its chain (the `at` ones are facts). */
+			if (world_host(w, host)->fw != NULL) {
+				struct rule_names a = { out, host };
+
+				ipfw_chain_foreach_number(world_host(w,
+				    host)->fw, rule_names_one, &a);
+			}
 			g_hash_table_add(seen, world_host(w, host)->name);
 		}
 		g_free(host);

@@ -334,80 +334,203 @@ report_bad_utf8(struct diag *d, const char *p, size_t len, const char *bad,
 	g_free(w.text);
 }
 
-GPtrArray *
-scn_lex(const char *text, struct diag *d)
+/*
+ * Lex the next logical line at *pp (line number *lineno) into *out; the
+ * lines that hold no word or a lexical error (reported through d) give
+ * NULL.  Returns false at the end of the text.
+ */
+static bool
+lex_next(const char *text, const char **pp, unsigned *lineno,
+    struct diag *d, struct scn_words **out)
 {
-	GPtrArray *lines;
 	const char *p, *nl, *bad;
-	size_t len;
-	unsigned lineno;
+	size_t len, off;
 	struct lex_line ll;
 	struct scn_words *w;
 	bool cont, broken;
 
+	p = *pp;
+	*out = NULL;
+	if (*p == '\0')
+		return (false);
+	off = (size_t)(p - text);
+	memset(&ll, 0, sizeof(ll));
+	ll.src = g_string_new(NULL);
+	ll.first_line = *lineno;
+	ll.argv = g_ptr_array_new_with_free_func(g_free);
+	ll.pos = g_array_new(FALSE, FALSE, sizeof(struct scn_pos));
+	ll.quote = Q_NONE;
+	broken = false;
+	do {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		/* CRLF files: the CR is not part of the line. */
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (*lineno != ll.first_line)
+			g_string_append_c(ll.src, '\n');
+		g_string_append_len(ll.src, p, (gssize)len);
+		if (len > SCN_MAX_LINE_BYTES) {
+			struct scn_pos at = { *lineno, 1 };
+
+			diag_error_at(d, NULL, at, 1, "line too long "
+			    "(%zu bytes; at most %u)", len,
+			    SCN_MAX_LINE_BYTES);
+			broken = true;
+			cont = false;
+		} else if (!g_utf8_validate(p, (gssize)len, &bad)) {
+			report_bad_utf8(d, p, len, bad, *lineno);
+			broken = true;
+			cont = false;
+		} else {
+			cont = lex_physline(&ll, p, len, *lineno);
+		}
+		p = nl != NULL ? nl + 1 : p + strlen(p);
+		(*lineno)++;
+	} while (cont && *p != '\0');
+	*pp = p;
+	if (broken) {
+		line_discard(&ll);
+		return (true);
+	}
+	if (ll.quote != Q_NONE) {
+		word_end(&ll, ll.quote_pos.line, ll.quote_pos.col);
+		w = line_finish(&ll);
+		diag_error_at(d, w, ll.quote_pos, 1, "unterminated %s quote",
+		    ll.quote == Q_SINGLE ? "single" : "double");
+		scn_words_free(w);
+		return (true);
+	}
+	/* A continuation on the file's last line just ends it. */
+	if (cont)
+		word_end(&ll, ll.cont_pos.line, ll.cont_pos.col);
+	if (ll.argv->len == 0) {
+		line_discard(&ll);
+		return (true);
+	}
+	*out = line_finish(&ll);
+	(*out)->off = off;
+	return (true);
+}
+
+/* The bytes of w's one block (line_finish()): up to its last string. */
+static size_t
+words_size(const struct scn_words *w)
+{
+	const char *end = w->text + strlen(w->text) + 1;
+
+	for (unsigned k = 0; k < w->argc; k++)
+		if (w->argv[k] + strlen(w->argv[k]) + 1 > end)
+			end = w->argv[k] + strlen(w->argv[k]) + 1;
+	return ((size_t)(end - (const char *)w));
+}
+
+/* Copy w's block to dst (size bytes) and point the copy at itself. */
+static struct scn_words *
+words_move(void *dst, const struct scn_words *w, size_t size)
+{
+	struct scn_words *c = dst;
+	ptrdiff_t delta = (const char *)dst - (const char *)w;
+
+	memcpy(dst, w, size);
+	c->argv = (char **)(void *)((char *)w->argv + delta);
+	c->pos = (struct scn_pos *)(void *)((char *)w->pos + delta);
+	c->text = w->text + delta;
+	for (unsigned k = 0; k < w->argc; k++)
+		c->argv[k] = w->argv[k] + delta;
+	return (c);
+}
+
+struct scn_words *
+scn_words_dup(const struct scn_words *w)
+{
+	size_t size = words_size(w);
+
+	return (words_move(g_malloc(size), w, size));
+}
+
+void
+scn_lexer_init(struct scn_lexer *lx, const char *text, struct diag *d)
+{
+
+	lx->text = text;
+	lx->p = text;
+	/* A UTF-8 byte-order mark, as some editors write: not a word. */
+	if (strncmp(lx->p, "\xef\xbb\xbf", 3) == 0)
+		lx->p += 3;
+	lx->lineno = 1;
+	lx->d = d;
+	lx->buf = NULL;
+	lx->cap = 0;
+}
+
+struct scn_words *
+scn_lexer_next(struct scn_lexer *lx)
+{
+	struct scn_words *w;
+
+	while (lex_next(lx->text, &lx->p, &lx->lineno, lx->d, &w))
+		if (w != NULL)
+			return (w);
+	return (NULL);
+}
+
+const struct scn_words *
+scn_lexer_next_scratch(struct scn_lexer *lx)
+{
+	struct scn_words *w;
+	size_t size;
+
+	if ((w = scn_lexer_next(lx)) == NULL)
+		return (NULL);
+	size = words_size(w);
+	if (size > lx->cap) {
+		lx->cap = MAX(size, 2 * lx->cap);
+		lx->buf = g_realloc(lx->buf, lx->cap);
+	}
+	(void)words_move(lx->buf, w, size);
+	/* Freed before the caller allocates: no hole left between the
+	 * records it makes from one line and the next. */
+	scn_words_free(w);
+	return (lx->buf);
+}
+
+void
+scn_lexer_done(struct scn_lexer *lx)
+{
+
+	g_free(lx->buf);
+	lx->buf = NULL;
+	lx->cap = 0;
+}
+
+GPtrArray *
+scn_lex(const char *text, struct diag *d)
+{
+	GPtrArray *lines;
+	struct scn_lexer lx;
+	struct scn_words *w;
+
 	lines = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)scn_words_free);
-	p = text;
-	/* A UTF-8 byte-order mark, as some editors write: not a word. */
-	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	lineno = 1;
-	while (*p != '\0') {
-		memset(&ll, 0, sizeof(ll));
-		ll.src = g_string_new(NULL);
-		ll.first_line = lineno;
-		ll.argv = g_ptr_array_new_with_free_func(g_free);
-		ll.pos = g_array_new(FALSE, FALSE, sizeof(struct scn_pos));
-		ll.quote = Q_NONE;
-		broken = false;
-		do {
-			nl = strchr(p, '\n');
-			len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-			/* CRLF files: the CR is not part of the line. */
-			if (len > 0 && p[len - 1] == '\r')
-				len--;
-			if (lineno != ll.first_line)
-				g_string_append_c(ll.src, '\n');
-			g_string_append_len(ll.src, p, (gssize)len);
-			if (len > SCN_MAX_LINE_BYTES) {
-				struct scn_pos at = { lineno, 1 };
-
-				diag_error_at(d, NULL, at, 1, "line too long "
-				    "(%zu bytes; at most %u)", len,
-				    SCN_MAX_LINE_BYTES);
-				broken = true;
-				cont = false;
-			} else if (!g_utf8_validate(p, (gssize)len, &bad)) {
-				report_bad_utf8(d, p, len, bad, lineno);
-				broken = true;
-				cont = false;
-			} else {
-				cont = lex_physline(&ll, p, len, lineno);
-			}
-			p = nl != NULL ? nl + 1 : p + strlen(p);
-			lineno++;
-		} while (cont && *p != '\0');
-		if (broken) {
-			line_discard(&ll);
-			continue;
-		}
-		if (ll.quote != Q_NONE) {
-			word_end(&ll, ll.quote_pos.line, ll.quote_pos.col);
-			w = line_finish(&ll);
-			diag_error_at(d, w, ll.quote_pos, 1,
-			    "unterminated %s quote",
-			    ll.quote == Q_SINGLE ? "single" : "double");
-			scn_words_free(w);
-			continue;
-		}
-		/* A continuation on the file's last line just ends it. */
-		if (cont)
-			word_end(&ll, ll.cont_pos.line, ll.cont_pos.col);
-		if (ll.argv->len == 0) {
-			line_discard(&ll);
-			continue;
-		}
-		g_ptr_array_add(lines, line_finish(&ll));
-	}
+	scn_lexer_init(&lx, text, d);
+	while ((w = scn_lexer_next(&lx)) != NULL)
+		g_ptr_array_add(lines, w);
 	return (lines);
+}
+
+struct scn_words *
+scn_lex_line(const char *text, size_t len, size_t off, unsigned line)
+{
+	struct scn_words *w;
+	const char *p;
+	struct diag quiet;
+
+	if (off >= len)
+		return (NULL);
+	diag_init(&quiet, "", NULL);
+	p = text + off;
+	(void)lex_next(text, &p, &line, &quiet, &w);
+	diag_flush(&quiet);
+	return (w);
 }

@@ -31,6 +31,37 @@ struct diag;
  */
 GPtrArray	*scn_lex(const char *text, struct diag *d);
 void		 scn_words_free(struct scn_words *w);
+/*
+ * The same one line at a time, so that a file need not exist as words all
+ * at once: scn_lexer_next() gives the next line with words (free it with
+ * scn_words_free()), NULL at the end.  text must outlive the lexer.
+ */
+struct scn_lexer {
+	const char	*text;
+	const char	*p;
+	unsigned	 lineno;
+	struct diag	*d;
+	void		*buf;		/* scn_lexer_next_scratch()'s */
+	size_t		 cap;
+};
+void		 scn_lexer_init(struct scn_lexer *lx, const char *text,
+		    struct diag *d);
+struct scn_words *scn_lexer_next(struct scn_lexer *lx);
+/*
+ * The same into the lexer's own buffer, valid until the next call (keep a
+ * line with scn_words_dup()); scn_lexer_done() frees the buffer.
+ */
+const struct scn_words *scn_lexer_next_scratch(struct scn_lexer *lx);
+void		 scn_lexer_done(struct scn_lexer *lx);
+/* A copy of w in one block of its own. */
+struct scn_words *scn_words_dup(const struct scn_words *w);
+/*
+ * The logical line that starts at byte off of text (len bytes), its first
+ * physical line numbered line, lexed again as scn_lex() did (silently);
+ * NULL if there is no word there.  Free with scn_words_free().
+ */
+struct scn_words *scn_lex_line(const char *text, size_t len, size_t off,
+		    unsigned line);
 
 /*
  * Physical line `line` (an absolute line number inside w) of w->text; its

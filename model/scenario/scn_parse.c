@@ -73,6 +73,20 @@ struct mention {
 	char		*ifname;
 };
 
+/*
+ * Where the lines a scenario no longer holds are lexed again from: the
+ * file's text, kept when it came from a string or a pipe, read again from
+ * the file (the same length, or it changed) the first time a message needs
+ * it otherwise.
+ */
+struct scn_source {
+	char		*text;
+	size_t		 len;
+	bool		 reread;	/* text == NULL: read s->path again */
+	bool		 changed;	/* the file is not the one parsed */
+	struct scn_words *last;		/* what scn_cmd_words() last made */
+};
+
 struct parser {
 	struct diag	*d;
 	struct scenario	*s;
@@ -1368,6 +1382,41 @@ host_cmd_free(struct scn_host_cmd *c)
 	g_free(c);
 }
 
+/* What a command of a keyword's kind takes: the union's member for it
+ * (ifconfig may turn out to set an mtu, listen to be tcp). */
+static size_t
+host_cmd_size(enum scn_host_cmd_kind kind)
+{
+	const struct scn_host_cmd *c = NULL;
+	size_t u = sizeof(c->u);
+
+	switch (kind) {
+	case SCN_IFCONFIG_ADDR:
+	case SCN_IFCONFIG_MTU:
+		u = MAX(sizeof(c->u.ifaddr), sizeof(c->u.ifmtu));
+		break;
+	case SCN_ROUTE_ADD:
+		u = sizeof(c->u.route);
+		break;
+	case SCN_SYSCTL:
+		u = sizeof(c->u.sysctl);
+		break;
+	case SCN_IPFW:
+		u = sizeof(c->u.ipfw);
+		break;
+	case SCN_DIVERT:
+	case SCN_PING:
+	case SCN_SEND_UDP:
+	case SCN_CONNECT_TCP:
+		break;
+	case SCN_LISTEN_UDP:
+	case SCN_LISTEN_TCP:
+		u = sizeof(c->u.listen);
+		break;
+	}
+	return (offsetof(struct scn_host_cmd, u) + u);
+}
+
 /* The host command starting at word w0 of w, run on host; NULL on error. */
 static struct scn_host_cmd *
 parse_host_cmd(struct parser *p, struct scn_words *w, unsigned w0,
@@ -1382,10 +1431,13 @@ parse_host_cmd(struct parser *p, struct scn_words *w, unsigned w0,
 		    w->argv[w0]);
 		return (NULL);
 	}
-	c = g_new0(struct scn_host_cmd, 1);
+	c = g_malloc0(host_cmd_size(kw->kind));
 	c->kind = kw->kind;
 	c->w = w;
 	c->w0 = w0;
+	c->argc = w->argc;
+	c->line = w->line;
+	c->off = w->off;
 	if (!kw->fn(p, w, w0 + 1, host, c)) {
 		host_cmd_free(c);
 		return (NULL);
@@ -1927,86 +1979,95 @@ parse_line(struct parser *p, struct scn_words *w)
 }
 
 /*
- * Pass 1, silent: the names of hosts (declared anywhere in the file) and
- * the interfaces links join, with the link's mtu when it can be read.
+ * Pass 1, silent, a line at a time: the names of hosts (declared anywhere
+ * in the file) and the interfaces links join, with the link's mtu when it
+ * can be read.
  */
 static void
-prescan(struct parser *p)
+prescan_line(struct parser *p, const struct scn_words *w)
 {
-	struct scn_words *w;
 	struct prelink *pl;
-	struct diag_suggest sg;
-	unsigned i, j, k;
+	unsigned j, k;
 	uint64_t v;
-	const char *colon;
+	char *name;
+
+	if (strcmp(w->argv[0], "host") == 0 && w->argc >= 2) {
+		if (!valid_host_name(w->argv[1]) ||
+		    strcmp(w->argv[1], "sim") == 0)
+			g_hash_table_add(p->bad_hosts, g_strdup(w->argv[1]));
+		else if (!g_hash_table_contains(p->declared, w->argv[1])) {
+			/* The table's copy: the line does not stay. */
+			name = g_strdup(w->argv[1]);
+			g_hash_table_add(p->declared, name);
+			g_ptr_array_add(p->declared_order, name);
+		}
+	} else if (w->argc >= 2 && !is_top_cmd(w->argv[0]) &&
+	    host_cmd_lookup(w->argv[0]) == NULL &&
+	    g_strcmp0(suggest_command(w->argv[0]), "host") == 0) {
+		/* "hots gw": gw is reported once, at that line. */
+		g_hash_table_add(p->bad_hosts, g_strdup(w->argv[1]));
+	}
+	if (strcmp(w->argv[0], "link") != 0 || w->argc < 3)
+		return;
+	for (k = 1; k <= 2; k++) {
+		if (g_hash_table_contains(p->ends, w->argv[k]))
+			continue;
+		pl = g_new0(struct prelink, 1);
+		pl->line = w->pos[0].line;
+		pl->mtu = LINK_DEFAULT_MTU;
+		for (j = 3; j + 1 < w->argc; j += 2)
+			if (strcmp(w->argv[j], "mtu") == 0)
+				pl->mtu = str_u64(w->argv[j + 1], &v) &&
+				    v <= IF_MAXMTU ? (uint32_t)v : 0;
+		g_hash_table_insert(p->ends, g_strdup(w->argv[k]), pl);
+	}
+}
+
+/*
+ * After pass 1: a link to "sever:em0" is reported at the link (did you
+ * mean 'server'?); server's em0 then counts as joined, or its ifconfig
+ * would be a second error for the same typo.  The ends are the keys of
+ * p->ends (every link's, once).
+ */
+static void
+prescan_suggest(struct parser *p)
+{
+	struct diag_suggest sg;
+	GPtrArray *ends;
+	GHashTableIter it;
+	gpointer k;
+	const char *colon, *end;
+	unsigned i, j;
 	char *h, *key;
 
-	for (i = 0; i < p->s->lines->len; i++) {
-		w = g_ptr_array_index(p->s->lines, i);
-		if (strcmp(w->argv[0], "host") == 0 && w->argc >= 2) {
-			if (!valid_host_name(w->argv[1]) ||
-			    strcmp(w->argv[1], "sim") == 0)
-				g_hash_table_add(p->bad_hosts,
-				    g_strdup(w->argv[1]));
-			else if (g_hash_table_add(p->declared,
-			    g_strdup(w->argv[1])))
-				g_ptr_array_add(p->declared_order,
-				    w->argv[1]);
-		} else if (w->argc >= 2 && !is_top_cmd(w->argv[0]) &&
-		    host_cmd_lookup(w->argv[0]) == NULL &&
-		    g_strcmp0(suggest_command(w->argv[0]), "host") == 0) {
-			/* "hots gw": gw is reported once, at that line. */
-			g_hash_table_add(p->bad_hosts, g_strdup(w->argv[1]));
-		}
-		if (strcmp(w->argv[0], "link") != 0 || w->argc < 3)
+	ends = g_ptr_array_new();
+	g_hash_table_iter_init(&it, p->ends);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(ends, k);
+	for (i = 0; i < ends->len; i++) {
+		end = g_ptr_array_index(ends, i);
+		colon = strchr(end, ':');
+		if (colon == NULL)
 			continue;
-		for (k = 1; k <= 2; k++) {
-			if (g_hash_table_contains(p->ends, w->argv[k]))
-				continue;
-			pl = g_new0(struct prelink, 1);
-			pl->line = w->pos[0].line;
-			pl->mtu = LINK_DEFAULT_MTU;
-			for (j = 3; j + 1 < w->argc; j += 2)
-				if (strcmp(w->argv[j], "mtu") == 0)
-					pl->mtu = str_u64(w->argv[j + 1], &v) &&
-					    v <= IF_MAXMTU ? (uint32_t)v : 0;
-			g_hash_table_insert(p->ends, g_strdup(w->argv[k]), pl);
-		}
-	}
-	/*
-	 * A link to "sever:em0" is reported at the link (did you mean
-	 * 'server'?); server's em0 then counts as joined, or its ifconfig
-	 * would be a second error for the same typo.
-	 */
-	for (i = 0; i < p->s->lines->len; i++) {
-		w = g_ptr_array_index(p->s->lines, i);
-		if (strcmp(w->argv[0], "link") != 0 || w->argc < 3)
-			continue;
-		for (k = 1; k <= 2; k++) {
-			colon = strchr(w->argv[k], ':');
-			if (colon == NULL)
-				continue;
-			h = g_strndup(w->argv[k], (gsize)(colon - w->argv[k]));
-			if (!g_hash_table_contains(p->declared, h) &&
-			    !g_hash_table_contains(p->bad_hosts, h)) {
-				diag_suggest_init(&sg, h);
-				for (j = 0; j < p->declared_order->len; j++)
-					diag_suggest_offer(&sg, g_ptr_array_index(
-					    p->declared_order, j));
-				if (diag_suggest_best(&sg) != NULL) {
-					key = if_key(diag_suggest_best(&sg),
-					    colon + 1);
-					if (!g_hash_table_contains(p->ends,
-					    key))
-						g_hash_table_insert(p->ends, key,
-						    g_new0(struct prelink, 1));
-					else
-						g_free(key);
-				}
+		h = g_strndup(end, (gsize)(colon - end));
+		if (!g_hash_table_contains(p->declared, h) &&
+		    !g_hash_table_contains(p->bad_hosts, h)) {
+			diag_suggest_init(&sg, h);
+			for (j = 0; j < p->declared_order->len; j++)
+				diag_suggest_offer(&sg, g_ptr_array_index(
+				    p->declared_order, j));
+			if (diag_suggest_best(&sg) != NULL) {
+				key = if_key(diag_suggest_best(&sg), colon + 1);
+				if (!g_hash_table_contains(p->ends, key))
+					g_hash_table_insert(p->ends, key,
+					    g_new0(struct prelink, 1));
+				else
+					g_free(key);
 			}
-			g_free(h);
 		}
+		g_free(h);
 	}
+	g_ptr_array_free(ends, TRUE);
 }
 
 /* Each host's interfaces, in the order of their first mention. */
@@ -2039,6 +2100,7 @@ scenario_new(const char *path)
 	s->name = base;
 	s->seed = 1;
 	s->loop_limit = SCN_DEFAULT_LOOP_LIMIT;
+	s->src = g_new0(struct scn_source, 1);
 	s->hosts = g_ptr_array_new();
 	s->host_index = g_hash_table_new(g_str_hash, g_str_equal);
 	s->links = g_ptr_array_new_with_free_func((GDestroyNotify)link_free);
@@ -2048,20 +2110,126 @@ scenario_new(const char *path)
 	return (s);
 }
 
+/*
+ * Keep a line once parsed only when its words are used later: `at`, whose
+ * command runs later and is narrated as written, `expect`, found again by
+ * its counter's position, and `divert`, whose program arguments were
+ * moved to the end of its words (words_partition()), so that lexing it
+ * again would not give them.  Every record holds its own copy of what it
+ * needs; a host's other commands lex their line again for a message
+ * (scn_cmd_words()).
+ */
+static bool
+line_kept(const struct scn_words *w)
+{
+
+	return (strcmp(w->argv[0], "at") == 0 ||
+	    strcmp(w->argv[0], "expect") == 0 ||
+	    strcmp(w->argv[0], "divert") == 0);
+}
+
+/* A line not kept: the command made from it (cur's last) forgets it. */
+static void
+cmd_unref_line(struct scn_host *cur, const struct scn_words *w)
+{
+	struct scn_host_cmd *c;
+
+	if (cur == NULL || cur->cmds->len == 0)
+		return;
+	c = g_ptr_array_index(cur->cmds, cur->cmds->len - 1);
+	if (c->w == w)
+		c->w = NULL;
+}
+
+/* Words standing for a line that cannot be read again: no source. */
+static struct scn_words *
+words_blank(const struct scn_host_cmd *c)
+{
+	struct scn_words *w;
+	static char empty[] = "";
+	unsigned k;
+
+	w = g_malloc0(sizeof(*w) + (c->argc + 1) * (sizeof(char *) +
+	    sizeof(struct scn_pos)));
+	w->argc = c->argc;
+	w->argv = (char **)(void *)(w + 1);
+	w->pos = (struct scn_pos *)(void *)(w->argv + c->argc + 1);
+	for (k = 0; k < c->argc; k++)
+		w->argv[k] = empty;
+	for (k = 0; k <= c->argc; k++)
+		w->pos[k] = (struct scn_pos){ c->line, 1 };
+	w->line = c->line;
+	w->off = c->off;
+	return (w);
+}
+
+const struct scn_words *
+scn_cmd_words(const struct scenario *s, const struct scn_host_cmd *c)
+{
+	struct scn_source *src = s->src;
+	struct scn_words *w = NULL;
+	gsize len;
+	char *text;
+
+	if (c->w != NULL)
+		return (c->w);
+	if (src->last != NULL && src->last->off == c->off &&
+	    src->last->line == c->line)
+		return (src->last);
+	scn_words_free(src->last);
+	src->last = NULL;
+	if (src->text == NULL && src->reread && !src->changed) {
+		if (g_file_get_contents(s->path, &text, &len, NULL) &&
+		    len == src->len)
+			src->text = text;
+		else {
+			g_free(text);
+			src->changed = true;
+		}
+	}
+	if (src->text != NULL)
+		w = scn_lex_line(src->text, src->len, c->off, c->line);
+	/* The same line, or the file changed under us. */
+	if (w != NULL && (w->line != c->line || w->argc != c->argc)) {
+		scn_words_free(w);
+		w = NULL;
+	}
+	src->last = w != NULL ? w : words_blank(c);
+	return (src->last);
+}
+
+static struct scenario *
+parse_text(const char *path, const char *text, struct diag *d);
+
 struct scenario *
 scn_parse_text_diag(const char *path, const char *text, struct diag *d)
 {
+	struct scenario *s;
+
+	s = parse_text(path, text, d);
+	s->src->len = strlen(text);
+	s->src->text = g_strndup(text, s->src->len);
+	return (s);
+}
+
+static struct scenario *
+parse_text(const char *path, const char *text, struct diag *d)
+{
 	struct parser p;
 	struct scenario *s;
+	const struct scn_words *sw;
 	struct scn_words *w;
 	struct scn_host *h;
+	struct scn_lexer lx;
+	struct diag quiet;
 	GHashTable *err_hosts;
 	GHashTableIter it;
 	gpointer name;
-	unsigned i, before;
+	unsigned before;
 
 	s = scenario_new(path);
-	s->lines = scn_lex(text, d);
+	s->lines = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)scn_words_free);
 	memset(&p, 0, sizeof(p));
 	p.d = d;
 	p.s = s;
@@ -2080,21 +2248,45 @@ scn_parse_text_diag(const char *path, const char *text, struct diag *d)
 	p.seen_if = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    NULL);
 	p.mentions = g_ptr_array_new_with_free_func(mention_free);
-	err_hosts = g_hash_table_new(g_str_hash, g_str_equal);
-	prescan(&p);
-	for (i = 0; i < s->lines->len; i++) {
-		w = g_ptr_array_index(s->lines, i);
+	err_hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	/*
+	 * Two passes over the text, each lexing a line at a time and letting
+	 * it go: the file never exists as words all at once (a generated
+	 * host's lines are several times its text).  The first is silent;
+	 * the second reports the lexer's errors.
+	 */
+	diag_init(&quiet, path, NULL);
+	scn_lexer_init(&lx, text, &quiet);
+	while ((sw = scn_lexer_next_scratch(&lx)) != NULL)
+		prescan_line(&p, sw);
+	scn_lexer_done(&lx);
+	prescan_suggest(&p);
+	scn_lexer_init(&lx, text, d);
+	while ((sw = scn_lexer_next_scratch(&lx)) != NULL) {
+		/* The parser may reorder a line's words (words_partition()):
+		 * a copy of its own for the lines kept. */
+		w = line_kept(sw) ? scn_words_dup(sw) : (struct scn_words *)sw;
+		s->nlines++;
 		before = d->errors;
 		parse_line(&p, w);
-		if (d->errors == before)
-			continue;
-		/* Which host's world is incomplete now (scn_build.c stays
-		 * quiet about what follows from it). */
-		if (strcmp(w->argv[0], "at") == 0 && w->argc > 2)
-			g_hash_table_add(err_hosts, w->argv[2]);
-		else if (host_cmd_lookup(w->argv[0]) != NULL && p.cur != NULL)
-			g_hash_table_add(err_hosts, p.cur->name);
+		if (d->errors != before) {
+			/* Which host's world is incomplete now (scn_build.c
+			 * stays quiet about what follows from it). */
+			if (strcmp(w->argv[0], "at") == 0 && w->argc > 2)
+				g_hash_table_add(err_hosts,
+				    g_strdup(w->argv[2]));
+			else if (host_cmd_lookup(w->argv[0]) != NULL &&
+			    p.cur != NULL)
+				g_hash_table_add(err_hosts,
+				    g_strdup(p.cur->name));
+		}
+		if (line_kept(w))
+			g_ptr_array_add(s->lines, w);
+		else
+			cmd_unref_line(p.cur, w);
 	}
+	scn_lexer_done(&lx);
 	collect_ifnames(&p);
 	g_hash_table_iter_init(&it, err_hosts);
 	while (g_hash_table_iter_next(&it, &name, NULL))
@@ -2147,6 +2339,7 @@ scn_parse_file_diag(const char *path, struct diag *d)
 	struct stat st;
 	GString *text;
 	FILE *f;
+	bool regular;
 	char buf[65536];
 	size_t n;
 	int error;
@@ -2156,15 +2349,15 @@ scn_parse_file_diag(const char *path, struct diag *d)
 		diag_error_file(d, "cannot open: %s", strerror(errno));
 		return (NULL);
 	}
-	text = g_string_new(NULL);
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > (off_t)SCN_MAX_FILE_BYTES) {
+	regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+	if (regular && st.st_size > (off_t)SCN_MAX_FILE_BYTES) {
 		fclose(f);
-		g_string_free(text, TRUE);
 		diag_error_file(d, "file too large (more than %u MiB)",
 		    SCN_MAX_FILE_BYTES >> 20);
 		return (NULL);
 	}
+	/* Sized from the start: a big file is not copied as it grows. */
+	text = g_string_sized_new(regular ? (gsize)st.st_size + 1 : 0);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (text->len + n > SCN_MAX_FILE_BYTES) {
 			fclose(f);
@@ -2194,8 +2387,14 @@ scn_parse_file_diag(const char *path, struct diag *d)
 		g_string_free(text, TRUE);
 		return (NULL);
 	}
-	s = scn_parse_text_diag(path, text->str, d);
-	g_string_free(text, TRUE);
+	s = parse_text(path, text->str, d);
+	s->src->len = text->len;
+	/* A regular file can be read again for a message; a pipe cannot. */
+	if (regular) {
+		s->src->reread = true;
+		g_string_free(text, TRUE);
+	} else
+		s->src->text = g_string_free(text, FALSE);
 	return (s);
 }
 
@@ -2229,8 +2428,8 @@ scn_free(struct scenario *s)
 	for (i = 0; i < s->hosts->len; i++) {
 		h = g_ptr_array_index(s->hosts, i);
 		g_free(h->name);
-		g_ptr_array_free(h->cmds, TRUE);
-		g_ptr_array_free(h->ifnames, TRUE);
+		scn_host_drop_cmds(h);
+		scn_host_drop_ifnames(h);
 		g_free(h);
 	}
 	g_hash_table_destroy(s->host_index);
@@ -2241,10 +2440,47 @@ scn_free(struct scenario *s)
 	/* The records borrow the words: free the lines last. */
 	if (s->lines != NULL)
 		g_ptr_array_free(s->lines, TRUE);
+	g_free(s->src->text);
+	scn_words_free(s->src->last);
+	g_free(s->src);
 	g_free(s->path);
 	g_free(s->name);
 	g_free(s->title);
 	g_free(s);
+}
+
+void
+scn_host_drop_ifnames(struct scn_host *h)
+{
+
+	if (h->ifnames != NULL)
+		g_ptr_array_free(h->ifnames, TRUE);
+	h->ifnames = NULL;
+}
+
+void
+scn_host_drop_cmds(struct scn_host *h)
+{
+
+	if (h->cmds != NULL)
+		g_ptr_array_free(h->cmds, TRUE);
+	h->cmds = NULL;
+}
+
+void
+scn_drop_link(struct scenario *s, unsigned i)
+{
+
+	link_free(g_ptr_array_index(s->links, i));
+	g_ptr_array_index(s->links, i) = NULL;
+}
+
+void
+scn_drop_links(struct scenario *s)
+{
+
+	g_ptr_array_free(s->links, TRUE);
+	s->links = g_ptr_array_new_with_free_func((GDestroyNotify)link_free);
 }
 
 struct scn_host *

@@ -22,6 +22,9 @@ struct counters {
 	GHashTable	*byname;	/* char * -> struct counter * */
 	GHashTable	*owners;	/* owner name -> struct counter_group *
 					   (the first of its chain) */
+	counters_source_get_t *src_get;	/* counters_set_source() */
+	counters_source_each_t *src_each;
+	void		*src_ctx;
 };
 
 /* A name and its value, for sorted output. */
@@ -192,9 +195,48 @@ counters_get(const struct counters *c, const char *name, bool *exists)
 		e = g_hash_table_lookup(c->byname, name);
 		slot = e == NULL ? NULL : e->slot;
 	}
+	if (slot == NULL && c->src_get != NULL) {
+		uint64_t v = 0;
+		bool found = c->src_get(c->src_ctx, name, &v);
+
+		if (exists != NULL)
+			*exists = found;
+		return (found ? v : 0);
+	}
 	if (exists != NULL)
 		*exists = (slot != NULL);
 	return (slot == NULL ? 0 : *slot);
+}
+
+void
+counters_set_source(struct counters *c, counters_source_get_t *get,
+    counters_source_each_t *each, void *ctx)
+{
+
+	c->src_get = get;
+	c->src_each = each;
+	c->src_ctx = ctx;
+}
+
+/* counters_collect() taking a source's names. */
+struct collect_src {
+	const struct counters	*c;
+	GArray			*all;
+	bool			 nonzero;
+};
+
+static void
+collect_one(void *arg, const char *name, uint64_t value)
+{
+	struct collect_src *a = arg;
+	struct named n;
+
+	if ((a->nonzero && value == 0) || group_lookup(a->c, name) != NULL ||
+	    g_hash_table_contains(a->c->byname, name))
+		return;
+	n.name = g_strdup(name);
+	n.value = value;
+	g_array_append_val(a->all, n);
 }
 
 static int
@@ -240,6 +282,11 @@ counters_collect(const struct counters *c, bool nonzero)
 			continue;
 		n.name = g_strdup(k);
 		g_array_append_val(all, n);
+	}
+	if (c->src_each != NULL) {
+		struct collect_src a = { c, all, nonzero };
+
+		c->src_each(c->src_ctx, collect_one, &a);
 	}
 	/* An empty GArray has no storage: qsort(NULL, 0, ...) is UB. */
 	if (all->len > 1)

@@ -65,6 +65,21 @@ void		 counters_register_group(struct counters *c,
 /* Forget every group of owner (before the owner's storage goes). */
 void		 counters_unregister_owner(struct counters *c,
 		    const char *owner);
+/*
+ * A source of counters read where they are kept instead of registered
+ * (the per-rule counters of the ipfw chains, thousands of names for a big
+ * world): get answers for one name (false: not one of its names), each
+ * calls fn for every name it has.  One source per registry; set it again
+ * to replace it.  Registered names come first.
+ */
+typedef bool	 counters_source_get_t(void *ctx, const char *name,
+		    uint64_t *value);
+typedef void	 counters_source_each_t(void *ctx,
+		    void (*fn)(void *arg, const char *name, uint64_t value),
+		    void *arg);
+void		 counters_set_source(struct counters *c,
+		    counters_source_get_t *get, counters_source_each_t *each,
+		    void *ctx);
 /* The slot for name, created at zero if it does not exist. */
 uint64_t	*counters_slot(struct counters *c, const char *name);
 /* printf-style variant of counters_slot. */

@@ -36,6 +36,9 @@ struct sim_ctx {
 	uint64_t	 trace_errors;	/* sim.trace_errors: trace files not made */
 	uint64_t	 proc_hangs;	/* exec programs killed for not blocking */
 	uint64_t	 cmds_pending;	/* `at` commands not yet run */
+	/* `lint`: nothing will run, so links get no ns-3 devices (the
+	 * checks before time 0 need only what the links say). */
+	bool		 no_devices;
 };
 
 #ifdef __cplusplus
