@@ -700,7 +700,7 @@ ipfw_chain_new(uint64_t seed)
 	def->rulenum = IPFW_DEFAULT_RULE;
 	def->set = IPFW_RESVD_SET;
 	def->action = IPFW_ACT_DENY;
-	chain->cap = 16;
+	chain->cap = 4;	/* most chains of a big world hold a rule or two */
 	chain->rules = g_new0(struct ipfw_rule *, chain->cap);
 	chain->rules[0] = def;
 	chain->n_rules = 1;

@@ -73,6 +73,7 @@ host_if_new(struct host *h, const char *name, uint32_t mtu, bool loopback)
 	ifp->if_index = h->ifnets->len;
 	ifp->if_mtu = mtu;
 	ifp->if_loopback = loopback;
+	ifp->if_addrs = &ifp->if_addr0;
 	g_ptr_array_add(h->ifnets, ifp);
 	/* A hub with thousands of interfaces finds them by name in O(1). */
 	if (h->if_byname == NULL && h->ifnets->len >= HOST_IF_HASH_MIN) {
@@ -175,8 +176,12 @@ host_free(struct host *h)
 	if (h->if_byname != NULL)
 		g_hash_table_destroy(h->if_byname);
 	for (i = 0; i < h->ifnets->len; i++) {
-		if_fly_flush(g_ptr_array_index(h->ifnets, i));
-		g_free(g_ptr_array_index(h->ifnets, i));
+		struct ifnet *ifp = g_ptr_array_index(h->ifnets, i);
+
+		if_fly_flush(ifp);
+		if (ifp->if_addrs != &ifp->if_addr0)
+			g_free(ifp->if_addrs);
+		g_free(ifp);
 	}
 	g_ptr_array_free(h->ifnets, TRUE);
 	g_free(h->name);

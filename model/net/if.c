@@ -65,6 +65,10 @@ if_add_addr(struct ifnet *ifp, uint32_t addr, uint8_t plen, bool alias)
 			}
 		if (ifp->if_naddrs == IF_MAXADDRS)
 			return (false);
+		if (ifp->if_naddrs == 1 && ifp->if_addrs == &ifp->if_addr0) {
+			ifp->if_addrs = g_new(struct in_ifaddr, IF_MAXADDRS);
+			ifp->if_addrs[0] = ifp->if_addr0;
+		}
 		ifp->if_addrs[ifp->if_naddrs].ia_addr = addr;
 		ifp->if_addrs[ifp->if_naddrs].ia_plen = plen;
 		ifp->if_naddrs++;

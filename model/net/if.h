@@ -61,7 +61,10 @@ struct ifnet {
 	 */
 	GHashTable	*if_fly;
 	uint64_t	 if_fly_next;	/* last cookie given out */
-	struct in_ifaddr if_addrs[IF_MAXADDRS];
+	/* The addresses: if_addr0 while there is at most one (nearly every
+	 * interface of a big world), then a heap array of IF_MAXADDRS. */
+	struct in_ifaddr *if_addrs;
+	struct in_ifaddr if_addr0;
 	unsigned	 if_naddrs;
 	uint64_t	 if_opackets, if_ipackets, if_oqdrops;
 	uint64_t	 if_ierrors;	/* frames the link lost on the way here */
