@@ -27,7 +27,7 @@ static const char *const ev_types[] = {
 	"command", "command-error", "link-out", "link-in", "link-lost",
 	"ipfw", "divert", "divert-read", "divert-write", "loop", "deliver",
 	"forward", "fragment", "frag-queued", "reassembled", "drop",
-	"ping-reply", NULL,
+	"ping-reply", "tcp", NULL,
 };
 
 static bool

@@ -120,6 +120,21 @@ for args in "run --ev nosuch x" "run --lineage 0 x" "run --width 10 x" \
 		echo "ok divertsim $args: $(head -1 "$tmp/err")"
 	fi
 done
+# --ev tcp keeps the TCP connection events and nothing else: each side of
+# tcp-close.scn's first connection (a:49152 -> b:7) reaches ESTABLISHED,
+# and the filtered lines are the unfiltered narration's tcp lines.
+"$ds" run --no-traces --ev tcp "$root/tests/scenarios/tcp-close.scn" >"$tmp/tcpev" 2>&1
+all=$("$ds" run --no-traces "$root/tests/scenarios/tcp-close.scn" 2>&1 |
+    grep -E '^ +[0-9.]+ +[^ ]+ +tcp ')
+got=$(grep -E '^ +[0-9.]+ +[^ ]+ +' "$tmp/tcpev")
+if [ -n "$got" ] && [ "$got" = "$all" ] &&
+    grep -q ' a  *tcp established conn 1 10.0.0.1:49152 > 10.0.0.2:7 ' "$tmp/tcpev" &&
+    grep -q ' b  *tcp established conn 1 10.0.0.2:7 > 10.0.0.1:49152 ' "$tmp/tcpev"; then
+	echo "ok run --ev tcp"
+else
+	echo "FAIL run --ev tcp:"; cat "$tmp/tcpev"
+	fail=1
+fi
 # A --width with no value says so, not "no such option".
 "$ds" story "$tmp/tour/events.jsonl" 1 --width >/dev/null 2>"$tmp/err"
 rc=$?
