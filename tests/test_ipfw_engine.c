@@ -1894,6 +1894,50 @@ START_TEST(test_cls_flow_names)
 END_TEST
 
 /*
+ * One state lookup a walk (6.x and 14 ipfw_chk(): dyn_dir keeps the first
+ * probe's answer).  Three `count ... keep-state` rules: the first packet
+ * misses at 100, which installs a state; 200 and 300 do not look again,
+ * install nothing new and count; 400 allows.  The second packet hits the
+ * state at 100 (its parent, 100, counts) and the walk goes on after 100:
+ * 200 and 300 count once each, 400 allows.  Each rule counts one per
+ * packet.  Looking again after an install let 300 find 100's state and
+ * resume at 200, then 300 again, for ever (found by fuzz_ipfw_diff).
+ */
+START_TEST(test_keep_state_one_lookup)
+{
+	struct ipfw_chain *quick = chain, *full = ipfw_chain_new(42);
+	static const char *const rules[] = {
+		"-q add 100 count ip from any to any keep-state",
+		"-q add 200 count ip from any to any keep-state",
+		"-q add 300 count ip from any to any keep-state",
+		"-q add 400 allow ip from any to any",
+	};
+	struct ipfw_verdict v;
+
+	quick->cls_min_rules = 1;
+	for (size_t i = 0; i < G_N_ELEMENTS(rules); i++) {
+		exec_on(quick, rules[i]);
+		exec_on(full, rules[i]);
+	}
+	ipfw_chain_full_match_only(full);
+	for (int k = 0; k < 2; k++) {
+		for (uint64_t n = 1; n <= 2; n++) {
+			udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 53, 0);
+			v = chk(IPFW_DIR_IN, "em0", NULL);
+			EXPECT_V(v, IPFW_V_PASS, 400);
+			ck_assert_uint_eq(pkts(100), n);
+			ck_assert_uint_eq(pkts(200), n);
+			ck_assert_uint_eq(pkts(300), n);
+			ck_assert_uint_eq(pkts(400), n);
+		}
+		chain = full;
+	}
+	chain = quick;
+	ipfw_chain_free(full);
+}
+END_TEST
+
+/*
  * A rule added or deleted between walks is seen by the next walk: the
  * compiled chain is rebuilt from the rules as they are then.
  */
@@ -2067,7 +2111,8 @@ ipfw_engine_suite(void)
 		test_prefilter_agrees, test_on_match_and_counters,
 		test_diverted, test_tcp_options, test_prefilter_differential,
 		test_prefilter_every_shape, test_prefilter_keeps_tablearg,
-		test_cls_flow_names, test_cls_rebuilt_on_change,
+		test_cls_flow_names, test_keep_state_one_lookup,
+		test_cls_rebuilt_on_change,
 		test_cls_small_chains,
 		test_tables,
 		test_or_blocks, test_state_lifetimes, test_antispoof,

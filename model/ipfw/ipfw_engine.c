@@ -592,8 +592,12 @@ ipfw_chk(struct ipfw_chain *chain, struct ipfw_args *args,
 					verdict(v, IPFW_V_DENY, r);
 					return;
 				}
-				/* The next lookup finds this state. */
-				dp.done = false;
+				/* The walk's lookup keeps its answer: 6.x and
+				 * 14 ipfw_chk() leave dyn_dir as the probe set
+				 * it, so a later keep-state or check-state of
+				 * the same flow name does not look again (and
+				 * cannot jump back to this rule's action, which
+				 * would resume the walk before itself). */
 			}
 		}
 		/*
