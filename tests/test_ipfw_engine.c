@@ -1851,6 +1851,24 @@ START_TEST(test_prefilter_every_shape)
 END_TEST
 
 /*
+ * Load the same rules into quick (compiled however few they are) and into
+ * a new chain walked by the full match alone, which is returned.
+ */
+static struct ipfw_chain *
+twin_chains(struct ipfw_chain *quick, const char *const *rules, size_t n)
+{
+	struct ipfw_chain *full = ipfw_chain_new(42);
+
+	quick->cls_min_rules = 1;
+	for (size_t i = 0; i < n; i++) {
+		exec_on(quick, rules[i]);
+		exec_on(full, rules[i]);
+	}
+	ipfw_chain_full_match_only(full);
+	return (full);
+}
+
+/*
  * The compiled walk stops visiting keep-state rules whose bodies fail
  * once the state lookup has answered for every flow name they use, not
  * before.  Rules 100 and 300 (default name) and 200 (:mdns): the reply
@@ -1861,7 +1879,7 @@ END_TEST
  */
 START_TEST(test_cls_flow_names)
 {
-	struct ipfw_chain *quick = chain, *full = ipfw_chain_new(42);
+	struct ipfw_chain *quick = chain, *full;
 	static const char *const rules[] = {
 		"-q add 100 count udp from any to any 7 keep-state",
 		"-q add 200 allow udp from any to any 5353 keep-state :mdns",
@@ -1870,12 +1888,7 @@ START_TEST(test_cls_flow_names)
 	};
 	struct ipfw_verdict v;
 
-	quick->cls_min_rules = 1;
-	for (size_t i = 0; i < G_N_ELEMENTS(rules); i++) {
-		exec_on(quick, rules[i]);
-		exec_on(full, rules[i]);
-	}
-	ipfw_chain_full_match_only(full);
+	full = twin_chains(quick, rules, G_N_ELEMENTS(rules));
 	for (int k = 0; k < 2; k++) {
 		udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 5353, 0);
 		v = chk(IPFW_DIR_IN, "em0", NULL);
@@ -1905,7 +1918,7 @@ END_TEST
  */
 START_TEST(test_keep_state_one_lookup)
 {
-	struct ipfw_chain *quick = chain, *full = ipfw_chain_new(42);
+	struct ipfw_chain *quick = chain, *full;
 	static const char *const rules[] = {
 		"-q add 100 count ip from any to any keep-state",
 		"-q add 200 count ip from any to any keep-state",
@@ -1914,12 +1927,7 @@ START_TEST(test_keep_state_one_lookup)
 	};
 	struct ipfw_verdict v;
 
-	quick->cls_min_rules = 1;
-	for (size_t i = 0; i < G_N_ELEMENTS(rules); i++) {
-		exec_on(quick, rules[i]);
-		exec_on(full, rules[i]);
-	}
-	ipfw_chain_full_match_only(full);
+	full = twin_chains(quick, rules, G_N_ELEMENTS(rules));
 	for (int k = 0; k < 2; k++) {
 		for (uint64_t n = 1; n <= 2; n++) {
 			udp_pkt(A_10_0_0_1, 1000, A_10_0_0_2, 53, 0);
